@@ -1,0 +1,13 @@
+# Writes OUTPUT: a C++ file defining BundledMigrations() from the numbered SQL files in DIR.
+file(GLOB files "${DIR}/*.sql")
+list(SORT files)
+set(body "")
+foreach(f ${files})
+  get_filename_component(name ${f} NAME_WE)
+  string(REGEX MATCH "^[0-9]+" version "${name}")
+  string(REGEX REPLACE "^0+" "" version "${version}")
+  file(READ ${f} sql)
+  string(APPEND body "    {${version}, \"${name}\", R\"__sql__(${sql})__sql__\"},\n")
+endforeach()
+file(WRITE ${OUTPUT}.tmp "#include \"storage/migrations.hpp\"\n\nnamespace barbershop::core::storage {\n\nconst std::vector<Migration>& BundledMigrations() {\n  static const std::vector<Migration> kMigrations{\n${body}  };\n  return kMigrations;\n}\n\n}  // namespace barbershop::core::storage\n")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)

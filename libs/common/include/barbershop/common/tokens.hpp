@@ -1,0 +1,42 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "barbershop/common/clock.hpp"
+#include "barbershop/common/result.hpp"
+
+namespace barbershop::common {
+
+/// What a token says about its bearer.
+struct Claims {
+  std::string subject;   ///< the user id
+  std::string role;      ///< "customer", "barber" or "admin"
+  TimePoint expires_at;
+};
+
+/// Signs and checks HS256 JSON Web Tokens (libjwt).  Thread-safe: holds only constants.
+class TokenService {
+ public:
+  /// Fails unless the key has at least 32 bytes.
+  static Result<TokenService> Create(std::string key, std::chrono::seconds lifetime, const Clock& clock);
+
+  Result<std::string> Issue(const std::string& subject, const std::string& role) const;
+  /// kUnauthenticated when the token is malformed, signed with another key or algorithm,
+  /// or expired.
+  Result<Claims> Verify(const std::string& token) const;
+
+  std::chrono::seconds lifetime() const { return lifetime_; }
+
+ private:
+  TokenService(std::string key, std::chrono::seconds lifetime, const Clock& clock)
+      : key_(std::move(key)), lifetime_(lifetime), clock_(&clock) {}
+  std::string key_;
+  std::chrono::seconds lifetime_;
+  const Clock* clock_;
+};
+
+/// The token in an "authorization: Bearer <token>" value, or empty.
+std::string BearerToken(std::string_view authorization);
+
+}  // namespace barbershop::common

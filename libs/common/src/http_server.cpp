@@ -1,0 +1,150 @@
+#include "barbershop/common/http_server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <charconv>
+
+namespace barbershop::common {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+using Routes = std::map<std::string, HttpServer::Handler>;
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(tcp::socket socket, const Routes& routes) : stream_(std::move(socket)), routes_(routes) {}
+
+  void Start() { DoRead(); }
+
+ private:
+  void DoRead() {
+    request_ = {};
+    stream_.expires_after(std::chrono::seconds(30));
+    http::async_read(stream_, buffer_, request_, beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    if (ec) return Close();
+    auto response = std::make_shared<http::response<http::string_body>>();
+    response->version(request_.version());
+    response->keep_alive(request_.keep_alive());
+    response->set(http::field::server, "barbershop");
+    std::string target(request_.target());
+    if (const auto q = target.find('?'); q != std::string::npos) target.resize(q);
+    const auto route = routes_.find(target);
+    if (request_.method() != http::verb::get && request_.method() != http::verb::head) {
+      response->result(http::status::method_not_allowed);
+      response->body() = "method not allowed\n";
+    } else if (route == routes_.end()) {
+      response->result(http::status::not_found);
+      response->body() = "not found\n";
+    } else {
+      HttpReply reply;
+      try {
+        reply = route->second();
+      } catch (const std::exception&) {
+        reply = HttpReply{500, "text/plain; charset=utf-8", "internal error\n"};
+      }
+      response->result(reply.status);
+      response->set(http::field::content_type, reply.content_type);
+      response->body() = std::move(reply.body);
+    }
+    response->prepare_payload();
+    http::async_write(stream_, *response,
+                      [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
+                        if (ec || !response->keep_alive()) return self->Close();
+                        self->DoRead();
+                      });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> request_;
+  const Routes& routes_;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  Routes routes;
+  std::thread thread;
+
+  void DoAccept() {
+    acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+      if (!ec) std::make_shared<HttpSession>(std::move(socket), routes)->Start();
+      DoAccept();
+    });
+  }
+};
+
+HttpServer::HttpServer() : impl_(std::make_unique<Impl>()) {}
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Handle(const std::string& path, Handler handler) { impl_->routes[path] = std::move(handler); }
+
+Status HttpServer::Start(const std::string& host, std::uint16_t port) {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) return MakeError(ErrorCode::kInvalidArgument, "'" + host + "' is not an IP address");
+  const tcp::endpoint endpoint(address, port);
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
+  }
+  impl_->DoAccept();
+  impl_->thread = std::thread([this] { impl_->io.run(); });
+  return Ok{};
+}
+
+std::uint16_t HttpServer::port() const {
+  beast::error_code ec;
+  return impl_->acceptor.local_endpoint(ec).port();
+}
+
+void HttpServer::Stop() {
+  if (!impl_ || !impl_->thread.joinable()) return;
+  asio::post(impl_->io, [this] {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+  });
+  impl_->io.stop();
+  impl_->thread.join();
+}
+
+Result<std::pair<std::string, std::uint16_t>> SplitHostPort(const std::string& address) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) {
+    return MakeError(ErrorCode::kInvalidArgument, "expected HOST:PORT, got '" + address + "'");
+  }
+  std::string host = address.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned port = 0;
+  const char* begin = address.data() + colon + 1;
+  const char* end = address.data() + address.size();
+  auto [ptr, ec] = std::from_chars(begin, end, port);
+  if (ec != std::errc{} || ptr != end || port > 65535) {
+    return MakeError(ErrorCode::kInvalidArgument, "expected HOST:PORT, got '" + address + "'");
+  }
+  return std::make_pair(host, static_cast<std::uint16_t>(port));
+}
+
+}  // namespace barbershop::common

@@ -1,0 +1,88 @@
+#include "barbershop/common/shop_time.hpp"
+
+#include <gtest/gtest.h>
+
+namespace barbershop::common {
+namespace {
+
+ShopTime Chisinau() { return ShopTime::ForZone("Europe/Chisinau").value(); }
+
+TEST(ShopTimeTest, RejectsUnknownZone) {
+  const auto zone = ShopTime::ForZone("Mars/Olympus_Mons");
+  ASSERT_FALSE(zone);
+  EXPECT_EQ(zone.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST(ShopTimeTest, LocalTextIsShopWallClock) {
+  const auto shop = Chisinau();
+  const auto instant = shop.Parse("2026-12-01T15:00:00");
+  ASSERT_TRUE(instant);
+  EXPECT_EQ(shop.Format(*instant), "2026-12-01T15:00:00+02:00");
+  // Summer time is +03:00.
+  EXPECT_EQ(shop.Format(shop.Parse("2026-07-01T15:00").value()), "2026-07-01T15:00:00+03:00");
+}
+
+TEST(ShopTimeTest, OffsetsAreTakenAsGiven) {
+  const auto shop = Chisinau();
+  EXPECT_EQ(shop.Format(shop.Parse("2026-12-01T13:00:00Z").value()), "2026-12-01T15:00:00+02:00");
+  EXPECT_EQ(shop.Format(shop.Parse("2026-12-01T10:00:00-03:00").value()), "2026-12-01T15:00:00+02:00");
+  EXPECT_EQ(shop.Format(shop.Parse("2026-12-01 18:30+0530").value()), "2026-12-01T15:00:00+02:00");
+  EXPECT_EQ(shop.Parse("2026-12-01T13:00:00.250Z").value(), shop.Parse("2026-12-01T13:00:00Z").value());
+}
+
+TEST(ShopTimeTest, MalformedTextIsInvalidArgument) {
+  const auto shop = Chisinau();
+  for (const char* bad : {"", "tomorrow", "2026-12-01", "2026-13-01T10:00", "2026-02-30T10:00", "2026-12-01T24:00",
+                          "2026-12-01T10:60", "2026-12-01T10:00+25:00", "2026-12-01T10:00:00Zjunk", "2026-1-01T10:00",
+                          "２０２６-12-01T10:00", "2026-12-01T10:00:00.", "1969-12-31T23:00Z"}) {
+    const auto parsed = shop.Parse(bad);
+    ASSERT_FALSE(parsed) << bad;
+    EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument) << bad;
+  }
+}
+
+TEST(ShopTimeTest, SkippedWallClockTimeIsRefused) {
+  // Moldova moves its clocks from 02:00 to 03:00 on the last Sunday of March.
+  const auto shop = Chisinau();
+  const auto parsed = shop.Parse("2026-03-29T02:30");
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(parsed.error().message.find("offset"), std::string::npos);
+}
+
+TEST(ShopTimeTest, RepeatedWallClockTimeIsTheEarlierInstant) {
+  // On 2026-10-25 Chisinau goes from 03:00 summer time back to 02:00.
+  const auto shop = Chisinau();
+  const auto parsed = shop.Parse("2026-10-25T02:30");
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(shop.Format(*parsed), "2026-10-25T02:30:00+03:00");
+}
+
+TEST(ShopTimeTest, ToLocalGivesWeekdayAndMinute) {
+  const auto shop = Chisinau();
+  const auto local = shop.ToLocal(shop.Parse("2026-11-30T09:15").value());  // a Monday
+  EXPECT_EQ(local.iso_weekday, 1u);
+  EXPECT_EQ(local.minute_of_day, 9 * 60 + 15);
+  EXPECT_EQ(local.day, 30u);
+  EXPECT_EQ(shop.AtLocalMinute(local, 18 * 60), shop.Parse("2026-11-30T18:00").value());
+}
+
+TEST(ShopTimeTest, WorkingDayAcrossDaylightSavingKeepsWallClockHours) {
+  const auto shop = Chisinau();
+  const auto local = shop.ToLocal(shop.Parse("2026-03-29T12:00").value());
+  // 09:00 to 18:00 on the day the clocks go forward is 9 hours of wall clock, 9 real hours
+  // because the jump is at night.
+  EXPECT_EQ(shop.AtLocalMinute(local, 18 * 60) - shop.AtLocalMinute(local, 9 * 60), std::chrono::hours(9));
+}
+
+TEST(ClockMinutesTest, ParsesAndFormats) {
+  EXPECT_EQ(ParseClockMinutes("09:00").value(), 540);
+  EXPECT_EQ(ParseClockMinutes("24:00").value(), 1440);
+  EXPECT_FALSE(ParseClockMinutes("9:00"));
+  EXPECT_FALSE(ParseClockMinutes("24:30"));
+  EXPECT_FALSE(ParseClockMinutes("10:75"));
+  EXPECT_EQ(FormatClockMinutes(1080), "18:00");
+}
+
+}  // namespace
+}  // namespace barbershop::common

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages that building, running and testing need, when missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ccache pkg-config git ca-certificates tzdata procps iproute2 curl
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
+  libpqxx-dev libpq-dev libhiredis-dev librabbitmq-dev libboost1.81-dev libboost-json1.81-dev
+  nlohmann-json3-dev libspdlog-dev libsodium-dev libjwt-dev libcli11-dev libssl-dev
+  libhowardhinnant-date-dev libgtest-dev libgmock-dev libbenchmark-dev
+  postgresql postgresql-contrib redis-server rabbitmq-server nghttp2-client
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian starts these as system services on install where it can; the project runs its
+# own copies on loopback, so stop any that came up.
+for service in postgresql redis-server rabbitmq-server; do
+  $SUDO service "$service" stop >/dev/null 2>&1 || true
+done

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# make test: installs what is missing, builds once with AddressSanitizer and
+# UndefinedBehaviorSanitizer, starts a private PostgreSQL on a free port, and runs every
+# test (unit, integration, end-to-end) against it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/stack.sh
+
+scripts/install-deps.sh
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j"$(nproc)"
+
+STACK=$(mktemp -d /tmp/barbershop-test.XXXXXX)
+chmod 755 "$STACK"
+CORE_PID=""
+cleanup() {
+  local rc=$?
+  if [ -n "$CORE_PID" ] && kill -0 "$CORE_PID" 2>/dev/null; then
+    kill -TERM "$CORE_PID" 2>/dev/null || true
+    wait "$CORE_PID" 2>/dev/null || true
+  fi
+  postgres_stop "$STACK/postgres"
+  if [ $rc -ne 0 ]; then
+    echo "test stack logs kept in $STACK" >&2
+  else
+    rm -rf "$STACK"
+  fi
+  exit $rc
+}
+trap cleanup EXIT
+
+PG_PORT=$(free_port)
+PG_FSYNC=off postgres_start "$STACK/postgres" "$PG_PORT"
+postgres_createdb "$PG_PORT" barbershop_test
+export BARBERSHOP_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/barbershop_test"
+
+# A core service process for the tests that talk to a running binary (the seed's client,
+# the CLI): the same build, started the way `make up` starts it.
+GRPC_PORT=$(free_port)
+HTTP_PORT=$(free_port)
+BARBERSHOP_DATABASE_URL="$BARBERSHOP_TEST_DATABASE_URL" \
+BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$GRPC_PORT" \
+BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$HTTP_PORT" \
+BARBERSHOP_JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)" \
+BARBERSHOP_DEMO_DATA=true \
+  build/asan/services/core/barbershop-core >"$STACK/core.log" 2>&1 &
+CORE_PID=$!
+if ! wait_http "http://127.0.0.1:$HTTP_PORT/readyz" 120; then
+  echo "the core service did not start:" >&2
+  tail -30 "$STACK/core.log" >&2
+  exit 1
+fi
+export BARBERSHOP_TEST_CORE_ADDRESS="127.0.0.1:$GRPC_PORT"
+export BARBERSHOP_TEST_CORE_HTTP="127.0.0.1:$HTTP_PORT"
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+ctest --preset asan -j"$(nproc)" --timeout 300

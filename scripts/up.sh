@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# make up: installs what is missing, builds, starts PostgreSQL and the core service on
+# loopback with demo data, and says where to point a client.  Safe to run twice.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/stack.sh
+
+DATA=${BARBERSHOP_DATA:-$PWD/.data}
+PG_PORT=55432
+GRPC_PORT=50051
+HTTP_PORT=8080
+
+scripts/install-deps.sh
+cmake --preset release >/dev/null
+cmake --build --preset release -j"$(nproc)" --target barbershop-core barbershop
+
+mkdir -p "$DATA"
+
+running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# A port that something else holds stops us, naming the port.
+check_port() {
+  local port=$1 what=$2 ours=$3
+  if [ "$ours" = yes ]; then return 0; fi
+  if port_in_use "$port"; then
+    echo "make up: port $port ($what) is already in use by another program; stop it and try again" >&2
+    exit 1
+  fi
+}
+pg_ours=no
+as_postgres "$PG_BIN/pg_ctl" -D "$DATA/postgres/data" status >/dev/null 2>&1 && pg_ours=yes
+core_ours=no
+running "$DATA/core.pid" && core_ours=yes
+check_port "$PG_PORT" PostgreSQL "$pg_ours"
+check_port "$GRPC_PORT" "core gRPC" "$core_ours"
+check_port "$HTTP_PORT" "core HTTP" "$core_ours"
+
+postgres_start "$DATA/postgres" "$PG_PORT"
+postgres_createdb "$PG_PORT" barbershop
+
+if [ ! -s "$DATA/jwt-secret" ]; then
+  umask 077
+  head -c 48 /dev/urandom | base64 -w0 >"$DATA/jwt-secret"
+fi
+
+if [ "$core_ours" = no ]; then
+  BARBERSHOP_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/barbershop" \
+  BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$GRPC_PORT" \
+  BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$HTTP_PORT" \
+  BARBERSHOP_JWT_SECRET="$(cat "$DATA/jwt-secret")" \
+  BARBERSHOP_DEMO_DATA=true \
+    nohup build/release/services/core/barbershop-core >>"$DATA/core.log" 2>&1 &
+  echo $! >"$DATA/core.pid"
+fi
+if ! wait_http "http://127.0.0.1:$HTTP_PORT/readyz" 60; then
+  echo "make up: the core service did not become ready; its log:" >&2
+  tail -20 "$DATA/core.log" >&2
+  exit 1
+fi
+
+cat <<TXT
+
+The barbershop platform is running.
+  gRPC (core, UserService):  127.0.0.1:$GRPC_PORT   (reflection and health are on)
+  health and metrics:        http://127.0.0.1:$HTTP_PORT/healthz  /readyz  /metrics
+  PostgreSQL:                postgresql://postgres@127.0.0.1:$PG_PORT/barbershop
+  logs:                      $DATA/core.log
+
+Demo logins (password: barbershop-demo): demo@barbershop.test (customer),
+ana@barbershop.test, ion@barbershop.test, elena@barbershop.test (barbers), admin@barbershop.test.
+
+Try the CLI:
+  build/release/apps/cli/barbershop login --email demo@barbershop.test --password barbershop-demo
+  build/release/apps/cli/barbershop barbers
+  build/release/apps/cli/barbershop book --barber Ana --at "$(date -d 'next monday' +%Y-%m-%d)T10:00"
+
+Stop everything with: make down
+TXT

@@ -1,0 +1,266 @@
+#include "user_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "domain/accounts.hpp"
+#include "status_mapping.hpp"
+#include "storage/pg_repositories.hpp"
+
+namespace barbershop::core::api {
+namespace {
+
+using common::ErrorCode;
+
+void ToProto(const domain::Appointment& from, const common::ShopTime& shop_time, Appointment* to) {
+  to->set_appointment_id(from.id);
+  to->set_date_time(shop_time.Format(from.starts_at));
+  to->set_end_time(shop_time.Format(from.ends_at));
+  to->set_barber_name(from.barber_name);
+  to->set_status(domain::StatusName(from.status));
+  to->set_barber_id(from.barber_id);
+  to->set_client_id(from.client_id);
+  to->set_client_name(from.client_name);
+}
+
+std::string MetadataToken(const grpc::CallbackServerContext* call) {
+  const auto& metadata = call->client_metadata();
+  const auto it = metadata.find("authorization");
+  if (it == metadata.end()) return {};
+  return common::BearerToken(std::string_view(it->second.data(), it->second.size()));
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* UserServiceImpl::Run(grpc::CallbackServerContext* call, const char* method, bool needs_token,
+                                               std::string request_token, Body body) {
+  auto* reactor = call->DefaultReactor();
+  const auto start = std::chrono::steady_clock::now();
+  std::optional<domain::Caller> caller;
+  if (needs_token) {
+    std::string token = MetadataToken(call);
+    if (token.empty()) token = std::move(request_token);
+    auto claims = ctx_.tokens.Verify(token);
+    const auto role = claims ? domain::ParseRole(claims->role) : std::nullopt;
+    if (!claims || !role) {
+      const auto status = claims ? grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "the token is not valid")
+                                 : ToGrpcStatus(claims.error());
+      Record(method, status, start);
+      reactor->Finish(status);
+      return reactor;
+    }
+    caller = domain::Caller{claims->subject, *role};
+  }
+  const bool queued = ctx_.executor.Submit(
+      [this, reactor, method, start, caller = std::move(caller), body = std::move(body)](storage::Database& db) {
+        grpc::Status status;
+        try {
+          Call state{db, caller ? &*caller : nullptr};
+          status = body(state);
+        } catch (const std::exception& e) {
+          spdlog::error("{} failed: {}", method, e.what());
+          status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
+        }
+        Record(method, status, start);
+        reactor->Finish(status);
+      });
+  if (!queued) {
+    const grpc::Status busy(grpc::StatusCode::UNAVAILABLE, "the server is busy; try again shortly");
+    Record(method, busy, start);
+    reactor->Finish(busy);
+  }
+  return reactor;
+}
+
+void UserServiceImpl::Record(const char* method, const grpc::Status& status,
+                             std::chrono::steady_clock::time_point start) {
+  static constexpr const char* kCodes[] = {"OK",
+                                           "CANCELLED",
+                                           "UNKNOWN",
+                                           "INVALID_ARGUMENT",
+                                           "DEADLINE_EXCEEDED",
+                                           "NOT_FOUND",
+                                           "ALREADY_EXISTS",
+                                           "PERMISSION_DENIED",
+                                           "RESOURCE_EXHAUSTED",
+                                           "FAILED_PRECONDITION",
+                                           "ABORTED",
+                                           "OUT_OF_RANGE",
+                                           "UNIMPLEMENTED",
+                                           "INTERNAL",
+                                           "UNAVAILABLE",
+                                           "DATA_LOSS",
+                                           "UNAUTHENTICATED"};
+  const auto index = static_cast<std::size_t>(status.error_code());
+  const common::Labels labels{{"method", method}, {"code", index < std::size(kCodes) ? kCodes[index] : "UNKNOWN"}};
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ctx_.metrics.GetCounter("barbershop_grpc_calls_total", "gRPC calls handled, by method and status code.", labels)
+      .Inc();
+  ctx_.metrics
+      .GetHistogram("barbershop_grpc_call_duration_seconds", "gRPC call latency, by method and status code.", labels)
+      .Observe(seconds);
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::SignUp(grpc::CallbackServerContext* call, const SignUpRequest* request,
+                                                  SignUpResponse* response) {
+  return Run(call, "SignUp", false, {}, [this, request, response](Call& c) {
+    storage::PgAccountRepository accounts(c.db);
+    domain::AccountService service(accounts, ctx_.hasher, ctx_.tokens);
+    auto user = service.SignUp(request->username(), request->email(), request->password());
+    if (!user) return ToGrpcStatus(user.error());
+    response->set_success(true);
+    response->set_message("Welcome, " + user->username + "! Log in with " + user->email + ".");
+    response->set_user_id(user->id);
+    spdlog::info("signed up user {}", user->id);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::Login(grpc::CallbackServerContext* call, const LoginRequest* request,
+                                                 LoginResponse* response) {
+  return Run(call, "Login", false, {}, [this, request, response](Call& c) {
+    storage::PgAccountRepository accounts(c.db);
+    domain::AccountService service(accounts, ctx_.hasher, ctx_.tokens);
+    auto session = service.Login(request->email(), request->password());
+    if (!session) return ToGrpcStatus(session.error());
+    response->set_token(session->token);
+    response->set_message("Logged in as " + session->user.username + ".");
+    response->set_user_id(session->user.id);
+    response->set_role(domain::RoleName(session->user.role));
+    response->set_expires_at(ctx_.shop_time.Format(session->expires_at));
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::GetUserProfile(grpc::CallbackServerContext* call,
+                                                          const GetUserProfileRequest* request,
+                                                          UserProfile* response) {
+  return Run(call, "GetUserProfile", true, request->token(), [this, response](Call& c) {
+    storage::PgAccountRepository accounts(c.db);
+    storage::PgAppointmentRepository appointments(c.db);
+    auto user = accounts.FindUserById(c.caller->user_id);
+    if (!user) return ToGrpcStatus(user.error());
+    if (!user->has_value()) return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "the account no longer exists");
+    domain::BookingService bookings(accounts, appointments, ctx_.shop_time, ctx_.clock, ctx_.policy);
+    auto list = bookings.List(*c.caller, c.caller->user_id);
+    if (!list) return ToGrpcStatus(list.error());
+    response->set_username((*user)->username);
+    response->set_email((*user)->email);
+    response->set_user_id((*user)->id);
+    response->set_role(domain::RoleName((*user)->role));
+    if ((*user)->role == domain::Role::kBarber) {
+      auto barber = accounts.FindBarberById((*user)->id);
+      if (barber && barber->has_value()) response->set_barber_name((*barber)->name);
+    }
+    for (const auto& a : *list) ToProto(a, ctx_.shop_time, response->add_appointments());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status UserServiceImpl::AppointmentCall(
+    Call& c, const char* verb, const std::function<common::Result<domain::Appointment>(domain::BookingService&)>& op,
+    AppointmentResponse* response) {
+  storage::PgAccountRepository accounts(c.db);
+  storage::PgAppointmentRepository appointments(c.db);
+  domain::BookingService bookings(accounts, appointments, ctx_.shop_time, ctx_.clock, ctx_.policy);
+  auto result = op(bookings);
+  if (!result) return ToGrpcStatus(result.error());
+  response->set_success(true);
+  response->set_appointment_id(result->id);
+  ToProto(*result, ctx_.shop_time, response->mutable_appointment());
+  response->set_message(std::string("Appointment ") + verb + ": " + result->barber_name + ", " +
+                        ctx_.shop_time.Format(result->starts_at) + " (" + domain::StatusName(result->status) + ").");
+  return grpc::Status::OK;
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::CreateAppointment(grpc::CallbackServerContext* call,
+                                                             const CreateAppointmentRequest* request,
+                                                             AppointmentResponse* response) {
+  return Run(call, "CreateAppointment", true, {}, [this, request, response](Call& c) {
+    return AppointmentCall(
+        c, "booked",
+        [&](domain::BookingService& s) {
+          return s.Create(*c.caller, request->user_id(), request->date_time(), request->barber_name());
+        },
+        response);
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::ModifyAppointment(grpc::CallbackServerContext* call,
+                                                             const ModifyAppointmentRequest* request,
+                                                             AppointmentResponse* response) {
+  return Run(call, "ModifyAppointment", true, {}, [this, request, response](Call& c) {
+    return AppointmentCall(
+        c, "moved",
+        [&](domain::BookingService& s) {
+          return s.Modify(*c.caller, request->appointment_id(), request->date_time());
+        },
+        response);
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::CancelAppointment(grpc::CallbackServerContext* call,
+                                                             const CancelAppointmentRequest* request,
+                                                             AppointmentResponse* response) {
+  return Run(call, "CancelAppointment", true, {}, [this, request, response](Call& c) {
+    return AppointmentCall(
+        c, "canceled", [&](domain::BookingService& s) { return s.Cancel(*c.caller, request->appointment_id()); },
+        response);
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::ConfirmAppointment(grpc::CallbackServerContext* call,
+                                                              const ConfirmAppointmentRequest* request,
+                                                              AppointmentResponse* response) {
+  return Run(call, "ConfirmAppointment", true, {}, [this, request, response](Call& c) {
+    return AppointmentCall(
+        c, "confirmed", [&](domain::BookingService& s) { return s.Confirm(*c.caller, request->appointment_id()); },
+        response);
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::GetAppointment(grpc::CallbackServerContext* call,
+                                                          const GetAppointmentRequest* request,
+                                                          AppointmentResponse* response) {
+  return Run(call, "GetAppointment", true, {}, [this, request, response](Call& c) {
+    return AppointmentCall(
+        c, "found", [&](domain::BookingService& s) { return s.Get(*c.caller, request->appointment_id()); }, response);
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::GetAppointments(grpc::CallbackServerContext* call,
+                                                           const GetAppointmentsRequest* request,
+                                                           AppointmentsResponse* response) {
+  return Run(call, "GetAppointments", true, {}, [this, request, response](Call& c) {
+    storage::PgAccountRepository accounts(c.db);
+    storage::PgAppointmentRepository appointments(c.db);
+    domain::BookingService bookings(accounts, appointments, ctx_.shop_time, ctx_.clock, ctx_.policy);
+    auto list = bookings.List(*c.caller, request->user_id());
+    if (!list) return ToGrpcStatus(list.error());
+    for (const auto& a : *list) ToProto(a, ctx_.shop_time, response->add_appointments());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::ListBarbers(grpc::CallbackServerContext* call,
+                                                       const ListBarbersRequest* request,
+                                                       ListBarbersResponse* response) {
+  return Run(call, "ListBarbers", true, {}, [response](Call& c) {
+    storage::PgAccountRepository accounts(c.db);
+    auto barbers = accounts.ListBarbers();
+    if (!barbers) return ToGrpcStatus(barbers.error());
+    for (const auto& b : *barbers) {
+      auto* out = response->add_barbers();
+      out->set_barber_id(b.id);
+      out->set_name(b.name);
+      for (const auto& h : b.hours) {
+        auto* hours = out->add_hours();
+        hours->set_weekday(static_cast<int>(h.weekday));
+        hours->set_opens(common::FormatClockMinutes(h.opens_minute));
+        hours->set_closes(common::FormatClockMinutes(h.closes_minute));
+      }
+    }
+    return grpc::Status::OK;
+  });
+}
+
+}  // namespace barbershop::core::api

@@ -1,0 +1,102 @@
+#include "core_app.hpp"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <spdlog/spdlog.h>
+
+#include "api/user_service.hpp"
+#include "demo_data.hpp"
+#include "storage/migrations.hpp"
+
+namespace barbershop::core::app {
+
+using common::ErrorCode;
+using common::MakeError;
+
+namespace {
+
+std::string WithConnectTimeout(const std::string& url) {
+  if (url.find("connect_timeout") != std::string::npos) return url;
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=2";
+}
+
+}  // namespace
+
+CoreApp::CoreApp(CoreConfig config, const common::Clock& clock) : config_(std::move(config)), clock_(clock) {}
+
+CoreApp::~CoreApp() { Shutdown(); }
+
+common::Status CoreApp::Start() {
+  auto tokens = common::TokenService::Create(config_.jwt_secret, config_.token_lifetime, clock_);
+  if (!tokens) return tokens.error();
+  tokens_ = std::make_unique<common::TokenService>(std::move(*tokens));
+  auto zone = common::ShopTime::ForZone(config_.shop_timezone);
+  if (!zone) return MakeError(ErrorCode::kInvalidArgument, zone.error().message + " (set BARBERSHOP_SHOP_TIMEZONE)");
+  shop_time_ = std::make_unique<common::ShopTime>(std::move(*zone));
+  policy_.default_length = std::chrono::minutes{config_.appointment_minutes};
+
+  const std::string database_url = WithConnectTimeout(config_.database_url);
+  auto applied = storage::ApplyMigrations(database_url, storage::BundledMigrations());
+  if (!applied) return applied.error();
+  spdlog::info("database schema up to date ({} migrations applied now)", *applied);
+
+  if (config_.demo_data) {
+    storage::Database db(database_url);
+    if (auto ok = EnsureDemoData(db, hasher_, *tokens_); !ok) return ok.error();
+  }
+
+  executor_ = std::make_unique<storage::DbExecutor>(database_url, static_cast<std::size_t>(config_.db_pool_size),
+                                                    static_cast<std::size_t>(config_.db_queue_limit), metrics_);
+  service_ = std::make_unique<api::UserServiceImpl>(
+      api::ServiceContext{*executor_, hasher_, *tokens_, *shop_time_, clock_, policy_, metrics_});
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config_.grpc_address, grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.RegisterService(service_.get());
+  builder.SetMaxReceiveMessageSize(1 << 20);
+  server_ = builder.BuildAndStart();
+  if (!server_ || grpc_port_ == 0) {
+    server_.reset();
+    return MakeError(ErrorCode::kUnavailable,
+                     "cannot listen for gRPC on " + config_.grpc_address + " (is the port taken?)");
+  }
+  server_->GetHealthCheckService()->SetServingStatus(true);
+
+  auto http_address = common::SplitHostPort(config_.http_address);
+  if (!http_address) return http_address.error();
+  http_.Handle("/healthz", [] { return common::HttpReply{200, "text/plain; charset=utf-8", "ok\n"}; });
+  http_.Handle("/readyz", [this, database_url, db = std::make_shared<storage::Database>(database_url)] {
+    if (stopped_) return common::HttpReply{503, "text/plain; charset=utf-8", "shutting down\n"};
+    try {
+      pqxx::nontransaction tx(db->Connection());
+      tx.exec("SELECT 1");
+      return common::HttpReply{200, "text/plain; charset=utf-8", "ready\n"};
+    } catch (const std::exception&) {
+      return common::HttpReply{503, "text/plain; charset=utf-8", "database unreachable\n"};
+    }
+  });
+  http_.Handle("/metrics", [this] {
+    return common::HttpReply{200, "text/plain; version=0.0.4; charset=utf-8", metrics_.Render()};
+  });
+  if (auto ok = http_.Start(http_address->first, http_address->second); !ok) return ok.error();
+  spdlog::info("core service listening: gRPC on {} (port {}), HTTP on {}:{}", config_.grpc_address, grpc_port_,
+               http_address->first, http_.port());
+  return common::Ok{};
+}
+
+void CoreApp::Shutdown() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (server_) {
+    server_->GetHealthCheckService()->SetServingStatus(false);
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(config_.shutdown_grace_seconds));
+  }
+  if (executor_) executor_->Stop();
+  if (server_) server_->Wait();
+  http_.Stop();
+  spdlog::info("core service stopped");
+}
+
+}  // namespace barbershop::core::app

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+
+#include "barbershop/common/http_server.hpp"
+#include "barbershop/common/metrics.hpp"
+#include "barbershop/common/passwords.hpp"
+#include "barbershop/common/shop_time.hpp"
+#include "barbershop/common/tokens.hpp"
+#include "config.hpp"
+#include "domain/bookings.hpp"
+#include "storage/database.hpp"
+
+namespace barbershop::core::api { class UserServiceImpl; }
+
+namespace barbershop::core::app {
+
+/// The assembled core service: migrations, database executor, gRPC server with health
+/// and reflection, and the HTTP probe/metrics server.
+class CoreApp {
+ public:
+  CoreApp(CoreConfig config, const common::Clock& clock);
+  ~CoreApp();
+
+  /// Applies migrations, optionally creates demo data, binds both ports.  An error says
+  /// what to fix (a taken port names itself).
+  common::Status Start();
+  /// Stops taking calls, lets in-flight calls finish (up to the grace period), stops.
+  void Shutdown();
+
+  int grpc_port() const { return grpc_port_; }
+  std::uint16_t http_port() const { return http_.port(); }
+  common::MetricsRegistry& metrics() { return metrics_; }
+
+ private:
+  common::HttpReply Ready();
+
+  CoreConfig config_;
+  const common::Clock& clock_;
+  common::MetricsRegistry metrics_;
+  common::PasswordHasher hasher_;
+  std::unique_ptr<common::TokenService> tokens_;
+  std::unique_ptr<common::ShopTime> shop_time_;
+  domain::BookingPolicy policy_;
+  std::unique_ptr<storage::DbExecutor> executor_;
+  std::unique_ptr<api::UserServiceImpl> service_;
+  std::unique_ptr<grpc::Server> server_;
+  common::HttpServer http_;
+  int grpc_port_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace barbershop::core::app

@@ -1,0 +1,47 @@
+#include "demo_data.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "domain/accounts.hpp"
+#include "storage/pg_repositories.hpp"
+
+namespace barbershop::core::app {
+
+common::Status EnsureDemoData(storage::Database& db, const common::PasswordHasher& hasher,
+                              const common::TokenService& tokens) {
+  storage::PgAccountRepository accounts(db);
+  domain::AccountService service(accounts, hasher, tokens);
+
+  std::vector<domain::WorkingHours> week;
+  for (unsigned day = 1; day <= 6; ++day) week.push_back({day, 9 * 60, 18 * 60});
+  struct DemoBarber {
+    const char* username;
+    const char* name;
+  };
+  for (const auto& barber : {DemoBarber{"ana", "Ana"}, DemoBarber{"ion", "Ion"}, DemoBarber{"elena", "Elena"}}) {
+    const std::string email = std::string(barber.username) + "@barbershop.test";
+    auto existing = accounts.FindUserByEmail(email);
+    if (!existing) return existing.error();
+    if (existing->has_value()) continue;
+    auto saved = service.SaveBarber(barber.username, email, kDemoPassword, barber.name, week, false);
+    if (!saved) return saved.error();
+    spdlog::info("created demo barber {}", barber.name);
+  }
+  auto customer = accounts.FindUserByEmail(kDemoCustomerEmail);
+  if (!customer) return customer.error();
+  if (!customer->has_value()) {
+    auto created = service.SignUp("demo", kDemoCustomerEmail, kDemoPassword);
+    if (!created) return created.error();
+  }
+  auto admin = accounts.FindUserByEmail(kDemoAdminEmail);
+  if (!admin) return admin.error();
+  if (!admin->has_value()) {
+    auto hash = hasher.Hash(kDemoPassword);
+    if (!hash) return hash.error();
+    auto created = accounts.CreateUser("admin", kDemoAdminEmail, *hash, domain::Role::kAdmin);
+    if (!created) return created.error();
+  }
+  return common::Ok{};
+}
+
+}  // namespace barbershop::core::app

@@ -1,0 +1,94 @@
+#include "accounts.hpp"
+
+#include "validation.hpp"
+
+namespace barbershop::core::domain {
+
+using common::ErrorCode;
+using common::MakeError;
+
+namespace {
+constexpr const char* kBadLogin = "wrong e-mail or password";
+}
+
+common::Result<User> AccountService::SignUp(const std::string& username, const std::string& email,
+                                            const std::string& password) {
+  if (auto ok = ValidateUsername(username); !ok) return ok.error();
+  auto normalized = NormalizeEmail(email);
+  if (!normalized) return normalized.error();
+  if (auto ok = ValidatePassword(password); !ok) return ok.error();
+  auto hash = hasher_.Hash(password);
+  if (!hash) return hash.error();
+  return accounts_.CreateUser(username, *normalized, *hash, Role::kCustomer);
+}
+
+common::Result<Session> AccountService::Login(const std::string& email, const std::string& password) {
+  auto normalized = NormalizeEmail(email);
+  if (!normalized || password.empty() || password.size() > 128) {
+    return MakeError(ErrorCode::kUnauthenticated, kBadLogin);
+  }
+  auto user = accounts_.FindUserByEmail(*normalized);
+  if (!user) return user.error();
+  if (!user->has_value()) {
+    // Spend the same effort as a real check, so timing does not tell which part was wrong.
+    static const std::string kDummy = hasher_.Hash("timing-equaliser").value();
+    (void)hasher_.Verify(password, kDummy);
+    return MakeError(ErrorCode::kUnauthenticated, kBadLogin);
+  }
+  if (!hasher_.Verify(password, (*user)->password_hash)) return MakeError(ErrorCode::kUnauthenticated, kBadLogin);
+  auto token = tokens_.Issue((*user)->id, RoleName((*user)->role));
+  if (!token) return token.error();
+  auto claims = tokens_.Verify(*token);
+  if (!claims) return claims.error();
+  return Session{std::move(*token), std::move(**user), claims->expires_at};
+}
+
+common::Result<Caller> AccountService::Authenticate(const std::string& token) {
+  auto claims = tokens_.Verify(token);
+  if (!claims) return claims.error();
+  const auto role = ParseRole(claims->role);
+  if (!role) return MakeError(ErrorCode::kUnauthenticated, "the token is not valid");
+  return Caller{claims->subject, *role};
+}
+
+common::Result<User> AccountService::FindUser(const std::string& user_id) {
+  if (auto ok = ValidateId(user_id, "user_id"); !ok) return ok.error();
+  auto user = accounts_.FindUserById(user_id);
+  if (!user) return user.error();
+  if (!user->has_value()) return MakeError(ErrorCode::kNotFound, "no user with id " + user_id);
+  return std::move(**user);
+}
+
+common::Result<User> AccountService::SaveBarber(const std::string& username, const std::string& email,
+                                                const std::string& password, const std::string& name,
+                                                const std::vector<WorkingHours>& hours, bool auto_confirm) {
+  if (name.empty() || name.size() > 64 || !IsValidUtf8(name)) {
+    return MakeError(ErrorCode::kInvalidArgument, "a barber's name must be 1 to 64 characters");
+  }
+  for (const auto& h : hours) {
+    if (h.weekday < 1 || h.weekday > 7 || h.opens_minute < 0 || h.closes_minute > 24 * 60 ||
+        h.opens_minute >= h.closes_minute) {
+      return MakeError(ErrorCode::kInvalidArgument, "working hours must be within a day and open before they close");
+    }
+  }
+  auto normalized = NormalizeEmail(email);
+  if (!normalized) return normalized.error();
+  auto existing = accounts_.FindUserByEmail(*normalized);
+  if (!existing) return existing.error();
+  User user;
+  if (existing->has_value()) {
+    user = std::move(**existing);
+    if (user.role != Role::kBarber) {
+      return MakeError(ErrorCode::kAlreadyExists, "that e-mail belongs to an account that is not a barber");
+    }
+  } else {
+    auto created = SignUp(username, email, password);
+    if (!created) return created.error();
+    user = std::move(*created);
+    user.role = Role::kBarber;
+  }
+  if (auto ok = accounts_.SaveBarber(user.id, name, auto_confirm, hours); !ok) return ok.error();
+  return user;
+}
+
+}  // namespace barbershop::core::domain

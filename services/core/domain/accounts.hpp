@@ -1,0 +1,44 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "barbershop/common/passwords.hpp"
+#include "barbershop/common/tokens.hpp"
+#include "repositories.hpp"
+
+namespace barbershop::core::domain {
+
+struct Session {
+  std::string token;
+  User user;
+  TimePoint expires_at;
+};
+
+/// Sign-up, login and token checks.  Holds only references; one per call is cheap.
+class AccountService {
+ public:
+  AccountService(AccountRepository& accounts, const common::PasswordHasher& hasher,
+                 const common::TokenService& tokens)
+      : accounts_(accounts), hasher_(hasher), tokens_(tokens) {}
+
+  /// Creates a customer account.
+  common::Result<User> SignUp(const std::string& username, const std::string& email, const std::string& password);
+  /// kUnauthenticated with the same message whether the e-mail or the password was wrong.
+  common::Result<Session> Login(const std::string& email, const std::string& password);
+  /// The caller behind a token, checked against the stored account (which may be gone).
+  common::Result<Caller> Authenticate(const std::string& token);
+  common::Result<User> FindUser(const std::string& user_id);
+  /// Creates (or updates) a barber account with a display name and working hours.
+  common::Result<User> SaveBarber(const std::string& username, const std::string& email, const std::string& password,
+                                  const std::string& name, const std::vector<WorkingHours>& hours,
+                                  bool auto_confirm);
+
+ private:
+  AccountRepository& accounts_;
+  const common::PasswordHasher& hasher_;
+  const common::TokenService& tokens_;
+};
+
+}  // namespace barbershop::core::domain

@@ -1,0 +1,210 @@
+#include "bookings.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "barbershop/common/ids.hpp"
+#include "validation.hpp"
+
+namespace barbershop::core::domain {
+
+using common::ErrorCode;
+using common::MakeError;
+using common::Ok;
+
+namespace {
+
+common::Error NotYours() {
+  return MakeError(ErrorCode::kPermissionDenied, "that appointment belongs to someone else");
+}
+
+bool IsBarberOf(const Caller& caller, const Appointment& appointment) {
+  return caller.role == Role::kAdmin || caller.user_id == appointment.barber_id;
+}
+
+}  // namespace
+
+common::Status CheckBookable(const Barber& barber, TimePoint start, TimePoint end, TimePoint now,
+                             const common::ShopTime& shop_time, const BookingPolicy& policy) {
+  if (start <= now) return MakeError(ErrorCode::kInvalidArgument, "that time is in the past");
+  if (start - now > policy.horizon) {
+    return MakeError(ErrorCode::kInvalidArgument, "bookings open at most " +
+                                                      std::to_string(policy.horizon.count() / 24) + " days ahead");
+  }
+  const auto local = shop_time.ToLocal(start);
+  for (const auto& hours : barber.hours) {
+    if (hours.weekday != local.iso_weekday) continue;
+    if (start >= shop_time.AtLocalMinute(local, hours.opens_minute) &&
+        end <= shop_time.AtLocalMinute(local, hours.closes_minute)) {
+      return Ok{};
+    }
+  }
+  std::string message = barber.name + " does not work at " + shop_time.Format(start) + "; working hours:";
+  bool any = false;
+  static constexpr const char* kDays[] = {"", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  for (const auto& hours : barber.hours) {
+    message += std::string(any ? "," : "") + " " + kDays[hours.weekday] + " " +
+               common::FormatClockMinutes(hours.opens_minute) + "-" + common::FormatClockMinutes(hours.closes_minute);
+    any = true;
+  }
+  if (!any) message += " none";
+  return MakeError(ErrorCode::kFailedPrecondition, message);
+}
+
+bool IsParty(const Caller& caller, const Appointment& appointment) {
+  return caller.role == Role::kAdmin || caller.user_id == appointment.client_id ||
+         caller.user_id == appointment.barber_id;
+}
+
+common::Result<Appointment> BookingService::Create(const Caller& caller, const std::string& user_id,
+                                                   const std::string& date_time, const std::string& barber_name) {
+  const std::string& client_id = user_id.empty() ? caller.user_id : user_id;
+  if (auto ok = ValidateId(client_id, "user_id"); !ok) return ok.error();
+  if (client_id != caller.user_id && caller.role != Role::kAdmin) {
+    return MakeError(ErrorCode::kPermissionDenied, "you can only book appointments for yourself");
+  }
+  if (barber_name.empty() || barber_name.size() > 64) {
+    return MakeError(ErrorCode::kInvalidArgument, "barber_name is required");
+  }
+  auto start = shop_time_.Parse(date_time);
+  if (!start) return start.error();
+  auto client = accounts_.FindUserById(client_id);
+  if (!client) return client.error();
+  if (!client->has_value()) return MakeError(ErrorCode::kNotFound, "no user with id " + client_id);
+  auto barber = accounts_.FindBarberByName(barber_name);
+  if (!barber) return barber.error();
+  if (!barber->has_value()) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
+  const Barber& chair = **barber;
+  if (chair.id == client_id) return MakeError(ErrorCode::kInvalidArgument, "a barber cannot book their own chair");
+  const TimePoint end = *start + policy_.default_length;
+  if (auto ok = CheckBookable(chair, *start, end, clock_.Now(), shop_time_, policy_); !ok) return ok.error();
+
+  const NewAppointment proposal{common::NewUuid(), &chair, &**client, *start, end,
+                                chair.auto_confirm ? AppointmentStatus::kConfirmed : AppointmentStatus::kPending};
+  return appointments_.Insert(proposal, [&](const Appointment& created) {
+    return MakeEvent(EventType::kCreated, created, caller, nullptr);
+  });
+}
+
+common::Result<Appointment> BookingService::Confirm(const Caller& caller, const std::string& appointment_id) {
+  auto current = FindForCaller(caller, appointment_id);
+  if (!current) return current.error();
+  if (!IsBarberOf(caller, *current)) {
+    return MakeError(ErrorCode::kPermissionDenied, "only the appointment's barber can confirm it");
+  }
+  if (current->status != AppointmentStatus::kPending) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     std::string("only a pending appointment can be confirmed; this one is ") +
+                         StatusName(current->status));
+  }
+  Appointment after = *current;
+  after.status = AppointmentStatus::kConfirmed;
+  return Transition(caller, *current, std::move(after), EventType::kConfirmed);
+}
+
+common::Result<Appointment> BookingService::Modify(const Caller& caller, const std::string& appointment_id,
+                                                   const std::string& date_time) {
+  auto current = FindForCaller(caller, appointment_id);
+  if (!current) return current.error();
+  if (!IsLive(current->status)) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     std::string("a ") + StatusName(current->status) + " appointment cannot be moved");
+  }
+  auto start = shop_time_.Parse(date_time);
+  if (!start) return start.error();
+  auto barber = accounts_.FindBarberById(current->barber_id);
+  if (!barber) return barber.error();
+  if (!barber->has_value()) return MakeError(ErrorCode::kNotFound, "the appointment's barber no longer works here");
+  const auto now = clock_.Now();
+  if (current->starts_at <= now && caller.role == Role::kCustomer) {
+    return MakeError(ErrorCode::kFailedPrecondition, "the appointment has already started");
+  }
+  Appointment after = *current;
+  after.starts_at = *start;
+  after.ends_at = *start + (current->ends_at - current->starts_at);
+  if (auto ok = CheckBookable(**barber, after.starts_at, after.ends_at, now, shop_time_, policy_); !ok) {
+    return ok.error();
+  }
+  // A client's move needs the barber's confirmation again; a barber's own move does not.
+  if (caller.user_id == current->client_id && caller.role != Role::kAdmin && !(*barber)->auto_confirm) {
+    after.status = AppointmentStatus::kPending;
+  }
+  return Transition(caller, *current, std::move(after), EventType::kModified);
+}
+
+common::Result<Appointment> BookingService::Cancel(const Caller& caller, const std::string& appointment_id) {
+  auto current = FindForCaller(caller, appointment_id);
+  if (!current) return current.error();
+  if (!IsLive(current->status)) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     std::string("a ") + StatusName(current->status) + " appointment cannot be canceled");
+  }
+  if (current->starts_at <= clock_.Now() && !IsBarberOf(caller, *current)) {
+    return MakeError(ErrorCode::kFailedPrecondition, "the appointment has already started");
+  }
+  Appointment after = *current;
+  after.status = AppointmentStatus::kCanceled;
+  return Transition(caller, *current, std::move(after), EventType::kCanceled);
+}
+
+common::Result<Appointment> BookingService::Get(const Caller& caller, const std::string& appointment_id) {
+  return FindForCaller(caller, appointment_id);
+}
+
+common::Result<std::vector<Appointment>> BookingService::List(const Caller& caller, const std::string& user_id) {
+  const std::string& target = user_id.empty() ? caller.user_id : user_id;
+  if (auto ok = ValidateId(target, "user_id"); !ok) return ok.error();
+  if (target != caller.user_id && caller.role != Role::kAdmin) {
+    return MakeError(ErrorCode::kPermissionDenied, "you can only list your own appointments");
+  }
+  auto barber = accounts_.FindBarberById(target);
+  if (!barber) return barber.error();
+  if (barber->has_value()) return appointments_.ListForBarber(target);
+  if (target != caller.user_id) {
+    auto user = accounts_.FindUserById(target);
+    if (!user) return user.error();
+    if (!user->has_value()) return MakeError(ErrorCode::kNotFound, "no user with id " + target);
+  }
+  return appointments_.ListForClient(target);
+}
+
+common::Result<Appointment> BookingService::FindForCaller(const Caller& caller, const std::string& appointment_id) {
+  if (auto ok = ValidateId(appointment_id, "appointment_id"); !ok) return ok.error();
+  auto found = appointments_.Find(appointment_id);
+  if (!found) return found.error();
+  if (!found->has_value()) return MakeError(ErrorCode::kNotFound, "no appointment with id " + appointment_id);
+  if (!IsParty(caller, **found)) return NotYours();
+  return std::move(**found);
+}
+
+common::Result<Appointment> BookingService::Transition(const Caller& caller, const Appointment& before,
+                                                       Appointment after, EventType type) {
+  const auto event = MakeEvent(type, after, caller, &before);
+  return appointments_.Update(before, after, event);
+}
+
+OutboxEvent BookingService::MakeEvent(EventType type, const Appointment& appointment, const Caller& actor,
+                                      const Appointment* previous) const {
+  const std::string event_id = common::NewUuid();
+  nlohmann::json payload = {
+      {"event_id", event_id},
+      {"type", std::string("appointment.") + EventTypeName(type)},
+      {"occurred_at", shop_time_.Format(clock_.Now())},
+      {"appointment",
+       {{"id", appointment.id},
+        {"barber_id", appointment.barber_id},
+        {"barber_name", appointment.barber_name},
+        {"client_id", appointment.client_id},
+        {"client_name", appointment.client_name},
+        {"start", shop_time_.Format(appointment.starts_at)},
+        {"end", shop_time_.Format(appointment.ends_at)},
+        {"status", StatusName(appointment.status)}}},
+      {"actor", {{"user_id", actor.user_id}, {"role", RoleName(actor.role)}}},
+  };
+  if (previous != nullptr && previous->starts_at != appointment.starts_at) {
+    payload["previous"] = {{"start", shop_time_.Format(previous->starts_at)},
+                           {"end", shop_time_.Format(previous->ends_at)}};
+  }
+  return OutboxEvent{event_id, type, payload.dump()};
+}
+
+}  // namespace barbershop::core::domain

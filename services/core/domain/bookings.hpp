@@ -1,0 +1,60 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "barbershop/common/clock.hpp"
+#include "barbershop/common/shop_time.hpp"
+#include "repositories.hpp"
+
+namespace barbershop::core::domain {
+
+struct BookingPolicy {
+  std::chrono::minutes default_length{30};
+  /// How far ahead a booking may be made.
+  std::chrono::hours horizon{24 * 366};
+};
+
+/// Whether [start, start + length) fits the barber's working hours, is in the future and
+/// within the horizon.  Plain function for unit tests.
+common::Status CheckBookable(const Barber& barber, TimePoint start, TimePoint end, TimePoint now,
+                             const common::ShopTime& shop_time, const BookingPolicy& policy);
+
+/// Who may see or change an appointment: its client, its barber, an admin.
+bool IsParty(const Caller& caller, const Appointment& appointment);
+
+/// Booking, moving, confirming, cancelling and listing appointments, with the permission
+/// checks for each.  Holds only references; one per call is cheap.
+class BookingService {
+ public:
+  BookingService(AccountRepository& accounts, AppointmentRepository& appointments, const common::ShopTime& shop_time,
+                 const common::Clock& clock, const BookingPolicy& policy)
+      : accounts_(accounts), appointments_(appointments), shop_time_(shop_time), clock_(clock), policy_(policy) {}
+
+  /// Books `barber_name`'s chair for `user_id` (the caller's own id when empty).
+  common::Result<Appointment> Create(const Caller& caller, const std::string& user_id, const std::string& date_time,
+                                     const std::string& barber_name);
+  common::Result<Appointment> Confirm(const Caller& caller, const std::string& appointment_id);
+  common::Result<Appointment> Modify(const Caller& caller, const std::string& appointment_id,
+                                     const std::string& date_time);
+  common::Result<Appointment> Cancel(const Caller& caller, const std::string& appointment_id);
+  common::Result<Appointment> Get(const Caller& caller, const std::string& appointment_id);
+  /// A barber's chair when `user_id` is a barber, otherwise that client's bookings.
+  common::Result<std::vector<Appointment>> List(const Caller& caller, const std::string& user_id);
+
+ private:
+  common::Result<Appointment> FindForCaller(const Caller& caller, const std::string& appointment_id);
+  common::Result<Appointment> Transition(const Caller& caller, const Appointment& before, Appointment after,
+                                         EventType type);
+  OutboxEvent MakeEvent(EventType type, const Appointment& appointment, const Caller& actor,
+                        const Appointment* previous) const;
+
+  AccountRepository& accounts_;
+  AppointmentRepository& appointments_;
+  const common::ShopTime& shop_time_;
+  const common::Clock& clock_;
+  const BookingPolicy& policy_;
+};
+
+}  // namespace barbershop::core::domain

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "barbershop/common/clock.hpp"
+
+namespace barbershop::core::domain {
+
+using common::TimePoint;
+
+enum class Role { kCustomer, kBarber, kAdmin };
+const char* RoleName(Role role);
+std::optional<Role> ParseRole(std::string_view name);
+
+/// Who is making a request, as their token says.
+struct Caller {
+  std::string user_id;
+  Role role;
+};
+
+struct User {
+  std::string id;
+  std::string username;
+  std::string email;
+  std::string password_hash;
+  Role role;
+};
+
+/// Opening hours on one ISO weekday (1 = Monday), in minutes of the shop's wall clock.
+struct WorkingHours {
+  unsigned weekday;
+  int opens_minute;
+  int closes_minute;
+};
+
+struct Barber {
+  std::string id;   ///< the barber's user id
+  std::string name; ///< unique display name: the seed's barber_name
+  bool auto_confirm = false;
+  std::vector<WorkingHours> hours;
+};
+
+enum class AppointmentStatus { kPending, kConfirmed, kCanceled, kCompleted, kNoShow };
+const char* StatusName(AppointmentStatus status);
+std::optional<AppointmentStatus> ParseStatus(std::string_view name);
+/// Pending and confirmed appointments hold their slot.
+bool IsLive(AppointmentStatus status);
+
+struct Appointment {
+  std::string id;
+  std::string barber_id;
+  std::string barber_name;
+  std::string client_id;
+  std::string client_name;
+  TimePoint starts_at;
+  TimePoint ends_at;
+  AppointmentStatus status;
+};
+
+/// What changed, for the outbox: one of DESIGN.md's routing keys without its prefix.
+enum class EventType { kCreated, kConfirmed, kModified, kCanceled, kCompleted, kNoShow, kReminder };
+const char* EventTypeName(EventType type);
+
+}  // namespace barbershop::core::domain

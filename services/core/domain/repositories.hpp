@@ -1,0 +1,66 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "barbershop/common/result.hpp"
+#include "model.hpp"
+
+namespace barbershop::core::domain {
+
+/// Accounts and barbers.  An implementation is used by one thread at a time.
+class AccountRepository {
+ public:
+  virtual ~AccountRepository() = default;
+  /// kAlreadyExists naming the field when the username or e-mail is taken.
+  virtual common::Result<User> CreateUser(const std::string& username, const std::string& email,
+                                          const std::string& password_hash, Role role) = 0;
+  virtual common::Result<std::optional<User>> FindUserByEmail(const std::string& email) = 0;
+  virtual common::Result<std::optional<User>> FindUserById(const std::string& id) = 0;
+  /// Makes an existing user a barber with these hours (replacing any earlier hours).
+  virtual common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
+                                    const std::vector<WorkingHours>& hours) = 0;
+  /// Case-insensitive.
+  virtual common::Result<std::optional<Barber>> FindBarberByName(const std::string& name) = 0;
+  virtual common::Result<std::optional<Barber>> FindBarberById(const std::string& id) = 0;
+  virtual common::Result<std::vector<Barber>> ListBarbers() = 0;
+};
+
+/// A proposed booking.
+struct NewAppointment {
+  std::string id;
+  const Barber* barber;
+  const User* client;
+  TimePoint starts_at;
+  TimePoint ends_at;
+  AppointmentStatus status;
+};
+
+/// An event to store in the outbox together with the change it describes.
+struct OutboxEvent {
+  std::string event_id;
+  EventType type;
+  std::string payload_json;
+};
+
+/// Appointments.  Every write stores its outbox event in the same transaction.
+/// An implementation is used by one thread at a time.
+class AppointmentRepository {
+ public:
+  virtual ~AppointmentRepository() = default;
+  /// kAlreadyExists when the barber or the client has a live appointment overlapping it;
+  /// kFailedPrecondition when the barber is off at that time.
+  virtual common::Result<Appointment> Insert(const NewAppointment& appointment,
+                                             const std::function<OutboxEvent(const Appointment&)>& event) = 0;
+  virtual common::Result<std::optional<Appointment>> Find(const std::string& id) = 0;
+  /// Sets status and times when the row still has `expected` status; kFailedPrecondition
+  /// when someone changed it first, kAlreadyExists on overlap.
+  virtual common::Result<Appointment> Update(const Appointment& before, const Appointment& after,
+                                             const OutboxEvent& event) = 0;
+  virtual common::Result<std::vector<Appointment>> ListForClient(const std::string& client_id) = 0;
+  virtual common::Result<std::vector<Appointment>> ListForBarber(const std::string& barber_id) = 0;
+};
+
+}  // namespace barbershop::core::domain

@@ -1,0 +1,113 @@
+#include "validation.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace barbershop::core::domain {
+
+using common::ErrorCode;
+using common::MakeError;
+using common::Ok;
+
+common::Status ValidateUsername(std::string_view username) {
+  const bool allowed = std::all_of(username.begin(), username.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+  });
+  if (username.size() < 3 || username.size() > 32 || !allowed) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "username must be 3 to 32 characters of lower-case letters, digits, '_', '.' or '-'");
+  }
+  return Ok{};
+}
+
+common::Result<std::string> NormalizeEmail(std::string_view email) {
+  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.front()))) email.remove_prefix(1);
+  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.back()))) email.remove_suffix(1);
+  const auto bad = MakeError(ErrorCode::kInvalidArgument, "email must look like name@example.com");
+  if (email.empty() || email.size() > 254) return bad;
+  const auto at = email.find('@');
+  if (at == std::string_view::npos || at == 0 || email.find('@', at + 1) != std::string_view::npos) return bad;
+  const auto local = email.substr(0, at);
+  const auto domain = email.substr(at + 1);
+  if (local.size() > 64) return bad;
+  const auto dot = domain.rfind('.');
+  if (domain.empty() || dot == std::string_view::npos || dot == 0 || dot + 1 == domain.size() ||
+      domain.find("..") != std::string_view::npos || domain.front() == '-' || local.front() == '.' ||
+      local.back() == '.' || local.find("..") != std::string_view::npos) {
+    return bad;
+  }
+  for (const char c : local) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f || c == '(' || c == ')' || c == '<' || c == '>' || c == ',' || c == ';' ||
+        c == ':' || c == '\\' || c == '"' || c == '[' || c == ']') {
+      return bad;
+    }
+  }
+  for (const char c : domain) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.')) return bad;
+  }
+  std::string normalized(email);
+  std::transform(normalized.begin(), normalized.end(), normalized.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return normalized;
+}
+
+common::Status ValidatePassword(std::string_view password) {
+  if (password.size() < 8 || password.size() > 128) {
+    return MakeError(ErrorCode::kInvalidArgument, "password must be 8 to 128 characters");
+  }
+  if (!IsValidUtf8(password)) return MakeError(ErrorCode::kInvalidArgument, "password must be valid UTF-8");
+  return Ok{};
+}
+
+common::Status ValidateId(std::string_view id, std::string_view field) {
+  static constexpr std::size_t kDashes[] = {8, 13, 18, 23};
+  bool ok = id.size() == 36;
+  for (std::size_t i = 0; ok && i < id.size(); ++i) {
+    const bool dash = std::find(std::begin(kDashes), std::end(kDashes), i) != std::end(kDashes);
+    ok = dash ? id[i] == '-' : std::isxdigit(static_cast<unsigned char>(id[i])) != 0;
+  }
+  if (!ok) {
+    return MakeError(ErrorCode::kInvalidArgument, std::string(field) + " must be an id like "
+                                                  "3f2b9c1e-8d4a-4b6f-9e2d-1a7c5b3e9f01");
+  }
+  return Ok{};
+}
+
+bool IsValidUtf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;
+    std::uint32_t code = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      code = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      code = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      code = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= text.size()) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      code = (code << 6) | (cc & 0x3F);
+    }
+    if ((extra == 1 && code < 0x80) || (extra == 2 && code < 0x800) || (extra == 3 && code < 0x10000) ||
+        code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+      return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+}  // namespace barbershop::core::domain

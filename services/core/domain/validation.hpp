@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "barbershop/common/result.hpp"
+
+namespace barbershop::core::domain {
+
+/// 3 to 32 characters from [a-z0-9_.-].
+common::Status ValidateUsername(std::string_view username);
+/// Trims, checks the shape (local@domain.tld, at most 254 characters) and lower-cases.
+common::Result<std::string> NormalizeEmail(std::string_view email);
+/// 8 to 128 bytes, valid UTF-8.
+common::Status ValidatePassword(std::string_view password);
+/// A canonical UUID ("8-4-4-4-12" hex); names the field in the error.
+common::Status ValidateId(std::string_view id, std::string_view field);
+/// True when `text` is well-formed UTF-8.
+bool IsValidUtf8(std::string_view text);
+
+}  // namespace barbershop::core::domain

@@ -1,0 +1,233 @@
+#include "pg_repositories.hpp"
+
+#include <sstream>
+
+#include "barbershop/common/ids.hpp"
+#include "statements.hpp"
+
+namespace barbershop::core::storage {
+
+using common::ErrorCode;
+using common::MakeError;
+using common::Ok;
+using common::Result;
+using domain::Appointment;
+using domain::Barber;
+using domain::User;
+
+namespace {
+
+constexpr const char* kExclusionViolation = "23P01";
+constexpr const char* kUniqueViolation = "23505";
+
+User ReadUser(const pqxx::row& row) {
+  return User{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>(),
+              domain::ParseRole(row[4].as<std::string>()).value_or(domain::Role::kCustomer)};
+}
+
+Barber ReadBarber(const pqxx::row& row) {
+  Barber barber{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<bool>(), {}};
+  std::stringstream hours(row[3].as<std::string>());
+  std::string item;
+  while (std::getline(hours, item, ',')) {
+    domain::WorkingHours h{};
+    if (std::sscanf(item.c_str(), "%u:%d:%d", &h.weekday, &h.opens_minute, &h.closes_minute) == 3) {
+      barber.hours.push_back(h);
+    }
+  }
+  return barber;
+}
+
+Appointment ReadAppointment(const pqxx::row& row) {
+  return Appointment{row[0].as<std::string>(),
+                     row[1].as<std::string>(),
+                     row[2].as<std::string>(),
+                     row[3].as<std::string>(),
+                     row[4].as<std::string>(),
+                     common::TimePoint{std::chrono::seconds{row[5].as<long long>()}},
+                     common::TimePoint{std::chrono::seconds{row[6].as<long long>()}},
+                     domain::ParseStatus(row[7].as<std::string>()).value_or(domain::AppointmentStatus::kPending)};
+}
+
+long long Epoch(common::TimePoint t) { return t.time_since_epoch().count(); }
+
+template <typename T>
+Result<std::optional<T>> FirstOrNone(const pqxx::result& rows, T (*read)(const pqxx::row&)) {
+  if (rows.empty()) return std::optional<T>{};
+  return std::optional<T>{read(rows[0])};
+}
+
+std::vector<Appointment> ReadAppointments(const pqxx::result& rows) {
+  std::vector<Appointment> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(ReadAppointment(row));
+  return out;
+}
+
+// Overlap errors name the constraint that refused the row.
+common::Error OverlapError(const pqxx::sql_error& e) {
+  const std::string what = e.what();
+  if (what.find("appointments_client_no_overlap") != std::string::npos) {
+    return MakeError(ErrorCode::kAlreadyExists, "the client already has an appointment at that time");
+  }
+  return MakeError(ErrorCode::kAlreadyExists, "that slot is already booked");
+}
+
+std::string RoutingKey(domain::EventType type) { return std::string("appointment.") + domain::EventTypeName(type); }
+
+}  // namespace
+
+Result<User> PgAccountRepository::CreateUser(const std::string& username, const std::string& email,
+                                             const std::string& password_hash, domain::Role role) {
+  return Guarded<User>("CreateUser", [&]() -> Result<User> {
+    User user{common::NewUuid(), username, email, password_hash, role};
+    try {
+      pqxx::nontransaction tx(db_.Connection());
+      tx.exec_prepared(stmt::kInsertUser, user.id, username, email, password_hash, domain::RoleName(role));
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() != kUniqueViolation) throw;
+      const std::string what = e.what();
+      if (what.find("users_email_key") != std::string::npos) {
+        return MakeError(ErrorCode::kAlreadyExists, "an account with that e-mail already exists");
+      }
+      return MakeError(ErrorCode::kAlreadyExists, "that username is taken");
+    }
+    return user;
+  });
+}
+
+Result<std::optional<User>> PgAccountRepository::FindUserByEmail(const std::string& email) {
+  return Guarded<std::optional<User>>("FindUserByEmail", [&]() -> Result<std::optional<User>> {
+    pqxx::nontransaction tx(db_.Connection());
+    return FirstOrNone(tx.exec_prepared(stmt::kUserByEmail, email), &ReadUser);
+  });
+}
+
+Result<std::optional<User>> PgAccountRepository::FindUserById(const std::string& id) {
+  return Guarded<std::optional<User>>("FindUserById", [&]() -> Result<std::optional<User>> {
+    pqxx::nontransaction tx(db_.Connection());
+    return FirstOrNone(tx.exec_prepared(stmt::kUserById, id), &ReadUser);
+  });
+}
+
+common::Status PgAccountRepository::SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
+                                               const std::vector<domain::WorkingHours>& hours) {
+  return Guarded<Ok>("SaveBarber", [&]() -> common::Status {
+    try {
+      pqxx::work tx(db_.Connection());
+      tx.exec_params("UPDATE users SET role = 'barber' WHERE id = $1", user_id);
+      tx.exec_params(
+          "INSERT INTO barbers (user_id, display_name, auto_confirm) VALUES ($1, $2, $3) "
+          "ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, "
+          "auto_confirm = EXCLUDED.auto_confirm",
+          user_id, name, auto_confirm);
+      tx.exec_params("DELETE FROM working_hours WHERE barber_id = $1", user_id);
+      for (const auto& h : hours) {
+        tx.exec_params("INSERT INTO working_hours (barber_id, weekday, opens_minute, closes_minute) "
+                       "VALUES ($1, $2, $3, $4)",
+                       user_id, static_cast<int>(h.weekday), h.opens_minute, h.closes_minute);
+      }
+      tx.commit();
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() != kUniqueViolation) throw;
+      return MakeError(ErrorCode::kAlreadyExists, "another barber is already called '" + name + "'");
+    }
+    return Ok{};
+  });
+}
+
+Result<std::optional<Barber>> PgAccountRepository::FindBarberByName(const std::string& name) {
+  return Guarded<std::optional<Barber>>("FindBarberByName", [&]() -> Result<std::optional<Barber>> {
+    pqxx::nontransaction tx(db_.Connection());
+    return FirstOrNone(tx.exec_prepared(stmt::kBarberByName, name), &ReadBarber);
+  });
+}
+
+Result<std::optional<Barber>> PgAccountRepository::FindBarberById(const std::string& id) {
+  return Guarded<std::optional<Barber>>("FindBarberById", [&]() -> Result<std::optional<Barber>> {
+    pqxx::nontransaction tx(db_.Connection());
+    return FirstOrNone(tx.exec_prepared(stmt::kBarberById, id), &ReadBarber);
+  });
+}
+
+Result<std::vector<Barber>> PgAccountRepository::ListBarbers() {
+  return Guarded<std::vector<Barber>>("ListBarbers", [&]() -> Result<std::vector<Barber>> {
+    pqxx::nontransaction tx(db_.Connection());
+    std::vector<Barber> out;
+    for (const auto& row : tx.exec_prepared(stmt::kListBarbers)) out.push_back(ReadBarber(row));
+    return out;
+  });
+}
+
+Result<Appointment> PgAppointmentRepository::Insert(
+    const domain::NewAppointment& proposal, const std::function<domain::OutboxEvent(const Appointment&)>& event) {
+  const Appointment created{proposal.id,          proposal.barber->id,  proposal.barber->name,
+                            proposal.client->id,  proposal.client->username, proposal.starts_at,
+                            proposal.ends_at,     proposal.status};
+  const auto outbox = event(created);
+  return Guarded<Appointment>("InsertAppointment", [&]() -> Result<Appointment> {
+    try {
+      pqxx::nontransaction tx(db_.Connection());
+      const auto rows = tx.exec_prepared(stmt::kInsertAppointment, created.id, created.barber_id, created.client_id,
+                                         Epoch(created.starts_at), Epoch(created.ends_at),
+                                         domain::StatusName(created.status), outbox.event_id,
+                                         RoutingKey(outbox.type), outbox.payload_json);
+      if (rows[0][0].as<long long>() == 0) {
+        return MakeError(ErrorCode::kFailedPrecondition, created.barber_name + " is off at that time");
+      }
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() != kExclusionViolation) throw;
+      return OverlapError(e);
+    }
+    return created;
+  });
+}
+
+Result<std::optional<Appointment>> PgAppointmentRepository::Find(const std::string& id) {
+  return Guarded<std::optional<Appointment>>("FindAppointment", [&]() -> Result<std::optional<Appointment>> {
+    pqxx::nontransaction tx(db_.Connection());
+    return FirstOrNone(tx.exec_prepared(stmt::kAppointmentById, id), &ReadAppointment);
+  });
+}
+
+Result<Appointment> PgAppointmentRepository::Update(const Appointment& before, const Appointment& after,
+                                                    const domain::OutboxEvent& event) {
+  return Guarded<Appointment>("UpdateAppointment", [&]() -> Result<Appointment> {
+    try {
+      pqxx::nontransaction tx(db_.Connection());
+      const auto rows = tx.exec_prepared(stmt::kUpdateAppointment, after.id, domain::StatusName(after.status),
+                                         Epoch(after.starts_at), Epoch(after.ends_at),
+                                         domain::StatusName(before.status), Epoch(before.starts_at), event.event_id,
+                                         RoutingKey(event.type), event.payload_json);
+      if (rows[0][0].as<long long>() == 0) {
+        const auto off = tx.exec_prepared(stmt::kBarberIsOff, after.barber_id, Epoch(after.starts_at),
+                                          Epoch(after.ends_at));
+        if (after.starts_at != before.starts_at && off[0][0].as<bool>()) {
+          return MakeError(ErrorCode::kFailedPrecondition, after.barber_name + " is off at that time");
+        }
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         "the appointment was changed by someone else meanwhile; reload it and try again");
+      }
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() != kExclusionViolation) throw;
+      return OverlapError(e);
+    }
+    return after;
+  });
+}
+
+Result<std::vector<Appointment>> PgAppointmentRepository::ListForClient(const std::string& client_id) {
+  return Guarded<std::vector<Appointment>>("ListForClient", [&]() -> Result<std::vector<Appointment>> {
+    pqxx::nontransaction tx(db_.Connection());
+    return ReadAppointments(tx.exec_prepared(stmt::kAppointmentsOfClient, client_id));
+  });
+}
+
+Result<std::vector<Appointment>> PgAppointmentRepository::ListForBarber(const std::string& barber_id) {
+  return Guarded<std::vector<Appointment>>("ListForBarber", [&]() -> Result<std::vector<Appointment>> {
+    pqxx::nontransaction tx(db_.Connection());
+    return ReadAppointments(tx.exec_prepared(stmt::kAppointmentsOfBarber, barber_id));
+  });
+}
+
+}  // namespace barbershop::core::storage

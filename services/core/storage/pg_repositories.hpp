@@ -1,0 +1,46 @@
+#pragma once
+
+#include "../domain/repositories.hpp"
+#include "database.hpp"
+
+namespace barbershop::core::storage {
+
+/// AccountRepository on PostgreSQL.  Used by the thread that owns `db`.
+class PgAccountRepository final : public domain::AccountRepository {
+ public:
+  explicit PgAccountRepository(Database& db) : db_(db) {}
+
+  common::Result<domain::User> CreateUser(const std::string& username, const std::string& email,
+                                          const std::string& password_hash, domain::Role role) override;
+  common::Result<std::optional<domain::User>> FindUserByEmail(const std::string& email) override;
+  common::Result<std::optional<domain::User>> FindUserById(const std::string& id) override;
+  common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
+                            const std::vector<domain::WorkingHours>& hours) override;
+  common::Result<std::optional<domain::Barber>> FindBarberByName(const std::string& name) override;
+  common::Result<std::optional<domain::Barber>> FindBarberById(const std::string& id) override;
+  common::Result<std::vector<domain::Barber>> ListBarbers() override;
+
+ private:
+  Database& db_;
+};
+
+/// AppointmentRepository on PostgreSQL: exclusion constraints refuse overlaps, and each
+/// change and its outbox row are one statement, so one transaction.
+class PgAppointmentRepository final : public domain::AppointmentRepository {
+ public:
+  explicit PgAppointmentRepository(Database& db) : db_(db) {}
+
+  common::Result<domain::Appointment> Insert(
+      const domain::NewAppointment& appointment,
+      const std::function<domain::OutboxEvent(const domain::Appointment&)>& event) override;
+  common::Result<std::optional<domain::Appointment>> Find(const std::string& id) override;
+  common::Result<domain::Appointment> Update(const domain::Appointment& before, const domain::Appointment& after,
+                                             const domain::OutboxEvent& event) override;
+  common::Result<std::vector<domain::Appointment>> ListForClient(const std::string& client_id) override;
+  common::Result<std::vector<domain::Appointment>> ListForBarber(const std::string& barber_id) override;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace barbershop::core::storage

@@ -1,0 +1,67 @@
+#include "statements.hpp"
+
+namespace barbershop::core::storage {
+namespace {
+
+constexpr const char* kAppointmentColumns = R"(
+  a.id::text, a.barber_id::text, b.display_name, a.client_id::text, u.username,
+  extract(epoch FROM a.starts_at)::bigint, extract(epoch FROM a.ends_at)::bigint, a.status
+  FROM appointments a
+  JOIN barbers b ON b.user_id = a.barber_id
+  JOIN users u ON u.id = a.client_id)";
+
+constexpr const char* kBarberColumns = R"(
+  b.user_id::text, b.display_name, b.auto_confirm,
+  coalesce((SELECT string_agg(h.weekday || ':' || h.opens_minute || ':' || h.closes_minute, ',' ORDER BY h.weekday, h.opens_minute)
+            FROM working_hours h WHERE h.barber_id = b.user_id), '')
+  FROM barbers b)";
+
+}  // namespace
+
+void PrepareStatements(pqxx::connection& c) {
+  using std::string;
+  c.prepare(stmt::kInsertUser,
+            "INSERT INTO users (id, username, email, password_hash, role) VALUES ($1, $2, $3, $4, $5)");
+  c.prepare(stmt::kUserByEmail, "SELECT id::text, username, email, password_hash, role FROM users WHERE email = $1");
+  c.prepare(stmt::kUserById, "SELECT id::text, username, email, password_hash, role FROM users WHERE id = $1");
+  c.prepare(stmt::kBarberByName, string("SELECT") + kBarberColumns + " WHERE lower(b.display_name) = lower($1)");
+  c.prepare(stmt::kBarberById, string("SELECT") + kBarberColumns + " WHERE b.user_id = $1");
+  c.prepare(stmt::kListBarbers, string("SELECT") + kBarberColumns + " ORDER BY b.display_name");
+  c.prepare(stmt::kInsertAppointment, R"(
+    WITH created AS (
+      INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status)
+      SELECT $1::uuid, $2::uuid, $3::uuid, to_timestamp($4::float8), to_timestamp($5::float8), $6::text
+      WHERE NOT EXISTS (SELECT 1 FROM time_off t
+                        WHERE t.barber_id = $2::uuid
+                          AND t.during && tstzrange(to_timestamp($4::float8), to_timestamp($5::float8)))
+      RETURNING id),
+    event AS (
+      INSERT INTO outbox (event_id, aggregate_id, routing_key, payload)
+      SELECT $7::uuid, id, $8::text, $9::jsonb FROM created)
+    SELECT count(*) FROM created)");
+  c.prepare(stmt::kUpdateAppointment, R"(
+    WITH changed AS (
+      UPDATE appointments
+      SET status = $2::text, starts_at = to_timestamp($3::float8), ends_at = to_timestamp($4::float8),
+          updated_at = now()
+      WHERE id = $1::uuid AND status = $5::text AND starts_at = to_timestamp($6::float8)
+        AND ($3::float8 = $6::float8
+             OR NOT EXISTS (SELECT 1 FROM time_off t
+                            WHERE t.barber_id = appointments.barber_id
+                              AND t.during && tstzrange(to_timestamp($3::float8), to_timestamp($4::float8))))
+      RETURNING id),
+    event AS (
+      INSERT INTO outbox (event_id, aggregate_id, routing_key, payload)
+      SELECT $7::uuid, id, $8::text, $9::jsonb FROM changed)
+    SELECT count(*) FROM changed)");
+  c.prepare(stmt::kAppointmentById, string("SELECT") + kAppointmentColumns + " WHERE a.id = $1");
+  c.prepare(stmt::kAppointmentsOfClient,
+            string("SELECT") + kAppointmentColumns + " WHERE a.client_id = $1 ORDER BY a.starts_at LIMIT 500");
+  c.prepare(stmt::kAppointmentsOfBarber,
+            string("SELECT") + kAppointmentColumns + " WHERE a.barber_id = $1 ORDER BY a.starts_at LIMIT 500");
+  c.prepare(stmt::kBarberIsOff,
+            "SELECT EXISTS (SELECT 1 FROM time_off WHERE barber_id = $1 "
+            "AND during && tstzrange(to_timestamp($2::float8), to_timestamp($3::float8)))");
+}
+
+}  // namespace barbershop::core::storage

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <pqxx/pqxx>
+
+namespace barbershop::core::storage {
+
+/// Registers every named statement of the core service on a new connection.
+void PrepareStatements(pqxx::connection& connection);
+
+namespace stmt {
+inline constexpr const char* kInsertUser = "insert_user";
+inline constexpr const char* kUserByEmail = "user_by_email";
+inline constexpr const char* kUserById = "user_by_id";
+inline constexpr const char* kBarberByName = "barber_by_name";
+inline constexpr const char* kBarberById = "barber_by_id";
+inline constexpr const char* kListBarbers = "list_barbers";
+inline constexpr const char* kInsertAppointment = "insert_appointment";
+inline constexpr const char* kUpdateAppointment = "update_appointment";
+inline constexpr const char* kAppointmentById = "appointment_by_id";
+inline constexpr const char* kAppointmentsOfClient = "appointments_of_client";
+inline constexpr const char* kAppointmentsOfBarber = "appointments_of_barber";
+inline constexpr const char* kBarberIsOff = "barber_is_off";
+}  // namespace stmt
+
+}  // namespace barbershop::core::storage

@@ -1,0 +1,176 @@
+#include <gtest/gtest.h>
+
+#include "test_server.hpp"
+
+namespace barbershop::core::testing {
+namespace {
+
+class AccountsTest : public ::testing::Test {
+ protected:
+  AccountsTest() : stub_(TestCore::Get().NewStub()) {}
+
+  grpc::Status SignUp(const std::string& username, const std::string& email, const std::string& password,
+                      SignUpResponse* response) {
+    SignUpRequest request;
+    request.set_username(username);
+    request.set_email(email);
+    request.set_password(password);
+    grpc::ClientContext context;
+    return stub_->SignUp(&context, request, response);
+  }
+  grpc::Status Login(const std::string& email, const std::string& password, LoginResponse* response) {
+    LoginRequest request;
+    request.set_email(email);
+    request.set_password(password);
+    grpc::ClientContext context;
+    return stub_->Login(&context, request, response);
+  }
+
+  std::unique_ptr<UserService::Stub> stub_;
+};
+
+TEST_F(AccountsTest, SignUpReturnsTheNewUserId) {
+  SignUpResponse response;
+  const auto name = "new_" + Unique();
+  const auto status = SignUp(name, name + "@Example.COM", "long enough password", &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(response.success());
+  EXPECT_FALSE(response.message().empty());
+  EXPECT_EQ(response.user_id().size(), 36u);
+  // Stored lower-case, hashed with Argon2id, never in clear.
+  EXPECT_EQ(QueryScalar("SELECT email FROM users WHERE id = '" + response.user_id() + "'"), name + "@example.com");
+  const auto hash = QueryScalar("SELECT password_hash FROM users WHERE id = '" + response.user_id() + "'");
+  EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u);
+  EXPECT_EQ(hash.find("long enough password"), std::string::npos);
+}
+
+TEST_F(AccountsTest, DuplicateEmailOrUsernameIsAlreadyExists) {
+  SignUpResponse response;
+  const auto name = "dup_" + Unique();
+  ASSERT_TRUE(SignUp(name, name + "@example.com", "long enough password", &response).ok());
+  auto again = SignUp("other_" + Unique(), name + "@EXAMPLE.com", "long enough password", &response);
+  EXPECT_EQ(again.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_NE(again.error_message().find("e-mail"), std::string::npos);
+  again = SignUp(name, "other_" + Unique() + "@example.com", "long enough password", &response);
+  EXPECT_EQ(again.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_NE(again.error_message().find("username"), std::string::npos);
+}
+
+TEST_F(AccountsTest, BadSignUpInputIsInvalidArgumentAndStoresNothing) {
+  const auto name = "bad_" + Unique();
+  struct Case {
+    std::string username, email, password, mentions;
+  };
+  const Case cases[] = {
+      {"ab", name + "@example.com", "long enough password", "username"},
+      {"Has Spaces", name + "@example.com", "long enough password", "username"},
+      {name, "not-an-email", "long enough password", "email"},
+      {name, name + "@example.com", "short", "password"},
+      {name, name + "@example.com", std::string(129, 'p'), "password"},
+  };
+  for (const auto& c : cases) {
+    SignUpResponse response;
+    const auto status = SignUp(c.username, c.email, c.password, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.username << " " << c.email;
+    EXPECT_NE(status.error_message().find(c.mentions), std::string::npos) << status.error_message();
+    EXPECT_FALSE(response.success());
+  }
+  EXPECT_EQ(QueryScalar("SELECT count(*) FROM users WHERE email = '" + name + "@example.com'"), "0");
+}
+
+TEST_F(AccountsTest, LoginGivesATokenWithRoleAndId) {
+  const auto user = NewCustomer(*stub_);
+  LoginResponse response;
+  ASSERT_TRUE(Login("  " + user.email + " ", user.password, &response).ok());
+  EXPECT_FALSE(response.token().empty());
+  EXPECT_EQ(response.user_id(), user.id);
+  EXPECT_EQ(response.role(), "customer");
+  EXPECT_FALSE(response.expires_at().empty());
+}
+
+TEST_F(AccountsTest, LoginFailuresSayTheSameWhicheverPartWasWrong) {
+  const auto user = NewCustomer(*stub_);
+  LoginResponse response;
+  const auto wrong_password = Login(user.email, "not the password", &response);
+  const auto wrong_email = Login("nobody_" + Unique() + "@example.com", user.password, &response);
+  EXPECT_EQ(wrong_password.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(wrong_email.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(wrong_password.error_message(), wrong_email.error_message());
+  EXPECT_TRUE(response.token().empty());
+}
+
+TEST_F(AccountsTest, ProfileAcceptsTheTokenFieldOrMetadata) {
+  const auto user = NewCustomer(*stub_);
+  GetUserProfileRequest request;
+  request.set_token(user.token);
+  UserProfile profile;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub_->GetUserProfile(&context, request, &profile).ok());
+  EXPECT_EQ(profile.username(), user.username);
+  EXPECT_EQ(profile.email(), user.email);
+  EXPECT_EQ(profile.user_id(), user.id);
+  EXPECT_EQ(profile.role(), "customer");
+
+  UserProfile by_metadata;
+  ASSERT_TRUE(stub_->GetUserProfile(Authed(user.token).get(), GetUserProfileRequest{}, &by_metadata).ok());
+  EXPECT_EQ(by_metadata.user_id(), user.id);
+}
+
+TEST_F(AccountsTest, MissingWrongOrExpiredTokenIsUnauthenticated) {
+  UserProfile profile;
+  EXPECT_EQ(stub_->GetUserProfile(Authed("").get(), GetUserProfileRequest{}, &profile).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(stub_->GetUserProfile(Authed("garbage.token.here").get(), GetUserProfileRequest{}, &profile).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  const auto user = NewCustomer(*stub_);
+  common::FakeClock past(common::SystemClock().Now() - std::chrono::hours(48));
+  const auto old_tokens = common::TokenService::Create(kTestJwtSecret, std::chrono::hours(1), past).value();
+  const auto expired = old_tokens.Issue(user.id, "customer").value();
+  const auto status = stub_->GetUserProfile(Authed(expired).get(), GetUserProfileRequest{}, &profile);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_NE(status.error_message().find("expired"), std::string::npos);
+
+  common::SystemClock now;
+  const auto forged =
+      common::TokenService::Create(std::string(40, 'f'), std::chrono::hours(1), now).value().Issue(user.id, "admin");
+  EXPECT_EQ(stub_->GetUserProfile(Authed(*forged).get(), GetUserProfileRequest{}, &profile).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(AccountsTest, ListBarbersNamesEachBarberWithHours) {
+  const auto customer = NewCustomer(*stub_);
+  const auto barber = NewBarber(*stub_);
+  ListBarbersResponse response;
+  ASSERT_TRUE(stub_->ListBarbers(Authed(customer.token).get(), ListBarbersRequest{}, &response).ok());
+  bool found = false;
+  for (const auto& b : response.barbers()) {
+    if (b.name() != barber.username) continue;
+    found = true;
+    EXPECT_EQ(b.barber_id(), barber.id);
+    ASSERT_EQ(b.hours_size(), 6);
+    EXPECT_EQ(b.hours(0).weekday(), 1);
+    EXPECT_EQ(b.hours(0).opens(), "09:00");
+    EXPECT_EQ(b.hours(0).closes(), "18:00");
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(AccountsTest, ProbesAndMetricsAreServed) {
+  const int port = TestCore::Get().http_port();
+  EXPECT_EQ(HttpGet(port, "/healthz").first, 200);
+  EXPECT_EQ(HttpGet(port, "/readyz").first, 200);
+  EXPECT_EQ(HttpGet(port, "/nothing-here").first, 404);
+  LoginResponse response;
+  (void)Login("nobody_" + Unique() + "@example.com", "whatever-password", &response);
+  const auto [status, body] = HttpGet(port, "/metrics");
+  EXPECT_EQ(status, 200);
+  EXPECT_NE(body.find("barbershop_grpc_calls_total{method=\"Login\",code=\"UNAUTHENTICATED\"}"), std::string::npos)
+      << body;
+  EXPECT_NE(body.find("barbershop_grpc_call_duration_seconds_bucket{method=\"Login\",code=\"UNAUTHENTICATED\",le="),
+            std::string::npos);
+  EXPECT_NE(body.find("barbershop_db_connections_in_use"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace barbershop::core::testing

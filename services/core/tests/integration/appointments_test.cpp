@@ -1,0 +1,301 @@
+#include <gtest/gtest.h>
+
+#include "test_server.hpp"
+
+namespace barbershop::core::testing {
+namespace {
+
+using grpc::StatusCode;
+
+class AppointmentsTest : public ::testing::Test {
+ protected:
+  AppointmentsTest()
+      : stub_(TestCore::Get().NewStub()), client_(NewCustomer(*stub_)), barber_(NewBarber(*stub_)) {}
+
+  grpc::Status Book(const TestUser& as, const std::string& barber_name, const std::string& when,
+                    AppointmentResponse* out, const std::string& user_id = "") {
+    CreateAppointmentRequest request;
+    request.set_user_id(user_id);
+    request.set_barber_name(barber_name);
+    request.set_date_time(when);
+    return stub_->CreateAppointment(Authed(as.token).get(), request, out);
+  }
+  std::string BookOk(const TestUser& as, const std::string& when) {
+    AppointmentResponse response;
+    const auto status = Book(as, barber_.username, when, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.appointment_id();
+  }
+  grpc::Status Confirm(const TestUser& as, const std::string& id, AppointmentResponse* out) {
+    ConfirmAppointmentRequest request;
+    request.set_appointment_id(id);
+    return stub_->ConfirmAppointment(Authed(as.token).get(), request, out);
+  }
+  grpc::Status Modify(const TestUser& as, const std::string& id, const std::string& when, AppointmentResponse* out) {
+    ModifyAppointmentRequest request;
+    request.set_appointment_id(id);
+    request.set_date_time(when);
+    return stub_->ModifyAppointment(Authed(as.token).get(), request, out);
+  }
+  grpc::Status Cancel(const TestUser& as, const std::string& id, AppointmentResponse* out) {
+    CancelAppointmentRequest request;
+    request.set_appointment_id(id);
+    return stub_->CancelAppointment(Authed(as.token).get(), request, out);
+  }
+  grpc::Status List(const TestUser& as, const std::string& user_id, AppointmentsResponse* out) {
+    GetAppointmentsRequest request;
+    request.set_user_id(user_id);
+    return stub_->GetAppointments(Authed(as.token).get(), request, out);
+  }
+
+  std::unique_ptr<UserService::Stub> stub_;
+  TestUser client_;
+  TestUser barber_;
+};
+
+TEST_F(AppointmentsTest, BookingIsPendingWithItsIdAndOffsetTime) {
+  AppointmentResponse response;
+  const auto when = Slot(2, 10, 0);
+  const auto status = Book(client_, barber_.username, when, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(response.success());
+  EXPECT_FALSE(response.message().empty());
+  EXPECT_EQ(response.appointment_id().size(), 36u);
+  const auto& a = response.appointment();
+  EXPECT_EQ(a.appointment_id(), response.appointment_id());
+  EXPECT_EQ(a.status(), "pending");
+  EXPECT_EQ(a.barber_name(), barber_.username);
+  EXPECT_EQ(a.barber_id(), barber_.id);
+  EXPECT_EQ(a.client_id(), client_.id);
+  EXPECT_EQ(a.date_time().rfind(when + ":00+0", 0), 0u) << a.date_time();  // +02:00 or +03:00
+  EXPECT_EQ(a.end_time().substr(11, 5), "10:30");
+}
+
+TEST_F(AppointmentsTest, AnOffsetIsTakenAsGiven) {
+  AppointmentResponse response;
+  const auto day = Slot(3, 0, 0).substr(0, 10);
+  ASSERT_TRUE(Book(client_, barber_.username, day + "T09:00:00Z", &response).ok());
+  // 09:00 UTC is 11:00 or 12:00 in Chisinau.
+  const auto local_hour = response.appointment().date_time().substr(11, 2);
+  EXPECT_TRUE(local_hour == "11" || local_hour == "12") << response.appointment().date_time();
+}
+
+TEST_F(AppointmentsTest, RefusalsSayWhyWithTheRightCode) {
+  AppointmentResponse response;
+  auto status = Book(client_, barber_.username, "2020-01-06T10:00", &response);
+  EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("past"), std::string::npos);
+
+  status = Book(client_, "nobody_" + Unique(), Slot(2, 10, 0), &response);
+  EXPECT_EQ(status.error_code(), StatusCode::NOT_FOUND);
+  EXPECT_NE(status.error_message().find("barber"), std::string::npos);
+
+  status = Book(client_, barber_.username, Slot(2, 19, 0), &response);
+  EXPECT_EQ(status.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(status.error_message().find("09:00-18:00"), std::string::npos);
+  EXPECT_EQ(Book(client_, barber_.username, Slot(7, 10, 0), &response).error_code(),
+            StatusCode::FAILED_PRECONDITION);  // Sunday
+
+  status = Book(client_, barber_.username, "next tuesday", &response);
+  EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("ISO 8601"), std::string::npos);
+  EXPECT_EQ(Book(client_, "", Slot(2, 10, 0), &response).error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Book(client_, barber_.username, Slot(2, 10, 0), &response, "not-an-id").error_code(),
+            StatusCode::INVALID_ARGUMENT);
+  EXPECT_FALSE(response.success());
+  EXPECT_EQ(QueryScalar("SELECT count(*) FROM appointments WHERE client_id = '" + client_.id + "'"), "0");
+}
+
+TEST_F(AppointmentsTest, OverlapsAreRefusedForTheBarberAndForTheClient) {
+  BookOk(client_, Slot(2, 11, 0));
+  AppointmentResponse response;
+  const auto other = NewCustomer(*stub_);
+  auto status = Book(other, barber_.username, Slot(2, 11, 15), &response);
+  EXPECT_EQ(status.error_code(), StatusCode::ALREADY_EXISTS);
+  EXPECT_NE(status.error_message().find("already booked"), std::string::npos);
+  // Right after is free.
+  EXPECT_TRUE(Book(other, barber_.username, Slot(2, 11, 30), &response).ok());
+
+  const auto second_barber = NewBarber(*stub_);
+  status = Book(client_, second_barber.username, Slot(2, 11, 0), &response);
+  EXPECT_EQ(status.error_code(), StatusCode::ALREADY_EXISTS);
+  EXPECT_NE(status.error_message().find("client already has"), std::string::npos);
+}
+
+TEST_F(AppointmentsTest, BookingForSomeoneElseNeedsAnAdmin) {
+  const auto other = NewCustomer(*stub_);
+  AppointmentResponse response;
+  EXPECT_EQ(Book(client_, barber_.username, Slot(2, 12, 0), &response, other.id).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  const auto admin = NewAdmin(*stub_);
+  ASSERT_TRUE(Book(admin, barber_.username, Slot(2, 12, 0), &response, other.id).ok());
+  EXPECT_EQ(response.appointment().client_id(), other.id);
+  // The token's subject is used when user_id is empty, and an explicit own id works too.
+  EXPECT_TRUE(Book(client_, barber_.username, Slot(2, 13, 0), &response, client_.id).ok());
+  EXPECT_EQ(response.appointment().client_id(), client_.id);
+}
+
+TEST_F(AppointmentsTest, OnlyTheBarberConfirmsAndOnlyOnce) {
+  const auto id = BookOk(client_, Slot(4, 10, 0));
+  AppointmentResponse response;
+  EXPECT_EQ(Confirm(client_, id, &response).error_code(), StatusCode::PERMISSION_DENIED);
+  const auto other_barber = NewBarber(*stub_);
+  EXPECT_EQ(Confirm(other_barber, id, &response).error_code(), StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Confirm(barber_, id, &response).ok());
+  EXPECT_EQ(response.appointment().status(), "confirmed");
+  EXPECT_EQ(Confirm(barber_, id, &response).error_code(), StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(AppointmentsTest, MovingReChecksTheSlotAndNeedsReconfirmation) {
+  const auto id = BookOk(client_, Slot(5, 10, 0));
+  const auto blocker = NewCustomer(*stub_);
+  BookOk(blocker, Slot(5, 14, 0));
+  AppointmentResponse response;
+  ASSERT_TRUE(Confirm(barber_, id, &response).ok());
+
+  EXPECT_EQ(Modify(client_, id, Slot(5, 14, 0), &response).error_code(), StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(Modify(client_, id, Slot(5, 20, 0), &response).error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Modify(blocker, id, Slot(5, 15, 0), &response).error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Modify(client_, id, "garbage", &response).error_code(), StatusCode::INVALID_ARGUMENT);
+
+  ASSERT_TRUE(Modify(client_, id, Slot(5, 15, 0), &response).ok());
+  EXPECT_EQ(response.appointment().date_time().substr(11, 5), "15:00");
+  EXPECT_EQ(response.appointment().status(), "pending");  // the client moved it
+  ASSERT_TRUE(Confirm(barber_, id, &response).ok());
+  ASSERT_TRUE(Modify(barber_, id, Slot(5, 16, 0), &response).ok());
+  EXPECT_EQ(response.appointment().status(), "confirmed");  // the barber moved it
+  // The old slot is free again.
+  EXPECT_TRUE(Book(blocker, barber_.username, Slot(5, 10, 0), &response).ok());
+}
+
+TEST_F(AppointmentsTest, CancelFreesTheSlotAndCannotRepeat) {
+  const auto id = BookOk(client_, Slot(6, 10, 0));
+  AppointmentResponse response;
+  const auto stranger = NewCustomer(*stub_);
+  EXPECT_EQ(Cancel(stranger, id, &response).error_code(), StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Cancel(client_, id, &response).ok());
+  EXPECT_EQ(response.appointment().status(), "canceled");
+  EXPECT_EQ(Cancel(client_, id, &response).error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Modify(client_, id, Slot(6, 11, 0), &response).error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Confirm(barber_, id, &response).error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(Book(stranger, barber_.username, Slot(6, 10, 0), &response).ok());
+}
+
+TEST_F(AppointmentsTest, UnknownAndMalformedIds) {
+  AppointmentResponse response;
+  const auto missing = Cancel(client_, "3f2b9c1e-8d4a-4b6f-9e2d-1a7c5b3e9f01", &response);
+  EXPECT_EQ(missing.error_code(), StatusCode::NOT_FOUND);
+  EXPECT_EQ(Cancel(client_, "1 OR 1=1", &response).error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Confirm(barber_, "", &response).error_code(), StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(AppointmentsTest, ListingShowsOwnBookingsOrTheBarbersChair) {
+  const auto first = BookOk(client_, Slot(2, 15, 0));
+  const auto other = NewCustomer(*stub_);
+  BookOk(other, Slot(2, 16, 0));
+
+  AppointmentsResponse mine;
+  ASSERT_TRUE(List(client_, "", &mine).ok());
+  ASSERT_EQ(mine.appointments_size(), 1);
+  EXPECT_EQ(mine.appointments(0).appointment_id(), first);
+
+  AppointmentsResponse chair;
+  ASSERT_TRUE(List(barber_, barber_.id, &chair).ok());
+  EXPECT_EQ(chair.appointments_size(), 2);
+  EXPECT_EQ(chair.appointments(0).appointment_id(), first);  // in time order
+
+  AppointmentsResponse denied;
+  EXPECT_EQ(List(client_, other.id, &denied).error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(List(barber_, client_.id, &denied).error_code(), StatusCode::PERMISSION_DENIED);
+  const auto admin = NewAdmin(*stub_);
+  AppointmentsResponse theirs;
+  ASSERT_TRUE(List(admin, other.id, &theirs).ok());
+  EXPECT_EQ(theirs.appointments_size(), 1);
+
+  UserProfile profile;
+  ASSERT_TRUE(stub_->GetUserProfile(Authed(client_.token).get(), GetUserProfileRequest{}, &profile).ok());
+  ASSERT_EQ(profile.appointments_size(), 1);
+  EXPECT_EQ(profile.appointments(0).appointment_id(), first);
+  UserProfile barber_profile;
+  ASSERT_TRUE(stub_->GetUserProfile(Authed(barber_.token).get(), GetUserProfileRequest{}, &barber_profile).ok());
+  EXPECT_EQ(barber_profile.role(), "barber");
+  EXPECT_EQ(barber_profile.barber_name(), barber_.username);
+}
+
+TEST_F(AppointmentsTest, GetAppointmentIsForItsPartiesOnly) {
+  const auto id = BookOk(client_, Slot(3, 15, 0));
+  GetAppointmentRequest request;
+  request.set_appointment_id(id);
+  AppointmentResponse response;
+  EXPECT_TRUE(stub_->GetAppointment(Authed(client_.token).get(), request, &response).ok());
+  EXPECT_TRUE(stub_->GetAppointment(Authed(barber_.token).get(), request, &response).ok());
+  const auto stranger = NewCustomer(*stub_);
+  EXPECT_EQ(stub_->GetAppointment(Authed(stranger.token).get(), request, &response).error_code(),
+            StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(AppointmentsTest, EveryChangeWritesItsEventInTheOutbox) {
+  const auto id = BookOk(client_, Slot(4, 15, 0));
+  AppointmentResponse response;
+  ASSERT_TRUE(Confirm(barber_, id, &response).ok());
+  ASSERT_TRUE(Modify(barber_, id, Slot(4, 16, 0), &response).ok());
+  ASSERT_TRUE(Cancel(client_, id, &response).ok());
+  EXPECT_EQ(QueryScalar("SELECT string_agg(routing_key, ',' ORDER BY id) FROM outbox WHERE aggregate_id = '" + id +
+                        "'"),
+            "appointment.created,appointment.confirmed,appointment.modified,appointment.canceled");
+  EXPECT_EQ(QueryScalar("SELECT count(DISTINCT event_id) FROM outbox WHERE aggregate_id = '" + id + "'"), "4");
+  EXPECT_EQ(QueryScalar("SELECT payload->'appointment'->>'status' FROM outbox WHERE aggregate_id = '" + id +
+                        "' AND routing_key = 'appointment.canceled'"),
+            "canceled");
+  EXPECT_EQ(QueryScalar("SELECT payload->'actor'->>'role' FROM outbox WHERE aggregate_id = '" + id +
+                        "' AND routing_key = 'appointment.confirmed'"),
+            "barber");
+  // A refused change writes no event.
+  EXPECT_EQ(Cancel(client_, id, &response).error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(QueryScalar("SELECT count(*) FROM outbox WHERE aggregate_id = '" + id + "'"), "4");
+}
+
+TEST_F(AppointmentsTest, EveryRpcButSignUpAndLoginNeedsAToken) {
+  const std::string id = "3f2b9c1e-8d4a-4b6f-9e2d-1a7c5b3e9f01";
+  AppointmentResponse appointment;
+  AppointmentsResponse list;
+  UserProfile profile;
+  ListBarbersResponse barbers;
+  CreateAppointmentRequest create;
+  create.set_barber_name(barber_.username);
+  create.set_date_time(Slot(2, 10, 0));
+  ModifyAppointmentRequest modify;
+  modify.set_appointment_id(id);
+  CancelAppointmentRequest cancel;
+  cancel.set_appointment_id(id);
+  ConfirmAppointmentRequest confirm;
+  confirm.set_appointment_id(id);
+  GetAppointmentRequest get;
+  get.set_appointment_id(id);
+  for (const std::string token : {std::string(), std::string("not-a-token")}) {
+    EXPECT_EQ(stub_->GetUserProfile(Authed(token).get(), {}, &profile).error_code(), StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->CreateAppointment(Authed(token).get(), create, &appointment).error_code(),
+              StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->ModifyAppointment(Authed(token).get(), modify, &appointment).error_code(),
+              StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->CancelAppointment(Authed(token).get(), cancel, &appointment).error_code(),
+              StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->ConfirmAppointment(Authed(token).get(), confirm, &appointment).error_code(),
+              StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->GetAppointment(Authed(token).get(), get, &appointment).error_code(),
+              StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->GetAppointments(Authed(token).get(), {}, &list).error_code(), StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->ListBarbers(Authed(token).get(), {}, &barbers).error_code(), StatusCode::UNAUTHENTICATED);
+  }
+  EXPECT_EQ(QueryScalar("SELECT count(*) FROM appointments WHERE barber_id = '" + barber_.id + "'"), "0");
+}
+
+TEST_F(AppointmentsTest, AutoConfirmingBarberBooksStraightToConfirmed) {
+  const auto quick = NewBarber(*stub_, true);
+  AppointmentResponse response;
+  ASSERT_TRUE(Book(client_, quick.username, Slot(2, 9, 30), &response).ok());
+  EXPECT_EQ(response.appointment().status(), "confirmed");
+}
+
+}  // namespace
+}  // namespace barbershop::core::testing

@@ -1,0 +1,108 @@
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "test_server.hpp"
+
+namespace barbershop::core::testing {
+namespace {
+
+constexpr int kCalls = 64;
+
+struct Outcome {
+  int ok = 0;
+  int already_exists = 0;
+  int other = 0;
+};
+
+// Fires `kCalls` CreateAppointment calls at once, each over its own channel, released
+// together.  `request_for(i)` gives the i-th call's token and request.
+Outcome Race(const std::function<std::pair<std::string, CreateAppointmentRequest>(int)>& request_for) {
+  std::vector<std::unique_ptr<UserService::Stub>> stubs;
+  std::vector<std::pair<std::string, CreateAppointmentRequest>> requests;
+  for (int i = 0; i < kCalls; ++i) {
+    stubs.push_back(TestCore::Get().NewStub());
+    // Connect before the race starts, so the calls really overlap.
+    grpc::ClientContext warm;
+    ListBarbersResponse ignored;
+    (void)stubs.back()->ListBarbers(&warm, {}, &ignored);
+    requests.push_back(request_for(i));
+  }
+  std::vector<grpc::Status> statuses(kCalls);
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kCalls; ++i) {
+    threads.emplace_back([&, i] {
+      while (!go.load()) std::this_thread::yield();
+      AppointmentResponse response;
+      statuses[i] = stubs[i]->CreateAppointment(Authed(requests[i].first).get(), requests[i].second, &response);
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+  Outcome outcome;
+  for (const auto& s : statuses) {
+    if (s.ok()) {
+      ++outcome.ok;
+    } else if (s.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+      ++outcome.already_exists;
+    } else {
+      ++outcome.other;
+      ADD_FAILURE() << s.error_code() << " " << s.error_message();
+    }
+  }
+  return outcome;
+}
+
+CreateAppointmentRequest Request(const std::string& barber, const std::string& when) {
+  CreateAppointmentRequest request;
+  request.set_barber_name(barber);
+  request.set_date_time(when);
+  return request;
+}
+
+std::string LiveRows(const std::string& column, const std::string& id) {
+  return QueryScalar("SELECT count(*) FROM appointments WHERE " + column + " = '" + id +
+                     "' AND status IN ('pending', 'confirmed')");
+}
+
+TEST(BookingRaceTest, OneClientSameSlotSixtyFourTimes) {
+  auto stub = TestCore::Get().NewStub();
+  const auto barber = NewBarber(*stub);
+  const auto client = NewCustomer(*stub);
+  const auto when = Slot(3, 10, 0);
+  const auto outcome = Race([&](int) { return std::make_pair(client.token, Request(barber.username, when)); });
+  EXPECT_EQ(outcome.ok, 1);
+  EXPECT_EQ(outcome.already_exists, kCalls - 1);
+  EXPECT_EQ(LiveRows("barber_id", barber.id), "1");
+}
+
+TEST(BookingRaceTest, SixtyFourClientsSameBarberAndSlot) {
+  auto stub = TestCore::Get().NewStub();
+  const auto barber = NewBarber(*stub);
+  std::vector<TestUser> clients;
+  for (int i = 0; i < kCalls; ++i) clients.push_back(NewCustomer(*stub));
+  const auto when = Slot(3, 11, 0);
+  const auto outcome =
+      Race([&](int i) { return std::make_pair(clients[i].token, Request(barber.username, when)); });
+  EXPECT_EQ(outcome.ok, 1);
+  EXPECT_EQ(outcome.already_exists, kCalls - 1);
+  EXPECT_EQ(LiveRows("barber_id", barber.id), "1");
+}
+
+TEST(BookingRaceTest, OneClientTwoBarbersAtTheSameTime) {
+  auto stub = TestCore::Get().NewStub();
+  const auto first = NewBarber(*stub);
+  const auto second = NewBarber(*stub);
+  const auto client = NewCustomer(*stub);
+  const auto when = Slot(3, 12, 0);
+  const auto outcome = Race([&](int i) {
+    return std::make_pair(client.token, Request(i % 2 == 0 ? first.username : second.username, when));
+  });
+  EXPECT_EQ(outcome.ok, 1);
+  EXPECT_EQ(outcome.already_exists, kCalls - 1);
+  EXPECT_EQ(LiveRows("client_id", client.id), "1");
+}
+
+}  // namespace
+}  // namespace barbershop::core::testing
