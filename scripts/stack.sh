@@ -69,3 +69,83 @@ wait_http() {
   done
   return 1
 }
+
+# redis_start DIR PORT: Redis with AOF persistence on 127.0.0.1:PORT.
+redis_start() {
+  local dir=$1 port=$2
+  mkdir -p "$dir"
+  if [ -f "$dir/redis.pid" ] && kill -0 "$(cat "$dir/redis.pid")" 2>/dev/null; then return 0; fi
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec \
+    --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" --protected-mode no
+  for _ in $(seq 1 100); do
+    redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null | grep -q PONG && return 0
+    sleep 0.1
+  done
+  echo "redis did not start; its log:" >&2
+  tail -20 "$dir/redis.log" >&2
+  return 1
+}
+
+redis_stop() {
+  local dir=$1
+  [ -f "$dir/redis.pid" ] || return 0
+  local pid
+  pid=$(cat "$dir/redis.pid")
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$dir/redis.pid"
+}
+
+# The environment that makes rabbitmq-server and rabbitmqctl use DIR and PORT.
+rabbitmq_env() {
+  local dir=$1 port=$2
+  export HOME="$dir" RABBITMQ_CONFIG_FILE="$dir/rabbitmq" RABBITMQ_MNESIA_BASE="$dir/mnesia"
+  export RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
+  export RABBITMQ_NODENAME="rabbit_$port@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port"
+  export RABBITMQ_DIST_PORT=$(cat "$dir/dist.port") ERL_EPMD_PORT=$(cat "$dir/epmd.port") ERL_EPMD_ADDRESS=127.0.0.1
+  export RABBITMQ_PID_FILE="$dir/rabbitmq.pid" RABBITMQ_CTL_ERL_ARGS="" RABBITMQ_SERVER_ERL_ARGS="+S 2:2 +A 8"
+}
+
+# rabbitmq_start DIR PORT: RabbitMQ on 127.0.0.1:PORT, with its own epmd; returns at
+# once (call rabbitmq_wait before use, so that the start overlaps other work).
+rabbitmq_start() {
+  local dir=$1 port=$2
+  mkdir -p "$dir/log" "$dir/mnesia"
+  [ -f "$dir/epmd.port" ] || free_port >"$dir/epmd.port"
+  [ -f "$dir/dist.port" ] || free_port >"$dir/dist.port"
+  printf 'listeners.tcp.default = 127.0.0.1:%s\nloopback_users = none\nlog.console = false\nlog.file.level = warning\n' \
+    "$port" >"$dir/rabbitmq.conf"
+  echo '[].' >"$dir/enabled_plugins"
+  (
+    rabbitmq_env "$dir" "$port"
+    epmd -port "$ERL_EPMD_PORT" -address 127.0.0.1 -daemon
+    setsid /usr/lib/rabbitmq/bin/rabbitmq-server >"$dir/server.out" 2>&1 </dev/null &
+    echo $! >"$dir/server.launcher.pid"
+  )
+}
+
+# rabbitmq_wait DIR PORT SECONDS
+rabbitmq_wait() {
+  local dir=$1 port=$2 seconds=${3:-90}
+  for _ in $(seq 1 $((seconds * 5))); do
+    if ! kill -0 "$(cat "$dir/server.launcher.pid" 2>/dev/null || echo 0)" 2>/dev/null; then break; fi
+    if port_in_use "$port"; then
+      (rabbitmq_env "$dir" "$port"; timeout 60 /usr/lib/rabbitmq/bin/rabbitmqctl -q await_startup >/dev/null 2>&1) && return 0
+    fi
+    sleep 0.2
+  done
+  echo "rabbitmq did not start; its output:" >&2
+  tail -20 "$dir/server.out" >&2
+  return 1
+}
+
+rabbitmq_stop() {
+  local dir=$1 port=$2
+  [ -f "$dir/epmd.port" ] || return 0
+  (rabbitmq_env "$dir" "$port"; timeout 30 /usr/lib/rabbitmq/bin/rabbitmqctl -q stop >/dev/null 2>&1 || true)
+  if [ -f "$dir/server.launcher.pid" ]; then
+    kill -KILL -- -"$(cat "$dir/server.launcher.pid")" 2>/dev/null || true
+    rm -f "$dir/server.launcher.pid"
+  fi
+  pkill -f "epmd -port $(cat "$dir/epmd.port")" 2>/dev/null || true
+}

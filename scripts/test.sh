@@ -7,12 +7,11 @@ cd "$(dirname "$0")/.."
 source scripts/stack.sh
 
 scripts/install-deps.sh
-cmake --preset asan >/dev/null
-cmake --build --preset asan -j"$(nproc)"
 
 STACK=$(mktemp -d /tmp/barbershop-test.XXXXXX)
 chmod 755 "$STACK"
 CORE_PID=""
+AMQP_PORT=$(free_port)
 cleanup() {
   local rc=$?
   if [ -n "$CORE_PID" ] && kill -0 "$CORE_PID" 2>/dev/null; then
@@ -20,6 +19,8 @@ cleanup() {
     wait "$CORE_PID" 2>/dev/null || true
   fi
   postgres_stop "$STACK/postgres"
+  redis_stop "$STACK/redis"
+  rabbitmq_stop "$STACK/rabbitmq" "$AMQP_PORT"
   if [ $rc -ne 0 ]; then
     echo "test stack logs kept in $STACK" >&2
   else
@@ -29,10 +30,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# RabbitMQ takes seconds to boot: start it first, so that it boots while we build.
+rabbitmq_start "$STACK/rabbitmq" "$AMQP_PORT"
+
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j"$(nproc)"
+
 PG_PORT=$(free_port)
 PG_FSYNC=off postgres_start "$STACK/postgres" "$PG_PORT"
 postgres_createdb "$PG_PORT" barbershop_test
 export BARBERSHOP_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/barbershop_test"
+REDIS_PORT=$(free_port)
+redis_start "$STACK/redis" "$REDIS_PORT"
+export BARBERSHOP_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+rabbitmq_wait "$STACK/rabbitmq" "$AMQP_PORT" 120
+export BARBERSHOP_TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
 
 # A core service process for the tests that talk to a running binary (the seed's client,
 # the CLI): the same build, started the way `make up` starts it.

@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# End-to-end test of the `barbershop` CLI against a running core service with demo data.
+#
+#   cli_test.sh PATH_TO_BARBERSHOP
+#
+# Reads BARBERSHOP_TEST_CORE_ADDRESS (HOST:PORT of the core, started by the test runner).
+# Books only barber Ion (other tests use Ana), at random slots 3 to 40 days ahead, so that
+# repeated runs against the same database do not collide.
+set -euo pipefail
+
+bin=${1:?usage: cli_test.sh PATH_TO_BARBERSHOP}
+addr=${BARBERSHOP_TEST_CORE_ADDRESS:-}
+if [[ -z $addr ]]; then
+  echo "cli_test: BARBERSHOP_TEST_CORE_ADDRESS is empty; the test runner must start a core service" >&2
+  exit 1
+fi
+if [[ ! -x $bin ]]; then
+  echo "cli_test: $bin is not an executable" >&2
+  exit 1
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export HOME=$work/home
+export XDG_CONFIG_HOME=$work/config
+mkdir -p "$HOME" "$XDG_CONFIG_HOME"
+unset BARBERSHOP_SERVER
+
+passed=0
+last=""
+rc=0
+out=""
+err=""
+
+fail() {
+  {
+    echo "FAILED: $1"
+    echo "  last command: $last"
+    echo "  exit code: $rc"
+    echo "  stdout: ${out//$'\n'/$'\n'          }"
+    echo "  stderr: ${err//$'\n'/$'\n'          }"
+    echo "$passed passed, 1 failed"
+  } >&2
+  exit 1
+}
+
+# check DESCRIPTION COMMAND...: counts a check that passes, stops at the first that fails.
+check() {
+  local what=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "ok $passed - $what"
+  else
+    fail "$what"
+  fi
+}
+
+# as WHO ARGS...: runs the CLI with WHO's own config folder; sets rc, out and err.
+as() {
+  local who=$1
+  shift
+  last="[$who] barbershop $*"
+  rc=0
+  XDG_CONFIG_HOME="$work/config/$who" "$bin" "$@" >"$work/stdout" 2>"$work/stderr" || rc=$?
+  out=$(<"$work/stdout")
+  err=$(<"$work/stderr")
+}
+
+rc_is() { [[ $rc -eq $1 ]]; }
+err_is_one_line() { [[ $(wc -l <"$work/stderr") -eq 1 ]]; }
+err_mentions() { grep -qi -- "$1" <<<"$err"; }
+is_id() { [[ $1 =~ ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$ ]]; }
+# `list` prints: id date_time barber_name status client_name.
+listed_field() { awk -v id="$1" -v n="$2" '$1 == id { print $n }' <<<"$out"; }
+status_in_list_is() { [[ $(listed_field "$1" 4) == "$2" ]]; }
+starts_at_in_list_is() { [[ $(listed_field "$1" 2) == "$2"* ]]; }
+barber_listed_first() { awk -v name="$1" '$1 == name { found = 1 } END { exit !found }' <<<"$out"; }
+file_mode_is() { [[ -f $1 && $(stat -c %a "$1") == "$2" ]]; }
+
+# A random half-hour start, 09:00 to 17:00, on a day 3 to 40 days ahead that is not a
+# Sunday, as shop wall-clock time without an offset.
+random_slot() {
+  local day minute
+  while :; do
+    day=$(date -d "+$((3 + RANDOM % 38)) days" +%F)
+    [[ $(date -d "$day" +%u) != 7 ]] && break
+  done
+  minute=$((9 * 60 + 30 * (RANDOM % 17)))
+  printf '%sT%02d:%02d:00\n' "$day" $((minute / 60)) $((minute % 60))
+}
+
+# with_free_slot WHO ARGS...: runs `as WHO ARGS... SLOT` with fresh random slots while the
+# answer is ALREADY_EXISTS (the slot is taken), a few times; sets slot.
+with_free_slot() {
+  for _ in 1 2 3 4 5 6 7 8; do
+    slot=$(random_slot)
+    as "$@" "$slot"
+    if ! { rc_is 1 && err_mentions ALREADY_EXISTS; }; then return 0; fi
+  done
+}
+
+server=(--server "$addr")
+password=cli-test-password
+client=cli_$RANDOM$RANDOM
+other=cli_$RANDOM$RANDOM
+
+# The client signs up and logs in; the session lands in $XDG_CONFIG_HOME, private.
+as client "${server[@]}" signup --username "$client" --email "$client@cli.test" --password "$password"
+check "signup of a new user succeeds" rc_is 0
+as client "${server[@]}" login --email "$client@cli.test" --password "$password"
+check "login succeeds" rc_is 0
+check "login stores the session with mode 0600" file_mode_is "$work/config/client/barbershop/session.json" 600
+
+# Without --server the session's server is used.
+as client barbers
+check "barbers succeeds using the session's server" rc_is 0
+check "barbers lists Ion as the first field of a line" barber_listed_first Ion
+
+with_free_slot client book --barber Ion --at
+check "book Ion succeeds" rc_is 0
+id=$(head -n 1 <<<"$out")
+booked_at=$slot
+check "book prints the appointment id on the first line" is_id "$id"
+
+as client list
+check "list succeeds" rc_is 0
+check "list shows the booking as pending" status_in_list_is "$id" pending
+check "list shows the booked start" starts_at_in_list_is "$id" "${booked_at:0:16}"
+
+as client --json list
+check "list --json succeeds" rc_is 0
+check "list --json prints the appointment as JSON" grep -q "\"appointment_id\": *\"$id\"" <<<"$out"
+
+# Another user's session comes from $HOME/.config when XDG_CONFIG_HOME is unset.
+rc=0
+last="[other] signup and login with HOME only"
+{
+  env -u XDG_CONFIG_HOME HOME="$work/other-home" "$bin" "${server[@]}" \
+    signup --username "$other" --email "$other@cli.test" --password "$password" &&
+    env -u XDG_CONFIG_HOME HOME="$work/other-home" "$bin" "${server[@]}" \
+      login --email "$other@cli.test" --password "$password"
+} >"$work/stdout" 2>"$work/stderr" || rc=$?
+out=$(<"$work/stdout")
+err=$(<"$work/stderr")
+check "a second user signs up and logs in" rc_is 0
+check "without XDG_CONFIG_HOME the session is in HOME/.config" \
+  file_mode_is "$work/other-home/.config/barbershop/session.json" 600
+as other "${server[@]}" login --email "$other@cli.test" --password "$password"
+check "the second user logs in with XDG_CONFIG_HOME too" rc_is 0
+
+as other book --barber Ion --at "$booked_at"
+check "booking a taken slot exits 1" rc_is 1
+check "booking a taken slot prints one stderr line" err_is_one_line
+check "booking a taken slot says it is already booked" err_mentions already
+as other cancel "$id"
+check "another user cannot cancel the booking" rc_is 1
+check "another user is told PERMISSION_DENIED" err_mentions PERMISSION_DENIED
+
+# Ion confirms; the client then sees it confirmed.
+as ion "${server[@]}" login --email ion@barbershop.test --password barbershop-demo
+check "Ion logs in" rc_is 0
+as ion confirm "$id"
+check "Ion confirms the booking" rc_is 0
+as client list
+check "the client sees the booking confirmed" status_in_list_is "$id" confirmed
+
+# The client moves it: it needs the barber's confirmation again.
+with_free_slot client move "$id" --to
+check "the client moves the booking" rc_is 0
+moved_at=$slot
+as client list
+check "a moved booking is pending again" status_in_list_is "$id" pending
+check "a moved booking has the new start" starts_at_in_list_is "$id" "${moved_at:0:16}"
+
+as client cancel "$id"
+check "the client cancels the booking" rc_is 0
+as client list
+check "list shows the booking as canceled" status_in_list_is "$id" canceled
+as client cancel "$id"
+check "canceling it again fails" test "$rc" -ne 0
+check "canceling it again prints one stderr line" err_is_one_line
+
+as client book --barber Ion
+check "a missing option is a usage error (exit 2)" rc_is 2
+
+as client logout
+check "logout succeeds" rc_is 0
+check "logout removes the session file" test ! -e "$work/config/client/barbershop/session.json"
+as client list
+check "a command without a session exits 1" rc_is 1
+check "a command without a session says so" \
+  test "$err" = "barbershop: not logged in; run 'barbershop login' first"
+
+as ion --server 127.0.0.1:1 barbers
+check "an unreachable server exits 3" rc_is 3
+check "an unreachable server prints one stderr line" err_is_one_line
+
+echo "$passed passed, 0 failed"
