@@ -50,10 +50,12 @@ export BARBERSHOP_TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
 # the CLI): the same build, started the way `make up` starts it.
 GRPC_PORT=$(free_port)
 HTTP_PORT=$(free_port)
+export BARBERSHOP_TEST_JWT_SECRET
+BARBERSHOP_TEST_JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)"
 BARBERSHOP_DATABASE_URL="$BARBERSHOP_TEST_DATABASE_URL" \
 BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$GRPC_PORT" \
 BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$HTTP_PORT" \
-BARBERSHOP_JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)" \
+BARBERSHOP_JWT_SECRET="$BARBERSHOP_TEST_JWT_SECRET" \
 BARBERSHOP_DEMO_DATA=true \
   build/asan/services/core/barbershop-core >"$STACK/core.log" 2>&1 &
 CORE_PID=$!
