@@ -113,12 +113,12 @@ std::string ShopTime::Format(TimePoint instant) const {
   const date::year_month_day ymd{day};
   const date::hh_mm_ss<seconds> tod{local - day};
   const auto off = std::chrono::duration_cast<minutes>(info.offset).count();
-  const long abs_off = off < 0 ? -off : off;
+  const int abs_off = static_cast<int>(off < 0 ? -off : off);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld%c%02ld:%02ld", static_cast<int>(ymd.year()),
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(tod.hours().count()), static_cast<long>(tod.minutes().count()),
-                static_cast<long>(tod.seconds().count()), off < 0 ? '-' : '+', abs_off / 60, abs_off % 60);
+                static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
+                static_cast<int>(tod.seconds().count()), off < 0 ? '-' : '+', abs_off / 60, abs_off % 60);
   return buf;
 }
 

@@ -67,18 +67,16 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
   }
   auto start = shop_time_.Parse(date_time);
   if (!start) return start.error();
-  auto client = accounts_.FindUserById(client_id);
-  if (!client) return client.error();
-  if (!client->has_value()) return MakeError(ErrorCode::kNotFound, "no user with id " + client_id);
-  auto barber = accounts_.FindBarberByName(barber_name);
-  if (!barber) return barber.error();
-  if (!barber->has_value()) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
-  const Barber& chair = **barber;
+  auto parties = accounts_.FindBookingParties(barber_name, client_id);
+  if (!parties) return parties.error();
+  if (!parties->barber) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
+  if (!parties->client) return MakeError(ErrorCode::kNotFound, "no user with id " + client_id);
+  const Barber& chair = *parties->barber;
   if (chair.id == client_id) return MakeError(ErrorCode::kInvalidArgument, "a barber cannot book their own chair");
   const TimePoint end = *start + policy_.default_length;
   if (auto ok = CheckBookable(chair, *start, end, clock_.Now(), shop_time_, policy_); !ok) return ok.error();
 
-  const NewAppointment proposal{common::NewUuid(), &chair, &**client, *start, end,
+  const NewAppointment proposal{common::NewUuid(), &chair, &*parties->client, *start, end,
                                 chair.auto_confirm ? AppointmentStatus::kConfirmed : AppointmentStatus::kPending};
   return appointments_.Insert(proposal, [&](const Appointment& created) {
     return MakeEvent(EventType::kCreated, created, caller, nullptr);
@@ -156,14 +154,17 @@ common::Result<std::vector<Appointment>> BookingService::List(const Caller& call
   if (target != caller.user_id && caller.role != Role::kAdmin) {
     return MakeError(ErrorCode::kPermissionDenied, "you can only list your own appointments");
   }
+  if (target == caller.user_id) {
+    // The token says what the caller is: a barber's own list is their chair.
+    if (caller.role == Role::kBarber) return appointments_.ListForBarber(target);
+    return appointments_.ListForClient(target);
+  }
   auto barber = accounts_.FindBarberById(target);
   if (!barber) return barber.error();
   if (barber->has_value()) return appointments_.ListForBarber(target);
-  if (target != caller.user_id) {
-    auto user = accounts_.FindUserById(target);
-    if (!user) return user.error();
-    if (!user->has_value()) return MakeError(ErrorCode::kNotFound, "no user with id " + target);
-  }
+  auto user = accounts_.FindUserById(target);
+  if (!user) return user.error();
+  if (!user->has_value()) return MakeError(ErrorCode::kNotFound, "no user with id " + target);
   return appointments_.ListForClient(target);
 }
 

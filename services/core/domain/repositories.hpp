@@ -10,6 +10,12 @@
 
 namespace barbershop::core::domain {
 
+/// What a booking needs to know about its two parties, read together.
+struct BookingParties {
+  std::optional<Barber> barber;
+  std::optional<User> client;  ///< id and username only
+};
+
 /// Accounts and barbers.  An implementation is used by one thread at a time.
 class AccountRepository {
  public:
@@ -22,10 +28,11 @@ class AccountRepository {
   /// Makes an existing user a barber with these hours (replacing any earlier hours).
   virtual common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
                                     const std::vector<WorkingHours>& hours) = 0;
-  /// Case-insensitive.
-  virtual common::Result<std::optional<Barber>> FindBarberByName(const std::string& name) = 0;
   virtual common::Result<std::optional<Barber>> FindBarberById(const std::string& id) = 0;
   virtual common::Result<std::vector<Barber>> ListBarbers() = 0;
+  /// The barber by name (case-insensitive) and the client by id, in one read.
+  virtual common::Result<BookingParties> FindBookingParties(const std::string& barber_name,
+                                                            const std::string& client_id) = 0;
 };
 
 /// A proposed booking.

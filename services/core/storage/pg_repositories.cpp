@@ -19,6 +19,22 @@ namespace {
 
 constexpr const char* kExclusionViolation = "23P01";
 constexpr const char* kUniqueViolation = "23505";
+constexpr const char* kDeadlockDetected = "40P01";
+constexpr int kAttempts = 3;
+
+// Two bookings that overlap on both the barber's and the client's exclusion constraint
+// can each wait for the other; PostgreSQL then aborts one.  Running it again sees the
+// other's commit and gets a plain overlap answer.
+template <typename F>
+auto RetryingDeadlocks(F&& statement) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return statement();
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() != kDeadlockDetected || attempt == kAttempts) throw;
+    }
+  }
+}
 
 User ReadUser(const pqxx::row& row) {
   return User{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>(),
@@ -136,13 +152,6 @@ common::Status PgAccountRepository::SaveBarber(const std::string& user_id, const
   });
 }
 
-Result<std::optional<Barber>> PgAccountRepository::FindBarberByName(const std::string& name) {
-  return Guarded<std::optional<Barber>>("FindBarberByName", [&]() -> Result<std::optional<Barber>> {
-    pqxx::nontransaction tx(db_.Connection());
-    return FirstOrNone(tx.exec_prepared(stmt::kBarberByName, name), &ReadBarber);
-  });
-}
-
 Result<std::optional<Barber>> PgAccountRepository::FindBarberById(const std::string& id) {
   return Guarded<std::optional<Barber>>("FindBarberById", [&]() -> Result<std::optional<Barber>> {
     pqxx::nontransaction tx(db_.Connection());
@@ -159,6 +168,21 @@ Result<std::vector<Barber>> PgAccountRepository::ListBarbers() {
   });
 }
 
+Result<domain::BookingParties> PgAccountRepository::FindBookingParties(const std::string& barber_name,
+                                                                      const std::string& client_id) {
+  return Guarded<domain::BookingParties>("FindBookingParties", [&]() -> Result<domain::BookingParties> {
+    pqxx::nontransaction tx(db_.Connection());
+    const auto rows = tx.exec_prepared(stmt::kBookingParties, barber_name, client_id);
+    domain::BookingParties parties;
+    if (rows.empty()) return parties;
+    parties.barber = ReadBarber(rows[0]);
+    if (!rows[0][4].is_null()) {
+      parties.client = User{client_id, rows[0][4].as<std::string>(), {}, {}, domain::Role::kCustomer};
+    }
+    return parties;
+  });
+}
+
 Result<Appointment> PgAppointmentRepository::Insert(
     const domain::NewAppointment& proposal, const std::function<domain::OutboxEvent(const Appointment&)>& event) {
   const Appointment created{proposal.id,          proposal.barber->id,  proposal.barber->name,
@@ -168,10 +192,11 @@ Result<Appointment> PgAppointmentRepository::Insert(
   return Guarded<Appointment>("InsertAppointment", [&]() -> Result<Appointment> {
     try {
       pqxx::nontransaction tx(db_.Connection());
-      const auto rows = tx.exec_prepared(stmt::kInsertAppointment, created.id, created.barber_id, created.client_id,
-                                         Epoch(created.starts_at), Epoch(created.ends_at),
-                                         domain::StatusName(created.status), outbox.event_id,
-                                         RoutingKey(outbox.type), outbox.payload_json);
+      const auto rows = RetryingDeadlocks([&] {
+        return tx.exec_prepared(stmt::kInsertAppointment, created.id, created.barber_id, created.client_id,
+                                Epoch(created.starts_at), Epoch(created.ends_at), domain::StatusName(created.status),
+                                outbox.event_id, RoutingKey(outbox.type), outbox.payload_json);
+      });
       if (rows[0][0].as<long long>() == 0) {
         return MakeError(ErrorCode::kFailedPrecondition, created.barber_name + " is off at that time");
       }
@@ -195,10 +220,12 @@ Result<Appointment> PgAppointmentRepository::Update(const Appointment& before, c
   return Guarded<Appointment>("UpdateAppointment", [&]() -> Result<Appointment> {
     try {
       pqxx::nontransaction tx(db_.Connection());
-      const auto rows = tx.exec_prepared(stmt::kUpdateAppointment, after.id, domain::StatusName(after.status),
-                                         Epoch(after.starts_at), Epoch(after.ends_at),
-                                         domain::StatusName(before.status), Epoch(before.starts_at), event.event_id,
-                                         RoutingKey(event.type), event.payload_json);
+      const auto rows = RetryingDeadlocks([&] {
+        return tx.exec_prepared(stmt::kUpdateAppointment, after.id, domain::StatusName(after.status),
+                                Epoch(after.starts_at), Epoch(after.ends_at), domain::StatusName(before.status),
+                                Epoch(before.starts_at), event.event_id, RoutingKey(event.type), event.payload_json,
+                                before.client_id, before.barber_id);
+      });
       if (rows[0][0].as<long long>() == 0) {
         const auto off = tx.exec_prepared(stmt::kBarberIsOff, after.barber_id, Epoch(after.starts_at),
                                           Epoch(after.ends_at));

@@ -16,9 +16,10 @@ class PgAccountRepository final : public domain::AccountRepository {
   common::Result<std::optional<domain::User>> FindUserById(const std::string& id) override;
   common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
                             const std::vector<domain::WorkingHours>& hours) override;
-  common::Result<std::optional<domain::Barber>> FindBarberByName(const std::string& name) override;
   common::Result<std::optional<domain::Barber>> FindBarberById(const std::string& id) override;
   common::Result<std::vector<domain::Barber>> ListBarbers() override;
+  common::Result<domain::BookingParties> FindBookingParties(const std::string& barber_name,
+                                                            const std::string& client_id) override;
 
  private:
   Database& db_;

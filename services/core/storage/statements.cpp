@@ -10,27 +10,44 @@ constexpr const char* kAppointmentColumns = R"(
   JOIN barbers b ON b.user_id = a.barber_id
   JOIN users u ON u.id = a.client_id)";
 
-constexpr const char* kBarberColumns = R"(
+// A barber with its working hours folded into "weekday:opens:closes,..." text.
+constexpr const char* kBarberFields = R"(
   b.user_id::text, b.display_name, b.auto_confirm,
-  coalesce((SELECT string_agg(h.weekday || ':' || h.opens_minute || ':' || h.closes_minute, ',' ORDER BY h.weekday, h.opens_minute)
-            FROM working_hours h WHERE h.barber_id = b.user_id), '')
-  FROM barbers b)";
+  coalesce((SELECT string_agg(h.weekday || ':' || h.opens_minute || ':' || h.closes_minute, ','
+                              ORDER BY h.weekday, h.opens_minute)
+            FROM working_hours h WHERE h.barber_id = b.user_id), ''))";
 
 }  // namespace
 
+// A booking first takes transaction locks on its barber and its client, in a fixed
+// order.  Without them, two overlapping bookings that share a party can each wait on
+// the other's row in an exclusion constraint, and PostgreSQL breaks the deadlock only
+// after a second; with them, the second waits for the first to commit and then sees
+// the overlap.
+static std::string LockBarberAndClient(const char* barber, const char* client) {
+  const std::string b = std::string("hashtextextended(") + barber + "::text, 0)";
+  const std::string c = std::string("hashtextextended(") + client + "::text, 0)";
+  return "SELECT pg_advisory_xact_lock(least(" + b + ", " + c + ")), pg_advisory_xact_lock(greatest(" + b + ", " +
+         c + "))";
+}
+
 void PrepareStatements(pqxx::connection& c) {
   using std::string;
+  const string barbers = string("SELECT") + kBarberFields + " FROM barbers b";
   c.prepare(stmt::kInsertUser,
             "INSERT INTO users (id, username, email, password_hash, role) VALUES ($1, $2, $3, $4, $5)");
   c.prepare(stmt::kUserByEmail, "SELECT id::text, username, email, password_hash, role FROM users WHERE email = $1");
   c.prepare(stmt::kUserById, "SELECT id::text, username, email, password_hash, role FROM users WHERE id = $1");
-  c.prepare(stmt::kBarberByName, string("SELECT") + kBarberColumns + " WHERE lower(b.display_name) = lower($1)");
-  c.prepare(stmt::kBarberById, string("SELECT") + kBarberColumns + " WHERE b.user_id = $1");
-  c.prepare(stmt::kListBarbers, string("SELECT") + kBarberColumns + " ORDER BY b.display_name");
-  c.prepare(stmt::kInsertAppointment, R"(
+  c.prepare(stmt::kBarberById, barbers + " WHERE b.user_id = $1");
+  c.prepare(stmt::kBookingParties, string("SELECT") + kBarberFields +
+                                       ", (SELECT u.username FROM users u WHERE u.id = $2::uuid)"
+                                       " FROM barbers b WHERE lower(b.display_name) = lower($1)");
+  c.prepare(stmt::kListBarbers, barbers + " ORDER BY b.display_name");
+  c.prepare(stmt::kInsertAppointment, string() + R"(
     WITH created AS (
       INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status)
       SELECT $1::uuid, $2::uuid, $3::uuid, to_timestamp($4::float8), to_timestamp($5::float8), $6::text
+      FROM ()" + string(LockBarberAndClient("$2", "$3")) + R"() AS one_booking_per_party_at_a_time
       WHERE NOT EXISTS (SELECT 1 FROM time_off t
                         WHERE t.barber_id = $2::uuid
                           AND t.during && tstzrange(to_timestamp($4::float8), to_timestamp($5::float8)))
@@ -39,11 +56,12 @@ void PrepareStatements(pqxx::connection& c) {
       INSERT INTO outbox (event_id, aggregate_id, routing_key, payload)
       SELECT $7::uuid, id, $8::text, $9::jsonb FROM created)
     SELECT count(*) FROM created)");
-  c.prepare(stmt::kUpdateAppointment, R"(
+  c.prepare(stmt::kUpdateAppointment, string() + R"(
     WITH changed AS (
       UPDATE appointments
       SET status = $2::text, starts_at = to_timestamp($3::float8), ends_at = to_timestamp($4::float8),
           updated_at = now()
+      FROM ()" + string(LockBarberAndClient("$11", "$10")) + R"() AS one_booking_per_party_at_a_time
       WHERE id = $1::uuid AND status = $5::text AND starts_at = to_timestamp($6::float8)
         AND ($3::float8 = $6::float8
              OR NOT EXISTS (SELECT 1 FROM time_off t

@@ -1,0 +1,201 @@
+// Booking and listing throughput and latency of a running core service, with N
+// concurrent clients each on its own channel, booking slots that never conflict.
+#include <CLI/CLI.hpp>
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+#include "barbershop/common/ids.hpp"
+#include "barbershop/common/passwords.hpp"
+#include "barbershop/common/shop_time.hpp"
+#include "barbershop/common/tokens.hpp"
+#include "domain/accounts.hpp"
+#include "storage/pg_repositories.hpp"
+#include "user_service.grpc.pb.h"
+
+namespace {
+
+using namespace barbershop;
+using namespace barbershop::core;
+using Clock = std::chrono::steady_clock;
+
+struct Figures {
+  long calls = 0;
+  long errors = 0;
+  double seconds = 0;
+  std::vector<double> latencies_ms;
+
+  double Percentile(double p) {
+    if (latencies_ms.empty()) return 0;
+    std::sort(latencies_ms.begin(), latencies_ms.end());
+    const auto i = static_cast<std::size_t>(p * static_cast<double>(latencies_ms.size() - 1));
+    return latencies_ms[i];
+  }
+};
+
+struct Client {
+  std::unique_ptr<UserService::Stub> stub;
+  std::string token;
+  std::string id;
+};
+
+std::unique_ptr<UserService::Stub> NewStub(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetInt("grpc.use_local_subchannel_pool", 1);
+  return UserService::NewStub(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+}
+
+std::unique_ptr<grpc::ClientContext> Authed(const std::string& token) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->AddMetadata("authorization", "Bearer " + token);
+  return context;
+}
+
+Client NewClient(const std::string& address) {
+  Client client{NewStub(address), {}, {}};
+  const auto name = "bench_" + common::NewUuid().substr(0, 12);
+  SignUpRequest signup;
+  signup.set_username(name);
+  signup.set_email(name + "@bench.test");
+  signup.set_password("bench-password");
+  SignUpResponse signed_up;
+  grpc::ClientContext c1;
+  if (!client.stub->SignUp(&c1, signup, &signed_up).ok()) throw std::runtime_error("sign-up failed");
+  LoginRequest login;
+  login.set_email(name + "@bench.test");
+  login.set_password("bench-password");
+  LoginResponse logged_in;
+  grpc::ClientContext c2;
+  if (!client.stub->Login(&c2, login, &logged_in).ok()) throw std::runtime_error("login failed");
+  client.token = logged_in.token();
+  client.id = logged_in.user_id();
+  return client;
+}
+
+// Barbers who work around the clock, so every half hour is a bookable slot.
+std::vector<std::string> NewBarbers(const std::string& database_url, int count) {
+  storage::Database db(database_url);
+  storage::PgAccountRepository accounts(db);
+  common::PasswordHasher hasher;
+  common::SystemClock clock;
+  const auto tokens = common::TokenService::Create(std::string(40, 'b'), std::chrono::hours(1), clock).value();
+  domain::AccountService service(accounts, hasher, tokens);
+  std::vector<domain::WorkingHours> always;
+  for (unsigned day = 1; day <= 7; ++day) always.push_back({day, 0, 24 * 60});
+  std::vector<std::string> names;
+  for (int i = 0; i < count; ++i) {
+    const auto name = "benchbarber_" + common::NewUuid().substr(0, 12);
+    const auto saved = service.SaveBarber(name, name + "@bench.test", "bench-password", name, always, false);
+    if (!saved) throw std::runtime_error("cannot create a barber: " + saved.error().message);
+    names.push_back(name);
+  }
+  return names;
+}
+
+// Runs `call(client_index, n)` from every client until `seconds` pass.
+Figures Drive(int clients, double seconds, const std::function<bool(int, long)>& call) {
+  std::vector<Figures> per_thread(clients);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  const auto start = Clock::now();
+  for (int i = 0; i < clients; ++i) {
+    threads.emplace_back([&, i] {
+      auto& f = per_thread[i];
+      for (long n = 0; !stop.load(std::memory_order_relaxed); ++n) {
+        const auto t0 = Clock::now();
+        const bool ok = call(i, n);
+        f.latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        ++f.calls;
+        if (!ok) ++f.errors;
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& t : threads) t.join();
+  Figures all;
+  all.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  for (auto& f : per_thread) {
+    all.calls += f.calls;
+    all.errors += f.errors;
+    all.latencies_ms.insert(all.latencies_ms.end(), f.latencies_ms.begin(), f.latencies_ms.end());
+  }
+  return all;
+}
+
+void Print(const char* name, int clients, Figures& f) {
+  std::printf("%-18s clients=%d calls=%ld errors=%ld seconds=%.2f throughput=%.1f/s p50=%.2fms p99=%.2fms\n", name,
+              clients, f.calls, f.errors, f.seconds, static_cast<double>(f.calls - f.errors) / f.seconds,
+              f.Percentile(0.50), f.Percentile(0.99));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string address = "127.0.0.1:50051";
+  std::string database_url;
+  int clients = 16;
+  double seconds = 10;
+  std::string pairs_out;
+  CLI::App cli{"core_bench: CreateAppointment and GetAppointments against a running core service"};
+  cli.add_option("--core", address, "the core's gRPC address")->capture_default_str();
+  cli.add_option("--database-url", database_url, "the core's database, to create around-the-clock barbers")
+      ->required();
+  cli.add_option("--clients", clients, "concurrent clients, each on its own channel")->capture_default_str();
+  cli.add_option("--seconds", seconds, "length of each measured phase")->capture_default_str();
+  cli.add_option("--pairs-out", pairs_out, "write each client's barber name and user id here (for pgbench)");
+  CLI11_PARSE(cli, argc, argv);
+
+  try {
+    const auto barbers = NewBarbers(database_url, clients);
+    std::vector<Client> bookers;
+    for (int i = 0; i < clients; ++i) bookers.push_back(NewClient(address));
+    if (!pairs_out.empty()) {
+      std::FILE* out = std::fopen(pairs_out.c_str(), "w");
+      if (out == nullptr) throw std::runtime_error("cannot write " + pairs_out);
+      for (int i = 0; i < clients; ++i) std::fprintf(out, "%s %s\n", barbers[i].c_str(), bookers[i].id.c_str());
+      std::fclose(out);
+    }
+    const auto shop = common::ShopTime::ForZone("UTC").value();
+    const auto base = std::chrono::floor<std::chrono::hours>(common::SystemClock().Now()) + std::chrono::hours(48);
+    std::vector<long> next_slot(clients, 0);
+    auto book = [&](int i, long) {
+      CreateAppointmentRequest request;
+      request.set_barber_name(barbers[i]);
+      request.set_date_time(shop.Format(base + std::chrono::minutes(30) * next_slot[i]++));
+      AppointmentResponse response;
+      return bookers[i].stub->CreateAppointment(Authed(bookers[i].token).get(), request, &response).ok();
+    };
+    Drive(clients, 1.0, book);  // warm-up: connections, prepared statements
+    auto booking = Drive(clients, seconds, book);
+    Print("CreateAppointment", clients, booking);
+
+    // Listing: fresh clients with a realistic handful of bookings each.
+    std::vector<Client> listers;
+    for (int i = 0; i < clients; ++i) {
+      listers.push_back(NewClient(address));
+      for (int k = 0; k < 8; ++k) {
+        CreateAppointmentRequest request;
+        request.set_barber_name(barbers[i]);
+        request.set_date_time(shop.Format(base + std::chrono::minutes(30) * next_slot[i]++));
+        AppointmentResponse response;
+        (void)listers[i].stub->CreateAppointment(Authed(listers[i].token).get(), request, &response);
+      }
+    }
+    auto list = [&](int i, long) {
+      AppointmentsResponse response;
+      return listers[i].stub->GetAppointments(Authed(listers[i].token).get(), GetAppointmentsRequest{}, &response)
+          .ok();
+    };
+    Drive(clients, 1.0, list);
+    auto listing = Drive(clients, seconds, list);
+    Print("GetAppointments", clients, listing);
+    return booking.errors == 0 && listing.errors == 0 ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "core_bench: %s\n", e.what());
+    return 1;
+  }
+}
