@@ -1,5 +1,7 @@
 #include "barbershop/common/http_server.hpp"
 
+#include "barbershop/common/listen.hpp"
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -97,19 +99,7 @@ HttpServer::~HttpServer() { Stop(); }
 void HttpServer::Handle(const std::string& path, Handler handler) { impl_->routes[path] = std::move(handler); }
 
 Status HttpServer::Start(const std::string& host, std::uint16_t port) {
-  beast::error_code ec;
-  const auto address = asio::ip::make_address(host, ec);
-  if (ec) return MakeError(ErrorCode::kInvalidArgument, "'" + host + "' is not an IP address");
-  const tcp::endpoint endpoint(address, port);
-  auto& acceptor = impl_->acceptor;
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return MakeError(ErrorCode::kUnavailable,
-                     "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
-  }
+  if (auto listening = Listen(impl_->acceptor, host, port); !listening) return listening;
   impl_->DoAccept();
   impl_->thread = std::thread([this] { impl_->io.run(); });
   return Ok{};

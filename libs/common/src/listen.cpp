@@ -1,0 +1,24 @@
+#include "barbershop/common/listen.hpp"
+
+#include <boost/asio/socket_base.hpp>
+
+namespace barbershop::common {
+
+Status Listen(boost::asio::ip::tcp::acceptor& acceptor, const std::string& host, std::uint16_t port) {
+  namespace asio = boost::asio;
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) return MakeError(ErrorCode::kInvalidArgument, "'" + host + "' is not an IP address");
+  const asio::ip::tcp::endpoint endpoint(address, port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
+  }
+  return Ok{};
+}
+
+}  // namespace barbershop::common

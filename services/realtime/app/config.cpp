@@ -1,0 +1,94 @@
+#include "app/config.hpp"
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace barbershop::realtime::app {
+
+namespace {
+
+std::string DefaultInstanceId() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return std::string(host[0] != '\0' ? host : "realtime") + "-" + std::to_string(getpid());
+}
+
+}  // namespace
+
+RealtimeConfig ParseRealtimeConfig(int argc, char** argv) {
+  RealtimeConfig config;
+  CLI::App cli{"barbershop-realtime: live appointment updates, chat and notifications over WebSockets"};
+  cli.add_option("--ws-address", config.ws_address, "WebSocket and HTTP (/healthz, /readyz, /metrics) listen address")
+      ->envname("BARBERSHOP_WS_ADDRESS")
+      ->capture_default_str();
+  cli.add_option("--redis-url", config.redis_url, "Redis URL (redis://HOST:PORT[/DB])")
+      ->envname("BARBERSHOP_REDIS_URL")
+      ->capture_default_str();
+  cli.add_option("--amqp-url", config.amqp_url, "RabbitMQ URL (amqp://USER:PASSWORD@HOST:PORT/VHOST)")
+      ->envname("BARBERSHOP_AMQP_URL")
+      ->capture_default_str();
+  cli.add_option("--jwt-secret", config.jwt_secret, "the core's token signing key, at least 32 bytes (required)")
+      ->envname("BARBERSHOP_JWT_SECRET");
+  cli.add_option("--core-address", config.core_address, "the core service's gRPC address (for chat permissions)")
+      ->envname("BARBERSHOP_CORE_ADDRESS")
+      ->capture_default_str();
+  cli.add_option("--instance-id", config.instance_id, "this copy's name in sessions and presence (default hostname-pid)")
+      ->envname("BARBERSHOP_INSTANCE_ID");
+  cli.add_option("--shop-timezone", config.shop_timezone, "the shop's IANA time zone, for message text")
+      ->envname("BARBERSHOP_SHOP_TIMEZONE")
+      ->capture_default_str();
+  cli.add_option("--log-level", config.log_level, "trace, debug, info, warn, error")
+      ->envname("BARBERSHOP_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  cli.add_option("--io-threads", config.io_threads, "threads serving sockets")
+      ->envname("BARBERSHOP_IO_THREADS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cli.add_option("--blocking-threads", config.blocking_threads, "threads (and Redis connections) for Redis and gRPC calls")
+      ->envname("BARBERSHOP_BLOCKING_THREADS")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cli.add_option("--send-queue-limit", config.send_queue_limit, "messages queued per socket before it is closed as slow")
+      ->envname("BARBERSHOP_SEND_QUEUE_LIMIT")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  cli.add_option("--socket-send-buffer", config.socket_send_buffer,
+                 "kernel send buffer per socket in bytes (0: the kernel's autotuning)")
+      ->envname("BARBERSHOP_SOCKET_SEND_BUFFER")
+      ->check(CLI::Range(0, 64 * 1024 * 1024))
+      ->capture_default_str();
+  cli.add_option("--idle-timeout-seconds", config.idle_timeout_seconds,
+                 "ping an idle socket after half of this; close it if nothing comes back")
+      ->envname("BARBERSHOP_IDLE_TIMEOUT_SECONDS")
+      ->check(CLI::Range(2, 3600))
+      ->capture_default_str();
+  cli.add_option("--inbox-max-length", config.inbox_max_length, "messages kept per user inbox (about)")
+      ->envname("BARBERSHOP_INBOX_MAX_LENGTH")
+      ->check(CLI::Range(10, 1000000))
+      ->capture_default_str();
+  cli.add_option("--chat-max-length", config.chat_max_length, "messages kept per appointment chat (about)")
+      ->envname("BARBERSHOP_CHAT_MAX_LENGTH")
+      ->check(CLI::Range(10, 1000000))
+      ->capture_default_str();
+  cli.add_option("--prefetch", config.prefetch, "unacknowledged events a copy may hold")
+      ->envname("BARBERSHOP_AMQP_PREFETCH")
+      ->check(CLI::Range(1, 65535))
+      ->capture_default_str();
+  cli.add_option("--shutdown-grace-seconds", config.shutdown_grace_seconds,
+                 "on SIGTERM, how long sockets get to close")
+      ->envname("BARBERSHOP_SHUTDOWN_GRACE_SECONDS")
+      ->check(CLI::Range(0, 60))
+      ->capture_default_str();
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::exit(cli.exit(e));
+  }
+  if (config.instance_id.empty()) config.instance_id = DefaultInstanceId();
+  return config;
+}
+
+}  // namespace barbershop::realtime::app

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+
+namespace barbershop::realtime::app {
+
+struct RealtimeConfig {
+  std::string ws_address = "127.0.0.1:8081";
+  std::string redis_url = "redis://127.0.0.1:56379";
+  std::string amqp_url = "amqp://guest:guest@127.0.0.1:55672/";
+  std::string jwt_secret;
+  std::string core_address = "127.0.0.1:50051";
+  std::string instance_id;  ///< default: hostname-pid
+  std::string shop_timezone = "Europe/Chisinau";
+  std::string log_level = "info";
+  int io_threads = 2;
+  int blocking_threads = 8;
+  int send_queue_limit = 1024;
+  int socket_send_buffer = 0;
+  int idle_timeout_seconds = 40;
+  int inbox_max_length = 1000;
+  int chat_max_length = 1000;
+  int prefetch = 300;
+  int shutdown_grace_seconds = 3;
+};
+
+/// Reads flags and BARBERSHOP_* environment variables (flags win).  Prints help or a
+/// message saying what to fix and exits on bad input.
+RealtimeConfig ParseRealtimeConfig(int argc, char** argv);
+
+}  // namespace barbershop::realtime::app

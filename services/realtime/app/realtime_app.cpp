@@ -1,0 +1,126 @@
+#include "app/realtime_app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "bus/amqp_consumer.hpp"
+#include "bus/event_handler.hpp"
+#include "hub/hub.hpp"
+#include "net/ws_server.hpp"
+#include "store/appointment_parties.hpp"
+#include "store/realtime_store.hpp"
+#include "store/redis_client.hpp"
+#include "store/redis_subscriber.hpp"
+
+namespace barbershop::realtime::app {
+
+using common::ErrorCode;
+using common::MakeError;
+
+namespace {
+
+constexpr std::chrono::seconds kSessionTtl{90};
+constexpr std::chrono::seconds kHeartbeatEvery{30};
+constexpr std::chrono::seconds kPartiesCacheFor{300};
+
+}  // namespace
+
+RealtimeApp::RealtimeApp(RealtimeConfig config, const common::Clock& clock)
+    : config_(std::move(config)), clock_(clock), io_(config_.io_threads) {}
+
+RealtimeApp::~RealtimeApp() { Shutdown(); }
+
+common::Status RealtimeApp::Start() {
+  auto tokens = common::TokenService::Create(config_.jwt_secret, std::chrono::hours(1), clock_);
+  if (!tokens) return MakeError(ErrorCode::kInvalidArgument, tokens.error().message + " (set BARBERSHOP_JWT_SECRET)");
+  tokens_ = std::make_unique<common::TokenService>(std::move(*tokens));
+  auto zone = common::ShopTime::ForZone(config_.shop_timezone);
+  if (!zone) return MakeError(ErrorCode::kInvalidArgument, zone.error().message + " (set BARBERSHOP_SHOP_TIMEZONE)");
+  shop_time_ = std::make_unique<common::ShopTime>(std::move(*zone));
+  auto redis_address = store::ParseRedisUrl(config_.redis_url);
+  if (!redis_address) {
+    return MakeError(ErrorCode::kInvalidArgument, redis_address.error().message + " (set BARBERSHOP_REDIS_URL)");
+  }
+  if (const auto problem = bus::CheckAmqpUrl(config_.amqp_url); !problem.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, problem + " (set BARBERSHOP_AMQP_URL)");
+  }
+  auto ws_address = common::SplitHostPort(config_.ws_address);
+  if (!ws_address) return MakeError(ErrorCode::kInvalidArgument, ws_address.error().message + " (set BARBERSHOP_WS_ADDRESS)");
+
+  blocking_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(config_.blocking_threads));
+  redis_ = std::make_unique<store::RedisPool>(*redis_address, static_cast<std::size_t>(config_.blocking_threads) + 1);
+  store_ = std::make_unique<store::RealtimeStore>(*redis_, config_.inbox_max_length, config_.chat_max_length);
+  subscriber_ = std::make_unique<store::RedisSubscriber>(*redis_address);
+  hub_ = std::make_unique<hub::Hub>(*subscriber_);
+  subscriber_->Start(*hub_);
+  parties_ = std::make_unique<store::GrpcAppointmentParties>(config_.core_address, kPartiesCacheFor);
+
+  server_metrics_ = std::make_unique<net::ServerMetrics>(metrics_);
+  metrics_.AddCallbackGauge("realtime_hub_channels", "Pub/sub channels this copy is subscribed to",
+                            [this] { return static_cast<double>(hub_->channel_count()); });
+  auto readiness = [this] {
+    if (auto ok = store_->Ping(); !ok) return common::HttpReply{503, "text/plain; charset=utf-8", "redis unreachable\n"};
+    if (!subscriber_->connected()) return common::HttpReply{503, "text/plain; charset=utf-8", "redis pub/sub down\n"};
+    if (!consumer_ || !consumer_->connected()) {
+      return common::HttpReply{503, "text/plain; charset=utf-8", "rabbitmq unreachable\n"};
+    }
+    return common::HttpReply{200, "text/plain; charset=utf-8", "ready\n"};
+  };
+  server_ = std::make_unique<net::WsServer>(
+      net::ServerSettings{config_.instance_id, static_cast<std::size_t>(config_.send_queue_limit),
+                          std::chrono::seconds(config_.idle_timeout_seconds), 100, 10000,
+                          config_.socket_send_buffer},
+      net::ServerDeps{io_, *blocking_, *tokens_, *parties_, *store_, *hub_, *server_metrics_, readiness});
+  if (auto ok = server_->Start(ws_address->first, ws_address->second); !ok) return ok.error();
+
+  events_ = std::make_unique<bus::EventHandler>(
+      *store_, *shop_time_, metrics_,
+      [this](const std::string& appointment_id, const hub::Parties& parties) { parties_->Remember(appointment_id, parties); });
+  bus::AmqpSettings amqp;
+  amqp.url = config_.amqp_url;
+  amqp.prefetch = config_.prefetch;
+  consumer_ = std::make_unique<bus::AmqpConsumer>(
+      amqp, [this](std::string_view key, std::string_view body) { return events_->Handle(key, body); });
+  consumer_->Start();
+
+  work_.emplace(io_.get_executor());
+  for (int i = 0; i < config_.io_threads; ++i) io_threads_.emplace_back([this] { io_.run(); });
+  heartbeat_ = std::thread([this] {
+    std::unique_lock lock(heartbeat_mutex_);
+    while (!heartbeat_wake_.wait_for(lock, kHeartbeatEvery, [this] { return stopped_; })) {
+      lock.unlock();
+      server_->TouchSessions(kSessionTtl);
+      lock.lock();
+    }
+  });
+  spdlog::info("real-time service {} listening on {}:{}", config_.instance_id, ws_address->first, server_->port());
+  return common::Ok{};
+}
+
+std::uint16_t RealtimeApp::port() const { return server_ ? server_->port() : 0; }
+
+void RealtimeApp::Shutdown() {
+  {
+    std::lock_guard lock(heartbeat_mutex_);
+    if (stopped_) return;
+    stopped_ = true;
+  }
+  heartbeat_wake_.notify_all();
+  if (heartbeat_.joinable()) heartbeat_.join();
+  if (server_) {
+    server_->Shutdown();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config_.shutdown_grace_seconds);
+    while (server_->session_count() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  if (consumer_) consumer_->Stop();
+  work_.reset();
+  io_.stop();
+  for (auto& thread : io_threads_) thread.join();
+  io_threads_.clear();
+  if (blocking_) blocking_->join();
+  if (subscriber_) subscriber_->Stop();
+  spdlog::info("real-time service stopped");
+}
+
+}  // namespace barbershop::realtime::app

@@ -1,0 +1,48 @@
+#include "bus/event_handler.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <variant>
+
+namespace barbershop::realtime::bus {
+
+EventHandler::EventHandler(store::RealtimeStore& store, const common::ShopTime& shop_time,
+                           common::MetricsRegistry& metrics, PartiesSeen parties_seen)
+    : store_(store),
+      shop_time_(shop_time),
+      metrics_(metrics),
+      parties_seen_(std::move(parties_seen)),
+      delivered_(metrics.GetCounter("realtime_events_total", "Events from the bus, by result", {{"result", "delivered"}})),
+      duplicates_(metrics.GetCounter("realtime_events_total", "Events from the bus, by result", {{"result", "duplicate"}})),
+      retries_(metrics.GetCounter("realtime_events_total", "Events from the bus, by result", {{"result", "retry"}})),
+      handle_seconds_(metrics.GetHistogram("realtime_event_handle_seconds", "Time to store and fan out one event")) {}
+
+Handled EventHandler::Handle(std::string_view routing_key, std::string_view body) {
+  const auto started = std::chrono::steady_clock::now();
+  auto parsed = hub::ParseEvent(body, shop_time_);
+  if (auto* poison = std::get_if<hub::PoisonReason>(&parsed)) {
+    metrics_.GetCounter("realtime_dead_letters_total", "Events moved to the dead-letter queue, by reason",
+                        {{"reason", poison->code}}).Inc();
+    spdlog::warn("dead-lettering an event with routing key {}: {} ({})", routing_key, poison->code, poison->detail);
+    return Handled{Handled::Outcome::kDeadLetter, poison->code, poison->detail};
+  }
+  const auto& event = std::get<hub::AppointmentEvent>(parsed);
+  if (parties_seen_) parties_seen_(event.appointment_id, hub::Parties{event.barber_id, event.client_id});
+  std::vector<store::Append> appends;
+  for (auto& delivery : hub::BuildDeliveries(event, shop_time_)) {
+    appends.push_back({store::RealtimeStore::InboxKey(delivery.user_id), hub::UserChannel(delivery.user_id),
+                       std::move(delivery.body)});
+  }
+  auto stored = store_.AppendAndPublish("rt:event:" + event.event_id, appends, false);
+  if (!stored) {
+    retries_.Inc();
+    spdlog::warn("cannot store event {}: {}; will retry", event.event_id, stored.error().message);
+    return Handled{Handled::Outcome::kRetry, {}, {}};
+  }
+  (stored->has_value() ? delivered_ : duplicates_).Inc();
+  handle_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return Handled{};
+}
+
+}  // namespace barbershop::realtime::bus

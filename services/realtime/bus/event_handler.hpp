@@ -1,0 +1,39 @@
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+#include "barbershop/common/metrics.hpp"
+#include "barbershop/common/shop_time.hpp"
+#include "bus/amqp_consumer.hpp"
+#include "hub/events.hpp"
+#include "hub/routes.hpp"
+#include "store/realtime_store.hpp"
+
+namespace barbershop::realtime::bus {
+
+/// Turns one appointment event from the bus into inbox messages: stores each recipient's
+/// message in their inbox and publishes it to whichever copies hold their sockets, in one
+/// atomic step that also remembers the event id, so an event seen twice is delivered
+/// once.  Thread-safe.
+class EventHandler {
+ public:
+  using PartiesSeen = std::function<void(const std::string& appointment_id, const hub::Parties&)>;
+
+  EventHandler(store::RealtimeStore& store, const common::ShopTime& shop_time, common::MetricsRegistry& metrics,
+               PartiesSeen parties_seen);
+
+  Handled Handle(std::string_view routing_key, std::string_view body);
+
+ private:
+  store::RealtimeStore& store_;
+  const common::ShopTime& shop_time_;
+  common::MetricsRegistry& metrics_;
+  PartiesSeen parties_seen_;
+  common::Counter& delivered_;
+  common::Counter& duplicates_;
+  common::Counter& retries_;
+  common::Histogram& handle_seconds_;
+};
+
+}  // namespace barbershop::realtime::bus

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "barbershop/common/result.hpp"
+#include "barbershop/common/shop_time.hpp"
+
+namespace barbershop::realtime::hub {
+
+/// An appointment event as the core publishes it (DESIGN.md, exchange barbershop.events).
+struct AppointmentEvent {
+  std::string event_id;
+  std::string type;  ///< "appointment.created", ..., "appointment.reminder"
+  std::string occurred_at;
+  std::string appointment_id;
+  std::string barber_id;
+  std::string barber_name;
+  std::string client_id;
+  std::string client_name;
+  std::string start;
+  std::string end;
+  std::string status;
+  std::string actor_user_id;
+  std::string actor_role;
+  std::optional<std::string> previous_start;
+  std::optional<int> reminder_minutes_before;
+  bool last_minute = false;
+};
+
+/// Why an event cannot be handled: such a message goes to the dead-letter queue.
+struct PoisonReason {
+  std::string code;  ///< "bad_json", "missing_field", "unknown_type", "bad_time"
+  std::string detail;
+};
+
+/// Parses an event body; a PoisonReason for anything the service cannot act on.
+std::variant<AppointmentEvent, PoisonReason> ParseEvent(std::string_view body, const common::ShopTime& shop_time);
+
+/// One message for one user's inbox: the stored JSON object, without its id.
+struct Delivery {
+  std::string user_id;
+  std::string body;
+};
+
+/// The seed's messages an event turns into, for the barber and for the client:
+/// a status message (appointment_confirmation, appointment_cancellation, ...), a
+/// `notification` for reminders, and an extra urgent `notification` for last-minute
+/// changes to the party who did not make them.  Pure; thread-safe.
+std::vector<Delivery> BuildDeliveries(const AppointmentEvent& event, const common::ShopTime& shop_time);
+
+}  // namespace barbershop::realtime::hub

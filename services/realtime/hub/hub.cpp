@@ -1,0 +1,88 @@
+#include "hub/hub.hpp"
+
+namespace barbershop::realtime::hub {
+
+void Hub::Join(const std::string& channel, const std::shared_ptr<Listener>& listener) {
+  bool subscribe = false;
+  bool ready = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto [it, inserted] = channels_.try_emplace(channel);
+    subscribe = inserted;
+    if (it->second.listeners.emplace(listener.get(), listener).second) ++listeners_;
+    ready = it->second.ready;
+    if (!ready) it->second.waiting.push_back(listener);
+  }
+  if (subscribe) subscriber_.Subscribe(channel);
+  if (ready) listener->OnReady();
+}
+
+void Hub::Leave(const std::string& channel, const Listener* listener) {
+  bool unsubscribe = false;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = channels_.find(channel);
+    if (it == channels_.end()) return;
+    if (it->second.listeners.erase(listener) > 0) --listeners_;
+    if (it->second.listeners.empty()) {
+      channels_.erase(it);
+      unsubscribe = true;
+    }
+  }
+  if (unsubscribe) subscriber_.Unsubscribe(channel);
+}
+
+void Hub::OnSubscribed(const std::string& channel) {
+  std::vector<std::weak_ptr<Listener>> waiting;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = channels_.find(channel);
+    if (it == channels_.end()) return;
+    it->second.ready = true;
+    waiting.swap(it->second.waiting);
+  }
+  for (const auto& weak : waiting) {
+    if (auto listener = weak.lock()) listener->OnReady();
+  }
+}
+
+std::vector<std::string> Hub::OnSubscriptionsLost() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> names;
+  names.reserve(channels_.size());
+  for (auto& [name, channel] : channels_) {
+    // Every listener hears OnReady again once the channel is back, to catch up on what
+    // was published while it was not subscribed.
+    channel.ready = false;
+    channel.waiting.clear();
+    for (const auto& [raw, weak] : channel.listeners) channel.waiting.push_back(weak);
+    names.push_back(name);
+  }
+  return names;
+}
+
+void Hub::Deliver(const std::string& channel, std::shared_ptr<const std::string> message) {
+  std::vector<std::shared_ptr<Listener>> targets;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = channels_.find(channel);
+    if (it == channels_.end()) return;
+    targets.reserve(it->second.listeners.size());
+    for (const auto& [raw, weak] : it->second.listeners) {
+      if (auto listener = weak.lock()) targets.push_back(std::move(listener));
+    }
+  }
+  for (const auto& listener : targets) listener->OnMessage(message);
+}
+
+std::size_t Hub::channel_count() const {
+  std::lock_guard lock(mutex_);
+  return channels_.size();
+}
+
+std::size_t Hub::listener_count() const {
+  std::lock_guard lock(mutex_);
+  return listeners_;
+}
+
+}  // namespace barbershop::realtime::hub

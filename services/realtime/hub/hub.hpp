@@ -1,0 +1,66 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace barbershop::realtime::hub {
+
+/// A socket's end of the hub.  Methods are called from any thread (the Redis subscriber
+/// thread, or the caller of Join); implementations hand the work to their own strand.
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  /// The channel is subscribed: from now on no published message is missed.
+  virtual void OnReady() = 0;
+  /// One published message, serialised once and shared by every listener.
+  virtual void OnMessage(std::shared_ptr<const std::string> message) = 0;
+};
+
+/// Where the hub subscribes to channels (Redis pub/sub).  Calls return at once; the
+/// subscriber reports back with Hub::OnSubscribed.
+class ChannelSubscriber {
+ public:
+  virtual ~ChannelSubscriber() = default;
+  virtual void Subscribe(const std::string& channel) = 0;
+  virtual void Unsubscribe(const std::string& channel) = 0;
+};
+
+/// Which of this copy's sockets listen on which channel; subscribes this copy to a
+/// channel while it has at least one socket on it, and fans each published message out
+/// to those sockets.  Thread-safe.
+class Hub {
+ public:
+  explicit Hub(ChannelSubscriber& subscriber) : subscriber_(subscriber) {}
+
+  /// Adds a listener; its OnReady runs once the channel is subscribed (at once if it is).
+  void Join(const std::string& channel, const std::shared_ptr<Listener>& listener);
+  void Leave(const std::string& channel, const Listener* listener);
+
+  /// From the subscriber: the channel's subscription is confirmed.
+  void OnSubscribed(const std::string& channel);
+  /// From the subscriber: the connection was lost; every channel must be subscribed anew,
+  /// and every listener hears OnReady again when its channel is.  Returns the channels.
+  std::vector<std::string> OnSubscriptionsLost();
+  /// From the subscriber: a message published on the channel.
+  void Deliver(const std::string& channel, std::shared_ptr<const std::string> message);
+
+  std::size_t channel_count() const;
+  std::size_t listener_count() const;
+
+ private:
+  struct Channel {
+    bool ready = false;
+    std::map<const Listener*, std::weak_ptr<Listener>> listeners;
+    std::vector<std::weak_ptr<Listener>> waiting;  // joined before the subscription was confirmed
+  };
+
+  ChannelSubscriber& subscriber_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Channel> channels_;
+  std::size_t listeners_ = 0;
+};
+
+}  // namespace barbershop::realtime::hub

@@ -1,0 +1,145 @@
+#include "hub/routes.hpp"
+
+#include <vector>
+
+#include "hub/stream_id.hpp"
+
+namespace barbershop::realtime::hub {
+
+using common::ErrorCode;
+using common::MakeError;
+
+namespace {
+
+std::vector<std::string_view> Split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (true) {
+    const auto end = text.find(separator, start);
+    parts.push_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) return parts;
+    start = end + 1;
+  }
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool IsIdText(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (const char c : id) {
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> UrlDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      const int hi = HexValue(text[i + 1]);
+      const int lo = HexValue(text[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+common::Result<Route> ParseRoute(std::string_view target) {
+  const auto question = target.find('?');
+  const auto path = target.substr(0, question);
+  const auto query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+
+  const auto segments = Split(path, '/');  // "", "websocket", kind, id, tail
+  if (segments.size() != 5 || !segments[0].empty() || segments[1] != "websocket" || !IsIdText(segments[3])) {
+    return MakeError(ErrorCode::kNotFound, "no such WebSocket path");
+  }
+  Route route{StreamKind::kChat, std::string(segments[3]), {}, {}, {}};
+  if (segments[2] == "barber" && segments[4] == "appointments") {
+    route.kind = StreamKind::kBarberAppointments;
+  } else if (segments[2] == "client" && segments[4] == "appointments") {
+    route.kind = StreamKind::kClientAppointments;
+  } else if (segments[2] == "appointment" && segments[4] == "chat") {
+    route.kind = StreamKind::kChat;
+  } else {
+    return MakeError(ErrorCode::kNotFound, "no such WebSocket path");
+  }
+
+  if (!query.empty()) {
+    for (const auto pair : Split(query, '&')) {
+      const auto equals = pair.find('=');
+      const auto name = pair.substr(0, equals);
+      auto value = UrlDecode(equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1));
+      if (!value) return MakeError(ErrorCode::kInvalidArgument, "malformed query string");
+      if (name == "token") route.token = std::move(*value);
+      if (name == "since") route.since = std::move(*value);
+      if (name == "before") route.before = std::move(*value);
+    }
+  }
+  if (!route.since.empty() && !StreamId::Parse(route.since)) {
+    return MakeError(ErrorCode::kInvalidArgument, "since must be a message id such as 1700000000000-0");
+  }
+  if (!route.before.empty() && !StreamId::Parse(route.before)) {
+    return MakeError(ErrorCode::kInvalidArgument, "before must be a message id such as 1700000000000-0");
+  }
+  if (!route.before.empty() && route.kind != StreamKind::kChat) {
+    return MakeError(ErrorCode::kInvalidArgument, "before is for chat history only");
+  }
+  return route;
+}
+
+common::Status Authorize(const Route& route, const common::Claims& claims, const Parties* parties) {
+  switch (route.kind) {
+    case StreamKind::kBarberAppointments:
+      if (claims.role == "barber" && claims.subject == route.id) return common::Ok{};
+      return MakeError(ErrorCode::kPermissionDenied, "only that barber may open this schedule");
+    case StreamKind::kClientAppointments:
+      if (claims.role != "barber" && claims.subject == route.id) return common::Ok{};
+      return MakeError(ErrorCode::kPermissionDenied, "only that client may open these appointments");
+    case StreamKind::kChat:
+      if (claims.role == "admin") return common::Ok{};
+      if (parties != nullptr && (claims.subject == parties->barber_id || claims.subject == parties->client_id)) {
+        return common::Ok{};
+      }
+      return MakeError(ErrorCode::kPermissionDenied, "only the appointment's barber and client may open its chat");
+  }
+  return MakeError(ErrorCode::kPermissionDenied, "not allowed");
+}
+
+std::string UserChannel(std::string_view user_id) { return "user:" + std::string(user_id); }
+std::string ChatChannel(std::string_view appointment_id) { return "chat:" + std::string(appointment_id); }
+
+std::string ChannelFor(const Route& route) {
+  return route.kind == StreamKind::kChat ? ChatChannel(route.id) : UserChannel(route.id);
+}
+
+unsigned HttpStatusFor(common::ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kPermissionDenied: return 403;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kAlreadyExists: return 409;
+    case ErrorCode::kFailedPrecondition: return 412;
+    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+}  // namespace barbershop::realtime::hub

@@ -1,0 +1,680 @@
+#include "net/ws_server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <date/date.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <deque>
+
+#include "barbershop/common/listen.hpp"
+#include "hub/protocol.hpp"
+#include "hub/routes.hpp"
+#include "hub/stream_id.hpp"
+
+namespace barbershop::realtime::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using common::ErrorCode;
+using common::MakeError;
+
+namespace {
+
+constexpr std::chrono::seconds kSlowCloseGrace{2};
+constexpr std::chrono::seconds kRequestTimeout{15};
+constexpr std::uint16_t kSlowCloseCode = 4000;
+constexpr std::size_t kReplayBatch = 500;
+
+std::string NowIso() {
+  return date::format("%FT%TZ", std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
+}
+
+using Frame = std::shared_ptr<const std::string>;
+
+Frame MakeFrame(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+
+// A stored notification replayed after `since` shows its current read status.
+std::string WithReadStatus(const std::string& id, const std::string& body, const std::set<std::string>& read) {
+  if (read.count(id) == 0) return hub::WithLeadingId(id, body);
+  auto parsed = nlohmann::json::parse(body, nullptr, false);
+  if (parsed.is_discarded() || parsed.value("type", "") != "notification") return hub::WithLeadingId(id, body);
+  parsed["status"] = "read";
+  return hub::WithLeadingId(id, parsed.dump());
+}
+
+}  // namespace
+
+ServerMetrics::ServerMetrics(common::MetricsRegistry& r)
+    : registry(r),
+      connections(r.GetGauge("realtime_connections", "Open WebSocket connections")),
+      accepted(r.GetCounter("realtime_connections_accepted_total", "WebSocket upgrades accepted")),
+      messages_sent(r.GetCounter("realtime_messages_sent_total", "Messages written to sockets")),
+      slow_disconnects(r.GetCounter("realtime_slow_disconnects_total", "Sockets closed for not keeping up")),
+      client_errors(r.GetCounter("realtime_client_errors_total", "Error frames sent for bad client input")),
+      chat_messages(r.GetCounter("realtime_chat_messages_total", "Chat messages stored and fanned out")),
+      chat_store_seconds(r.GetHistogram("realtime_chat_store_seconds", "Time to store and publish a chat message")) {}
+
+common::Counter& ServerMetrics::Refused(unsigned status) {
+  return registry.GetCounter("realtime_upgrades_refused_total", "WebSocket upgrades refused, by HTTP status",
+                             {{"status", std::to_string(status)}});
+}
+
+/// One accepted WebSocket.  Everything it does runs on its strand; other threads reach
+/// it through posts (hub messages, results of blocking calls).
+class Session final : public hub::Listener, public std::enable_shared_from_this<Session> {
+ public:
+  Session(std::shared_ptr<WsServer::Impl> server, tcp::socket socket, hub::Route route, common::Claims claims,
+          hub::Parties parties, std::uint64_t number);
+
+  void Start(http::request<http::empty_body> request);
+  void OnReady() override;
+  void OnMessage(Frame message) override;
+  /// Closes with `code` once what is being written is out (forcibly after a grace period).
+  void Close(std::uint16_t code, std::string reason);
+  store::SessionRecord record() const { return record_; }
+  asio::any_io_executor get_executor() { return ws_.get_executor(); }
+
+ private:
+  void OnAccept(beast::error_code ec);
+  void Replay();
+  void CatchUp();
+  void FinishReplay(std::vector<Frame> frames, hub::StreamId last_id);
+  void Enqueue(Frame frame);
+  void DoWrite();
+  void OnWrite(beast::error_code ec, std::size_t bytes);
+  void DoRead();
+  void OnRead(beast::error_code ec, std::size_t bytes);
+  void HandleChat(std::string text);
+  void HandleMarkRead(std::string notification_id);
+  void SendError(const common::Error& error);
+  void DoClose();
+  void Finish();
+  template <typename F>
+  void Blocking(F work);
+
+  std::shared_ptr<WsServer::Impl> server_;
+  ServerDeps& deps_;
+  const ServerSettings& settings_;
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  hub::Route route_;
+  common::Claims claims_;
+  hub::Parties parties_;
+  std::string channel_;
+  std::string stream_key_;
+  store::SessionRecord record_;
+  std::uint64_t number_;
+
+  std::deque<Frame> queue_;
+  bool writing_ = false;
+  bool replaying_ = true;
+  std::vector<Frame> held_;  // live messages that arrived while replaying
+  std::size_t replay_allowance_ = 0;  // replayed frames still queued: not held against the limit
+  hub::StreamId last_id_;
+  bool registered_ = false;
+  bool joined_ = false;
+  bool live_ = false;  // the first replay is done
+  bool closing_ = false;
+  bool close_sent_ = false;
+  bool finished_ = false;
+  std::uint16_t close_code_ = 1000;
+  std::string close_reason_;
+  asio::steady_timer expiry_timer_;
+  asio::steady_timer kill_timer_;
+};
+
+struct WsServer::Impl : std::enable_shared_from_this<WsServer::Impl> {
+  Impl(ServerSettings s, ServerDeps d) : settings(std::move(s)), deps(std::move(d)), acceptor(deps.io) {}
+
+  ServerSettings settings;
+  ServerDeps deps;
+  tcp::acceptor acceptor;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::uint64_t> next_number{1};
+  mutable std::mutex mutex;
+  std::map<std::uint64_t, std::weak_ptr<Session>> sessions;
+
+  void DoAccept();
+  void Add(std::uint64_t number, const std::shared_ptr<Session>& session) {
+    std::lock_guard lock(mutex);
+    sessions[number] = session;
+  }
+  void Remove(std::uint64_t number) {
+    std::lock_guard lock(mutex);
+    sessions.erase(number);
+  }
+  std::vector<std::shared_ptr<Session>> Snapshot() const {
+    std::lock_guard lock(mutex);
+    std::vector<std::shared_ptr<Session>> live;
+    live.reserve(sessions.size());
+    for (const auto& [number, weak] : sessions) {
+      if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+    return live;
+  }
+};
+
+namespace {
+
+/// One plain HTTP connection: probes and metrics, or an upgrade that is checked first.
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(std::shared_ptr<WsServer::Impl> server, tcp::socket socket)
+      : server_(std::move(server)), stream_(std::move(socket)) {}
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::DoRead, shared_from_this()));
+  }
+
+ private:
+  void DoRead() {
+    parser_.emplace();
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(kRequestTimeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    if (ec) return Shutdown();
+    request_ = parser_->release();
+    if (websocket::is_upgrade(request_)) return Upgrade();
+    std::string target(request_.target());
+    target = target.substr(0, target.find('?'));
+    if (request_.method() != http::verb::get) return Reply(405, "text/plain; charset=utf-8", "method not allowed\n");
+    if (target == "/healthz") return Reply(200, "text/plain; charset=utf-8", "ok\n");
+    if (target == "/metrics") {
+      return Reply(200, "text/plain; version=0.0.4; charset=utf-8", server_->deps.metrics.registry.Render());
+    }
+    if (target == "/readyz") {
+      auto self = shared_from_this();
+      asio::post(server_->deps.blocking, [self] {
+        auto reply = self->server_->stopping ? common::HttpReply{503, "text/plain; charset=utf-8", "shutting down\n"}
+                                             : self->server_->deps.readiness();
+        asio::post(self->stream_.get_executor(),
+                   [self, reply = std::move(reply)] { self->Reply(reply.status, reply.content_type, reply.body); });
+      });
+      return;
+    }
+    Reply(404, "text/plain; charset=utf-8", "not found\n");
+  }
+
+  void Upgrade() {
+    auto route = hub::ParseRoute(request_.target());
+    if (!route) return Refuse(route.error());
+    if (server_->stopping) return Refuse(MakeError(ErrorCode::kUnavailable, "shutting down"));
+    std::string token = common::BearerToken(request_[http::field::authorization]);
+    if (token.empty()) token = route->token;
+    if (token.empty()) {
+      return Refuse(MakeError(ErrorCode::kUnauthenticated, "a token is required (Authorization: Bearer, or ?token=)"));
+    }
+    auto claims = server_->deps.tokens.Verify(token);
+    if (!claims) return Refuse(claims.error());
+    if (route->kind != hub::StreamKind::kChat) {
+      if (auto allowed = hub::Authorize(*route, *claims, nullptr); !allowed) return Refuse(allowed.error());
+      return Accept(std::move(*route), std::move(*claims), {});
+    }
+    auto self = shared_from_this();
+    asio::post(server_->deps.blocking, [self, route = std::move(*route), claims = std::move(*claims), token]() mutable {
+      auto parties = self->server_->deps.parties.Lookup(token, route.id);
+      asio::post(self->stream_.get_executor(), [self, route = std::move(route), claims = std::move(claims),
+                                                parties = std::move(parties)]() mutable {
+        if (!parties) return self->Refuse(parties.error());
+        if (auto allowed = hub::Authorize(route, claims, &*parties); !allowed) return self->Refuse(allowed.error());
+        self->Accept(std::move(route), std::move(claims), std::move(*parties));
+      });
+    });
+  }
+
+  void Accept(hub::Route route, common::Claims claims, hub::Parties parties) {
+    stream_.expires_never();
+    const auto number = server_->next_number++;
+    auto session = std::make_shared<Session>(server_, stream_.release_socket(), std::move(route), std::move(claims),
+                                             std::move(parties), number);
+    session->Start(std::move(request_));
+  }
+
+  void Refuse(const common::Error& error) {
+    const auto status = hub::HttpStatusFor(error.code);
+    server_->deps.metrics.Refused(status).Inc();
+    request_.keep_alive(false);
+    Reply(status, "application/json", hub::ErrorFrame(error));
+  }
+
+  void Reply(unsigned status, const std::string& content_type, std::string body) {
+    auto response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status),
+                                                                         request_.version());
+    response->set(http::field::server, "barbershop-realtime");
+    response->set(http::field::content_type, content_type);
+    response->keep_alive(request_.keep_alive() && !websocket::is_upgrade(request_));
+    response->body() = std::move(body);
+    response->prepare_payload();
+    http::async_write(stream_, *response, [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
+      if (ec || !response->keep_alive()) return self->Shutdown();
+      self->DoRead();
+    });
+  }
+
+  void Shutdown() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  std::shared_ptr<WsServer::Impl> server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::empty_body>> parser_;
+  http::request<http::empty_body> request_;
+};
+
+}  // namespace
+
+void WsServer::Impl::DoAccept() {
+  acceptor.async_accept(asio::make_strand(deps.io), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
+    if (!ec) {
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);  // small frames must not wait for Nagle
+      if (self->settings.socket_send_buffer > 0) {
+        // A smaller kernel buffer finds a reader that stopped sooner and holds less memory.
+        socket.set_option(asio::socket_base::send_buffer_size(self->settings.socket_send_buffer), ignored);
+      }
+      std::make_shared<HttpSession>(self, std::move(socket))->Start();
+    }
+    self->DoAccept();
+  });
+}
+
+Session::Session(std::shared_ptr<WsServer::Impl> server, tcp::socket socket, hub::Route route, common::Claims claims,
+                 hub::Parties parties, std::uint64_t number)
+    : server_(std::move(server)),
+      deps_(server_->deps),
+      settings_(server_->settings),
+      ws_(std::move(socket)),
+      route_(std::move(route)),
+      claims_(std::move(claims)),
+      parties_(std::move(parties)),
+      channel_(hub::ChannelFor(route_)),
+      stream_key_(route_.kind == hub::StreamKind::kChat ? store::RealtimeStore::ChatKey(route_.id)
+                                                        : store::RealtimeStore::InboxKey(route_.id)),
+      number_(number),
+      expiry_timer_(ws_.get_executor()),
+      kill_timer_(ws_.get_executor()) {
+  record_ = store::SessionRecord{settings_.instance_id + "/" + std::to_string(number), claims_.subject, claims_.role,
+                                 channel_, NowIso()};
+  route_.token = std::string();  // checked already; no need to hold it
+}
+
+template <typename F>
+void Session::Blocking(F work) {
+  asio::post(deps_.blocking, std::move(work));
+}
+
+void Session::Start(http::request<http::empty_body> request) {
+  websocket::stream_base::timeout timeouts{};
+  timeouts.handshake_timeout = std::chrono::seconds(10);
+  timeouts.idle_timeout = settings_.idle_timeout;
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& response) { response.set(http::field::server, "barbershop-realtime"); }));
+  ws_.read_message_max(hub::kMaxFrameBytes);
+  ws_.auto_fragment(false);
+  ws_.async_accept(request, beast::bind_front_handler(&Session::OnAccept, shared_from_this()));
+}
+
+void Session::OnAccept(beast::error_code ec) {
+  if (ec) return;
+  server_->Add(number_, shared_from_this());
+  registered_ = true;
+  deps_.metrics.accepted.Inc();
+  deps_.metrics.connections.Add(1);
+  if (server_->stopping) return Close(static_cast<std::uint16_t>(websocket::close_code::going_away), "shutting down");
+  const auto now = std::chrono::system_clock::now();
+  const auto left = claims_.expires_at > now ? claims_.expires_at - now : std::chrono::system_clock::duration::zero();
+  expiry_timer_.expires_after(left);
+  expiry_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->Close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "token expired");
+  });
+  joined_ = true;
+  deps_.hub.Join(channel_, shared_from_this());
+  Blocking([self = shared_from_this(), store = &deps_.store] {
+    if (auto ok = store->TouchSessions({self->record_}, std::chrono::seconds(90)); !ok) {
+      spdlog::warn("cannot record the session in Redis: {}", ok.error().message);
+    }
+    if (self->route_.kind == hub::StreamKind::kChat) {
+      (void)store->Publish(self->channel_, hub::Presence(self->claims_.subject, true));
+    }
+  });
+  DoRead();
+}
+
+void Session::OnReady() {
+  // Joined: from now on every published message reaches OnMessage, so the replay below
+  // cannot miss one; duplicates are dropped by id.
+  asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    if (self->finished_) return;
+    if (self->live_) return self->CatchUp();
+    self->Replay();
+  });
+}
+
+void Session::CatchUp() {
+  // The pub/sub connection was lost and is back: whatever was published meanwhile is in
+  // the stream; read it from the last id sent, holding live messages as in a replay.
+  if (replaying_) return;
+  replaying_ = true;
+  Blocking([self = shared_from_this(), since = last_id_.ToString()] {
+    std::vector<Frame> frames;
+    hub::StreamId last = *hub::StreamId::Parse(since);
+    auto batch = self->deps_.store.ReadAfter(self->stream_key_, since, self->settings_.replay_limit);
+    if (batch) {
+      for (const auto& message : *batch) {
+        frames.push_back(MakeFrame(hub::WithLeadingId(message.id, message.body)));
+        last = std::max(last, hub::StreamId::Parse(message.id).value_or(last));
+      }
+    }
+    asio::post(self->ws_.get_executor(), [self, frames = std::move(frames), last]() mutable {
+      self->FinishReplay(std::move(frames), last);
+    });
+  });
+}
+
+void Session::Replay() {
+  Blocking([self = shared_from_this()] {
+    auto& store = self->deps_.store;
+    const auto& route = self->route_;
+    std::vector<Frame> frames;
+    hub::StreamId last{};
+    auto fail = [&](const common::Error& error) {
+      spdlog::warn("replay of {} failed: {}", self->channel_, error.message);
+      asio::post(self->ws_.get_executor(), [self] {
+        self->Close(static_cast<std::uint16_t>(websocket::close_code::try_again_later), "try again later");
+      });
+    };
+    auto state = store.State(self->stream_key_);
+    if (!state) return fail(state.error());
+    const auto state_last = hub::StreamId::Parse(state->last_id).value_or(hub::StreamId{});
+    const auto first = hub::StreamId::Parse(state->first_id);
+    if (!route.since.empty()) {
+      const auto since = *hub::StreamId::Parse(route.since);
+      const bool trimmed = state->entries_added > state->length;
+      const bool lost = (first && since < *first && trimmed) || (!first && since > hub::StreamId{} && since < state_last) ||
+                        (state->entries_added == 0 && since > hub::StreamId{});
+      frames.push_back(MakeFrame(hub::Welcome(self->channel_, lost ? state->last_id : route.since)));
+      if (lost) {
+        frames.push_back(MakeFrame(hub::ResyncRequired(route.since, state->first_id)));
+        last = state_last;
+      } else {
+        std::set<std::string> read;
+        if (route.kind != hub::StreamKind::kChat) {
+          auto loaded = store.ReadNotifications(self->claims_.subject);
+          if (!loaded) return fail(loaded.error());
+          read = std::move(*loaded);
+        }
+        last = since;
+        std::string cursor = route.since;
+        while (frames.size() < self->settings_.replay_limit) {
+          auto batch = store.ReadAfter(self->stream_key_, cursor, kReplayBatch);
+          if (!batch) return fail(batch.error());
+          for (const auto& message : *batch) {
+            frames.push_back(MakeFrame(WithReadStatus(message.id, message.body, read)));
+            last = std::max(last, hub::StreamId::Parse(message.id).value_or(last));
+          }
+          if (batch->size() < kReplayBatch) break;
+          cursor = batch->back().id;
+        }
+      }
+    } else {
+      frames.push_back(MakeFrame(hub::Welcome(self->channel_, state->last_id)));
+      last = state_last;
+      if (route.kind == hub::StreamKind::kChat) {
+        auto history = store.ReadBefore(self->stream_key_, route.before, self->settings_.history_limit);
+        if (!history) return fail(history.error());
+        for (const auto& message : *history) frames.push_back(MakeFrame(hub::WithLeadingId(message.id, message.body)));
+      }
+    }
+    if (route.kind == hub::StreamKind::kChat) {
+      for (const auto& user : {self->parties_.barber_id, self->parties_.client_id}) {
+        auto online = store.IsOnline(user);
+        if (online) frames.push_back(MakeFrame(hub::Presence(user, *online)));
+      }
+    }
+    asio::post(self->ws_.get_executor(), [self, frames = std::move(frames), last]() mutable {
+      self->FinishReplay(std::move(frames), last);
+    });
+  });
+}
+
+void Session::FinishReplay(std::vector<Frame> frames, hub::StreamId last_id) {
+  if (finished_) return;
+  replay_allowance_ = frames.size();
+  for (auto& frame : frames) Enqueue(std::move(frame));
+  last_id_ = std::max(last_id_, last_id);
+  replaying_ = false;
+  live_ = true;
+  auto held = std::move(held_);
+  held_.clear();
+  for (auto& frame : held) OnMessage(std::move(frame));
+}
+
+void Session::OnMessage(Frame message) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), message = std::move(message)]() mutable {
+    if (self->finished_) return;
+    if (self->replaying_) {
+      self->held_.push_back(std::move(message));
+      return;
+    }
+    const auto id = hub::LeadingId(*message);
+    if (!id.empty()) {
+      const auto parsed = hub::StreamId::Parse(id);
+      if (parsed && *parsed <= self->last_id_) return;  // already replayed
+      if (parsed) self->last_id_ = *parsed;
+    }
+    self->Enqueue(std::move(message));
+  });
+}
+
+void Session::Enqueue(Frame frame) {
+  if (closing_ || finished_) return;
+  if (queue_.size() >= settings_.send_queue_limit + replay_allowance_) {
+    deps_.metrics.slow_disconnects.Inc();
+    spdlog::info("closing a slow socket of user {} on {}", claims_.subject, channel_);
+    queue_.erase(queue_.begin() + (writing_ ? 1 : 0), queue_.end());
+    return Close(kSlowCloseCode, "slow");
+  }
+  queue_.push_back(std::move(frame));
+  if (!writing_) DoWrite();
+}
+
+void Session::DoWrite() {
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(asio::buffer(*queue_.front()), beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+}
+
+void Session::OnWrite(beast::error_code ec, std::size_t) {
+  writing_ = false;
+  if (ec) return Finish();
+  deps_.metrics.messages_sent.Inc();
+  queue_.pop_front();
+  if (replay_allowance_ > 0) --replay_allowance_;
+  if (closing_) return DoClose();
+  if (!queue_.empty()) DoWrite();
+}
+
+void Session::DoRead() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+}
+
+void Session::OnRead(beast::error_code ec, std::size_t) {
+  if (ec) return Finish();  // closed, dead, or a frame over the limit (Beast answered it with 1009)
+  const std::string frame = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  if (closing_) return DoRead();
+  auto message = hub::ParseClientMessage(frame);
+  if (!message) {
+    SendError(message.error());
+    return DoRead();
+  }
+  if (auto* chat = std::get_if<hub::ChatRequest>(&*message)) return HandleChat(std::move(chat->text));
+  HandleMarkRead(std::get<hub::MarkReadRequest>(*message).notification_id);
+}
+
+void Session::SendError(const common::Error& error) {
+  deps_.metrics.client_errors.Inc();
+  Enqueue(MakeFrame(hub::ErrorFrame(error)));
+}
+
+void Session::HandleChat(std::string text) {
+  if (route_.kind != hub::StreamKind::kChat) {
+    SendError(MakeError(ErrorCode::kInvalidArgument, "chat messages go to /websocket/appointment/{id}/chat"));
+    return DoRead();
+  }
+  Blocking([self = shared_from_this(), text = std::move(text)] {
+    const auto started = std::chrono::steady_clock::now();
+    const auto body = hub::ChatMessageBody(self->route_.id, self->parties_, self->claims_.subject, text, NowIso());
+    auto ids = self->deps_.store.AppendAndPublish("", {{self->stream_key_, self->channel_, body}}, true);
+    self->deps_.metrics.chat_store_seconds.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    asio::post(self->ws_.get_executor(), [self, ids = std::move(ids)] {
+      if (!ids || !*ids || (*ids)->empty()) {
+        self->SendError(MakeError(ErrorCode::kUnavailable, "the message could not be stored; send it again"));
+      } else {
+        self->deps_.metrics.chat_messages.Inc();
+        self->Enqueue(MakeFrame(hub::ChatAck((*ids)->front())));
+      }
+      if (!self->finished_) self->DoRead();
+    });
+  });
+}
+
+void Session::HandleMarkRead(std::string notification_id) {
+  if (route_.kind == hub::StreamKind::kChat) {
+    SendError(MakeError(ErrorCode::kInvalidArgument, "mark_read goes to your appointments stream"));
+    return DoRead();
+  }
+  if (!hub::StreamId::Parse(notification_id)) {
+    SendError(MakeError(ErrorCode::kInvalidArgument, "notification_id is not a message id"));
+    return DoRead();
+  }
+  Blocking([self = shared_from_this(), id = std::move(notification_id)] {
+    auto& store = self->deps_.store;
+    common::Status result = common::Ok{};
+    auto stored = store.ReadOne(self->stream_key_, id);
+    if (!stored) {
+      result = stored.error();
+    } else if (!*stored || nlohmann::json::parse((*stored)->body, nullptr, false).value("type", "") != "notification") {
+      result = MakeError(ErrorCode::kNotFound, "no such notification");
+    } else if (auto marked = store.MarkRead(self->claims_.subject, id); !marked) {
+      result = marked.error();
+    } else if (auto published = store.AppendAndPublish(
+                   "", {{self->stream_key_, self->channel_, hub::NotificationReadBody(id)}}, false);
+               !published) {
+      result = published.error();
+    }
+    asio::post(self->ws_.get_executor(), [self, result = std::move(result)] {
+      if (!result) self->SendError(result.error());
+      if (!self->finished_) self->DoRead();
+    });
+  });
+}
+
+void Session::Close(std::uint16_t code, std::string reason) {
+  if (closing_ || finished_) return;
+  closing_ = true;
+  close_code_ = code;
+  close_reason_ = std::move(reason);
+  expiry_timer_.cancel();
+  kill_timer_.expires_after(kSlowCloseGrace);
+  kill_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->Finish();
+  });
+  if (!writing_) DoClose();
+}
+
+void Session::DoClose() {
+  if (close_sent_) return;
+  close_sent_ = true;
+  queue_.clear();
+  websocket::close_reason reason;
+  reason.code = close_code_;
+  reason.reason = close_reason_;
+  ws_.async_close(reason, [self = shared_from_this()](beast::error_code) { self->Finish(); });
+}
+
+void Session::Finish() {
+  if (finished_) return;
+  finished_ = true;
+  expiry_timer_.cancel();
+  kill_timer_.cancel();
+  beast::error_code ignored;
+  beast::get_lowest_layer(ws_).socket().close(ignored);
+  queue_.clear();
+  held_.clear();
+  if (registered_) {
+    server_->Remove(number_);
+    deps_.metrics.connections.Add(-1);
+  }
+  if (!joined_) return;
+  deps_.hub.Leave(channel_, this);
+  Blocking([store = &deps_.store, record = record_, chat = route_.kind == hub::StreamKind::kChat, channel = channel_] {
+    if (auto removed = store->RemoveSession(record); !removed) return;
+    if (!chat) return;
+    auto online = store->IsOnline(record.user_id);
+    if (online && !*online) (void)store->Publish(channel, hub::Presence(record.user_id, false));
+  });
+}
+
+WsServer::WsServer(ServerSettings settings, ServerDeps deps)
+    : impl_(std::make_shared<Impl>(std::move(settings), std::move(deps))) {}
+
+WsServer::~WsServer() = default;
+
+common::Status WsServer::Start(const std::string& host, std::uint16_t port) {
+  if (auto listening = common::Listen(impl_->acceptor, host, port); !listening) {
+    return MakeError(listening.error().code, listening.error().message + " (set BARBERSHOP_WS_ADDRESS)");
+  }
+  impl_->DoAccept();
+  return common::Ok{};
+}
+
+std::uint16_t WsServer::port() const {
+  beast::error_code ec;
+  return impl_->acceptor.local_endpoint(ec).port();
+}
+
+void WsServer::Shutdown() {
+  impl_->stopping = true;
+  asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
+    beast::error_code ignored;
+    impl->acceptor.close(ignored);
+  });
+  for (const auto& session : impl_->Snapshot()) {
+    asio::post(session->get_executor(), [session] {
+      session->Close(static_cast<std::uint16_t>(websocket::close_code::going_away), "server shutting down");
+    });
+  }
+}
+
+std::size_t WsServer::session_count() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->sessions.size();
+}
+
+void WsServer::TouchSessions(std::chrono::seconds ttl) {
+  std::vector<store::SessionRecord> records;
+  for (const auto& session : impl_->Snapshot()) records.push_back(session->record());
+  if (auto ok = impl_->deps.store.TouchSessions(records, ttl); !ok) {
+    spdlog::warn("cannot refresh sessions in Redis: {}", ok.error().message);
+  }
+}
+
+}  // namespace barbershop::realtime::net

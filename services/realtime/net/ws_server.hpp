@@ -1,0 +1,86 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "barbershop/common/http_server.hpp"
+#include "barbershop/common/metrics.hpp"
+#include "barbershop/common/result.hpp"
+#include "barbershop/common/tokens.hpp"
+#include "hub/hub.hpp"
+#include "store/appointment_parties.hpp"
+#include "store/realtime_store.hpp"
+
+namespace barbershop::realtime::net {
+
+/// The counters and gauges the server keeps (rendered by /metrics).
+struct ServerMetrics {
+  explicit ServerMetrics(common::MetricsRegistry& registry);
+  common::MetricsRegistry& registry;
+  common::Gauge& connections;
+  common::Counter& accepted;
+  common::Counter& messages_sent;
+  common::Counter& slow_disconnects;
+  common::Counter& client_errors;
+  common::Counter& chat_messages;
+  common::Histogram& chat_store_seconds;
+  common::Counter& Refused(unsigned status);
+};
+
+struct ServerSettings {
+  std::string instance_id;
+  std::size_t send_queue_limit = 1024;   ///< messages waiting per socket before it counts as slow
+  std::chrono::seconds idle_timeout{40};  ///< a ping after half of it; closed without an answer
+  std::size_t history_limit = 100;       ///< chat messages replayed on join
+  std::size_t replay_limit = 10000;      ///< most inbox messages replayed after ?since
+  int socket_send_buffer = 0;            ///< SO_SNDBUF in bytes; 0 leaves the kernel's autotuning
+};
+
+/// What the server needs from the rest of the service.  All of it outlives the server.
+struct ServerDeps {
+  boost::asio::io_context& io;
+  boost::asio::thread_pool& blocking;  ///< where Redis and gRPC calls run
+  const common::TokenService& tokens;
+  store::AppointmentParties& parties;
+  store::RealtimeStore& store;
+  hub::Hub& hub;
+  ServerMetrics& metrics;
+  /// Runs on `blocking`: 200 when Redis and RabbitMQ are reachable.
+  std::function<common::HttpReply()> readiness;
+};
+
+class Session;
+
+/// The WebSocket and probe server (Boost.Beast): the seed's three paths, /healthz,
+/// /readyz and /metrics on one port.  A connection is authenticated and authorised
+/// before the upgrade; each socket runs on its own strand with a bounded send queue.
+class WsServer {
+ public:
+  WsServer(ServerSettings settings, ServerDeps deps);
+  ~WsServer();
+
+  /// Binds and starts accepting (on the io_context's threads).
+  common::Status Start(const std::string& host, std::uint16_t port);
+  std::uint16_t port() const;
+  /// Stops accepting and closes every socket with 1001 (going away).  Returns at once.
+  void Shutdown();
+  std::size_t session_count() const;
+  /// Refreshes every socket's session and presence record in Redis (blocking).
+  void TouchSessions(std::chrono::seconds ttl);
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace barbershop::realtime::net

@@ -1,0 +1,177 @@
+#include "store/realtime_store.hpp"
+
+#include <algorithm>
+
+namespace barbershop::realtime::store {
+
+using common::ErrorCode;
+using common::MakeError;
+
+namespace {
+
+// ARGV: dedup key ('' for none), its lifetime in seconds, the cap, then (stream, channel,
+// body) triples.  Published copies carry the id first, like every message the server sends.
+constexpr const char* kAppendAndPublishScript = R"lua(
+if ARGV[1] ~= '' then
+  if not redis.call('SET', ARGV[1], '1', 'NX', 'EX', ARGV[2]) then return false end
+end
+local ids = {}
+for i = 4, #ARGV, 3 do
+  local id = redis.call('XADD', ARGV[i], 'MAXLEN', '~', ARGV[3], '*', 'm', ARGV[i + 2])
+  redis.call('PUBLISH', ARGV[i + 1], '{"id":"' .. id .. '",' .. string.sub(ARGV[i + 2], 2))
+  ids[#ids + 1] = id
+end
+return ids
+)lua";
+
+constexpr long long kDedupSeconds = 7 * 24 * 3600;
+constexpr long long kReadSetSeconds = 30 * 24 * 3600;
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string PresenceKey(std::string_view user_id) { return "rt:presence:" + std::string(user_id); }
+std::string SessionKey(std::string_view session_id) { return "rt:session:" + std::string(session_id); }
+std::string ReadKey(std::string_view user_id) { return "rt:read:" + std::string(user_id); }
+
+std::vector<StoredMessage> ToMessages(const RedisValue& value) {
+  std::vector<StoredMessage> messages;
+  for (const auto& entry : value.elements) {
+    if (entry.elements.size() != 2) continue;
+    const auto& fields = entry.elements[1].elements;
+    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+      if (fields[i].text == "m") messages.push_back({entry.elements[0].text, fields[i + 1].text});
+    }
+  }
+  return messages;
+}
+
+common::Status FirstError(const common::Result<std::vector<RedisValue>>& replies) {
+  if (!replies) return replies.error();
+  for (const auto& reply : *replies) {
+    if (reply.type == RedisValue::Type::kError) return MakeError(ErrorCode::kInternal, "Redis: " + reply.text);
+  }
+  return common::Ok{};
+}
+
+}  // namespace
+
+std::string RealtimeStore::InboxKey(std::string_view user_id) { return "rt:inbox:" + std::string(user_id); }
+std::string RealtimeStore::ChatKey(std::string_view appointment_id) { return "rt:chat:" + std::string(appointment_id); }
+
+common::Result<std::optional<std::vector<std::string>>> RealtimeStore::AppendAndPublish(
+    const std::string& dedup_key, const std::vector<Append>& messages, bool chat) {
+  std::vector<std::string> args{"EVAL", kAppendAndPublishScript, "0", dedup_key, std::to_string(kDedupSeconds),
+                                std::to_string(chat ? chat_max_ : inbox_max_)};
+  for (const auto& message : messages) {
+    args.push_back(message.stream);
+    args.push_back(message.channel);
+    args.push_back(message.body);
+  }
+  auto reply = pool_.Command(args);
+  if (!reply) return reply.error();
+  if (reply->type == RedisValue::Type::kNil) return std::optional<std::vector<std::string>>{};
+  std::vector<std::string> ids;
+  for (const auto& element : reply->elements) ids.push_back(element.text);
+  return std::optional<std::vector<std::string>>{std::move(ids)};
+}
+
+common::Result<std::vector<StoredMessage>> RealtimeStore::ReadAfter(const std::string& stream, const std::string& since,
+                                                                    std::size_t count) {
+  auto reply = pool_.Command({"XRANGE", stream, "(" + since, "+", "COUNT", std::to_string(count)});
+  if (!reply) return reply.error();
+  return ToMessages(*reply);
+}
+
+common::Result<std::vector<StoredMessage>> RealtimeStore::ReadBefore(const std::string& stream,
+                                                                     const std::string& before, std::size_t count) {
+  auto reply = pool_.Command(
+      {"XREVRANGE", stream, before.empty() ? "+" : "(" + before, "-", "COUNT", std::to_string(count)});
+  if (!reply) return reply.error();
+  auto messages = ToMessages(*reply);
+  std::reverse(messages.begin(), messages.end());
+  return messages;
+}
+
+common::Result<std::optional<StoredMessage>> RealtimeStore::ReadOne(const std::string& stream, const std::string& id) {
+  auto reply = pool_.Command({"XRANGE", stream, id, id});
+  if (!reply) return reply.error();
+  auto messages = ToMessages(*reply);
+  if (messages.empty()) return std::optional<StoredMessage>{};
+  return std::optional<StoredMessage>{std::move(messages.front())};
+}
+
+common::Result<StreamState> RealtimeStore::State(const std::string& stream) {
+  auto replies = pool_.Pipeline({{"EXISTS", stream}, {"XINFO", "STREAM", stream}});
+  if (!replies) return replies.error();
+  StreamState state{"", "0-0", 0, 0};
+  if ((*replies)[0].integer == 0) return state;
+  const auto& info = (*replies)[1];
+  if (info.type == RedisValue::Type::kError) return MakeError(ErrorCode::kInternal, "Redis: " + info.text);
+  for (std::size_t i = 0; i + 1 < info.elements.size(); i += 2) {
+    const auto& name = info.elements[i].text;
+    const auto& value = info.elements[i + 1];
+    if (name == "length") state.length = value.integer;
+    if (name == "entries-added") state.entries_added = value.integer;
+    if (name == "last-generated-id") state.last_id = value.text;
+    if (name == "first-entry" && value.elements.size() == 2) state.first_id = value.elements[0].text;
+  }
+  return state;
+}
+
+common::Status RealtimeStore::MarkRead(const std::string& user_id, const std::string& notification_id) {
+  return FirstError(pool_.Pipeline({{"SADD", ReadKey(user_id), notification_id},
+                                    {"EXPIRE", ReadKey(user_id), std::to_string(kReadSetSeconds)}}));
+}
+
+common::Result<std::set<std::string>> RealtimeStore::ReadNotifications(const std::string& user_id) {
+  auto reply = pool_.Command({"SMEMBERS", ReadKey(user_id)});
+  if (!reply) return reply.error();
+  std::set<std::string> ids;
+  for (const auto& element : reply->elements) ids.insert(element.text);
+  return ids;
+}
+
+common::Status RealtimeStore::TouchSessions(const std::vector<SessionRecord>& sessions, std::chrono::seconds ttl) {
+  if (sessions.empty()) return common::Ok{};
+  const auto expires = std::to_string(NowMs() + std::chrono::milliseconds(ttl).count());
+  const auto seconds = std::to_string(ttl.count());
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(sessions.size() * 4);
+  for (const auto& s : sessions) {
+    commands.push_back({"ZADD", PresenceKey(s.user_id), expires, s.session_id});
+    commands.push_back({"EXPIRE", PresenceKey(s.user_id), seconds});
+    commands.push_back({"HSET", SessionKey(s.session_id), "user_id", s.user_id, "role", s.role, "stream", s.stream,
+                        "connected_at", s.connected_at});
+    commands.push_back({"EXPIRE", SessionKey(s.session_id), seconds});
+  }
+  return FirstError(pool_.Pipeline(commands));
+}
+
+common::Status RealtimeStore::RemoveSession(const SessionRecord& session) {
+  return FirstError(
+      pool_.Pipeline({{"ZREM", PresenceKey(session.user_id), session.session_id}, {"DEL", SessionKey(session.session_id)}}));
+}
+
+common::Result<bool> RealtimeStore::IsOnline(const std::string& user_id) {
+  auto replies = pool_.Pipeline({{"ZREMRANGEBYSCORE", PresenceKey(user_id), "-inf", std::to_string(NowMs())},
+                                 {"ZCARD", PresenceKey(user_id)}});
+  if (!replies) return replies.error();
+  return (*replies)[1].integer > 0;
+}
+
+common::Status RealtimeStore::Publish(const std::string& channel, const std::string& message) {
+  auto reply = pool_.Command({"PUBLISH", channel, message});
+  if (!reply) return reply.error();
+  return common::Ok{};
+}
+
+common::Status RealtimeStore::Ping() {
+  auto reply = pool_.Command({"PING"});
+  if (!reply) return reply.error();
+  return common::Ok{};
+}
+
+}  // namespace barbershop::realtime::store

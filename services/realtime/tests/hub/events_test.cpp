@@ -1,0 +1,117 @@
+#include "hub/events.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <variant>
+
+namespace barbershop::realtime::hub {
+namespace {
+
+using nlohmann::json;
+
+json Event(const std::string& type) {
+  return json{{"event_id", "e-1"},
+              {"type", type},
+              {"occurred_at", "2024-09-24T12:00:00+03:00"},
+              {"appointment",
+               {{"id", "a-1"},
+                {"barber_id", "b-1"},
+                {"barber_name", "Ana"},
+                {"client_id", "c-1"},
+                {"client_name", "Dan"},
+                {"start", "2024-09-25T15:00:00+03:00"},
+                {"end", "2024-09-25T15:30:00+03:00"},
+                {"status", "confirmed"}}},
+              {"actor", {{"user_id", "b-1"}, {"role", "barber"}}}};
+}
+
+class EventsTest : public ::testing::Test {
+ protected:
+  common::ShopTime shop_time_ = *common::ShopTime::ForZone("Europe/Chisinau");
+
+  std::vector<Delivery> Deliver(const json& event) {
+    auto parsed = ParseEvent(event.dump(), shop_time_);
+    EXPECT_TRUE(std::holds_alternative<AppointmentEvent>(parsed));
+    return BuildDeliveries(std::get<AppointmentEvent>(parsed), shop_time_);
+  }
+};
+
+TEST_F(EventsTest, ConfirmationReachesBarberAndClientInTheSeedsShape) {
+  const auto deliveries = Deliver(Event("appointment.confirmed"));
+  ASSERT_EQ(deliveries.size(), 2u);
+  EXPECT_EQ(deliveries[0].user_id, "b-1");
+  EXPECT_EQ(deliveries[1].user_id, "c-1");
+  const auto client = json::parse(deliveries[1].body);
+  EXPECT_EQ(client["type"], "appointment_confirmation");
+  EXPECT_EQ(client["appointment_id"], "a-1");
+  EXPECT_EQ(client["barber_id"], "b-1");
+  EXPECT_EQ(client["client_id"], "c-1");
+  EXPECT_EQ(client["status"], "confirmed");
+  EXPECT_EQ(client["appointment_date_time"], "2024-09-25T15:00:00+03:00");
+  EXPECT_EQ(client["message"], "Your appointment is confirmed for 2024-09-25 at 15:00.");
+  EXPECT_FALSE(client.contains("id"));  // the stream entry id is added when stored
+  EXPECT_NE(json::parse(deliveries[0].body)["message"], client["message"]);
+}
+
+TEST_F(EventsTest, EachEventTypeHasItsMessageType) {
+  const std::pair<const char*, const char*> table[] = {
+      {"appointment.created", "appointment_created"},     {"appointment.confirmed", "appointment_confirmation"},
+      {"appointment.modified", "appointment_modified"},   {"appointment.canceled", "appointment_cancellation"},
+      {"appointment.completed", "appointment_completed"}, {"appointment.no_show", "appointment_no_show"},
+      {"appointment.reminder", "notification"}};
+  for (const auto& [type, message_type] : table) {
+    const auto deliveries = Deliver(Event(type));
+    ASSERT_EQ(deliveries.size(), 2u) << type;
+    EXPECT_EQ(json::parse(deliveries[1].body)["type"], message_type) << type;
+  }
+  EXPECT_EQ(json::parse(Deliver(Event("appointment.canceled"))[1].body)["message"], "Your appointment has been canceled.");
+}
+
+TEST_F(EventsTest, ReminderIsAnUnreadNotification) {
+  auto event = Event("appointment.reminder");
+  event["reminder"] = {{"minutes_before", 1440}};
+  event["actor"] = {{"user_id", ""}, {"role", "system"}};
+  const auto client = json::parse(Deliver(event)[1].body);
+  EXPECT_EQ(client["type"], "notification");
+  EXPECT_EQ(client["status"], "unread");
+  EXPECT_EQ(client["message"], "Reminder: Your appointment is tomorrow at 15:00");
+  EXPECT_EQ(client["minutes_before"], 1440);
+}
+
+TEST_F(EventsTest, LastMinuteChangeAddsAnUrgentNotificationForTheOtherParty) {
+  auto event = Event("appointment.modified");
+  event["last_minute"] = true;
+  event["previous"] = {{"start", "2024-09-25T14:00:00+03:00"}, {"end", "2024-09-25T14:30:00+03:00"}};
+  const auto deliveries = Deliver(event);
+  ASSERT_EQ(deliveries.size(), 3u);  // barber (the actor): status only; client: status + urgent
+  EXPECT_EQ(deliveries[2].user_id, "c-1");
+  const auto urgent = json::parse(deliveries[2].body);
+  EXPECT_EQ(urgent["type"], "notification");
+  EXPECT_EQ(urgent["urgent"], true);
+  EXPECT_EQ(urgent["status"], "unread");
+  EXPECT_EQ(json::parse(deliveries[1].body)["previous_date_time"], "2024-09-25T14:00:00+03:00");
+}
+
+TEST_F(EventsTest, PoisonEventsSayWhy) {
+  const auto reason = [&](const std::string& body) {
+    auto parsed = ParseEvent(body, shop_time_);
+    EXPECT_TRUE(std::holds_alternative<PoisonReason>(parsed)) << body;
+    return std::holds_alternative<PoisonReason>(parsed) ? std::get<PoisonReason>(parsed).code : std::string();
+  };
+  EXPECT_EQ(reason("{not json"), "bad_json");
+  EXPECT_EQ(reason("[]"), "bad_json");
+  EXPECT_EQ(reason(Event("appointment.exploded").dump()), "unknown_type");
+  auto no_id = Event("appointment.created");
+  no_id.erase("event_id");
+  EXPECT_EQ(reason(no_id.dump()), "missing_field");
+  auto no_client = Event("appointment.created");
+  no_client["appointment"].erase("client_id");
+  EXPECT_EQ(reason(no_client.dump()), "missing_field");
+  auto bad_time = Event("appointment.created");
+  bad_time["appointment"]["start"] = "yesterday";
+  EXPECT_EQ(reason(bad_time.dump()), "bad_time");
+}
+
+}  // namespace
+}  // namespace barbershop::realtime::hub

@@ -1,0 +1,87 @@
+#include "hub/hub.hpp"
+
+#include <gtest/gtest.h>
+
+namespace barbershop::realtime::hub {
+namespace {
+
+class FakeSubscriber final : public ChannelSubscriber {
+ public:
+  void Subscribe(const std::string& channel) override { calls.push_back("+" + channel); }
+  void Unsubscribe(const std::string& channel) override { calls.push_back("-" + channel); }
+  std::vector<std::string> calls;
+};
+
+class RecordingListener final : public Listener {
+ public:
+  void OnReady() override { ++ready; }
+  void OnMessage(std::shared_ptr<const std::string> message) override { messages.push_back(std::move(message)); }
+  int ready = 0;
+  std::vector<std::shared_ptr<const std::string>> messages;
+};
+
+TEST(HubTest, SubscribesWhileAnySocketListensAndSharesOneBuffer) {
+  FakeSubscriber subscriber;
+  Hub hub(subscriber);
+  auto a = std::make_shared<RecordingListener>();
+  auto b = std::make_shared<RecordingListener>();
+  hub.Join("user:1", a);
+  hub.Join("user:1", b);
+  EXPECT_EQ(subscriber.calls, std::vector<std::string>{"+user:1"});
+  EXPECT_EQ(a->ready, 0);
+  hub.OnSubscribed("user:1");
+  EXPECT_EQ(a->ready, 1);
+  EXPECT_EQ(b->ready, 1);
+
+  auto message = std::make_shared<const std::string>("{}");
+  hub.Deliver("user:1", message);
+  hub.Deliver("user:2", message);
+  ASSERT_EQ(a->messages.size(), 1u);
+  EXPECT_EQ(a->messages[0].get(), message.get());
+  EXPECT_EQ(b->messages[0].get(), message.get());
+
+  hub.Leave("user:1", a.get());
+  EXPECT_EQ(subscriber.calls.size(), 1u);
+  hub.Leave("user:1", b.get());
+  EXPECT_EQ(subscriber.calls.back(), "-user:1");
+  EXPECT_EQ(hub.channel_count(), 0u);
+}
+
+TEST(HubTest, JoinAfterSubscriptionIsReadyAtOnce) {
+  FakeSubscriber subscriber;
+  Hub hub(subscriber);
+  auto a = std::make_shared<RecordingListener>();
+  auto b = std::make_shared<RecordingListener>();
+  hub.Join("chat:1", a);
+  hub.OnSubscribed("chat:1");
+  hub.Join("chat:1", b);
+  EXPECT_EQ(b->ready, 1);
+}
+
+TEST(HubTest, LostSubscriptionsAreListedAndWaitAgain) {
+  FakeSubscriber subscriber;
+  Hub hub(subscriber);
+  auto a = std::make_shared<RecordingListener>();
+  hub.Join("user:1", a);
+  hub.OnSubscribed("user:1");
+  EXPECT_EQ(hub.OnSubscriptionsLost(), std::vector<std::string>{"user:1"});
+  auto b = std::make_shared<RecordingListener>();
+  hub.Join("user:1", b);
+  EXPECT_EQ(b->ready, 0);
+  hub.OnSubscribed("user:1");
+  EXPECT_EQ(b->ready, 1);
+  EXPECT_EQ(a->ready, 2) << "a listener from before the loss must catch up";
+}
+
+TEST(HubTest, GoneListenersAreSkipped) {
+  FakeSubscriber subscriber;
+  Hub hub(subscriber);
+  auto a = std::make_shared<RecordingListener>();
+  hub.Join("user:1", a);
+  a.reset();
+  hub.Deliver("user:1", std::make_shared<const std::string>("{}"));  // no crash
+  EXPECT_EQ(hub.listener_count(), 1u);
+}
+
+}  // namespace
+}  // namespace barbershop::realtime::hub

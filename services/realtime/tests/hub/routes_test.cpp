@@ -1,0 +1,86 @@
+#include "hub/routes.hpp"
+
+#include <gtest/gtest.h>
+
+namespace barbershop::realtime::hub {
+namespace {
+
+using common::Claims;
+using common::ErrorCode;
+
+TEST(RoutesTest, ParsesTheSeedsThreePaths) {
+  auto barber = ParseRoute("/websocket/barber/b-1/appointments");
+  ASSERT_TRUE(barber);
+  EXPECT_EQ(barber->kind, StreamKind::kBarberAppointments);
+  EXPECT_EQ(barber->id, "b-1");
+  EXPECT_EQ(ChannelFor(*barber), "user:b-1");
+
+  auto client = ParseRoute("/websocket/client/c-2/appointments?since=17-3&token=a%2Eb.c");
+  ASSERT_TRUE(client);
+  EXPECT_EQ(client->kind, StreamKind::kClientAppointments);
+  EXPECT_EQ(client->since, "17-3");
+  EXPECT_EQ(client->token, "a.b.c");
+
+  auto chat = ParseRoute("/websocket/appointment/a-9/chat?before=12-0");
+  ASSERT_TRUE(chat);
+  EXPECT_EQ(chat->kind, StreamKind::kChat);
+  EXPECT_EQ(chat->before, "12-0");
+  EXPECT_EQ(ChannelFor(*chat), "chat:a-9");
+}
+
+TEST(RoutesTest, RefusesOtherPathsAndBadQueries) {
+  for (const char* path : {"/", "/websocket", "/websocket/barber/x", "/websocket/barber/x/chat",
+                           "/websocket/appointment/x/appointments", "/websocket/barber//appointments",
+                           "/websocket/barber/a b/appointments", "/websocket/barber/x/appointments/more",
+                           "/websocket/admin/x/appointments"}) {
+    auto route = ParseRoute(path);
+    ASSERT_FALSE(route) << path;
+    EXPECT_EQ(route.error().code, ErrorCode::kNotFound) << path;
+  }
+  for (const char* target : {"/websocket/client/c/appointments?since=abc", "/websocket/client/c/appointments?token=%zz",
+                             "/websocket/client/c/appointments?before=1-0", "/websocket/appointment/a/chat?before=x"}) {
+    auto route = ParseRoute(target);
+    ASSERT_FALSE(route) << target;
+    EXPECT_EQ(route.error().code, ErrorCode::kInvalidArgument) << target;
+  }
+}
+
+TEST(RoutesTest, OnlyTheOwnerOpensAStream) {
+  const auto barber_route = *ParseRoute("/websocket/barber/b-1/appointments");
+  const auto client_route = *ParseRoute("/websocket/client/c-1/appointments");
+  EXPECT_TRUE(Authorize(barber_route, Claims{"b-1", "barber", {}}, nullptr));
+  EXPECT_FALSE(Authorize(barber_route, Claims{"b-2", "barber", {}}, nullptr));
+  EXPECT_FALSE(Authorize(barber_route, Claims{"b-1", "customer", {}}, nullptr));
+  EXPECT_FALSE(Authorize(barber_route, Claims{"x", "admin", {}}, nullptr));
+  EXPECT_TRUE(Authorize(client_route, Claims{"c-1", "customer", {}}, nullptr));
+  EXPECT_FALSE(Authorize(client_route, Claims{"c-2", "customer", {}}, nullptr));
+  EXPECT_EQ(Authorize(client_route, Claims{"c-2", "customer", {}}, nullptr).error().code, ErrorCode::kPermissionDenied);
+}
+
+TEST(RoutesTest, OnlyThePartiesOrAnAdminOpenAChat) {
+  const auto chat = *ParseRoute("/websocket/appointment/a-1/chat");
+  const Parties parties{"b-1", "c-1"};
+  EXPECT_TRUE(Authorize(chat, Claims{"b-1", "barber", {}}, &parties));
+  EXPECT_TRUE(Authorize(chat, Claims{"c-1", "customer", {}}, &parties));
+  EXPECT_TRUE(Authorize(chat, Claims{"adm", "admin", {}}, &parties));
+  EXPECT_FALSE(Authorize(chat, Claims{"b-2", "barber", {}}, &parties));
+  EXPECT_FALSE(Authorize(chat, Claims{"c-2", "customer", {}}, &parties));
+  EXPECT_FALSE(Authorize(chat, Claims{"c-1", "customer", {}}, nullptr));
+}
+
+TEST(RoutesTest, MapsErrorsToHttpStatuses) {
+  const std::pair<ErrorCode, unsigned> table[] = {
+      {ErrorCode::kInvalidArgument, 400}, {ErrorCode::kUnauthenticated, 401}, {ErrorCode::kPermissionDenied, 403},
+      {ErrorCode::kNotFound, 404},        {ErrorCode::kAlreadyExists, 409},   {ErrorCode::kFailedPrecondition, 412},
+      {ErrorCode::kUnavailable, 503},     {ErrorCode::kInternal, 500}};
+  for (const auto& [code, status] : table) EXPECT_EQ(HttpStatusFor(code), status);
+}
+
+TEST(RoutesTest, UrlDecode) {
+  EXPECT_EQ(*UrlDecode("a%20b+c"), "a b c");
+  EXPECT_FALSE(UrlDecode("%4"));
+  EXPECT_FALSE(UrlDecode("%g0"));
+}
+
+}  // namespace
+}  // namespace barbershop::realtime::hub

@@ -1,0 +1,402 @@
+#include "harness.hpp"
+
+#include <amqp.h>
+#include <amqp_tcp_socket.h>
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <cstdlib>
+#include <future>
+#include <random>
+
+#include "barbershop/common/ids.hpp"
+#include "user_service.grpc.pb.h"
+
+extern char** environ;
+
+namespace barbershop::realtime::testing {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+std::uint16_t FreePort() {
+  asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  return acceptor.local_endpoint().port();
+}
+
+}  // namespace
+
+std::string NewId() { return common::NewUuid(); }
+
+TestStack TestStack::FromEnvironment() {
+  return TestStack{Env("BARBERSHOP_TEST_REDIS_URL"), Env("BARBERSHOP_TEST_AMQP_URL"), Env("BARBERSHOP_TEST_CORE_ADDRESS"),
+                   Env("BARBERSHOP_TEST_JWT_SECRET")};
+}
+
+RealtimeProcess::RealtimeProcess(const TestStack& stack, std::vector<std::string> extra_args)
+    : stack_(stack), extra_args_(std::move(extra_args)) {}
+
+RealtimeProcess::~RealtimeProcess() {
+  if (pid_ > 0) {
+    Kill(SIGKILL);
+    Wait(5s);
+  }
+}
+
+bool RealtimeProcess::Start(std::chrono::seconds timeout) {
+  port_ = FreePort();
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::string_view(*e).rfind("BARBERSHOP_", 0) != 0) env.emplace_back(*e);
+  }
+  env.push_back("BARBERSHOP_WS_ADDRESS=127.0.0.1:" + std::to_string(port_));
+  env.push_back("BARBERSHOP_REDIS_URL=" + stack_.redis_url);
+  env.push_back("BARBERSHOP_AMQP_URL=" + stack_.amqp_url);
+  env.push_back("BARBERSHOP_CORE_ADDRESS=" + stack_.core_address);
+  env.push_back("BARBERSHOP_JWT_SECRET=" + stack_.jwt_secret);
+  env.push_back("BARBERSHOP_INSTANCE_ID=test-" + std::to_string(port_));
+  env.push_back("BARBERSHOP_LOG_LEVEL=warn");
+  std::vector<std::string> args{REALTIME_BINARY};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  const std::string log = (Env("TMPDIR").empty() ? std::string("/tmp") : Env("TMPDIR")) + "/barbershop-realtime-test-" +
+                          std::to_string(port_) + ".log";
+
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  pid_ = fork();
+  if (pid_ == 0) {
+    if (FILE* out = std::fopen(log.c_str(), "w")) {
+      dup2(fileno(out), 1);
+      dup2(fileno(out), 2);
+    }
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (HttpGet(port_, "/readyz").first == 200) return true;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return false;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
+void RealtimeProcess::Kill(int signal) {
+  if (pid_ > 0) ::kill(pid_, signal);
+}
+
+std::optional<int> RealtimeProcess::Wait(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (pid_ > 0) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+    std::this_thread::sleep_for(20ms);
+  }
+  return std::nullopt;
+}
+
+std::pair<unsigned, std::string> HttpGet(std::uint16_t port, const std::string& target) {
+  try {
+    asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.expires_after(3s);
+    stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    http::request<http::empty_body> request{http::verb::get, target, 11};
+    request.set(http::field::host, "127.0.0.1");
+    http::write(stream, request);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(stream, buffer, response);
+    return {response.result_int(), response.body()};
+  } catch (const std::exception&) {
+    return {0, ""};
+  }
+}
+
+struct WsClient::Impl {
+  asio::io_context io;
+  websocket::stream<beast::tcp_stream> ws{io};
+  beast::flat_buffer buffer;
+  std::thread thread;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<json> messages;
+  bool closed = false;
+  unsigned close_code = 0;
+
+  void DoRead() {
+    ws.async_read(buffer, [this](beast::error_code ec, std::size_t) {
+      std::lock_guard lock(mutex);
+      if (ec) {
+        closed = true;
+        close_code = ws.reason().code;
+        changed.notify_all();
+        return;
+      }
+      const auto text = beast::buffers_to_string(buffer.data());
+      buffer.consume(buffer.size());
+      auto parsed = json::parse(text, nullptr, false);
+      messages.push_back(parsed.is_discarded() ? json{{"_raw", text}} : parsed);
+      changed.notify_all();
+      DoRead();
+    });
+  }
+};
+
+WsClient::WsClient() : impl_(std::make_unique<Impl>()) {}
+
+WsClient::~WsClient() {
+  Close();
+}
+
+unsigned WsClient::Connect(std::uint16_t port, const std::string& target, const std::string& bearer, int receive_buffer,
+                           bool read) {
+  auto& socket = beast::get_lowest_layer(impl_->ws).socket();
+  beast::error_code ec;
+  socket.open(tcp::v4(), ec);
+  if (receive_buffer > 0) socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer), ec);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+  if (ec) return 0;
+  socket.set_option(tcp::no_delay(true), ec);
+  impl_->ws.set_option(websocket::stream_base::decorator([bearer](websocket::request_type& request) {
+    if (!bearer.empty()) request.set(http::field::authorization, "Bearer " + bearer);
+  }));
+  impl_->ws.read_message_max(1 << 24);
+  websocket::response_type response;
+  impl_->ws.handshake(response, "127.0.0.1", target, ec);
+  if (ec) return response.result_int();
+  impl_->work.emplace(impl_->io.get_executor());
+  impl_->thread = std::thread([this] { impl_->io.run(); });
+  if (read) StartReading();
+  return 101;
+}
+
+void WsClient::StartReading() {
+  asio::post(impl_->io, [this] { impl_->DoRead(); });
+}
+
+void WsClient::Send(const std::string& text, bool binary) {
+  std::promise<void> done;
+  asio::post(impl_->io, [this, &text, binary, &done] {
+    impl_->ws.binary(binary);
+    impl_->ws.async_write(asio::buffer(text), [&done](beast::error_code, std::size_t) { done.set_value(); });
+  });
+  done.get_future().wait_for(5s);
+}
+
+std::optional<json> WsClient::Next(std::chrono::milliseconds timeout) {
+  return NextMatching([](const json&) { return true; }, timeout);
+}
+
+std::optional<json> WsClient::NextMatching(const std::function<bool(const json&)>& match,
+                                           std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->mutex);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    while (!impl_->messages.empty()) {
+      auto message = std::move(impl_->messages.front());
+      impl_->messages.pop_front();
+      if (match(message)) return message;
+    }
+    if (impl_->closed) return std::nullopt;
+    if (impl_->changed.wait_until(lock, deadline) == std::cv_status::timeout && impl_->messages.empty()) {
+      return std::nullopt;
+    }
+  }
+}
+
+std::optional<unsigned> WsClient::WaitClosed(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->mutex);
+  if (!impl_->changed.wait_for(lock, timeout, [this] { return impl_->closed; })) return std::nullopt;
+  return impl_->close_code;
+}
+
+void WsClient::Close() {
+  if (!impl_->thread.joinable()) return;
+  asio::post(impl_->io, [this] {
+    beast::error_code ignored;
+    beast::get_lowest_layer(impl_->ws).socket().close(ignored);
+  });
+  impl_->work.reset();
+  impl_->thread.join();
+}
+
+struct EventPublisher::Impl {
+  amqp_connection_state_t state = amqp_new_connection();
+  bool ok = false;
+};
+
+EventPublisher::EventPublisher(const std::string& amqp_url) : impl_(std::make_unique<Impl>()) {
+  std::vector<char> url(amqp_url.begin(), amqp_url.end());
+  url.push_back('\0');
+  amqp_connection_info info;
+  if (amqp_parse_url(url.data(), &info) != AMQP_STATUS_OK) return;
+  auto* socket = amqp_tcp_socket_new(impl_->state);
+  if (amqp_socket_open(socket, info.host, info.port) != AMQP_STATUS_OK) return;
+  if (amqp_login(impl_->state, "/", 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, info.user, info.password).reply_type !=
+      AMQP_RESPONSE_NORMAL) {
+    return;
+  }
+  amqp_channel_open(impl_->state, 1);
+  amqp_exchange_declare(impl_->state, 1, amqp_cstring_bytes("barbershop.events"), amqp_cstring_bytes("topic"), 0, 1, 0,
+                        0, amqp_empty_table);
+  impl_->ok = amqp_get_rpc_reply(impl_->state).reply_type == AMQP_RESPONSE_NORMAL;
+}
+
+EventPublisher::~EventPublisher() {
+  amqp_channel_close(impl_->state, 1, AMQP_REPLY_SUCCESS);
+  amqp_connection_close(impl_->state, AMQP_REPLY_SUCCESS);
+  amqp_destroy_connection(impl_->state);
+}
+
+bool EventPublisher::Publish(const std::string& routing_key, const std::string& body) {
+  if (!impl_->ok) return false;
+  amqp_basic_properties_t props;
+  props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG;
+  props.content_type = amqp_cstring_bytes("application/json");
+  props.delivery_mode = 2;
+  return amqp_basic_publish(impl_->state, 1, amqp_cstring_bytes("barbershop.events"),
+                            amqp_cstring_bytes(routing_key.c_str()), 0, 0, &props,
+                            amqp_bytes_t{body.size(), const_cast<char*>(body.data())}) == AMQP_STATUS_OK;
+}
+
+std::string EventPublisher::FindDeadLetterReason(const std::string& queue, const std::string& needle, int max) {
+  if (!impl_->ok) return {};
+  amqp_channel_open(impl_->state, 2);
+  if (amqp_get_rpc_reply(impl_->state).reply_type != AMQP_RESPONSE_NORMAL) return {};
+  std::string reason;
+  for (int i = 0; i < max && reason.empty(); ++i) {
+    const auto reply = amqp_basic_get(impl_->state, 2, amqp_cstring_bytes(queue.c_str()), 0);
+    if (reply.reply_type != AMQP_RESPONSE_NORMAL || reply.reply.id != AMQP_BASIC_GET_OK_METHOD) break;
+    amqp_message_t message;
+    if (amqp_read_message(impl_->state, 2, &message, 0).reply_type != AMQP_RESPONSE_NORMAL) break;
+    const std::string body(static_cast<const char*>(message.body.bytes), message.body.len);
+    if (body.find(needle) != std::string::npos && (message.properties._flags & AMQP_BASIC_HEADERS_FLAG)) {
+      const auto& headers = message.properties.headers;
+      for (int h = 0; h < headers.num_entries; ++h) {
+        const std::string key(static_cast<const char*>(headers.entries[h].key.bytes), headers.entries[h].key.len);
+        if (key == "x-reason" && headers.entries[h].value.kind == AMQP_FIELD_KIND_UTF8) {
+          reason.assign(static_cast<const char*>(headers.entries[h].value.value.bytes.bytes),
+                        headers.entries[h].value.value.bytes.len);
+        }
+      }
+    }
+    amqp_destroy_message(&message);
+  }
+  amqp_channel_close(impl_->state, 2, AMQP_REPLY_SUCCESS);  // unacknowledged messages go back
+  return reason;
+}
+
+std::optional<BookedAppointment> BookAppointment(const TestStack& stack) {
+  auto stub = UserService::NewStub(grpc::CreateChannel(stack.core_address, grpc::InsecureChannelCredentials()));
+  const auto deadline = [] { return std::chrono::system_clock::now() + 10s; };
+  const std::string name = "rt" + NewId().substr(0, 12);
+  {
+    grpc::ClientContext context;
+    context.set_deadline(deadline());
+    SignUpRequest request;
+    request.set_username(name);
+    request.set_email(name + "@realtime.test");
+    request.set_password("realtime-test-password");
+    SignUpResponse response;
+    if (!stub->SignUp(&context, request, &response).ok()) return std::nullopt;
+  }
+  BookedAppointment booked;
+  {
+    grpc::ClientContext context;
+    context.set_deadline(deadline());
+    LoginRequest request;
+    request.set_email(name + "@realtime.test");
+    request.set_password("realtime-test-password");
+    LoginResponse response;
+    if (!stub->Login(&context, request, &response).ok()) return std::nullopt;
+    booked.client_token = response.token();
+    booked.client_id = response.user_id();
+  }
+  std::vector<std::string> barber_names;
+  {
+    grpc::ClientContext context;
+    context.set_deadline(deadline());
+    context.AddMetadata("authorization", "Bearer " + booked.client_token);
+    ListBarbersResponse response;
+    if (!stub->ListBarbers(&context, ListBarbersRequest{}, &response).ok() || response.barbers_size() == 0) {
+      return std::nullopt;
+    }
+    for (const auto& barber : response.barbers()) barber_names.push_back(barber.name());
+  }
+  std::mt19937 random{std::random_device{}()};
+  for (int attempt = 0; attempt < 40; ++attempt) {
+    using namespace std::chrono;
+    const auto day = floor<days>(system_clock::now()) + days(3 + random() % 350);  // the core books a year ahead
+    if (weekday(day) == Sunday) continue;
+    const year_month_day date(day);
+    char when[32];
+    std::snprintf(when, sizeof when, "%04d-%02u-%02uT%02u:%02u", static_cast<int>(date.year()),
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                  static_cast<unsigned>(9 + random() % 8), static_cast<unsigned>((random() % 2) * 30));
+    grpc::ClientContext context;
+    context.set_deadline(deadline());
+    context.AddMetadata("authorization", "Bearer " + booked.client_token);
+    CreateAppointmentRequest request;
+    request.set_user_id(booked.client_id);
+    request.set_date_time(when);
+    request.set_barber_name(barber_names[random() % barber_names.size()]);
+    AppointmentResponse response;
+    if (stub->CreateAppointment(&context, request, &response).ok()) {
+      booked.id = response.appointment_id();
+      booked.barber_id = response.appointment().barber_id();
+      return booked;
+    }
+  }
+  return std::nullopt;
+}
+
+json MakeEvent(const std::string& type, const std::string& barber_id, const std::string& client_id,
+               const std::string& appointment_id, const std::string& event_id) {
+  return json{{"event_id", event_id.empty() ? NewId() : event_id},
+              {"type", type},
+              {"occurred_at", "2026-11-26T10:00:00+02:00"},
+              {"appointment",
+               {{"id", appointment_id.empty() ? NewId() : appointment_id},
+                {"barber_id", barber_id},
+                {"barber_name", "Ana"},
+                {"client_id", client_id},
+                {"client_name", "Test Client"},
+                {"start", "2026-11-27T15:00:00+02:00"},
+                {"end", "2026-11-27T15:30:00+02:00"},
+                {"status", "confirmed"}}},
+              {"actor", {{"user_id", barber_id}, {"role", "barber"}}}};
+}
+
+}  // namespace barbershop::realtime::testing

@@ -1,0 +1,367 @@
+// Two copies of barbershop-realtime against the Redis, RabbitMQ and core service that
+// scripts/test.sh starts.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "barbershop/common/clock.hpp"
+#include "barbershop/common/tokens.hpp"
+#include "harness.hpp"
+
+namespace barbershop::realtime::testing {
+namespace {
+
+const std::vector<std::string> kCopyArgs{"--send-queue-limit",     "64", "--socket-send-buffer",     "16384",
+                                         "--inbox-max-length",     "10", "--idle-timeout-seconds",   "60",
+                                         "--shutdown-grace-seconds", "2"};
+
+std::string ClientPath(const std::string& id) { return "/websocket/client/" + id + "/appointments"; }
+std::string BarberPath(const std::string& id) { return "/websocket/barber/" + id + "/appointments"; }
+std::string ChatPath(const std::string& id) { return "/websocket/appointment/" + id + "/chat"; }
+
+auto OfType(const std::string& type) {
+  return [type](const json& message) { return message.value("type", "") == type; };
+}
+
+class RealtimeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!stack_.complete()) GTEST_SKIP() << "needs the stack of scripts/test.sh (BARBERSHOP_TEST_* variables)";
+    tokens_.emplace(*common::TokenService::Create(stack_.jwt_secret, std::chrono::hours(1), clock_));
+    ASSERT_TRUE(a_.Start()) << "copy A did not become ready";
+    ASSERT_TRUE(b_.Start()) << "copy B did not become ready";
+  }
+
+  std::string Token(const std::string& user, const std::string& role) { return *tokens_->Issue(user, role); }
+
+  /// Connects a client to its own appointments stream and reads the welcome message.
+  std::unique_ptr<WsClient> ConnectClient(RealtimeProcess& copy, const std::string& user, std::string* welcome_id = nullptr,
+                                          const std::string& query = "") {
+    auto client = std::make_unique<WsClient>();
+    EXPECT_EQ(client->Connect(copy.port(), ClientPath(user) + query, Token(user, "customer")), 101u);
+    auto welcome = client->Next();
+    EXPECT_TRUE(welcome && (*welcome)["type"] == "welcome");
+    if (welcome && welcome_id != nullptr) *welcome_id = (*welcome)["id"];
+    return client;
+  }
+
+  void Publish(const json& event) {
+    const auto type = event["type"].get<std::string>();
+    ASSERT_TRUE(publisher_.Publish(type, event.dump()));
+  }
+
+  TestStack stack_ = TestStack::FromEnvironment();
+  common::SystemClock clock_;
+  std::optional<common::TokenService> tokens_;
+  RealtimeProcess a_{stack_, kCopyArgs};
+  RealtimeProcess b_{stack_, kCopyArgs};
+  EventPublisher publisher_{stack_.amqp_url.empty() ? "amqp://x" : stack_.amqp_url};
+};
+
+TEST_F(RealtimeTest, ProbesAndMetricsAnswerOnTheWebSocketPort) {
+  EXPECT_EQ(HttpGet(a_.port(), "/healthz").first, 200u);
+  EXPECT_EQ(HttpGet(a_.port(), "/readyz").first, 200u);
+  const auto metrics = HttpGet(a_.port(), "/metrics");
+  EXPECT_EQ(metrics.first, 200u);
+  EXPECT_NE(metrics.second.find("realtime_connections"), std::string::npos);
+  EXPECT_EQ(HttpGet(a_.port(), "/nowhere").first, 404u);
+}
+
+TEST_F(RealtimeTest, RefusesBeforeTheUpgrade) {
+  const auto client = NewId();
+  const auto barber = NewId();
+  WsClient c1, c2, c3, c4, c5, c6, c7;
+  EXPECT_EQ(c1.Connect(a_.port(), ClientPath(client)), 401u) << "no token";
+  EXPECT_EQ(c2.Connect(a_.port(), ClientPath(client), "not-a-token"), 401u) << "garbage token";
+  common::FakeClock long_ago(clock_.Now() - std::chrono::hours(3));
+  auto old_tokens = *common::TokenService::Create(stack_.jwt_secret, std::chrono::hours(1), long_ago);
+  EXPECT_EQ(c3.Connect(a_.port(), ClientPath(client), *old_tokens.Issue(client, "customer")), 401u) << "expired";
+  EXPECT_EQ(c4.Connect(a_.port(), ClientPath(client), Token(NewId(), "customer")), 403u) << "someone else's stream";
+  EXPECT_EQ(c5.Connect(a_.port(), BarberPath(barber), Token(client, "customer")), 403u) << "customer on a barber path";
+  EXPECT_EQ(c6.Connect(a_.port(), "/websocket/nowhere/x/y", Token(client, "customer")), 404u);
+  EXPECT_EQ(c7.Connect(a_.port(), ClientPath(client) + "?token=" + Token(client, "customer")), 101u)
+      << "the token may come in the query";
+}
+
+TEST_F(RealtimeTest, AnEventReachesExactlyTheRightUsersOnAnyCopy) {
+  const auto barber = NewId();
+  const auto client = NewId();
+  auto barber_socket = std::make_unique<WsClient>();
+  ASSERT_EQ(barber_socket->Connect(a_.port(), BarberPath(barber), Token(barber, "barber")), 101u);
+  ASSERT_TRUE(barber_socket->NextMatching(OfType("welcome")));
+  auto client_socket = ConnectClient(b_, client);
+  auto bystander = ConnectClient(a_, NewId());
+
+  const auto event = MakeEvent("appointment.confirmed", barber, client);
+  Publish(event);
+  const auto to_client = client_socket->Next();
+  ASSERT_TRUE(to_client);
+  EXPECT_EQ((*to_client)["type"], "appointment_confirmation");
+  EXPECT_EQ((*to_client)["appointment_id"], event["appointment"]["id"]);
+  EXPECT_EQ((*to_client)["message"], "Your appointment is confirmed for 2026-11-27 at 15:00.");
+  EXPECT_FALSE((*to_client)["id"].get<std::string>().empty());
+  const auto to_barber = barber_socket->Next();
+  ASSERT_TRUE(to_barber);
+  EXPECT_EQ((*to_barber)["type"], "appointment_confirmation");
+  EXPECT_EQ((*to_barber)["client_id"], client);
+
+  // The same event again (a redelivery): nobody gets it twice.
+  Publish(event);
+  const auto second = MakeEvent("appointment.canceled", barber, client, event["appointment"]["id"]);
+  Publish(second);
+  const auto next = client_socket->Next();
+  ASSERT_TRUE(next);
+  EXPECT_EQ((*next)["type"], "appointment_cancellation");
+  EXPECT_FALSE(client_socket->Next(500ms)) << "a duplicate or stray message arrived";
+  ASSERT_TRUE(barber_socket->NextMatching(OfType("appointment_cancellation")));
+  EXPECT_FALSE(bystander->Next(300ms)) << "someone else's event reached a bystander";
+}
+
+TEST_F(RealtimeTest, ReconnectWithSinceReplaysWhatWasMissed) {
+  const auto barber = NewId();
+  const auto client = NewId();
+  std::string position;
+  auto socket = ConnectClient(a_, client, &position);
+  socket->Close();
+  // A socket of the same user elsewhere tells when all three are stored.
+  auto watcher = ConnectClient(b_, client);
+  for (const char* type : {"appointment.created", "appointment.confirmed", "appointment.modified"}) {
+    Publish(MakeEvent(type, barber, client));
+  }
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(watcher->Next()) << i;
+
+  auto again = ConnectClient(b_, client, nullptr, "?since=" + position);
+  std::string previous = position;
+  std::vector<std::string> types;
+  for (int i = 0; i < 3; ++i) {
+    auto message = again->Next();
+    ASSERT_TRUE(message) << i;
+    types.push_back((*message)["type"]);
+    EXPECT_GT((*message)["id"].get<std::string>(), previous);
+    previous = (*message)["id"];
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"appointment_created", "appointment_confirmation", "appointment_modified"}));
+  // Then live messages follow.
+  Publish(MakeEvent("appointment.completed", barber, client));
+  auto live = again->Next();
+  ASSERT_TRUE(live);
+  EXPECT_EQ((*live)["type"], "appointment_completed");
+}
+
+TEST_F(RealtimeTest, SinceOlderThanTheStreamKeepsAsksForAResync) {
+  const auto barber = NewId();
+  const auto client = NewId();
+  auto watcher = ConnectClient(a_, client);
+  for (int i = 0; i < 250; ++i) Publish(MakeEvent("appointment.created", barber, client));
+  for (int i = 0; i < 250; ++i) ASSERT_TRUE(watcher->Next()) << i;
+  auto late = ConnectClient(b_, client, nullptr, "?since=1-0");
+  auto message = late->Next();
+  ASSERT_TRUE(message);
+  EXPECT_EQ((*message)["type"], "resync_required");
+}
+
+TEST_F(RealtimeTest, NotificationsCanBeMarkedReadOnEverySocket) {
+  const auto barber = NewId();
+  const auto client = NewId();
+  std::string position;
+  auto first = ConnectClient(a_, client, &position);
+  auto second = ConnectClient(b_, client);
+  auto reminder = MakeEvent("appointment.reminder", barber, client);
+  reminder["reminder"] = {{"minutes_before", 60}};
+  Publish(reminder);
+  auto notification = first->Next();
+  ASSERT_TRUE(notification);
+  EXPECT_EQ((*notification)["type"], "notification");
+  EXPECT_EQ((*notification)["status"], "unread");
+  ASSERT_TRUE(second->NextMatching(OfType("notification")));
+
+  first->Send(json{{"type", "mark_read"}, {"notification_id", (*notification)["id"]}}.dump());
+  for (auto* socket : {first.get(), second.get()}) {
+    auto read = socket->Next();
+    ASSERT_TRUE(read);
+    EXPECT_EQ((*read)["type"], "notification_read");
+    EXPECT_EQ((*read)["notification_id"], (*notification)["id"]);
+  }
+  auto again = ConnectClient(b_, client, nullptr, "?since=" + position);
+  auto replayed = again->Next();
+  ASSERT_TRUE(replayed);
+  EXPECT_EQ((*replayed)["type"], "notification");
+  EXPECT_EQ((*replayed)["status"], "read");
+}
+
+TEST_F(RealtimeTest, LastMinuteChangeBringsAnUrgentNotification) {
+  const auto barber = NewId();
+  const auto client = NewId();
+  auto socket = ConnectClient(a_, client);
+  auto event = MakeEvent("appointment.canceled", barber, client);
+  event["last_minute"] = true;
+  Publish(event);
+  ASSERT_TRUE(socket->NextMatching(OfType("appointment_cancellation")));
+  auto urgent = socket->NextMatching(OfType("notification"));
+  ASSERT_TRUE(urgent);
+  EXPECT_EQ((*urgent)["urgent"], true);
+}
+
+TEST_F(RealtimeTest, PoisonEventsGoToTheDeadLetterQueueWithTheirReason) {
+  const auto marker = NewId();
+  ASSERT_TRUE(publisher_.Publish("appointment.created", "{not json " + marker));
+  // Nothing acknowledges the dead letter: it waits in the queue; look for it for a while.
+  std::string reason;
+  for (int i = 0; i < 50 && reason.empty(); ++i) {
+    reason = publisher_.FindDeadLetterReason("barbershop.realtime.dead", marker);
+    if (reason.empty()) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(reason, "bad_json");
+}
+
+TEST_F(RealtimeTest, BarberAndClientChatAcrossCopies) {
+  const auto booked = BookAppointment(stack_);
+  ASSERT_TRUE(booked) << "could not book an appointment through the core";
+  WsClient barber, client, stranger;
+  EXPECT_EQ(stranger.Connect(a_.port(), ChatPath(booked->id), Token(NewId(), "customer")), 403u);
+  ASSERT_EQ(client.Connect(b_.port(), ChatPath(booked->id), booked->client_token), 101u);
+  ASSERT_TRUE(client.NextMatching(OfType("welcome")));
+  ASSERT_EQ(barber.Connect(a_.port(), ChatPath(booked->id), Token(booked->barber_id, "barber")), 101u);
+  ASSERT_TRUE(barber.NextMatching(OfType("welcome")));
+  auto presence = client.NextMatching([&](const json& m) {
+    return m.value("type", "") == "presence" && m.value("user_id", "") == booked->barber_id && m.value("online", false);
+  });
+  ASSERT_TRUE(presence) << "the client did not see the barber come online";
+  EXPECT_EQ((*presence)["online"], true);
+
+  barber.Send(R"({"type":"chat_message","message":"Can you come in 10 minutes earlier?"})");
+  auto ack = barber.NextMatching(OfType("chat_ack"));
+  ASSERT_TRUE(ack);
+  auto received = client.NextMatching(OfType("chat_message"));
+  ASSERT_TRUE(received);
+  EXPECT_EQ((*received)["message"], "Can you come in 10 minutes earlier?");
+  EXPECT_EQ((*received)["sender"], "barber");
+  EXPECT_EQ((*received)["barber_id"], booked->barber_id);
+  EXPECT_EQ((*received)["client_id"], booked->client_id);
+  EXPECT_EQ((*received)["id"], (*ack)["id"]);
+
+  client.Send(R"({"type":"chat_message","message":"Sure, see you then."})");
+  auto reply = barber.NextMatching(OfType("chat_message"));
+  ASSERT_TRUE(reply);
+  if ((*reply)["sender"] == "barber") reply = barber.NextMatching(OfType("chat_message"));  // its own echo
+  ASSERT_TRUE(reply);
+  EXPECT_EQ((*reply)["sender"], "client");
+  EXPECT_EQ((*reply)["message"], "Sure, see you then.");
+
+  // Joining later replays the history; ?before pages further back.
+  WsClient later;
+  ASSERT_EQ(later.Connect(a_.port(), ChatPath(booked->id), booked->client_token), 101u);
+  std::vector<json> history;
+  while (auto m = later.NextMatching(OfType("chat_message"), 1s)) history.push_back(*m);
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0]["sender"], "barber");
+  EXPECT_EQ(history[1]["sender"], "client");
+  WsClient paging;
+  ASSERT_EQ(paging.Connect(a_.port(), ChatPath(booked->id) + "?before=" + history[1]["id"].get<std::string>(),
+                           booked->client_token),
+            101u);
+  std::vector<json> older;
+  while (auto m = paging.NextMatching(OfType("chat_message"), 1s)) older.push_back(*m);
+  ASSERT_EQ(older.size(), 1u);
+  EXPECT_EQ(older[0]["id"], history[0]["id"]);
+}
+
+TEST_F(RealtimeTest, BadInputGetsAnErrorAndTheConnectionStaysUsable) {
+  const auto booked = BookAppointment(stack_);
+  ASSERT_TRUE(booked);
+  WsClient client;
+  ASSERT_EQ(client.Connect(a_.port(), ChatPath(booked->id), booked->client_token), 101u);
+  ASSERT_TRUE(client.NextMatching(OfType("welcome")));
+  const std::string too_long = json{{"type", "chat_message"}, {"message", std::string(5000, 'x')}}.dump();
+  for (const auto& [frame, binary] : std::vector<std::pair<std::string, bool>>{
+           {"not json", false},
+           {R"({"type":"dance"})", false},
+           {R"({"type":"chat_message"})", false},
+           {too_long, false},
+           {"{\"type\":\"chat_message\",\"message\":\"\xff\"}", true},
+           {R"({"type":"mark_read","notification_id":"1-0"})", false}}) {
+    client.Send(frame, binary);
+    auto error = client.NextMatching(OfType("error"));
+    ASSERT_TRUE(error) << frame.substr(0, 60);
+    EXPECT_FALSE((*error)["code"].get<std::string>().empty());
+    EXPECT_FALSE((*error)["message"].get<std::string>().empty());
+  }
+  client.Send(R"({"type":"chat_message","message":"still here"})");
+  EXPECT_TRUE(client.NextMatching(OfType("chat_ack")));
+
+  client.Send(std::string(70 * 1024, ' '));
+  EXPECT_EQ(client.WaitClosed(), 1009u);
+}
+
+TEST_F(RealtimeTest, ASlowClientIsCutOffWhileOthersKeepReceiving) {
+  const auto booked = BookAppointment(stack_);
+  ASSERT_TRUE(booked);
+  WsClient slow;
+  ASSERT_EQ(slow.Connect(a_.port(), ChatPath(booked->id), booked->client_token, 4096, /*read=*/false), 101u);
+  WsClient barber;
+  ASSERT_EQ(barber.Connect(a_.port(), ChatPath(booked->id), Token(booked->barber_id, "barber")), 101u);
+  const std::string text(3500, 'z');
+  const std::string frame = json{{"type", "chat_message"}, {"message", text}}.dump();
+  int received = 0;
+  // 64 queued messages of 3.5 KB plus small kernel buffers (16 KB at the server, 4 KB
+  // at the client) overflow well before this many.
+  constexpr int kMessages = 400;
+  for (int i = 0; i < kMessages; ++i) {
+    barber.Send(frame);
+    if (!barber.NextMatching(OfType("chat_message"), 10s)) break;
+    ++received;
+  }
+  EXPECT_EQ(received, kMessages) << "the fast socket missed messages";
+  const auto metrics = HttpGet(a_.port(), "/metrics").second;
+  EXPECT_NE(metrics.find("realtime_slow_disconnects_total 1\n"), std::string::npos) << metrics;
+  slow.StartReading();
+  const auto code = slow.WaitClosed(10s);
+  ASSERT_TRUE(code) << "the slow socket was not closed";
+  EXPECT_TRUE(*code == 4000u || *code == 0u) << *code;
+}
+
+TEST_F(RealtimeTest, AClientOfAKilledCopyReconnectsElsewhereAndMissesNothing) {
+  const auto barber = NewId();
+  const auto client = NewId();
+  auto socket = ConnectClient(a_, client);
+  Publish(MakeEvent("appointment.created", barber, client));
+  auto first = socket->Next();
+  ASSERT_TRUE(first);
+  const std::string position = (*first)["id"];
+  a_.Kill(SIGKILL);
+  ASSERT_TRUE(a_.Wait(5s));
+  EXPECT_TRUE(socket->WaitClosed(5s));
+  Publish(MakeEvent("appointment.confirmed", barber, client));
+  Publish(MakeEvent("appointment.modified", barber, client));
+  std::this_thread::sleep_for(200ms);
+  auto again = ConnectClient(b_, client, nullptr, "?since=" + position);
+  std::vector<std::string> types;
+  for (int i = 0; i < 2; ++i) {
+    auto message = again->Next();
+    ASSERT_TRUE(message) << i;
+    types.push_back((*message)["type"]);
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"appointment_confirmation", "appointment_modified"}));
+}
+
+TEST_F(RealtimeTest, SigtermClosesSocketsWithGoingAwayAndExits) {
+  auto socket = ConnectClient(b_, NewId());
+  const auto started = std::chrono::steady_clock::now();
+  b_.Kill(SIGTERM);
+  EXPECT_EQ(socket->WaitClosed(5s), 1001u);
+  const auto status = b_.Wait(10s);
+  ASSERT_TRUE(status) << "did not exit";
+  EXPECT_EQ(*status, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 6s);
+}
+
+TEST_F(RealtimeTest, AnExpiredTokenClosesTheSocketWith1008) {
+  const auto client = NewId();
+  common::FakeClock almost(clock_.Now() - std::chrono::seconds(3600 - 2));
+  auto short_tokens = *common::TokenService::Create(stack_.jwt_secret, std::chrono::hours(1), almost);
+  WsClient socket;
+  ASSERT_EQ(socket.Connect(a_.port(), ClientPath(client), *short_tokens.Issue(client, "customer")), 101u);
+  EXPECT_EQ(socket.WaitClosed(6s), 1008u);
+}
+
+}  // namespace
+}  // namespace barbershop::realtime::testing
