@@ -51,6 +51,39 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
       ->envname("BARBERSHOP_SHUTDOWN_GRACE_SECONDS")
       ->check(CLI::Range(0, 300))
       ->capture_default_str();
+  cli.add_option("--relay", config.relay, "publish outbox events to RabbitMQ and emit reminders")
+      ->envname("BARBERSHOP_RELAY")
+      ->capture_default_str();
+  cli.add_option("--amqp-url", config.amqp_url, "RabbitMQ URL for appointment events")
+      ->envname("BARBERSHOP_AMQP_URL")
+      ->capture_default_str();
+  cli.add_option("--outbox-sweep-ms", config.outbox_sweep_ms, "how often the relay looks without a NOTIFY")
+      ->envname("BARBERSHOP_OUTBOX_SWEEP_MS")
+      ->check(CLI::Range(10, 600000))
+      ->capture_default_str();
+  cli.add_option("--outbox-retention-hours", config.outbox_retention_hours, "how long sent events are kept")
+      ->envname("BARBERSHOP_OUTBOX_RETENTION_HOURS")
+      ->check(CLI::Range(1, 24 * 365))
+      ->capture_default_str();
+  cli.add_option("--reminder-minutes", config.reminder_minutes,
+                 "how long before a confirmed appointment reminders go out (comma-separated minutes)")
+      ->envname("BARBERSHOP_REMINDER_MINUTES")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 60 * 24 * 30))
+      ->capture_default_str();
+  cli.add_option("--reminder-interval-ms", config.reminder_interval_ms, "how often due reminders are looked for")
+      ->envname("BARBERSHOP_REMINDER_INTERVAL_MS")
+      ->check(CLI::Range(10, 3600000))
+      ->capture_default_str();
+  cli.add_option("--last-minute-window-minutes", config.last_minute_window_minutes,
+                 "a barber's move or cancellation this close to the start is urgent for the client")
+      ->envname("BARBERSHOP_LAST_MINUTE_WINDOW_MINUTES")
+      ->check(CLI::Range(0, 60 * 24 * 7))
+      ->capture_default_str();
+  cli.add_option("--fault", config.fault, "fault injection for tests: relay-crash-before-publish")
+      ->envname("BARBERSHOP_FAULT")
+      ->check(CLI::IsMember({"", "relay-crash-before-publish"}))
+      ->group("");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

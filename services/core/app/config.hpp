@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace barbershop::core::app {
 
@@ -18,6 +19,17 @@ struct CoreConfig {
   std::string log_level = "info";
   bool demo_data = false;
   int shutdown_grace_seconds = 10;
+  // Events: the outbox relay to RabbitMQ, reminders, last-minute changes.
+  bool relay = true;
+  std::string amqp_url = "amqp://guest:guest@127.0.0.1:55672/";
+  int outbox_sweep_ms = 1000;
+  int outbox_retention_hours = 24 * 7;
+  std::vector<int> reminder_minutes{24 * 60, 60};
+  int reminder_interval_ms = 30'000;
+  int last_minute_window_minutes = 120;
+  /// Test hook: "relay-crash-before-publish" makes the relay die (SIGKILL) after a
+  /// commit, before publishing.
+  std::string fault;
 };
 
 /// Reads flags and BARBERSHOP_* environment variables (flags win).  Prints help or a

@@ -6,6 +6,9 @@
 
 #include "api/user_service.hpp"
 #include "demo_data.hpp"
+#include "events/outbox_relay.hpp"
+#include "events/rabbit_publisher.hpp"
+#include "events/reminder_scheduler.hpp"
 #include "storage/migrations.hpp"
 
 namespace barbershop::core::app {
@@ -34,6 +37,7 @@ common::Status CoreApp::Start() {
   if (!zone) return MakeError(ErrorCode::kInvalidArgument, zone.error().message + " (set BARBERSHOP_SHOP_TIMEZONE)");
   shop_time_ = std::make_unique<common::ShopTime>(std::move(*zone));
   policy_.default_length = std::chrono::minutes{config_.appointment_minutes};
+  policy_.last_minute_window = std::chrono::minutes{config_.last_minute_window_minutes};
 
   const std::string database_url = WithConnectTimeout(config_.database_url);
   auto applied = storage::ApplyMigrations(database_url, storage::BundledMigrations());
@@ -49,6 +53,22 @@ common::Status CoreApp::Start() {
                                                     static_cast<std::size_t>(config_.db_queue_limit), metrics_);
   service_ = std::make_unique<api::UserServiceImpl>(
       api::ServiceContext{*executor_, hasher_, *tokens_, *shop_time_, clock_, policy_, metrics_});
+
+  if (config_.relay) {
+    publisher_ = std::make_unique<events::RabbitPublisher>(config_.amqp_url, "barbershop.events",
+                                                           std::chrono::milliseconds(5000));
+    relay_ = std::make_unique<events::OutboxRelay>(
+        events::RelaySettings{database_url, 200, std::chrono::milliseconds(config_.outbox_sweep_ms),
+                              std::chrono::hours(config_.outbox_retention_hours),
+                              config_.fault == "relay-crash-before-publish"},
+        *publisher_, metrics_);
+    relay_->Start();
+    reminders_ = std::make_unique<events::ReminderScheduler>(
+        events::ReminderSettings{database_url, config_.reminder_minutes,
+                                 std::chrono::milliseconds(config_.reminder_interval_ms)},
+        *shop_time_, clock_, metrics_);
+    reminders_->Start();
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -95,6 +115,8 @@ void CoreApp::Shutdown() {
   }
   if (executor_) executor_->Stop();
   if (server_) server_->Wait();
+  if (reminders_) reminders_->Stop();
+  if (relay_) relay_->Stop();  // after the last call: its events are in the outbox
   http_.Stop();
   spdlog::info("core service stopped");
 }

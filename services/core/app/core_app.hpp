@@ -14,6 +14,11 @@
 #include "storage/database.hpp"
 
 namespace barbershop::core::api { class UserServiceImpl; }
+namespace barbershop::core::events {
+class RabbitPublisher;
+class OutboxRelay;
+class ReminderScheduler;
+}  // namespace barbershop::core::events
 
 namespace barbershop::core::app {
 
@@ -47,6 +52,9 @@ class CoreApp {
   std::unique_ptr<storage::DbExecutor> executor_;
   std::unique_ptr<api::UserServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<events::RabbitPublisher> publisher_;
+  std::unique_ptr<events::OutboxRelay> relay_;
+  std::unique_ptr<events::ReminderScheduler> reminders_;
   common::HttpServer http_;
   int grpc_port_ = 0;
   bool stopped_ = false;

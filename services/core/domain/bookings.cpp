@@ -1,8 +1,7 @@
 #include "bookings.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "barbershop/common/ids.hpp"
+#include "events.hpp"
 #include "validation.hpp"
 
 namespace barbershop::core::domain {
@@ -79,7 +78,7 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
   const NewAppointment proposal{common::NewUuid(), &chair, &*parties->client, *start, end,
                                 chair.auto_confirm ? AppointmentStatus::kConfirmed : AppointmentStatus::kPending};
   return appointments_.Insert(proposal, [&](const Appointment& created) {
-    return MakeEvent(EventType::kCreated, created, caller, nullptr);
+    return MakeOutboxEvent({EventType::kCreated, created, caller, nullptr, false, std::nullopt}, shop_time_, clock_.Now());
   });
 }
 
@@ -179,33 +178,13 @@ common::Result<Appointment> BookingService::FindForCaller(const Caller& caller, 
 
 common::Result<Appointment> BookingService::Transition(const Caller& caller, const Appointment& before,
                                                        Appointment after, EventType type) {
-  const auto event = MakeEvent(type, after, caller, &before);
+  // A barber's move or cancellation close to the start needs the client's attention now.
+  const bool by_barber = caller.role != Role::kCustomer && caller.user_id != before.client_id;
+  const bool last_minute = by_barber && (type == EventType::kModified || type == EventType::kCanceled) &&
+                           before.starts_at - clock_.Now() <= policy_.last_minute_window;
+  const auto event = MakeOutboxEvent({type, after, caller, &before, last_minute, std::nullopt}, shop_time_,
+                                     clock_.Now());
   return appointments_.Update(before, after, event);
-}
-
-OutboxEvent BookingService::MakeEvent(EventType type, const Appointment& appointment, const Caller& actor,
-                                      const Appointment* previous) const {
-  const std::string event_id = common::NewUuid();
-  nlohmann::json payload = {
-      {"event_id", event_id},
-      {"type", std::string("appointment.") + EventTypeName(type)},
-      {"occurred_at", shop_time_.Format(clock_.Now())},
-      {"appointment",
-       {{"id", appointment.id},
-        {"barber_id", appointment.barber_id},
-        {"barber_name", appointment.barber_name},
-        {"client_id", appointment.client_id},
-        {"client_name", appointment.client_name},
-        {"start", shop_time_.Format(appointment.starts_at)},
-        {"end", shop_time_.Format(appointment.ends_at)},
-        {"status", StatusName(appointment.status)}}},
-      {"actor", {{"user_id", actor.user_id}, {"role", RoleName(actor.role)}}},
-  };
-  if (previous != nullptr && previous->starts_at != appointment.starts_at) {
-    payload["previous"] = {{"start", shop_time_.Format(previous->starts_at)},
-                           {"end", shop_time_.Format(previous->ends_at)}};
-  }
-  return OutboxEvent{event_id, type, payload.dump()};
 }
 
 }  // namespace barbershop::core::domain

@@ -14,6 +14,8 @@ struct BookingPolicy {
   std::chrono::minutes default_length{30};
   /// How far ahead a booking may be made.
   std::chrono::hours horizon{24 * 366};
+  /// A barber's move or cancellation this close to the start is flagged last-minute.
+  std::chrono::minutes last_minute_window{120};
 };
 
 /// Whether [start, start + length) fits the barber's working hours, is in the future and
@@ -47,8 +49,6 @@ class BookingService {
   common::Result<Appointment> FindForCaller(const Caller& caller, const std::string& appointment_id);
   common::Result<Appointment> Transition(const Caller& caller, const Appointment& before, Appointment after,
                                          EventType type);
-  OutboxEvent MakeEvent(EventType type, const Appointment& appointment, const Caller& actor,
-                        const Appointment* previous) const;
 
   AccountRepository& accounts_;
   AppointmentRepository& appointments_;

@@ -243,6 +243,12 @@ Result<Appointment> PgAppointmentRepository::Update(const Appointment& before, c
   });
 }
 
+std::optional<Appointment> FindAppointment(pqxx::transaction_base& tx, const std::string& id) {
+  const auto rows = tx.exec_prepared(stmt::kAppointmentById, id);
+  if (rows.empty()) return std::nullopt;
+  return ReadAppointment(rows[0]);
+}
+
 Result<std::vector<Appointment>> PgAppointmentRepository::ListForClient(const std::string& client_id) {
   return Guarded<std::vector<Appointment>>("ListForClient", [&]() -> Result<std::vector<Appointment>> {
     pqxx::nontransaction tx(db_.Connection());

@@ -44,4 +44,7 @@ class PgAppointmentRepository final : public domain::AppointmentRepository {
   Database& db_;
 };
 
+/// One appointment read inside a caller's transaction (prepared statements required).
+std::optional<domain::Appointment> FindAppointment(pqxx::transaction_base& tx, const std::string& id);
+
 }  // namespace barbershop::core::storage

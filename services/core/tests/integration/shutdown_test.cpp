@@ -1,9 +1,7 @@
 // The core binary on SIGTERM: calls already in flight finish with their answers, then
 // the process exits cleanly.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,40 +12,18 @@
 namespace barbershop::core::testing {
 namespace {
 
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 TEST(ShutdownTest, InFlightCallsFinishBeforeExit) {
   const int grpc_port = FreePort();
   const int http_port = FreePort();
   const std::string grpc_address = "127.0.0.1:" + std::to_string(grpc_port);
-  // Everything the child needs is built before fork: this process has threads.
-  std::vector<std::string> env{
+  const pid_t pid = SpawnCore({
       "BARBERSHOP_DATABASE_URL=" + TestCore::Get().database_url(),
       "BARBERSHOP_GRPC_ADDRESS=" + grpc_address,
       "BARBERSHOP_HTTP_ADDRESS=127.0.0.1:" + std::to_string(http_port),
-      "BARBERSHOP_JWT_SECRET=" + kTestJwtSecret,
       "BARBERSHOP_DB_POOL_SIZE=1",  // calls queue up behind one another
-      "BARBERSHOP_LOG_LEVEL=warn",
-  };
-  std::vector<char*> envp;
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    execle(BARBERSHOP_CORE_BINARY, BARBERSHOP_CORE_BINARY, static_cast<char*>(nullptr), envp.data());
-    _exit(127);
-  }
+      "BARBERSHOP_RELAY=false",
+  });
+  ASSERT_GT(pid, 0);
   auto channel = grpc::CreateChannel(grpc_address, grpc::InsecureChannelCredentials());
   ASSERT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(60)));
   auto stub = UserService::NewStub(channel);

@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include "barbershop/common/ids.hpp"
@@ -16,10 +20,25 @@
 
 namespace barbershop::core::testing {
 
+TestCore* TestCore::instance_ = nullptr;
+
 TestCore& TestCore::Get() {
-  static TestCore* core = new TestCore();  // lives until exit: gRPC threads may outlast statics
-  return *core;
+  if (instance_ == nullptr) instance_ = new TestCore();
+  return *instance_;
 }
+
+void TestCore::StopIfStarted() {
+  if (instance_ != nullptr) instance_->app_->Shutdown();
+}
+
+namespace {
+// The relay and reminder threads must stop before static destructors run.
+class StopCoreAtExit final : public ::testing::Environment {
+ public:
+  void TearDown() override { TestCore::StopIfStarted(); }
+};
+[[maybe_unused]] const auto* const kStopCoreAtExit = ::testing::AddGlobalTestEnvironment(new StopCoreAtExit);
+}  // namespace
 
 TestCore::TestCore() {
   const char* url = std::getenv("BARBERSHOP_TEST_DATABASE_URL");
@@ -35,6 +54,7 @@ TestCore::TestCore() {
   config.jwt_secret = kTestJwtSecret;
   config.shop_timezone = "Europe/Chisinau";
   config.db_pool_size = 8;
+  config.amqp_url = TestAmqpUrl();
   app_ = std::make_unique<app::CoreApp>(config, clock_);
   if (auto ok = app_->Start(); !ok) {
     std::fprintf(stderr, "test core service did not start: %s\n", ok.error().message.c_str());
@@ -50,6 +70,92 @@ std::unique_ptr<UserService::Stub> TestCore::NewStub() const {
 }
 
 std::string Unique() { return common::NewUuid().substr(0, 8); }
+
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+pid_t SpawnCore(const std::vector<std::string>& settings) {
+  // Everything the child needs is built before fork: this process has threads.
+  std::vector<std::string> env{"BARBERSHOP_JWT_SECRET=" + kTestJwtSecret, "BARBERSHOP_LOG_LEVEL=warn"};
+  env.insert(env.end(), settings.begin(), settings.end());
+  if (const char* asan = std::getenv("ASAN_OPTIONS")) env.push_back(std::string("ASAN_OPTIONS=") + asan);
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execle(BARBERSHOP_CORE_BINARY, BARBERSHOP_CORE_BINARY, static_cast<char*>(nullptr), envp.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+bool Stack(const std::string& command) {
+  const std::string line = "bash -c 'source " BARBERSHOP_SOURCE_DIR "/scripts/stack.sh && " + command + "'";
+  return std::system(line.c_str()) == 0;
+}
+
+std::string TestAmqpUrl() {
+  const char* url = std::getenv("BARBERSHOP_TEST_AMQP_URL");
+  return url != nullptr ? url : "amqp://guest:guest@127.0.0.1:1/";
+}
+
+namespace {
+void AdminSql(const std::string& sql) {
+  pqxx::connection connection(TestCore::Get().database_url());
+  pqxx::nontransaction tx(connection);
+  tx.exec(sql);
+}
+}  // namespace
+
+app::CoreConfig ScratchCore::Config() const {
+  app::CoreConfig config;
+  config.database_url = database_url_;
+  config.grpc_address = "127.0.0.1:0";
+  config.http_address = "127.0.0.1:0";
+  config.jwt_secret = kTestJwtSecret;
+  config.db_pool_size = 4;
+  config.amqp_url = TestAmqpUrl();
+  config.outbox_sweep_ms = 200;
+  return config;
+}
+
+ScratchCore::ScratchCore(const std::function<void(app::CoreConfig&)>& tweak) : name_("scratch_" + Unique()) {
+  AdminSql("CREATE DATABASE " + name_);
+  const auto& base = TestCore::Get().database_url();
+  database_url_ = base.substr(0, base.rfind('/') + 1) + name_;
+  auto config = Config();
+  if (tweak) tweak(config);
+  app_ = std::make_unique<app::CoreApp>(config, clock_);
+  if (auto ok = app_->Start(); !ok) throw std::runtime_error("scratch core did not start: " + ok.error().message);
+}
+
+ScratchCore::~ScratchCore() {
+  app_.reset();
+  AdminSql("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+}
+
+std::unique_ptr<UserService::Stub> ScratchCore::NewStub() const {
+  return UserService::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(app_->grpc_port()),
+                                                  grpc::InsecureChannelCredentials()));
+}
+
+std::unique_ptr<app::CoreApp> ScratchCore::StartReplica(const std::function<void(app::CoreConfig&)>& tweak) const {
+  auto config = Config();
+  if (tweak) tweak(config);
+  auto replica = std::make_unique<app::CoreApp>(config, clock_);
+  if (auto ok = replica->Start(); !ok) throw std::runtime_error("replica did not start: " + ok.error().message);
+  return replica;
+}
 
 namespace {
 
@@ -85,15 +191,18 @@ TestUser NewCustomer(UserService::Stub& stub) {
   return user;
 }
 
-TestUser NewBarber(UserService::Stub& stub, bool auto_confirm) {
-  storage::Database db(TestCore::Get().database_url());
+TestUser NewBarber(UserService::Stub& stub, bool auto_confirm, bool around_the_clock,
+                   const std::string& database_url) {
+  storage::Database db(database_url.empty() ? TestCore::Get().database_url() : database_url);
   storage::PgAccountRepository accounts(db);
   common::PasswordHasher hasher;
   common::SystemClock clock;
   const auto tokens = common::TokenService::Create(kTestJwtSecret, std::chrono::hours(1), clock).value();
   domain::AccountService service(accounts, hasher, tokens);
   std::vector<domain::WorkingHours> week;
-  for (unsigned day = 1; day <= 6; ++day) week.push_back({day, 9 * 60, 18 * 60});
+  for (unsigned day = 1; day <= (around_the_clock ? 7u : 6u); ++day) {
+    week.push_back(around_the_clock ? domain::WorkingHours{day, 0, 24 * 60} : domain::WorkingHours{day, 9 * 60, 18 * 60});
+  }
   TestUser barber;
   barber.username = "barber_" + Unique();
   barber.email = barber.username + "@example.com";

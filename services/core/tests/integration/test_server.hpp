@@ -2,8 +2,11 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <sys/types.h>
+#include <vector>
 
 #include "app/core_app.hpp"
 #include "user_service.grpc.pb.h"
@@ -18,6 +21,8 @@ inline const std::string kTestJwtSecret = "integration-test-secret-0123456789abc
 class TestCore {
  public:
   static TestCore& Get();
+  /// Stops the service's threads before the process exits (run by a gtest environment).
+  static void StopIfStarted();
 
   std::unique_ptr<UserService::Stub> NewStub() const;
   const std::string& database_url() const { return database_url_; }
@@ -26,6 +31,7 @@ class TestCore {
 
  private:
   TestCore();
+  static TestCore* instance_;
   std::string database_url_;
   common::SystemClock clock_;
   std::unique_ptr<app::CoreApp> app_;
@@ -39,13 +45,46 @@ struct TestUser {
   std::string token;
 };
 
+/// A core service of its own, on its own fresh database (dropped at the end), for tests
+/// that must be alone with the outbox or that kill and restart things.
+class ScratchCore {
+ public:
+  /// `tweak` adjusts the configuration before start (e.g. the AMQP URL).
+  explicit ScratchCore(const std::function<void(app::CoreConfig&)>& tweak = {});
+  ~ScratchCore();
+  std::unique_ptr<UserService::Stub> NewStub() const;
+  const std::string& database_url() const { return database_url_; }
+  /// Another replica of the service on the same database.
+  std::unique_ptr<app::CoreApp> StartReplica(const std::function<void(app::CoreConfig&)>& tweak = {}) const;
+  app::CoreConfig Config() const;
+
+ private:
+  std::string name_;
+  std::string database_url_;
+  common::SystemClock clock_;
+  std::unique_ptr<app::CoreApp> app_;
+};
+
+/// "amqp://..." of the broker that make test started.
+std::string TestAmqpUrl();
+
+/// A free TCP port on 127.0.0.1.
+int FreePort();
+/// Starts the barbershop-core binary with the test signing key, warn-level logs and
+/// these extra "NAME=value" settings; returns its pid.
+pid_t SpawnCore(const std::vector<std::string>& settings);
+/// Runs a function of scripts/stack.sh (e.g. "rabbitmq_stop DIR PORT"); true on success.
+bool Stack(const std::string& command);
+
 /// A short random suffix for unique names.
 std::string Unique();
 /// Signs up and logs in a new customer.
 TestUser NewCustomer(UserService::Stub& stub);
-/// A new barber (working Monday to Saturday, 09:00 to 18:00 shop time), logged in; the
-/// barber's name is in `username`.
-TestUser NewBarber(UserService::Stub& stub, bool auto_confirm = false);
+/// A new barber (working Monday to Saturday, 09:00 to 18:00 shop time, or around the
+/// clock), logged in; the barber's name is in `username`.  `database_url` defaults to
+/// the shared test database.
+TestUser NewBarber(UserService::Stub& stub, bool auto_confirm = false, bool around_the_clock = false,
+                   const std::string& database_url = "");
 /// A new admin, logged in.
 TestUser NewAdmin(UserService::Stub& stub);
 /// Shop wall-clock text ("2026-12-07T10:30") for the `weeks_ahead`-th coming `iso_weekday`

@@ -1,0 +1,40 @@
+#include "events.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "barbershop/common/ids.hpp"
+
+namespace barbershop::core::domain {
+
+OutboxEvent MakeOutboxEvent(const EventDetails& details, const common::ShopTime& shop_time, TimePoint now) {
+  const Appointment& a = details.appointment;
+  const std::string event_id = common::NewUuid();
+  nlohmann::json payload = {
+      {"event_id", event_id},
+      {"type", std::string("appointment.") + EventTypeName(details.type)},
+      {"occurred_at", shop_time.Format(now)},
+      {"appointment",
+       {{"id", a.id},
+        {"barber_id", a.barber_id},
+        {"barber_name", a.barber_name},
+        {"client_id", a.client_id},
+        {"client_name", a.client_name},
+        {"start", shop_time.Format(a.starts_at)},
+        {"end", shop_time.Format(a.ends_at)},
+        {"status", StatusName(a.status)}}},
+  };
+  if (details.actor) {
+    payload["actor"] = {{"user_id", details.actor->user_id}, {"role", RoleName(details.actor->role)}};
+  } else {
+    payload["actor"] = {{"user_id", ""}, {"role", "system"}};
+  }
+  if (details.previous != nullptr && details.previous->starts_at != a.starts_at) {
+    payload["previous"] = {{"start", shop_time.Format(details.previous->starts_at)},
+                           {"end", shop_time.Format(details.previous->ends_at)}};
+  }
+  if (details.last_minute) payload["last_minute"] = true;
+  if (details.reminder_minutes) payload["reminder"] = {{"minutes_before", *details.reminder_minutes}};
+  return OutboxEvent{event_id, details.type, payload.dump()};
+}
+
+}  // namespace barbershop::core::domain

@@ -1,0 +1,137 @@
+#include "outbox_relay.hpp"
+
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+
+namespace barbershop::core::events {
+namespace {
+
+// Unsent rows whose appointment has no earlier unsent row: a later event of an
+// appointment never overtakes an earlier one, even when another replica holds it.
+constexpr const char* kClaim = R"(
+  SELECT o.id, o.event_id::text, o.routing_key, o.payload::text
+  FROM outbox o
+  WHERE o.sent_at IS NULL
+    AND NOT EXISTS (SELECT 1 FROM outbox e
+                    WHERE e.aggregate_id = o.aggregate_id AND e.sent_at IS NULL AND e.id < o.id)
+  ORDER BY o.id
+  LIMIT $1
+  FOR UPDATE OF o SKIP LOCKED)";
+constexpr const char* kMarkSent = "UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])";
+constexpr const char* kPrune = "DELETE FROM outbox WHERE sent_at < now() - make_interval(hours => $1)";
+constexpr const char* kPending = "SELECT count(*) FROM outbox WHERE sent_at IS NULL";
+
+class Wakeup final : public pqxx::notification_receiver {
+ public:
+  Wakeup(pqxx::connection& connection, bool& flag) : notification_receiver(connection, "outbox"), flag_(flag) {}
+  void operator()(const std::string&, int) override { flag_ = true; }
+
+ private:
+  bool& flag_;
+};
+
+}  // namespace
+
+OutboxRelay::OutboxRelay(RelaySettings settings, EventPublisher& publisher, common::MetricsRegistry& metrics)
+    : settings_(std::move(settings)),
+      publisher_(publisher),
+      published_(metrics.GetCounter("barbershop_outbox_published_total", "Events the broker confirmed.")),
+      failures_(metrics.GetCounter("barbershop_outbox_publish_failures_total",
+                                   "Batches that could not be published (left for a retry).")),
+      pending_(metrics.GetGauge("barbershop_outbox_pending", "Unsent outbox rows at the last sweep.")) {}
+
+OutboxRelay::~OutboxRelay() { Stop(); }
+
+void OutboxRelay::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void OutboxRelay::Stop() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+int OutboxRelay::RelayBatch(pqxx::connection& connection) {
+  pqxx::work tx(connection);
+  const auto rows = tx.exec_params(kClaim, static_cast<long long>(settings_.batch_size));
+  if (rows.empty()) return 0;
+  std::vector<OutgoingEvent> batch;
+  std::string ids = "{";
+  for (const auto& row : rows) {
+    batch.push_back({row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()});
+    if (ids.size() > 1) ids += ",";
+    ids += row[0].as<std::string>();
+  }
+  ids += "}";
+  if (settings_.crash_before_publish) {
+    spdlog::warn("fault injection: dying after commit, before publishing {} events", batch.size());
+    std::raise(SIGKILL);
+  }
+  if (auto ok = publisher_.PublishConfirmed(batch); !ok) {
+    tx.abort();
+    failures_.Inc();
+    spdlog::warn("{} events wait for the broker: {}", batch.size(), ok.error().message);
+    return -1;
+  }
+  tx.exec_params(kMarkSent, ids);
+  tx.commit();
+  published_.Inc(static_cast<double>(batch.size()));
+  return static_cast<int>(batch.size());
+}
+
+void OutboxRelay::Prune(pqxx::connection& connection) {
+  pqxx::nontransaction tx(connection);
+  const auto deleted = tx.exec_params(kPrune, static_cast<int>(settings_.retention.count())).affected_rows();
+  if (deleted > 0) spdlog::info("pruned {} sent outbox rows", deleted);
+  pending_.Set(tx.exec(kPending)[0][0].as<double>());
+}
+
+void OutboxRelay::Run() {
+  using Clock = std::chrono::steady_clock;
+  std::unique_ptr<pqxx::connection> connection;
+  std::unique_ptr<Wakeup> wakeup;
+  bool notified = true;
+  auto next_sweep = Clock::now();
+  auto next_prune = Clock::now();
+  auto backoff = std::chrono::milliseconds(100);
+  while (!stopping_) {
+    try {
+      if (!connection) {
+        connection = std::make_unique<pqxx::connection>(settings_.database_url);
+        wakeup = std::make_unique<Wakeup>(*connection, notified);
+        notified = true;  // rows may have arrived while we were away
+      }
+      if (notified || Clock::now() >= next_sweep) {
+        notified = false;
+        next_sweep = Clock::now() + settings_.sweep_interval;
+        const int sent = RelayBatch(*connection);
+        if (sent < 0) {
+          // The broker is away: wait, then try the same rows again.
+          const auto until = Clock::now() + backoff;
+          while (!stopping_ && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+          notified = true;
+          continue;
+        }
+        backoff = std::chrono::milliseconds(100);
+        if (sent == static_cast<int>(settings_.batch_size)) {
+          notified = true;  // more are waiting
+          continue;
+        }
+      }
+      if (Clock::now() >= next_prune) {
+        next_prune = Clock::now() + std::chrono::minutes(1);
+        Prune(*connection);
+      }
+      connection->await_notification(0, 100'000);  // wakes at once on NOTIFY
+    } catch (const std::exception& e) {
+      spdlog::warn("outbox relay: {}", e.what());
+      wakeup.reset();
+      connection.reset();
+      for (int i = 0; i < 50 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  wakeup.reset();
+}
+
+}  // namespace barbershop::core::events

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "barbershop/common/metrics.hpp"
+#include "event_publisher.hpp"
+
+#include <pqxx/pqxx>
+
+namespace barbershop::core::events {
+
+struct RelaySettings {
+  std::string database_url;
+  std::size_t batch_size = 200;
+  /// How often to look for unsent rows without a NOTIFY (the fallback sweep).
+  std::chrono::milliseconds sweep_interval{1000};
+  /// Sent rows older than this are deleted.
+  std::chrono::hours retention{24 * 7};
+  /// Test hook: die (SIGKILL) right after claiming committed rows, before publishing.
+  bool crash_before_publish = false;
+};
+
+/// Publishes outbox rows to the broker: wakes on PostgreSQL NOTIFY (and sweeps
+/// periodically), claims unsent rows with FOR UPDATE SKIP LOCKED so that each row goes
+/// out through one replica, keeps each appointment's events in order, and marks rows
+/// sent only after the broker confirmed them.  While the broker is down, rows wait.
+/// Owns one thread; Start/Stop from one thread.
+class OutboxRelay {
+ public:
+  OutboxRelay(RelaySettings settings, EventPublisher& publisher, common::MetricsRegistry& metrics);
+  ~OutboxRelay();
+
+  void Start();
+  void Stop();
+
+  /// Claims, publishes and marks one batch; returns rows sent, or -1 when publishing
+  /// failed (the rows stay unsent).  Exposed for tests.
+  int RelayBatch(pqxx::connection& connection);
+
+ private:
+  void Run();
+  void Prune(pqxx::connection& connection);
+
+  RelaySettings settings_;
+  EventPublisher& publisher_;
+  common::Counter& published_;
+  common::Counter& failures_;
+  common::Gauge& pending_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace barbershop::core::events

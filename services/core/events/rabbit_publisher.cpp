@@ -1,0 +1,143 @@
+#include "rabbit_publisher.hpp"
+
+#include <amqp.h>
+#include <amqp_tcp_socket.h>
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+namespace barbershop::core::events {
+namespace {
+
+constexpr amqp_channel_t kChannel = 1;
+
+common::Error Unavailable(const std::string& why) {
+  return common::MakeError(common::ErrorCode::kUnavailable, "message broker: " + why);
+}
+
+bool ReplyOk(amqp_connection_state_t connection) {
+  return amqp_get_rpc_reply(connection).reply_type == AMQP_RESPONSE_NORMAL;
+}
+
+timeval ToTimeval(std::chrono::milliseconds ms) {
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(ms.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((ms.count() % 1000) * 1000);
+  return tv;
+}
+
+}  // namespace
+
+RabbitPublisher::RabbitPublisher(std::string url, std::string exchange, std::chrono::milliseconds confirm_timeout)
+    : url_(std::move(url)), exchange_(std::move(exchange)), confirm_timeout_(confirm_timeout) {}
+
+RabbitPublisher::~RabbitPublisher() { Disconnect(); }
+
+void RabbitPublisher::Disconnect() {
+  if (connection_ == nullptr) return;
+  amqp_destroy_connection(connection_);  // closes the socket without a handshake
+  connection_ = nullptr;
+}
+
+common::Status RabbitPublisher::Connect() {
+  std::string url = url_;  // amqp_parse_url writes into its argument
+  amqp_connection_info info{};
+  if (amqp_parse_url(url.data(), &info) != AMQP_STATUS_OK) return Unavailable("bad AMQP URL");
+  connection_ = amqp_new_connection();
+  amqp_socket_t* socket = amqp_tcp_socket_new(connection_);
+  timeval timeout = ToTimeval(std::chrono::milliseconds(2000));
+  if (socket == nullptr || amqp_socket_open_noblock(socket, info.host, info.port, &timeout) != AMQP_STATUS_OK) {
+    Disconnect();
+    return Unavailable("cannot connect");
+  }
+  const auto login = amqp_login(connection_, (info.vhost != nullptr && *info.vhost != '\0') ? info.vhost : "/", 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, info.user,
+                                info.password);
+  if (login.reply_type != AMQP_RESPONSE_NORMAL) {
+    Disconnect();
+    return Unavailable("login refused");
+  }
+  amqp_channel_open(connection_, kChannel);
+  if (!ReplyOk(connection_)) {
+    Disconnect();
+    return Unavailable("cannot open a channel");
+  }
+  amqp_exchange_declare(connection_, kChannel, amqp_cstring_bytes(exchange_.c_str()), amqp_cstring_bytes("topic"),
+                        0, 1, 0, 0, amqp_empty_table);
+  if (!ReplyOk(connection_)) {
+    Disconnect();
+    return Unavailable("cannot declare exchange " + exchange_);
+  }
+  amqp_confirm_select(connection_, kChannel);
+  if (!ReplyOk(connection_)) {
+    Disconnect();
+    return Unavailable("publisher confirms refused");
+  }
+  next_tag_ = 1;
+  spdlog::info("connected to the message broker");
+  return common::Ok{};
+}
+
+common::Status RabbitPublisher::PublishConfirmed(const std::vector<OutgoingEvent>& batch) {
+  if (batch.empty()) return common::Ok{};
+  if (connection_ == nullptr) {
+    if (auto ok = Connect(); !ok) return ok;
+  }
+  amqp_basic_properties_t props{};
+  props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_MESSAGE_ID_FLAG;
+  props.content_type = amqp_cstring_bytes("application/json");
+  props.delivery_mode = AMQP_DELIVERY_PERSISTENT;
+  const std::uint64_t first_tag = next_tag_;
+  for (const auto& event : batch) {
+    props.message_id = amqp_cstring_bytes(event.event_id.c_str());
+    const amqp_bytes_t body{event.payload.size(), const_cast<char*>(event.payload.data())};
+    if (amqp_basic_publish(connection_, kChannel, amqp_cstring_bytes(exchange_.c_str()),
+                           amqp_cstring_bytes(event.routing_key.c_str()), 0, 0, &props, body) != AMQP_STATUS_OK) {
+      Disconnect();
+      return Unavailable("publish failed");
+    }
+    ++next_tag_;
+  }
+  auto confirmed = WaitForConfirms(first_tag, next_tag_ - 1);
+  if (!confirmed) Disconnect();
+  return confirmed;
+}
+
+common::Status RabbitPublisher::WaitForConfirms(std::uint64_t first_tag, std::uint64_t last_tag) {
+  // The broker may confirm one tag at a time or, with `multiple`, every tag up to one.
+  std::set<std::uint64_t> pending;
+  for (auto tag = first_tag; tag <= last_tag; ++tag) pending.insert(tag);
+  const auto deadline = std::chrono::steady_clock::now() + confirm_timeout_;
+  while (!pending.empty()) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return Unavailable("no confirmation in time");
+    timeval timeout = ToTimeval(left);
+    amqp_frame_t frame;
+    amqp_maybe_release_buffers(connection_);
+    const int status = amqp_simple_wait_frame_noblock(connection_, &frame, &timeout);
+    if (status == AMQP_STATUS_TIMEOUT) return Unavailable("no confirmation in time");
+    if (status != AMQP_STATUS_OK) return Unavailable("connection lost");
+    if (frame.frame_type != AMQP_FRAME_METHOD) continue;
+    switch (frame.payload.method.id) {
+      case AMQP_BASIC_ACK_METHOD: {
+        const auto* ack = static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded);
+        if (ack->multiple) {
+          pending.erase(pending.begin(), pending.upper_bound(ack->delivery_tag));
+        } else {
+          pending.erase(ack->delivery_tag);
+        }
+        break;
+      }
+      case AMQP_BASIC_NACK_METHOD:
+        return Unavailable("the broker refused a message");
+      case AMQP_CHANNEL_CLOSE_METHOD:
+      case AMQP_CONNECTION_CLOSE_METHOD:
+        return Unavailable("the broker closed the connection");
+      default:
+        break;
+    }
+  }
+  return common::Ok{};
+}
+
+}  // namespace barbershop::core::events

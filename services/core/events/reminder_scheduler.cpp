@@ -1,0 +1,117 @@
+#include "reminder_scheduler.hpp"
+
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+#include "domain/events.hpp"
+#include "storage/pg_repositories.hpp"
+#include "storage/statements.hpp"
+
+#include <sstream>
+
+namespace barbershop::core::events {
+namespace {
+
+constexpr const char* kDue = R"(
+  SELECT a.id::text, array_to_string(array_agg(o.minutes ORDER BY o.minutes), ',')
+  FROM appointments a CROSS JOIN unnest($1::int[]) AS o(minutes)
+  WHERE a.status = 'confirmed'
+    AND a.starts_at > now()
+    AND a.starts_at <= now() + make_interval(mins => o.minutes)
+    AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.appointment_id = a.id AND r.minutes_before = o.minutes)
+  GROUP BY a.id
+  LIMIT 500)";
+// Whoever records the nearest offset first sends the reminder; the others insert nothing.
+constexpr const char* kRecord = R"(
+  INSERT INTO reminders_sent (appointment_id, minutes_before)
+  SELECT $1::uuid, unnest($2::int[])
+  ON CONFLICT DO NOTHING
+  RETURNING minutes_before)";
+constexpr const char* kInsertEvent = R"(
+  INSERT INTO outbox (event_id, aggregate_id, routing_key, payload)
+  VALUES ($1::uuid, $2::uuid, 'appointment.reminder', $3::jsonb))";
+
+std::string IntArray(const std::vector<int>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + std::to_string(values[i]);
+  return out + "}";
+}
+
+}  // namespace
+
+ReminderScheduler::ReminderScheduler(ReminderSettings settings, const common::ShopTime& shop_time,
+                                     const common::Clock& clock, common::MetricsRegistry& metrics)
+    : settings_(std::move(settings)),
+      shop_time_(shop_time),
+      clock_(clock),
+      emitted_(metrics.GetCounter("barbershop_reminders_emitted_total", "Reminder events written to the outbox.")) {}
+
+ReminderScheduler::~ReminderScheduler() { Stop(); }
+
+void ReminderScheduler::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void ReminderScheduler::Stop() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+int ReminderScheduler::EmitDue(pqxx::connection& connection) {
+  std::vector<std::pair<std::string, std::vector<int>>> due;
+  {
+    pqxx::nontransaction tx(connection);
+    for (const auto& row : tx.exec_params(kDue, IntArray(settings_.minutes_before))) {
+      std::vector<int> offsets;
+      std::stringstream list(row[1].as<std::string>());
+      std::string item;
+      while (std::getline(list, item, ',')) offsets.push_back(std::stoi(item));
+      due.emplace_back(row[0].as<std::string>(), std::move(offsets));
+    }
+  }
+  int emitted = 0;
+  for (const auto& [id, offsets] : due) {
+    pqxx::work tx(connection);
+    const auto recorded = tx.exec_params(kRecord, id, IntArray(offsets));
+    const int nearest = offsets.front();
+    bool mine = false;
+    for (const auto& row : recorded) mine = mine || row[0].as<int>() == nearest;
+    if (!mine) {
+      tx.commit();
+      continue;
+    }
+    const auto appointment = storage::FindAppointment(tx, id);
+    if (!appointment || appointment->status != domain::AppointmentStatus::kConfirmed) {
+      tx.commit();
+      continue;
+    }
+    const auto event = domain::MakeOutboxEvent(
+        {domain::EventType::kReminder, *appointment, std::nullopt, nullptr, false, nearest}, shop_time_,
+        clock_.Now());
+    tx.exec_params(kInsertEvent, event.event_id, id, event.payload_json);
+    tx.commit();
+    ++emitted;
+  }
+  if (emitted > 0) emitted_.Inc(emitted);
+  return emitted;
+}
+
+void ReminderScheduler::Run() {
+  std::unique_ptr<pqxx::connection> connection;
+  while (!stopping_) {
+    try {
+      if (!connection) {
+        connection = std::make_unique<pqxx::connection>(settings_.database_url);
+        storage::PrepareStatements(*connection);
+      }
+      EmitDue(*connection);
+    } catch (const std::exception& e) {
+      spdlog::warn("reminders: {}", e.what());
+      connection.reset();
+    }
+    const auto until = std::chrono::steady_clock::now() + settings_.interval;
+    while (!stopping_ && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+}
+
+}  // namespace barbershop::core::events

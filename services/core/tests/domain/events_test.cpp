@@ -1,0 +1,66 @@
+#include "domain/events.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace barbershop::core::domain {
+namespace {
+
+class EventsTest : public ::testing::Test {
+ protected:
+  EventsTest() : shop_(common::ShopTime::ForZone("Europe/Chisinau").value()) {
+    appointment_ = {"a-1", "b-1", "Ana", "c-1", "ion", shop_.Parse("2026-12-07T15:00").value(),
+                    shop_.Parse("2026-12-07T15:30").value(), AppointmentStatus::kConfirmed};
+  }
+  nlohmann::json Payload(const EventDetails& details) {
+    const auto event = MakeOutboxEvent(details, shop_, shop_.Parse("2026-12-01T10:00").value());
+    auto json = nlohmann::json::parse(event.payload_json);
+    EXPECT_EQ(json["event_id"], event.event_id);
+    EXPECT_EQ(event.type, details.type);
+    return json;
+  }
+  common::ShopTime shop_;
+  Appointment appointment_;
+};
+
+TEST_F(EventsTest, PayloadCarriesTheAppointmentAndTheActor) {
+  const auto json = Payload({EventType::kConfirmed, appointment_, Caller{"b-1", Role::kBarber}, nullptr, false,
+                             std::nullopt});
+  EXPECT_EQ(json["type"], "appointment.confirmed");
+  EXPECT_EQ(json["occurred_at"], "2026-12-01T10:00:00+02:00");
+  EXPECT_EQ(json["appointment"]["id"], "a-1");
+  EXPECT_EQ(json["appointment"]["barber_name"], "Ana");
+  EXPECT_EQ(json["appointment"]["client_id"], "c-1");
+  EXPECT_EQ(json["appointment"]["start"], "2026-12-07T15:00:00+02:00");
+  EXPECT_EQ(json["appointment"]["end"], "2026-12-07T15:30:00+02:00");
+  EXPECT_EQ(json["appointment"]["status"], "confirmed");
+  EXPECT_EQ(json["actor"]["role"], "barber");
+  EXPECT_FALSE(json.contains("previous"));
+  EXPECT_FALSE(json.contains("last_minute"));
+}
+
+TEST_F(EventsTest, MovesNameThePreviousTimeAndLastMinuteChangesSaySo) {
+  Appointment before = appointment_;
+  before.starts_at -= std::chrono::hours(1);
+  before.ends_at -= std::chrono::hours(1);
+  const auto json =
+      Payload({EventType::kModified, appointment_, Caller{"b-1", Role::kBarber}, &before, true, std::nullopt});
+  EXPECT_EQ(json["previous"]["start"], "2026-12-07T14:00:00+02:00");
+  EXPECT_EQ(json["last_minute"], true);
+}
+
+TEST_F(EventsTest, RemindersComeFromTheSystem) {
+  const auto json = Payload({EventType::kReminder, appointment_, std::nullopt, nullptr, false, 60});
+  EXPECT_EQ(json["type"], "appointment.reminder");
+  EXPECT_EQ(json["actor"]["role"], "system");
+  EXPECT_EQ(json["reminder"]["minutes_before"], 60);
+}
+
+TEST_F(EventsTest, EveryEventHasItsOwnId) {
+  const EventDetails details{EventType::kCreated, appointment_, Caller{"c-1", Role::kCustomer}, nullptr, false,
+                             std::nullopt};
+  EXPECT_NE(MakeOutboxEvent(details, shop_, {}).event_id, MakeOutboxEvent(details, shop_, {}).event_id);
+}
+
+}  // namespace
+}  // namespace barbershop::core::domain

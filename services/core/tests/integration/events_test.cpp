@@ -1,0 +1,258 @@
+// From a committed change to a message on the broker: the outbox relay, its ordering,
+// its survival of broker outages and crashes, reminders and last-minute flags.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <map>
+#include <set>
+
+#include "barbershop/common/shop_time.hpp"
+#include "test_queue.hpp"
+#include "test_server.hpp"
+
+namespace barbershop::core::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// Events of one appointment, in arrival order, until `count` arrived or time ran out.
+std::vector<ReceivedEvent> EventsOf(TestQueue& queue, const std::string& appointment_id, std::size_t count,
+                                    seconds within = seconds(20), const std::string& routing_key = "") {
+  std::vector<ReceivedEvent> out;
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  while (out.size() < count && std::chrono::steady_clock::now() < deadline) {
+    auto event = queue.Next(milliseconds(250));
+    if (!event || event->payload.is_discarded()) continue;
+    if (event->payload["appointment"]["id"] != appointment_id) continue;
+    if (!routing_key.empty() && event->routing_key != routing_key) continue;
+    out.push_back(std::move(*event));
+  }
+  return out;
+}
+
+std::string Book(UserService::Stub& stub, const TestUser& client, const std::string& barber, const std::string& when) {
+  CreateAppointmentRequest request;
+  request.set_barber_name(barber);
+  request.set_date_time(when);
+  AppointmentResponse response;
+  const auto status = stub.CreateAppointment(Authed(client.token).get(), request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response.appointment_id();
+}
+
+// Shop time `minutes` from now, on a whole minute.
+std::string MinutesFromNow(int minutes) {
+  const auto shop = common::ShopTime::ForZone("Europe/Chisinau").value();
+  const auto at = std::chrono::ceil<std::chrono::minutes>(common::SystemClock().Now() + std::chrono::minutes(minutes));
+  return shop.Format(std::chrono::time_point_cast<std::chrono::seconds>(at));
+}
+
+TEST(EventsTest, EveryChangeReachesTheBrokerInOrderWithItsPayload) {
+  TestQueue queue(TestAmqpUrl());
+  auto stub = TestCore::Get().NewStub();
+  const auto client = NewCustomer(*stub);
+  const auto barber = NewBarber(*stub);
+  const auto id = Book(*stub, client, barber.username, Slot(2, 10, 0));
+  AppointmentResponse response;
+  ConfirmAppointmentRequest confirm;
+  confirm.set_appointment_id(id);
+  ASSERT_TRUE(stub->ConfirmAppointment(Authed(barber.token).get(), confirm, &response).ok());
+  ModifyAppointmentRequest modify;
+  modify.set_appointment_id(id);
+  modify.set_date_time(Slot(2, 11, 0));
+  ASSERT_TRUE(stub->ModifyAppointment(Authed(client.token).get(), modify, &response).ok());
+  CancelAppointmentRequest cancel;
+  cancel.set_appointment_id(id);
+  ASSERT_TRUE(stub->CancelAppointment(Authed(client.token).get(), cancel, &response).ok());
+
+  const auto events = EventsOf(queue, id, 4);
+  ASSERT_EQ(events.size(), 4u);
+  const char* expected[] = {"appointment.created", "appointment.confirmed", "appointment.modified",
+                            "appointment.canceled"};
+  std::set<std::string> event_ids;
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(events[i].routing_key, expected[i]);
+    EXPECT_EQ(events[i].payload["type"], expected[i]);
+    event_ids.insert(events[i].payload["event_id"].get<std::string>());
+  }
+  EXPECT_EQ(event_ids.size(), 4u);
+  const auto& created = events[0].payload;
+  EXPECT_EQ(created["appointment"]["barber_id"], barber.id);
+  EXPECT_EQ(created["appointment"]["barber_name"], barber.username);
+  EXPECT_EQ(created["appointment"]["client_id"], client.id);
+  EXPECT_EQ(created["appointment"]["status"], "pending");
+  EXPECT_EQ(created["actor"]["user_id"], client.id);
+  EXPECT_EQ(events[1].payload["actor"]["role"], "barber");
+  EXPECT_EQ(events[2].payload["previous"]["start"].get<std::string>().substr(11, 5), "10:00");
+  EXPECT_EQ(events[3].payload["appointment"]["status"], "canceled");
+  // Sent rows are marked.
+  EXPECT_EQ(QueryScalar("SELECT count(*) FROM outbox WHERE aggregate_id = '" + id + "' AND sent_at IS NULL"), "0");
+}
+
+TEST(EventsTest, ABarbersLastMinuteCancellationIsFlagged) {
+  TestQueue queue(TestAmqpUrl());
+  auto stub = TestCore::Get().NewStub();
+  const auto client = NewCustomer(*stub);
+  const auto barber = NewBarber(*stub, false, true);
+  const auto soon = Book(*stub, client, barber.username, MinutesFromNow(45));
+  const auto later = Book(*stub, client, barber.username, MinutesFromNow(24 * 60));
+  AppointmentResponse response;
+  CancelAppointmentRequest cancel;
+  cancel.set_appointment_id(soon);
+  ASSERT_TRUE(stub->CancelAppointment(Authed(barber.token).get(), cancel, &response).ok());
+  cancel.set_appointment_id(later);
+  ASSERT_TRUE(stub->CancelAppointment(Authed(barber.token).get(), cancel, &response).ok());
+
+  const auto urgent = EventsOf(queue, soon, 1, seconds(20), "appointment.canceled");
+  ASSERT_EQ(urgent.size(), 1u);
+  EXPECT_EQ(urgent[0].payload.value("last_minute", false), true);
+  const auto calm = EventsOf(queue, later, 1, seconds(20), "appointment.canceled");
+  ASSERT_EQ(calm.size(), 1u);
+  EXPECT_FALSE(calm[0].payload.contains("last_minute"));
+}
+
+// A RabbitMQ of this test's own, which it can stop and start.
+class OwnBroker {
+ public:
+  OwnBroker() : dir_("/tmp/barbershop-broker-" + Unique()), port_(FreePort()) {
+    if (!Start()) throw std::runtime_error("the test's broker did not start");
+  }
+  ~OwnBroker() {
+    Stop();
+    Stack("rm -rf " + dir_);
+  }
+  bool Start() { return Stack("rabbitmq_start " + Args() + " && rabbitmq_wait " + Args() + " 90"); }
+  bool Stop() { return Stack("rabbitmq_stop " + Args()); }
+  std::string url() const { return "amqp://guest:guest@127.0.0.1:" + std::to_string(port_) + "/"; }
+
+ private:
+  std::string Args() const { return dir_ + " " + std::to_string(port_); }
+  std::string dir_;
+  int port_;
+};
+
+TEST(EventsTest, BookingsSucceedWhileTheBrokerIsDownAndEveryEventFollowsOnce) {
+  OwnBroker broker;
+  ScratchCore core([&](app::CoreConfig& c) { c.amqp_url = broker.url(); });
+  const std::string queue_name = "test.outage." + Unique();
+  {
+    TestQueue declare(broker.url(), queue_name);  // the durable queue exists before the outage
+  }
+  auto stub = core.NewStub();
+  const auto barber = NewBarber(*stub, false, true, core.database_url());
+  const auto client = NewCustomer(*stub);
+  ASSERT_TRUE(broker.Stop());
+
+  constexpr int kBookings = 200;
+  std::set<std::string> booked;
+  const auto shop = common::ShopTime::ForZone("Europe/Chisinau").value();
+  const auto base = std::chrono::floor<std::chrono::hours>(common::SystemClock().Now()) + std::chrono::hours(48);
+  for (int i = 0; i < kBookings; ++i) {
+    booked.insert(Book(*stub, client, barber.username, shop.Format(base + std::chrono::minutes(30) * i)));
+  }
+  ASSERT_EQ(booked.size(), static_cast<std::size_t>(kBookings));
+
+  ASSERT_TRUE(broker.Start());
+  TestQueue queue(broker.url(), queue_name);
+  std::map<std::string, int> seen;  // appointment id -> created events
+  std::set<std::string> event_ids;
+  const auto deadline = std::chrono::steady_clock::now() + seconds(60);
+  while (seen.size() < booked.size() && std::chrono::steady_clock::now() < deadline) {
+    auto event = queue.Next(milliseconds(500));
+    if (!event || event->payload.is_discarded()) continue;
+    const std::string id = event->payload["appointment"]["id"];
+    if (!booked.count(id)) continue;
+    ++seen[id];
+    event_ids.insert(event->payload["event_id"].get<std::string>());
+  }
+  EXPECT_EQ(seen.size(), booked.size());
+  // Nothing arrives twice.
+  while (auto extra = queue.Next(milliseconds(500))) {
+    if (!extra->payload.is_discarded() && booked.count(extra->payload["appointment"]["id"].get<std::string>())) {
+      ADD_FAILURE() << "an event arrived twice";
+    }
+  }
+  for (const auto& [id, count] : seen) EXPECT_EQ(count, 1) << id;
+  EXPECT_EQ(event_ids.size(), booked.size());
+}
+
+TEST(EventsTest, ACoreKilledAfterCommitBeforePublishingLosesNoEvent) {
+  ScratchCore db([](app::CoreConfig& c) { c.relay = false; });  // only the child below relays
+  TestQueue queue(TestAmqpUrl());
+  const int grpc_port = FreePort();
+  const std::string grpc_address = "127.0.0.1:" + std::to_string(grpc_port);
+  auto settings = [&](bool crash) {
+    std::vector<std::string> s{"BARBERSHOP_DATABASE_URL=" + db.database_url(),
+                               "BARBERSHOP_GRPC_ADDRESS=" + grpc_address,
+                               "BARBERSHOP_HTTP_ADDRESS=127.0.0.1:" + std::to_string(FreePort()),
+                               "BARBERSHOP_AMQP_URL=" + TestAmqpUrl(), "BARBERSHOP_OUTBOX_SWEEP_MS=100"};
+    if (crash) s.push_back("BARBERSHOP_FAULT=relay-crash-before-publish");
+    return s;
+  };
+  auto stub_for = [&] {
+    auto channel = grpc::CreateChannel(grpc_address, grpc::InsecureChannelCredentials());
+    EXPECT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() + seconds(60)));
+    return UserService::NewStub(channel);
+  };
+
+  const pid_t doomed = SpawnCore(settings(true));
+  ASSERT_GT(doomed, 0);
+  auto stub = stub_for();
+  const auto barber = NewBarber(*stub, false, false, db.database_url());
+  const auto client = NewCustomer(*stub);
+  CreateAppointmentRequest request;
+  request.set_barber_name(barber.username);
+  request.set_date_time(Slot(3, 10, 0));
+  AppointmentResponse response;
+  (void)stub->CreateAppointment(Authed(client.token).get(), request, &response);  // may or may not answer
+  int wstatus = 0;
+  ASSERT_EQ(waitpid(doomed, &wstatus, 0), doomed);
+  ASSERT_TRUE(WIFSIGNALED(wstatus));
+  EXPECT_EQ(WTERMSIG(wstatus), SIGKILL);
+
+  pqxx::connection connection(db.database_url());
+  pqxx::nontransaction tx(connection);
+  const auto id = tx.exec("SELECT id::text FROM appointments")[0][0].as<std::string>();
+  // Signing up and logging in wrote no events; the booking's event is committed, unsent.
+  EXPECT_EQ(tx.exec("SELECT count(*) FROM outbox WHERE sent_at IS NULL")[0][0].as<int>(), 1);
+
+  const pid_t restarted = SpawnCore(settings(false));
+  ASSERT_GT(restarted, 0);
+  const auto events = EventsOf(queue, id, 1);
+  kill(restarted, SIGTERM);
+  waitpid(restarted, &wstatus, 0);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].routing_key, "appointment.created");
+  EXPECT_EQ(tx.exec("SELECT count(*) FROM outbox WHERE sent_at IS NULL")[0][0].as<int>(), 0);
+}
+
+TEST(EventsTest, AReminderArrivesOnceWithTwoReplicasRunning) {
+  auto fast_reminders = [](app::CoreConfig& c) {
+    c.reminder_minutes = {60};
+    c.reminder_interval_ms = 50;
+  };
+  ScratchCore core(fast_reminders);
+  auto replica = core.StartReplica(fast_reminders);
+  TestQueue queue(TestAmqpUrl());
+  auto stub = core.NewStub();
+  const auto barber = NewBarber(*stub, false, true, core.database_url());
+  const auto client = NewCustomer(*stub);
+  const auto id = Book(*stub, client, barber.username, MinutesFromNow(40));
+  ConfirmAppointmentRequest confirm;
+  confirm.set_appointment_id(id);
+  AppointmentResponse response;
+  ASSERT_TRUE(stub->ConfirmAppointment(Authed(barber.token).get(), confirm, &response).ok());
+
+  const auto first = EventsOf(queue, id, 1, seconds(20), "appointment.reminder");
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].payload["reminder"]["minutes_before"], 60);
+  EXPECT_EQ(first[0].payload["actor"]["role"], "system");
+  EXPECT_EQ(first[0].payload["appointment"]["status"], "confirmed");
+  // Both replicas keep looking; no second reminder comes.
+  EXPECT_TRUE(EventsOf(queue, id, 1, seconds(2), "appointment.reminder").empty());
+}
+
+}  // namespace
+}  // namespace barbershop::core::testing

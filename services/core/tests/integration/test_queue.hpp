@@ -1,0 +1,38 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+struct amqp_connection_state_t_;
+
+namespace barbershop::core::testing {
+
+struct ReceivedEvent {
+  std::string routing_key;
+  nlohmann::json payload;
+};
+
+/// A queue bound to every appointment event on `barbershop.events`, read with
+/// rabbitmq-c.  Durable and named when `name` is given (it survives a broker restart),
+/// otherwise exclusive to this connection.
+class TestQueue {
+ public:
+  explicit TestQueue(std::string amqp_url, std::string name = "");
+  ~TestQueue();
+  /// The next event, or nullopt after `timeout`.  Reconnects (and resubscribes) when the
+  /// broker went away.
+  std::optional<ReceivedEvent> Next(std::chrono::milliseconds timeout);
+
+ private:
+  bool Connect();
+  void Disconnect();
+
+  std::string url_;
+  std::string name_;
+  ::amqp_connection_state_t_* connection_ = nullptr;
+};
+
+}  // namespace barbershop::core::testing
