@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/stack.sh
+# Compiler cache hits across clones of the project in other folders.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 
 CLIENTS=${BENCH_CLIENTS:-16}
 SECONDS_EACH=${BENCH_SECONDS:-10}
