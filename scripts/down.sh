@@ -17,6 +17,9 @@ stop_pid() {
   fi
   rm -f "$file"
 }
+stop_pid "$DATA/realtime.pid"
 stop_pid "$DATA/core.pid"
 postgres_stop "$DATA/postgres"
+redis_stop "$DATA/redis"
+[ -f "$DATA/rabbitmq/rabbitmq.conf" ] && rabbitmq_stop "$DATA/rabbitmq" "$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' "$DATA/rabbitmq/rabbitmq.conf")"
 echo "stopped"

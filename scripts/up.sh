@@ -4,17 +4,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/stack.sh
+# Compiler cache hits across clones of the project in other folders.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 
 DATA=${BARBERSHOP_DATA:-$PWD/.data}
 PG_PORT=55432
+REDIS_PORT=56379
+AMQP_PORT=55672
 GRPC_PORT=50051
 HTTP_PORT=8080
+WS_PORT=8081
 
 scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -j"$(nproc)" --target barbershop-core barbershop
-
 mkdir -p "$DATA"
+rabbit_ours=no
+if [ -f "$DATA/rabbitmq/server.launcher.pid" ] && kill -0 "$(cat "$DATA/rabbitmq/server.launcher.pid")" 2>/dev/null; then
+  rabbit_ours=yes
+elif ! port_in_use "$AMQP_PORT"; then
+  rabbitmq_start "$DATA/rabbitmq" "$AMQP_PORT"  # boots while we build
+  rabbit_ours=yes
+fi
+cmake --build --preset release -j"$(nproc)" --target barbershop-core barbershop-realtime barbershop
 
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -31,12 +42,22 @@ pg_ours=no
 as_postgres "$PG_BIN/pg_ctl" -D "$DATA/postgres/data" status >/dev/null 2>&1 && pg_ours=yes
 core_ours=no
 running "$DATA/core.pid" && core_ours=yes
+realtime_ours=no
+running "$DATA/realtime.pid" && realtime_ours=yes
+redis_ours=no
+running "$DATA/redis/redis.pid" && redis_ours=yes
 check_port "$PG_PORT" PostgreSQL "$pg_ours"
+check_port "$REDIS_PORT" Redis "$redis_ours"
+check_port "$AMQP_PORT" RabbitMQ "$rabbit_ours"
 check_port "$GRPC_PORT" "core gRPC" "$core_ours"
 check_port "$HTTP_PORT" "core HTTP" "$core_ours"
+check_port "$WS_PORT" "real-time WebSocket" "$realtime_ours"
 
 postgres_start "$DATA/postgres" "$PG_PORT"
 postgres_createdb "$PG_PORT" barbershop
+redis_start "$DATA/redis" "$REDIS_PORT"
+rabbitmq_wait "$DATA/rabbitmq" "$AMQP_PORT" 120
+AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
 
 if [ ! -s "$DATA/jwt-secret" ]; then
   umask 077
@@ -48,13 +69,28 @@ if [ "$core_ours" = no ]; then
   BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$GRPC_PORT" \
   BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$HTTP_PORT" \
   BARBERSHOP_JWT_SECRET="$(cat "$DATA/jwt-secret")" \
+  BARBERSHOP_AMQP_URL="$AMQP_URL" \
   BARBERSHOP_DEMO_DATA=true \
     nohup build/release/services/core/barbershop-core >>"$DATA/core.log" 2>&1 &
   echo $! >"$DATA/core.pid"
 fi
+if [ "$realtime_ours" = no ]; then
+  BARBERSHOP_WS_ADDRESS="127.0.0.1:$WS_PORT" \
+  BARBERSHOP_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
+  BARBERSHOP_AMQP_URL="$AMQP_URL" \
+  BARBERSHOP_CORE_ADDRESS="127.0.0.1:$GRPC_PORT" \
+  BARBERSHOP_JWT_SECRET="$(cat "$DATA/jwt-secret")" \
+    nohup build/release/services/realtime/barbershop-realtime >>"$DATA/realtime.log" 2>&1 &
+  echo $! >"$DATA/realtime.pid"
+fi
 if ! wait_http "http://127.0.0.1:$HTTP_PORT/readyz" 60; then
   echo "make up: the core service did not become ready; its log:" >&2
   tail -20 "$DATA/core.log" >&2
+  exit 1
+fi
+if ! wait_http "http://127.0.0.1:$WS_PORT/readyz" 60; then
+  echo "make up: the real-time service did not become ready; its log:" >&2
+  tail -20 "$DATA/realtime.log" >&2
   exit 1
 fi
 
@@ -63,8 +99,14 @@ cat <<TXT
 The barbershop platform is running.
   gRPC (core, UserService):  127.0.0.1:$GRPC_PORT   (reflection and health are on)
   health and metrics:        http://127.0.0.1:$HTTP_PORT/healthz  /readyz  /metrics
+  real-time (WebSocket):     ws://127.0.0.1:$WS_PORT/websocket/client/<user_id>/appointments?token=<token>
+                             ws://127.0.0.1:$WS_PORT/websocket/barber/<barber_id>/appointments
+                             ws://127.0.0.1:$WS_PORT/websocket/appointment/<appointment_id>/chat
+                             (health: http://127.0.0.1:$WS_PORT/healthz /readyz /metrics)
   PostgreSQL:                postgresql://postgres@127.0.0.1:$PG_PORT/barbershop
-  logs:                      $DATA/core.log
+  Redis:                     redis://127.0.0.1:$REDIS_PORT
+  RabbitMQ:                  $AMQP_URL (exchange barbershop.events)
+  logs:                      $DATA/core.log  $DATA/realtime.log
 
 Demo logins (password: barbershop-demo): demo@barbershop.test (customer),
 ana@barbershop.test, ion@barbershop.test, elena@barbershop.test (barbers), admin@barbershop.test.
