@@ -73,4 +73,5 @@ export BARBERSHOP_TEST_CORE_HTTP="127.0.0.1:$HTTP_PORT"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-ctest --preset asan -j"$(nproc)" --timeout 300
+# TESTS=<regex> runs only the matching tests (while working on one part).
+ctest --preset asan -j"$(nproc)" --timeout 300 ${TESTS:+-R "$TESTS"}
