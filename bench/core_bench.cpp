@@ -5,8 +5,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <thread>
+
+#include <unistd.h>
 
 #include "barbershop/common/ids.hpp"
 #include "barbershop/common/passwords.hpp"
@@ -95,41 +102,88 @@ std::vector<std::string> NewBarbers(const std::string& database_url, int count) 
   return names;
 }
 
-// Runs `call(client_index, n)` from every client until `seconds` pass.
-Figures Drive(int clients, double seconds, const std::function<bool(int, long)>& call) {
-  std::vector<Figures> per_thread(clients);
+// One call of client `i`; it reports through `done(ok)` on gRPC's own threads.
+using AsyncCall = std::function<void(int i, std::function<void(bool ok)> done)>;
+
+// Keeps one call in flight per client for `seconds`, from gRPC's callback threads: the
+// load generator needs no thread per client and leaves the cores to the service.
+Figures Drive(int clients, double seconds, const AsyncCall& call) {
+  struct Lane {
+    Figures figures;
+    Clock::time_point sent;
+  };
+  std::vector<Lane> lanes(clients);
   std::atomic<bool> stop{false};
-  std::vector<std::thread> threads;
-  const auto start = Clock::now();
-  for (int i = 0; i < clients; ++i) {
-    threads.emplace_back([&, i] {
-      auto& f = per_thread[i];
-      for (long n = 0; !stop.load(std::memory_order_relaxed); ++n) {
-        const auto t0 = Clock::now();
-        const bool ok = call(i, n);
-        f.latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-        ++f.calls;
-        if (!ok) ++f.errors;
-      }
+  std::mutex mutex;
+  std::condition_variable idle;
+  int in_flight = clients;
+  std::function<void(int)> next = [&](int i) {
+    lanes[i].sent = Clock::now();
+    call(i, [&, i](bool ok) {
+      auto& lane = lanes[i];
+      lane.figures.latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - lane.sent).count());
+      ++lane.figures.calls;
+      if (!ok) ++lane.figures.errors;
+      if (!stop.load(std::memory_order_relaxed)) return next(i);
+      const std::lock_guard lock(mutex);
+      if (--in_flight == 0) idle.notify_one();
     });
-  }
+  };
+  const auto start = Clock::now();
+  for (int i = 0; i < clients; ++i) next(i);
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   stop = true;
-  for (auto& t : threads) t.join();
+  std::unique_lock lock(mutex);
+  idle.wait(lock, [&] { return in_flight == 0; });
   Figures all;
   all.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  for (auto& f : per_thread) {
-    all.calls += f.calls;
-    all.errors += f.errors;
-    all.latencies_ms.insert(all.latencies_ms.end(), f.latencies_ms.begin(), f.latencies_ms.end());
+  for (auto& lane : lanes) {
+    all.calls += lane.figures.calls;
+    all.errors += lane.figures.errors;
+    all.latencies_ms.insert(all.latencies_ms.end(), lane.figures.latencies_ms.begin(),
+                            lane.figures.latencies_ms.end());
   }
   return all;
 }
 
-void Print(const char* name, int clients, Figures& f) {
-  std::printf("%-18s clients=%d calls=%ld errors=%ld seconds=%.2f throughput=%.1f/s p50=%.2fms p99=%.2fms\n", name,
+// A unary call's state, alive until its callback ran.
+template <typename Request, typename Response>
+struct Pending {
+  grpc::ClientContext context;
+  Request request;
+  Response response;
+};
+
+// CPU seconds (user and system) a process has used so far; 0 when it cannot be read.
+double CpuSeconds(int pid) {
+  if (pid <= 0) return 0;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const auto after_name = text.rfind(')');
+  if (after_name == std::string::npos) return 0;
+  std::istringstream fields(text.substr(after_name + 2));
+  std::string skip;
+  for (int i = 3; i < 14; ++i) fields >> skip;  // fields 3..13: state .. cmajflt
+  double user = 0;
+  double system = 0;
+  fields >> user >> system;
+  return (user + system) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Runs a measured phase and prints its figures, with the service's CPU per call when
+// its process id is known.
+Figures Measure(const char* name, int clients, double seconds, int core_pid, const AsyncCall& call) {
+  Drive(clients, 1.0, call);  // warm-up: connections, prepared statements
+  const double cpu_before = CpuSeconds(core_pid);
+  auto f = Drive(clients, seconds, call);
+  const double cpu_us = (CpuSeconds(core_pid) - cpu_before) * 1e6 / static_cast<double>(std::max(1L, f.calls));
+  std::printf("%-18s clients=%d calls=%ld errors=%ld seconds=%.2f throughput=%.1f/s p50=%.2fms p99=%.2fms", name,
               clients, f.calls, f.errors, f.seconds, static_cast<double>(f.calls - f.errors) / f.seconds,
               f.Percentile(0.50), f.Percentile(0.99));
+  if (core_pid > 0) std::printf(" service_cpu_per_call=%.0fus", cpu_us);
+  std::printf("\n");
+  std::fflush(stdout);
+  return f;
 }
 
 }  // namespace
@@ -140,6 +194,8 @@ int main(int argc, char** argv) {
   int clients = 16;
   double seconds = 10;
   std::string pairs_out;
+  int core_pid = 0;
+  bool list_only = false;
   CLI::App cli{"core_bench: CreateAppointment and GetAppointments against a running core service"};
   cli.add_option("--core", address, "the core's gRPC address")->capture_default_str();
   cli.add_option("--database-url", database_url, "the core's database, to create around-the-clock barbers")
@@ -147,6 +203,8 @@ int main(int argc, char** argv) {
   cli.add_option("--clients", clients, "concurrent clients, each on its own channel")->capture_default_str();
   cli.add_option("--seconds", seconds, "length of each measured phase")->capture_default_str();
   cli.add_option("--pairs-out", pairs_out, "write each client's barber name and user id here (for pgbench)");
+  cli.add_option("--core-pid", core_pid, "the core's process id, to report its CPU time per call");
+  cli.add_flag("--list-only", list_only, "measure GetAppointments only");
   CLI11_PARSE(cli, argc, argv);
 
   try {
@@ -162,16 +220,16 @@ int main(int argc, char** argv) {
     const auto shop = common::ShopTime::ForZone("UTC").value();
     const auto base = std::chrono::floor<std::chrono::hours>(common::SystemClock().Now()) + std::chrono::hours(48);
     std::vector<long> next_slot(clients, 0);
-    auto book = [&](int i, long) {
-      CreateAppointmentRequest request;
-      request.set_barber_name(barbers[i]);
-      request.set_date_time(shop.Format(base + std::chrono::minutes(30) * next_slot[i]++));
-      AppointmentResponse response;
-      return bookers[i].stub->CreateAppointment(Authed(bookers[i].token).get(), request, &response).ok();
+    auto book = [&](int i, std::function<void(bool)> done) {
+      auto call = std::make_shared<Pending<CreateAppointmentRequest, AppointmentResponse>>();
+      call->context.AddMetadata("authorization", "Bearer " + bookers[i].token);
+      call->request.set_barber_name(barbers[i]);
+      call->request.set_date_time(shop.Format(base + std::chrono::minutes(30) * next_slot[i]++));
+      bookers[i].stub->async()->CreateAppointment(&call->context, &call->request, &call->response,
+                                                  [call, done](const grpc::Status& s) { done(s.ok()); });
     };
-    Drive(clients, 1.0, book);  // warm-up: connections, prepared statements
-    auto booking = Drive(clients, seconds, book);
-    Print("CreateAppointment", clients, booking);
+    Figures booking;
+    if (!list_only) booking = Measure("CreateAppointment", clients, seconds, core_pid, book);
 
     // Listing: fresh clients with a realistic handful of bookings each.
     std::vector<Client> listers;
@@ -185,14 +243,13 @@ int main(int argc, char** argv) {
         (void)listers[i].stub->CreateAppointment(Authed(listers[i].token).get(), request, &response);
       }
     }
-    auto list = [&](int i, long) {
-      AppointmentsResponse response;
-      return listers[i].stub->GetAppointments(Authed(listers[i].token).get(), GetAppointmentsRequest{}, &response)
-          .ok();
+    auto list = [&](int i, std::function<void(bool)> done) {
+      auto call = std::make_shared<Pending<GetAppointmentsRequest, AppointmentsResponse>>();
+      call->context.AddMetadata("authorization", "Bearer " + listers[i].token);
+      listers[i].stub->async()->GetAppointments(&call->context, &call->request, &call->response,
+                                                [call, done](const grpc::Status& s) { done(s.ok()); });
     };
-    Drive(clients, 1.0, list);
-    auto listing = Drive(clients, seconds, list);
-    Print("GetAppointments", clients, listing);
+    const auto listing = Measure("GetAppointments", clients, seconds, core_pid, list);
     return booking.errors == 0 && listing.errors == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "core_bench: %s\n", e.what());

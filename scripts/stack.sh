@@ -60,11 +60,17 @@ postgres_createdb() {
   fi
 }
 
-# wait_http URL SECONDS
+# wait_http URL SECONDS [PID]: until URL answers 2xx; gives up early when PID exits.
 wait_http() {
-  local url=$1 seconds=$2
+  local url=$1 seconds=$2 pid=${3:-}
   for _ in $(seq 1 $((seconds * 10))); do
-    if curl -fsS "$url" >/dev/null 2>&1; then return 0; fi
+    # The process that should answer has exited (a taken port, a bad setting): give up now.
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then return 1; fi
+    if curl -fsS "$url" >/dev/null 2>&1; then
+      # ...and it is that process answering, not another one on the same port.
+      if [ -z "$pid" ] || kill -0 "$pid" 2>/dev/null; then return 0; fi
+      return 1
+    fi
     sleep 0.1
   done
   return 1

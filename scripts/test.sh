@@ -50,24 +50,35 @@ export BARBERSHOP_TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
 
 # A core service process for the tests that talk to a running binary (the seed's client,
 # the CLI): the same build, started the way `make up` starts it.
-GRPC_PORT=$(free_port)
-HTTP_PORT=$(free_port)
 export BARBERSHOP_TEST_JWT_SECRET
 BARBERSHOP_TEST_JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)"
-BARBERSHOP_DATABASE_URL="$BARBERSHOP_TEST_DATABASE_URL" \
-BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$GRPC_PORT" \
-BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$HTTP_PORT" \
-BARBERSHOP_JWT_SECRET="$BARBERSHOP_TEST_JWT_SECRET" \
-BARBERSHOP_AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/" \
-BARBERSHOP_OUTBOX_SWEEP_MS=200 \
-BARBERSHOP_DEMO_DATA=true \
-  build/asan/services/core/barbershop-core >"$STACK/core.log" 2>&1 &
-CORE_PID=$!
-if ! wait_http "http://127.0.0.1:$HTTP_PORT/readyz" 120; then
-  echo "the core service did not start:" >&2
-  tail -30 "$STACK/core.log" >&2
-  exit 1
-fi
+start_core() {
+  GRPC_PORT=$(free_port)
+  HTTP_PORT=$(free_port)
+  BARBERSHOP_DATABASE_URL="$BARBERSHOP_TEST_DATABASE_URL" \
+  BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$GRPC_PORT" \
+  BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$HTTP_PORT" \
+  BARBERSHOP_JWT_SECRET="$BARBERSHOP_TEST_JWT_SECRET" \
+  BARBERSHOP_AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/" \
+  BARBERSHOP_OUTBOX_SWEEP_MS=200 \
+  BARBERSHOP_DEMO_DATA=true \
+    build/asan/services/core/barbershop-core >"$STACK/core.log" 2>&1 &
+  CORE_PID=$!
+  wait_http "http://127.0.0.1:$HTTP_PORT/readyz" 120 "$CORE_PID"
+}
+# A free port can be taken by another program between choosing it and binding it: try
+# again on other ports.
+for attempt in 1 2 3; do
+  start_core && break
+  kill -TERM "$CORE_PID" 2>/dev/null || true
+  wait "$CORE_PID" 2>/dev/null || true
+  CORE_PID=""
+  if [ $attempt = 3 ]; then
+    echo "the core service did not start:" >&2
+    tail -30 "$STACK/core.log" >&2
+    exit 1
+  fi
+done
 export BARBERSHOP_TEST_CORE_ADDRESS="127.0.0.1:$GRPC_PORT"
 export BARBERSHOP_TEST_CORE_HTTP="127.0.0.1:$HTTP_PORT"
 

@@ -3,6 +3,7 @@
 #include <date/date.h>
 #include <date/tz.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -114,12 +115,22 @@ std::string ShopTime::Format(TimePoint instant) const {
   const date::hh_mm_ss<seconds> tod{local - day};
   const auto off = std::chrono::duration_cast<minutes>(info.offset).count();
   const int abs_off = static_cast<int>(off < 0 ? -off : off);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
-                static_cast<int>(tod.seconds().count()), off < 0 ? '-' : '+', abs_off / 60, abs_off % 60);
-  return buf;
+  // "YYYY-MM-DDTHH:MM:SS+HH:MM", written digit by digit: every listed appointment is
+  // formatted twice, so this is on the hot path of GetAppointments.
+  std::string out = "0000-00-00T00:00:00+00:00";
+  auto put = [&out](std::size_t at, int value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+  };
+  put(0, std::clamp(static_cast<int>(ymd.year()), 0, 9999), 4);  // timestamptz stays within these years here
+  put(5, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
+  put(8, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
+  put(11, static_cast<int>(tod.hours().count()), 2);
+  put(14, static_cast<int>(tod.minutes().count()), 2);
+  put(17, static_cast<int>(tod.seconds().count()), 2);
+  out[19] = off < 0 ? '-' : '+';
+  put(20, abs_off / 60, 2);
+  put(23, abs_off % 60, 2);
+  return out;
 }
 
 LocalTime ShopTime::ToLocal(TimePoint instant) const {

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 
 namespace barbershop::common {
 namespace {
@@ -57,6 +58,25 @@ Result<std::string> TokenService::Issue(const std::string& subject, const std::s
 Result<Claims> TokenService::Verify(const std::string& token) const {
   if (token.empty()) return Unauthenticated("a token is required: log in and send 'authorization: Bearer <token>'");
   if (token.size() > 4096) return Unauthenticated("the token is not valid");
+  std::optional<Claims> known;
+  {
+    const std::lock_guard lock(verified_->mutex);
+    const auto it = verified_->claims.find(token);
+    if (it != verified_->claims.end()) known = it->second;
+  }
+  if (!known) {
+    auto decoded = Decode(token);
+    if (!decoded) return decoded.error();
+    known = std::move(*decoded);
+    const std::lock_guard lock(verified_->mutex);
+    if (verified_->claims.size() >= VerifiedTokens::kMaxEntries) verified_->claims.clear();
+    verified_->claims.emplace(token, *known);
+  }
+  if (clock_->Now() >= known->expires_at) return Unauthenticated("the token has expired: log in again");
+  return std::move(*known);
+}
+
+Result<Claims> TokenService::Decode(const std::string& token) const {
   jwt_t* raw = nullptr;
   if (jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(key_.data()),
                  static_cast<int>(key_.size())) != 0 || raw == nullptr) {
@@ -73,9 +93,7 @@ Result<Claims> TokenService::Verify(const std::string& token) const {
       *sub == '\0') {
     return Unauthenticated("the token is not valid");
   }
-  const TimePoint expires_at{std::chrono::seconds{exp}};
-  if (clock_->Now() >= expires_at) return Unauthenticated("the token has expired: log in again");
-  return Claims{sub, role, expires_at};
+  return Claims{sub, role, TimePoint{std::chrono::seconds{exp}}};
 }
 
 std::string BearerToken(std::string_view authorization) {

@@ -22,6 +22,15 @@ TEST(ShopTimeTest, LocalTextIsShopWallClock) {
   EXPECT_EQ(shop.Format(shop.Parse("2026-07-01T15:00").value()), "2026-07-01T15:00:00+03:00");
 }
 
+TEST(ShopTimeTest, FormatsZonesWestOfUtcAndWithHalfHourOffsets) {
+  const auto new_york = ShopTime::ForZone("America/New_York").value();
+  EXPECT_EQ(new_york.Format(new_york.Parse("2026-01-05T09:05:07").value()), "2026-01-05T09:05:07-05:00");
+  const auto kolkata = ShopTime::ForZone("Asia/Kolkata").value();
+  EXPECT_EQ(kolkata.Format(kolkata.Parse("2027-03-31T23:59:59").value()), "2027-03-31T23:59:59+05:30");
+  const auto utc = ShopTime::ForZone("UTC").value();
+  EXPECT_EQ(utc.Format(TimePoint{std::chrono::seconds{0}}), "1970-01-01T00:00:00+00:00");
+}
+
 TEST(ShopTimeTest, OffsetsAreTakenAsGiven) {
   const auto shop = Chisinau();
   EXPECT_EQ(shop.Format(shop.Parse("2026-12-01T13:00:00Z").value()), "2026-12-01T15:00:00+02:00");

@@ -38,6 +38,39 @@ TEST(TokenServiceTest, ExpiredTokenIsRefused) {
   EXPECT_NE(claims.error().message.find("expired"), std::string::npos);
 }
 
+TEST(TokenServiceTest, RememberedTokenStillExpires) {
+  FakeClock clock(TimePoint{1'800'000'000s});
+  const auto service = TokenService::Create(kKey, 1h, clock).value();
+  const auto token = service.Issue("user-1", "customer").value();
+  ASSERT_TRUE(service.Verify(token));
+  ASSERT_TRUE(service.Verify(token));  // the second check is answered from memory
+  clock.Advance(1h);
+  const auto claims = service.Verify(token);
+  ASSERT_FALSE(claims);
+  EXPECT_NE(claims.error().message.find("expired"), std::string::npos);
+}
+
+TEST(TokenServiceTest, RememberedTokenIsNotValidUnderAnotherKey) {
+  SystemClock clock;
+  const auto mine = TokenService::Create(kKey, 1h, clock).value();
+  const auto theirs = TokenService::Create(std::string(40, 'x'), 1h, clock).value();
+  const auto token = theirs.Issue("user-1", "admin").value();
+  ASSERT_TRUE(theirs.Verify(token));
+  EXPECT_FALSE(mine.Verify(token));
+  EXPECT_FALSE(mine.Verify(token));
+}
+
+TEST(TokenServiceTest, ManyTokensStayCorrectPastTheMemoryBound) {
+  SystemClock clock;
+  const auto service = TokenService::Create(kKey, 1h, clock).value();
+  for (int i = 0; i < 9000; ++i) {
+    const auto subject = "user-" + std::to_string(i);
+    const auto claims = service.Verify(service.Issue(subject, "customer").value());
+    ASSERT_TRUE(claims) << i;
+    ASSERT_EQ(claims->subject, subject);
+  }
+}
+
 TEST(TokenServiceTest, TokenSignedWithAnotherKeyIsRefused) {
   SystemClock clock;
   const auto mine = TokenService::Create(kKey, 1h, clock).value();

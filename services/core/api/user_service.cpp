@@ -90,14 +90,24 @@ void UserServiceImpl::Record(const char* method, const grpc::Status& status,
                                            "UNAVAILABLE",
                                            "DATA_LOSS",
                                            "UNAUTHENTICATED"};
-  const auto index = static_cast<std::size_t>(status.error_code());
-  const common::Labels labels{{"method", method}, {"code", index < std::size(kCodes) ? kCodes[index] : "UNKNOWN"}};
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  ctx_.metrics.GetCounter("barbershop_grpc_calls_total", "gRPC calls handled, by method and status code.", labels)
-      .Inc();
-  ctx_.metrics
-      .GetHistogram("barbershop_grpc_call_duration_seconds", "gRPC call latency, by method and status code.", labels)
-      .Observe(seconds);
+  const int code = static_cast<int>(status.error_code());
+  MethodMetrics metrics{};
+  {
+    const std::lock_guard lock(metrics_mutex_);
+    auto [it, added] = method_metrics_.try_emplace({method, code});
+    if (added) {
+      const auto index = static_cast<std::size_t>(code);
+      const common::Labels labels{{"method", method},
+                                  {"code", index < std::size(kCodes) ? kCodes[index] : "UNKNOWN"}};
+      it->second.calls = &ctx_.metrics.GetCounter("barbershop_grpc_calls_total",
+                                                  "gRPC calls handled, by method and status code.", labels);
+      it->second.latency = &ctx_.metrics.GetHistogram("barbershop_grpc_call_duration_seconds",
+                                                      "gRPC call latency, by method and status code.", labels);
+    }
+    metrics = it->second;
+  }
+  metrics.calls->Inc();
+  metrics.latency->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 
 grpc::ServerUnaryReactor* UserServiceImpl::SignUp(grpc::CallbackServerContext* call, const SignUpRequest* request,

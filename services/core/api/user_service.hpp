@@ -1,6 +1,9 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <mutex>
+#include <utility>
 
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/metrics.hpp"
@@ -71,7 +74,15 @@ class UserServiceImpl final : public UserService::CallbackService {
                                AppointmentResponse* response);
   void Record(const char* method, const grpc::Status& status, std::chrono::steady_clock::time_point start);
 
+  /// A method's call counter and latency histogram for one status code.
+  struct MethodMetrics {
+    common::Counter* calls;
+    common::Histogram* latency;
+  };
+
   ServiceContext ctx_;
+  std::mutex metrics_mutex_;
+  std::map<std::pair<const char*, int>, MethodMetrics> method_metrics_;  ///< by method name literal and code
 };
 
 }  // namespace barbershop::core::api

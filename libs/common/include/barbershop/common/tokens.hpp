@@ -1,7 +1,10 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/result.hpp"
@@ -15,7 +18,11 @@ struct Claims {
   TimePoint expires_at;
 };
 
-/// Signs and checks HS256 JSON Web Tokens (libjwt).  Thread-safe: holds only constants.
+/// Signs and checks HS256 JSON Web Tokens (libjwt).  Thread-safe.
+///
+/// A client sends the same token with every call, so tokens whose signature checked out
+/// are remembered (a bounded set, keyed by the whole token text, signature included);
+/// expiry is still checked against the clock on every call.
 class TokenService {
  public:
   /// Fails unless the key has at least 32 bytes.
@@ -29,11 +36,21 @@ class TokenService {
   std::chrono::seconds lifetime() const { return lifetime_; }
 
  private:
+  /// Tokens whose signature and claims were valid; cleared when it reaches its bound.
+  struct VerifiedTokens {
+    static constexpr std::size_t kMaxEntries = 8192;
+    std::mutex mutex;
+    std::unordered_map<std::string, Claims> claims;
+  };
+
   TokenService(std::string key, std::chrono::seconds lifetime, const Clock& clock)
-      : key_(std::move(key)), lifetime_(lifetime), clock_(&clock) {}
+      : key_(std::move(key)), lifetime_(lifetime), clock_(&clock), verified_(std::make_shared<VerifiedTokens>()) {}
+  Result<Claims> Decode(const std::string& token) const;
+
   std::string key_;
   std::chrono::seconds lifetime_;
   const Clock* clock_;
+  std::shared_ptr<VerifiedTokens> verified_;
 };
 
 /// The token in an "authorization: Bearer <token>" value, or empty.
