@@ -15,92 +15,15 @@
 
 #include <unistd.h>
 
-#include "barbershop/common/ids.hpp"
-#include "barbershop/common/passwords.hpp"
+#include "barbershop/common/clock.hpp"
 #include "barbershop/common/shop_time.hpp"
-#include "barbershop/common/tokens.hpp"
-#include "domain/accounts.hpp"
-#include "storage/pg_repositories.hpp"
-#include "user_service.grpc.pb.h"
+#include "bench_support.hpp"
 
 namespace {
 
 using namespace barbershop;
-using namespace barbershop::core;
+using namespace barbershop::bench;
 using Clock = std::chrono::steady_clock;
-
-struct Figures {
-  long calls = 0;
-  long errors = 0;
-  double seconds = 0;
-  std::vector<double> latencies_ms;
-
-  double Percentile(double p) {
-    if (latencies_ms.empty()) return 0;
-    std::sort(latencies_ms.begin(), latencies_ms.end());
-    const auto i = static_cast<std::size_t>(p * static_cast<double>(latencies_ms.size() - 1));
-    return latencies_ms[i];
-  }
-};
-
-struct Client {
-  std::unique_ptr<UserService::Stub> stub;
-  std::string token;
-  std::string id;
-};
-
-std::unique_ptr<UserService::Stub> NewStub(const std::string& address) {
-  grpc::ChannelArguments args;
-  args.SetInt("grpc.use_local_subchannel_pool", 1);
-  return UserService::NewStub(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
-}
-
-std::unique_ptr<grpc::ClientContext> Authed(const std::string& token) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("authorization", "Bearer " + token);
-  return context;
-}
-
-Client NewClient(const std::string& address) {
-  Client client{NewStub(address), {}, {}};
-  const auto name = "bench_" + common::NewUuid().substr(0, 12);
-  SignUpRequest signup;
-  signup.set_username(name);
-  signup.set_email(name + "@bench.test");
-  signup.set_password("bench-password");
-  SignUpResponse signed_up;
-  grpc::ClientContext c1;
-  if (!client.stub->SignUp(&c1, signup, &signed_up).ok()) throw std::runtime_error("sign-up failed");
-  LoginRequest login;
-  login.set_email(name + "@bench.test");
-  login.set_password("bench-password");
-  LoginResponse logged_in;
-  grpc::ClientContext c2;
-  if (!client.stub->Login(&c2, login, &logged_in).ok()) throw std::runtime_error("login failed");
-  client.token = logged_in.token();
-  client.id = logged_in.user_id();
-  return client;
-}
-
-// Barbers who work around the clock, so every half hour is a bookable slot.
-std::vector<std::string> NewBarbers(const std::string& database_url, int count) {
-  storage::Database db(database_url);
-  storage::PgAccountRepository accounts(db);
-  common::PasswordHasher hasher;
-  common::SystemClock clock;
-  const auto tokens = common::TokenService::Create(std::string(40, 'b'), std::chrono::hours(1), clock).value();
-  domain::AccountService service(accounts, hasher, tokens);
-  std::vector<domain::WorkingHours> always;
-  for (unsigned day = 1; day <= 7; ++day) always.push_back({day, 0, 24 * 60});
-  std::vector<std::string> names;
-  for (int i = 0; i < count; ++i) {
-    const auto name = "benchbarber_" + common::NewUuid().substr(0, 12);
-    const auto saved = service.SaveBarber(name, name + "@bench.test", "bench-password", name, always, false);
-    if (!saved) throw std::runtime_error("cannot create a barber: " + saved.error().message);
-    names.push_back(name);
-  }
-  return names;
-}
 
 // One call of client `i`; it reports through `done(ok)` on gRPC's own threads.
 using AsyncCall = std::function<void(int i, std::function<void(bool ok)> done)>;
@@ -240,7 +163,9 @@ int main(int argc, char** argv) {
         request.set_barber_name(barbers[i]);
         request.set_date_time(shop.Format(base + std::chrono::minutes(30) * next_slot[i]++));
         AppointmentResponse response;
-        (void)listers[i].stub->CreateAppointment(Authed(listers[i].token).get(), request, &response);
+        grpc::ClientContext context;
+        context.AddMetadata("authorization", "Bearer " + listers[i].token);
+        (void)listers[i].stub->CreateAppointment(&context, request, &response);
       }
     }
     auto list = [&](int i, std::function<void(bool)> done) {
