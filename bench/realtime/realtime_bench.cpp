@@ -1,11 +1,16 @@
 // Load generator for barbershop-realtime: idle connections and memory, fan-out
-// throughput and publish-to-receive latency.  Prints its figures; not a timed test.
+// throughput and publish-to-receive latency, chat round trips.  Prints its figures; not
+// a timed test.
 //
 //   realtime_bench idle   --port P --pid SERVER_PID --connections 15000 --addresses 8
 //   realtime_bench fanout --port P --amqp URL --connections 10000 --users 200 --rate 1000 --seconds 20
-// The token key comes from BARBERSHOP_JWT_SECRET.
+//   realtime_bench chat   --port P --core HOST:PORT --pairs 20 --rate 200 --seconds 10
+// The token key comes from BARBERSHOP_JWT_SECRET.  Chat books one appointment per pair
+// through the core (a new customer with one of the core's barbers) and opens the chat
+// of each as its barber and as its client.
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
+#include <grpcpp/grpcpp.h>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -17,19 +22,22 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/ids.hpp"
 #include "barbershop/common/tokens.hpp"
+#include "user_service.grpc.pb.h"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -49,7 +57,10 @@ struct Options {
   int users = 200;
   int rate = 1000;
   int seconds = 10;
+  int settle = 2;
+  int pairs = 20;
   std::string amqp = "amqp://guest:guest@127.0.0.1:55672/";
+  std::string core = "127.0.0.1:50051";
 };
 
 Options Parse(int argc, char** argv) {
@@ -65,7 +76,10 @@ Options Parse(int argc, char** argv) {
     if (name == "--users") o.users = std::stoi(value);
     if (name == "--rate") o.rate = std::stoi(value);
     if (name == "--seconds") o.seconds = std::stoi(value);
+    if (name == "--settle") o.settle = std::stoi(value);
+    if (name == "--pairs") o.pairs = std::stoi(value);
     if (name == "--amqp") o.amqp = value;
+    if (name == "--core") o.core = value;
   }
   return o;
 }
@@ -83,18 +97,38 @@ std::int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
 }
 
-/// Latencies in microseconds, and how many messages arrived.
+/// The number right after `key` in `text` (e.g. the "t<ns>" stamp the generator sent).
+std::optional<std::int64_t> NumberAfter(std::string_view text, std::string_view key) {
+  const auto at = text.find(key);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::int64_t value = 0;
+  auto i = at + key.size();
+  if (i >= text.size() || text[i] < '0' || text[i] > '9') return std::nullopt;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) value = value * 10 + (text[i] - '0');
+  return value;
+}
+
+double Percentile(std::vector<double>& values, double p) {
+  if (values.empty()) return 0;
+  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
+  std::nth_element(values.begin(), values.begin() + static_cast<long>(index), values.end());
+  return values[index];
+}
+
 struct Stats {
-  std::mutex mutex;
-  std::vector<double> latencies_us;
-  std::atomic<long> received{0};
   std::atomic<long> connected{0};
   std::atomic<long> failed{0};
 };
 
+/// One WebSocket client.  Each keeps its own latencies (no lock shared by thousands of
+/// sockets, so that the generator costs the two cores as little as it can).
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(asio::io_context& io, Stats& stats) : ws_(asio::make_strand(io)), stats_(stats) {}
+  /// What the connection measures in each message it receives.
+  enum class Measure { kNothing, kEvent, kChat };
+
+  Connection(asio::io_context& io, Stats& stats, Measure measure, std::string user_id = {})
+      : ws_(asio::make_strand(io)), stats_(stats), measure_(measure), user_id_(std::move(user_id)) {}
 
   void Start(const tcp::endpoint& local, const tcp::endpoint& server, std::string target, std::string token) {
     target_ = std::move(target);
@@ -121,55 +155,282 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
 
+  /// Chat: sends a message stamped with the time now (from any thread).
+  void SendChat() {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+      const auto sent = NowNs();
+      self->pending_acks_.push_back(sent);
+      self->outbox_.push_back(nlohmann::json{{"type", "chat_message"}, {"message", "t" + std::to_string(sent)}}.dump());
+      ++self->sent_;
+      if (self->outbox_.size() == 1) self->DoWrite();
+    });
+  }
+
+  std::vector<double> latencies_us;  ///< fan-out: publish to receive; chat: send to the other party receiving
+  std::vector<double> ack_us;        ///< chat: send to the sender's chat_ack
+  long received = 0;
+  long sent_ = 0;
+
  private:
+  void DoWrite() {
+    ws_.text(true);
+    ws_.async_write(asio::buffer(outbox_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return;
+      self->outbox_.pop_front();
+      if (!self->outbox_.empty()) self->DoWrite();
+    });
+  }
+
   void DoRead() {
     ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return;
-      const auto now = NowNs();
-      const auto text = beast::buffers_to_string(self->buffer_.data());
+      self->OnMessage(std::string_view(static_cast<const char*>(self->buffer_.data().data()), self->buffer_.size()));
       self->buffer_.consume(self->buffer_.size());
-      // The generator puts the publish time into the event's client_name ("t<ns>").
-      const auto at = text.find("\"client_name\":\"t");
-      if (at != std::string::npos) {
-        const auto sent = std::stoll(text.substr(at + 16));
-        std::lock_guard lock(self->stats_.mutex);
-        self->stats_.latencies_us.push_back(static_cast<double>(now - sent) / 1000.0);
-        ++self->stats_.received;
-      }
       self->DoRead();
     });
+  }
+
+  void OnMessage(std::string_view text) {
+    const auto now = NowNs();
+    if (measure_ == Measure::kEvent) {
+      // The generator puts the publish time into the event's client_name ("t<ns>").
+      if (const auto sent = NumberAfter(text, "\"client_name\":\"t")) {
+        latencies_us.push_back(static_cast<double>(now - *sent) / 1000.0);
+        ++received;
+      }
+    } else if (measure_ == Measure::kChat) {
+      if (text.find("\"type\":\"chat_ack\"") != std::string_view::npos && !pending_acks_.empty()) {
+        ack_us.push_back(static_cast<double>(now - pending_acks_.front()) / 1000.0);
+        pending_acks_.pop_front();
+      } else if (text.find("\"type\":\"chat_message\"") != std::string_view::npos &&
+                 text.find("\"sender_id\":\"" + user_id_ + "\"") == std::string_view::npos) {
+        if (const auto sent = NumberAfter(text, "\"message\":\"t")) {
+          latencies_us.push_back(static_cast<double>(now - *sent) / 1000.0);
+          ++received;
+        }
+      }
+    }
   }
 
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buffer_;
   Stats& stats_;
+  Measure measure_;
+  std::string user_id_;
   std::string target_;
   std::string token_;
+  std::deque<std::string> outbox_;
+  std::deque<std::int64_t> pending_acks_;
 };
 
-double Percentile(std::vector<double>& values, double p) {
-  if (values.empty()) return 0;
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
-  std::nth_element(values.begin(), values.begin() + static_cast<long>(index), values.end());
-  return values[index];
-}
-
-}  // namespace
-
-int main(int argc, char** argv) {
-  const auto options = Parse(argc, argv);
-  const char* secret = std::getenv("BARBERSHOP_JWT_SECRET");
-  if ((options.mode != "idle" && options.mode != "fanout") || secret == nullptr) {
-    std::cerr << "usage: BARBERSHOP_JWT_SECRET=... realtime_bench idle|fanout --port P [--pid PID] ...\n";
-    return 2;
-  }
-  barbershop::common::SystemClock clock;
-  auto tokens = *barbershop::common::TokenService::Create(secret, std::chrono::hours(2), clock);
-
+/// Runs an io_context on two threads, the sockets spread over local addresses.
+struct Sockets {
   asio::io_context io;
   Stats stats;
-  const tcp::endpoint server(asio::ip::make_address("127.0.0.1"), options.port);
-  const int users = options.mode == "idle" ? options.connections : options.users;
+  std::vector<std::shared_ptr<Connection>> all;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+  std::vector<std::thread> threads;
+
+  Sockets() : guard(io.get_executor()) {
+    for (int i = 0; i < 2; ++i) threads.emplace_back([this] { io.run(); });
+  }
+
+  void Open(unsigned short port, int addresses, std::string target, std::string token, Connection::Measure measure,
+            std::string user_id = {}) {
+    const tcp::endpoint server(asio::ip::make_address("127.0.0.1"), port);
+    const auto index = static_cast<int>(all.size());
+    const tcp::endpoint local(asio::ip::make_address("127.0.0.1"), 0);
+    const tcp::endpoint spread(asio::ip::make_address("127.0.0." + std::to_string(1 + index % addresses)), 0);
+    auto c = std::make_shared<Connection>(io, stats, measure, std::move(user_id));
+    c->Start(addresses > 1 ? spread : local, server, std::move(target), std::move(token));
+    all.push_back(std::move(c));
+  }
+
+  /// Waits until every socket is open or failed; prints how it went.
+  void AwaitOpen() {
+    const auto started = Clock::now();
+    const auto wanted = static_cast<long>(all.size());
+    while (stats.connected + stats.failed < wanted && Clock::now() - started < 120s) std::this_thread::sleep_for(50ms);
+    std::printf("connections: %ld open, %ld failed, in %.1f s\n", stats.connected.load(), stats.failed.load(),
+                std::chrono::duration<double>(Clock::now() - started).count());
+  }
+
+  /// Stops the io threads so that the connections' figures can be read.
+  void Stop() {
+    guard.reset();
+    io.stop();
+    for (auto& t : threads) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+  ~Sockets() { Stop(); }
+};
+
+// ---- chat: appointments booked through the core ----
+
+struct ChatPair {
+  std::string appointment_id;
+  std::string barber_id;
+  std::string client_id;
+  std::string client_token;
+};
+
+struct Account {
+  std::string user_id;
+  std::string token;
+};
+
+/// A new customer of the core, logged in.
+std::optional<Account> NewCustomer(UserService::Stub& stub) {
+  const std::string name = "chatbench" + barbershop::common::NewUuid().substr(0, 12);
+  grpc::ClientContext signup_context;
+  signup_context.set_deadline(std::chrono::system_clock::now() + 20s);
+  SignUpRequest signup;
+  signup.set_username(name);
+  signup.set_email(name + "@bench.test");
+  signup.set_password("chat-bench-password");
+  SignUpResponse signed_up;
+  if (const auto status = stub.SignUp(&signup_context, signup, &signed_up); !status.ok()) {
+    std::fprintf(stderr, "SignUp: %s\n", status.error_message().c_str());
+    return std::nullopt;
+  }
+  grpc::ClientContext login_context;
+  login_context.set_deadline(std::chrono::system_clock::now() + 20s);
+  LoginRequest login;
+  login.set_email(name + "@bench.test");
+  login.set_password("chat-bench-password");
+  LoginResponse logged_in;
+  if (const auto status = stub.Login(&login_context, login, &logged_in); !status.ok()) {
+    std::fprintf(stderr, "Login: %s\n", status.error_message().c_str());
+    return std::nullopt;
+  }
+  return Account{logged_in.user_id(), logged_in.token()};
+}
+
+/// Pair `index` books the first free slot from its own starting point: a weekday at
+/// least three days ahead, working hours, with the barbers taken in turn.
+std::optional<ChatPair> BookPair(UserService::Stub& stub, const std::vector<std::string>& barbers, int index) {
+  auto customer = NewCustomer(stub);
+  if (!customer) return std::nullopt;
+  using namespace std::chrono;
+  const auto first_day = floor<days>(system_clock::now()) + days(3);
+  for (int slot = index * 7; slot < index * 7 + 400; ++slot) {
+    const auto day = first_day + days(slot / 16);
+    if (weekday(day) == Sunday || weekday(day) == Saturday) continue;
+    const year_month_day date(day);
+    char when[32];
+    std::snprintf(when, sizeof when, "%04d-%02u-%02uT%02d:%02d", static_cast<int>(date.year()),
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), 9 + (slot % 16) / 2,
+                  (slot % 2) * 30);
+    grpc::ClientContext context;
+    context.set_deadline(system_clock::now() + 20s);
+    context.AddMetadata("authorization", "Bearer " + customer->token);
+    CreateAppointmentRequest request;
+    request.set_user_id(customer->user_id);
+    request.set_date_time(when);
+    request.set_barber_name(barbers[static_cast<std::size_t>(index + slot) % barbers.size()]);
+    AppointmentResponse response;
+    if (stub.CreateAppointment(&context, request, &response).ok()) {
+      return ChatPair{response.appointment_id(), response.appointment().barber_id(), customer->user_id,
+                      customer->token};
+    }
+  }
+  std::fprintf(stderr, "no free slot found for a chat pair\n");
+  return std::nullopt;
+}
+
+/// Books `count` appointments on a few threads (signing up hashes a password: slow).
+std::vector<ChatPair> BookPairs(const std::string& core, int count) {
+  auto stub = UserService::NewStub(grpc::CreateChannel(core, grpc::InsecureChannelCredentials()));
+  std::vector<std::string> barbers;
+  {
+    // Any signed-up user may list the barbers.
+    auto lister = NewCustomer(*stub);
+    if (!lister) {
+      std::fprintf(stderr, "cannot sign up at the core at %s\n", core.c_str());
+      return {};
+    }
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 20s);
+    context.AddMetadata("authorization", "Bearer " + lister->token);
+    ListBarbersResponse listed;
+    if (!stub->ListBarbers(&context, ListBarbersRequest{}, &listed).ok() || listed.barbers_size() == 0) {
+      std::fprintf(stderr, "the core has no barbers to book\n");
+      return {};
+    }
+    for (const auto& barber : listed.barbers()) barbers.push_back(barber.name());
+  }
+  std::mutex mutex;
+  std::vector<ChatPair> pairs;
+  std::atomic<int> next{0};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.emplace_back([&] {
+      for (int index = next++; index < count; index = next++) {
+        if (auto pair = BookPair(*stub, barbers, index)) {
+          std::lock_guard lock(mutex);
+          pairs.push_back(std::move(*pair));
+        }
+      }
+    });
+  }
+  for (auto& t : workers) t.join();
+  return pairs;
+}
+
+int RunChat(const Options& options, const barbershop::common::TokenService& tokens) {
+  const auto booking_started = Clock::now();
+  const auto pairs = BookPairs(options.core, options.pairs);
+  if (static_cast<int>(pairs.size()) < options.pairs) {
+    std::fprintf(stderr, "booked only %zu of %d appointments\n", pairs.size(), options.pairs);
+    return 1;
+  }
+  std::printf("booked %zu appointments through the core in %.1f s\n", pairs.size(),
+              std::chrono::duration<double>(Clock::now() - booking_started).count());
+  Sockets sockets;
+  for (const auto& pair : pairs) {
+    const auto target = "/websocket/appointment/" + pair.appointment_id + "/chat";
+    sockets.Open(options.port, 1, target, *tokens.Issue(pair.barber_id, "barber"), Connection::Measure::kChat,
+                 pair.barber_id);
+    sockets.Open(options.port, 1, target, pair.client_token, Connection::Measure::kChat, pair.client_id);
+  }
+  sockets.AwaitOpen();
+  if (sockets.stats.failed > 0) return 1;
+  std::this_thread::sleep_for(std::chrono::seconds(options.settle));  // history and presence first
+
+  // Each message goes from one party to the other, turn about, over every pair.
+  const auto started = Clock::now();
+  const auto until = started + std::chrono::seconds(options.seconds);
+  long sent = 0;
+  while (Clock::now() < until) {
+    std::this_thread::sleep_until(started + std::chrono::microseconds(sent * 1000000 / options.rate));
+    sockets.all[static_cast<std::size_t>(sent) % sockets.all.size()]->SendChat();
+    ++sent;
+  }
+  std::this_thread::sleep_for(2s);  // drain
+  sockets.Stop();
+  std::vector<double> delivered;
+  std::vector<double> acked;
+  for (const auto& c : sockets.all) {
+    delivered.insert(delivered.end(), c->latencies_us.begin(), c->latencies_us.end());
+    acked.insert(acked.end(), c->ack_us.begin(), c->ack_us.end());
+  }
+  std::printf("chat: %ld messages sent over %zu appointments in %d s (%.0f/s); %zu acknowledged, %zu received by the other party\n",
+              sent, pairs.size(), options.seconds, static_cast<double>(sent) / options.seconds, acked.size(),
+              delivered.size());
+  std::printf("chat round trip, send to the sender's chat_ack: p50 %.2f ms, p99 %.2f ms\n",
+              Percentile(acked, 0.50) / 1000, Percentile(acked, 0.99) / 1000);
+  std::printf("chat delivery, send to the other party's chat_message: p50 %.2f ms, p99 %.2f ms\n",
+              Percentile(delivered, 0.50) / 1000, Percentile(delivered, 0.99) / 1000);
+  return acked.size() == static_cast<std::size_t>(sent) && delivered.size() == static_cast<std::size_t>(sent) ? 0 : 1;
+}
+
+// ---- idle and fan-out: self-issued tokens for made-up users ----
+
+int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenService& tokens) {
+  const bool idle = options.mode == "idle";
+  const int users = idle ? options.connections : options.users;
   std::vector<std::string> user_ids(static_cast<std::size_t>(users));
   std::vector<std::string> user_tokens(user_ids.size());
   for (std::size_t i = 0; i < user_ids.size(); ++i) {
@@ -177,80 +438,88 @@ int main(int argc, char** argv) {
     user_tokens[i] = *tokens.Issue(user_ids[i], "customer");
   }
   const long rss_before = options.pid > 0 ? ResidentKiB(options.pid) : -1;
-  const auto started = Clock::now();
-  std::vector<std::shared_ptr<Connection>> connections;
+  Sockets sockets;
   for (int i = 0; i < options.connections; ++i) {
     const auto user = static_cast<std::size_t>(i % users);
-    const tcp::endpoint local(asio::ip::make_address("127.0.0." + std::to_string(1 + i % options.addresses)), 0);
-    auto c = std::make_shared<Connection>(io, stats);
-    c->Start(local, server, "/websocket/client/" + user_ids[user] + "/appointments", user_tokens[user]);
-    connections.push_back(std::move(c));
+    sockets.Open(options.port, options.addresses, "/websocket/client/" + user_ids[user] + "/appointments",
+                 user_tokens[user], idle ? Connection::Measure::kNothing : Connection::Measure::kEvent);
   }
-  std::thread runner([&] { io.run(); });
-  std::vector<std::thread> helpers;
-  auto guard = asio::make_work_guard(io);
-  helpers.emplace_back([&] { io.run(); });
-  while (stats.connected + stats.failed < options.connections && Clock::now() - started < 120s) {
-    std::this_thread::sleep_for(100ms);
-  }
-  const double connect_seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  std::printf("connections: %ld open, %ld failed, in %.1f s\n", stats.connected.load(), stats.failed.load(),
-              connect_seconds);
-  std::this_thread::sleep_for(2s);  // let welcomes and session records settle
+  sockets.AwaitOpen();
+  std::this_thread::sleep_for(std::chrono::seconds(options.settle));  // let welcomes and session records settle
 
-  if (options.mode == "idle") {
+  if (idle) {
     const long rss_after = ResidentKiB(options.pid);
     std::printf("server resident memory: %ld KiB before, %ld KiB after; %.2f KiB per connection\n", rss_before,
-                rss_after, static_cast<double>(rss_after - rss_before) / static_cast<double>(stats.connected.load()));
-  } else {
-    // Publish events to random users at the given rate; each reaches the user's sockets.
-    std::vector<char> url(options.amqp.begin(), options.amqp.end());
-    url.push_back('\0');
-    amqp_connection_info info;
-    amqp_parse_url(url.data(), &info);
-    auto amqp = amqp_new_connection();
-    amqp_socket_open(amqp_tcp_socket_new(amqp), info.host, info.port);
-    amqp_login(amqp, "/", 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, info.user, info.password);
-    amqp_channel_open(amqp, 1);
-    std::mt19937 random{42};
-    long published = 0;
-    const auto publish_start = Clock::now();
-    const auto publish_until = publish_start + std::chrono::seconds(options.seconds);
-    while (Clock::now() < publish_until) {
-      const auto due = publish_start + std::chrono::microseconds(published * 1000000 / options.rate);
-      std::this_thread::sleep_until(due);
-      const auto& a = user_ids[random() % user_ids.size()];
-      const auto& b = user_ids[random() % user_ids.size()];
-      const nlohmann::json event{
-          {"event_id", barbershop::common::NewUuid()},
-          {"type", "appointment.confirmed"},
-          {"occurred_at", "2026-11-26T10:00:00+02:00"},
-          {"appointment",
-           {{"id", barbershop::common::NewUuid()}, {"barber_id", a}, {"barber_name", "Ana"}, {"client_id", b},
-            {"client_name", "t" + std::to_string(NowNs())}, {"start", "2026-11-27T15:00:00+02:00"},
-            {"end", "2026-11-27T15:30:00+02:00"}, {"status", "confirmed"}}},
-          {"actor", {{"user_id", a}, {"role", "barber"}}}};
-      const auto body = event.dump();
-      amqp_basic_properties_t props;
-      props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG;
-      props.delivery_mode = 2;
-      amqp_basic_publish(amqp, 1, amqp_cstring_bytes("barbershop.events"), amqp_cstring_bytes("appointment.confirmed"),
-                         0, 0, &props, amqp_bytes_t{body.size(), const_cast<char*>(body.data())});
-      ++published;
-    }
-    std::this_thread::sleep_for(3s);  // drain
-    const double seconds = std::chrono::duration<double>(Clock::now() - publish_start).count() - 3.0;
-    std::lock_guard lock(stats.mutex);
-    const auto expected = published * 2 * (options.connections / users);
-    std::printf("published %ld events in %.1f s (%.0f/s); delivered %ld of %ld expected messages (%.0f/s)\n", published,
-                seconds, static_cast<double>(published) / seconds, stats.received.load(), expected,
-                static_cast<double>(stats.received.load()) / seconds);
-    std::printf("publish-to-receive latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
-                Percentile(stats.latencies_us, 0.50) / 1000, Percentile(stats.latencies_us, 0.99) / 1000,
-                Percentile(stats.latencies_us, 1.0) / 1000);
-    amqp_connection_close(amqp, AMQP_REPLY_SUCCESS);
-    amqp_destroy_connection(amqp);
+                rss_after, static_cast<double>(rss_after - rss_before) / static_cast<double>(sockets.stats.connected.load()));
+    return 0;
   }
+  // Publish events to random users at the given rate; each reaches the user's sockets.
+  std::vector<char> url(options.amqp.begin(), options.amqp.end());
+  url.push_back('\0');
+  amqp_connection_info info;
+  amqp_parse_url(url.data(), &info);
+  auto amqp = amqp_new_connection();
+  amqp_socket_open(amqp_tcp_socket_new(amqp), info.host, info.port);
+  amqp_login(amqp, "/", 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, info.user, info.password);
+  amqp_channel_open(amqp, 1);
+  std::mt19937 random{42};
+  long published = 0;
+  const auto publish_start = Clock::now();
+  const auto publish_until = publish_start + std::chrono::seconds(options.seconds);
+  while (Clock::now() < publish_until) {
+    const auto due = publish_start + std::chrono::microseconds(published * 1000000 / options.rate);
+    std::this_thread::sleep_until(due);
+    const auto& a = user_ids[random() % user_ids.size()];
+    const auto& b = user_ids[random() % user_ids.size()];
+    const nlohmann::json event{
+        {"event_id", barbershop::common::NewUuid()},
+        {"type", "appointment.confirmed"},
+        {"occurred_at", "2026-11-26T10:00:00+02:00"},
+        {"appointment",
+         {{"id", barbershop::common::NewUuid()}, {"barber_id", a}, {"barber_name", "Ana"}, {"client_id", b},
+          {"client_name", "t" + std::to_string(NowNs())}, {"start", "2026-11-27T15:00:00+02:00"},
+          {"end", "2026-11-27T15:30:00+02:00"}, {"status", "confirmed"}}},
+        {"actor", {{"user_id", a}, {"role", "barber"}}}};
+    const auto body = event.dump();
+    amqp_basic_properties_t props;
+    props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG;
+    props.delivery_mode = 2;
+    amqp_basic_publish(amqp, 1, amqp_cstring_bytes("barbershop.events"), amqp_cstring_bytes("appointment.confirmed"), 0,
+                       0, &props, amqp_bytes_t{body.size(), const_cast<char*>(body.data())});
+    ++published;
+  }
+  std::this_thread::sleep_for(3s);  // drain
+  const double seconds = std::chrono::duration<double>(Clock::now() - publish_start).count() - 3.0;
+  sockets.Stop();
+  std::vector<double> latencies;
+  long received = 0;
+  for (const auto& c : sockets.all) {
+    latencies.insert(latencies.end(), c->latencies_us.begin(), c->latencies_us.end());
+    received += c->received;
+  }
+  const auto expected = published * 2 * (options.connections / users);
+  std::printf("published %ld events in %.1f s (%.0f/s); delivered %ld of %ld expected messages (%.0f/s)\n", published,
+              seconds, static_cast<double>(published) / seconds, received, expected,
+              static_cast<double>(received) / seconds);
+  std::printf("publish-to-receive latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", Percentile(latencies, 0.50) / 1000,
+              Percentile(latencies, 0.99) / 1000, Percentile(latencies, 1.0) / 1000);
+  amqp_connection_close(amqp, AMQP_REPLY_SUCCESS);
+  amqp_destroy_connection(amqp);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto options = Parse(argc, argv);
+  const char* secret = std::getenv("BARBERSHOP_JWT_SECRET");
+  if ((options.mode != "idle" && options.mode != "fanout" && options.mode != "chat") || secret == nullptr) {
+    std::cerr << "usage: BARBERSHOP_JWT_SECRET=... realtime_bench idle|fanout|chat --port P [--pid PID] ...\n";
+    return 2;
+  }
+  barbershop::common::SystemClock clock;
+  auto tokens = *barbershop::common::TokenService::Create(secret, std::chrono::hours(2), clock);
+  const int status = options.mode == "chat" ? RunChat(options, tokens) : RunIdleOrFanOut(options, tokens);
   std::fflush(stdout);
-  std::_Exit(0);  // thousands of sockets: let the kernel close them
+  std::_Exit(status);  // thousands of sockets: let the kernel close them
 }

@@ -61,8 +61,14 @@ std::vector<std::string> Hub::OnSubscriptionsLost() {
   return names;
 }
 
+void Hub::SetFanOut(FanOut fan_out) {
+  std::lock_guard lock(mutex_);
+  fan_out_ = std::move(fan_out);
+}
+
 void Hub::Deliver(const std::string& channel, std::shared_ptr<const std::string> message) {
   std::vector<std::shared_ptr<Listener>> targets;
+  FanOut fan_out;
   {
     std::lock_guard lock(mutex_);
     const auto it = channels_.find(channel);
@@ -71,8 +77,13 @@ void Hub::Deliver(const std::string& channel, std::shared_ptr<const std::string>
     for (const auto& [raw, weak] : it->second.listeners) {
       if (auto listener = weak.lock()) targets.push_back(std::move(listener));
     }
+    fan_out = fan_out_;
   }
-  for (const auto& listener : targets) listener->OnMessage(message);
+  auto deliver = [targets = std::move(targets), message = std::move(message)] {
+    for (const auto& listener : targets) listener->OnMessage(message);
+  };
+  if (fan_out) return fan_out(channel, std::move(deliver));
+  deliver();
 }
 
 std::size_t Hub::channel_count() const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -33,7 +34,14 @@ class ChannelSubscriber {
 /// to those sockets.  Thread-safe.
 class Hub {
  public:
+  /// Runs the delivery of one published message to its listeners somewhere else (the
+  /// server's io threads); deliveries for one channel must run in the order handed over.
+  using FanOut = std::function<void(const std::string& channel, std::function<void()> deliver)>;
+
   explicit Hub(ChannelSubscriber& subscriber) : subscriber_(subscriber) {}
+
+  /// Without one (or after it is reset), Deliver calls the listeners on its own thread.
+  void SetFanOut(FanOut fan_out);
 
   /// Adds a listener; its OnReady runs once the channel is subscribed (at once if it is).
   void Join(const std::string& channel, const std::shared_ptr<Listener>& listener);
@@ -59,6 +67,7 @@ class Hub {
 
   ChannelSubscriber& subscriber_;
   mutable std::mutex mutex_;
+  FanOut fan_out_;
   std::map<std::string, Channel> channels_;
   std::size_t listeners_ = 0;
 };

@@ -4,12 +4,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/container/devector.hpp>
 #include <date/date.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <deque>
 
 #include "barbershop/common/listen.hpp"
 #include "hub/protocol.hpp"
@@ -32,12 +32,26 @@ constexpr std::chrono::seconds kSlowCloseGrace{2};
 constexpr std::chrono::seconds kRequestTimeout{15};
 constexpr std::uint16_t kSlowCloseCode = 4000;
 constexpr std::size_t kReplayBatch = 500;
+constexpr std::chrono::seconds kSweepEvery{1};
+constexpr std::size_t kFanOutStrands = 8;
+// An idle socket waits for its next message with a read buffer of this many bytes; the
+// rest of a message is read into a buffer of its size, released once it is handled.
+constexpr std::size_t kIdleReadBytes = 16;
+// A send queue that grew past this many entries gives its memory back once drained.
+constexpr std::size_t kKeptQueueCapacity = 16;
 
-std::string NowIso() {
-  return date::format("%FT%TZ", std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
+std::string IsoTime(std::chrono::system_clock::time_point at) {
+  return date::format("%FT%TZ", std::chrono::floor<std::chrono::milliseconds>(at));
 }
 
+std::string NowIso() { return IsoTime(std::chrono::system_clock::now()); }
+
 using Frame = std::shared_ptr<const std::string>;
+// Concrete executor types: every pending operation of a socket carries copies of its
+// executor, and a strand is half the size of a type-erased executor.
+using Strand = asio::strand<asio::io_context::executor_type>;
+using Socket = tcp::socket::rebind_executor<Strand>::other;
+using Timer = asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>, Strand>;
 
 Frame MakeFrame(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
 
@@ -71,15 +85,18 @@ common::Counter& ServerMetrics::Refused(unsigned status) {
 /// it through posts (hub messages, results of blocking calls).
 class Session final : public hub::Listener, public std::enable_shared_from_this<Session> {
  public:
-  Session(std::shared_ptr<WsServer::Impl> server, tcp::socket socket, hub::Route route, common::Claims claims,
+  Session(std::shared_ptr<WsServer::Impl> server, Socket socket, hub::Route route, common::Claims claims,
           hub::Parties parties, std::uint64_t number);
 
   void Start(http::request<http::empty_body> request);
   void OnReady() override;
   void OnMessage(Frame message) override;
   /// Closes with `code` once what is being written is out (forcibly after a grace period).
-  void Close(std::uint16_t code, std::string reason);
-  store::SessionRecord record() const { return record_; }
+  void Close(std::uint16_t code, const char* reason);
+  /// Thread-safe: reads only what the constructor set.
+  store::SessionRecord record() const;
+  /// Thread-safe: when the token the socket was opened with expires.
+  common::TimePoint expires_at() const { return claims_.expires_at; }
   asio::any_io_executor get_executor() { return ws_.get_executor(); }
 
  private:
@@ -91,6 +108,7 @@ class Session final : public hub::Listener, public std::enable_shared_from_this<
   void DoWrite();
   void OnWrite(beast::error_code ec, std::size_t bytes);
   void DoRead();
+  void OnReadSome(beast::error_code ec, std::size_t bytes);
   void OnRead(beast::error_code ec, std::size_t bytes);
   void HandleChat(std::string text);
   void HandleMarkRead(std::string notification_id);
@@ -99,21 +117,23 @@ class Session final : public hub::Listener, public std::enable_shared_from_this<
   void Finish();
   template <typename F>
   void Blocking(F work);
+  std::string StreamKey() const;
+  std::string Channel() const { return hub::ChannelFor(route_); }
+  ServerDeps& deps() const;
+  const ServerSettings& settings() const;
 
+  // Tens of thousands of these stay open at once, mostly idle: what an idle one holds is
+  // kept small (no read buffer, no queue storage, one timer, nothing derivable stored).
   std::shared_ptr<WsServer::Impl> server_;
-  ServerDeps& deps_;
-  const ServerSettings& settings_;
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Socket, false> ws_;  // no permessage-deflate: its zlib state would dwarf the rest
   beast::flat_buffer buffer_;
   hub::Route route_;
   common::Claims claims_;
   hub::Parties parties_;
-  std::string channel_;
-  std::string stream_key_;
-  store::SessionRecord record_;
   std::uint64_t number_;
+  std::chrono::system_clock::time_point connected_at_;
 
-  std::deque<Frame> queue_;
+  boost::container::devector<Frame> queue_;
   bool writing_ = false;
   bool replaying_ = true;
   std::vector<Frame> held_;  // live messages that arrived while replaying
@@ -126,23 +146,31 @@ class Session final : public hub::Listener, public std::enable_shared_from_this<
   bool close_sent_ = false;
   bool finished_ = false;
   std::uint16_t close_code_ = 1000;
-  std::string close_reason_;
-  asio::steady_timer expiry_timer_;
-  asio::steady_timer kill_timer_;
+  const char* close_reason_ = "";
+  std::unique_ptr<Timer> close_timer_;  // made on Close: the grace period for the closing handshake
 };
 
 struct WsServer::Impl : std::enable_shared_from_this<WsServer::Impl> {
-  Impl(ServerSettings s, ServerDeps d) : settings(std::move(s)), deps(std::move(d)), acceptor(deps.io) {}
+  Impl(ServerSettings s, ServerDeps d)
+      : settings(std::move(s)), deps(std::move(d)), acceptor(deps.io), sweep_timer(deps.io) {
+    for (std::size_t i = 0; i < kFanOutStrands; ++i) fan_out.push_back(asio::make_strand(deps.io));
+  }
 
   ServerSettings settings;
   ServerDeps deps;
   tcp::acceptor acceptor;
+  asio::steady_timer sweep_timer;
+  // The hub's deliveries run here, a channel always on the same strand (in order), on
+  // the io threads: a socket whose strand is free writes at once, without a post each.
+  std::vector<Strand> fan_out;
   std::atomic<bool> stopping{false};
   std::atomic<std::uint64_t> next_number{1};
   mutable std::mutex mutex;
   std::map<std::uint64_t, std::weak_ptr<Session>> sessions;
 
   void DoAccept();
+  /// Every second: closes (1008) the sockets whose token has expired.
+  void Sweep();
   void Add(std::uint64_t number, const std::shared_ptr<Session>& session) {
     std::lock_guard lock(mutex);
     sessions[number] = session;
@@ -167,7 +195,7 @@ namespace {
 /// One plain HTTP connection: probes and metrics, or an upgrade that is checked first.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(std::shared_ptr<WsServer::Impl> server, tcp::socket socket)
+  HttpSession(std::shared_ptr<WsServer::Impl> server, Socket socket)
       : server_(std::move(server)), stream_(std::move(socket)) {}
 
   void Start() {
@@ -268,7 +296,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   std::shared_ptr<WsServer::Impl> server_;
-  beast::tcp_stream stream_;
+  beast::basic_stream<tcp, Strand> stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> parser_;
   http::request<http::empty_body> request_;
@@ -277,7 +305,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 }  // namespace
 
 void WsServer::Impl::DoAccept() {
-  acceptor.async_accept(asio::make_strand(deps.io), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+  acceptor.async_accept(asio::make_strand(deps.io), [self = shared_from_this()](beast::error_code ec, Socket socket) {
     if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
     if (!ec) {
       beast::error_code ignored;
@@ -292,35 +320,62 @@ void WsServer::Impl::DoAccept() {
   });
 }
 
-Session::Session(std::shared_ptr<WsServer::Impl> server, tcp::socket socket, hub::Route route, common::Claims claims,
+void WsServer::Impl::Sweep() {
+  sweep_timer.expires_after(kSweepEvery);
+  sweep_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->stopping) return;
+    const auto now = std::chrono::system_clock::now();
+    std::vector<std::shared_ptr<Session>> expired;
+    {
+      std::lock_guard lock(self->mutex);
+      for (const auto& [number, weak] : self->sessions) {
+        auto session = weak.lock();
+        if (session && session->expires_at() <= now) expired.push_back(std::move(session));
+      }
+    }
+    for (const auto& session : expired) {
+      asio::post(session->get_executor(), [session] {
+        session->Close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "token expired");
+      });
+    }
+    self->Sweep();
+  });
+}
+
+Session::Session(std::shared_ptr<WsServer::Impl> server, Socket socket, hub::Route route, common::Claims claims,
                  hub::Parties parties, std::uint64_t number)
     : server_(std::move(server)),
-      deps_(server_->deps),
-      settings_(server_->settings),
       ws_(std::move(socket)),
       route_(std::move(route)),
       claims_(std::move(claims)),
       parties_(std::move(parties)),
-      channel_(hub::ChannelFor(route_)),
-      stream_key_(route_.kind == hub::StreamKind::kChat ? store::RealtimeStore::ChatKey(route_.id)
-                                                        : store::RealtimeStore::InboxKey(route_.id)),
       number_(number),
-      expiry_timer_(ws_.get_executor()),
-      kill_timer_(ws_.get_executor()) {
-  record_ = store::SessionRecord{settings_.instance_id + "/" + std::to_string(number), claims_.subject, claims_.role,
-                                 channel_, NowIso()};
+      connected_at_(std::chrono::system_clock::now()) {
   route_.token = std::string();  // checked already; no need to hold it
+}
+
+store::SessionRecord Session::record() const {
+  return store::SessionRecord{settings().instance_id + "/" + std::to_string(number_), claims_.subject, claims_.role,
+                              Channel(), IsoTime(connected_at_)};
+}
+
+ServerDeps& Session::deps() const { return server_->deps; }
+const ServerSettings& Session::settings() const { return server_->settings; }
+
+std::string Session::StreamKey() const {
+  return route_.kind == hub::StreamKind::kChat ? store::RealtimeStore::ChatKey(route_.id)
+                                               : store::RealtimeStore::InboxKey(route_.id);
 }
 
 template <typename F>
 void Session::Blocking(F work) {
-  asio::post(deps_.blocking, std::move(work));
+  asio::post(deps().blocking, std::move(work));
 }
 
 void Session::Start(http::request<http::empty_body> request) {
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(10);
-  timeouts.idle_timeout = settings_.idle_timeout;
+  timeouts.idle_timeout = settings().idle_timeout;
   timeouts.keep_alive_pings = true;
   ws_.set_option(timeouts);
   ws_.set_option(websocket::stream_base::decorator(
@@ -334,23 +389,19 @@ void Session::OnAccept(beast::error_code ec) {
   if (ec) return;
   server_->Add(number_, shared_from_this());
   registered_ = true;
-  deps_.metrics.accepted.Inc();
-  deps_.metrics.connections.Add(1);
+  deps().metrics.accepted.Inc();
+  deps().metrics.connections.Add(1);
   if (server_->stopping) return Close(static_cast<std::uint16_t>(websocket::close_code::going_away), "shutting down");
-  const auto now = std::chrono::system_clock::now();
-  const auto left = claims_.expires_at > now ? claims_.expires_at - now : std::chrono::system_clock::duration::zero();
-  expiry_timer_.expires_after(left);
-  expiry_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-    if (!ec) self->Close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "token expired");
-  });
+  // The token's expiry is watched by the server's sweep (WsServer::Impl::Sweep): one
+  // timer for all sockets rather than one each.
   joined_ = true;
-  deps_.hub.Join(channel_, shared_from_this());
-  Blocking([self = shared_from_this(), store = &deps_.store] {
-    if (auto ok = store->TouchSessions({self->record_}, std::chrono::seconds(90)); !ok) {
+  deps().hub.Join(Channel(), shared_from_this());
+  Blocking([self = shared_from_this(), store = &deps().store] {
+    if (auto ok = store->TouchSessions({self->record()}, std::chrono::seconds(90)); !ok) {
       spdlog::warn("cannot record the session in Redis: {}", ok.error().message);
     }
     if (self->route_.kind == hub::StreamKind::kChat) {
-      (void)store->Publish(self->channel_, hub::Presence(self->claims_.subject, true));
+      (void)store->Publish(self->Channel(), hub::Presence(self->claims_.subject, true));
     }
   });
   DoRead();
@@ -374,7 +425,7 @@ void Session::CatchUp() {
   Blocking([self = shared_from_this(), since = last_id_.ToString()] {
     std::vector<Frame> frames;
     hub::StreamId last = *hub::StreamId::Parse(since);
-    auto batch = self->deps_.store.ReadAfter(self->stream_key_, since, self->settings_.replay_limit);
+    auto batch = self->deps().store.ReadAfter(self->StreamKey(), since, self->settings().replay_limit);
     if (batch) {
       for (const auto& message : *batch) {
         frames.push_back(MakeFrame(hub::WithLeadingId(message.id, message.body)));
@@ -389,17 +440,18 @@ void Session::CatchUp() {
 
 void Session::Replay() {
   Blocking([self = shared_from_this()] {
-    auto& store = self->deps_.store;
+    auto& store = self->deps().store;
     const auto& route = self->route_;
     std::vector<Frame> frames;
     hub::StreamId last{};
     auto fail = [&](const common::Error& error) {
-      spdlog::warn("replay of {} failed: {}", self->channel_, error.message);
+      spdlog::warn("replay of {} failed: {}", self->Channel(), error.message);
       asio::post(self->ws_.get_executor(), [self] {
         self->Close(static_cast<std::uint16_t>(websocket::close_code::try_again_later), "try again later");
       });
     };
-    auto state = store.State(self->stream_key_);
+    const auto stream_key = self->StreamKey();
+    auto state = store.State(stream_key);
     if (!state) return fail(state.error());
     const auto state_last = hub::StreamId::Parse(state->last_id).value_or(hub::StreamId{});
     const auto first = hub::StreamId::Parse(state->first_id);
@@ -408,7 +460,7 @@ void Session::Replay() {
       const bool trimmed = state->entries_added > state->length;
       const bool lost = (first && since < *first && trimmed) || (!first && since > hub::StreamId{} && since < state_last) ||
                         (state->entries_added == 0 && since > hub::StreamId{});
-      frames.push_back(MakeFrame(hub::Welcome(self->channel_, lost ? state->last_id : route.since)));
+      frames.push_back(MakeFrame(hub::Welcome(self->Channel(), lost ? state->last_id : route.since)));
       if (lost) {
         frames.push_back(MakeFrame(hub::ResyncRequired(route.since, state->first_id)));
         last = state_last;
@@ -421,8 +473,8 @@ void Session::Replay() {
         }
         last = since;
         std::string cursor = route.since;
-        while (frames.size() < self->settings_.replay_limit) {
-          auto batch = store.ReadAfter(self->stream_key_, cursor, kReplayBatch);
+        while (frames.size() < self->settings().replay_limit) {
+          auto batch = store.ReadAfter(stream_key, cursor, kReplayBatch);
           if (!batch) return fail(batch.error());
           for (const auto& message : *batch) {
             frames.push_back(MakeFrame(WithReadStatus(message.id, message.body, read)));
@@ -433,10 +485,10 @@ void Session::Replay() {
         }
       }
     } else {
-      frames.push_back(MakeFrame(hub::Welcome(self->channel_, state->last_id)));
+      frames.push_back(MakeFrame(hub::Welcome(self->Channel(), state->last_id)));
       last = state_last;
       if (route.kind == hub::StreamKind::kChat) {
-        auto history = store.ReadBefore(self->stream_key_, route.before, self->settings_.history_limit);
+        auto history = store.ReadBefore(stream_key, route.before, self->settings().history_limit);
         if (!history) return fail(history.error());
         for (const auto& message : *history) frames.push_back(MakeFrame(hub::WithLeadingId(message.id, message.body)));
       }
@@ -466,7 +518,9 @@ void Session::FinishReplay(std::vector<Frame> frames, hub::StreamId last_id) {
 }
 
 void Session::OnMessage(Frame message) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), message = std::move(message)]() mutable {
+  // The hub fans out on the io threads: when this socket's strand is free, the message
+  // is written at once, without a trip through the scheduler's queue.
+  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), message = std::move(message)]() mutable {
     if (self->finished_) return;
     if (self->replaying_) {
       self->held_.push_back(std::move(message));
@@ -484,9 +538,9 @@ void Session::OnMessage(Frame message) {
 
 void Session::Enqueue(Frame frame) {
   if (closing_ || finished_) return;
-  if (queue_.size() >= settings_.send_queue_limit + replay_allowance_) {
-    deps_.metrics.slow_disconnects.Inc();
-    spdlog::info("closing a slow socket of user {} on {}", claims_.subject, channel_);
+  if (queue_.size() >= settings().send_queue_limit + replay_allowance_) {
+    deps().metrics.slow_disconnects.Inc();
+    spdlog::info("closing a slow socket of user {} on {}", claims_.subject, Channel());
     queue_.erase(queue_.begin() + (writing_ ? 1 : 0), queue_.end());
     return Close(kSlowCloseCode, "slow");
   }
@@ -503,21 +557,30 @@ void Session::DoWrite() {
 void Session::OnWrite(beast::error_code ec, std::size_t) {
   writing_ = false;
   if (ec) return Finish();
-  deps_.metrics.messages_sent.Inc();
+  deps().metrics.messages_sent.Inc();
   queue_.pop_front();
   if (replay_allowance_ > 0) --replay_allowance_;
   if (closing_) return DoClose();
-  if (!queue_.empty()) DoWrite();
+  if (!queue_.empty()) return DoWrite();
+  if (queue_.capacity() > kKeptQueueCapacity) queue_.shrink_to_fit();
 }
 
 void Session::DoRead() {
+  ws_.async_read_some(buffer_.prepare(kIdleReadBytes),
+                      beast::bind_front_handler(&Session::OnReadSome, shared_from_this()));
+}
+
+void Session::OnReadSome(beast::error_code ec, std::size_t bytes) {
+  buffer_.commit(bytes);
+  if (ec || ws_.is_message_done()) return OnRead(ec, bytes);
   ws_.async_read(buffer_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
 }
 
 void Session::OnRead(beast::error_code ec, std::size_t) {
   if (ec) return Finish();  // closed, dead, or a frame over the limit (Beast answered it with 1009)
   const std::string frame = beast::buffers_to_string(buffer_.data());
-  buffer_.consume(buffer_.size());
+  buffer_.clear();
+  buffer_.shrink_to_fit();
   if (closing_) return DoRead();
   auto message = hub::ParseClientMessage(frame);
   if (!message) {
@@ -529,7 +592,7 @@ void Session::OnRead(beast::error_code ec, std::size_t) {
 }
 
 void Session::SendError(const common::Error& error) {
-  deps_.metrics.client_errors.Inc();
+  deps().metrics.client_errors.Inc();
   Enqueue(MakeFrame(hub::ErrorFrame(error)));
 }
 
@@ -541,14 +604,14 @@ void Session::HandleChat(std::string text) {
   Blocking([self = shared_from_this(), text = std::move(text)] {
     const auto started = std::chrono::steady_clock::now();
     const auto body = hub::ChatMessageBody(self->route_.id, self->parties_, self->claims_.subject, text, NowIso());
-    auto ids = self->deps_.store.AppendAndPublish("", {{self->stream_key_, self->channel_, body}}, true);
-    self->deps_.metrics.chat_store_seconds.Observe(
+    auto ids = self->deps().store.AppendAndPublish("", {{self->StreamKey(), self->Channel(), body}}, true);
+    self->deps().metrics.chat_store_seconds.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     asio::post(self->ws_.get_executor(), [self, ids = std::move(ids)] {
       if (!ids || !*ids || (*ids)->empty()) {
         self->SendError(MakeError(ErrorCode::kUnavailable, "the message could not be stored; send it again"));
       } else {
-        self->deps_.metrics.chat_messages.Inc();
+        self->deps().metrics.chat_messages.Inc();
         self->Enqueue(MakeFrame(hub::ChatAck((*ids)->front())));
       }
       if (!self->finished_) self->DoRead();
@@ -566,9 +629,10 @@ void Session::HandleMarkRead(std::string notification_id) {
     return DoRead();
   }
   Blocking([self = shared_from_this(), id = std::move(notification_id)] {
-    auto& store = self->deps_.store;
+    auto& store = self->deps().store;
     common::Status result = common::Ok{};
-    auto stored = store.ReadOne(self->stream_key_, id);
+    const auto stream_key = self->StreamKey();
+    auto stored = store.ReadOne(stream_key, id);
     if (!stored) {
       result = stored.error();
     } else if (!*stored || nlohmann::json::parse((*stored)->body, nullptr, false).value("type", "") != "notification") {
@@ -576,7 +640,7 @@ void Session::HandleMarkRead(std::string notification_id) {
     } else if (auto marked = store.MarkRead(self->claims_.subject, id); !marked) {
       result = marked.error();
     } else if (auto published = store.AppendAndPublish(
-                   "", {{self->stream_key_, self->channel_, hub::NotificationReadBody(id)}}, false);
+                   "", {{stream_key, self->Channel(), hub::NotificationReadBody(id)}}, false);
                !published) {
       result = published.error();
     }
@@ -587,14 +651,14 @@ void Session::HandleMarkRead(std::string notification_id) {
   });
 }
 
-void Session::Close(std::uint16_t code, std::string reason) {
+void Session::Close(std::uint16_t code, const char* reason) {
   if (closing_ || finished_) return;
   closing_ = true;
   close_code_ = code;
-  close_reason_ = std::move(reason);
-  expiry_timer_.cancel();
-  kill_timer_.expires_after(kSlowCloseGrace);
-  kill_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+  close_reason_ = reason;
+  close_timer_ = std::make_unique<Timer>(ws_.get_executor());
+  close_timer_->expires_after(kSlowCloseGrace);
+  close_timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
     if (!ec) self->Finish();
   });
   if (!writing_) DoClose();
@@ -613,19 +677,18 @@ void Session::DoClose() {
 void Session::Finish() {
   if (finished_) return;
   finished_ = true;
-  expiry_timer_.cancel();
-  kill_timer_.cancel();
+  if (close_timer_) close_timer_->cancel();
   beast::error_code ignored;
-  beast::get_lowest_layer(ws_).socket().close(ignored);
+  beast::get_lowest_layer(ws_).close(ignored);
   queue_.clear();
   held_.clear();
   if (registered_) {
     server_->Remove(number_);
-    deps_.metrics.connections.Add(-1);
+    deps().metrics.connections.Add(-1);
   }
   if (!joined_) return;
-  deps_.hub.Leave(channel_, this);
-  Blocking([store = &deps_.store, record = record_, chat = route_.kind == hub::StreamKind::kChat, channel = channel_] {
+  deps().hub.Leave(Channel(), this);
+  Blocking([store = &deps().store, record = record(), chat = route_.kind == hub::StreamKind::kChat, channel = Channel()] {
     if (auto removed = store->RemoveSession(record); !removed) return;
     if (!chat) return;
     auto online = store->IsOnline(record.user_id);
@@ -636,13 +699,17 @@ void Session::Finish() {
 WsServer::WsServer(ServerSettings settings, ServerDeps deps)
     : impl_(std::make_shared<Impl>(std::move(settings), std::move(deps))) {}
 
-WsServer::~WsServer() = default;
+WsServer::~WsServer() { impl_->deps.hub.SetFanOut({}); }
 
 common::Status WsServer::Start(const std::string& host, std::uint16_t port) {
   if (auto listening = common::Listen(impl_->acceptor, host, port); !listening) {
     return MakeError(listening.error().code, listening.error().message + " (set BARBERSHOP_WS_ADDRESS)");
   }
+  impl_->deps.hub.SetFanOut([impl = impl_](const std::string& channel, std::function<void()> deliver) {
+    asio::post(impl->fan_out[std::hash<std::string>{}(channel) % impl->fan_out.size()], std::move(deliver));
+  });
   impl_->DoAccept();
+  impl_->Sweep();
   return common::Ok{};
 }
 
@@ -656,6 +723,7 @@ void WsServer::Shutdown() {
   asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
     beast::error_code ignored;
     impl->acceptor.close(ignored);
+    impl->sweep_timer.cancel();
   });
   for (const auto& session : impl_->Snapshot()) {
     asio::post(session->get_executor(), [session] {
