@@ -82,6 +82,24 @@ RealtimeConfig ParseRealtimeConfig(int argc, char** argv) {
       ->envname("BARBERSHOP_SHUTDOWN_GRACE_SECONDS")
       ->check(CLI::Range(0, 60))
       ->capture_default_str();
+  const char* kFaults = "Fault injection (for tests only)";
+  auto* before_store =
+      cli.add_option("--fault-exit-before-store", config.fault_exit_before_store,
+                     "for tests only: kill this copy (SIGKILL) when its Nth event arrives, before storing it")
+          ->envname("BARBERSHOP_FAULT_EXIT_BEFORE_STORE")
+          ->check(CLI::NonNegativeNumber)
+          ->group(kFaults);
+  cli.add_option("--fault-exit-before-ack", config.fault_exit_before_ack,
+                 "for tests only: kill this copy (SIGKILL) after storing and fanning out its Nth event, before "
+                 "acknowledging it")
+      ->envname("BARBERSHOP_FAULT_EXIT_BEFORE_ACK")
+      ->check(CLI::NonNegativeNumber)
+      ->excludes(before_store)
+      ->group(kFaults);
+  cli.add_option("--fault-user", config.fault_user,
+                 "for tests only: count only the events of this user (barber or client) for the faults above")
+      ->envname("BARBERSHOP_FAULT_USER")
+      ->group(kFaults);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

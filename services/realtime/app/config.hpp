@@ -22,6 +22,10 @@ struct RealtimeConfig {
   int chat_max_length = 1000;
   int prefetch = 300;
   int shutdown_grace_seconds = 3;
+  // For tests only (bus::EventFaults): kill this copy with SIGKILL at its Nth event.
+  int fault_exit_before_store = 0;
+  int fault_exit_before_ack = 0;
+  std::string fault_user;
 };
 
 /// Reads flags and BARBERSHOP_* environment variables (flags win).  Prints help or a

@@ -74,7 +74,8 @@ common::Status RealtimeApp::Start() {
 
   events_ = std::make_unique<bus::EventHandler>(
       *store_, *shop_time_, metrics_,
-      [this](const std::string& appointment_id, const hub::Parties& parties) { parties_->Remember(appointment_id, parties); });
+      [this](const std::string& appointment_id, const hub::Parties& parties) { parties_->Remember(appointment_id, parties); },
+      bus::EventFaults{config_.fault_exit_before_store, config_.fault_exit_before_ack, config_.fault_user});
   bus::AmqpSettings amqp;
   amqp.url = config_.amqp_url;
   amqp.prefetch = config_.prefetch;
