@@ -1,14 +1,23 @@
 // gRPC in, WebSocket out: bookings made through the running core service (scripts/test.sh
 // starts it, publishing to the test RabbitMQ) reach users' sockets on copies of
-// barbershop-realtime.  Only public interfaces: the core's gRPC API and the WebSocket paths.
+// barbershop-realtime, also when a copy dies holding events, with reminders from several
+// core replicas, and behind poison messages.  Only public interfaces: the core's gRPC API
+// and the WebSocket paths (and the broker, to publish poison as a broken producer would).
+//
+// The copies of one test are the only consumers of the shared events queue while it runs:
+// CTest runs these tests one at a time (RESOURCE_LOCK in CMakeLists.txt).
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
 #include <cstdio>
+#include <future>
 #include <map>
 #include <random>
+#include <set>
 
+#include "barbershop/common/shop_time.hpp"
 #include "harness.hpp"
 #include "user_service.grpc.pb.h"
 
@@ -21,6 +30,7 @@ constexpr const char* kBarberName = "Elena";
 constexpr const char* kBarberEmail = "elena@barbershop.test";
 constexpr const char* kDemoPassword = "barbershop-demo";
 constexpr auto kDeliveryTimeout = 15s;
+constexpr const char* kShopZone = "Europe/Chisinau";  // the running core's and the copies' default
 
 std::string ClientPath(const std::string& id) { return "/websocket/client/" + id + "/appointments"; }
 std::string BarberPath(const std::string& id) { return "/websocket/barber/" + id + "/appointments"; }
@@ -29,6 +39,45 @@ auto About(const std::string& type, const std::string& appointment_id) {
   return [type, appointment_id](const json& message) {
     return message.value("type", "") == type && message.value("appointment_id", "") == appointment_id;
   };
+}
+
+/// What each user should see once: (message type, appointment id).
+using Expected = std::set<std::pair<std::string, std::string>>;
+using Seen = std::map<std::pair<std::string, std::string>, int>;
+
+/// Counts into `seen` the messages about `expected` that `socket` receives, until each of
+/// them has come (or `timeout`), then for `quiet` longer, to catch late duplicates.  The
+/// id of the last message read goes to `last_id`.
+void Collect(WsClient& socket, const Expected& expected, Seen& seen, std::chrono::milliseconds timeout,
+             std::chrono::milliseconds quiet, std::string* last_id = nullptr) {
+  Expected missing;
+  for (const auto& key : expected) {
+    if (seen.count(key) == 0) missing.insert(key);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto wait = missing.empty() ? quiet : left;
+    if (wait <= 0ms) break;
+    auto message = socket.Next(wait);
+    if (!message) break;
+    if (last_id != nullptr && message->contains("id")) *last_id = (*message)["id"];
+    const std::pair key{message->value("type", ""), message->value("appointment_id", "")};
+    if (expected.count(key) == 0) continue;
+    ++seen[key];
+    missing.erase(key);
+  }
+}
+
+/// The messages in `expected` that did not arrive exactly once, e.g. "appointment_created x2".
+std::string NotExactlyOnce(const Expected& expected, const Seen& seen) {
+  std::string out;
+  for (const auto& key : expected) {
+    const auto it = seen.find(key);
+    const int count = it == seen.end() ? 0 : it->second;
+    if (count != 1) out += key.first + " " + key.second + " x" + std::to_string(count) + "; ";
+  }
+  return out;
 }
 
 struct Session {
@@ -91,17 +140,35 @@ class CoreClient {
                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
       std::snprintf(clock_text, sizeof clock_text, "%02u:%02u", static_cast<unsigned>(9 + random() % 8),
                     static_cast<unsigned>((random() % 2) * 30));
-      auto context = Context(client.token);
-      CreateAppointmentRequest request;
-      request.set_user_id(client.user_id);
-      request.set_date_time(std::string(date_text) + "T" + clock_text);
-      request.set_barber_name(barber);
-      AppointmentResponse response;
-      const auto status = stub_->CreateAppointment(context.get(), request, &response);
-      if (status.error_code() == grpc::StatusCode::ALREADY_EXISTS) continue;
-      EXPECT_TRUE(status.ok()) << "CreateAppointment: " << status.error_message();
-      if (!status.ok()) return std::nullopt;
-      return Booking{response.appointment(), date_text, clock_text};
+      bool taken = false;
+      auto booking = TryBook(client, barber, date_text, clock_text, taken);
+      if (!taken) return booking;
+    }
+    ADD_FAILURE() << "no free slot found for " << barber;
+    return std::nullopt;
+  }
+
+  /// Books `barber` on the first free half-hour at or after `after`, Monday to Saturday,
+  /// 09:00 to 17:30 shop time (the demo barbers' hours).
+  std::optional<Booking> BookFirstFreeSlotAfter(const Session& client, const std::string& barber,
+                                                common::TimePoint after) {
+    using namespace std::chrono;
+    const auto shop = common::ShopTime::ForZone(kShopZone).value();
+    int attempts = 0;
+    for (auto at = ceil<minutes>(after); attempts < 60 && at < after + days(30); at += minutes(1)) {
+      const auto local = shop.ToLocal(at);
+      if (local.minute_of_day % 30 != 0 || local.iso_weekday == 7 || local.minute_of_day < 9 * 60 ||
+          local.minute_of_day > 17 * 60 + 30) {
+        continue;
+      }
+      ++attempts;
+      char date_text[16];
+      char clock_text[8];
+      std::snprintf(date_text, sizeof date_text, "%04d-%02u-%02u", local.year, local.month, local.day);
+      std::snprintf(clock_text, sizeof clock_text, "%02d:%02d", local.minute_of_day / 60, local.minute_of_day % 60);
+      bool taken = false;
+      auto booking = TryBook(client, barber, date_text, clock_text, taken);
+      if (!taken) return booking;
     }
     ADD_FAILURE() << "no free slot found for " << barber;
     return std::nullopt;
@@ -118,6 +185,24 @@ class CoreClient {
   }
 
  private:
+  /// Books one slot (shop wall-clock time); nullopt with `taken` set when the slot is
+  /// taken, nullopt and a test failure on any other error.
+  std::optional<Booking> TryBook(const Session& client, const std::string& barber, const std::string& date,
+                                 const std::string& clock, bool& taken) {
+    auto context = Context(client.token);
+    CreateAppointmentRequest request;
+    request.set_user_id(client.user_id);
+    request.set_date_time(date + "T" + clock);
+    request.set_barber_name(barber);
+    AppointmentResponse response;
+    const auto status = stub_->CreateAppointment(context.get(), request, &response);
+    taken = status.error_code() == grpc::StatusCode::ALREADY_EXISTS;
+    if (taken) return std::nullopt;
+    EXPECT_TRUE(status.ok()) << "CreateAppointment: " << status.error_message();
+    if (!status.ok()) return std::nullopt;
+    return Booking{response.appointment(), date, clock};
+  }
+
   /// One appointment RPC that takes only the appointment's id, as `who`.
   template <typename Request, typename Method>
   bool Act(const Session& who, const std::string& appointment_id, Method method, const char* name) {
@@ -140,63 +225,82 @@ class CoreClient {
   std::unique_ptr<UserService::Stub> stub_;
 };
 
-class EndToEndTest : public ::testing::Test {
+/// The demo barber and a new client, logged in.
+class EndToEndBase : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!stack_.complete()) GTEST_SKIP() << "needs the stack of scripts/test.sh (BARBERSHOP_TEST_* variables)";
-    ASSERT_TRUE(a_.Start()) << "copy A did not become ready";
-    ASSERT_TRUE(b_.Start()) << "copy B did not become ready";
+    const auto barber = core_.Login(kBarberEmail, kDemoPassword);
+    ASSERT_TRUE(barber);
+    barber_ = *barber;
+    const auto client = core_.SignUpAndLogin();
+    ASSERT_TRUE(client);
+    client_ = *client;
   }
 
-  /// Opens a user's appointments stream and waits for its welcome.
-  static std::unique_ptr<WsClient> Connect(RealtimeProcess& copy, const std::string& path, const std::string& token) {
+  /// Opens a user's appointments stream and waits for its welcome, whose id goes to
+  /// `welcome_id`.
+  static std::unique_ptr<WsClient> Connect(RealtimeProcess& copy, const std::string& path, const std::string& token,
+                                           std::string* welcome_id = nullptr) {
     auto socket = std::make_unique<WsClient>();
     EXPECT_EQ(socket->Connect(copy.port(), path, token), 101u) << path;
-    EXPECT_TRUE(socket->NextMatching([](const json& m) { return m.value("type", "") == "welcome"; })) << path;
+    const auto welcome = socket->NextMatching([](const json& m) { return m.value("type", "") == "welcome"; });
+    EXPECT_TRUE(welcome) << path;
+    if (welcome && welcome_id != nullptr) *welcome_id = (*welcome)["id"];
     return socket;
   }
 
   TestStack stack_ = TestStack::FromEnvironment();
+  CoreClient core_{stack_.core_address};
+  Session barber_;
+  Session client_;
+};
+
+/// Two copies of the real-time service, A started first.
+class EndToEndTest : public EndToEndBase {
+ protected:
+  void SetUp() override {
+    EndToEndBase::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    ASSERT_TRUE(a_.Start()) << "copy A did not become ready";
+    ASSERT_TRUE(b_.Start()) << "copy B did not become ready";
+  }
+
   RealtimeProcess a_{stack_};
   RealtimeProcess b_{stack_};
-  CoreClient core_{stack_.core_address};
 };
 
 TEST_F(EndToEndTest, BookConfirmCancelReachTheOtherPartysSocketOnAnotherCopy) {
-  const auto barber = core_.Login(kBarberEmail, kDemoPassword);
-  ASSERT_TRUE(barber);
-  const auto client = core_.SignUpAndLogin();
-  ASSERT_TRUE(client);
-  auto barber_socket = Connect(a_, BarberPath(barber->user_id), barber->token);
-  auto client_socket = Connect(b_, ClientPath(client->user_id), client->token);
+  auto barber_socket = Connect(a_, BarberPath(barber_.user_id), barber_.token);
+  auto client_socket = Connect(b_, ClientPath(client_.user_id), client_.token);
 
-  const auto booking = core_.BookRandomSlot(*client, kBarberName);
+  const auto booking = core_.BookRandomSlot(client_, kBarberName);
   ASSERT_TRUE(booking);
   const std::string id = booking->appointment.appointment_id();
-  ASSERT_EQ(booking->appointment.barber_id(), barber->user_id);
+  ASSERT_EQ(booking->appointment.barber_id(), barber_.user_id);
 
   const auto created = barber_socket->NextMatching(About("appointment_created", id), kDeliveryTimeout);
   ASSERT_TRUE(created) << "the barber's socket did not receive appointment_created";
-  EXPECT_EQ((*created)["client_id"], client->user_id);
-  EXPECT_EQ((*created)["barber_id"], barber->user_id);
+  EXPECT_EQ((*created)["client_id"], client_.user_id);
+  EXPECT_EQ((*created)["barber_id"], barber_.user_id);
   EXPECT_EQ((*created)["appointment_date_time"], booking->appointment.date_time());
 
-  ASSERT_TRUE(core_.Confirm(*barber, id));
+  ASSERT_TRUE(core_.Confirm(barber_, id));
   const auto confirmation = client_socket->NextMatching(About("appointment_confirmation", id), kDeliveryTimeout);
   ASSERT_TRUE(confirmation) << "the client's socket did not receive appointment_confirmation";
   EXPECT_EQ((*confirmation)["appointment_id"], id);
-  EXPECT_EQ((*confirmation)["barber_id"], barber->user_id);
-  EXPECT_EQ((*confirmation)["client_id"], client->user_id);
+  EXPECT_EQ((*confirmation)["barber_id"], barber_.user_id);
+  EXPECT_EQ((*confirmation)["client_id"], client_.user_id);
   EXPECT_EQ((*confirmation)["status"], "confirmed");
   EXPECT_EQ((*confirmation)["appointment_date_time"], booking->appointment.date_time());
   EXPECT_EQ((*confirmation)["message"],
             "Your appointment is confirmed for " + booking->date + " at " + booking->clock + ".");
 
-  ASSERT_TRUE(core_.Cancel(*client, id));
+  ASSERT_TRUE(core_.Cancel(client_, id));
   const auto cancellation = barber_socket->NextMatching(About("appointment_cancellation", id), kDeliveryTimeout);
   ASSERT_TRUE(cancellation) << "the barber's socket did not receive appointment_cancellation";
   EXPECT_EQ((*cancellation)["status"], "canceled");
-  EXPECT_EQ((*cancellation)["client_id"], client->user_id);
+  EXPECT_EQ((*cancellation)["client_id"], client_.user_id);
 
   // No redelivery shows up later: nothing more arrives for this appointment on either socket.
   ASSERT_TRUE(client_socket->NextMatching(About("appointment_cancellation", id), kDeliveryTimeout));
@@ -207,6 +311,187 @@ TEST_F(EndToEndTest, BookConfirmCancelReachTheOtherPartysSocketOnAnotherCopy) {
     }
   }
   EXPECT_TRUE(seen.empty()) << "a duplicate arrived: " << json(seen).dump();
+}
+
+// A copy that dies holding events: A, the active consumer (the first to subscribe to the
+// single-active-consumer queue), kills itself at the client's third event, at the point
+// that `fault_flag` names; B takes the queue over, gets what A had not acknowledged again,
+// and every user sees every event exactly once.
+class EndToEndKilledCopyTest : public EndToEndBase {
+ protected:
+  static constexpr int kBookings = 4;
+  static constexpr int kFaultAt = 3;
+
+  /// Runs the story; `after_store` says whether A stored and fanned out the event it died on.
+  void RunStory(const std::string& fault_flag, bool after_store) {
+    RealtimeProcess a(stack_, {fault_flag, std::to_string(kFaultAt), "--fault-user", client_.user_id});
+    ASSERT_TRUE(a.Start()) << "copy A did not become ready";
+    RealtimeProcess b(stack_);
+    ASSERT_TRUE(b.Start()) << "copy B did not become ready";
+    std::string barber_position;
+    auto barber_on_a = Connect(a, BarberPath(barber_.user_id), barber_.token, &barber_position);
+    auto client_on_b = Connect(b, ClientPath(client_.user_id), client_.token);
+
+    // Booked at once, so that A holds several unacknowledged events when it dies.
+    std::vector<std::future<std::optional<Booking>>> pending;
+    for (int i = 0; i < kBookings; ++i) {
+      pending.push_back(std::async(std::launch::async, [&] { return core_.BookRandomSlot(client_, kBarberName); }));
+    }
+    std::vector<std::string> ids;
+    for (auto& booking : pending) {
+      const auto booked = booking.get();
+      ASSERT_TRUE(booked);
+      ids.push_back(booked->appointment.appointment_id());
+    }
+    const auto status = a.Wait(kDeliveryTimeout);
+    ASSERT_TRUE(status) << "copy A did not die at the client's event " << kFaultAt
+                        << " (was it the queue's active consumer?)";
+    EXPECT_EQ(*status, 128 + SIGKILL);
+
+    // B is the active consumer now: these go through it alone.
+    ASSERT_TRUE(core_.Confirm(barber_, ids[0]));
+    ASSERT_TRUE(core_.Confirm(barber_, ids[1]));
+    Expected expected;
+    for (const auto& id : ids) expected.insert({"appointment_created", id});
+    expected.insert({"appointment_confirmation", ids[0]});
+    expected.insert({"appointment_confirmation", ids[1]});
+
+    Seen client_seen;
+    Collect(*client_on_b, expected, client_seen, kDeliveryTimeout, 1500ms);
+    EXPECT_EQ(NotExactlyOnce(expected, client_seen), "") << "the client's socket on B";
+
+    // The barber's socket went down with A: what it got there, then a resumption on B.
+    ASSERT_TRUE(barber_on_a->WaitClosed(5s));
+    Seen barber_seen;
+    Collect(*barber_on_a, expected, barber_seen, 1s, 0ms, &barber_position);
+    auto barber_on_b = Connect(b, BarberPath(barber_.user_id) + "?since=" + barber_position, barber_.token);
+    Collect(*barber_on_b, expected, barber_seen, kDeliveryTimeout, 1500ms);
+    EXPECT_EQ(NotExactlyOnce(expected, barber_seen), "") << "the barber, on A and then resuming on B";
+
+    if (after_store) {
+      // A had stored the event it died on: B got it again and recognised it.
+      const std::string duplicates = "realtime_events_total{result=\"duplicate\"}";
+      const auto deadline = std::chrono::steady_clock::now() + kDeliveryTimeout;
+      while (MetricValue({b.port()}, duplicates) < 1 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(50ms);
+      }
+      EXPECT_GE(MetricValue({b.port()}, duplicates), 1) << "B did not get A's unacknowledged event again";
+    }
+  }
+};
+
+TEST_F(EndToEndKilledCopyTest, ACopyDyingAfterStoringBeforeAckingShowsNoUserADuplicate) {
+  RunStory("--fault-exit-before-ack", /*after_store=*/true);
+}
+
+TEST_F(EndToEndKilledCopyTest, ACopyDyingBeforeStoringLosesNoEvent) {
+  RunStory("--fault-exit-before-store", /*after_store=*/false);
+}
+
+// Reminders from core replicas that the test starts, on the running core's database: a
+// confirmed booking just inside their reminder offset brings its client and barber one
+// `notification` each, while two replicas with that offset (and the running core) look.
+//
+// The running core must not send a reminder of its own here, and tests running beside this
+// one must not get reminders from these replicas: the booking is the demo barber's first
+// free slot more than 24 hours ahead (the running core reminds 24 hours and 1 hour before),
+// and the offset reaches just past it (under 40 hours).  Only confirmed appointments get
+// reminders.  The other tests that watch their events (these, run one at a time) book
+// more than two days ahead; the core's tests book a day or more ahead, and the only one
+// that watches events keeps its appointment confirmed for milliseconds.
+TEST_F(EndToEndTest, AReminderArrivesOnceWhileTwoMoreCoreReplicasLook) {
+  if (stack_.database_url.empty()) GTEST_SKIP() << "needs BARBERSHOP_TEST_DATABASE_URL";
+  const auto shop = common::ShopTime::ForZone(kShopZone).value();
+  auto barber_socket = Connect(a_, BarberPath(barber_.user_id), barber_.token);
+  auto client_socket = Connect(b_, ClientPath(client_.user_id), client_.token);
+
+  const auto now = common::SystemClock().Now();
+  const auto booking = core_.BookFirstFreeSlotAfter(client_, kBarberName, now + 24h + 10min);
+  ASSERT_TRUE(booking);
+  const std::string id = booking->appointment.appointment_id();
+  const auto starts = shop.Parse(booking->appointment.date_time());
+  ASSERT_TRUE(starts);
+  const auto offset = std::chrono::ceil<std::chrono::minutes>(*starts - now).count() + 1;
+  ASSERT_LE(offset, 60 * 24 * 30) << "the core's --reminder-minutes takes at most 30 days";
+
+  std::vector<std::string> settings{"BARBERSHOP_REMINDER_MINUTES=" + std::to_string(offset),
+                                    "BARBERSHOP_REMINDER_INTERVAL_MS=100", "BARBERSHOP_OUTBOX_SWEEP_MS=200"};
+  CoreProcess first(stack_, settings);
+  CoreProcess second(stack_, settings);
+  ASSERT_TRUE(first.Start()) << "the first core replica did not become ready";
+  ASSERT_TRUE(second.Start()) << "the second core replica did not become ready";
+  ASSERT_TRUE(core_.Confirm(barber_, id));
+
+  const auto is_reminder = [&](const json& m) {
+    return m.value("type", "") == "notification" && m.value("appointment_id", "") == id &&
+           m.value("kind", "") == "reminder";
+  };
+  const auto reminder = client_socket->NextMatching(is_reminder, kDeliveryTimeout);
+  ASSERT_TRUE(reminder) << "no reminder reached the client";
+  EXPECT_EQ((*reminder)["status"], "unread");
+  EXPECT_EQ((*reminder)["appointment_status"], "confirmed");
+  EXPECT_EQ((*reminder)["minutes_before"], offset);
+  EXPECT_EQ((*reminder)["client_id"], client_.user_id);
+  // "tomorrow" when the reminder was made the day before the appointment, shop time.
+  using namespace std::chrono;
+  const auto occurred = shop.Parse(reminder->value("occurred_at", ""));
+  ASSERT_TRUE(occurred);
+  const auto made = shop.ToLocal(*occurred);
+  const year_month_day next_day{sys_days{year{made.year} / made.month / made.day} + days(1)};
+  char next_day_text[16];
+  std::snprintf(next_day_text, sizeof next_day_text, "%04d-%02u-%02u", static_cast<int>(next_day.year()),
+                static_cast<unsigned>(next_day.month()), static_cast<unsigned>(next_day.day()));
+  const std::string which_day = booking->date == next_day_text ? "tomorrow" : "on " + booking->date;
+  EXPECT_EQ((*reminder)["message"], "Reminder: Your appointment is " + which_day + " at " + booking->clock);
+  const auto to_barber = barber_socket->NextMatching(is_reminder, kDeliveryTimeout);
+  ASSERT_TRUE(to_barber) << "no reminder reached the barber";
+  EXPECT_EQ((*to_barber)["minutes_before"], offset);
+
+  // Both replicas keep looking every 100 ms; no second reminder comes.
+  EXPECT_FALSE(client_socket->NextMatching(is_reminder, 3s)) << "the client got a second reminder";
+  EXPECT_FALSE(barber_socket->NextMatching(is_reminder, 500ms)) << "the barber got a second reminder";
+  EXPECT_FALSE(first.Wait(0ms)) << "the first replica exited";
+  EXPECT_FALSE(second.Wait(0ms)) << "the second replica exited";
+  for (auto* replica : {&first, &second}) {
+    replica->Kill(SIGTERM);
+    EXPECT_EQ(replica->Wait(30s), 0);
+  }
+  ASSERT_TRUE(core_.Cancel(client_, id));  // frees the barber's slot for the next run
+}
+
+// A poison message (not JSON; an unknown type) published to the events exchange goes to
+// the dead-letter queue with its reason and is counted, and the booking after it still
+// reaches the barber.
+TEST_F(EndToEndTest, PoisonGoesToTheDeadLetterQueueAndTheNextBookingStillArrives) {
+  auto barber_socket = Connect(a_, BarberPath(barber_.user_id), barber_.token);
+
+  EventPublisher publisher(stack_.amqp_url);
+  const std::string not_json = "{not json " + NewId();
+  const auto unknown_type = MakeEvent("appointment.teleported", barber_.user_id, client_.user_id);
+  ASSERT_TRUE(publisher.Publish("appointment.created", not_json));
+  ASSERT_TRUE(publisher.Publish("appointment.teleported", unknown_type.dump()));
+
+  const auto booking = core_.BookRandomSlot(client_, kBarberName);
+  ASSERT_TRUE(booking);
+  const std::string id = booking->appointment.appointment_id();
+  ASSERT_TRUE(barber_socket->NextMatching(About("appointment_created", id), kDeliveryTimeout))
+      << "the booking behind the poison did not reach the barber";
+
+  std::map<std::string, std::string> reasons;
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  for (const auto& needle : {not_json, unknown_type["event_id"].get<std::string>()}) {
+    while (std::chrono::steady_clock::now() < deadline) {
+      reasons[needle] = publisher.FindDeadLetterReason("barbershop.realtime.dead", needle);
+      if (!reasons[needle].empty()) break;
+      std::this_thread::sleep_for(100ms);
+    }
+  }
+  EXPECT_EQ(reasons[not_json], "bad_json");
+  EXPECT_EQ(reasons[unknown_type["event_id"].get<std::string>()], "unknown_type");
+  // The poison came before the booking's event, so it is counted by now.
+  const std::vector<std::uint16_t> copies{a_.port(), b_.port()};
+  EXPECT_GE(MetricValue(copies, "realtime_dead_letters_total{reason=\"bad_json\"}"), 1);
+  EXPECT_GE(MetricValue(copies, "realtime_dead_letters_total{reason=\"unknown_type\"}"), 1);
 }
 
 }  // namespace

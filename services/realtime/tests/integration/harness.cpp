@@ -48,39 +48,29 @@ std::string NewId() { return common::NewUuid(); }
 
 TestStack TestStack::FromEnvironment() {
   return TestStack{Env("BARBERSHOP_TEST_REDIS_URL"), Env("BARBERSHOP_TEST_AMQP_URL"), Env("BARBERSHOP_TEST_CORE_ADDRESS"),
-                   Env("BARBERSHOP_TEST_JWT_SECRET")};
+                   Env("BARBERSHOP_TEST_JWT_SECRET"), Env("BARBERSHOP_TEST_DATABASE_URL")};
 }
 
-RealtimeProcess::RealtimeProcess(const TestStack& stack, std::vector<std::string> extra_args)
-    : stack_(stack), extra_args_(std::move(extra_args)) {}
-
-RealtimeProcess::~RealtimeProcess() {
+ChildProcess::~ChildProcess() {
   if (pid_ > 0) {
     Kill(SIGKILL);
     Wait(5s);
   }
 }
 
-bool RealtimeProcess::Start(std::chrono::seconds timeout) {
-  port_ = FreePort();
+bool ChildProcess::Spawn(const std::vector<std::string>& args, const std::vector<std::string>& settings,
+                         std::uint16_t http_port, const std::string& log_name, std::chrono::seconds timeout) {
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
     if (std::string_view(*e).rfind("BARBERSHOP_", 0) != 0) env.emplace_back(*e);
   }
-  env.push_back("BARBERSHOP_WS_ADDRESS=127.0.0.1:" + std::to_string(port_));
-  env.push_back("BARBERSHOP_REDIS_URL=" + stack_.redis_url);
-  env.push_back("BARBERSHOP_AMQP_URL=" + stack_.amqp_url);
-  env.push_back("BARBERSHOP_CORE_ADDRESS=" + stack_.core_address);
-  env.push_back("BARBERSHOP_JWT_SECRET=" + stack_.jwt_secret);
-  env.push_back("BARBERSHOP_INSTANCE_ID=test-" + std::to_string(port_));
-  env.push_back("BARBERSHOP_LOG_LEVEL=warn");
-  std::vector<std::string> args{REALTIME_BINARY};
-  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-  const std::string log = (Env("TMPDIR").empty() ? std::string("/tmp") : Env("TMPDIR")) + "/barbershop-realtime-test-" +
-                          std::to_string(port_) + ".log";
+  env.insert(env.end(), settings.begin(), settings.end());
+  const std::string log = (Env("TMPDIR").empty() ? std::string("/tmp") : Env("TMPDIR")) + "/" + log_name + ".log";
 
+  // Everything the child needs is built before fork: this process has threads.
+  std::vector<std::string> argv_storage = args;
   std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
+  for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
   std::vector<char*> envp;
   for (auto& e : env) envp.push_back(e.data());
@@ -96,7 +86,7 @@ bool RealtimeProcess::Start(std::chrono::seconds timeout) {
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (HttpGet(port_, "/readyz").first == 200) return true;
+    if (HttpGet(http_port, "/readyz").first == 200) return true;
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
@@ -107,11 +97,11 @@ bool RealtimeProcess::Start(std::chrono::seconds timeout) {
   return false;
 }
 
-void RealtimeProcess::Kill(int signal) {
+void ChildProcess::Kill(int signal) {
   if (pid_ > 0) ::kill(pid_, signal);
 }
 
-std::optional<int> RealtimeProcess::Wait(std::chrono::milliseconds timeout) {
+std::optional<int> ChildProcess::Wait(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (pid_ > 0) {
     int status = 0;
@@ -123,6 +113,55 @@ std::optional<int> RealtimeProcess::Wait(std::chrono::milliseconds timeout) {
     std::this_thread::sleep_for(20ms);
   }
   return std::nullopt;
+}
+
+RealtimeProcess::RealtimeProcess(const TestStack& stack, std::vector<std::string> extra_args)
+    : stack_(stack), extra_args_(std::move(extra_args)) {}
+
+bool RealtimeProcess::Start(std::chrono::seconds timeout) {
+  port_ = FreePort();
+  std::vector<std::string> args{REALTIME_BINARY};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  return Spawn(args,
+               {"BARBERSHOP_WS_ADDRESS=127.0.0.1:" + std::to_string(port_), "BARBERSHOP_REDIS_URL=" + stack_.redis_url,
+                "BARBERSHOP_AMQP_URL=" + stack_.amqp_url, "BARBERSHOP_CORE_ADDRESS=" + stack_.core_address,
+                "BARBERSHOP_JWT_SECRET=" + stack_.jwt_secret, "BARBERSHOP_INSTANCE_ID=test-" + std::to_string(port_),
+                "BARBERSHOP_LOG_LEVEL=warn"},
+               port_, "barbershop-realtime-test-" + std::to_string(port_), timeout);
+}
+
+CoreProcess::CoreProcess(const TestStack& stack, std::vector<std::string> settings)
+    : stack_(stack), settings_(std::move(settings)) {}
+
+bool CoreProcess::Start(std::chrono::seconds timeout) {
+  grpc_port_ = FreePort();
+  http_port_ = FreePort();
+  std::vector<std::string> settings{"BARBERSHOP_DATABASE_URL=" + stack_.database_url,
+                                    "BARBERSHOP_AMQP_URL=" + stack_.amqp_url,
+                                    "BARBERSHOP_JWT_SECRET=" + stack_.jwt_secret,
+                                    "BARBERSHOP_GRPC_ADDRESS=" + grpc_address(),
+                                    "BARBERSHOP_HTTP_ADDRESS=127.0.0.1:" + std::to_string(http_port_),
+                                    "BARBERSHOP_LOG_LEVEL=warn"};
+  for (const auto& setting : settings_) {
+    const auto name = setting.substr(0, setting.find('=') + 1);
+    std::erase_if(settings, [&](const std::string& s) { return s.rfind(name, 0) == 0; });
+    settings.push_back(setting);
+  }
+  return Spawn({CORE_BINARY}, settings, http_port_, "barbershop-core-test-" + std::to_string(grpc_port_), timeout);
+}
+
+double MetricValue(const std::vector<std::uint16_t>& ports, const std::string& sample) {
+  double sum = 0;
+  for (const auto port : ports) {
+    const auto body = HttpGet(port, "/metrics").second;
+    for (std::size_t at = body.find(sample + " "); at != std::string::npos; at = body.find(sample + " ", at + 1)) {
+      if (at == 0 || body[at - 1] == '\n') {
+        sum += std::strtod(body.c_str() + at + sample.size() + 1, nullptr);
+        break;
+      }
+    }
+  }
+  return sum;
 }
 
 std::pair<unsigned, std::string> HttpGet(std::uint16_t port, const std::string& target) {

@@ -27,30 +27,73 @@ struct TestStack {
   std::string amqp_url;
   std::string core_address;
   std::string jwt_secret;
+  std::string database_url;  ///< the running core's database (for replicas of the core)
   static TestStack FromEnvironment();
   bool complete() const { return !redis_url.empty() && !amqp_url.empty() && !core_address.empty() && !jwt_secret.empty(); }
 };
 
+/// A service binary run as a child process, its output in a log file under $TMPDIR
+/// (or /tmp); SIGKILLed when destroyed while it runs.
+class ChildProcess {
+ public:
+  ChildProcess() = default;
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+  virtual ~ChildProcess();
+
+  void Kill(int signal);
+  /// Waits for the process to end; its exit status (128 + signal when killed), or nullopt
+  /// on timeout.
+  std::optional<int> Wait(std::chrono::milliseconds timeout);
+  bool running() const { return pid_ > 0; }
+
+ protected:
+  /// Starts `args` (the binary first) with `settings` ("NAME=value") instead of this
+  /// process's BARBERSHOP_* variables, then waits until GET /readyz on `http_port`
+  /// answers 200.  False when it exits or is not ready within `timeout`.
+  bool Spawn(const std::vector<std::string>& args, const std::vector<std::string>& settings, std::uint16_t http_port,
+             const std::string& log_name, std::chrono::seconds timeout);
+
+ private:
+  int pid_ = -1;
+};
+
 /// A copy of barbershop-realtime run as a child process on a free port.
-class RealtimeProcess {
+class RealtimeProcess : public ChildProcess {
  public:
   RealtimeProcess(const TestStack& stack, std::vector<std::string> extra_args = {});
-  ~RealtimeProcess();
 
   /// Starts it and waits until /readyz answers 200.
   bool Start(std::chrono::seconds timeout = 60s);
-  void Kill(int signal);
-  /// Waits for the process to end; its exit status, or nullopt on timeout.
-  std::optional<int> Wait(std::chrono::milliseconds timeout);
   std::uint16_t port() const { return port_; }
-  bool running() const { return pid_ > 0; }
 
  private:
   const TestStack& stack_;
   std::vector<std::string> extra_args_;
   std::uint16_t port_ = 0;
-  int pid_ = -1;
 };
+
+/// A replica of barbershop-core run as a child process on free ports, against the
+/// running core's database and the test broker, signing with the tests' key.
+class CoreProcess : public ChildProcess {
+ public:
+  /// `settings` ("NAME=value") add to or override the defaults.
+  CoreProcess(const TestStack& stack, std::vector<std::string> settings = {});
+
+  /// Starts it and waits until its /readyz answers 200.
+  bool Start(std::chrono::seconds timeout = 60s);
+  std::string grpc_address() const { return "127.0.0.1:" + std::to_string(grpc_port_); }
+
+ private:
+  const TestStack& stack_;
+  std::vector<std::string> settings_;
+  std::uint16_t grpc_port_ = 0;
+  std::uint16_t http_port_ = 0;
+};
+
+/// The sum of a Prometheus sample's values over copies, e.g.
+/// `realtime_events_total{result="duplicate"}`; 0 when absent.
+double MetricValue(const std::vector<std::uint16_t>& ports, const std::string& sample);
 
 /// GET on 127.0.0.1:port; (status, body), status 0 when unreachable.
 std::pair<unsigned, std::string> HttpGet(std::uint16_t port, const std::string& target);
