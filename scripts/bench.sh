@@ -59,3 +59,79 @@ service_tps=$(sed -n 's/^CreateAppointment.*throughput=\([0-9.]*\).*/\1/p' "$STA
 pgbench_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$STACK/pgbench.out")
 awk -v s="$service_tps" -v p="$pgbench_tps" \
   'BEGIN { printf "booking throughput: service %.1f/s, pgbench %.1f/s, ratio %.0f%% (target at least 60%%)\n", s, p, 100 * s / p }'
+
+# ---- Real-time service ----------------------------------------------------------------
+# Redis and RabbitMQ on free ports, the release real-time service, and for the chat a
+# core service of its own (its own database on the same PostgreSQL, the demo barbers,
+# publishing to this RabbitMQ, sharing its token key with the real-time service), then
+# bench/realtime/realtime_bench: idle connections and memory, fan-out throughput,
+# publish-to-receive latency, chat round trips.  docs/benchmarks.md records the figures.
+RT_AMQP_PORT=$(free_port)
+RT_REDIS_PORT=$(free_port)
+RT_PID=""
+RT_CORE_PID=""
+realtime_cleanup() {
+  for pid in $RT_PID $RT_CORE_PID; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in $RT_PID $RT_CORE_PID; do wait "$pid" 2>/dev/null || true; done
+  redis_stop "$STACK/redis"
+  rabbitmq_stop "$STACK/rabbitmq" "$RT_AMQP_PORT"
+}
+trap 'realtime_cleanup; cleanup' EXIT
+# RabbitMQ boots for seconds: start it first, build meanwhile.
+rabbitmq_start "$STACK/rabbitmq" "$RT_AMQP_PORT"
+cmake --build --preset release -j"$(nproc)" --target barbershop-realtime realtime_bench
+ulimit -n "$(ulimit -Hn)"  # 15,000 sockets on each side
+redis_start "$STACK/redis" "$RT_REDIS_PORT"
+rabbitmq_wait "$STACK/rabbitmq" "$RT_AMQP_PORT" 120
+RT_AMQP_URL="amqp://guest:guest@127.0.0.1:$RT_AMQP_PORT/"
+export BARBERSHOP_JWT_SECRET
+BARBERSHOP_JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)"
+
+postgres_createdb "$PG_PORT" barbershop_realtime
+RT_GRPC_PORT=$(free_port)
+RT_CORE_HTTP_PORT=$(free_port)
+BARBERSHOP_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/barbershop_realtime" \
+BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$RT_GRPC_PORT" BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$RT_CORE_HTTP_PORT" \
+BARBERSHOP_AMQP_URL="$RT_AMQP_URL" BARBERSHOP_DEMO_DATA=true BARBERSHOP_LOG_LEVEL=warn \
+  build/release/services/core/barbershop-core >"$STACK/core_realtime.log" 2>&1 &
+RT_CORE_PID=$!
+WS_PORT=$(free_port)
+BARBERSHOP_WS_ADDRESS="127.0.0.1:$WS_PORT" BARBERSHOP_REDIS_URL="redis://127.0.0.1:$RT_REDIS_PORT" \
+BARBERSHOP_AMQP_URL="$RT_AMQP_URL" BARBERSHOP_CORE_ADDRESS="127.0.0.1:$RT_GRPC_PORT" BARBERSHOP_LOG_LEVEL=warn \
+  build/release/services/realtime/barbershop-realtime >"$STACK/realtime.log" 2>&1 &
+RT_PID=$!
+wait_http "http://127.0.0.1:$WS_PORT/readyz" 60 "$RT_PID" || { tail -20 "$STACK/realtime.log" >&2; exit 1; }
+wait_http "http://127.0.0.1:$RT_CORE_HTTP_PORT/readyz" 60 "$RT_CORE_PID" || { tail -20 "$STACK/core_realtime.log" >&2; exit 1; }
+
+RT_BENCH=build/release/services/realtime/realtime_bench
+# Waits until the real-time service has let go of the previous run's sockets.
+realtime_settle() {
+  for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$WS_PORT/metrics" | grep -q '^realtime_connections 0$' && return 0
+    sleep 0.1
+  done
+}
+echo "== real-time service: 15,000 idle connections over 8 loopback addresses"
+"$RT_BENCH" idle --port "$WS_PORT" --pid "$RT_PID" --connections 15000 --addresses 8 --settle 3 | tee "$STACK/rt_idle.out"
+realtime_settle
+echo "== real-time service: fan-out, 10,000 connections of 200 users, 550 events/s (55,000 messages/s) for 10 s"
+"$RT_BENCH" fanout --port "$WS_PORT" --amqp "$RT_AMQP_URL" --connections 10000 --users 200 --rate 550 --seconds 10 |
+  tee "$STACK/rt_fanout.out"
+realtime_settle
+echo "== real-time service: latency, 10,000 connections of 10,000 users, 1,000 events/s for 10 s"
+"$RT_BENCH" fanout --port "$WS_PORT" --amqp "$RT_AMQP_URL" --connections 10000 --users 10000 --rate 1000 --seconds 10 |
+  tee "$STACK/rt_latency.out"
+realtime_settle
+echo "== real-time service: chat, 20 appointments, 200 messages/s for 10 s"
+"$RT_BENCH" chat --port "$WS_PORT" --core "127.0.0.1:$RT_GRPC_PORT" --pairs 20 --rate 200 --seconds 10 |
+  tee "$STACK/rt_chat.out"
+
+echo "== real-time figures"
+sed -n 's/.*; \([0-9.]*\) KiB per connection/resident memory per idle connection: \1 KiB (target at most 5 KiB)/p' \
+  "$STACK/rt_idle.out"
+sed -n 's/.*delivered \([0-9]*\) of \([0-9]*\) expected messages (\([0-9]*\)\/s)/fan-out: \3 messages\/s delivered, \1 of \2 (target at least 50,000\/s)/p' \
+  "$STACK/rt_fanout.out"
+sed -n 's/^publish-to-receive latency: \(p50 [0-9.]* ms, p99 [0-9.]* ms\).*/publish-to-receive at 1,000 events\/s across 10,000 connections: \1 (target p99 at most 25 ms)/p' \
+  "$STACK/rt_latency.out"
+sed -n 's/^chat round trip, send to the sender.s chat_ack: /chat round trip (send to chat_ack): /p; s/^chat delivery, send to the other party.s chat_message: /chat delivery (send to the other party): /p' \
+  "$STACK/rt_chat.out"
