@@ -12,7 +12,7 @@ SECONDS_EACH=${BENCH_SECONDS:-10}
 
 scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -j"$(nproc)" --target barbershop-core core_bench micro_bench
+cmake --build --preset release -j"$(nproc)" --target barbershop-core core_bench micro_bench platform_bench
 
 STACK=$(mktemp -d /tmp/barbershop-bench.XXXXXX)
 chmod 755 "$STACK"
@@ -42,7 +42,7 @@ build/release/bench/micro_bench --benchmark_min_time=0.2
 
 echo "== core service: $CLIENTS clients, ${SECONDS_EACH}s per phase"
 build/release/bench/core_bench --core "127.0.0.1:$GRPC_PORT" --database-url "$DB_URL" --clients "$CLIENTS" \
-  --seconds "$SECONDS_EACH" --pairs-out "$STACK/pairs" | tee "$STACK/core_bench.out"
+  --seconds "$SECONDS_EACH" --core-pid "$CORE_PID" --pairs-out "$STACK/pairs" | tee "$STACK/core_bench.out"
 
 echo "== pgbench: the same booking SQL, $CLIENTS clients, ${SECONDS_EACH}s"
 scripts=()
@@ -135,3 +135,13 @@ sed -n 's/^publish-to-receive latency: \(p50 [0-9.]* ms, p99 [0-9.]* ms\).*/publ
   "$STACK/rt_latency.out"
 sed -n 's/^chat round trip, send to the sender.s chat_ack: /chat round trip (send to chat_ack): /p; s/^chat delivery, send to the other party.s chat_message: /chat delivery (send to the other party): /p' \
   "$STACK/rt_chat.out"
+
+# ---- The whole platform ---------------------------------------------------------------
+# Commit to screen: bookings at 200/s through the core (outbox, relay, RabbitMQ) and the
+# real-time service (Redis, WebSocket) to the barber's socket, on the services above.
+echo "== whole platform: commit to screen, 200 bookings/s for 10 s"
+build/release/bench/platform_bench --core "127.0.0.1:$RT_GRPC_PORT" \
+  --database-url "postgresql://postgres@127.0.0.1:$PG_PORT/barbershop_realtime" --realtime "127.0.0.1:$WS_PORT" \
+  --clients 16 --rate 200 --seconds 10 | tee "$STACK/platform.out"
+sed -n 's/^commit to screen (CreateAppointment returned -> barber.s socket): \(p50 [0-9.]* ms, p99 [0-9.]* ms\).*/commit to screen at 200 bookings\/s: \1 (target p50 at most 5 ms, p99 at most 25 ms)/p' \
+  "$STACK/platform.out"
