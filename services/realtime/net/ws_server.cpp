@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <thread>
 
 #include "barbershop/common/listen.hpp"
 #include "hub/protocol.hpp"
@@ -738,10 +739,23 @@ std::size_t WsServer::session_count() const {
 }
 
 void WsServer::TouchSessions(std::chrono::seconds ttl) {
+  // Redis runs one command at a time: refreshing 10,000 sessions in one pipeline would
+  // hold up every event and chat message behind it for tens of milliseconds.  Small
+  // batches with a pause between them let those through.
+  constexpr std::size_t kBatch = 200;
+  constexpr auto kPause = std::chrono::milliseconds(5);
+  const auto sessions = impl_->Snapshot();
   std::vector<store::SessionRecord> records;
-  for (const auto& session : impl_->Snapshot()) records.push_back(session->record());
-  if (auto ok = impl_->deps.store.TouchSessions(records, ttl); !ok) {
-    spdlog::warn("cannot refresh sessions in Redis: {}", ok.error().message);
+  records.reserve(kBatch);
+  for (std::size_t i = 0; i < sessions.size(); ++i) {
+    if (sessions[i]) records.push_back(sessions[i]->record());
+    if (records.size() < kBatch && i + 1 < sessions.size()) continue;
+    if (auto ok = impl_->deps.store.TouchSessions(records, ttl); !ok) {
+      spdlog::warn("cannot refresh sessions in Redis: {}", ok.error().message);
+      return;
+    }
+    records.clear();
+    if (i + 1 < sessions.size()) std::this_thread::sleep_for(kPause);
   }
 }
 
