@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+#include <vector>
+
 namespace barbershop::common {
 namespace {
 
@@ -24,6 +27,28 @@ TEST(PasswordHasherTest, MalformedHashNeverVerifies) {
   EXPECT_FALSE(hasher.Verify("anything", ""));
   EXPECT_FALSE(hasher.Verify("anything", "$argon2id$garbage"));
   EXPECT_FALSE(hasher.Verify("anything", std::string(500, 'x')));
+}
+
+// Six logins at once through a hasher that lets `limit` hashes run together; returns the
+// most that ran at once.
+std::size_t PeakOfSixLogins(std::size_t limit) {
+  PasswordHasher hasher(PasswordHasher::Cost::kInteractive, limit);
+  const auto hash = hasher.Hash("a burst of logins").value();
+  std::vector<std::thread> logins;
+  std::vector<char> verified(6, 0);
+  for (std::size_t i = 0; i < verified.size(); ++i) {
+    logins.emplace_back([&, i] { verified[i] = hasher.Verify("a burst of logins", hash) ? 1 : 0; });
+  }
+  for (auto& login : logins) login.join();
+  for (const char ok : verified) EXPECT_TRUE(ok);
+  EXPECT_EQ(hasher.running(), 0u);
+  return hasher.peak_running();
+}
+
+TEST(PasswordHasherTest, NoMoreHashesRunAtOnceThanItsLimit) {
+  EXPECT_LE(PeakOfSixLogins(2), 2u);
+  // The same burst with room for all: they do overlap, so the bound above is what held them.
+  EXPECT_GT(PeakOfSixLogins(6), 2u);
 }
 
 }  // namespace

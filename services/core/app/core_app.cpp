@@ -51,6 +51,9 @@ common::Status CoreApp::Start() {
 
   executor_ = std::make_unique<storage::DbExecutor>(database_url, static_cast<std::size_t>(config_.db_pool_size),
                                                     static_cast<std::size_t>(config_.db_queue_limit), metrics_);
+  metrics_.AddCallbackGauge("barbershop_password_hashes_running",
+                            "Argon2id hashes running now (sign-ups and logins; at most one per core).",
+                            [this] { return static_cast<double>(hasher_.running()); });
   service_ = std::make_unique<api::UserServiceImpl>(
       api::ServiceContext{*executor_, hasher_, *tokens_, *shop_time_, clock_, policy_, metrics_});
 
