@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
+
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/tokens.hpp"
 #include "harness.hpp"
@@ -145,6 +147,54 @@ TEST_F(RealtimeTest, ReconnectWithSinceReplaysWhatWasMissed) {
   auto live = again->Next();
   ASSERT_TRUE(live);
   EXPECT_EQ((*live)["type"], "appointment_completed");
+}
+
+TEST_F(RealtimeTest, WhatWasPublishedWhileRedisPubSubWasAwayStillArrives) {
+  const auto barber = NewId();
+  const auto client = NewId();
+  auto socket = ConnectClient(a_, client);
+
+  // Cut every copy's pub/sub connection and keep them from reconnecting: Redis takes no
+  // new connections while this one stays open.
+  RedisAdmin redis(stack_.redis_url);
+  const auto original_limit = redis.Command({"CONFIG", "GET", "maxclients"}).at(1);
+  const auto pubsub = redis.Command({"CLIENT", "LIST", "TYPE", "pubsub"}).at(0);
+  long subscribers = 0;  // one line a connection
+  for (std::size_t start = 0; start < pubsub.size();) {
+    const auto end = std::min(pubsub.find('\n', start), pubsub.size());
+    if (end > start + 1) ++subscribers;
+    start = end + 1;
+  }
+  ASSERT_GE(subscribers, 1) << "the copy holding the socket has a pub/sub connection";
+  const auto info = redis.Command({"INFO", "clients"}).at(0);
+  const auto at = info.find("connected_clients:");
+  ASSERT_NE(at, std::string::npos);
+  const long connected = std::stol(info.substr(at + 18));
+  redis.Command({"CONFIG", "SET", "maxclients", std::to_string(connected - subscribers)});
+  struct Restore {
+    RedisAdmin& redis;
+    std::string limit;
+    ~Restore() { redis.Command({"CONFIG", "SET", "maxclients", limit}); }
+  } restore{redis, original_limit};
+  ASSERT_GE(std::stol(redis.Command({"CLIENT", "KILL", "TYPE", "pubsub"}).at(0)), subscribers);
+
+  // The event is stored in the user's inbox, but no copy hears it published.
+  const auto missed = MakeEvent("appointment.confirmed", barber, client);
+  Publish(missed);
+  EXPECT_FALSE(socket->Next(1500ms)) << "the pub/sub connection was not down";
+
+  // Redis takes connections again: the copy subscribes anew and catches its sockets up.
+  redis.Command({"CONFIG", "SET", "maxclients", original_limit});
+  const auto caught_up = socket->Next(10s);
+  ASSERT_TRUE(caught_up) << "the event published during the outage never arrived";
+  EXPECT_EQ((*caught_up)["type"], "appointment_confirmation");
+  EXPECT_EQ((*caught_up)["appointment_id"], missed["appointment"]["id"]);
+  // Live messages follow, and the missed one does not come twice.
+  Publish(MakeEvent("appointment.completed", barber, client, missed["appointment"]["id"]));
+  const auto live = socket->Next(10s);
+  ASSERT_TRUE(live);
+  EXPECT_EQ((*live)["type"], "appointment_completed");
+  EXPECT_FALSE(socket->Next(500ms)) << "a duplicate arrived";
 }
 
 TEST_F(RealtimeTest, SinceOlderThanTheStreamKeepsAsksForAResync) {
