@@ -30,11 +30,16 @@ using Clock = std::chrono::steady_clock;
 using namespace barbershop;
 using namespace barbershop::bench;
 
-/// When each booking was sent, when its call returned, when the barber's socket got it.
+/// When a booking was sent and when its call returned.
+struct Booked {
+  Clock::time_point sent;
+  Clock::time_point returned;
+};
+
+/// Each answered booking, and when the barber's socket got each appointment.
 struct Timeline {
   std::mutex mutex;
-  std::map<std::string, Clock::time_point> returned;
-  std::map<std::string, Clock::time_point> sent;
+  std::map<std::string, Booked> booked;
   std::map<std::string, Clock::time_point> shown;
   long errors = 0;
 };
@@ -140,8 +145,7 @@ int main(int argc, char** argv) {
             {
               const std::lock_guard lock(timeline.mutex);
               if (status.ok()) {
-                timeline.returned.emplace(call->response.appointment_id(), at);
-                timeline.sent.emplace(call->response.appointment_id(), call->sent);
+                timeline.booked.emplace(call->response.appointment_id(), Booked{call->sent, at});
               } else {
                 ++timeline.errors;
               }
@@ -155,7 +159,7 @@ int main(int argc, char** argv) {
     for (;;) {
       {
         const std::lock_guard lock(timeline.mutex);
-        if (pending == 0 && timeline.shown.size() >= timeline.returned.size()) break;
+        if (pending == 0 && timeline.shown.size() >= timeline.booked.size()) break;
       }
       if (Clock::now() > give_up) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -166,20 +170,20 @@ int main(int argc, char** argv) {
     Figures after_send;
     long missing = 0;
     long before_reply = 0;
-    for (const auto& [id, returned] : timeline.returned) {
+    for (const auto& [id, booked] : timeline.booked) {
       const auto shown = timeline.shown.find(id);
       if (shown == timeline.shown.end()) {
         ++missing;
         continue;
       }
       // The event may reach the screen before the booking's reply reaches the client.
-      if (shown->second < returned) ++before_reply;
-      after_return.latencies_ms.push_back(std::max(0.0, Ms(shown->second - returned)));
-      after_send.latencies_ms.push_back(Ms(shown->second - timeline.sent.at(id)));
+      if (shown->second < booked.returned) ++before_reply;
+      after_return.latencies_ms.push_back(std::max(0.0, Ms(shown->second - booked.returned)));
+      after_send.latencies_ms.push_back(Ms(shown->second - booked.sent));
     }
     std::printf("booked %zu appointments in %.1f s (%.0f/s, %ld refused); %ld never reached the barber's screen\n",
-                timeline.returned.size(), booking_seconds,
-                static_cast<double>(timeline.returned.size()) / booking_seconds, timeline.errors, missing);
+                timeline.booked.size(), booking_seconds,
+                static_cast<double>(timeline.booked.size()) / booking_seconds, timeline.errors, missing);
     std::printf("commit to screen (CreateAppointment returned -> barber's socket): p50 %.2f ms, p99 %.2f ms, max %.2f ms"
                 " (%ld shown before the reply arrived)\n",
                 after_return.Percentile(0.50), after_return.Percentile(0.99), after_return.Percentile(1.0),

@@ -53,10 +53,6 @@ void OutboxRelay::Stop() {
 
 int OutboxRelay::RelayBatch(pqxx::connection& connection) {
   pqxx::work tx(connection);
-  // Marking rows sent need not wait for the disk: if the mark is lost in a crash, the
-  // rows go out again and the real-time service drops them by event_id.  Waiting here
-  // would hold every event behind this batch for a WAL flush.
-  tx.exec("SET LOCAL synchronous_commit = off");
   const auto rows = tx.exec_params(kClaim, static_cast<long long>(settings_.batch_size));
   if (rows.empty()) return 0;
   std::vector<OutgoingEvent> batch;
@@ -102,6 +98,10 @@ void OutboxRelay::Run() {
     try {
       if (!connection) {
         connection = std::make_unique<pqxx::connection>(settings_.database_url);
+        // The relay's commits (rows marked sent, pruning) need not wait for the disk: a
+        // mark lost in a crash only sends the rows again, and the real-time service drops
+        // them by event_id.  Waiting would hold every event behind a batch for a WAL flush.
+        connection->set_variable("synchronous_commit", "off");
         wakeup = std::make_unique<Wakeup>(*connection, notified);
         notified = true;  // rows may have arrived while we were away
       }

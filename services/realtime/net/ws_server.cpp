@@ -748,7 +748,7 @@ void WsServer::TouchSessions(std::chrono::seconds ttl) {
   std::vector<store::SessionRecord> records;
   records.reserve(kBatch);
   for (std::size_t i = 0; i < sessions.size(); ++i) {
-    if (sessions[i]) records.push_back(sessions[i]->record());
+    records.push_back(sessions[i]->record());
     if (records.size() < kBatch && i + 1 < sessions.size()) continue;
     if (auto ok = impl_->deps.store.TouchSessions(records, ttl); !ok) {
       spdlog::warn("cannot refresh sessions in Redis: {}", ok.error().message);
