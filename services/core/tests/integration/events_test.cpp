@@ -1,6 +1,7 @@
 // From a committed change to a message on the broker: the outbox relay, its ordering,
 // its survival of broker outages and crashes, reminders and last-minute flags.
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -187,6 +188,40 @@ TEST(EventsTest, BookingsSucceedWhileTheBrokerIsDownAndEveryEventFollowsOnce) {
   }
   for (const auto& [id, count] : seen) EXPECT_EQ(count, 1) << id;
   EXPECT_EQ(event_ids.size(), booked.size());
+}
+
+TEST(EventsTest, SentEventsArePrunedAfterTheRetentionPeriodAndNoOthers) {
+  ScratchCore db([](app::CoreConfig& c) { c.relay = false; });  // only the child below relays
+  const auto count = [&](const std::string& where) {
+    pqxx::connection connection(db.database_url());
+    pqxx::nontransaction tx(connection);
+    return tx.exec("SELECT count(*) FROM outbox WHERE " + where)[0][0].as<int>();
+  };
+  {
+    pqxx::connection connection(db.database_url());
+    pqxx::nontransaction tx(connection);
+    const std::string row = "INSERT INTO outbox (event_id, aggregate_id, routing_key, payload, sent_at) "
+                            "VALUES (gen_random_uuid(), gen_random_uuid(), 'appointment.created', '{}', ";
+    tx.exec(row + "now() - interval '25 hours')");  // sent, older than the 24 hours kept
+    tx.exec(row + "now() - interval '23 hours')");  // sent, still kept
+  }
+  ASSERT_EQ(count("sent_at IS NOT NULL"), 2);
+
+  const pid_t relay = SpawnCore({"BARBERSHOP_DATABASE_URL=" + db.database_url(),
+                                 "BARBERSHOP_GRPC_ADDRESS=127.0.0.1:" + std::to_string(FreePort()),
+                                 "BARBERSHOP_HTTP_ADDRESS=127.0.0.1:" + std::to_string(FreePort()),
+                                 "BARBERSHOP_AMQP_URL=" + TestAmqpUrl(), "BARBERSHOP_OUTBOX_RETENTION_HOURS=24"});
+  ASSERT_GT(relay, 0);
+  int old_rows = 1;
+  for (int i = 0; i < 200 && old_rows != 0; ++i) {
+    std::this_thread::sleep_for(milliseconds(100));
+    old_rows = count("sent_at < now() - interval '24 hours'");
+  }
+  kill(relay, SIGTERM);
+  int wstatus = 0;
+  waitpid(relay, &wstatus, 0);
+  EXPECT_EQ(old_rows, 0) << "the row sent 25 hours ago was not pruned";
+  EXPECT_EQ(count("sent_at IS NOT NULL"), 1) << "the row sent 23 hours ago must stay";
 }
 
 TEST(EventsTest, ACoreKilledAfterCommitBeforePublishingLosesNoEvent) {

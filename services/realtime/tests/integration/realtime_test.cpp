@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/tokens.hpp"
@@ -340,6 +341,36 @@ TEST_F(RealtimeTest, BadInputGetsAnErrorAndTheConnectionStaysUsable) {
 
   client.Send(std::string(70 * 1024, ' '));
   EXPECT_EQ(client.WaitClosed(), 1009u);
+}
+
+TEST_F(RealtimeTest, PingsKeepAnIdleClientAndFindADeadOne) {
+  // A copy that pings after a second of silence and gives up after two.
+  auto args = kCopyArgs;
+  const auto timeout = std::find(args.begin(), args.end(), "--idle-timeout-seconds");
+  ASSERT_NE(timeout, args.end());
+  *std::next(timeout) = "2";
+  RealtimeProcess quick{stack_, args};
+  ASSERT_TRUE(quick.Start()) << "the copy did not become ready";
+
+  const auto idle_user = NewId();
+  auto idle = ConnectClient(quick, idle_user);  // reads, so it answers pings
+  const auto dead_user = NewId();
+  WsClient dead;  // never reads: a peer that went away without closing
+  ASSERT_EQ(dead.Connect(quick.port(), ClientPath(dead_user), Token(dead_user, "customer"), 0, false), 101u);
+  ASSERT_EQ(MetricValue({quick.port()}, "realtime_connections"), 2);
+
+  double open = 2;
+  for (int i = 0; i < 100 && open != 1; ++i) {
+    std::this_thread::sleep_for(100ms);
+    open = MetricValue({quick.port()}, "realtime_connections");
+  }
+  EXPECT_EQ(open, 1) << "the silent socket was not closed";
+  dead.StartReading();
+  EXPECT_TRUE(dead.WaitClosed());
+  // The idle one, silent as long but answering pings, is still served.
+  Publish(MakeEvent("appointment.confirmed", NewId(), idle_user));
+  EXPECT_TRUE(idle->NextMatching(OfType("appointment_confirmation"), 10s));
+  EXPECT_EQ(MetricValue({quick.port()}, "realtime_connections"), 1);
 }
 
 TEST_F(RealtimeTest, ASlowClientIsCutOffWhileOthersKeepReceiving) {
