@@ -182,64 +182,6 @@ std::pair<unsigned, std::string> HttpGet(std::uint16_t port, const std::string& 
   }
 }
 
-struct RedisAdmin::Impl {
-  asio::io_context io;
-  tcp::socket socket{io};
-  asio::streambuf buffer;
-
-  std::string Line() {
-    asio::read_until(socket, buffer, "\r\n");
-    std::istream in(&buffer);
-    std::string line;
-    std::getline(in, line);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    return line;
-  }
-
-  void Reply(std::vector<std::string>& out) {
-    const auto line = Line();
-    if (line.empty()) throw std::runtime_error("empty reply from Redis");
-    const auto rest = line.substr(1);
-    switch (line[0]) {
-      case '-': throw std::runtime_error("Redis: " + rest);
-      case '+':
-      case ':': out.push_back(rest); return;
-      case '$': {
-        const long length = std::stol(rest);
-        if (length < 0) return out.push_back("");
-        const auto wanted = static_cast<std::size_t>(length) + 2;
-        if (buffer.size() < wanted) asio::read(socket, buffer, asio::transfer_exactly(wanted - buffer.size()));
-        std::string data(asio::buffers_begin(buffer.data()), asio::buffers_begin(buffer.data()) + length);
-        buffer.consume(wanted);
-        return out.push_back(data);
-      }
-      case '*':
-        for (long i = 0, n = std::stol(rest); i < n; ++i) Reply(out);
-        return;
-      default: throw std::runtime_error("unexpected reply from Redis: " + line);
-    }
-  }
-};
-
-RedisAdmin::RedisAdmin(const std::string& redis_url) : impl_(std::make_unique<Impl>()) {
-  // redis://host:port
-  const auto hostport = redis_url.substr(redis_url.find("//") + 2);
-  const auto colon = hostport.rfind(':');
-  impl_->socket.connect(tcp::endpoint(asio::ip::make_address(hostport.substr(0, colon)),
-                                      static_cast<std::uint16_t>(std::stoi(hostport.substr(colon + 1)))));
-}
-
-RedisAdmin::~RedisAdmin() = default;
-
-std::vector<std::string> RedisAdmin::Command(const std::vector<std::string>& args) {
-  std::string request = "*" + std::to_string(args.size()) + "\r\n";
-  for (const auto& arg : args) request += "$" + std::to_string(arg.size()) + "\r\n" + arg + "\r\n";
-  asio::write(impl_->socket, asio::buffer(request));
-  std::vector<std::string> out;
-  impl_->Reply(out);
-  return out;
-}
-
 struct WsClient::Impl {
   asio::io_context io;
   websocket::stream<beast::tcp_stream> ws{io};

@@ -98,20 +98,6 @@ double MetricValue(const std::vector<std::uint16_t>& ports, const std::string& s
 /// GET on 127.0.0.1:port; (status, body), status 0 when unreachable.
 std::pair<unsigned, std::string> HttpGet(std::uint16_t port, const std::string& target);
 
-/// A plain Redis connection for a test to change the server's settings with (RESP over
-/// TCP).  Throws when Redis cannot be reached or answers with an error.
-class RedisAdmin {
- public:
-  explicit RedisAdmin(const std::string& redis_url);
-  ~RedisAdmin();
-  /// One command; its reply flattened to strings (an integer or status as its text).
-  std::vector<std::string> Command(const std::vector<std::string>& args);
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
 /// A WebSocket client with its own I/O thread that collects every message it receives.
 class WsClient {
  public:

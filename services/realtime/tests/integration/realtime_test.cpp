@@ -4,11 +4,13 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <sstream>
 #include <thread>
 
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/tokens.hpp"
 #include "harness.hpp"
+#include "store/redis_client.hpp"
 
 namespace barbershop::realtime::testing {
 namespace {
@@ -157,27 +159,30 @@ TEST_F(RealtimeTest, WhatWasPublishedWhileRedisPubSubWasAwayStillArrives) {
 
   // Cut every copy's pub/sub connection and keep them from reconnecting: Redis takes no
   // new connections while this one stays open.
-  RedisAdmin redis(stack_.redis_url);
-  const auto original_limit = redis.Command({"CONFIG", "GET", "maxclients"}).at(1);
-  const auto pubsub = redis.Command({"CLIENT", "LIST", "TYPE", "pubsub"}).at(0);
+  store::RedisConnection redis(*store::ParseRedisUrl(stack_.redis_url));
+  auto command = [&redis](const std::vector<std::string>& args) {
+    auto reply = redis.Command(args);
+    EXPECT_TRUE(reply) << args[0] << " " << args[1] << ": " << reply.error().message;
+    return reply ? *reply : store::RedisValue{};
+  };
+  const auto limit = command({"CONFIG", "GET", "maxclients"});
+  ASSERT_EQ(limit.elements.size(), 2u);
+  const auto original_limit = limit.elements[1].text;
+  std::istringstream pubsub(command({"CLIENT", "LIST", "TYPE", "pubsub"}).text);
   long subscribers = 0;  // one line a connection
-  for (std::size_t start = 0; start < pubsub.size();) {
-    const auto end = std::min(pubsub.find('\n', start), pubsub.size());
-    if (end > start + 1) ++subscribers;
-    start = end + 1;
-  }
+  for (std::string line; std::getline(pubsub, line);) subscribers += line.empty() ? 0 : 1;
   ASSERT_GE(subscribers, 1) << "the copy holding the socket has a pub/sub connection";
-  const auto info = redis.Command({"INFO", "clients"}).at(0);
+  const auto info = command({"INFO", "clients"}).text;
   const auto at = info.find("connected_clients:");
   ASSERT_NE(at, std::string::npos);
   const long connected = std::stol(info.substr(at + 18));
-  redis.Command({"CONFIG", "SET", "maxclients", std::to_string(connected - subscribers)});
+  command({"CONFIG", "SET", "maxclients", std::to_string(connected - subscribers)});
   struct Restore {
-    RedisAdmin& redis;
+    store::RedisConnection& redis;
     std::string limit;
-    ~Restore() { redis.Command({"CONFIG", "SET", "maxclients", limit}); }
+    ~Restore() { (void)redis.Command({"CONFIG", "SET", "maxclients", limit}); }
   } restore{redis, original_limit};
-  ASSERT_GE(std::stol(redis.Command({"CLIENT", "KILL", "TYPE", "pubsub"}).at(0)), subscribers);
+  ASSERT_GE(command({"CLIENT", "KILL", "TYPE", "pubsub"}).integer, subscribers);
 
   // The event is stored in the user's inbox, but no copy hears it published.
   const auto missed = MakeEvent("appointment.confirmed", barber, client);
@@ -185,7 +190,7 @@ TEST_F(RealtimeTest, WhatWasPublishedWhileRedisPubSubWasAwayStillArrives) {
   EXPECT_FALSE(socket->Next(1500ms)) << "the pub/sub connection was not down";
 
   // Redis takes connections again: the copy subscribes anew and catches its sockets up.
-  redis.Command({"CONFIG", "SET", "maxclients", original_limit});
+  command({"CONFIG", "SET", "maxclients", original_limit});
   const auto caught_up = socket->Next(10s);
   ASSERT_TRUE(caught_up) << "the event published during the outage never arrived";
   EXPECT_EQ((*caught_up)["type"], "appointment_confirmation");
