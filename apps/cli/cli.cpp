@@ -29,9 +29,9 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
 
+#include "barbershop/common/result.hpp"
 #include "user_service.grpc.pb.h"
 
 #ifndef BARBERSHOP_VERSION
@@ -62,21 +62,9 @@ struct Failure {
   std::string message;
 };
 
-/// A value or a Failure, shaped like std::expected<T, Failure>.
+/// A value or a Failure.
 template <typename T>
-class [[nodiscard]] Expected {
- public:
-  Expected(T value) : state_(std::move(value)) {}          // NOLINT: implicit by design
-  Expected(Failure failure) : state_(std::move(failure)) {}  // NOLINT: implicit by design
-
-  explicit operator bool() const { return state_.index() == 0; }
-  T& operator*() { return std::get<0>(state_); }
-  T* operator->() { return &std::get<0>(state_); }
-  const Failure& failure() const { return std::get<1>(state_); }
-
- private:
-  std::variant<T, Failure> state_;
-};
+using Expected = barbershop::common::Result<T, Failure>;
 
 const char* StatusCodeName(grpc::StatusCode code) {
   switch (code) {
@@ -362,7 +350,7 @@ class Commands {
 
   int Logout() {
     auto removed = sessions_.Remove();
-    if (!removed) return Fail(removed.failure());
+    if (!removed) return Fail(removed.error());
     const std::string message = *removed ? "Logged out." : "Not logged in; nothing to do.";
     if (options_.json) {
       out_ << nlohmann::json{{"success", true}, {"message", message}}.dump() << '\n';
@@ -374,7 +362,7 @@ class Commands {
 
   int Barbers() {
     auto session = RequireSession();
-    if (!session) return Fail(session.failure());
+    if (!session) return Fail(session.error());
     ListBarbersResponse response;
     if (auto failed = Client(*session).Call(&UserService::Stub::ListBarbers, ListBarbersRequest{}, &response)) {
       return Fail(*failed);
@@ -414,7 +402,7 @@ class Commands {
 
   int List(const std::string& user_id) {
     auto session = RequireSession();
-    if (!session) return Fail(session.failure());
+    if (!session) return Fail(session.error());
     GetAppointmentsRequest request;
     request.set_user_id(user_id);
     AppointmentsResponse response;
@@ -430,7 +418,7 @@ class Commands {
 
   int Profile() {
     auto session = RequireSession();
-    if (!session) return Fail(session.failure());
+    if (!session) return Fail(session.error());
     GetUserProfileRequest request;
     request.set_token(session->token);
     UserProfile response;
@@ -472,7 +460,7 @@ class Commands {
 
   Expected<Session> RequireSession() const {
     auto stored = sessions_.Load();
-    if (!stored) return stored.failure();
+    if (!stored) return stored.error();
     if (!stored->has_value()) return Failure{kExitRefused, kNotLoggedIn};
     return std::move(**stored);
   }
@@ -487,7 +475,7 @@ class Commands {
                                                                    AppointmentResponse*),
                         const Request& request, bool print_id_first) {
     auto session = RequireSession();
-    if (!session) return Fail(session.failure());
+    if (!session) return Fail(session.error());
     AppointmentResponse response;
     if (auto failed = Client(*session).Call(method, request, &response)) return Fail(*failed);
     return Show(response, [&] {

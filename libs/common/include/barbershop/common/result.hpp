@@ -27,12 +27,13 @@ struct Error {
   std::string message;
 };
 
-/// A value or an Error, shaped like std::expected<T, Error>.
-template <typename T>
+/// A value or an error (an Error unless another type is named), shaped like
+/// std::expected<T, E>.
+template <typename T, typename E = Error>
 class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::move(value)) {}           // NOLINT: implicit by design
-  Result(Error error) : state_(std::move(error)) {}       // NOLINT: implicit by design
+  Result(E error) : state_(std::move(error)) {}           // NOLINT: implicit by design
 
   bool has_value() const { return state_.index() == 0; }
   explicit operator bool() const { return has_value(); }
@@ -45,10 +46,10 @@ class [[nodiscard]] Result {
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
-  const Error& error() const { return std::get<1>(state_); }
+  const E& error() const { return std::get<1>(state_); }
 
  private:
-  std::variant<T, Error> state_;
+  std::variant<T, E> state_;
 };
 
 /// Result of an operation that returns nothing on success.
