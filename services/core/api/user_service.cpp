@@ -33,8 +33,7 @@ std::string MetadataToken(const grpc::CallbackServerContext* call) {
 
 grpc::ServerUnaryReactor* UserServiceImpl::Run(grpc::CallbackServerContext* call, const char* method, bool needs_token,
                                                std::string request_token, Body body) {
-  auto* reactor = call->DefaultReactor();
-  const auto start = std::chrono::steady_clock::now();
+  const Started started{call->DefaultReactor(), method, std::chrono::steady_clock::now()};
   std::optional<domain::Caller> caller;
   if (needs_token) {
     std::string token = MetadataToken(call);
@@ -42,33 +41,48 @@ grpc::ServerUnaryReactor* UserServiceImpl::Run(grpc::CallbackServerContext* call
     auto claims = ctx_.tokens.Verify(token);
     const auto role = claims ? domain::ParseRole(claims->role) : std::nullopt;
     if (!claims || !role) {
-      const auto status = claims ? grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "the token is not valid")
-                                 : ToGrpcStatus(claims.error());
-      Record(method, status, start);
-      reactor->Finish(status);
-      return reactor;
+      Finish(started, claims ? grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "the token is not valid")
+                             : ToGrpcStatus(claims.error()));
+      return started.reactor;
     }
     caller = domain::Caller{claims->subject, *role};
   }
-  const bool queued = ctx_.executor.Submit(
-      [this, reactor, method, start, caller = std::move(caller), body = std::move(body)](storage::Database& db) {
-        grpc::Status status;
-        try {
-          Call state{db, caller ? &*caller : nullptr};
-          status = body(state);
-        } catch (const std::exception& e) {
-          spdlog::error("{} failed: {}", method, e.what());
-          status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
-        }
-        Record(method, status, start);
-        reactor->Finish(status);
+  OnDatabase(started, std::move(caller), std::move(body));
+  return started.reactor;
+}
+
+void UserServiceImpl::OnDatabase(const Started& started, std::optional<domain::Caller> caller, Body body) {
+  const bool queued =
+      ctx_.executor.Submit([this, started, caller = std::move(caller), body = std::move(body)](storage::Database& db) {
+        Call state{started, db, caller ? &*caller : nullptr};
+        Step(started, [&] { return body(state); });
       });
-  if (!queued) {
-    const grpc::Status busy(grpc::StatusCode::UNAVAILABLE, "the server is busy; try again shortly");
-    Record(method, busy, start);
-    reactor->Finish(busy);
+  if (!queued) Finish(started, Busy());
+}
+
+void UserServiceImpl::OnHashing(const Started& started, HashingBody body) {
+  const bool queued = ctx_.hashing.Submit([this, started, body = std::move(body)](std::size_t) { Step(started, body); });
+  if (!queued) Finish(started, Busy());
+}
+
+void UserServiceImpl::Step(const Started& started, const std::function<Outcome()>& step) {
+  Outcome outcome;
+  try {
+    outcome = step();
+  } catch (const std::exception& e) {
+    spdlog::error("{} failed: {}", started.method, e.what());
+    outcome = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
   }
-  return reactor;
+  if (outcome) Finish(started, *outcome);
+}
+
+void UserServiceImpl::Finish(const Started& started, const grpc::Status& status) {
+  Record(started.method, status, started.at);
+  started.reactor->Finish(status);
+}
+
+grpc::Status UserServiceImpl::Busy() {
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is busy; try again shortly");
 }
 
 void UserServiceImpl::Record(const char* method, const grpc::Status& status,
@@ -112,32 +126,51 @@ void UserServiceImpl::Record(const char* method, const grpc::Status& status,
 
 grpc::ServerUnaryReactor* UserServiceImpl::SignUp(grpc::CallbackServerContext* call, const SignUpRequest* request,
                                                   SignUpResponse* response) {
-  return Run(call, "SignUp", false, {}, [this, request, response](Call& c) {
-    storage::PgAccountRepository accounts(c.db);
-    domain::AccountService service(accounts, ctx_.hasher, ctx_.tokens);
-    auto user = service.SignUp(request->username(), request->email(), request->password());
-    if (!user) return ToGrpcStatus(user.error());
-    response->set_success(true);
-    response->set_message("Welcome, " + user->username + "! Log in with " + user->email + ".");
-    response->set_user_id(user->id);
-    spdlog::info("signed up user {}", user->id);
-    return grpc::Status::OK;
+  // The password is hashed first, on a hashing thread; only the insert takes a connection.
+  const Started started{call->DefaultReactor(), "SignUp", std::chrono::steady_clock::now()};
+  OnHashing(started, [this, started, request, response]() -> Outcome {
+    auto account = domain::PrepareAccount(ctx_.hasher, request->username(), request->email(), request->password());
+    if (!account) return ToGrpcStatus(account.error());
+    OnDatabase(started, std::nullopt, [account = std::move(*account), response](Call& c) -> Outcome {
+      storage::PgAccountRepository accounts(c.db);
+      auto user = accounts.CreateUser(account.username, account.email, account.password_hash,
+                                      domain::Role::kCustomer);
+      if (!user) return ToGrpcStatus(user.error());
+      response->set_success(true);
+      response->set_message("Welcome, " + user->username + "! Log in with " + user->email + ".");
+      response->set_user_id(user->id);
+      spdlog::info("signed up user {}", user->id);
+      return grpc::Status::OK;
+    });
+    return std::nullopt;
   });
+  return started.reactor;
 }
 
 grpc::ServerUnaryReactor* UserServiceImpl::Login(grpc::CallbackServerContext* call, const LoginRequest* request,
                                                  LoginResponse* response) {
-  return Run(call, "Login", false, {}, [this, request, response](Call& c) {
+  // The account is looked up on a database worker, the password checked on a hashing thread.
+  auto email = domain::LoginEmail(request->email(), request->password());
+  if (!email) {
+    const Started started{call->DefaultReactor(), "Login", std::chrono::steady_clock::now()};
+    Finish(started, ToGrpcStatus(email.error()));
+    return started.reactor;
+  }
+  return Run(call, "Login", false, {}, [this, request, response, email = std::move(*email)](Call& c) -> Outcome {
     storage::PgAccountRepository accounts(c.db);
-    domain::AccountService service(accounts, ctx_.hasher, ctx_.tokens);
-    auto session = service.Login(request->email(), request->password());
-    if (!session) return ToGrpcStatus(session.error());
-    response->set_token(session->token);
-    response->set_message("Logged in as " + session->user.username + ".");
-    response->set_user_id(session->user.id);
-    response->set_role(domain::RoleName(session->user.role));
-    response->set_expires_at(ctx_.shop_time.Format(session->expires_at));
-    return grpc::Status::OK;
+    auto user = accounts.FindUserByEmail(email);
+    if (!user) return ToGrpcStatus(user.error());
+    OnHashing(c.started, [this, request, response, user = std::move(*user)]() mutable -> Outcome {
+      auto session = domain::CompleteLogin(ctx_.hasher, ctx_.tokens, std::move(user), request->password());
+      if (!session) return ToGrpcStatus(session.error());
+      response->set_token(session->token);
+      response->set_message("Logged in as " + session->user.username + ".");
+      response->set_user_id(session->user.id);
+      response->set_role(domain::RoleName(session->user.role));
+      response->set_expires_at(ctx_.shop_time.Format(session->expires_at));
+      return grpc::Status::OK;
+    });
+    return std::nullopt;
   });
 }
 

@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <utility>
 
 #include "barbershop/common/clock.hpp"
@@ -10,6 +11,7 @@
 #include "barbershop/common/passwords.hpp"
 #include "barbershop/common/shop_time.hpp"
 #include "barbershop/common/tokens.hpp"
+#include "barbershop/common/worker_pool.hpp"
 #include "domain/bookings.hpp"
 #include "storage/database.hpp"
 #include "user_service.grpc.pb.h"
@@ -19,6 +21,7 @@ namespace barbershop::core::api {
 /// What the handlers share; owned by the application, outlives the service.
 struct ServiceContext {
   storage::DbExecutor& executor;
+  common::WorkerPool& hashing;  ///< Argon2id, off the database workers
   const common::PasswordHasher& hasher;
   const common::TokenService& tokens;
   const common::ShopTime& shop_time;
@@ -28,8 +31,9 @@ struct ServiceContext {
 };
 
 /// The seed's UserService (plus ConfirmAppointment, GetAppointment and ListBarbers) on
-/// the callback API.  Each call is checked, then its blocking work runs on the database
-/// executor; no gRPC thread waits on PostgreSQL.
+/// the callback API.  Each call is checked, then its blocking work runs in steps: SQL on
+/// the database executor, Argon2id on the hashing threads.  No gRPC thread waits on
+/// PostgreSQL, and no database connection waits on a password hash.
 class UserServiceImpl final : public UserService::CallbackService {
  public:
   explicit UserServiceImpl(ServiceContext context) : ctx_(context) {}
@@ -60,15 +64,34 @@ class UserServiceImpl final : public UserService::CallbackService {
                                         ListBarbersResponse* response) override;
 
  private:
+  /// A call as it arrived: its reactor, method name and start time.
+  struct Started {
+    grpc::ServerUnaryReactor* reactor;
+    const char* method;
+    std::chrono::steady_clock::time_point at;
+  };
   /// Everything a handler body needs for one call.
   struct Call {
+    const Started& started;
     storage::Database& db;
     const domain::Caller* caller;  ///< null for SignUp and Login
   };
-  using Body = std::function<grpc::Status(Call&)>;
+  /// A step's result: the call's status, or nullopt when the step handed the call on to
+  /// another step, which finishes it.
+  using Outcome = std::optional<grpc::Status>;
+  using Body = std::function<Outcome(Call&)>;
+  using HashingBody = std::function<Outcome()>;
 
+  /// Checks the token (unless `needs_token` is false), then runs `body` on a database
+  /// worker.
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* call, const char* method, bool needs_token,
                                 std::string request_token, Body body);
+  void OnDatabase(const Started& started, std::optional<domain::Caller> caller, Body body);
+  void OnHashing(const Started& started, HashingBody body);
+  /// Runs one step; finishes the call when the step gives a status (INTERNAL if it threw).
+  void Step(const Started& started, const std::function<Outcome()>& step);
+  void Finish(const Started& started, const grpc::Status& status);
+  static grpc::Status Busy();
   grpc::Status AppointmentCall(Call& call, const char* verb,
                                const std::function<common::Result<domain::Appointment>(domain::BookingService&)>& op,
                                AppointmentResponse* response);

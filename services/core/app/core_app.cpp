@@ -4,6 +4,9 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "api/user_service.hpp"
 #include "demo_data.hpp"
 #include "events/outbox_relay.hpp"
@@ -17,6 +20,10 @@ using common::ErrorCode;
 using common::MakeError;
 
 namespace {
+
+// Sign-ups and logins waiting for a hashing thread before more are refused: at about 30
+// hashes a second on two cores, the last waits some seconds.
+constexpr std::size_t kHashingQueue = 256;
 
 std::string WithConnectTimeout(const std::string& url) {
   if (url.find("connect_timeout") != std::string::npos) return url;
@@ -51,11 +58,14 @@ common::Status CoreApp::Start() {
 
   executor_ = std::make_unique<storage::DbExecutor>(database_url, static_cast<std::size_t>(config_.db_pool_size),
                                                     static_cast<std::size_t>(config_.db_queue_limit), metrics_);
+  // As many hashing threads as the hasher lets run at once (one per core); a burst of
+  // sign-ups and logins waits here, never on a database worker.
+  hashing_ = std::make_unique<common::WorkerPool>(std::max(1u, std::thread::hardware_concurrency()), kHashingQueue);
   metrics_.AddCallbackGauge("barbershop_password_hashes_running",
                             "Argon2id hashes running now (sign-ups and logins; at most one per core).",
                             [this] { return static_cast<double>(hasher_.running()); });
   service_ = std::make_unique<api::UserServiceImpl>(
-      api::ServiceContext{*executor_, hasher_, *tokens_, *shop_time_, clock_, policy_, metrics_});
+      api::ServiceContext{*executor_, *hashing_, hasher_, *tokens_, *shop_time_, clock_, policy_, metrics_});
 
   if (config_.relay) {
     publisher_ = std::make_unique<events::RabbitPublisher>(config_.amqp_url, "barbershop.events",
@@ -116,6 +126,7 @@ void CoreApp::Shutdown() {
     server_->GetHealthCheckService()->SetServingStatus(false);
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(config_.shutdown_grace_seconds));
   }
+  if (hashing_) hashing_->Stop();
   if (executor_) executor_->Stop();
   if (server_) server_->Wait();
   if (reminders_) reminders_->Stop();

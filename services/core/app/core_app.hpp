@@ -9,6 +9,7 @@
 #include "barbershop/common/passwords.hpp"
 #include "barbershop/common/shop_time.hpp"
 #include "barbershop/common/tokens.hpp"
+#include "barbershop/common/worker_pool.hpp"
 #include "config.hpp"
 #include "domain/bookings.hpp"
 #include "storage/database.hpp"
@@ -50,6 +51,7 @@ class CoreApp {
   std::unique_ptr<common::ShopTime> shop_time_;
   domain::BookingPolicy policy_;
   std::unique_ptr<storage::DbExecutor> executor_;
+  std::unique_ptr<common::WorkerPool> hashing_;
   std::unique_ptr<api::UserServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<events::RabbitPublisher> publisher_;

@@ -11,36 +11,54 @@ namespace {
 constexpr const char* kBadLogin = "wrong e-mail or password";
 }
 
-common::Result<User> AccountService::SignUp(const std::string& username, const std::string& email,
-                                            const std::string& password) {
+common::Result<NewAccount> PrepareAccount(const common::PasswordHasher& hasher, const std::string& username,
+                                          const std::string& email, const std::string& password) {
   if (auto ok = ValidateUsername(username); !ok) return ok.error();
   auto normalized = NormalizeEmail(email);
   if (!normalized) return normalized.error();
   if (auto ok = ValidatePassword(password); !ok) return ok.error();
-  auto hash = hasher_.Hash(password);
+  auto hash = hasher.Hash(password);
   if (!hash) return hash.error();
-  return accounts_.CreateUser(username, *normalized, *hash, Role::kCustomer);
+  return NewAccount{username, std::move(*normalized), std::move(*hash)};
 }
 
-common::Result<Session> AccountService::Login(const std::string& email, const std::string& password) {
+common::Result<std::string> LoginEmail(const std::string& email, const std::string& password) {
   auto normalized = NormalizeEmail(email);
   if (!normalized || password.empty() || password.size() > 128) {
     return MakeError(ErrorCode::kUnauthenticated, kBadLogin);
   }
-  auto user = accounts_.FindUserByEmail(*normalized);
-  if (!user) return user.error();
-  if (!user->has_value()) {
+  return std::move(*normalized);
+}
+
+common::Result<Session> CompleteLogin(const common::PasswordHasher& hasher, const common::TokenService& tokens,
+                                      std::optional<User> user, const std::string& password) {
+  if (!user) {
     // Spend the same effort as a real check, so timing does not tell which part was wrong.
-    static const std::string kDummy = hasher_.Hash("timing-equaliser").value();
-    (void)hasher_.Verify(password, kDummy);
+    static const std::string kDummy = hasher.Hash("timing-equaliser").value();
+    (void)hasher.Verify(password, kDummy);
     return MakeError(ErrorCode::kUnauthenticated, kBadLogin);
   }
-  if (!hasher_.Verify(password, (*user)->password_hash)) return MakeError(ErrorCode::kUnauthenticated, kBadLogin);
-  auto token = tokens_.Issue((*user)->id, RoleName((*user)->role));
+  if (!hasher.Verify(password, user->password_hash)) return MakeError(ErrorCode::kUnauthenticated, kBadLogin);
+  auto token = tokens.Issue(user->id, RoleName(user->role));
   if (!token) return token.error();
-  auto claims = tokens_.Verify(*token);
+  auto claims = tokens.Verify(*token);
   if (!claims) return claims.error();
-  return Session{std::move(*token), std::move(**user), claims->expires_at};
+  return Session{std::move(*token), std::move(*user), claims->expires_at};
+}
+
+common::Result<User> AccountService::SignUp(const std::string& username, const std::string& email,
+                                            const std::string& password) {
+  auto account = PrepareAccount(hasher_, username, email, password);
+  if (!account) return account.error();
+  return accounts_.CreateUser(account->username, account->email, account->password_hash, Role::kCustomer);
+}
+
+common::Result<Session> AccountService::Login(const std::string& email, const std::string& password) {
+  auto normalized = LoginEmail(email, password);
+  if (!normalized) return normalized.error();
+  auto user = accounts_.FindUserByEmail(*normalized);
+  if (!user) return user.error();
+  return CompleteLogin(hasher_, tokens_, std::move(*user), password);
 }
 
 common::Result<Caller> AccountService::Authenticate(const std::string& token) {

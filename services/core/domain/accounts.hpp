@@ -16,6 +16,29 @@ struct Session {
   TimePoint expires_at;
 };
 
+/// A sign-up whose fields were checked and whose password was hashed.
+struct NewAccount {
+  std::string username;
+  std::string email;  ///< normalized
+  std::string password_hash;
+};
+
+// Sign-up and login in steps, so that the service can hash passwords on threads of
+// their own and look accounts up on its database workers: Argon2id takes tens of
+// milliseconds, and a connection held that long is one that bookings wait for.
+
+/// Checks a sign-up's fields, then hashes the password.  No database.
+common::Result<NewAccount> PrepareAccount(const common::PasswordHasher& hasher, const std::string& username,
+                                          const std::string& email, const std::string& password);
+/// The normalized e-mail a login looks up, or the login's one failure message when the
+/// e-mail or the password cannot be right.
+common::Result<std::string> LoginEmail(const std::string& email, const std::string& password);
+/// Checks `password` against the account found for the login's e-mail (nullopt when
+/// none was) and issues a token.  Spends the same effort when there is no account, and
+/// fails with the same message whatever was wrong.  No database.
+common::Result<Session> CompleteLogin(const common::PasswordHasher& hasher, const common::TokenService& tokens,
+                                      std::optional<User> user, const std::string& password);
+
 /// Sign-up, login and token checks.  Holds only references; one per call is cheap.
 class AccountService {
  public:

@@ -2,17 +2,14 @@
 
 #include <pqxx/pqxx>
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "barbershop/common/metrics.hpp"
 #include "barbershop/common/result.hpp"
+#include "barbershop/common/worker_pool.hpp"
 
 namespace barbershop::core::storage {
 
@@ -35,33 +32,24 @@ template <typename T>
 common::Result<T> Guarded(const char* what, const std::function<common::Result<T>()>& body);
 void LogDatabaseError(const char* what, const std::exception& error);
 
-/// A fixed set of worker threads, each with its own Database, fed from a bounded queue.
-/// Blocking work (SQL, password hashing) runs here, never on a gRPC thread.
-/// Thread-safe.
+/// Database work off the gRPC threads: a pool of workers, each with its own Database,
+/// fed from a bounded queue.  Only SQL runs here; password hashing has threads of its own,
+/// so a burst of logins never holds a connection.  Thread-safe.
 class DbExecutor {
  public:
   using Task = std::function<void(Database&)>;
 
   DbExecutor(const std::string& url, std::size_t threads, std::size_t max_queue, common::MetricsRegistry& metrics);
-  ~DbExecutor();
 
   /// False (and the task is dropped) when the queue is full or the executor stopped.
   bool Submit(Task task);
   /// Finishes queued tasks, then joins the workers.
-  void Stop();
-  std::size_t busy() const;
+  void Stop() { workers_.Stop(); }
+  std::size_t busy() const { return workers_.busy(); }
 
  private:
-  void Run(std::size_t index);
-
   std::vector<std::unique_ptr<Database>> databases_;
-  std::vector<std::thread> threads_;
-  std::size_t max_queue_;
-  mutable std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<Task> queue_;
-  std::size_t busy_ = 0;
-  bool stopping_ = false;
+  common::WorkerPool workers_;  ///< after databases_: its threads use them
 };
 
 template <typename T>

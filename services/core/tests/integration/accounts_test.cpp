@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
 #include "test_server.hpp"
 
 namespace barbershop::core::testing {
@@ -170,6 +175,53 @@ TEST_F(AccountsTest, ProbesAndMetricsAreServed) {
   EXPECT_NE(body.find("barbershop_grpc_call_duration_seconds_bucket{method=\"Login\",code=\"UNAUTHENTICATED\",le="),
             std::string::npos);
   EXPECT_NE(body.find("barbershop_db_connections_in_use"), std::string::npos);
+}
+
+// Argon2id runs on hashing threads of its own, never on a database worker: while a
+// burst of logins, six times the pool's two workers, waits for its hashes, a read still
+// gets a worker at once.  With hashing on the workers, the read would queue behind the
+// logins and come back after most of them.
+TEST(AccountsBurstTest, ABurstOfLoginsDoesNotHoldUpReads) {
+  ScratchCore core([](app::CoreConfig& c) {
+    c.db_pool_size = 2;
+    c.relay = false;
+  });
+  auto stub = core.NewStub();
+  const auto customer = NewCustomer(*stub);
+  constexpr int kLogins = 12;
+  std::atomic<int> finished{0};
+  std::vector<std::thread> logins;
+  for (int i = 0; i < kLogins; ++i) {
+    logins.emplace_back([&] {
+      LoginRequest request;
+      request.set_email(customer.email);
+      request.set_password(customer.password);
+      LoginResponse response;
+      grpc::ClientContext context;
+      const auto status = core.NewStub()->Login(&context, request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      ++finished;
+    });
+  }
+  // Hashes are running: the logins are in the service.
+  for (int i = 0; i < 500; ++i) {
+    if (HttpGet(core.http_port(), "/metrics").second.find("\nbarbershop_password_hashes_running 0\n") ==
+        std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the rest of the burst arrives
+  const int finished_before = finished.load();
+  GetAppointmentsRequest request;
+  AppointmentsResponse response;
+  const auto status = stub->GetAppointments(Authed(customer.token).get(), request, &response);
+  const int finished_after = finished.load();
+  for (auto& login : logins) login.join();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(finished.load(), kLogins);
+  EXPECT_LT(finished_after - finished_before, kLogins / 2)
+      << "the read waited for " << finished_after - finished_before << " logins";
 }
 
 }  // namespace

@@ -54,6 +54,7 @@ class ScratchCore {
   ~ScratchCore();
   std::unique_ptr<UserService::Stub> NewStub() const;
   const std::string& database_url() const { return database_url_; }
+  int http_port() const { return app_->http_port(); }
   /// Another replica of the service on the same database.
   std::unique_ptr<app::CoreApp> StartReplica(const std::function<void(app::CoreConfig&)>& tweak = {}) const;
   app::CoreConfig Config() const;

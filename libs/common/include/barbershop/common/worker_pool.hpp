@@ -1,0 +1,47 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace barbershop::common {
+
+/// A fixed set of threads fed from one bounded queue, first in first out.  Each task is
+/// told which worker runs it, so a caller can keep one resource per worker (a database
+/// connection, say).  Thread-safe.
+class WorkerPool {
+ public:
+  using Task = std::function<void(std::size_t worker)>;
+
+  WorkerPool(std::size_t threads, std::size_t max_queue);
+  ~WorkerPool();
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  /// False (and the task is dropped) when `max_queue` tasks already wait or the pool stopped.
+  bool Submit(Task task);
+  /// Runs the tasks already queued, then joins the workers.  Later submissions are refused.
+  void Stop();
+
+  std::size_t size() const { return size_; }
+  /// Tasks running now.
+  std::size_t busy() const;
+
+ private:
+  void Run(std::size_t worker);
+
+  std::size_t size_;
+  std::size_t max_queue_;
+  mutable std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Task> queue_;
+  std::size_t busy_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace barbershop::common
