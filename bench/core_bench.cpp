@@ -119,6 +119,7 @@ int main(int argc, char** argv) {
   std::string pairs_out;
   int core_pid = 0;
   bool list_only = false;
+  int logins = 0;
   CLI::App cli{"core_bench: CreateAppointment and GetAppointments against a running core service"};
   cli.add_option("--core", address, "the core's gRPC address")->capture_default_str();
   cli.add_option("--database-url", database_url, "the core's database, to create around-the-clock barbers")
@@ -128,6 +129,8 @@ int main(int argc, char** argv) {
   cli.add_option("--pairs-out", pairs_out, "write each client's barber name and user id here (for pgbench)");
   cli.add_option("--core-pid", core_pid, "the core's process id, to report its CPU time per call");
   cli.add_flag("--list-only", list_only, "measure GetAppointments only");
+  cli.add_option("--logins", logins,
+                 "then measure GetAppointments again while this many more clients log in over and over (0: skip)");
   CLI11_PARSE(cli, argc, argv);
 
   try {
@@ -175,7 +178,33 @@ int main(int argc, char** argv) {
                                                 [call, done](const grpc::Status& s) { done(s.ok()); });
     };
     const auto listing = Measure("GetAppointments", clients, seconds, core_pid, list);
-    return booking.errors == 0 && listing.errors == 0 ? 0 : 1;
+    if (logins == 0) return booking.errors == 0 && listing.errors == 0 ? 0 : 1;
+
+    // The same listing while a burst of logins (Argon2id) goes on beside it.
+    std::atomic<bool> stop{false};
+    std::atomic<long> logged_in{0};
+    std::atomic<long> login_errors{0};
+    std::vector<std::thread> loggers;
+    for (int i = 0; i < logins; ++i) {
+      loggers.emplace_back([&, i] {
+        while (!stop) {
+          try {
+            (void)LogIn(address, barbers[static_cast<std::size_t>(i % clients)] + "@bench.test", kBarberPassword);
+            ++logged_in;
+          } catch (const std::exception&) {
+            ++login_errors;
+          }
+        }
+      });
+    }
+    const auto started = Clock::now();
+    const auto beside_logins = Measure("GetAppointments+logins", clients, seconds, core_pid, list);
+    const double login_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    stop = true;
+    for (auto& t : loggers) t.join();
+    std::printf("logins beside it: %d clients, %.1f logins/s, %ld errors\n", logins,
+                static_cast<double>(logged_in) / login_seconds, login_errors.load());
+    return booking.errors == 0 && listing.errors == 0 && beside_logins.errors == 0 && login_errors == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "core_bench: %s\n", e.what());
     return 1;

@@ -42,7 +42,8 @@ build/release/bench/micro_bench --benchmark_min_time=0.2
 
 echo "== core service: $CLIENTS clients, ${SECONDS_EACH}s per phase"
 build/release/bench/core_bench --core "127.0.0.1:$GRPC_PORT" --database-url "$DB_URL" --clients "$CLIENTS" \
-  --seconds "$SECONDS_EACH" --core-pid "$CORE_PID" --pairs-out "$STACK/pairs" | tee "$STACK/core_bench.out"
+  --seconds "$SECONDS_EACH" --core-pid "$CORE_PID" --pairs-out "$STACK/pairs" --logins "$CLIENTS" |
+  tee "$STACK/core_bench.out"
 
 echo "== pgbench: the same booking SQL, $CLIENTS clients, ${SECONDS_EACH}s"
 scripts=()
