@@ -33,7 +33,7 @@ std::string MetadataToken(const grpc::CallbackServerContext* call) {
 
 grpc::ServerUnaryReactor* UserServiceImpl::Run(grpc::CallbackServerContext* call, const char* method, bool needs_token,
                                                std::string request_token, Body body) {
-  const Started started{call->DefaultReactor(), method, std::chrono::steady_clock::now()};
+  const Started started = Begin(call, method);
   std::optional<domain::Caller> caller;
   if (needs_token) {
     std::string token = MetadataToken(call);
@@ -76,8 +76,19 @@ void UserServiceImpl::Step(const Started& started, const std::function<Outcome()
   if (outcome) Finish(started, *outcome);
 }
 
+UserServiceImpl::UserServiceImpl(ServiceContext context) : ctx_(context) {
+  ctx_.metrics.AddCallbackGauge("barbershop_grpc_calls_in_flight", "gRPC calls started and not yet answered.",
+                                [this] { return static_cast<double>(in_flight_.load()); });
+}
+
+UserServiceImpl::Started UserServiceImpl::Begin(grpc::CallbackServerContext* call, const char* method) {
+  ++in_flight_;
+  return Started{call->DefaultReactor(), method, std::chrono::steady_clock::now()};
+}
+
 void UserServiceImpl::Finish(const Started& started, const grpc::Status& status) {
   Record(started.method, status, started.at);
+  --in_flight_;
   started.reactor->Finish(status);
 }
 
@@ -127,7 +138,7 @@ void UserServiceImpl::Record(const char* method, const grpc::Status& status,
 grpc::ServerUnaryReactor* UserServiceImpl::SignUp(grpc::CallbackServerContext* call, const SignUpRequest* request,
                                                   SignUpResponse* response) {
   // The password is hashed first, on a hashing thread; only the insert takes a connection.
-  const Started started{call->DefaultReactor(), "SignUp", std::chrono::steady_clock::now()};
+  const Started started = Begin(call, "SignUp");
   OnHashing(started, [this, started, request, response]() -> Outcome {
     auto account = domain::PrepareAccount(ctx_.hasher, request->username(), request->email(), request->password());
     if (!account) return ToGrpcStatus(account.error());
@@ -152,7 +163,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::Login(grpc::CallbackServerContext* ca
   // The account is looked up on a database worker, the password checked on a hashing thread.
   auto email = domain::LoginEmail(request->email(), request->password());
   if (!email) {
-    const Started started{call->DefaultReactor(), "Login", std::chrono::steady_clock::now()};
+    const Started started = Begin(call, "Login");
     Finish(started, ToGrpcStatus(email.error()));
     return started.reactor;
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -36,7 +37,7 @@ struct ServiceContext {
 /// PostgreSQL, and no database connection waits on a password hash.
 class UserServiceImpl final : public UserService::CallbackService {
  public:
-  explicit UserServiceImpl(ServiceContext context) : ctx_(context) {}
+  explicit UserServiceImpl(ServiceContext context);
 
   grpc::ServerUnaryReactor* SignUp(grpc::CallbackServerContext* call, const SignUpRequest* request,
                                    SignUpResponse* response) override;
@@ -90,6 +91,8 @@ class UserServiceImpl final : public UserService::CallbackService {
   void OnHashing(const Started& started, HashingBody body);
   /// Runs one step; finishes the call when the step gives a status (INTERNAL if it threw).
   void Step(const Started& started, const std::function<Outcome()>& step);
+  /// Every call starts here and ends in Finish, exactly once.
+  Started Begin(grpc::CallbackServerContext* call, const char* method);
   void Finish(const Started& started, const grpc::Status& status);
   static grpc::Status Busy();
   grpc::Status AppointmentCall(Call& call, const char* verb,
@@ -104,6 +107,7 @@ class UserServiceImpl final : public UserService::CallbackService {
   };
 
   ServiceContext ctx_;
+  std::atomic<int> in_flight_{0};
   std::mutex metrics_mutex_;
   std::map<std::pair<const char*, int>, MethodMetrics> method_metrics_;  ///< by method name literal and code
 };

@@ -5,12 +5,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <string>
 #include <thread>
 
 #include "test_server.hpp"
 
 namespace barbershop::core::testing {
 namespace {
+
+// The value of the sample named exactly `series` (name and labels) in Prometheus text; 0 when absent.
+double MetricValue(const std::string& text, const std::string& series) {
+  const auto at = text.find("\n" + series + " ");
+  if (at == std::string::npos) return 0;
+  return std::strtod(text.c_str() + at + series.size() + 2, nullptr);
+}
 
 TEST(ShutdownTest, InFlightCallsFinishBeforeExit) {
   const int grpc_port = FreePort();
@@ -47,8 +56,18 @@ TEST(ShutdownTest, InFlightCallsFinishBeforeExit) {
       statuses[i] = stub->SignUp(&context, request, &response);
     });
   }
-  while (sent.load() < kCalls) std::this_thread::yield();
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let the calls reach the server
+  // SIGTERM once the service holds every call (a call still on its way would be refused,
+  // not drained) and some are still being worked on.
+  int in_flight = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const auto metrics = HttpGet(http_port, "/metrics").second;
+    in_flight = static_cast<int>(MetricValue(metrics, "barbershop_grpc_calls_in_flight"));
+    const auto answered =
+        static_cast<int>(MetricValue(metrics, "barbershop_grpc_calls_total{method=\"SignUp\",code=\"OK\"}"));
+    if (in_flight + answered == kCalls) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_GT(in_flight, 0) << "every call was answered before the signal could be sent";
   ASSERT_EQ(kill(pid, SIGTERM), 0);
   for (auto& t : threads) t.join();
   int wstatus = 0;
