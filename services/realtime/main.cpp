@@ -1,3 +1,4 @@
+#include <absl/synchronization/mutex.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -9,6 +10,8 @@
 
 int main(int argc, char** argv) {
   using namespace barbershop;
+  // gRPC's mutexes (the calls to the core): no deadlock-cycle bookkeeping on every lock.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   auto config = realtime::app::ParseRealtimeConfig(argc, argv);
   common::SetUpJsonLogging("realtime", config.log_level);
 
