@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 #include <vector>
 
@@ -20,6 +21,11 @@ TEST(PasswordHasherTest, HashIsArgon2idAndVerifies) {
 TEST(PasswordHasherTest, SamePasswordGetsDifferentSalts) {
   PasswordHasher hasher;
   EXPECT_NE(hasher.Hash("same password").value(), hasher.Hash("same password").value());
+}
+
+TEST(PasswordHasherTest, SaysHowManyHashesItLetsRunAtOnce) {
+  EXPECT_EQ(PasswordHasher(PasswordHasher::Cost::kInteractive, 3).max_concurrent(), 3u);
+  EXPECT_EQ(PasswordHasher().max_concurrent(), std::max(1u, std::thread::hardware_concurrency()));
 }
 
 TEST(PasswordHasherTest, MalformedHashNeverVerifies) {

@@ -4,9 +4,6 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-#include <thread>
-
 #include "api/user_service.hpp"
 #include "demo_data.hpp"
 #include "events/outbox_relay.hpp"
@@ -60,7 +57,7 @@ common::Status CoreApp::Start() {
                                                     static_cast<std::size_t>(config_.db_queue_limit), metrics_);
   // As many hashing threads as the hasher lets run at once (one per core); a burst of
   // sign-ups and logins waits here, never on a database worker.
-  hashing_ = std::make_unique<common::WorkerPool>(std::max(1u, std::thread::hardware_concurrency()), kHashingQueue);
+  hashing_ = std::make_unique<common::WorkerPool>(hasher_.max_concurrent(), kHashingQueue);
   metrics_.AddCallbackGauge("barbershop_password_hashes_running",
                             "Argon2id hashes running now (sign-ups and logins; at most one per core).",
                             [this] { return static_cast<double>(hasher_.running()); });

@@ -29,6 +29,8 @@ class PasswordHasher {
   /// Constant-time check; false for any malformed hash.
   bool Verify(const std::string& password, const std::string& encoded) const;
 
+  /// The most hashes it lets run at once.
+  std::size_t max_concurrent() const { return slots_->limit; }
   /// Hashes running now, and the most that ever ran at once.
   std::size_t running() const;
   std::size_t peak_running() const;
