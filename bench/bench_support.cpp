@@ -1,6 +1,5 @@
 #include "bench_support.hpp"
 
-#include <algorithm>
 #include <stdexcept>
 
 #include "barbershop/common/clock.hpp"
@@ -11,47 +10,6 @@
 #include "storage/pg_repositories.hpp"
 
 namespace barbershop::bench {
-
-double Figures::Percentile(double p) {
-  if (latencies_ms.empty()) return 0;
-  std::sort(latencies_ms.begin(), latencies_ms.end());
-  const auto i = static_cast<std::size_t>(p * static_cast<double>(latencies_ms.size() - 1));
-  return latencies_ms[i];
-}
-
-std::unique_ptr<UserService::Stub> NewStub(const std::string& address) {
-  grpc::ChannelArguments args;
-  args.SetInt("grpc.use_local_subchannel_pool", 1);
-  return UserService::NewStub(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
-}
-
-Client LogIn(const std::string& address, const std::string& email, const std::string& password) {
-  Client client{NewStub(address), {}, {}};
-  LoginRequest login;
-  login.set_email(email);
-  login.set_password(password);
-  LoginResponse logged_in;
-  grpc::ClientContext context;
-  const auto status = client.stub->Login(&context, login, &logged_in);
-  if (!status.ok()) throw std::runtime_error("login of " + email + " failed: " + status.error_message());
-  client.token = logged_in.token();
-  client.id = logged_in.user_id();
-  return client;
-}
-
-Client NewClient(const std::string& address) {
-  const auto name = "bench_" + common::NewUuid().substr(0, 12);
-  auto stub = NewStub(address);
-  SignUpRequest signup;
-  signup.set_username(name);
-  signup.set_email(name + "@bench.test");
-  signup.set_password("bench-password");
-  SignUpResponse signed_up;
-  grpc::ClientContext context;
-  const auto status = stub->SignUp(&context, signup, &signed_up);
-  if (!status.ok()) throw std::runtime_error("sign-up failed: " + status.error_message());
-  return LogIn(address, name + "@bench.test", "bench-password");
-}
 
 std::vector<std::string> NewBarbers(const std::string& database_url, int count) {
   core::storage::Database db(database_url);

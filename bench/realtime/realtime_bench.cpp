@@ -37,7 +37,10 @@
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/ids.hpp"
 #include "barbershop/common/tokens.hpp"
+#include "bench_client.hpp"
 #include "user_service.grpc.pb.h"
+
+using barbershop::bench::Percentile;
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -106,13 +109,6 @@ std::optional<std::int64_t> NumberAfter(std::string_view text, std::string_view 
   if (i >= text.size() || text[i] < '0' || text[i] > '9') return std::nullopt;
   for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) value = value * 10 + (text[i] - '0');
   return value;
-}
-
-double Percentile(std::vector<double>& values, double p) {
-  if (values.empty()) return 0;
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
-  std::nth_element(values.begin(), values.begin() + static_cast<long>(index), values.end());
-  return values[index];
 }
 
 struct Stats {
@@ -276,42 +272,21 @@ struct ChatPair {
   std::string client_token;
 };
 
-struct Account {
-  std::string user_id;
-  std::string token;
-};
-
-/// A new customer of the core, logged in.
-std::optional<Account> NewCustomer(UserService::Stub& stub) {
-  const std::string name = "chatbench" + barbershop::common::NewUuid().substr(0, 12);
-  grpc::ClientContext signup_context;
-  signup_context.set_deadline(std::chrono::system_clock::now() + 20s);
-  SignUpRequest signup;
-  signup.set_username(name);
-  signup.set_email(name + "@bench.test");
-  signup.set_password("chat-bench-password");
-  SignUpResponse signed_up;
-  if (const auto status = stub.SignUp(&signup_context, signup, &signed_up); !status.ok()) {
-    std::fprintf(stderr, "SignUp: %s\n", status.error_message().c_str());
+/// A new customer of the core, logged in; nullopt (and why on stderr) when the core refuses.
+std::optional<barbershop::bench::Client> NewCustomer(const std::string& core) {
+  try {
+    return barbershop::bench::NewClient(core);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
     return std::nullopt;
   }
-  grpc::ClientContext login_context;
-  login_context.set_deadline(std::chrono::system_clock::now() + 20s);
-  LoginRequest login;
-  login.set_email(name + "@bench.test");
-  login.set_password("chat-bench-password");
-  LoginResponse logged_in;
-  if (const auto status = stub.Login(&login_context, login, &logged_in); !status.ok()) {
-    std::fprintf(stderr, "Login: %s\n", status.error_message().c_str());
-    return std::nullopt;
-  }
-  return Account{logged_in.user_id(), logged_in.token()};
 }
 
 /// Pair `index` books the first free slot from its own starting point: a weekday at
 /// least three days ahead, working hours, with the barbers taken in turn.
-std::optional<ChatPair> BookPair(UserService::Stub& stub, const std::vector<std::string>& barbers, int index) {
-  auto customer = NewCustomer(stub);
+std::optional<ChatPair> BookPair(const std::string& core, UserService::Stub& stub,
+                                 const std::vector<std::string>& barbers, int index) {
+  auto customer = NewCustomer(core);
   if (!customer) return std::nullopt;
   using namespace std::chrono;
   const auto first_day = floor<days>(system_clock::now()) + days(3);
@@ -327,12 +302,12 @@ std::optional<ChatPair> BookPair(UserService::Stub& stub, const std::vector<std:
     context.set_deadline(system_clock::now() + 20s);
     context.AddMetadata("authorization", "Bearer " + customer->token);
     CreateAppointmentRequest request;
-    request.set_user_id(customer->user_id);
+    request.set_user_id(customer->id);
     request.set_date_time(when);
     request.set_barber_name(barbers[static_cast<std::size_t>(index + slot) % barbers.size()]);
     AppointmentResponse response;
     if (stub.CreateAppointment(&context, request, &response).ok()) {
-      return ChatPair{response.appointment_id(), response.appointment().barber_id(), customer->user_id,
+      return ChatPair{response.appointment_id(), response.appointment().barber_id(), customer->id,
                       customer->token};
     }
   }
@@ -346,7 +321,7 @@ std::vector<ChatPair> BookPairs(const std::string& core, int count) {
   std::vector<std::string> barbers;
   {
     // Any signed-up user may list the barbers.
-    auto lister = NewCustomer(*stub);
+    auto lister = NewCustomer(core);
     if (!lister) {
       std::fprintf(stderr, "cannot sign up at the core at %s\n", core.c_str());
       return {};
@@ -368,7 +343,7 @@ std::vector<ChatPair> BookPairs(const std::string& core, int count) {
   for (int w = 0; w < 4; ++w) {
     workers.emplace_back([&] {
       for (int index = next++; index < count; index = next++) {
-        if (auto pair = BookPair(*stub, barbers, index)) {
+        if (auto pair = BookPair(core, *stub, barbers, index)) {
           std::lock_guard lock(mutex);
           pairs.push_back(std::move(*pair));
         }
