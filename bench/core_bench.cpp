@@ -6,11 +6,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
-#include <functional>
-#include <mutex>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
@@ -26,57 +25,73 @@ using namespace barbershop;
 using namespace barbershop::bench;
 using Clock = std::chrono::steady_clock;
 
-// One call of client `i`; it reports through `done(ok)` on gRPC's own threads.
-using AsyncCall = std::function<void(int i, std::function<void(bool ok)> done)>;
+// A call in flight for one client: its context and whatever the call must keep alive
+// (request, response, reader) until the completion queue hands its tag back.
+struct Slot {
+  std::unique_ptr<grpc::ClientContext> context;
+  grpc::Status status;
+  std::shared_ptr<void> call;
+  Clock::time_point sent;
+};
 
-// Keeps one call in flight per client for `seconds`, from gRPC's callback threads: the
-// load generator needs no thread per client and leaves the cores to the service.
+// Starts one call of client `i` on `queue`, to complete with tag `i`.
+using AsyncCall = std::function<void(int i, Slot& slot, grpc::CompletionQueue& queue)>;
+
+// Starts a unary call made by `prepare(context, queue)` (a stub's PrepareAsync method)
+// and parks its reader and response in `slot` until it completes.
+template <typename Response, typename Prepare>
+void Start(int i, Slot& slot, grpc::CompletionQueue& queue, Prepare prepare) {
+  struct State {
+    Response response;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> reader;
+  };
+  auto state = std::make_shared<State>();
+  state->reader = prepare(slot.context.get(), &queue);
+  state->reader->StartCall();
+  state->reader->Finish(&state->response, &slot.status, reinterpret_cast<void*>(static_cast<std::intptr_t>(i)));
+  slot.call = std::move(state);
+}
+
+// Keeps one call in flight per client for `seconds`, all driven by this one thread from a
+// completion queue: the load generator needs no thread per client, hands nothing between
+// threads, and leaves the cores to the service.
 Figures Drive(int clients, double seconds, const AsyncCall& call) {
-  struct Lane {
-    Figures figures;
-    Clock::time_point sent;
+  grpc::CompletionQueue queue;
+  std::vector<Slot> slots(static_cast<std::size_t>(clients));
+  auto send = [&](int i) {
+    auto& slot = slots[static_cast<std::size_t>(i)];
+    slot.context = std::make_unique<grpc::ClientContext>();
+    slot.context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    slot.sent = Clock::now();
+    call(i, slot, queue);
   };
-  std::vector<Lane> lanes(clients);
-  std::atomic<bool> stop{false};
-  std::mutex mutex;
-  std::condition_variable idle;
-  int in_flight = clients;
-  std::function<void(int)> next = [&](int i) {
-    lanes[i].sent = Clock::now();
-    call(i, [&, i](bool ok) {
-      auto& lane = lanes[i];
-      lane.figures.latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - lane.sent).count());
-      ++lane.figures.calls;
-      if (!ok) ++lane.figures.errors;
-      if (!stop.load(std::memory_order_relaxed)) return next(i);
-      const std::lock_guard lock(mutex);
-      if (--in_flight == 0) idle.notify_one();
-    });
-  };
-  const auto start = Clock::now();
-  for (int i = 0; i < clients; ++i) next(i);
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  stop = true;
-  std::unique_lock lock(mutex);
-  idle.wait(lock, [&] { return in_flight == 0; });
   Figures all;
+  const auto start = Clock::now();
+  const auto until = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  for (int i = 0; i < clients; ++i) send(i);
+  int in_flight = clients;
+  void* tag = nullptr;
+  bool ok = false;
+  while (in_flight > 0 && queue.Next(&tag, &ok)) {
+    const int i = static_cast<int>(reinterpret_cast<std::intptr_t>(tag));
+    auto& slot = slots[static_cast<std::size_t>(i)];
+    const auto now = Clock::now();
+    all.latencies_ms.push_back(std::chrono::duration<double, std::milli>(now - slot.sent).count());
+    ++all.calls;
+    if (!ok || !slot.status.ok()) ++all.errors;
+    slot.call.reset();
+    if (now < until) {
+      send(i);
+    } else {
+      --in_flight;
+    }
+  }
   all.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  for (auto& lane : lanes) {
-    all.calls += lane.figures.calls;
-    all.errors += lane.figures.errors;
-    all.latencies_ms.insert(all.latencies_ms.end(), lane.figures.latencies_ms.begin(),
-                            lane.figures.latencies_ms.end());
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
   }
   return all;
 }
-
-// A unary call's state, alive until its callback ran.
-template <typename Request, typename Response>
-struct Pending {
-  grpc::ClientContext context;
-  Request request;
-  Response response;
-};
 
 // CPU seconds (user and system) a process has used so far; 0 when it cannot be read.
 double CpuSeconds(int pid) {
@@ -99,12 +114,16 @@ double CpuSeconds(int pid) {
 Figures Measure(const char* name, int clients, double seconds, int core_pid, const AsyncCall& call) {
   Drive(clients, 1.0, call);  // warm-up: connections, prepared statements
   const double cpu_before = CpuSeconds(core_pid);
+  const double own_before = CpuSeconds(getpid());
   auto f = Drive(clients, seconds, call);
-  const double cpu_us = (CpuSeconds(core_pid) - cpu_before) * 1e6 / static_cast<double>(std::max(1L, f.calls));
+  const double per_call = 1e6 / static_cast<double>(std::max(1L, f.calls));
+  const double cpu_us = (CpuSeconds(core_pid) - cpu_before) * per_call;
+  const double own_us = (CpuSeconds(getpid()) - own_before) * per_call;
   std::printf("%-18s clients=%d calls=%ld errors=%ld seconds=%.2f throughput=%.1f/s p50=%.2fms p99=%.2fms", name,
               clients, f.calls, f.errors, f.seconds, static_cast<double>(f.calls - f.errors) / f.seconds,
               f.Percentile(0.50), f.Percentile(0.99));
   if (core_pid > 0) std::printf(" service_cpu_per_call=%.0fus", cpu_us);
+  std::printf(" generator_cpu_per_call=%.0fus", own_us);
   std::printf("\n");
   std::fflush(stdout);
   return f;
@@ -149,13 +168,14 @@ int main(int argc, char** argv) {
     const auto shop = common::ShopTime::ForZone("UTC").value();
     const auto base = std::chrono::floor<std::chrono::hours>(common::SystemClock().Now()) + std::chrono::hours(48);
     std::vector<long> next_slot(clients, 0);
-    auto book = [&](int i, std::function<void(bool)> done) {
-      auto call = std::make_shared<Pending<CreateAppointmentRequest, AppointmentResponse>>();
-      call->context.AddMetadata("authorization", "Bearer " + bookers[i].token);
-      call->request.set_barber_name(barbers[i]);
-      call->request.set_date_time(shop.Format(base + std::chrono::minutes(30) * next_slot[i]++));
-      bookers[i].stub->async()->CreateAppointment(&call->context, &call->request, &call->response,
-                                                  [call, done](const grpc::Status& s) { done(s.ok()); });
+    auto book = [&](int i, Slot& slot, grpc::CompletionQueue& queue) {
+      slot.context->AddMetadata("authorization", "Bearer " + bookers[i].token);
+      CreateAppointmentRequest request;
+      request.set_barber_name(barbers[i]);
+      request.set_date_time(shop.Format(base + std::chrono::minutes(30) * next_slot[i]++));
+      Start<AppointmentResponse>(i, slot, queue, [&](grpc::ClientContext* context, grpc::CompletionQueue* q) {
+        return bookers[i].stub->PrepareAsyncCreateAppointment(context, request, q);
+      });
     };
     Figures booking;
     if (!list_only) booking = Measure("CreateAppointment", clients, seconds, core_pid, book);
@@ -174,11 +194,12 @@ int main(int argc, char** argv) {
         (void)listers[i].stub->CreateAppointment(&context, request, &response);
       }
     }
-    auto list = [&](int i, std::function<void(bool)> done) {
-      auto call = std::make_shared<Pending<GetAppointmentsRequest, AppointmentsResponse>>();
-      call->context.AddMetadata("authorization", "Bearer " + listers[i].token);
-      listers[i].stub->async()->GetAppointments(&call->context, &call->request, &call->response,
-                                                [call, done](const grpc::Status& s) { done(s.ok()); });
+    const GetAppointmentsRequest own_list;  // the caller's own bookings
+    auto list = [&](int i, Slot& slot, grpc::CompletionQueue& queue) {
+      slot.context->AddMetadata("authorization", "Bearer " + listers[i].token);
+      Start<AppointmentsResponse>(i, slot, queue, [&](grpc::ClientContext* context, grpc::CompletionQueue* q) {
+        return listers[i].stub->PrepareAsyncGetAppointments(context, own_list, q);
+      });
     };
     const auto listing = Measure("GetAppointments", clients, seconds, core_pid, list);
     if (logins == 0) return booking.errors == 0 && listing.errors == 0 ? 0 : 1;
