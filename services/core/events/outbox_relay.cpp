@@ -11,7 +11,8 @@ namespace {
 // Unsent rows whose appointment has no earlier unsent row: a later event of an
 // appointment never overtakes an earlier one, even when another replica holds it.
 constexpr const char* kClaim = R"(
-  SELECT o.id, o.event_id::text, o.routing_key, o.payload::text
+  SELECT o.id, o.event_id::text, o.routing_key, o.payload::text,
+         extract(epoch FROM clock_timestamp() - o.created_at)::float8
   FROM outbox o
   WHERE o.sent_at IS NULL
     AND NOT EXISTS (SELECT 1 FROM outbox e
@@ -40,7 +41,12 @@ OutboxRelay::OutboxRelay(RelaySettings settings, EventPublisher& publisher, comm
       published_(metrics.GetCounter("barbershop_outbox_published_total", "Events the broker confirmed.")),
       failures_(metrics.GetCounter("barbershop_outbox_publish_failures_total",
                                    "Batches that could not be published (left for a retry).")),
-      pending_(metrics.GetGauge("barbershop_outbox_pending", "Unsent outbox rows at the last sweep.")) {}
+      pending_(metrics.GetGauge("barbershop_outbox_pending", "Unsent outbox rows at the last sweep.")),
+      confirm_seconds_(metrics.GetHistogram("barbershop_outbox_confirm_seconds",
+                                            "Time from publishing a batch to the broker confirming all of it.")),
+      delay_seconds_(metrics.GetHistogram(
+          "barbershop_outbox_delay_seconds",
+          "Time from an event's transaction starting to the broker confirming the event, per event.")) {}
 
 OutboxRelay::~OutboxRelay() { Stop(); }
 
@@ -52,13 +58,17 @@ void OutboxRelay::Stop() {
 }
 
 int OutboxRelay::RelayBatch(pqxx::connection& connection) {
+  using Clock = std::chrono::steady_clock;
   pqxx::work tx(connection);
   const auto rows = tx.exec_params(kClaim, static_cast<long long>(settings_.batch_size));
+  const auto claimed = Clock::now();
   if (rows.empty()) return 0;
   std::vector<OutgoingEvent> batch;
+  std::vector<double> ages;  // seconds each event had waited when claimed
   std::string ids = "{";
   for (const auto& row : rows) {
     batch.push_back({row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()});
+    ages.push_back(row[4].as<double>());
     if (ids.size() > 1) ids += ",";
     ids += row[0].as<std::string>();
   }
@@ -67,12 +77,17 @@ int OutboxRelay::RelayBatch(pqxx::connection& connection) {
     spdlog::warn("fault injection: dying after commit, before publishing {} events", batch.size());
     std::raise(SIGKILL);
   }
+  const auto publishing = Clock::now();
   if (auto ok = publisher_.PublishConfirmed(batch); !ok) {
     tx.abort();
     failures_.Inc();
     spdlog::warn("{} events wait for the broker: {}", batch.size(), ok.error().message);
     return -1;
   }
+  const auto confirmed = Clock::now();
+  confirm_seconds_.Observe(std::chrono::duration<double>(confirmed - publishing).count());
+  const double since_claim = std::chrono::duration<double>(confirmed - claimed).count();
+  for (const double age : ages) delay_seconds_.Observe(age + since_claim);
   tx.exec_params(kMarkSent, ids);
   tx.commit();
   published_.Inc(static_cast<double>(batch.size()));

@@ -50,6 +50,8 @@ class OutboxRelay {
   common::Counter& published_;
   common::Counter& failures_;
   common::Gauge& pending_;
+  common::Histogram& confirm_seconds_;
+  common::Histogram& delay_seconds_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

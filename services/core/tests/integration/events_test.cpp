@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <thread>
@@ -165,8 +166,11 @@ TEST(EventsTest, BookingsSucceedWhileTheBrokerIsDownAndEveryEventFollowsOnce) {
     booked.insert(Book(*stub, client, barber.username, shop.Format(base + std::chrono::minutes(30) * i)));
   }
   ASSERT_EQ(booked.size(), static_cast<std::size_t>(kBookings));
+  const auto last_booked = std::chrono::steady_clock::now();
 
   ASSERT_TRUE(broker.Start());
+  const double outage_after_last =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - last_booked).count();
   TestQueue queue(broker.url(), queue_name);
   std::map<std::string, int> seen;  // appointment id -> created events
   std::set<std::string> event_ids;
@@ -188,6 +192,19 @@ TEST(EventsTest, BookingsSucceedWhileTheBrokerIsDownAndEveryEventFollowsOnce) {
   }
   for (const auto& [id, count] : seen) EXPECT_EQ(count, 1) << id;
   EXPECT_EQ(event_ids.size(), booked.size());
+  // The relay's delay histogram counts each event once, when the broker confirmed it, and
+  // each waited at least until the broker came back.
+  double relayed = 0;
+  double waited = 0;
+  for (int i = 0; i < 100; ++i) {
+    const auto metrics = HttpGet(core.http_port(), "/metrics").second;
+    relayed = MetricValue(metrics, "barbershop_outbox_delay_seconds_count");
+    waited = MetricValue(metrics, "barbershop_outbox_delay_seconds_sum");
+    if (relayed >= kBookings) break;
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_EQ(relayed, kBookings);
+  EXPECT_GE(waited / std::max(relayed, 1.0), outage_after_last);
 }
 
 TEST(EventsTest, SentEventsArePrunedAfterTheRetentionPeriodAndNoOthers) {

@@ -14,13 +14,6 @@
 namespace barbershop::core::testing {
 namespace {
 
-// The value of the sample named exactly `series` (name and labels) in Prometheus text; 0 when absent.
-double MetricValue(const std::string& text, const std::string& series) {
-  const auto at = text.find("\n" + series + " ");
-  if (at == std::string::npos) return 0;
-  return std::strtod(text.c_str() + at + series.size() + 2, nullptr);
-}
-
 TEST(ShutdownTest, InFlightCallsFinishBeforeExit) {
   const int grpc_port = FreePort();
   const int http_port = FreePort();

@@ -250,6 +250,12 @@ std::unique_ptr<grpc::ClientContext> Authed(const std::string& token) {
   return context;
 }
 
+double MetricValue(const std::string& text, const std::string& series) {
+  const auto at = text.find("\n" + series + " ");
+  if (at == std::string::npos) return 0;
+  return std::strtod(text.c_str() + at + series.size() + 2, nullptr);
+}
+
 std::pair<int, std::string> HttpGet(int port, const std::string& path) {
   namespace beast = boost::beast;
   namespace http = beast::http;

@@ -96,6 +96,8 @@ std::string Slot(unsigned iso_weekday, int hour, int minute, int weeks_ahead = 1
 std::unique_ptr<grpc::ClientContext> Authed(const std::string& token);
 /// GET http://127.0.0.1:port/path; returns status and body.
 std::pair<int, std::string> HttpGet(int port, const std::string& path);
+/// The value of the sample named exactly `series` (name and labels) in Prometheus text; 0 when absent.
+double MetricValue(const std::string& text, const std::string& series);
 /// Runs a query on the test database and returns the first column of the first row.
 std::string QueryScalar(const std::string& sql);
 
