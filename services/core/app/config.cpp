@@ -61,6 +61,12 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
       ->envname("BARBERSHOP_OUTBOX_SWEEP_MS")
       ->check(CLI::Range(10, 600000))
       ->capture_default_str();
+  cli.add_option("--relay-workers", config.relay_workers,
+                 "relay threads, each with its own broker connection; one publishes while another waits for "
+                 "confirms")
+      ->envname("BARBERSHOP_RELAY_WORKERS")
+      ->check(CLI::Range(1, 16))
+      ->capture_default_str();
   cli.add_option("--outbox-retention-hours", config.outbox_retention_hours, "how long sent events are kept")
       ->envname("BARBERSHOP_OUTBOX_RETENTION_HOURS")
       ->check(CLI::Range(1, 24 * 365))

@@ -23,6 +23,9 @@ struct CoreConfig {
   bool relay = true;
   std::string amqp_url = "amqp://guest:guest@127.0.0.1:55672/";
   int outbox_sweep_ms = 1000;
+  /// Relay threads, each with its own database and broker connection: while one waits
+  /// for the broker's confirms, another publishes the events committed meanwhile.
+  int relay_workers = 2;
   int outbox_retention_hours = 24 * 7;
   std::vector<int> reminder_minutes{24 * 60, 60};
   int reminder_interval_ms = 30'000;

@@ -65,14 +65,18 @@ common::Status CoreApp::Start() {
       api::ServiceContext{*executor_, *hashing_, hasher_, *tokens_, *shop_time_, clock_, policy_, metrics_});
 
   if (config_.relay) {
-    publisher_ = std::make_unique<events::RabbitPublisher>(config_.amqp_url, "barbershop.events",
-                                                           std::chrono::milliseconds(5000));
-    relay_ = std::make_unique<events::OutboxRelay>(
-        events::RelaySettings{database_url, 200, std::chrono::milliseconds(config_.outbox_sweep_ms),
-                              std::chrono::hours(config_.outbox_retention_hours),
-                              config_.fault == "relay-crash-before-publish"},
-        *publisher_, metrics_);
-    relay_->Start();
+    // Workers claim disjoint rows (SKIP LOCKED), and an appointment's later event waits
+    // until its earlier one is sent, as between replicas.
+    for (int i = 0; i < config_.relay_workers; ++i) {
+      publishers_.push_back(std::make_unique<events::RabbitPublisher>(config_.amqp_url, "barbershop.events",
+                                                                      std::chrono::milliseconds(5000)));
+      relays_.push_back(std::make_unique<events::OutboxRelay>(
+          events::RelaySettings{database_url, 200, std::chrono::milliseconds(config_.outbox_sweep_ms),
+                                std::chrono::hours(config_.outbox_retention_hours),
+                                config_.fault == "relay-crash-before-publish"},
+          *publishers_.back(), metrics_));
+      relays_.back()->Start();
+    }
     reminders_ = std::make_unique<events::ReminderScheduler>(
         events::ReminderSettings{database_url, config_.reminder_minutes,
                                  std::chrono::milliseconds(config_.reminder_interval_ms)},
@@ -127,7 +131,7 @@ void CoreApp::Shutdown() {
   if (executor_) executor_->Stop();
   if (server_) server_->Wait();
   if (reminders_) reminders_->Stop();
-  if (relay_) relay_->Stop();  // after the last call: its events are in the outbox
+  for (auto& relay : relays_) relay->Stop();  // after the last call: its events are in the outbox
   http_.Stop();
   spdlog::info("core service stopped");
 }

@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <vector>
 
 #include "barbershop/common/http_server.hpp"
 #include "barbershop/common/metrics.hpp"
@@ -54,8 +55,8 @@ class CoreApp {
   std::unique_ptr<common::WorkerPool> hashing_;
   std::unique_ptr<api::UserServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<events::RabbitPublisher> publisher_;
-  std::unique_ptr<events::OutboxRelay> relay_;
+  std::vector<std::unique_ptr<events::RabbitPublisher>> publishers_;
+  std::vector<std::unique_ptr<events::OutboxRelay>> relays_;  ///< relays_[i] publishes through publishers_[i]
   std::unique_ptr<events::ReminderScheduler> reminders_;
   common::HttpServer http_;
   int grpc_port_ = 0;

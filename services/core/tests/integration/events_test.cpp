@@ -104,6 +104,56 @@ TEST(EventsTest, EveryChangeReachesTheBrokerInOrderWithItsPayload) {
   EXPECT_EQ(unsent, "0");
 }
 
+// Four relay workers publish at once; each appointment's events still arrive in the order
+// they were committed, each once.
+TEST(EventsTest, SeveralRelayWorkersKeepEachAppointmentsOrder) {
+  ScratchCore core([](app::CoreConfig& c) { c.relay_workers = 4; });
+  TestQueue queue(TestAmqpUrl());
+  auto stub = core.NewStub();
+  const auto barber = NewBarber(*stub, false, true, core.database_url());
+  constexpr int kAppointments = 12;
+  std::vector<std::string> ids(kAppointments);
+  std::vector<std::thread> threads;
+  const auto shop = common::ShopTime::ForZone("Europe/Chisinau").value();
+  const auto base = std::chrono::floor<std::chrono::hours>(common::SystemClock().Now()) + std::chrono::hours(48);
+  for (int i = 0; i < kAppointments; ++i) {
+    threads.emplace_back([&, i] {
+      auto own = core.NewStub();
+      const auto client = NewCustomer(*own);
+      const auto at = [&](int slot) { return shop.Format(base + std::chrono::minutes(30) * slot); };
+      ids[i] = Book(*own, client, barber.username, at(2 * i));
+      AppointmentResponse response;
+      ConfirmAppointmentRequest confirm;
+      confirm.set_appointment_id(ids[i]);
+      EXPECT_TRUE(own->ConfirmAppointment(Authed(barber.token).get(), confirm, &response).ok());
+      ModifyAppointmentRequest modify;
+      modify.set_appointment_id(ids[i]);
+      modify.set_date_time(at(2 * i + 1));
+      EXPECT_TRUE(own->ModifyAppointment(Authed(client.token).get(), modify, &response).ok());
+      CancelAppointmentRequest cancel;
+      cancel.set_appointment_id(ids[i]);
+      EXPECT_TRUE(own->CancelAppointment(Authed(client.token).get(), cancel, &response).ok());
+    });
+  }
+  for (auto& t : threads) t.join();
+
+  std::map<std::string, std::vector<std::string>> arrived;  // appointment id -> routing keys
+  const std::set<std::string> wanted(ids.begin(), ids.end());
+  std::size_t total = 0;
+  const auto deadline = std::chrono::steady_clock::now() + seconds(30);
+  while (total < 4 * wanted.size() && std::chrono::steady_clock::now() < deadline) {
+    auto event = queue.Next(milliseconds(250));
+    if (!event || event->payload.is_discarded() || event->routing_key == "appointment.reminder") continue;
+    const std::string id = event->payload["appointment"]["id"];
+    if (!wanted.count(id)) continue;
+    arrived[id].push_back(event->routing_key);
+    ++total;
+  }
+  const std::vector<std::string> in_order{"appointment.created", "appointment.confirmed", "appointment.modified",
+                                          "appointment.canceled"};
+  for (const auto& id : ids) EXPECT_EQ(arrived[id], in_order) << id;
+}
+
 TEST(EventsTest, ABarbersLastMinuteCancellationIsFlagged) {
   TestQueue queue(TestAmqpUrl());
   auto stub = TestCore::Get().NewStub();
