@@ -67,14 +67,14 @@ common::Status CoreApp::Start() {
   if (config_.relay) {
     // Workers claim disjoint rows (SKIP LOCKED), and an appointment's later event waits
     // until its earlier one is sent, as between replicas.
+    events::RelaySettings settings{database_url, 200, std::chrono::milliseconds(config_.outbox_sweep_ms),
+                                   std::chrono::hours(config_.outbox_retention_hours),
+                                   config_.fault == "relay-crash-before-publish"};
     for (int i = 0; i < config_.relay_workers; ++i) {
+      settings.prune = i == 0;  // one of them deletes old sent rows
       publishers_.push_back(std::make_unique<events::RabbitPublisher>(config_.amqp_url, "barbershop.events",
                                                                       std::chrono::milliseconds(5000)));
-      relays_.push_back(std::make_unique<events::OutboxRelay>(
-          events::RelaySettings{database_url, 200, std::chrono::milliseconds(config_.outbox_sweep_ms),
-                                std::chrono::hours(config_.outbox_retention_hours),
-                                config_.fault == "relay-crash-before-publish"},
-          *publishers_.back(), metrics_));
+      relays_.push_back(std::make_unique<events::OutboxRelay>(settings, *publishers_.back(), metrics_));
       relays_.back()->Start();
     }
     reminders_ = std::make_unique<events::ReminderScheduler>(

@@ -61,8 +61,8 @@ int OutboxRelay::RelayBatch(pqxx::connection& connection) {
   using Clock = std::chrono::steady_clock;
   pqxx::work tx(connection);
   const auto rows = tx.exec_params(kClaim, static_cast<long long>(settings_.batch_size));
-  const auto claimed = Clock::now();
   if (rows.empty()) return 0;
+  const auto claimed = Clock::now();
   std::vector<OutgoingEvent> batch;
   std::vector<double> ages;  // seconds each event had waited when claimed
   std::string ids = "{";
@@ -138,7 +138,7 @@ void OutboxRelay::Run() {
           continue;
         }
       }
-      if (Clock::now() >= next_prune) {
+      if (settings_.prune && Clock::now() >= next_prune) {
         next_prune = Clock::now() + std::chrono::minutes(1);
         Prune(*connection);
       }

@@ -22,6 +22,9 @@ struct RelaySettings {
   std::chrono::hours retention{24 * 7};
   /// Test hook: die (SIGKILL) right after claiming committed rows, before publishing.
   bool crash_before_publish = false;
+  /// Whether this relay deletes old sent rows (and reports the pending count): one relay
+  /// of a process does, the others of that process only publish.
+  bool prune = true;
 };
 
 /// Publishes outbox rows to the broker: wakes on PostgreSQL NOTIFY (and sweeps
