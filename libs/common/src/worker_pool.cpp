@@ -4,7 +4,7 @@
 
 namespace barbershop::common {
 
-WorkerPool::WorkerPool(std::size_t threads, std::size_t max_queue) : size_(threads), max_queue_(max_queue) {
+WorkerPool::WorkerPool(std::size_t threads, std::size_t max_queue) : max_queue_(max_queue) {
   threads_.reserve(threads);
   for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this, i] { Run(i); });
 }

@@ -27,14 +27,12 @@ class WorkerPool {
   /// Runs the tasks already queued, then joins the workers.  Later submissions are refused.
   void Stop();
 
-  std::size_t size() const { return size_; }
   /// Tasks running now.
   std::size_t busy() const;
 
  private:
   void Run(std::size_t worker);
 
-  std::size_t size_;
   std::size_t max_queue_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;
