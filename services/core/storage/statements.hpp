@@ -4,7 +4,8 @@
 
 namespace barbershop::core::storage {
 
-/// Registers every named statement of the core service on a new connection.
+/// Registers every named statement of the core service on a new connection, each
+/// planned once for all the values it is called with.
 void PrepareStatements(pqxx::connection& connection);
 
 namespace stmt {
