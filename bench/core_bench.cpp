@@ -93,6 +93,12 @@ Figures Drive(int clients, double seconds, const AsyncCall& call) {
   return all;
 }
 
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  if (!out.flush()) throw std::runtime_error("cannot write " + path);
+}
+
 // CPU seconds (user and system) a process has used so far; 0 when it cannot be read.
 double CpuSeconds(int pid) {
   if (pid <= 0) return 0;
@@ -149,6 +155,8 @@ int main(int argc, char** argv) {
   cli.add_option("--clients", clients, "concurrent clients, each on its own channel")->capture_default_str();
   cli.add_option("--seconds", seconds, "length of each measured phase")->capture_default_str();
   cli.add_option("--pairs-out", pairs_out, "write each client's barber name and user id here (for pgbench)");
+  std::string token_out;
+  cli.add_option("--token-out", token_out, "write a listing client's token here (for h2load)");
   cli.add_option("--core-pid", core_pid, "the core's process id, to report its CPU time per call");
   cli.add_flag("--list-only", list_only, "measure GetAppointments only");
   cli.add_option("--logins", logins,
@@ -160,10 +168,9 @@ int main(int argc, char** argv) {
     std::vector<Client> bookers;
     for (int i = 0; i < clients; ++i) bookers.push_back(NewClient(address));
     if (!pairs_out.empty()) {
-      std::FILE* out = std::fopen(pairs_out.c_str(), "w");
-      if (out == nullptr) throw std::runtime_error("cannot write " + pairs_out);
-      for (int i = 0; i < clients; ++i) std::fprintf(out, "%s %s\n", barbers[i].c_str(), bookers[i].id.c_str());
-      std::fclose(out);
+      std::string pairs;
+      for (int i = 0; i < clients; ++i) pairs += barbers[i] + " " + bookers[i].id + "\n";
+      WriteFile(pairs_out, pairs);
     }
     const auto shop = common::ShopTime::ForZone("UTC").value();
     const auto base = std::chrono::floor<std::chrono::hours>(common::SystemClock().Now()) + std::chrono::hours(48);
@@ -194,6 +201,7 @@ int main(int argc, char** argv) {
         (void)listers[i].stub->CreateAppointment(&context, request, &response);
       }
     }
+    if (!token_out.empty()) WriteFile(token_out, listers[0].token + "\n");
     const GetAppointmentsRequest own_list;  // the caller's own bookings
     auto list = [&](int i, Slot& slot, grpc::CompletionQueue& queue) {
       slot.context->AddMetadata("authorization", "Bearer " + listers[i].token);

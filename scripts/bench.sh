@@ -42,8 +42,46 @@ build/release/bench/micro_bench --benchmark_min_time=0.2
 
 echo "== core service: $CLIENTS clients, ${SECONDS_EACH}s per phase"
 build/release/bench/core_bench --core "127.0.0.1:$GRPC_PORT" --database-url "$DB_URL" --clients "$CLIENTS" \
-  --seconds "$SECONDS_EACH" --core-pid "$CORE_PID" --pairs-out "$STACK/pairs" --logins "$CLIENTS" |
-  tee "$STACK/core_bench.out"
+  --seconds "$SECONDS_EACH" --core-pid "$CORE_PID" --pairs-out "$STACK/pairs" --token-out "$STACK/token" \
+  --logins "$CLIENTS" | tee "$STACK/core_bench.out"
+
+# The same listing driven by nghttp2's load generator: like core_bench, one thread keeps
+# one call in flight on each of the connections, at well under half the gRPC client's
+# CPU per call, which on these two cores the service and PostgreSQL get instead.  h2load
+# sends one set of headers, so every connection is the same client (core_bench's first
+# lister, 8 bookings).  It sees only HTTP status: a call's gRPC status comes from the
+# service's /metrics, and any GetAppointments answered with another code than OK fails
+# the run.
+echo "== core service: GetAppointments from h2load, $CLIENTS connections, ${SECONDS_EACH}s after 1 s of warm-up"
+grpc_calls() {  # METHOD: "OK-count other-count" answered so far
+  curl -fsS "http://127.0.0.1:$HTTP_PORT/metrics" | awk -v prefix="barbershop_grpc_calls_total{method=\"$1\",code=\"" '
+    index($1, prefix) == 1 { if (index($1, prefix "OK\"") == 1) ok += $2; else other += $2 }
+    END { print ok + 0, other + 0 }'
+}
+proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"; }
+printf '\0\0\0\0\0' >"$STACK/empty_request"  # gRPC framing: uncompressed, 0 bytes (an empty request)
+read -r ok_before other_before < <(grpc_calls GetAppointments)
+cpu_before=$(proc_cpu "$CORE_PID")
+TIMEFORMAT='%U %S'
+{ time h2load -c "$CLIENTS" -m 1 -t 1 --warm-up-time=1s -D "$SECONDS_EACH" --log-file "$STACK/h2load.log" \
+    -d "$STACK/empty_request" -H "content-type: application/grpc" -H "te: trailers" \
+    -H "authorization: Bearer $(cat "$STACK/token")" "http://127.0.0.1:$GRPC_PORT/UserService/GetAppointments" \
+    >"$STACK/h2load.out" 2>&1; } 2>"$STACK/h2load.time"
+cpu_after=$(proc_cpu "$CORE_PID")
+read -r ok_after other_after < <(grpc_calls GetAppointments)
+sort -n -k3 "$STACK/h2load.log" | awk -v seconds="$SECONDS_EACH" -v clients="$CLIENTS" \
+  -v calls_all=$((ok_after - ok_before)) -v errors=$((other_after - other_before)) \
+  -v service="$(echo "$cpu_before $cpu_after" | awk '{ print $2 - $1 }')" -v generator="$(cat "$STACK/h2load.time")" '
+  { latency[NR] = $3 / 1000 }
+  END {
+    split(generator, g, " ")
+    printf "GetAppointments   clients=%d calls=%d errors=%d seconds=%d throughput=%.1f/s p50=%.2fms p99=%.2fms", \
+      clients, NR, errors, seconds, NR / seconds, latency[int(NR * 0.50)], latency[int(NR * 0.99)]
+    printf " service_cpu_per_call=%.0fus generator_cpu_per_call=%.0fus (h2load)\n", \
+      1e6 * service / calls_all, 1e6 * (g[1] + g[2]) / calls_all
+  }' | tee "$STACK/h2load.figures"
+grep -q "errors=0 " "$STACK/h2load.figures" && grep -q " 0 failed, 0 errored, 0 timeout" "$STACK/h2load.out" ||
+  { echo "h2load: calls failed" >&2; cat "$STACK/h2load.out" >&2; exit 1; }
 
 echo "== pgbench: the same booking SQL, $CLIENTS clients, ${SECONDS_EACH}s"
 scripts=()
@@ -60,6 +98,8 @@ service_tps=$(sed -n 's/^CreateAppointment.*throughput=\([0-9.]*\).*/\1/p' "$STA
 pgbench_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$STACK/pgbench.out")
 awk -v s="$service_tps" -v p="$pgbench_tps" \
   'BEGIN { printf "booking throughput: service %.1f/s, pgbench %.1f/s, ratio %.0f%% (target at least 60%%)\n", s, p, 100 * s / p }'
+echo "GetAppointments p99 with $CLIENTS clients: $(sed -n 's/^GetAppointments .*p99=\([0-9.]*ms\).*/\1/p' \
+  "$STACK/core_bench.out") from core_bench, $(sed -n 's/.*p99=\([0-9.]*ms\).*/\1/p' "$STACK/h2load.figures") from h2load (target at most 5 ms)"
 
 # ---- Real-time service ----------------------------------------------------------------
 # Redis and RabbitMQ on free ports, the release real-time service, and for the chat a
