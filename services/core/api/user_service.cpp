@@ -22,11 +22,12 @@ void ToProto(const domain::Appointment& from, const common::ShopTime& shop_time,
   to->set_client_name(from.client_name);
 }
 
-std::string MetadataToken(const grpc::CallbackServerContext* call) {
+// The call's metadata value under `key` (lower case), empty when absent.
+std::string_view Metadata(const grpc::CallbackServerContext* call, const char* key) {
   const auto& metadata = call->client_metadata();
-  const auto it = metadata.find("authorization");
+  const auto it = metadata.find(key);
   if (it == metadata.end()) return {};
-  return common::BearerToken(std::string_view(it->second.data(), it->second.size()));
+  return {it->second.data(), it->second.size()};
 }
 
 }  // namespace
@@ -36,7 +37,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::Run(grpc::CallbackServerContext* call
   const Started started = Begin(call, method);
   std::optional<domain::Caller> caller;
   if (needs_token) {
-    std::string token = MetadataToken(call);
+    std::string token = common::BearerToken(Metadata(call, "authorization"));
     if (token.empty()) token = std::move(request_token);
     auto claims = ctx_.tokens.Verify(token);
     const auto role = claims ? domain::ParseRole(claims->role) : std::nullopt;
@@ -229,11 +230,12 @@ grpc::Status UserServiceImpl::AppointmentCall(
 grpc::ServerUnaryReactor* UserServiceImpl::CreateAppointment(grpc::CallbackServerContext* call,
                                                              const CreateAppointmentRequest* request,
                                                              AppointmentResponse* response) {
-  return Run(call, "CreateAppointment", true, {}, [this, request, response](Call& c) {
+  std::string key(Metadata(call, "idempotency-key"));
+  return Run(call, "CreateAppointment", true, {}, [this, request, response, key = std::move(key)](Call& c) {
     return AppointmentCall(
         c, "booked",
         [&](domain::BookingService& s) {
-          return s.Create(*c.caller, request->user_id(), request->date_time(), request->barber_name());
+          return s.Create(*c.caller, request->user_id(), request->date_time(), request->barber_name(), key);
         },
         response);
   });

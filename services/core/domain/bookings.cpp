@@ -55,7 +55,8 @@ bool IsParty(const Caller& caller, const Appointment& appointment) {
 }
 
 common::Result<Appointment> BookingService::Create(const Caller& caller, const std::string& user_id,
-                                                   const std::string& date_time, const std::string& barber_name) {
+                                                   const std::string& date_time, const std::string& barber_name,
+                                                   const std::string& idempotency_key) {
   const std::string& client_id = user_id.empty() ? caller.user_id : user_id;
   if (auto ok = ValidateId(client_id, "user_id"); !ok) return ok.error();
   if (client_id != caller.user_id && caller.role != Role::kAdmin) {
@@ -66,20 +67,58 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
   }
   auto start = shop_time_.Parse(date_time);
   if (!start) return start.error();
+  if (!idempotency_key.empty()) {
+    if (auto ok = ValidateIdempotencyKey(idempotency_key); !ok) return ok.error();
+  }
   auto parties = accounts_.FindBookingParties(barber_name, client_id);
   if (!parties) return parties.error();
   if (!parties->barber) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
   if (!parties->client) return MakeError(ErrorCode::kNotFound, "no user with id " + client_id);
   const Barber& chair = *parties->barber;
   if (chair.id == client_id) return MakeError(ErrorCode::kInvalidArgument, "a barber cannot book their own chair");
+  if (!idempotency_key.empty()) {
+    // A retry after the booking was made, even once its time has passed: the answer is
+    // that booking.
+    auto earlier = Replay(caller, idempotency_key, client_id, chair.id, *start);
+    if (!earlier) return earlier.error();
+    if (earlier->has_value()) return std::move(**earlier);
+  }
   const TimePoint end = *start + policy_.default_length;
   if (auto ok = CheckBookable(chair, *start, end, clock_.Now(), shop_time_, policy_); !ok) return ok.error();
 
-  const NewAppointment proposal{common::NewUuid(), &chair, &*parties->client, *start, end,
-                                chair.auto_confirm ? AppointmentStatus::kConfirmed : AppointmentStatus::kPending};
-  return appointments_.Insert(proposal, [&](const Appointment& created) {
-    return MakeOutboxEvent({EventType::kCreated, created, caller, nullptr, false, std::nullopt}, shop_time_, clock_.Now());
+  const NewAppointment proposal{common::NewUuid(),
+                                &chair,
+                                &*parties->client,
+                                *start,
+                                end,
+                                chair.auto_confirm ? AppointmentStatus::kConfirmed : AppointmentStatus::kPending,
+                                idempotency_key,
+                                idempotency_key.empty() ? std::string() : caller.user_id};
+  auto created = appointments_.Insert(proposal, [&](const Appointment& made) {
+    return MakeOutboxEvent({EventType::kCreated, made, caller, nullptr, false, std::nullopt}, shop_time_, clock_.Now());
   });
+  if (created || idempotency_key.empty() || created.error().code != ErrorCode::kAlreadyExists) return created;
+  // A retry racing the first attempt: the database made it wait for the first to commit,
+  // and refused it (same key, or the same client at the same time).
+  auto earlier = Replay(caller, idempotency_key, client_id, chair.id, *start);
+  if (!earlier) return earlier.error();
+  if (earlier->has_value()) return std::move(**earlier);
+  return created;
+}
+
+common::Result<std::optional<Appointment>> BookingService::Replay(const Caller& caller,
+                                                                  const std::string& idempotency_key,
+                                                                  const std::string& client_id,
+                                                                  const std::string& barber_id, TimePoint start) {
+  auto earlier = appointments_.FindByIdempotencyKey(caller.user_id, idempotency_key);
+  if (!earlier || !earlier->has_value()) return earlier;
+  const Appointment& made = **earlier;
+  if (made.client_id != client_id || made.barber_id != barber_id || made.starts_at != start) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "that idempotency-key already booked a different appointment (" + made.barber_name + ", " +
+                         shop_time_.Format(made.starts_at) + "); use a new key for a new booking");
+  }
+  return earlier;
 }
 
 common::Result<Appointment> BookingService::Confirm(const Caller& caller, const std::string& appointment_id) {

@@ -34,9 +34,11 @@ class BookingService {
                  const common::Clock& clock, const BookingPolicy& policy)
       : accounts_(accounts), appointments_(appointments), shop_time_(shop_time), clock_(clock), policy_(policy) {}
 
-  /// Books `barber_name`'s chair for `user_id` (the caller's own id when empty).
+  /// Books `barber_name`'s chair for `user_id` (the caller's own id when empty).  With an
+  /// `idempotency_key`, a retry of the same booking by the same caller answers with the
+  /// appointment the first made, and books nothing more.
   common::Result<Appointment> Create(const Caller& caller, const std::string& user_id, const std::string& date_time,
-                                     const std::string& barber_name);
+                                     const std::string& barber_name, const std::string& idempotency_key = {});
   common::Result<Appointment> Confirm(const Caller& caller, const std::string& appointment_id);
   common::Result<Appointment> Modify(const Caller& caller, const std::string& appointment_id,
                                      const std::string& date_time);
@@ -46,6 +48,11 @@ class BookingService {
   common::Result<std::vector<Appointment>> List(const Caller& caller, const std::string& user_id);
 
  private:
+  /// The appointment `caller` booked earlier with this key, when there is one: an error
+  /// when that booking was for another barber, client or time.
+  common::Result<std::optional<Appointment>> Replay(const Caller& caller, const std::string& idempotency_key,
+                                                    const std::string& client_id, const std::string& barber_id,
+                                                    TimePoint start);
   common::Result<Appointment> FindForCaller(const Caller& caller, const std::string& appointment_id);
   common::Result<Appointment> Transition(const Caller& caller, const Appointment& before, Appointment after,
                                          EventType type);

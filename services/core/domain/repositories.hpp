@@ -43,6 +43,10 @@ struct NewAppointment {
   TimePoint starts_at;
   TimePoint ends_at;
   AppointmentStatus status;
+  /// The key a retry of this booking will carry (empty: none), and who booked it: a key
+  /// books once per booker.
+  std::string idempotency_key;
+  std::string booked_by;
 };
 
 /// An event to store in the outbox together with the change it describes.
@@ -57,11 +61,15 @@ struct OutboxEvent {
 class AppointmentRepository {
  public:
   virtual ~AppointmentRepository() = default;
-  /// kAlreadyExists when the barber or the client has a live appointment overlapping it;
-  /// kFailedPrecondition when the barber is off at that time.
+  /// kAlreadyExists when the barber or the client has a live appointment overlapping it,
+  /// or when its booker already booked with its idempotency key; kFailedPrecondition when
+  /// the barber is off at that time.
   virtual common::Result<Appointment> Insert(const NewAppointment& appointment,
                                              const std::function<OutboxEvent(const Appointment&)>& event) = 0;
   virtual common::Result<std::optional<Appointment>> Find(const std::string& id) = 0;
+  /// The appointment `booked_by` booked with `idempotency_key`, if any.
+  virtual common::Result<std::optional<Appointment>> FindByIdempotencyKey(const std::string& booked_by,
+                                                                          const std::string& idempotency_key) = 0;
   /// Sets status and times when the row still has `expected` status; kFailedPrecondition
   /// when someone changed it first, kAlreadyExists on overlap.
   virtual common::Result<Appointment> Update(const Appointment& before, const Appointment& after,

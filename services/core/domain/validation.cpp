@@ -74,6 +74,14 @@ common::Status ValidateId(std::string_view id, std::string_view field) {
   return Ok{};
 }
 
+common::Status ValidateIdempotencyKey(std::string_view key) {
+  const bool visible = std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 0x7f; });
+  if (key.empty() || key.size() > 128 || !visible) {
+    return MakeError(ErrorCode::kInvalidArgument, "idempotency-key must be 1 to 128 visible ASCII characters");
+  }
+  return Ok{};
+}
+
 bool IsValidUtf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {

@@ -15,6 +15,8 @@ common::Result<std::string> NormalizeEmail(std::string_view email);
 common::Status ValidatePassword(std::string_view password);
 /// A canonical UUID ("8-4-4-4-12" hex); names the field in the error.
 common::Status ValidateId(std::string_view id, std::string_view field);
+/// 1 to 128 visible ASCII characters (a UUID, say).
+common::Status ValidateIdempotencyKey(std::string_view key);
 /// True when `text` is well-formed UTF-8.
 bool IsValidUtf8(std::string_view text);
 

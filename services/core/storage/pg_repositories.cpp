@@ -195,12 +195,17 @@ Result<Appointment> PgAppointmentRepository::Insert(
       const auto rows = RetryingDeadlocks([&] {
         return tx.exec_prepared(stmt::kInsertAppointment, created.id, created.barber_id, created.client_id,
                                 Epoch(created.starts_at), Epoch(created.ends_at), domain::StatusName(created.status),
-                                outbox.event_id, RoutingKey(outbox.type), outbox.payload_json);
+                                outbox.event_id, RoutingKey(outbox.type), outbox.payload_json, proposal.idempotency_key,
+                                proposal.booked_by);
       });
       if (rows[0][0].as<long long>() == 0) {
         return MakeError(ErrorCode::kFailedPrecondition, created.barber_name + " is off at that time");
       }
     } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() == kUniqueViolation &&
+          std::string_view(e.what()).find("appointments_idempotency_key") != std::string_view::npos) {
+        return MakeError(ErrorCode::kAlreadyExists, "that idempotency-key has already booked an appointment");
+      }
       if (e.sqlstate() != kExclusionViolation) throw;
       return OverlapError(e);
     }
@@ -212,6 +217,15 @@ Result<std::optional<Appointment>> PgAppointmentRepository::Find(const std::stri
   return Guarded<std::optional<Appointment>>("FindAppointment", [&]() -> Result<std::optional<Appointment>> {
     pqxx::nontransaction tx(db_.Connection());
     return FirstOrNone(tx.exec_prepared(stmt::kAppointmentById, id), &ReadAppointment);
+  });
+}
+
+Result<std::optional<Appointment>> PgAppointmentRepository::FindByIdempotencyKey(const std::string& booked_by,
+                                                                                const std::string& idempotency_key) {
+  return Guarded<std::optional<Appointment>>("FindAppointmentByKey", [&]() -> Result<std::optional<Appointment>> {
+    pqxx::nontransaction tx(db_.Connection());
+    return FirstOrNone(tx.exec_prepared(stmt::kAppointmentByIdempotencyKey, booked_by, idempotency_key),
+                       &ReadAppointment);
   });
 }
 

@@ -35,6 +35,8 @@ class PgAppointmentRepository final : public domain::AppointmentRepository {
       const domain::NewAppointment& appointment,
       const std::function<domain::OutboxEvent(const domain::Appointment&)>& event) override;
   common::Result<std::optional<domain::Appointment>> Find(const std::string& id) override;
+  common::Result<std::optional<domain::Appointment>> FindByIdempotencyKey(const std::string& booked_by,
+                                                                          const std::string& idempotency_key) override;
   common::Result<domain::Appointment> Update(const domain::Appointment& before, const domain::Appointment& after,
                                              const domain::OutboxEvent& event) override;
   common::Result<std::vector<domain::Appointment>> ListForClient(const std::string& client_id) override;

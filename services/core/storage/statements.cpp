@@ -51,8 +51,9 @@ void PrepareStatements(pqxx::connection& c) {
   c.prepare(stmt::kListBarbers, barbers + " ORDER BY b.display_name");
   c.prepare(stmt::kInsertAppointment, string() + R"(
     WITH created AS (
-      INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status)
-      SELECT $1::uuid, $2::uuid, $3::uuid, to_timestamp($4::float8), to_timestamp($5::float8), $6::text
+      INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status, idempotency_key, booked_by)
+      SELECT $1::uuid, $2::uuid, $3::uuid, to_timestamp($4::float8), to_timestamp($5::float8), $6::text,
+             nullif($10::text, ''), nullif($11::text, '')::uuid
       FROM ()" + string(LockBarberAndClient("$2", "$3")) + R"() AS one_booking_per_party_at_a_time
       WHERE NOT EXISTS (SELECT 1 FROM time_off t
                         WHERE t.barber_id = $2::uuid
@@ -79,6 +80,8 @@ void PrepareStatements(pqxx::connection& c) {
       SELECT $7::uuid, id, $8::text, $9::jsonb FROM changed)
     SELECT count(*) FROM changed)");
   c.prepare(stmt::kAppointmentById, string("SELECT") + kAppointmentColumns + " WHERE a.id = $1");
+  c.prepare(stmt::kAppointmentByIdempotencyKey,
+            string("SELECT") + kAppointmentColumns + " WHERE a.booked_by = $1 AND a.idempotency_key = $2");
   c.prepare(stmt::kAppointmentsOfClient,
             string("SELECT") + kAppointmentColumns + " WHERE a.client_id = $1 ORDER BY a.starts_at LIMIT 500");
   c.prepare(stmt::kAppointmentsOfBarber,

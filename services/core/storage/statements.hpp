@@ -18,6 +18,7 @@ inline constexpr const char* kBookingParties = "booking_parties";
 inline constexpr const char* kInsertAppointment = "insert_appointment";
 inline constexpr const char* kUpdateAppointment = "update_appointment";
 inline constexpr const char* kAppointmentById = "appointment_by_id";
+inline constexpr const char* kAppointmentByIdempotencyKey = "appointment_by_idempotency_key";
 inline constexpr const char* kAppointmentsOfClient = "appointments_of_client";
 inline constexpr const char* kAppointmentsOfBarber = "appointments_of_barber";
 inline constexpr const char* kBarberIsOff = "barber_is_off";

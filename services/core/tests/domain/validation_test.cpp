@@ -45,6 +45,19 @@ TEST(ValidationTest, Ids) {
   }
 }
 
+TEST(ValidationTest, IdempotencyKeys) {
+  for (const std::string good : {std::string("k"), std::string("3f2b9c1e-8d4a-4b6f-9e2d-1a7c5b3e9f01"),
+                                 std::string(128, 'x'), std::string("retry:2026-12-01/42")}) {
+    EXPECT_TRUE(ValidateIdempotencyKey(good)) << good;
+  }
+  for (const std::string bad : {std::string(), std::string(129, 'x'), std::string("two words"),
+                                std::string("tab\there"), std::string("caf\xc3\xa9")}) {
+    const auto result = ValidateIdempotencyKey(bad);
+    ASSERT_FALSE(result) << bad;
+    EXPECT_EQ(result.error().code, common::ErrorCode::kInvalidArgument);
+  }
+}
+
 TEST(ValidationTest, Utf8) {
   EXPECT_TRUE(IsValidUtf8("plain"));
   EXPECT_TRUE(IsValidUtf8("Ștefan 💈"));

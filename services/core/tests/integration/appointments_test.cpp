@@ -13,12 +13,14 @@ class AppointmentsTest : public ::testing::Test {
       : stub_(TestCore::Get().NewStub()), client_(NewCustomer(*stub_)), barber_(NewBarber(*stub_)) {}
 
   grpc::Status Book(const TestUser& as, const std::string& barber_name, const std::string& when,
-                    AppointmentResponse* out, const std::string& user_id = "") {
+                    AppointmentResponse* out, const std::string& user_id = "", const std::string& key = "") {
     CreateAppointmentRequest request;
     request.set_user_id(user_id);
     request.set_barber_name(barber_name);
     request.set_date_time(when);
-    return stub_->CreateAppointment(Authed(as.token).get(), request, out);
+    auto context = Authed(as.token);
+    if (!key.empty()) context->AddMetadata("idempotency-key", key);
+    return stub_->CreateAppointment(context.get(), request, out);
   }
   std::string BookOk(const TestUser& as, const std::string& when) {
     AppointmentResponse response;
@@ -288,6 +290,57 @@ TEST_F(AppointmentsTest, EveryRpcButSignUpAndLoginNeedsAToken) {
     EXPECT_EQ(stub_->ListBarbers(Authed(token).get(), {}, &barbers).error_code(), StatusCode::UNAUTHENTICATED);
   }
   EXPECT_EQ(QueryScalar("SELECT count(*) FROM appointments WHERE barber_id = '" + barber_.id + "'"), "0");
+}
+
+TEST_F(AppointmentsTest, ARetryWithTheSameIdempotencyKeyBooksOnce) {
+  const auto key = "booking-" + Unique();
+  const auto when = Slot(4, 10, 0);
+  const std::string of_client = "SELECT count(*) FROM appointments WHERE client_id = '" + client_.id + "'";
+  AppointmentResponse first;
+  ASSERT_TRUE(Book(client_, barber_.username, when, &first, "", key).ok());
+  AppointmentResponse again;
+  const auto retry = Book(client_, barber_.username, when, &again, "", key);
+  ASSERT_TRUE(retry.ok()) << retry.error_message();
+  EXPECT_TRUE(again.success());
+  EXPECT_EQ(again.appointment_id(), first.appointment_id());
+  EXPECT_EQ(again.appointment().date_time(), first.appointment().date_time());
+  EXPECT_EQ(QueryScalar(of_client), "1");
+  EXPECT_EQ(QueryScalar("SELECT count(*) FROM outbox WHERE aggregate_id = '" + first.appointment_id() + "'"), "1");
+
+  // Without the key the same booking is an overlap, as before.
+  AppointmentResponse plain;
+  EXPECT_EQ(Book(client_, barber_.username, when, &plain).error_code(), StatusCode::ALREADY_EXISTS);
+  // A used key names its booking only.
+  AppointmentResponse moved;
+  const auto reused = Book(client_, barber_.username, Slot(4, 11, 0), &moved, "", key);
+  EXPECT_EQ(reused.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(reused.error_message().find("different appointment"), std::string::npos) << reused.error_message();
+  EXPECT_EQ(QueryScalar(of_client), "1");
+
+  // Once canceled it stays booked once: the retry answers with it, canceled.
+  AppointmentResponse canceled;
+  ASSERT_TRUE(Cancel(client_, first.appointment_id(), &canceled).ok());
+  AppointmentResponse late;
+  ASSERT_TRUE(Book(client_, barber_.username, when, &late, "", key).ok());
+  EXPECT_EQ(late.appointment_id(), first.appointment_id());
+  EXPECT_EQ(late.appointment().status(), "canceled");
+  EXPECT_EQ(QueryScalar(of_client), "1");
+
+  // Keys are each caller's own.
+  const auto other = NewCustomer(*stub_);
+  AppointmentResponse theirs;
+  ASSERT_TRUE(Book(other, barber_.username, Slot(4, 12, 0), &theirs, "", key).ok());
+  EXPECT_NE(theirs.appointment_id(), first.appointment_id());
+}
+
+TEST_F(AppointmentsTest, AMalformedIdempotencyKeyIsRefused) {
+  for (const std::string key : {std::string(129, 'k'), std::string("two words")}) {
+    AppointmentResponse out;
+    EXPECT_EQ(Book(client_, barber_.username, Slot(4, 13, 0), &out, "", key).error_code(),
+              StatusCode::INVALID_ARGUMENT)
+        << key;
+  }
+  EXPECT_EQ(QueryScalar("SELECT count(*) FROM appointments WHERE client_id = '" + client_.id + "'"), "0");
 }
 
 TEST_F(AppointmentsTest, AutoConfirmingBarberBooksStraightToConfirmed) {

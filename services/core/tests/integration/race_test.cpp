@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <set>
 #include <thread>
 
 #include "test_server.hpp"
@@ -13,11 +14,14 @@ struct Outcome {
   int ok = 0;
   int already_exists = 0;
   int other = 0;
+  std::set<std::string> booked;  ///< the appointment ids of the calls that succeeded
 };
 
 // Fires `kCalls` CreateAppointment calls at once, each over its own channel, released
-// together.  `request_for(i)` gives the i-th call's token and request.
-Outcome Race(const std::function<std::pair<std::string, CreateAppointmentRequest>(int)>& request_for) {
+// together.  `request_for(i)` gives the i-th call's token and request; every call carries
+// `idempotency_key` when it is not empty.
+Outcome Race(const std::function<std::pair<std::string, CreateAppointmentRequest>(int)>& request_for,
+             const std::string& idempotency_key = "") {
   std::vector<std::unique_ptr<UserService::Stub>> stubs;
   std::vector<std::pair<std::string, CreateAppointmentRequest>> requests;
   for (int i = 0; i < kCalls; ++i) {
@@ -29,21 +33,25 @@ Outcome Race(const std::function<std::pair<std::string, CreateAppointmentRequest
     requests.push_back(request_for(i));
   }
   std::vector<grpc::Status> statuses(kCalls);
+  std::vector<AppointmentResponse> responses(kCalls);
   std::atomic<bool> go{false};
   std::vector<std::thread> threads;
   for (int i = 0; i < kCalls; ++i) {
     threads.emplace_back([&, i] {
       while (!go.load()) std::this_thread::yield();
-      AppointmentResponse response;
-      statuses[i] = stubs[i]->CreateAppointment(Authed(requests[i].first).get(), requests[i].second, &response);
+      auto context = Authed(requests[i].first);
+      if (!idempotency_key.empty()) context->AddMetadata("idempotency-key", idempotency_key);
+      statuses[i] = stubs[i]->CreateAppointment(context.get(), requests[i].second, &responses[i]);
     });
   }
   go = true;
   for (auto& t : threads) t.join();
   Outcome outcome;
-  for (const auto& s : statuses) {
+  for (int i = 0; i < kCalls; ++i) {
+    const auto& s = statuses[i];
     if (s.ok()) {
       ++outcome.ok;
+      outcome.booked.insert(responses[i].appointment_id());
     } else if (s.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
       ++outcome.already_exists;
     } else {
@@ -78,6 +86,20 @@ TEST(BookingRaceTest, OneClientSameSlotSixtyFourTimes) {
   EXPECT_EQ(outcome.ok, 1);
   EXPECT_EQ(outcome.already_exists, kCalls - 1);
   EXPECT_EQ(LiveRows("barber_id", barber.id, when), "1");
+}
+
+TEST(BookingRaceTest, OneClientSameSlotSixtyFourTimesWithOneIdempotencyKey) {
+  auto stub = TestCore::Get().NewStub();
+  const auto barber = NewBarber(*stub);
+  const auto client = NewCustomer(*stub);
+  const auto when = Slot(3, 13, 0);
+  const auto outcome =
+      Race([&](int) { return std::make_pair(client.token, Request(barber.username, when)); }, "race-" + Unique());
+  // Every retry is answered with the one booking, and only one event announces it.
+  EXPECT_EQ(outcome.ok, kCalls);
+  ASSERT_EQ(outcome.booked.size(), 1U);
+  EXPECT_EQ(LiveRows("barber_id", barber.id, when), "1");
+  EXPECT_EQ(QueryScalar("SELECT count(*) FROM outbox WHERE aggregate_id = '" + *outcome.booked.begin() + "'"), "1");
 }
 
 TEST(BookingRaceTest, SixtyFourClientsSameBarberAndSlot) {
