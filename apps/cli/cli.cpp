@@ -1,6 +1,6 @@
 // `barbershop`: the command-line client of the core service.  It signs up, logs in (keeping
-// the session in the user's config folder) and books, moves, confirms, cancels and lists
-// appointments over the core's gRPC API.
+// the session in the user's config folder) and books, moves, confirms, cancels, closes
+// and lists appointments over the core's gRPC API.
 //
 // Exit codes: 0 done, 1 the server refused or there is no session, 2 bad usage,
 // 3 the server could not be reached (UNAVAILABLE or DEADLINE_EXCEEDED).
@@ -388,16 +388,14 @@ class Commands {
     return ChangeAppointment(&UserService::Stub::ModifyAppointment, request, false);
   }
 
-  int Cancel(const std::string& appointment_id) {
-    CancelAppointmentRequest request;
+  // Cancel, confirm, complete and no-show: a change named by the appointment's id alone.
+  template <typename Request>
+  int ChangeById(grpc::Status (UserService::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                            AppointmentResponse*),
+                 const std::string& appointment_id) {
+    Request request;
     request.set_appointment_id(appointment_id);
-    return ChangeAppointment(&UserService::Stub::CancelAppointment, request, false);
-  }
-
-  int Confirm(const std::string& appointment_id) {
-    ConfirmAppointmentRequest request;
-    request.set_appointment_id(appointment_id);
-    return ChangeAppointment(&UserService::Stub::ConfirmAppointment, request, false);
+    return ChangeAppointment(method, request, false);
   }
 
   int List(const std::string& user_id) {
@@ -469,7 +467,7 @@ class Commands {
     return CoreClient(ServerFor(session), session.token);
   }
 
-  // Book, move, cancel and confirm all answer with an AppointmentResponse.
+  // Every change of an appointment answers with an AppointmentResponse.
   template <typename Request>
   int ChangeAppointment(grpc::Status (UserService::Stub::*method)(grpc::ClientContext*, const Request&,
                                                                    AppointmentResponse*),
@@ -562,13 +560,18 @@ void DefineCommandLine(CLI::App& app, GlobalOptions& options, Arguments& args, A
   move->add_option("--to", args.to, "ISO 8601 new start")->required();
   pick(move, [&args](Commands& c) { return c.Move(args.appointment_id, args.to); });
 
-  auto* cancel = app.add_subcommand("cancel", "cancel an appointment");
-  cancel->add_option("APPOINTMENT_ID", args.appointment_id)->required();
-  pick(cancel, [&args](Commands& c) { return c.Cancel(args.appointment_id); });
-
-  auto* confirm = app.add_subcommand("confirm", "confirm a pending appointment (its barber)");
-  confirm->add_option("APPOINTMENT_ID", args.appointment_id)->required();
-  pick(confirm, [&args](Commands& c) { return c.Confirm(args.appointment_id); });
+  // Subcommands that take only an appointment id.
+  auto by_id = [&](const char* name, const char* description, auto method) {
+    auto* command = app.add_subcommand(name, description);
+    command->add_option("APPOINTMENT_ID", args.appointment_id)->required();
+    pick(command, [&args, method](Commands& c) { return c.ChangeById(method, args.appointment_id); });
+  };
+  by_id("cancel", "cancel an appointment", &UserService::Stub::CancelAppointment);
+  by_id("confirm", "confirm a pending appointment (its barber)", &UserService::Stub::ConfirmAppointment);
+  by_id("complete", "mark a confirmed appointment that has started completed (its barber)",
+        &UserService::Stub::CompleteAppointment);
+  by_id("no-show", "mark a confirmed appointment that has started a no-show (its barber)",
+        &UserService::Stub::MarkNoShow);
 
   auto* list = app.add_subcommand("list", "list appointments: id, date_time, barber, status, client");
   list->add_option("--user", args.user_id, "whose appointments (default: yours; a barber's lists their chair)");

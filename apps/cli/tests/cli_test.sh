@@ -164,6 +164,11 @@ as ion confirm "$id"
 check "Ion confirms the booking" rc_is 0
 as client list
 check "the client sees the booking confirmed" status_in_list_is "$id" confirmed
+as ion complete "$id"
+check "completing a booking that has not started exits 1" rc_is 1
+check "completing a booking that has not started says so" err_mentions "not started"
+as client no-show "$id"
+check "only the barber marks a no-show" err_mentions PERMISSION_DENIED
 
 # The client moves it: it needs the barber's confirmation again.
 with_free_slot client move "$id" --to

@@ -274,6 +274,28 @@ grpc::ServerUnaryReactor* UserServiceImpl::ConfirmAppointment(grpc::CallbackServ
   });
 }
 
+grpc::ServerUnaryReactor* UserServiceImpl::CompleteAppointment(grpc::CallbackServerContext* call,
+                                                               const CompleteAppointmentRequest* request,
+                                                               AppointmentResponse* response) {
+  return CloseCall(call, "CompleteAppointment", request->appointment_id(), domain::AppointmentStatus::kCompleted,
+                   response);
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::MarkNoShow(grpc::CallbackServerContext* call,
+                                                      const MarkNoShowRequest* request, AppointmentResponse* response) {
+  return CloseCall(call, "MarkNoShow", request->appointment_id(), domain::AppointmentStatus::kNoShow, response);
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::CloseCall(grpc::CallbackServerContext* call, const char* method,
+                                                     const std::string& appointment_id,
+                                                     domain::AppointmentStatus outcome, AppointmentResponse* response) {
+  return Run(call, method, true, {}, [this, &appointment_id, outcome, response](Call& c) {
+    return AppointmentCall(
+        c, outcome == domain::AppointmentStatus::kCompleted ? "completed" : "marked a no-show",
+        [&](domain::BookingService& s) { return s.Close(*c.caller, appointment_id, outcome); }, response);
+  });
+}
+
 grpc::ServerUnaryReactor* UserServiceImpl::GetAppointment(grpc::CallbackServerContext* call,
                                                           const GetAppointmentRequest* request,
                                                           AppointmentResponse* response) {

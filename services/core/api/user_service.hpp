@@ -31,7 +31,8 @@ struct ServiceContext {
   common::MetricsRegistry& metrics;
 };
 
-/// The seed's UserService (plus ConfirmAppointment, GetAppointment and ListBarbers) on
+/// The seed's UserService (plus ConfirmAppointment, GetAppointment, ListBarbers,
+/// CompleteAppointment and MarkNoShow) on
 /// the callback API.  Each call is checked, then its blocking work runs in steps: SQL on
 /// the database executor, Argon2id on the hashing threads.  No gRPC thread waits on
 /// PostgreSQL, and no database connection waits on a password hash.
@@ -63,6 +64,11 @@ class UserServiceImpl final : public UserService::CallbackService {
                                            AppointmentResponse* response) override;
   grpc::ServerUnaryReactor* ListBarbers(grpc::CallbackServerContext* call, const ListBarbersRequest* request,
                                         ListBarbersResponse* response) override;
+  grpc::ServerUnaryReactor* CompleteAppointment(grpc::CallbackServerContext* call,
+                                                const CompleteAppointmentRequest* request,
+                                                AppointmentResponse* response) override;
+  grpc::ServerUnaryReactor* MarkNoShow(grpc::CallbackServerContext* call, const MarkNoShowRequest* request,
+                                       AppointmentResponse* response) override;
 
  private:
   /// A call as it arrived: its reactor, method name and start time.
@@ -98,6 +104,10 @@ class UserServiceImpl final : public UserService::CallbackService {
   grpc::Status AppointmentCall(Call& call, const char* verb,
                                const std::function<common::Result<domain::Appointment>(domain::BookingService&)>& op,
                                AppointmentResponse* response);
+  /// CompleteAppointment and MarkNoShow: the barber's verdict `outcome` on the appointment.
+  grpc::ServerUnaryReactor* CloseCall(grpc::CallbackServerContext* call, const char* method,
+                                      const std::string& appointment_id, domain::AppointmentStatus outcome,
+                                      AppointmentResponse* response);
   void Record(const char* method, const grpc::Status& status, std::chrono::steady_clock::time_point start);
 
   /// A method's call counter and latency histogram for one status code.

@@ -182,6 +182,31 @@ common::Result<Appointment> BookingService::Cancel(const Caller& caller, const s
   return Transition(caller, *current, std::move(after), EventType::kCanceled);
 }
 
+common::Result<Appointment> BookingService::Close(const Caller& caller, const std::string& appointment_id,
+                                                  AppointmentStatus outcome) {
+  const bool completed = outcome == AppointmentStatus::kCompleted;
+  if (!completed && outcome != AppointmentStatus::kNoShow) {
+    return MakeError(ErrorCode::kInvalidArgument, "an appointment closes as completed or no_show");
+  }
+  auto current = FindForCaller(caller, appointment_id);
+  if (!current) return current.error();
+  const std::string verdict = completed ? "completed" : "marked a no-show";
+  if (!IsBarberOf(caller, *current)) {
+    return MakeError(ErrorCode::kPermissionDenied, "only the appointment's barber can mark it " +
+                                                       std::string(completed ? "completed" : "a no-show"));
+  }
+  if (current->status != AppointmentStatus::kConfirmed) {
+    return MakeError(ErrorCode::kFailedPrecondition, "only a confirmed appointment can be " + verdict +
+                                                         "; this one is " + StatusName(current->status));
+  }
+  if (current->starts_at > clock_.Now()) {
+    return MakeError(ErrorCode::kFailedPrecondition, "the appointment has not started yet");
+  }
+  Appointment after = *current;
+  after.status = outcome;
+  return Transition(caller, *current, std::move(after), completed ? EventType::kCompleted : EventType::kNoShow);
+}
+
 common::Result<Appointment> BookingService::Get(const Caller& caller, const std::string& appointment_id) {
   return FindForCaller(caller, appointment_id);
 }

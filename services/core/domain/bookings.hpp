@@ -43,6 +43,10 @@ class BookingService {
   common::Result<Appointment> Modify(const Caller& caller, const std::string& appointment_id,
                                      const std::string& date_time);
   common::Result<Appointment> Cancel(const Caller& caller, const std::string& appointment_id);
+  /// The barber's verdict on a confirmed appointment that has started: `outcome` is
+  /// kCompleted (the client came) or kNoShow.
+  common::Result<Appointment> Close(const Caller& caller, const std::string& appointment_id,
+                                    AppointmentStatus outcome);
   common::Result<Appointment> Get(const Caller& caller, const std::string& appointment_id);
   /// A barber's chair when `user_id` is a barber, otherwise that client's bookings.
   common::Result<std::vector<Appointment>> List(const Caller& caller, const std::string& user_id);

@@ -44,6 +44,25 @@ class AppointmentsTest : public ::testing::Test {
     request.set_appointment_id(id);
     return stub_->CancelAppointment(Authed(as.token).get(), request, out);
   }
+  grpc::Status Complete(const TestUser& as, const std::string& id, AppointmentResponse* out) {
+    CompleteAppointmentRequest request;
+    request.set_appointment_id(id);
+    return stub_->CompleteAppointment(Authed(as.token).get(), request, out);
+  }
+  grpc::Status NoShow(const TestUser& as, const std::string& id, AppointmentResponse* out) {
+    MarkNoShowRequest request;
+    request.set_appointment_id(id);
+    return stub_->MarkNoShow(Authed(as.token).get(), request, out);
+  }
+  // An appointment of the fixture's barber and client that began ten minutes ago, on a
+  // whole minute as bookings are (none can be made in the past, so it is written straight
+  // into the database).
+  std::string Started(const std::string& status) {
+    return QueryScalar(
+        "INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status) VALUES (gen_random_uuid(), '" +
+        barber_.id + "', '" + client_.id + "', date_trunc('minute', now()) - interval '10 minutes', " +
+        "date_trunc('minute', now()) + interval '20 minutes', '" + status + "') RETURNING id");
+  }
   grpc::Status List(const TestUser& as, const std::string& user_id, AppointmentsResponse* out) {
     GetAppointmentsRequest request;
     request.set_user_id(user_id);
@@ -274,6 +293,10 @@ TEST_F(AppointmentsTest, EveryRpcButSignUpAndLoginNeedsAToken) {
   confirm.set_appointment_id(id);
   GetAppointmentRequest get;
   get.set_appointment_id(id);
+  CompleteAppointmentRequest complete;
+  complete.set_appointment_id(id);
+  MarkNoShowRequest no_show;
+  no_show.set_appointment_id(id);
   for (const std::string token : {std::string(), std::string("not-a-token")}) {
     EXPECT_EQ(stub_->GetUserProfile(Authed(token).get(), {}, &profile).error_code(), StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->CreateAppointment(Authed(token).get(), create, &appointment).error_code(),
@@ -288,8 +311,49 @@ TEST_F(AppointmentsTest, EveryRpcButSignUpAndLoginNeedsAToken) {
               StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->GetAppointments(Authed(token).get(), {}, &list).error_code(), StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->ListBarbers(Authed(token).get(), {}, &barbers).error_code(), StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->CompleteAppointment(Authed(token).get(), complete, &appointment).error_code(),
+              StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->MarkNoShow(Authed(token).get(), no_show, &appointment).error_code(),
+              StatusCode::UNAUTHENTICATED);
   }
   EXPECT_EQ(QueryScalar("SELECT count(*) FROM appointments WHERE barber_id = '" + barber_.id + "'"), "0");
+}
+
+TEST_F(AppointmentsTest, TheBarberClosesAStartedAppointmentAsCompletedOrNoShow) {
+  const auto came = Started("confirmed");
+  AppointmentResponse out;
+  // Only the barber (or an admin) gives the verdict.
+  EXPECT_EQ(Complete(client_, came, &out).error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(NoShow(NewCustomer(*stub_), came, &out).error_code(), StatusCode::PERMISSION_DENIED);
+  const auto done = Complete(barber_, came, &out);
+  ASSERT_TRUE(done.ok()) << done.error_message();
+  EXPECT_TRUE(out.success());
+  EXPECT_EQ(out.appointment().status(), "completed");
+  // Closed once: no second verdict, and no moving or cancelling it afterwards.
+  EXPECT_EQ(NoShow(barber_, came, &out).error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Complete(barber_, came, &out).error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Cancel(barber_, came, &out).error_code(), StatusCode::FAILED_PRECONDITION);
+
+  const auto missed = Started("confirmed");
+  ASSERT_TRUE(NoShow(NewAdmin(*stub_), missed, &out).ok());
+  EXPECT_EQ(out.appointment().status(), "no_show");
+  EXPECT_EQ(QueryScalar("SELECT string_agg(routing_key, ',' ORDER BY aggregate_id = '" + missed +
+                        "') FROM outbox WHERE aggregate_id IN ('" + came + "', '" + missed + "')"),
+            "appointment.completed,appointment.no_show");
+
+  // Not before it starts, and not while still pending.
+  const auto ahead = BookOk(client_, Slot(5, 10, 0));
+  AppointmentResponse confirmed;
+  ASSERT_TRUE(Confirm(barber_, ahead, &confirmed).ok());
+  const auto early = Complete(barber_, ahead, &out);
+  EXPECT_EQ(early.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(early.error_message().find("not started"), std::string::npos) << early.error_message();
+  const auto unconfirmed = Started("pending");
+  const auto pending = NoShow(barber_, unconfirmed, &out);
+  EXPECT_EQ(pending.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(pending.error_message().find("confirmed"), std::string::npos) << pending.error_message();
+  EXPECT_EQ(QueryScalar("SELECT status FROM appointments WHERE id = '" + ahead + "'"), "confirmed");
+  EXPECT_EQ(QueryScalar("SELECT status FROM appointments WHERE id = '" + unconfirmed + "'"), "pending");
 }
 
 TEST_F(AppointmentsTest, ARetryWithTheSameIdempotencyKeyBooksOnce) {
