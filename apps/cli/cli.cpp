@@ -398,11 +398,13 @@ class Commands {
     return ChangeAppointment(method, request, false);
   }
 
-  int List(const std::string& user_id) {
+  int List(const std::string& user_id, const std::string& from, const std::string& to) {
     auto session = RequireSession();
     if (!session) return Fail(session.error());
     GetAppointmentsRequest request;
     request.set_user_id(user_id);
+    request.set_from(from);
+    request.set_to(to);
     AppointmentsResponse response;
     if (auto failed = Client(*session).Call(&UserService::Stub::GetAppointments, request, &response)) {
       return Fail(*failed);
@@ -573,9 +575,11 @@ void DefineCommandLine(CLI::App& app, GlobalOptions& options, Arguments& args, A
   by_id("no-show", "mark a confirmed appointment that has started a no-show (its barber)",
         &UserService::Stub::MarkNoShow);
 
-  auto* list = app.add_subcommand("list", "list appointments: id, date_time, barber, status, client");
+  auto* list = app.add_subcommand("list", "list appointments from today on: id, date_time, barber, status, client");
   list->add_option("--user", args.user_id, "whose appointments (default: yours; a barber's lists their chair)");
-  pick(list, [&args](Commands& c) { return c.List(args.user_id); });
+  list->add_option("--from", args.at, "ISO 8601: those starting then or later (default: today)");
+  list->add_option("--to", args.to, "ISO 8601: those starting before then (default: no end)");
+  pick(list, [&args](Commands& c) { return c.List(args.user_id, args.at, args.to); });
 
   pick(app.add_subcommand("profile", "show your account and appointments"), [](Commands& c) { return c.Profile(); });
 }

@@ -131,6 +131,12 @@ check "list shows the booked start" starts_at_in_list_is "$id" "${booked_at:0:16
 as client --json list
 check "list --json succeeds" rc_is 0
 check "list --json prints the appointment as JSON" grep -q "\"appointment_id\": *\"$id\"" <<<"$out"
+as client list --from 2020-01-01T00:00 --to 2020-01-02T00:00
+check "list of a range without bookings succeeds" rc_is 0
+check "list of a range without bookings prints nothing" test -z "$out"
+as client list --from someday
+check "list with a bad --from exits 1" rc_is 1
+check "list with a bad --from names it" err_mentions from
 
 # Another user's session comes from $HOME/.config when XDG_CONFIG_HOME is unset.
 rc=0

@@ -312,7 +312,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetAppointments(grpc::CallbackServerC
     storage::PgAccountRepository accounts(c.db);
     storage::PgAppointmentRepository appointments(c.db);
     domain::BookingService bookings(accounts, appointments, ctx_.shop_time, ctx_.clock, ctx_.policy);
-    auto list = bookings.List(*c.caller, request->user_id());
+    auto list = bookings.List(*c.caller, request->user_id(), request->from(), request->to());
     if (!list) return ToGrpcStatus(list.error());
     for (const auto& a : *list) ToProto(a, ctx_.shop_time, response->add_appointments());
     return grpc::Status::OK;

@@ -12,6 +12,9 @@ using common::Ok;
 
 namespace {
 
+// Later than any time ShopTime parses (year 9999).
+constexpr TimePoint kEndOfTime{std::chrono::seconds{253402300800}};
+
 common::Error NotYours() {
   return MakeError(ErrorCode::kPermissionDenied, "that appointment belongs to someone else");
 }
@@ -211,24 +214,38 @@ common::Result<Appointment> BookingService::Get(const Caller& caller, const std:
   return FindForCaller(caller, appointment_id);
 }
 
-common::Result<std::vector<Appointment>> BookingService::List(const Caller& caller, const std::string& user_id) {
+common::Result<std::vector<Appointment>> BookingService::List(const Caller& caller, const std::string& user_id,
+                                                               const std::string& from, const std::string& to) {
   const std::string& target = user_id.empty() ? caller.user_id : user_id;
   if (auto ok = ValidateId(target, "user_id"); !ok) return ok.error();
   if (target != caller.user_id && caller.role != Role::kAdmin) {
     return MakeError(ErrorCode::kPermissionDenied, "you can only list your own appointments");
   }
+  // Today and what is ahead unless asked otherwise: a busy chair's history would soon
+  // fill the list.
+  TimeRange range{shop_time_.AtLocalMinute(shop_time_.ToLocal(clock_.Now()), 0), kEndOfTime};
+  const auto read_bound = [this](const std::string& text, const char* field, TimePoint& bound) -> common::Status {
+    if (text.empty()) return Ok{};
+    auto parsed = shop_time_.Parse(text);
+    if (!parsed) return MakeError(ErrorCode::kInvalidArgument, std::string(field) + ": " + parsed.error().message);
+    bound = *parsed;
+    return Ok{};
+  };
+  if (auto ok = read_bound(from, "from", range.from); !ok) return ok.error();
+  if (auto ok = read_bound(to, "to", range.to); !ok) return ok.error();
+  if (range.from >= range.to) return MakeError(ErrorCode::kInvalidArgument, "from must be before to");
   if (target == caller.user_id) {
     // The token says what the caller is: a barber's own list is their chair.
-    if (caller.role == Role::kBarber) return appointments_.ListForBarber(target);
-    return appointments_.ListForClient(target);
+    if (caller.role == Role::kBarber) return appointments_.ListForBarber(target, range);
+    return appointments_.ListForClient(target, range);
   }
   auto barber = accounts_.FindBarberById(target);
   if (!barber) return barber.error();
-  if (barber->has_value()) return appointments_.ListForBarber(target);
+  if (barber->has_value()) return appointments_.ListForBarber(target, range);
   auto user = accounts_.FindUserById(target);
   if (!user) return user.error();
   if (!user->has_value()) return MakeError(ErrorCode::kNotFound, "no user with id " + target);
-  return appointments_.ListForClient(target);
+  return appointments_.ListForClient(target, range);
 }
 
 common::Result<Appointment> BookingService::FindForCaller(const Caller& caller, const std::string& appointment_id) {

@@ -48,8 +48,11 @@ class BookingService {
   common::Result<Appointment> Close(const Caller& caller, const std::string& appointment_id,
                                     AppointmentStatus outcome);
   common::Result<Appointment> Get(const Caller& caller, const std::string& appointment_id);
-  /// A barber's chair when `user_id` is a barber, otherwise that client's bookings.
-  common::Result<std::vector<Appointment>> List(const Caller& caller, const std::string& user_id);
+  /// A barber's chair when `user_id` is a barber, otherwise that client's bookings, that
+  /// start in [from, to) (ISO 8601 text): from the start of today (shop time) when `from`
+  /// is empty, with no end when `to` is.
+  common::Result<std::vector<Appointment>> List(const Caller& caller, const std::string& user_id,
+                                                const std::string& from = {}, const std::string& to = {});
 
  private:
   /// The appointment `caller` booked earlier with this key, when there is one: an error

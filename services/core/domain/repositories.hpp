@@ -49,6 +49,12 @@ struct NewAppointment {
   std::string booked_by;
 };
 
+/// Appointments starting at or after `from` and before `to`.
+struct TimeRange {
+  TimePoint from;
+  TimePoint to;
+};
+
 /// An event to store in the outbox together with the change it describes.
 struct OutboxEvent {
   std::string event_id;
@@ -74,8 +80,11 @@ class AppointmentRepository {
   /// when someone changed it first, kAlreadyExists on overlap.
   virtual common::Result<Appointment> Update(const Appointment& before, const Appointment& after,
                                              const OutboxEvent& event) = 0;
-  virtual common::Result<std::vector<Appointment>> ListForClient(const std::string& client_id) = 0;
-  virtual common::Result<std::vector<Appointment>> ListForBarber(const std::string& barber_id) = 0;
+  /// The earliest 500 in `range`, in time order.
+  virtual common::Result<std::vector<Appointment>> ListForClient(const std::string& client_id,
+                                                                 const TimeRange& range) = 0;
+  virtual common::Result<std::vector<Appointment>> ListForBarber(const std::string& barber_id,
+                                                                 const TimeRange& range) = 0;
 };
 
 }  // namespace barbershop::core::domain

@@ -263,17 +263,21 @@ std::optional<Appointment> FindAppointment(pqxx::transaction_base& tx, const std
   return ReadAppointment(rows[0]);
 }
 
-Result<std::vector<Appointment>> PgAppointmentRepository::ListForClient(const std::string& client_id) {
+Result<std::vector<Appointment>> PgAppointmentRepository::ListForClient(const std::string& client_id,
+                                                                       const domain::TimeRange& range) {
   return Guarded<std::vector<Appointment>>("ListForClient", [&]() -> Result<std::vector<Appointment>> {
     pqxx::nontransaction tx(db_.Connection());
-    return ReadAppointments(tx.exec_prepared(stmt::kAppointmentsOfClient, client_id));
+    return ReadAppointments(
+        tx.exec_prepared(stmt::kAppointmentsOfClient, client_id, Epoch(range.from), Epoch(range.to)));
   });
 }
 
-Result<std::vector<Appointment>> PgAppointmentRepository::ListForBarber(const std::string& barber_id) {
+Result<std::vector<Appointment>> PgAppointmentRepository::ListForBarber(const std::string& barber_id,
+                                                                       const domain::TimeRange& range) {
   return Guarded<std::vector<Appointment>>("ListForBarber", [&]() -> Result<std::vector<Appointment>> {
     pqxx::nontransaction tx(db_.Connection());
-    return ReadAppointments(tx.exec_prepared(stmt::kAppointmentsOfBarber, barber_id));
+    return ReadAppointments(
+        tx.exec_prepared(stmt::kAppointmentsOfBarber, barber_id, Epoch(range.from), Epoch(range.to)));
   });
 }
 

@@ -39,8 +39,10 @@ class PgAppointmentRepository final : public domain::AppointmentRepository {
                                                                           const std::string& idempotency_key) override;
   common::Result<domain::Appointment> Update(const domain::Appointment& before, const domain::Appointment& after,
                                              const domain::OutboxEvent& event) override;
-  common::Result<std::vector<domain::Appointment>> ListForClient(const std::string& client_id) override;
-  common::Result<std::vector<domain::Appointment>> ListForBarber(const std::string& barber_id) override;
+  common::Result<std::vector<domain::Appointment>> ListForClient(const std::string& client_id,
+                                                                 const domain::TimeRange& range) override;
+  common::Result<std::vector<domain::Appointment>> ListForBarber(const std::string& barber_id,
+                                                                 const domain::TimeRange& range) override;
 
  private:
   Database& db_;

@@ -82,10 +82,11 @@ void PrepareStatements(pqxx::connection& c) {
   c.prepare(stmt::kAppointmentById, string("SELECT") + kAppointmentColumns + " WHERE a.id = $1");
   c.prepare(stmt::kAppointmentByIdempotencyKey,
             string("SELECT") + kAppointmentColumns + " WHERE a.booked_by = $1 AND a.idempotency_key = $2");
-  c.prepare(stmt::kAppointmentsOfClient,
-            string("SELECT") + kAppointmentColumns + " WHERE a.client_id = $1 ORDER BY a.starts_at LIMIT 500");
-  c.prepare(stmt::kAppointmentsOfBarber,
-            string("SELECT") + kAppointmentColumns + " WHERE a.barber_id = $1 ORDER BY a.starts_at LIMIT 500");
+  const string in_range =
+      " AND a.starts_at >= to_timestamp($2::float8) AND a.starts_at < to_timestamp($3::float8)"
+      " ORDER BY a.starts_at LIMIT 500";
+  c.prepare(stmt::kAppointmentsOfClient, string("SELECT") + kAppointmentColumns + " WHERE a.client_id = $1" + in_range);
+  c.prepare(stmt::kAppointmentsOfBarber, string("SELECT") + kAppointmentColumns + " WHERE a.barber_id = $1" + in_range);
   c.prepare(stmt::kBarberIsOff,
             "SELECT EXISTS (SELECT 1 FROM time_off WHERE barber_id = $1 "
             "AND during && tstzrange(to_timestamp($2::float8), to_timestamp($3::float8)))");

@@ -54,18 +54,22 @@ class AppointmentsTest : public ::testing::Test {
     request.set_appointment_id(id);
     return stub_->MarkNoShow(Authed(as.token).get(), request, out);
   }
-  // An appointment of the fixture's barber and client that began ten minutes ago, on a
-  // whole minute as bookings are (none can be made in the past, so it is written straight
-  // into the database).
-  std::string Started(const std::string& status) {
+  // An appointment of the fixture's barber and client that began `ago` (a PostgreSQL
+  // interval) before now, on a whole minute as bookings are (none can be made in the
+  // past, so it is written straight into the database).
+  std::string Started(const std::string& status, const std::string& ago = "10 minutes") {
     return QueryScalar(
         "INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status) VALUES (gen_random_uuid(), '" +
-        barber_.id + "', '" + client_.id + "', date_trunc('minute', now()) - interval '10 minutes', " +
-        "date_trunc('minute', now()) + interval '20 minutes', '" + status + "') RETURNING id");
+        barber_.id + "', '" + client_.id + "', date_trunc('minute', now()) - interval '" + ago + "', " +
+        "date_trunc('minute', now()) - interval '" + ago + "' + interval '30 minutes', '" + status +
+        "') RETURNING id");
   }
-  grpc::Status List(const TestUser& as, const std::string& user_id, AppointmentsResponse* out) {
+  grpc::Status List(const TestUser& as, const std::string& user_id, AppointmentsResponse* out,
+                    const std::string& from = "", const std::string& to = "") {
     GetAppointmentsRequest request;
     request.set_user_id(user_id);
+    request.set_from(from);
+    request.set_to(to);
     return stub_->GetAppointments(Authed(as.token).get(), request, out);
   }
 
@@ -241,6 +245,32 @@ TEST_F(AppointmentsTest, ListingShowsOwnBookingsOrTheBarbersChair) {
   ASSERT_TRUE(stub_->GetUserProfile(Authed(barber_.token).get(), GetUserProfileRequest{}, &barber_profile).ok());
   EXPECT_EQ(barber_profile.role(), "barber");
   EXPECT_EQ(barber_profile.barber_name(), barber_.username);
+}
+
+TEST_F(AppointmentsTest, ListingStartsTodayUnlessGivenARange) {
+  const auto ahead = BookOk(client_, Slot(2, 15, 0));
+  const auto before = Started("completed", "3 days");
+  const auto ids = [](const AppointmentsResponse& list) {
+    std::vector<std::string> out;
+    for (const auto& a : list.appointments()) out.push_back(a.appointment_id());
+    return out;
+  };
+  AppointmentsResponse list;
+  ASSERT_TRUE(List(client_, "", &list).ok());
+  EXPECT_EQ(ids(list), std::vector<std::string>{ahead});
+  ASSERT_TRUE(List(barber_, barber_.id, &list).ok());
+  EXPECT_EQ(ids(list), std::vector<std::string>{ahead});
+
+  ASSERT_TRUE(List(client_, "", &list, "2020-01-01T00:00").ok());
+  EXPECT_EQ(ids(list), (std::vector<std::string>{before, ahead}));
+  // `to` is exclusive: up to the booking's own start leaves it out.
+  ASSERT_TRUE(List(barber_, barber_.id, &list, "2020-01-01T00:00", Slot(2, 15, 0)).ok());
+  EXPECT_EQ(ids(list), std::vector<std::string>{before});
+
+  const auto bad = List(client_, "", &list, "yesterday");
+  EXPECT_EQ(bad.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad.error_message().find("from"), std::string::npos) << bad.error_message();
+  EXPECT_EQ(List(client_, "", &list, Slot(2, 15, 0), "2020-01-01T00:00").error_code(), StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(AppointmentsTest, GetAppointmentIsForItsPartiesOnly) {

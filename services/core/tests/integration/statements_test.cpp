@@ -19,9 +19,10 @@ TEST(StatementsTest, ListsArePlannedOnceForAllTheirValues) {
   storage::Database db(TestCore::Get().database_url());
   storage::PgAppointmentRepository appointments(db);
   constexpr int kCalls = 8;
+  const domain::TimeRange range{common::TimePoint{}, common::TimePoint{std::chrono::hours(24 * 365 * 100)}};
   for (int i = 0; i < kCalls; ++i) {
-    ASSERT_TRUE(appointments.ListForClient(client.id));
-    ASSERT_TRUE(appointments.ListForBarber(barber.id));
+    ASSERT_TRUE(appointments.ListForClient(client.id, range));
+    ASSERT_TRUE(appointments.ListForBarber(barber.id, range));
   }
 
   pqxx::nontransaction tx(db.Connection());
