@@ -374,6 +374,21 @@ class Commands {
     });
   }
 
+  int Slots(const std::string& barber, const std::string& date) {
+    auto session = RequireSession();
+    if (!session) return Fail(session.error());
+    GetAvailableSlotsRequest request;
+    request.set_barber_name(barber);
+    request.set_date(date);
+    GetAvailableSlotsResponse response;
+    if (auto failed = Client(*session).Call(&UserService::Stub::GetAvailableSlots, request, &response)) {
+      return Fail(*failed);
+    }
+    return Show(response, [&] {
+      for (const std::string& start : response.slots()) out_ << start << '\n';
+    });
+  }
+
   int Book(const std::string& barber, const std::string& at) {
     CreateAppointmentRequest request;
     request.set_barber_name(barber);
@@ -550,6 +565,11 @@ void DefineCommandLine(CLI::App& app, GlobalOptions& options, Arguments& args, A
   pick(app.add_subcommand("logout", "forget the stored session"), [](Commands& c) { return c.Logout(); });
   pick(app.add_subcommand("barbers", "list the barbers: name, id, working hours"),
        [](Commands& c) { return c.Barbers(); });
+
+  auto* slots = app.add_subcommand("slots", "the times a barber can still be booked on a day, one a line");
+  slots->add_option("--barber", args.barber, "the barber's name, as `barbershop barbers` shows it")->required();
+  slots->add_option("--date", args.at, "the day, e.g. 2026-12-01 (the shop's calendar)")->required();
+  pick(slots, [&args](Commands& c) { return c.Slots(args.barber, args.at); });
 
   auto* book = app.add_subcommand("book", "book an appointment; prints its id on the first line");
   book->add_option("--barber", args.barber, "the barber's name, as `barbershop barbers` shows it")->required();

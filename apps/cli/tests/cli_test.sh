@@ -131,6 +131,12 @@ check "list shows the booked start" starts_at_in_list_is "$id" "${booked_at:0:16
 as client --json list
 check "list --json succeeds" rc_is 0
 check "list --json prints the appointment as JSON" grep -q "\"appointment_id\": *\"$id\"" <<<"$out"
+as client slots --barber Ion --date "${booked_at:0:10}"
+check "slots succeeds" rc_is 0
+check "slots prints one ISO 8601 start a line" grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:00[+-][0-9]{2}:[0-9]{2}$' <<<"$out"
+check "slots leaves out the booked start" bash -c '! grep -q "^${1:0:16}" <<<"$2"' _ "$booked_at" "$out"
+as client slots --barber Ion --date tomorrow
+check "slots with a bad --date exits 1" rc_is 1
 as client list --from 2020-01-01T00:00 --to 2020-01-02T00:00
 check "list of a range without bookings succeeds" rc_is 0
 check "list of a range without bookings prints nothing" test -z "$out"

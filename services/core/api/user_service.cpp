@@ -30,6 +30,15 @@ std::string_view Metadata(const grpc::CallbackServerContext* call, const char* k
   return {it->second.data(), it->second.size()};
 }
 
+// The repositories and the booking rules on one call's connection.
+struct Bookings {
+  Bookings(storage::Database& db, const ServiceContext& ctx)
+      : accounts(db), appointments(db), rules(accounts, appointments, ctx.shop_time, ctx.clock, ctx.policy) {}
+  storage::PgAccountRepository accounts;
+  storage::PgAppointmentRepository appointments;
+  domain::BookingService rules;
+};
+
 }  // namespace
 
 grpc::ServerUnaryReactor* UserServiceImpl::Run(grpc::CallbackServerContext* call, const char* method, bool needs_token,
@@ -190,13 +199,12 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetUserProfile(grpc::CallbackServerCo
                                                           const GetUserProfileRequest* request,
                                                           UserProfile* response) {
   return Run(call, "GetUserProfile", true, request->token(), [this, response](Call& c) {
-    storage::PgAccountRepository accounts(c.db);
-    storage::PgAppointmentRepository appointments(c.db);
+    Bookings bookings(c.db, ctx_);
+    auto& accounts = bookings.accounts;
     auto user = accounts.FindUserById(c.caller->user_id);
     if (!user) return ToGrpcStatus(user.error());
     if (!user->has_value()) return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "the account no longer exists");
-    domain::BookingService bookings(accounts, appointments, ctx_.shop_time, ctx_.clock, ctx_.policy);
-    auto list = bookings.List(*c.caller, c.caller->user_id);
+    auto list = bookings.rules.List(*c.caller, c.caller->user_id);
     if (!list) return ToGrpcStatus(list.error());
     response->set_username((*user)->username);
     response->set_email((*user)->email);
@@ -214,10 +222,8 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetUserProfile(grpc::CallbackServerCo
 grpc::Status UserServiceImpl::AppointmentCall(
     Call& c, const char* verb, const std::function<common::Result<domain::Appointment>(domain::BookingService&)>& op,
     AppointmentResponse* response) {
-  storage::PgAccountRepository accounts(c.db);
-  storage::PgAppointmentRepository appointments(c.db);
-  domain::BookingService bookings(accounts, appointments, ctx_.shop_time, ctx_.clock, ctx_.policy);
-  auto result = op(bookings);
+  Bookings bookings(c.db, ctx_);
+  auto result = op(bookings.rules);
   if (!result) return ToGrpcStatus(result.error());
   response->set_success(true);
   response->set_appointment_id(result->id);
@@ -296,6 +302,17 @@ grpc::ServerUnaryReactor* UserServiceImpl::CloseCall(grpc::CallbackServerContext
   });
 }
 
+grpc::ServerUnaryReactor* UserServiceImpl::GetAvailableSlots(grpc::CallbackServerContext* call,
+                                                             const GetAvailableSlotsRequest* request,
+                                                             GetAvailableSlotsResponse* response) {
+  return Run(call, "GetAvailableSlots", true, {}, [this, request, response](Call& c) {
+    auto slots = Bookings(c.db, ctx_).rules.Slots(*c.caller, request->barber_name(), request->date());
+    if (!slots) return ToGrpcStatus(slots.error());
+    for (const auto start : *slots) response->add_slots(ctx_.shop_time.Format(start));
+    return grpc::Status::OK;
+  });
+}
+
 grpc::ServerUnaryReactor* UserServiceImpl::GetAppointment(grpc::CallbackServerContext* call,
                                                           const GetAppointmentRequest* request,
                                                           AppointmentResponse* response) {
@@ -309,10 +326,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetAppointments(grpc::CallbackServerC
                                                            const GetAppointmentsRequest* request,
                                                            AppointmentsResponse* response) {
   return Run(call, "GetAppointments", true, {}, [this, request, response](Call& c) {
-    storage::PgAccountRepository accounts(c.db);
-    storage::PgAppointmentRepository appointments(c.db);
-    domain::BookingService bookings(accounts, appointments, ctx_.shop_time, ctx_.clock, ctx_.policy);
-    auto list = bookings.List(*c.caller, request->user_id(), request->from(), request->to());
+    auto list = Bookings(c.db, ctx_).rules.List(*c.caller, request->user_id(), request->from(), request->to());
     if (!list) return ToGrpcStatus(list.error());
     for (const auto& a : *list) ToProto(a, ctx_.shop_time, response->add_appointments());
     return grpc::Status::OK;

@@ -32,7 +32,7 @@ struct ServiceContext {
 };
 
 /// The seed's UserService (plus ConfirmAppointment, GetAppointment, ListBarbers,
-/// CompleteAppointment and MarkNoShow) on
+/// CompleteAppointment, MarkNoShow and GetAvailableSlots) on
 /// the callback API.  Each call is checked, then its blocking work runs in steps: SQL on
 /// the database executor, Argon2id on the hashing threads.  No gRPC thread waits on
 /// PostgreSQL, and no database connection waits on a password hash.
@@ -69,6 +69,9 @@ class UserServiceImpl final : public UserService::CallbackService {
                                                 AppointmentResponse* response) override;
   grpc::ServerUnaryReactor* MarkNoShow(grpc::CallbackServerContext* call, const MarkNoShowRequest* request,
                                        AppointmentResponse* response) override;
+  grpc::ServerUnaryReactor* GetAvailableSlots(grpc::CallbackServerContext* call,
+                                              const GetAvailableSlotsRequest* request,
+                                              GetAvailableSlotsResponse* response) override;
 
  private:
   /// A call as it arrived: its reactor, method name and start time.

@@ -1,5 +1,7 @@
 #include "bookings.hpp"
 
+#include <algorithm>
+
 #include "barbershop/common/ids.hpp"
 #include "events.hpp"
 #include "validation.hpp"
@@ -50,6 +52,26 @@ common::Status CheckBookable(const Barber& barber, TimePoint start, TimePoint en
   }
   if (!any) message += " none";
   return MakeError(ErrorCode::kFailedPrecondition, message);
+}
+
+std::vector<TimePoint> FreeSlots(const Barber& barber, const common::LocalTime& day, TimePoint now,
+                                 const std::vector<TimeRange>& busy, const common::ShopTime& shop_time,
+                                 const BookingPolicy& policy) {
+  std::vector<TimePoint> free;
+  const auto length = std::chrono::duration_cast<std::chrono::seconds>(policy.default_length);
+  for (const auto& hours : barber.hours) {
+    if (hours.weekday != day.iso_weekday) continue;
+    const TimePoint closes = shop_time.AtLocalMinute(day, hours.closes_minute);
+    for (TimePoint start = shop_time.AtLocalMinute(day, hours.opens_minute); start + length <= closes;
+         start += length) {
+      if (start <= now || start - now > policy.horizon) continue;
+      const bool clear = std::none_of(busy.begin(), busy.end(),
+                                      [&](const TimeRange& r) { return r.from < start + length && start < r.to; });
+      if (clear) free.push_back(start);
+    }
+  }
+  std::sort(free.begin(), free.end());
+  return free;
 }
 
 bool IsParty(const Caller& caller, const Appointment& appointment) {
@@ -212,6 +234,33 @@ common::Result<Appointment> BookingService::Close(const Caller& caller, const st
 
 common::Result<Appointment> BookingService::Get(const Caller& caller, const std::string& appointment_id) {
   return FindForCaller(caller, appointment_id);
+}
+
+common::Result<std::vector<TimePoint>> BookingService::Slots(const Caller& caller, const std::string& barber_name,
+                                                             const std::string& date) {
+  std::optional<TimePoint> midnight;
+  if (date.size() == 10 && date[4] == '-' && date[7] == '-') {
+    if (auto parsed = shop_time_.Parse(date + "T00:00")) midnight = *parsed;
+  }
+  if (!midnight) {
+    return MakeError(ErrorCode::kInvalidArgument, "date must be a calendar day like 2026-12-01, not '" +
+                                                      date.substr(0, 32) + "'");
+  }
+  auto parties = accounts_.FindBookingParties(barber_name, caller.user_id);
+  if (!parties) return parties.error();
+  if (!parties->barber) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
+  const Barber& chair = *parties->barber;
+  // The day and a margin on each side: a shop day is at most 25 hours long.
+  const TimeRange around{*midnight - std::chrono::hours(2), *midnight + std::chrono::hours(27)};
+  auto off = accounts_.FindTimeOff(chair.id, around);
+  if (!off) return off.error();
+  auto booked = appointments_.ListForBarber(chair.id, around);
+  if (!booked) return booked.error();
+  std::vector<TimeRange> busy = std::move(*off);
+  for (const auto& a : *booked) {
+    if (IsLive(a.status)) busy.push_back({a.starts_at, a.ends_at});
+  }
+  return FreeSlots(chair, shop_time_.ToLocal(*midnight), clock_.Now(), busy, shop_time_, policy_);
 }
 
 common::Result<std::vector<Appointment>> BookingService::List(const Caller& caller, const std::string& user_id,

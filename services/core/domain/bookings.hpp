@@ -23,6 +23,13 @@ struct BookingPolicy {
 common::Status CheckBookable(const Barber& barber, TimePoint start, TimePoint end, TimePoint now,
                              const common::ShopTime& shop_time, const BookingPolicy& policy);
 
+/// The starts of `barber`'s free slots, each `policy.default_length` long, on the shop's
+/// calendar day `day`: within working hours, after `now`, within the horizon and clear of
+/// every range in `busy` (live appointments, time off).  Plain function for unit tests.
+std::vector<TimePoint> FreeSlots(const Barber& barber, const common::LocalTime& day, TimePoint now,
+                                 const std::vector<TimeRange>& busy, const common::ShopTime& shop_time,
+                                 const BookingPolicy& policy);
+
 /// Who may see or change an appointment: its client, its barber, an admin.
 bool IsParty(const Caller& caller, const Appointment& appointment);
 
@@ -48,6 +55,9 @@ class BookingService {
   common::Result<Appointment> Close(const Caller& caller, const std::string& appointment_id,
                                     AppointmentStatus outcome);
   common::Result<Appointment> Get(const Caller& caller, const std::string& appointment_id);
+  /// Where `barber_name` can still be booked on `date` ("2026-12-01", the shop's calendar).
+  common::Result<std::vector<TimePoint>> Slots(const Caller& caller, const std::string& barber_name,
+                                               const std::string& date);
   /// A barber's chair when `user_id` is a barber, otherwise that client's bookings, that
   /// start in [from, to) (ISO 8601 text): from the start of today (shop time) when `from`
   /// is empty, with no end when `to` is.

@@ -16,6 +16,12 @@ struct BookingParties {
   std::optional<User> client;  ///< id and username only
 };
 
+/// From `from` up to, not including, `to`.
+struct TimeRange {
+  TimePoint from;
+  TimePoint to;
+};
+
 /// Accounts and barbers.  An implementation is used by one thread at a time.
 class AccountRepository {
  public:
@@ -33,6 +39,8 @@ class AccountRepository {
   /// The barber by name (case-insensitive) and the client by id, in one read.
   virtual common::Result<BookingParties> FindBookingParties(const std::string& barber_name,
                                                             const std::string& client_id) = 0;
+  /// The barber's time off that overlaps `range`.
+  virtual common::Result<std::vector<TimeRange>> FindTimeOff(const std::string& barber_id, const TimeRange& range) = 0;
 };
 
 /// A proposed booking.
@@ -47,12 +55,6 @@ struct NewAppointment {
   /// books once per booker.
   std::string idempotency_key;
   std::string booked_by;
-};
-
-/// Appointments starting at or after `from` and before `to`.
-struct TimeRange {
-  TimePoint from;
-  TimePoint to;
 };
 
 /// An event to store in the outbox together with the change it describes.
@@ -80,7 +82,7 @@ class AppointmentRepository {
   /// when someone changed it first, kAlreadyExists on overlap.
   virtual common::Result<Appointment> Update(const Appointment& before, const Appointment& after,
                                              const OutboxEvent& event) = 0;
-  /// The earliest 500 in `range`, in time order.
+  /// The earliest 500 starting in `range`, in time order.
   virtual common::Result<std::vector<Appointment>> ListForClient(const std::string& client_id,
                                                                  const TimeRange& range) = 0;
   virtual common::Result<std::vector<Appointment>> ListForBarber(const std::string& barber_id,

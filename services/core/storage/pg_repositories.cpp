@@ -54,18 +54,22 @@ Barber ReadBarber(const pqxx::row& row) {
   return barber;
 }
 
+long long Epoch(common::TimePoint t) { return t.time_since_epoch().count(); }
+common::TimePoint FromEpoch(const pqxx::field& seconds) {
+  return common::TimePoint{std::chrono::seconds{seconds.as<long long>()}};
+}
+
 Appointment ReadAppointment(const pqxx::row& row) {
   return Appointment{row[0].as<std::string>(),
                      row[1].as<std::string>(),
                      row[2].as<std::string>(),
                      row[3].as<std::string>(),
                      row[4].as<std::string>(),
-                     common::TimePoint{std::chrono::seconds{row[5].as<long long>()}},
-                     common::TimePoint{std::chrono::seconds{row[6].as<long long>()}},
+                     FromEpoch(row[5]),
+                     FromEpoch(row[6]),
                      domain::ParseStatus(row[7].as<std::string>()).value_or(domain::AppointmentStatus::kPending)};
 }
 
-long long Epoch(common::TimePoint t) { return t.time_since_epoch().count(); }
 
 template <typename T>
 Result<std::optional<T>> FirstOrNone(const pqxx::result& rows, T (*read)(const pqxx::row&)) {
@@ -180,6 +184,18 @@ Result<domain::BookingParties> PgAccountRepository::FindBookingParties(const std
       parties.client = User{client_id, rows[0][4].as<std::string>(), {}, {}, domain::Role::kCustomer};
     }
     return parties;
+  });
+}
+
+Result<std::vector<domain::TimeRange>> PgAccountRepository::FindTimeOff(const std::string& barber_id,
+                                                                       const domain::TimeRange& range) {
+  return Guarded<std::vector<domain::TimeRange>>("FindTimeOff", [&]() -> Result<std::vector<domain::TimeRange>> {
+    pqxx::nontransaction tx(db_.Connection());
+    std::vector<domain::TimeRange> off;
+    for (const auto& row : tx.exec_prepared(stmt::kTimeOffOfBarber, barber_id, Epoch(range.from), Epoch(range.to))) {
+      off.push_back({FromEpoch(row[0]), FromEpoch(row[1])});
+    }
+    return off;
   });
 }
 

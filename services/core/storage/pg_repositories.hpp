@@ -20,6 +20,8 @@ class PgAccountRepository final : public domain::AccountRepository {
   common::Result<std::vector<domain::Barber>> ListBarbers() override;
   common::Result<domain::BookingParties> FindBookingParties(const std::string& barber_name,
                                                             const std::string& client_id) override;
+  common::Result<std::vector<domain::TimeRange>> FindTimeOff(const std::string& barber_id,
+                                                             const domain::TimeRange& range) override;
 
  private:
   Database& db_;

@@ -87,6 +87,11 @@ void PrepareStatements(pqxx::connection& c) {
       " ORDER BY a.starts_at LIMIT 500";
   c.prepare(stmt::kAppointmentsOfClient, string("SELECT") + kAppointmentColumns + " WHERE a.client_id = $1" + in_range);
   c.prepare(stmt::kAppointmentsOfBarber, string("SELECT") + kAppointmentColumns + " WHERE a.barber_id = $1" + in_range);
+  c.prepare(stmt::kTimeOffOfBarber,
+            "SELECT extract(epoch FROM greatest(lower(during), to_timestamp($2::float8)))::bigint, "
+            "extract(epoch FROM least(upper(during), to_timestamp($3::float8)))::bigint "
+            "FROM time_off WHERE barber_id = $1 "
+            "AND during && tstzrange(to_timestamp($2::float8), to_timestamp($3::float8)) ORDER BY lower(during)");
   c.prepare(stmt::kBarberIsOff,
             "SELECT EXISTS (SELECT 1 FROM time_off WHERE barber_id = $1 "
             "AND during && tstzrange(to_timestamp($2::float8), to_timestamp($3::float8)))");

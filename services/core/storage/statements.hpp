@@ -22,6 +22,7 @@ inline constexpr const char* kAppointmentByIdempotencyKey = "appointment_by_idem
 inline constexpr const char* kAppointmentsOfClient = "appointments_of_client";
 inline constexpr const char* kAppointmentsOfBarber = "appointments_of_barber";
 inline constexpr const char* kBarberIsOff = "barber_is_off";
+inline constexpr const char* kTimeOffOfBarber = "time_off_of_barber";
 }  // namespace stmt
 
 }  // namespace barbershop::core::storage

@@ -53,6 +53,31 @@ TEST_F(BookableTest, HoursFollowWallClockAcrossDaylightSaving) {
   EXPECT_TRUE(Check("2026-03-30T17:30", At("2026-03-01T08:00")));
 }
 
+TEST_F(BookableTest, FreeSlotsAreWorkingHoursLessWhatIsTakenAndPast) {
+  const auto monday = shop_.ToLocal(At("2026-12-07T00:00"));
+  const auto starts = [&](const std::vector<TimePoint>& slots) {
+    std::vector<std::string> out;
+    for (const auto t : slots) out.push_back(shop_.Format(t).substr(11, 5));
+    return out;
+  };
+  // A whole free day: 09:00 to 17:30, every half hour.
+  const auto all = FreeSlots(barber_, monday, At("2026-12-01T08:00"), {}, shop_, policy_);
+  ASSERT_EQ(all.size(), 18U);
+  EXPECT_EQ(starts(all).front(), "09:00");
+  EXPECT_EQ(starts(all).back(), "17:30");
+  // An appointment at 10:00, an hour off from 12:15 (it blocks 12:00 and 12:30), and
+  // the morning already gone at 11:05.
+  const std::vector<TimeRange> busy{{At("2026-12-07T10:00"), At("2026-12-07T10:30")},
+                                    {At("2026-12-07T12:15"), At("2026-12-07T13:15")}};
+  const auto left = FreeSlots(barber_, monday, At("2026-12-07T11:05"), busy, shop_, policy_);
+  EXPECT_EQ(starts(left), (std::vector<std::string>{"11:30", "13:30", "14:00", "14:30", "15:00", "15:30", "16:00",
+                                                     "16:30", "17:00", "17:30"}));
+  // Sunday: no working hours; and beyond the horizon nothing is bookable.
+  EXPECT_TRUE(FreeSlots(barber_, shop_.ToLocal(At("2026-12-06T00:00")), At("2026-12-01T08:00"), {}, shop_, policy_)
+                  .empty());
+  EXPECT_TRUE(FreeSlots(barber_, monday, At("2025-11-01T08:00"), {}, shop_, policy_).empty());
+}
+
 TEST(IsPartyTest, ClientBarberAndAdminOnly) {
   Appointment a;
   a.client_id = "c";

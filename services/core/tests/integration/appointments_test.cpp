@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "test_server.hpp"
 
 namespace barbershop::core::testing {
@@ -273,6 +275,47 @@ TEST_F(AppointmentsTest, ListingStartsTodayUnlessGivenARange) {
   EXPECT_EQ(List(client_, "", &list, Slot(2, 15, 0), "2020-01-01T00:00").error_code(), StatusCode::INVALID_ARGUMENT);
 }
 
+TEST_F(AppointmentsTest, AvailableSlotsLeaveOutBookingsAndTimeOff) {
+  const std::string day = Slot(2, 10, 0).substr(0, 10);  // a Tuesday ahead
+  const auto free = [&](const std::string& barber, const std::string& date, GetAvailableSlotsResponse* out) {
+    GetAvailableSlotsRequest request;
+    request.set_barber_name(barber);
+    request.set_date(date);
+    return stub_->GetAvailableSlots(Authed(client_.token).get(), request, out);
+  };
+  const auto has = [](const GetAvailableSlotsResponse& r, const std::string& hh_mm) {
+    return std::any_of(r.slots().begin(), r.slots().end(),
+                       [&](const std::string& s) { return s.substr(11, 5) == hh_mm; });
+  };
+  GetAvailableSlotsResponse all;
+  ASSERT_TRUE(free(barber_.username, day, &all).ok());
+  ASSERT_EQ(all.slots_size(), 18);  // 09:00 to 17:30
+  EXPECT_EQ(all.slots(0).substr(0, 16), day + "T09:00");
+
+  BookOk(client_, day + "T10:00");
+  QueryScalar("INSERT INTO time_off (barber_id, during) VALUES ('" + barber_.id + "', tstzrange('" + day +
+              " 12:00'::timestamp AT TIME ZONE 'Europe/Chisinau', '" + day +
+              " 13:00'::timestamp AT TIME ZONE 'Europe/Chisinau'))");
+  GetAvailableSlotsResponse left;
+  ASSERT_TRUE(free(barber_.username, day, &left).ok());
+  EXPECT_EQ(left.slots_size(), 15);
+  EXPECT_FALSE(has(left, "10:00"));
+  EXPECT_FALSE(has(left, "12:00"));
+  EXPECT_FALSE(has(left, "12:30"));
+  EXPECT_TRUE(has(left, "13:00"));
+  // A slot as given books as is.
+  AppointmentResponse booked;
+  const auto other = NewCustomer(*stub_);
+  ASSERT_TRUE(Book(other, barber_.username, left.slots(0), &booked).ok());
+
+  GetAvailableSlotsResponse none;
+  EXPECT_EQ(free(barber_.username, "next tuesday", &none).error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(free(barber_.username, day + "T10:00", &none).error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(free("nobody-" + Unique(), day, &none).error_code(), StatusCode::NOT_FOUND);
+  ASSERT_TRUE(free(barber_.username, Slot(7, 10, 0).substr(0, 10), &none).ok());  // Sunday
+  EXPECT_EQ(none.slots_size(), 0);
+}
+
 TEST_F(AppointmentsTest, GetAppointmentIsForItsPartiesOnly) {
   const auto id = BookOk(client_, Slot(3, 15, 0));
   GetAppointmentRequest request;
@@ -327,6 +370,10 @@ TEST_F(AppointmentsTest, EveryRpcButSignUpAndLoginNeedsAToken) {
   complete.set_appointment_id(id);
   MarkNoShowRequest no_show;
   no_show.set_appointment_id(id);
+  GetAvailableSlotsRequest slots;
+  slots.set_barber_name(barber_.username);
+  slots.set_date(Slot(2, 10, 0).substr(0, 10));
+  GetAvailableSlotsResponse free;
   for (const std::string token : {std::string(), std::string("not-a-token")}) {
     EXPECT_EQ(stub_->GetUserProfile(Authed(token).get(), {}, &profile).error_code(), StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->CreateAppointment(Authed(token).get(), create, &appointment).error_code(),
@@ -345,6 +392,7 @@ TEST_F(AppointmentsTest, EveryRpcButSignUpAndLoginNeedsAToken) {
               StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->MarkNoShow(Authed(token).get(), no_show, &appointment).error_code(),
               StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->GetAvailableSlots(Authed(token).get(), slots, &free).error_code(), StatusCode::UNAUTHENTICATED);
   }
   EXPECT_EQ(QueryScalar("SELECT count(*) FROM appointments WHERE barber_id = '" + barber_.id + "'"), "0");
 }
