@@ -238,10 +238,11 @@ class CoreClient {
   template <typename Request, typename Response>
   std::optional<Failure> Call(grpc::Status (UserService::Stub::*method)(grpc::ClientContext*, const Request&,
                                                                          Response*),
-                              const Request& request, Response* response) {
+                              const Request& request, Response* response, const std::string& idempotency_key = {}) {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
     if (!token_.empty()) context.AddMetadata("authorization", "Bearer " + token_);
+    if (!idempotency_key.empty()) context.AddMetadata("idempotency-key", idempotency_key);
     const grpc::Status status = (stub_.get()->*method)(&context, request, response);
     if (status.ok()) return std::nullopt;
     return FromStatus(status, server_, !token_.empty());
@@ -389,11 +390,11 @@ class Commands {
     });
   }
 
-  int Book(const std::string& barber, const std::string& at) {
+  int Book(const std::string& barber, const std::string& at, const std::string& idempotency_key) {
     CreateAppointmentRequest request;
     request.set_barber_name(barber);
     request.set_date_time(at);
-    return ChangeAppointment(&UserService::Stub::CreateAppointment, request, true);
+    return ChangeAppointment(&UserService::Stub::CreateAppointment, request, true, idempotency_key);
   }
 
   int Move(const std::string& appointment_id, const std::string& to) {
@@ -488,11 +489,11 @@ class Commands {
   template <typename Request>
   int ChangeAppointment(grpc::Status (UserService::Stub::*method)(grpc::ClientContext*, const Request&,
                                                                    AppointmentResponse*),
-                        const Request& request, bool print_id_first) {
+                        const Request& request, bool print_id_first, const std::string& idempotency_key = {}) {
     auto session = RequireSession();
     if (!session) return Fail(session.error());
     AppointmentResponse response;
-    if (auto failed = Client(*session).Call(method, request, &response)) return Fail(*failed);
+    if (auto failed = Client(*session).Call(method, request, &response, idempotency_key)) return Fail(*failed);
     return Show(response, [&] {
       if (print_id_first) out_ << response.appointment_id() << '\n';
       out_ << response.message() << '\n';
@@ -535,6 +536,7 @@ struct Arguments {
   std::string appointment_id;
   std::string to;
   std::string user_id;
+  std::string key;
 };
 
 using Action = std::function<int(Commands&)>;
@@ -575,7 +577,10 @@ void DefineCommandLine(CLI::App& app, GlobalOptions& options, Arguments& args, A
   book->add_option("--barber", args.barber, "the barber's name, as `barbershop barbers` shows it")->required();
   book->add_option("--at", args.at, "ISO 8601 start, e.g. 2026-12-01T15:00 (shop time unless it has an offset)")
       ->required();
-  pick(book, [&args](Commands& c) { return c.Book(args.barber, args.at); });
+  book->add_option("--idempotency-key", args.key,
+                   "the same key again (1 to 128 visible ASCII characters) answers with the booking it made, "
+                   "so a retry after a lost answer books once");
+  pick(book, [&args](Commands& c) { return c.Book(args.barber, args.at, args.key); });
 
   auto* move = app.add_subcommand("move", "move an appointment to another time");
   move->add_option("APPOINTMENT_ID", args.appointment_id)->required();

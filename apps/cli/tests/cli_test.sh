@@ -198,6 +198,17 @@ as client cancel "$id"
 check "canceling it again fails" test "$rc" -ne 0
 check "canceling it again prints one stderr line" err_is_one_line
 
+# A retried booking with the same idempotency key answers with the first one.
+key=cli-key-$RANDOM$RANDOM
+with_free_slot client book --barber Ion --idempotency-key "$key" --at
+check "book with an idempotency key succeeds" rc_is 0
+keyed_id=$(head -1 <<<"$out")
+as client book --barber Ion --idempotency-key "$key" --at "$slot"
+check "the same key again succeeds" rc_is 0
+check "the same key again answers with the first booking" test "$(head -1 <<<"$out")" = "$keyed_id"
+as client cancel "$keyed_id"
+check "the keyed booking is canceled" rc_is 0
+
 as client book --barber Ion
 check "a missing option is a usage error (exit 2)" rc_is 2
 
