@@ -602,8 +602,8 @@ void DefineCommandLine(CLI::App& app, GlobalOptions& options, Arguments& args, A
 
   auto* list = app.add_subcommand("list", "list appointments from today on: id, date_time, barber, status, client");
   list->add_option("--user", args.user_id, "whose appointments (default: yours; a barber's lists their chair)");
-  list->add_option("--from", args.at, "ISO 8601: those starting then or later (default: today)");
-  list->add_option("--to", args.to, "ISO 8601: those starting before then (default: no end)");
+  list->add_option("--from", args.at, "ISO 8601 or a day: those starting then or later (default: today)");
+  list->add_option("--to", args.to, "ISO 8601 or a day: those starting before then (default: no end)");
   pick(list, [&args](Commands& c) { return c.List(args.user_id, args.at, args.to); });
 
   pick(app.add_subcommand("profile", "show your account and appointments"), [](Commands& c) { return c.Profile(); });

@@ -275,7 +275,8 @@ common::Result<std::vector<Appointment>> BookingService::List(const Caller& call
   TimeRange range{shop_time_.AtLocalMinute(shop_time_.ToLocal(clock_.Now()), 0), kEndOfTime};
   const auto read_bound = [this](const std::string& text, const char* field, TimePoint& bound) -> common::Status {
     if (text.empty()) return Ok{};
-    auto parsed = shop_time_.Parse(text);
+    // A calendar day alone means its start.
+    auto parsed = shop_time_.Parse(text.size() == 10 ? text + "T00:00" : text);
     if (!parsed) return MakeError(ErrorCode::kInvalidArgument, std::string(field) + ": " + parsed.error().message);
     bound = *parsed;
     return Ok{};

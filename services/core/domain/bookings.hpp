@@ -59,8 +59,8 @@ class BookingService {
   common::Result<std::vector<TimePoint>> Slots(const Caller& caller, const std::string& barber_name,
                                                const std::string& date);
   /// A barber's chair when `user_id` is a barber, otherwise that client's bookings, that
-  /// start in [from, to) (ISO 8601 text): from the start of today (shop time) when `from`
-  /// is empty, with no end when `to` is.
+  /// start in [from, to) (ISO 8601 text; a calendar day alone is its start): from the
+  /// start of today (shop time) when `from` is empty, with no end when `to` is.
   common::Result<std::vector<Appointment>> List(const Caller& caller, const std::string& user_id,
                                                 const std::string& from = {}, const std::string& to = {});
 

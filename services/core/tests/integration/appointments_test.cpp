@@ -265,6 +265,8 @@ TEST_F(AppointmentsTest, ListingStartsTodayUnlessGivenARange) {
 
   ASSERT_TRUE(List(client_, "", &list, "2020-01-01T00:00").ok());
   EXPECT_EQ(ids(list), (std::vector<std::string>{before, ahead}));
+  ASSERT_TRUE(List(client_, "", &list, "2020-01-01").ok());  // a day alone: its start
+  EXPECT_EQ(ids(list), (std::vector<std::string>{before, ahead}));
   // `to` is exclusive: up to the booking's own start leaves it out.
   ASSERT_TRUE(List(barber_, barber_.id, &list, "2020-01-01T00:00", Slot(2, 15, 0)).ok());
   EXPECT_EQ(ids(list), std::vector<std::string>{before});
