@@ -17,6 +17,12 @@ namespace {
 // Later than any time ShopTime parses (year 9999).
 constexpr TimePoint kEndOfTime{std::chrono::seconds{253402300800}};
 
+// A display name is 1 to 64 characters (the barbers table's check).
+common::Status CheckBarberName(const std::string& name) {
+  if (name.empty() || name.size() > 64) return MakeError(ErrorCode::kInvalidArgument, "barber_name is required");
+  return Ok{};
+}
+
 common::Error NotYours() {
   return MakeError(ErrorCode::kPermissionDenied, "that appointment belongs to someone else");
 }
@@ -87,9 +93,7 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
   if (client_id != caller.user_id && caller.role != Role::kAdmin) {
     return MakeError(ErrorCode::kPermissionDenied, "you can only book appointments for yourself");
   }
-  if (barber_name.empty() || barber_name.size() > 64) {
-    return MakeError(ErrorCode::kInvalidArgument, "barber_name is required");
-  }
+  if (auto ok = CheckBarberName(barber_name); !ok) return ok.error();
   auto start = shop_time_.Parse(date_time);
   if (!start) return start.error();
   if (!idempotency_key.empty()) {
@@ -246,6 +250,7 @@ common::Result<std::vector<TimePoint>> BookingService::Slots(const Caller& calle
     return MakeError(ErrorCode::kInvalidArgument, "date must be a calendar day like 2026-12-01, not '" +
                                                       date.substr(0, 32) + "'");
   }
+  if (auto ok = CheckBarberName(barber_name); !ok) return ok.error();
   auto parties = accounts_.FindBookingParties(barber_name, caller.user_id);
   if (!parties) return parties.error();
   if (!parties->barber) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");

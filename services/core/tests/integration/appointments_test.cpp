@@ -314,6 +314,7 @@ TEST_F(AppointmentsTest, AvailableSlotsLeaveOutBookingsAndTimeOff) {
   EXPECT_EQ(free(barber_.username, "next tuesday", &none).error_code(), StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(free(barber_.username, day + "T10:00", &none).error_code(), StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(free("nobody-" + Unique(), day, &none).error_code(), StatusCode::NOT_FOUND);
+  EXPECT_EQ(free("", day, &none).error_code(), StatusCode::INVALID_ARGUMENT);
   ASSERT_TRUE(free(barber_.username, Slot(7, 10, 0).substr(0, 10), &none).ok());  // Sunday
   EXPECT_EQ(none.slots_size(), 0);
 }
