@@ -128,6 +128,9 @@ rabbitmq_start() {
   (
     rabbitmq_env "$dir" "$port"
     epmd -port "$ERL_EPMD_PORT" -address 127.0.0.1 -daemon
+    # RabbitMQ's first step registers a node with epmd at once; if epmd is not listening
+    # yet, that fails ("nodistribution") and the server exits.
+    for _ in $(seq 1 50); do port_in_use "$ERL_EPMD_PORT" && break; sleep 0.1; done
     setsid /usr/lib/rabbitmq/bin/rabbitmq-server >"$dir/server.out" 2>&1 </dev/null &
     echo $! >"$dir/server.launcher.pid"
   )
@@ -157,4 +160,6 @@ rabbitmq_stop() {
     rm -f "$dir/server.launcher.pid"
   fi
   pkill -f "epmd -port $(cat "$dir/epmd.port")" 2>/dev/null || true
+  # An epmd that Erlang started by itself carries the port in its environment only.
+  epmd -port "$(cat "$dir/epmd.port")" -kill >/dev/null 2>&1 || true
 }
