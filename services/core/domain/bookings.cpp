@@ -17,6 +17,14 @@ namespace {
 // Later than any time ShopTime parses (year 9999).
 constexpr TimePoint kEndOfTime{std::chrono::seconds{253402300800}};
 
+// Whether `text` is a calendar day alone, "2026-12-01".
+bool IsCalendarDay(const std::string& text) { return text.size() == 10 && text[4] == '-' && text[7] == '-'; }
+
+// ISO 8601 text, where a calendar day alone is read as its start in the shop's time zone.
+common::Result<TimePoint> ParseDayOrTime(const common::ShopTime& shop_time, const std::string& text) {
+  return shop_time.Parse(IsCalendarDay(text) ? text + "T00:00" : text);
+}
+
 // A display name is 1 to 64 characters (the barbers table's check).
 common::Status CheckBarberName(const std::string& name) {
   if (name.empty() || name.size() > 64) return MakeError(ErrorCode::kInvalidArgument, "barber_name is required");
@@ -242,11 +250,8 @@ common::Result<Appointment> BookingService::Get(const Caller& caller, const std:
 
 common::Result<std::vector<TimePoint>> BookingService::Slots(const Caller& caller, const std::string& barber_name,
                                                              const std::string& date) {
-  std::optional<TimePoint> midnight;
-  if (date.size() == 10 && date[4] == '-' && date[7] == '-') {
-    if (auto parsed = shop_time_.Parse(date + "T00:00")) midnight = *parsed;
-  }
-  if (!midnight) {
+  const auto midnight = ParseDayOrTime(shop_time_, date);
+  if (!IsCalendarDay(date) || !midnight) {
     return MakeError(ErrorCode::kInvalidArgument, "date must be a calendar day like 2026-12-01, not '" +
                                                       date.substr(0, 32) + "'");
   }
@@ -280,8 +285,7 @@ common::Result<std::vector<Appointment>> BookingService::List(const Caller& call
   TimeRange range{shop_time_.AtLocalMinute(shop_time_.ToLocal(clock_.Now()), 0), kEndOfTime};
   const auto read_bound = [this](const std::string& text, const char* field, TimePoint& bound) -> common::Status {
     if (text.empty()) return Ok{};
-    // A calendar day alone means its start.
-    auto parsed = shop_time_.Parse(text.size() == 10 ? text + "T00:00" : text);
+    auto parsed = ParseDayOrTime(shop_time_, text);
     if (!parsed) return MakeError(ErrorCode::kInvalidArgument, std::string(field) + ": " + parsed.error().message);
     bound = *parsed;
     return Ok{};
