@@ -19,6 +19,7 @@ namespace {
 
 constexpr const char* kExclusionViolation = "23P01";
 constexpr const char* kUniqueViolation = "23505";
+constexpr const char* kForeignKeyViolation = "23503";
 constexpr const char* kDeadlockDetected = "40P01";
 constexpr int kAttempts = 3;
 
@@ -212,7 +213,7 @@ Result<Appointment> PgAppointmentRepository::Insert(
         return tx.exec_prepared(stmt::kInsertAppointment, created.id, created.barber_id, created.client_id,
                                 Epoch(created.starts_at), Epoch(created.ends_at), domain::StatusName(created.status),
                                 outbox.event_id, RoutingKey(outbox.type), outbox.payload_json, proposal.idempotency_key,
-                                proposal.booked_by);
+                                proposal.booked_by, created.barber_name, created.client_name);
       });
       if (rows[0][0].as<long long>() == 0) {
         return MakeError(ErrorCode::kFailedPrecondition, created.barber_name + " is off at that time");
@@ -221,6 +222,11 @@ Result<Appointment> PgAppointmentRepository::Insert(
       if (e.sqlstate() == kUniqueViolation &&
           std::string_view(e.what()).find("appointments_idempotency_key") != std::string_view::npos) {
         return MakeError(ErrorCode::kAlreadyExists, "that idempotency-key has already booked an appointment");
+      }
+      // The names read for the booking no longer match their sources: a rename committed
+      // in between (the appointment keeps copies of both names).
+      if (e.sqlstate() == kForeignKeyViolation) {
+        return MakeError(ErrorCode::kFailedPrecondition, "the barber's or client's name changed meanwhile; try again");
       }
       if (e.sqlstate() != kExclusionViolation) throw;
       return OverlapError(e);

@@ -61,10 +61,10 @@ class AppointmentsTest : public ::testing::Test {
   // past, so it is written straight into the database).
   std::string Started(const std::string& status, const std::string& ago = "10 minutes") {
     return QueryScalar(
-        "INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status) VALUES (gen_random_uuid(), '" +
-        barber_.id + "', '" + client_.id + "', date_trunc('minute', now()) - interval '" + ago + "', " +
-        "date_trunc('minute', now()) - interval '" + ago + "' + interval '30 minutes', '" + status +
-        "') RETURNING id");
+        "INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status, barber_name, client_name) "
+        "VALUES (gen_random_uuid(), '" + barber_.id + "', '" + client_.id + "', date_trunc('minute', now()) - interval '" +
+        ago + "', date_trunc('minute', now()) - interval '" + ago + "' + interval '30 minutes', '" + status + "', '" +
+        barber_.username + "', '" + client_.username + "') RETURNING id");
   }
   grpc::Status List(const TestUser& as, const std::string& user_id, AppointmentsResponse* out,
                     const std::string& from = "", const std::string& to = "") {
@@ -247,6 +247,28 @@ TEST_F(AppointmentsTest, ListingShowsOwnBookingsOrTheBarbersChair) {
   ASSERT_TRUE(stub_->GetUserProfile(Authed(barber_.token).get(), GetUserProfileRequest{}, &barber_profile).ok());
   EXPECT_EQ(barber_profile.role(), "barber");
   EXPECT_EQ(barber_profile.barber_name(), barber_.username);
+}
+
+TEST_F(AppointmentsTest, AppointmentsShowTheirPartiesCurrentNames) {
+  const auto id = BookOk(client_, Slot(3, 11, 0));
+  const std::string renamed = barber_.username + "_renamed";
+  QueryScalar("UPDATE barbers SET display_name = '" + renamed + "' WHERE user_id = '" + barber_.id + "'");
+
+  AppointmentsResponse mine;
+  ASSERT_TRUE(List(client_, "", &mine).ok());
+  ASSERT_EQ(mine.appointments_size(), 1);
+  EXPECT_EQ(mine.appointments(0).barber_name(), renamed);
+  EXPECT_EQ(mine.appointments(0).client_name(), client_.username);
+  AppointmentsResponse chair;
+  ASSERT_TRUE(List(barber_, "", &chair).ok());
+  ASSERT_EQ(chair.appointments_size(), 1);
+  EXPECT_EQ(chair.appointments(0).barber_name(), renamed);
+
+  // The database refuses an appointment whose copy of a name is not its party's.
+  EXPECT_ANY_THROW(QueryScalar(
+      "INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status, barber_name, client_name) "
+      "SELECT gen_random_uuid(), barber_id, client_id, starts_at + interval '1 day', ends_at + interval '1 day', "
+      "status, barber_name, 'someone else' FROM appointments WHERE id = '" + id + "'"));
 }
 
 TEST_F(AppointmentsTest, ListingStartsTodayUnlessGivenARange) {
