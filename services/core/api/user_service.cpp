@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/accounts.hpp"
+#include "domain/price_list.hpp"
 #include "status_mapping.hpp"
 #include "storage/pg_repositories.hpp"
 
@@ -20,6 +21,26 @@ void ToProto(const domain::Appointment& from, const common::ShopTime& shop_time,
   to->set_barber_id(from.barber_id);
   to->set_client_id(from.client_id);
   to->set_client_name(from.client_name);
+  if (!from.service_name.empty()) {
+    to->set_service(from.service_name);
+    to->set_price_cents(from.price_cents);
+  }
+}
+
+void ToProto(const domain::BarberService& from, BarberService* to) {
+  to->set_name(from.name);
+  to->set_duration_minutes(static_cast<int>(from.duration.count()));
+  to->set_price_cents(from.price_cents);
+}
+
+// The price list's answer: the service as saved or removed.
+grpc::Status ServiceAnswer(const common::Result<domain::BarberService>& result, const char* verb,
+                           ServiceResponse* response) {
+  if (!result) return ToGrpcStatus(result.error());
+  response->set_success(true);
+  response->set_message(std::string("Service ") + verb + ": " + result->name + ".");
+  ToProto(*result, response->mutable_service());
+  return grpc::Status::OK;
 }
 
 // The call's metadata value under `key` (lower case), empty when absent.
@@ -241,7 +262,8 @@ grpc::ServerUnaryReactor* UserServiceImpl::CreateAppointment(grpc::CallbackServe
     return AppointmentCall(
         c, "booked",
         [&](domain::BookingService& s) {
-          return s.Create(*c.caller, request->user_id(), request->date_time(), request->barber_name(), key);
+          return s.Create(*c.caller, request->user_id(), request->date_time(), request->barber_name(), key,
+                          request->service());
         },
         response);
   });
@@ -306,7 +328,8 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetAvailableSlots(grpc::CallbackServe
                                                              const GetAvailableSlotsRequest* request,
                                                              GetAvailableSlotsResponse* response) {
   return Run(call, "GetAvailableSlots", true, {}, [this, request, response](Call& c) {
-    auto slots = Bookings(c.db, ctx_).rules.Slots(*c.caller, request->barber_name(), request->date());
+    auto slots =
+        Bookings(c.db, ctx_).rules.Slots(*c.caller, request->barber_name(), request->date(), request->service());
     if (!slots) return ToGrpcStatus(slots.error());
     for (const auto start : *slots) response->add_slots(ctx_.shop_time.Format(start));
     return grpc::Status::OK;
@@ -350,8 +373,30 @@ grpc::ServerUnaryReactor* UserServiceImpl::ListBarbers(grpc::CallbackServerConte
         hours->set_opens(common::FormatClockMinutes(h.opens_minute));
         hours->set_closes(common::FormatClockMinutes(h.closes_minute));
       }
+      for (const auto& s : b.services) ToProto(s, out->add_services());
     }
     return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::SaveService(grpc::CallbackServerContext* call,
+                                                       const SaveServiceRequest* request, ServiceResponse* response) {
+  return Run(call, "SaveService", true, {}, [request, response](Call& c) {
+    storage::PgAccountRepository accounts(c.db);
+    const auto& in = request->service();
+    domain::BarberService service{in.name(), std::chrono::minutes{in.duration_minutes()}, in.price_cents()};
+    return ServiceAnswer(domain::PriceList(accounts).Save(*c.caller, request->barber_name(), std::move(service)),
+                         "saved", response);
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::RemoveService(grpc::CallbackServerContext* call,
+                                                         const RemoveServiceRequest* request,
+                                                         ServiceResponse* response) {
+  return Run(call, "RemoveService", true, {}, [request, response](Call& c) {
+    storage::PgAccountRepository accounts(c.db);
+    return ServiceAnswer(domain::PriceList(accounts).Remove(*c.caller, request->barber_name(), request->name()),
+                         "removed", response);
   });
 }
 

@@ -32,7 +32,7 @@ struct ServiceContext {
 };
 
 /// The seed's UserService (plus ConfirmAppointment, GetAppointment, ListBarbers,
-/// CompleteAppointment, MarkNoShow and GetAvailableSlots) on
+/// CompleteAppointment, MarkNoShow, GetAvailableSlots, SaveService and RemoveService) on
 /// the callback API.  Each call is checked, then its blocking work runs in steps: SQL on
 /// the database executor, Argon2id on the hashing threads.  No gRPC thread waits on
 /// PostgreSQL, and no database connection waits on a password hash.
@@ -72,6 +72,10 @@ class UserServiceImpl final : public UserService::CallbackService {
   grpc::ServerUnaryReactor* GetAvailableSlots(grpc::CallbackServerContext* call,
                                               const GetAvailableSlotsRequest* request,
                                               GetAvailableSlotsResponse* response) override;
+  grpc::ServerUnaryReactor* SaveService(grpc::CallbackServerContext* call, const SaveServiceRequest* request,
+                                        ServiceResponse* response) override;
+  grpc::ServerUnaryReactor* RemoveService(grpc::CallbackServerContext* call, const RemoveServiceRequest* request,
+                                          ServiceResponse* response) override;
 
  private:
   /// A call as it arrived: its reactor, method name and start time.

@@ -22,10 +22,23 @@ common::Status EnsureDemoData(storage::Database& db, const common::PasswordHashe
     const std::string email = std::string(barber.username) + "@barbershop.test";
     auto existing = accounts.FindUserByEmail(email);
     if (!existing) return existing.error();
-    if (existing->has_value()) continue;
-    auto saved = service.SaveBarber(barber.username, email, kDemoPassword, barber.name, week, false);
-    if (!saved) return saved.error();
-    spdlog::info("created demo barber {}", barber.name);
+    std::string id = existing->has_value() ? (*existing)->id : std::string();
+    if (id.empty()) {
+      auto saved = service.SaveBarber(barber.username, email, kDemoPassword, barber.name, week, false);
+      if (!saved) return saved.error();
+      id = saved->id;
+      spdlog::info("created demo barber {}", barber.name);
+    }
+    // A price list for a demo barber who has none (one made before services existed).
+    auto chair = accounts.FindBarberById(id);
+    if (!chair) return chair.error();
+    if (!chair->has_value() || !(*chair)->services.empty()) continue;
+    using std::chrono::minutes;
+    for (const auto& offer : {domain::BarberService{"Haircut", minutes(30), 2500},
+                              domain::BarberService{"Beard trim", minutes(15), 1200},
+                              domain::BarberService{"Haircut and beard", minutes(45), 3500}}) {
+      if (auto ok = accounts.SaveService(id, offer); !ok) return ok.error();
+    }
   }
   auto customer = accounts.FindUserByEmail(kDemoCustomerEmail);
   if (!customer) return customer.error();

@@ -4,6 +4,7 @@
 
 #include "barbershop/common/ids.hpp"
 #include "events.hpp"
+#include "price_list.hpp"
 #include "validation.hpp"
 
 namespace barbershop::core::domain {
@@ -70,14 +71,13 @@ common::Status CheckBookable(const Barber& barber, TimePoint start, TimePoint en
 
 std::vector<TimePoint> FreeSlots(const Barber& barber, const common::LocalTime& day, TimePoint now,
                                  const std::vector<TimeRange>& busy, const common::ShopTime& shop_time,
-                                 const BookingPolicy& policy) {
+                                 const BookingPolicy& policy, std::chrono::minutes length) {
   std::vector<TimePoint> free;
-  const auto length = std::chrono::duration_cast<std::chrono::seconds>(policy.default_length);
   for (const auto& hours : barber.hours) {
     if (hours.weekday != day.iso_weekday) continue;
     const TimePoint closes = shop_time.AtLocalMinute(day, hours.closes_minute);
     for (TimePoint start = shop_time.AtLocalMinute(day, hours.opens_minute); start + length <= closes;
-         start += length) {
+         start += policy.default_length) {
       if (start <= now || start - now > policy.horizon) continue;
       const bool clear = std::none_of(busy.begin(), busy.end(),
                                       [&](const TimeRange& r) { return r.from < start + length && start < r.to; });
@@ -93,9 +93,21 @@ bool IsParty(const Caller& caller, const Appointment& appointment) {
          caller.user_id == appointment.barber_id;
 }
 
+common::Result<std::chrono::minutes> BookingService::LengthOf(const Barber& barber, const std::string& service,
+                                                              const BarberService** found) const {
+  *found = nullptr;
+  if (service.empty()) return policy_.default_length;
+  *found = FindService(barber, service);
+  if (*found) return (*found)->duration;
+  std::string offered;
+  for (const auto& s : barber.services) offered += (offered.empty() ? "" : ", ") + s.name;
+  return MakeError(ErrorCode::kNotFound, barber.name + " offers no service called '" + service.substr(0, 64) +
+                                             "'; offered: " + (offered.empty() ? "none" : offered));
+}
+
 common::Result<Appointment> BookingService::Create(const Caller& caller, const std::string& user_id,
                                                    const std::string& date_time, const std::string& barber_name,
-                                                   const std::string& idempotency_key) {
+                                                   const std::string& idempotency_key, const std::string& service) {
   const std::string& client_id = user_id.empty() ? caller.user_id : user_id;
   if (auto ok = ValidateId(client_id, "user_id"); !ok) return ok.error();
   if (client_id != caller.user_id && caller.role != Role::kAdmin) {
@@ -113,14 +125,17 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
   if (!parties->client) return MakeError(ErrorCode::kNotFound, "no user with id " + client_id);
   const Barber& chair = *parties->barber;
   if (chair.id == client_id) return MakeError(ErrorCode::kInvalidArgument, "a barber cannot book their own chair");
+  const BarberService* offered = nullptr;
+  const auto length = LengthOf(chair, service, &offered);
+  if (!length) return length.error();
   if (!idempotency_key.empty()) {
     // A retry after the booking was made, even once its time has passed: the answer is
     // that booking.
-    auto earlier = Replay(caller, idempotency_key, client_id, chair.id, *start);
+    auto earlier = Replay(caller, idempotency_key, client_id, chair.id, *start, offered);
     if (!earlier) return earlier.error();
     if (earlier->has_value()) return std::move(**earlier);
   }
-  const TimePoint end = *start + policy_.default_length;
+  const TimePoint end = *start + *length;
   if (auto ok = CheckBookable(chair, *start, end, clock_.Now(), shop_time_, policy_); !ok) return ok.error();
 
   const NewAppointment proposal{common::NewUuid(),
@@ -130,14 +145,15 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
                                 end,
                                 chair.auto_confirm ? AppointmentStatus::kConfirmed : AppointmentStatus::kPending,
                                 idempotency_key,
-                                idempotency_key.empty() ? std::string() : caller.user_id};
+                                idempotency_key.empty() ? std::string() : caller.user_id,
+                                offered};
   auto created = appointments_.Insert(proposal, [&](const Appointment& made) {
     return MakeOutboxEvent({EventType::kCreated, made, caller, nullptr, false, std::nullopt}, shop_time_, clock_.Now());
   });
   if (created || idempotency_key.empty() || created.error().code != ErrorCode::kAlreadyExists) return created;
   // A retry racing the first attempt: the database made it wait for the first to commit,
   // and refused it (same key, or the same client at the same time).
-  auto earlier = Replay(caller, idempotency_key, client_id, chair.id, *start);
+  auto earlier = Replay(caller, idempotency_key, client_id, chair.id, *start, offered);
   if (!earlier) return earlier.error();
   if (earlier->has_value()) return std::move(**earlier);
   return created;
@@ -146,11 +162,13 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
 common::Result<std::optional<Appointment>> BookingService::Replay(const Caller& caller,
                                                                   const std::string& idempotency_key,
                                                                   const std::string& client_id,
-                                                                  const std::string& barber_id, TimePoint start) {
+                                                                  const std::string& barber_id, TimePoint start,
+                                                                  const BarberService* service) {
   auto earlier = appointments_.FindByIdempotencyKey(caller.user_id, idempotency_key);
   if (!earlier || !earlier->has_value()) return earlier;
   const Appointment& made = **earlier;
-  if (made.client_id != client_id || made.barber_id != barber_id || made.starts_at != start) {
+  if (made.client_id != client_id || made.barber_id != barber_id || made.starts_at != start ||
+      made.service_name != (service ? service->name : std::string())) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "that idempotency-key already booked a different appointment (" + made.barber_name + ", " +
                          shop_time_.Format(made.starts_at) + "); use a new key for a new booking");
@@ -249,7 +267,7 @@ common::Result<Appointment> BookingService::Get(const Caller& caller, const std:
 }
 
 common::Result<std::vector<TimePoint>> BookingService::Slots(const Caller& caller, const std::string& barber_name,
-                                                             const std::string& date) {
+                                                             const std::string& date, const std::string& service) {
   const auto midnight = ParseDayOrTime(shop_time_, date);
   if (!IsCalendarDay(date) || !midnight) {
     return MakeError(ErrorCode::kInvalidArgument, "date must be a calendar day like 2026-12-01, not '" +
@@ -260,6 +278,9 @@ common::Result<std::vector<TimePoint>> BookingService::Slots(const Caller& calle
   if (!parties) return parties.error();
   if (!parties->barber) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
   const Barber& chair = *parties->barber;
+  const BarberService* offered = nullptr;
+  const auto length = LengthOf(chair, service, &offered);
+  if (!length) return length.error();
   // The day and a margin on each side: a shop day is at most 25 hours long.
   const TimeRange around{*midnight - std::chrono::hours(2), *midnight + std::chrono::hours(27)};
   auto off = accounts_.FindTimeOff(chair.id, around);
@@ -270,7 +291,7 @@ common::Result<std::vector<TimePoint>> BookingService::Slots(const Caller& calle
   for (const auto& a : *booked) {
     if (IsLive(a.status)) busy.push_back({a.starts_at, a.ends_at});
   }
-  return FreeSlots(chair, shop_time_.ToLocal(*midnight), clock_.Now(), busy, shop_time_, policy_);
+  return FreeSlots(chair, shop_time_.ToLocal(*midnight), clock_.Now(), busy, shop_time_, policy_, *length);
 }
 
 common::Result<std::vector<Appointment>> BookingService::List(const Caller& caller, const std::string& user_id,

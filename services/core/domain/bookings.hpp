@@ -23,12 +23,13 @@ struct BookingPolicy {
 common::Status CheckBookable(const Barber& barber, TimePoint start, TimePoint end, TimePoint now,
                              const common::ShopTime& shop_time, const BookingPolicy& policy);
 
-/// The starts of `barber`'s free slots, each `policy.default_length` long, on the shop's
-/// calendar day `day`: within working hours, after `now`, within the horizon and clear of
-/// every range in `busy` (live appointments, time off).  Plain function for unit tests.
+/// The starts of `barber`'s free slots of `length` on the shop's calendar day `day`, every
+/// `policy.default_length` from opening: within working hours, after `now`, within the
+/// horizon and clear of every range in `busy` (live appointments, time off).  Plain
+/// function for unit tests.
 std::vector<TimePoint> FreeSlots(const Barber& barber, const common::LocalTime& day, TimePoint now,
                                  const std::vector<TimeRange>& busy, const common::ShopTime& shop_time,
-                                 const BookingPolicy& policy);
+                                 const BookingPolicy& policy, std::chrono::minutes length);
 
 /// Who may see or change an appointment: its client, its barber, an admin.
 bool IsParty(const Caller& caller, const Appointment& appointment);
@@ -41,11 +42,13 @@ class BookingService {
                  const common::Clock& clock, const BookingPolicy& policy)
       : accounts_(accounts), appointments_(appointments), shop_time_(shop_time), clock_(clock), policy_(policy) {}
 
-  /// Books `barber_name`'s chair for `user_id` (the caller's own id when empty).  With an
-  /// `idempotency_key`, a retry of the same booking by the same caller answers with the
-  /// appointment the first made, and books nothing more.
+  /// Books `barber_name`'s chair for `user_id` (the caller's own id when empty), for one
+  /// of the barber's services (its length; the shop's default length when `service` is
+  /// empty).  With an `idempotency_key`, a retry of the same booking by the same caller
+  /// answers with the appointment the first made, and books nothing more.
   common::Result<Appointment> Create(const Caller& caller, const std::string& user_id, const std::string& date_time,
-                                     const std::string& barber_name, const std::string& idempotency_key = {});
+                                     const std::string& barber_name, const std::string& idempotency_key = {},
+                                     const std::string& service = {});
   common::Result<Appointment> Confirm(const Caller& caller, const std::string& appointment_id);
   common::Result<Appointment> Modify(const Caller& caller, const std::string& appointment_id,
                                      const std::string& date_time);
@@ -55,9 +58,10 @@ class BookingService {
   common::Result<Appointment> Close(const Caller& caller, const std::string& appointment_id,
                                     AppointmentStatus outcome);
   common::Result<Appointment> Get(const Caller& caller, const std::string& appointment_id);
-  /// Where `barber_name` can still be booked on `date` ("2026-12-01", the shop's calendar).
+  /// Where `barber_name` can still be booked on `date` ("2026-12-01", the shop's calendar)
+  /// for `service` (the shop's default length when empty).
   common::Result<std::vector<TimePoint>> Slots(const Caller& caller, const std::string& barber_name,
-                                               const std::string& date);
+                                               const std::string& date, const std::string& service = {});
   /// A barber's chair when `user_id` is a barber, otherwise that client's bookings, that
   /// start in [from, to) (ISO 8601 text; a calendar day alone is its start): from the
   /// start of today (shop time) when `from` is empty, with no end when `to` is.
@@ -69,7 +73,10 @@ class BookingService {
   /// when that booking was for another barber, client or time.
   common::Result<std::optional<Appointment>> Replay(const Caller& caller, const std::string& idempotency_key,
                                                     const std::string& client_id, const std::string& barber_id,
-                                                    TimePoint start);
+                                                    TimePoint start, const BarberService* service);
+  /// The length of a booking for `service` (by name) in `barber`'s chair.
+  common::Result<std::chrono::minutes> LengthOf(const Barber& barber, const std::string& service,
+                                                const BarberService** found) const;
   common::Result<Appointment> FindForCaller(const Caller& caller, const std::string& appointment_id);
   common::Result<Appointment> Transition(const Caller& caller, const Appointment& before, Appointment after,
                                          EventType type);

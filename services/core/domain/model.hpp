@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,11 +37,20 @@ struct WorkingHours {
   int closes_minute;
 };
 
+/// Something a barber offers: how long it takes and what it costs, in the shop
+/// currency's minor unit (cents).
+struct BarberService {
+  std::string name;  ///< unique per barber, ignoring case
+  std::chrono::minutes duration{0};
+  std::int64_t price_cents = 0;
+};
+
 struct Barber {
   std::string id;   ///< the barber's user id
   std::string name; ///< unique display name: the seed's barber_name
   bool auto_confirm = false;
   std::vector<WorkingHours> hours;
+  std::vector<BarberService> services;  ///< by name
 };
 
 enum class AppointmentStatus { kPending, kConfirmed, kCanceled, kCompleted, kNoShow };
@@ -57,6 +68,10 @@ struct Appointment {
   TimePoint starts_at;
   TimePoint ends_at;
   AppointmentStatus status;
+  /// The service booked and its price when it was booked; empty when the booking took
+  /// the shop's default length without a service.
+  std::string service_name;
+  std::int64_t price_cents = 0;
 };
 
 /// What changed, for the outbox: one of DESIGN.md's routing keys without its prefix.

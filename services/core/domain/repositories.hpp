@@ -41,6 +41,12 @@ class AccountRepository {
                                                             const std::string& client_id) = 0;
   /// The barber's time off that overlaps `range`.
   virtual common::Result<std::vector<TimeRange>> FindTimeOff(const std::string& barber_id, const TimeRange& range) = 0;
+  /// Adds the service to the barber's price list, or replaces the one of the same name
+  /// (ignoring case).
+  virtual common::Status SaveService(const std::string& barber_id, const BarberService& service) = 0;
+  /// Removes the barber's service of that name (ignoring case); the one removed, if any.
+  virtual common::Result<std::optional<BarberService>> RemoveService(const std::string& barber_id,
+                                                                     const std::string& name) = 0;
 };
 
 /// A proposed booking.
@@ -55,6 +61,8 @@ struct NewAppointment {
   /// books once per booker.
   std::string idempotency_key;
   std::string booked_by;
+  /// The service booked (its length is the booking's), or none.
+  const BarberService* service = nullptr;
 };
 
 /// An event to store in the outbox together with the change it describes.

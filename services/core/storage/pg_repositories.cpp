@@ -1,5 +1,7 @@
 #include "pg_repositories.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <sstream>
 
 #include "barbershop/common/ids.hpp"
@@ -52,6 +54,11 @@ Barber ReadBarber(const pqxx::row& row) {
       barber.hours.push_back(h);
     }
   }
+  for (const auto& s : nlohmann::json::parse(row[4].c_str())) {
+    barber.services.push_back(domain::BarberService{s.at("name").get<std::string>(),
+                                                    std::chrono::minutes{s.at("minutes").get<int>()},
+                                                    s.at("price").get<std::int64_t>()});
+  }
   return barber;
 }
 
@@ -68,7 +75,9 @@ Appointment ReadAppointment(const pqxx::row& row) {
                      row[4].as<std::string>(),
                      FromEpoch(row[5]),
                      FromEpoch(row[6]),
-                     domain::ParseStatus(row[7].as<std::string>()).value_or(domain::AppointmentStatus::kPending)};
+                     domain::ParseStatus(row[7].as<std::string>()).value_or(domain::AppointmentStatus::kPending),
+                     row[8].is_null() ? std::string() : row[8].as<std::string>(),
+                     row[9].is_null() ? 0 : row[9].as<std::int64_t>()};
 }
 
 
@@ -181,8 +190,8 @@ Result<domain::BookingParties> PgAccountRepository::FindBookingParties(const std
     domain::BookingParties parties;
     if (rows.empty()) return parties;
     parties.barber = ReadBarber(rows[0]);
-    if (!rows[0][4].is_null()) {
-      parties.client = User{client_id, rows[0][4].as<std::string>(), {}, {}, domain::Role::kCustomer};
+    if (!rows[0][5].is_null()) {
+      parties.client = User{client_id, rows[0][5].as<std::string>(), {}, {}, domain::Role::kCustomer};
     }
     return parties;
   });
@@ -200,11 +209,34 @@ Result<std::vector<domain::TimeRange>> PgAccountRepository::FindTimeOff(const st
   });
 }
 
+common::Status PgAccountRepository::SaveService(const std::string& barber_id, const domain::BarberService& service) {
+  return Guarded<Ok>("SaveService", [&]() -> common::Status {
+    pqxx::nontransaction tx(db_.Connection());
+    tx.exec_prepared(stmt::kSaveService, barber_id, service.name, static_cast<int>(service.duration.count()),
+                     service.price_cents);
+    return Ok{};
+  });
+}
+
+Result<std::optional<domain::BarberService>> PgAccountRepository::RemoveService(const std::string& barber_id,
+                                                                                const std::string& name) {
+  return Guarded<std::optional<domain::BarberService>>(
+      "RemoveService", [&]() -> Result<std::optional<domain::BarberService>> {
+        pqxx::nontransaction tx(db_.Connection());
+        const auto rows = tx.exec_prepared(stmt::kRemoveService, barber_id, name);
+        if (rows.empty()) return std::optional<domain::BarberService>{};
+        return std::optional<domain::BarberService>{domain::BarberService{
+            rows[0][0].as<std::string>(), std::chrono::minutes{rows[0][1].as<int>()}, rows[0][2].as<std::int64_t>()}};
+      });
+}
+
 Result<Appointment> PgAppointmentRepository::Insert(
     const domain::NewAppointment& proposal, const std::function<domain::OutboxEvent(const Appointment&)>& event) {
+  const auto* service = proposal.service;
   const Appointment created{proposal.id,          proposal.barber->id,  proposal.barber->name,
                             proposal.client->id,  proposal.client->username, proposal.starts_at,
-                            proposal.ends_at,     proposal.status};
+                            proposal.ends_at,     proposal.status,
+                            service ? service->name : std::string(), service ? service->price_cents : 0};
   const auto outbox = event(created);
   return Guarded<Appointment>("InsertAppointment", [&]() -> Result<Appointment> {
     try {
@@ -213,7 +245,8 @@ Result<Appointment> PgAppointmentRepository::Insert(
         return tx.exec_prepared(stmt::kInsertAppointment, created.id, created.barber_id, created.client_id,
                                 Epoch(created.starts_at), Epoch(created.ends_at), domain::StatusName(created.status),
                                 outbox.event_id, RoutingKey(outbox.type), outbox.payload_json, proposal.idempotency_key,
-                                proposal.booked_by, created.barber_name, created.client_name);
+                                proposal.booked_by, created.barber_name, created.client_name, created.service_name,
+                                created.price_cents);
       });
       if (rows[0][0].as<long long>() == 0) {
         return MakeError(ErrorCode::kFailedPrecondition, created.barber_name + " is off at that time");

@@ -22,6 +22,9 @@ class PgAccountRepository final : public domain::AccountRepository {
                                                             const std::string& client_id) override;
   common::Result<std::vector<domain::TimeRange>> FindTimeOff(const std::string& barber_id,
                                                              const domain::TimeRange& range) override;
+  common::Status SaveService(const std::string& barber_id, const domain::BarberService& service) override;
+  common::Result<std::optional<domain::BarberService>> RemoveService(const std::string& barber_id,
+                                                                     const std::string& name) override;
 
  private:
   Database& db_;

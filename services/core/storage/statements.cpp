@@ -8,15 +8,20 @@ namespace {
 // per list.
 constexpr const char* kAppointmentColumns = R"(
   a.id::text, a.barber_id::text, a.barber_name, a.client_id::text, a.client_name,
-  extract(epoch FROM a.starts_at)::bigint, extract(epoch FROM a.ends_at)::bigint, a.status
+  extract(epoch FROM a.starts_at)::bigint, extract(epoch FROM a.ends_at)::bigint, a.status,
+  a.service_name, a.price_cents
   FROM appointments a)";
 
-// A barber with its working hours folded into "weekday:opens:closes,..." text.
+// A barber with its working hours folded into "weekday:opens:closes,..." text and its
+// services into a JSON array.
 constexpr const char* kBarberFields = R"(
   b.user_id::text, b.display_name, b.auto_confirm,
   coalesce((SELECT string_agg(h.weekday || ':' || h.opens_minute || ':' || h.closes_minute, ','
                               ORDER BY h.weekday, h.opens_minute)
-            FROM working_hours h WHERE h.barber_id = b.user_id), ''))";
+            FROM working_hours h WHERE h.barber_id = b.user_id), ''),
+  coalesce((SELECT json_agg(json_build_object('name', s.name, 'minutes', s.duration_minutes,
+                                              'price', s.price_cents) ORDER BY lower(s.name))
+            FROM barber_services s WHERE s.barber_id = b.user_id)::text, '[]'))";
 
 }  // namespace
 
@@ -53,9 +58,10 @@ void PrepareStatements(pqxx::connection& c) {
   c.prepare(stmt::kInsertAppointment, string() + R"(
     WITH created AS (
       INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status, idempotency_key, booked_by,
-                                barber_name, client_name)
+                                barber_name, client_name, service_name, price_cents)
       SELECT $1::uuid, $2::uuid, $3::uuid, to_timestamp($4::float8), to_timestamp($5::float8), $6::text,
-             nullif($10::text, ''), nullif($11::text, '')::uuid, $12::text, $13::text
+             nullif($10::text, ''), nullif($11::text, '')::uuid, $12::text, $13::text,
+             nullif($14::text, ''), CASE WHEN $14::text = '' THEN NULL ELSE $15::bigint END
       FROM ()" + string(LockBarberAndClient("$2", "$3")) + R"() AS one_booking_per_party_at_a_time
       WHERE NOT EXISTS (SELECT 1 FROM time_off t
                         WHERE t.barber_id = $2::uuid
@@ -94,6 +100,13 @@ void PrepareStatements(pqxx::connection& c) {
             "extract(epoch FROM least(upper(during), to_timestamp($3::float8)))::bigint "
             "FROM time_off WHERE barber_id = $1 "
             "AND during && tstzrange(to_timestamp($2::float8), to_timestamp($3::float8)) ORDER BY lower(during)");
+  c.prepare(stmt::kSaveService, R"(
+    INSERT INTO barber_services (barber_id, name, duration_minutes, price_cents) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (barber_id, lower(name)) DO UPDATE
+    SET name = EXCLUDED.name, duration_minutes = EXCLUDED.duration_minutes, price_cents = EXCLUDED.price_cents)");
+  c.prepare(stmt::kRemoveService,
+            "DELETE FROM barber_services WHERE barber_id = $1 AND lower(name) = lower($2) "
+            "RETURNING name, duration_minutes, price_cents");
   c.prepare(stmt::kBarberIsOff,
             "SELECT EXISTS (SELECT 1 FROM time_off WHERE barber_id = $1 "
             "AND during && tstzrange(to_timestamp($2::float8), to_timestamp($3::float8)))");

@@ -23,6 +23,8 @@ inline constexpr const char* kAppointmentsOfClient = "appointments_of_client";
 inline constexpr const char* kAppointmentsOfBarber = "appointments_of_barber";
 inline constexpr const char* kBarberIsOff = "barber_is_off";
 inline constexpr const char* kTimeOffOfBarber = "time_off_of_barber";
+inline constexpr const char* kSaveService = "save_service";
+inline constexpr const char* kRemoveService = "remove_service";
 }  // namespace stmt
 
 }  // namespace barbershop::core::storage

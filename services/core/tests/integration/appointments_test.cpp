@@ -66,6 +66,35 @@ class AppointmentsTest : public ::testing::Test {
         ago + "', date_trunc('minute', now()) - interval '" + ago + "' + interval '30 minutes', '" + status + "', '" +
         barber_.username + "', '" + client_.username + "') RETURNING id");
   }
+  grpc::Status SaveService(const TestUser& as, const std::string& barber_name, const std::string& name, int minutes,
+                           std::int64_t price, ServiceResponse* out) {
+    SaveServiceRequest request;
+    request.set_barber_name(barber_name);
+    request.mutable_service()->set_name(name);
+    request.mutable_service()->set_duration_minutes(minutes);
+    request.mutable_service()->set_price_cents(price);
+    return stub_->SaveService(Authed(as.token).get(), request, out);
+  }
+  grpc::Status RemoveService(const TestUser& as, const std::string& barber_name, const std::string& name,
+                             ServiceResponse* out) {
+    RemoveServiceRequest request;
+    request.set_barber_name(barber_name);
+    request.set_name(name);
+    return stub_->RemoveService(Authed(as.token).get(), request, out);
+  }
+  // The fixture barber's services as ListBarbers gives them: "name minutes price" each.
+  std::vector<std::string> PriceList() {
+    ListBarbersResponse barbers;
+    EXPECT_TRUE(stub_->ListBarbers(Authed(client_.token).get(), {}, &barbers).ok());
+    std::vector<std::string> out;
+    for (const auto& b : barbers.barbers()) {
+      if (b.name() != barber_.username) continue;
+      for (const auto& s : b.services()) {
+        out.push_back(s.name() + " " + std::to_string(s.duration_minutes()) + " " + std::to_string(s.price_cents()));
+      }
+    }
+    return out;
+  }
   grpc::Status List(const TestUser& as, const std::string& user_id, AppointmentsResponse* out,
                     const std::string& from = "", const std::string& to = "") {
     GetAppointmentsRequest request;
@@ -374,6 +403,100 @@ TEST_F(AppointmentsTest, EveryChangeWritesItsEventInTheOutbox) {
   EXPECT_EQ(QueryScalar("SELECT count(*) FROM outbox WHERE aggregate_id = '" + id + "'"), "4");
 }
 
+TEST_F(AppointmentsTest, BookingsTakeTheLengthAndPriceOfTheBarbersService) {
+  ServiceResponse saved;
+  ASSERT_TRUE(SaveService(barber_, "", "Fade", 60, 3000, &saved).ok());
+  EXPECT_EQ(saved.service().name(), "Fade");
+  ASSERT_TRUE(SaveService(barber_, barber_.username, "Beard trim", 15, 1200, &saved).ok());
+  EXPECT_EQ(PriceList(), (std::vector<std::string>{"Beard trim 15 1200", "Fade 60 3000"}));
+
+  // Booked by name, ignoring case: the hour is the booking's, and so is the price.
+  const std::string day = Slot(2, 10, 0).substr(0, 10);
+  CreateAppointmentRequest request;
+  request.set_barber_name(barber_.username);
+  request.set_date_time(day + "T10:00");
+  request.set_service("fade");
+  AppointmentResponse booked;
+  auto context = Authed(client_.token);
+  context->AddMetadata("idempotency-key", "fade-" + client_.id);
+  ASSERT_TRUE(stub_->CreateAppointment(context.get(), request, &booked).ok());
+  EXPECT_EQ(booked.appointment().end_time().substr(11, 5), "11:00");
+  EXPECT_EQ(booked.appointment().service(), "Fade");
+  EXPECT_EQ(booked.appointment().price_cents(), 3000);
+  // The same key for the same time without the service is another booking.
+  AppointmentResponse retry;
+  auto plain = Authed(client_.token);
+  plain->AddMetadata("idempotency-key", "fade-" + client_.id);
+  request.clear_service();
+  EXPECT_EQ(stub_->CreateAppointment(plain.get(), request, &retry).error_code(), StatusCode::INVALID_ARGUMENT);
+
+  // The whole hour is taken, and slots for an hour's service fit around it.
+  const auto other = NewCustomer(*stub_);
+  AppointmentResponse refused;
+  EXPECT_EQ(Book(other, barber_.username, day + "T10:30", &refused).error_code(), StatusCode::ALREADY_EXISTS);
+  GetAvailableSlotsRequest slots;
+  slots.set_barber_name(barber_.username);
+  slots.set_date(day);
+  slots.set_service("Fade");
+  GetAvailableSlotsResponse free;
+  ASSERT_TRUE(stub_->GetAvailableSlots(Authed(other.token).get(), slots, &free).ok());
+  std::vector<std::string> starts;
+  for (const auto& s : free.slots()) starts.push_back(s.substr(11, 5));
+  EXPECT_EQ(starts.front(), "09:00");
+  EXPECT_EQ(starts.back(), "17:00");
+  EXPECT_EQ(std::count(starts.begin(), starts.end(), "09:30") + std::count(starts.begin(), starts.end(), "10:30"), 0);
+  EXPECT_EQ(starts.size(), 14U);  // 09:00, then 11:00 to 17:00
+  AppointmentResponse fade;
+  request.set_service("Fade");
+  request.set_date_time(day + "T" + starts.back());
+  ASSERT_TRUE(stub_->CreateAppointment(Authed(other.token).get(), request, &fade).ok());
+
+  // A move keeps the length; a new price or a removal changes no booking made.
+  AppointmentResponse moved;
+  ASSERT_TRUE(Modify(client_, booked.appointment_id(), day + "T13:00", &moved).ok());
+  EXPECT_EQ(moved.appointment().end_time().substr(11, 5), "14:00");
+  ASSERT_TRUE(SaveService(barber_, "", "FADE", 60, 3500, &saved).ok());
+  EXPECT_EQ(PriceList(), (std::vector<std::string>{"Beard trim 15 1200", "FADE 60 3500"}));
+  ServiceResponse removed;
+  ASSERT_TRUE(RemoveService(barber_, "", "fade", &removed).ok());
+  EXPECT_EQ(removed.service().price_cents(), 3500);
+  EXPECT_EQ(PriceList(), std::vector<std::string>{"Beard trim 15 1200"});
+  AppointmentsResponse mine;
+  ASSERT_TRUE(List(client_, "", &mine).ok());
+  ASSERT_EQ(mine.appointments_size(), 1);
+  EXPECT_EQ(mine.appointments(0).service(), "Fade");
+  EXPECT_EQ(mine.appointments(0).price_cents(), 3000);
+  const auto gone = stub_->CreateAppointment(Authed(client_.token).get(), request, &refused);
+  EXPECT_EQ(gone.error_code(), StatusCode::NOT_FOUND);
+  EXPECT_NE(gone.error_message().find("Beard trim"), std::string::npos) << gone.error_message();
+}
+
+TEST_F(AppointmentsTest, OnlyTheBarberOrAnAdminChangesAPriceList) {
+  ServiceResponse response;
+  EXPECT_EQ(SaveService(client_, "", "Fade", 60, 3000, &response).error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(SaveService(client_, barber_.username, "Fade", 60, 3000, &response).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  const auto rival = NewBarber(*stub_);
+  EXPECT_EQ(SaveService(rival, barber_.username, "Fade", 60, 3000, &response).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(SaveService(barber_, "nobody_" + Unique(), "Fade", 60, 3000, &response).error_code(),
+            StatusCode::NOT_FOUND);
+  // Bad input is refused and stores nothing.
+  EXPECT_EQ(SaveService(barber_, "", "Fade", 7, 3000, &response).error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(SaveService(barber_, "", "", 30, 3000, &response).error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(SaveService(barber_, "", "Fade", 30, -5, &response).error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(PriceList().empty());
+
+  const auto admin = NewAdmin(*stub_);
+  ASSERT_TRUE(SaveService(admin, barber_.username, "Fade", 60, 3000, &response).ok());
+  EXPECT_EQ(RemoveService(client_, barber_.username, "Fade", &response).error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(RemoveService(rival, barber_.username, "Fade", &response).error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(RemoveService(barber_, "", "Shave", &response).error_code(), StatusCode::NOT_FOUND);
+  EXPECT_EQ(PriceList(), std::vector<std::string>{"Fade 60 3000"});
+  ASSERT_TRUE(RemoveService(admin, barber_.username, "Fade", &response).ok());
+  EXPECT_TRUE(PriceList().empty());
+}
+
 TEST_F(AppointmentsTest, EveryRpcButSignUpAndLoginNeedsAToken) {
   const std::string id = "3f2b9c1e-8d4a-4b6f-9e2d-1a7c5b3e9f01";
   AppointmentResponse appointment;
@@ -399,6 +522,12 @@ TEST_F(AppointmentsTest, EveryRpcButSignUpAndLoginNeedsAToken) {
   slots.set_barber_name(barber_.username);
   slots.set_date(Slot(2, 10, 0).substr(0, 10));
   GetAvailableSlotsResponse free;
+  SaveServiceRequest save;
+  save.mutable_service()->set_name("Fade");
+  save.mutable_service()->set_duration_minutes(30);
+  RemoveServiceRequest remove;
+  remove.set_name("Fade");
+  ServiceResponse service;
   for (const std::string token : {std::string(), std::string("not-a-token")}) {
     EXPECT_EQ(stub_->GetUserProfile(Authed(token).get(), {}, &profile).error_code(), StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->CreateAppointment(Authed(token).get(), create, &appointment).error_code(),
@@ -418,6 +547,8 @@ TEST_F(AppointmentsTest, EveryRpcButSignUpAndLoginNeedsAToken) {
     EXPECT_EQ(stub_->MarkNoShow(Authed(token).get(), no_show, &appointment).error_code(),
               StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->GetAvailableSlots(Authed(token).get(), slots, &free).error_code(), StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->SaveService(Authed(token).get(), save, &service).error_code(), StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->RemoveService(Authed(token).get(), remove, &service).error_code(), StatusCode::UNAUTHENTICATED);
   }
   EXPECT_EQ(QueryScalar("SELECT count(*) FROM appointments WHERE barber_id = '" + barber_.id + "'"), "0");
 }

@@ -1,0 +1,94 @@
+#include "price_list.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "validation.hpp"
+
+namespace barbershop::core::domain {
+
+using common::ErrorCode;
+using common::MakeError;
+using common::Ok;
+
+namespace {
+
+bool SameNameIgnoringCase(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+common::Status ValidateService(const BarberService& service) {
+  const auto& name = service.name;
+  const bool blank = std::all_of(name.begin(), name.end(), [](char c) { return c == ' '; });
+  const bool control = std::any_of(name.begin(), name.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  if (name.size() > 64 || blank || control || !IsValidUtf8(name)) {
+    return MakeError(ErrorCode::kInvalidArgument, "a service's name must be 1 to 64 printable characters");
+  }
+  const auto minutes = service.duration.count();
+  if (minutes < 5 || minutes > 480 || minutes % 5 != 0) {
+    return MakeError(ErrorCode::kInvalidArgument, "a service lasts 5 to 480 minutes, in steps of 5");
+  }
+  if (service.price_cents < 0 || service.price_cents > 100000000) {
+    return MakeError(ErrorCode::kInvalidArgument, "a service's price must be 0 to 100000000 cents");
+  }
+  return Ok{};
+}
+
+const BarberService* FindService(const Barber& barber, const std::string& name) {
+  // PostgreSQL's lower() decides uniqueness; for ASCII names this agrees with it, and a
+  // name differing only in non-ASCII case is simply not found here.
+  const auto it = std::find_if(barber.services.begin(), barber.services.end(),
+                               [&](const BarberService& s) { return SameNameIgnoringCase(s.name, name); });
+  return it == barber.services.end() ? nullptr : &*it;
+}
+
+common::Result<Barber> PriceList::ChairFor(const Caller& caller, const std::string& barber_name) {
+  if (barber_name.empty()) {
+    if (caller.role != Role::kBarber) {
+      return MakeError(ErrorCode::kInvalidArgument, "barber_name is required unless you are a barber");
+    }
+    auto own = accounts_.FindBarberById(caller.user_id);
+    if (!own) return own.error();
+    if (!own->has_value()) return MakeError(ErrorCode::kNotFound, "you have no chair in this shop");
+    return std::move(**own);
+  }
+  if (barber_name.size() > 64) return MakeError(ErrorCode::kInvalidArgument, "barber_name is too long");
+  auto parties = accounts_.FindBookingParties(barber_name, caller.user_id);
+  if (!parties) return parties.error();
+  if (!parties->barber) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
+  if (parties->barber->id != caller.user_id && caller.role != Role::kAdmin) {
+    return MakeError(ErrorCode::kPermissionDenied, "only " + parties->barber->name + " or an admin can change " +
+                                                       parties->barber->name + "'s services");
+  }
+  return std::move(*parties->barber);
+}
+
+common::Result<BarberService> PriceList::Save(const Caller& caller, const std::string& barber_name,
+                                              BarberService service) {
+  if (auto ok = ValidateService(service); !ok) return ok.error();
+  auto chair = ChairFor(caller, barber_name);
+  if (!chair) return chair.error();
+  if (auto ok = accounts_.SaveService(chair->id, service); !ok) return ok.error();
+  return service;
+}
+
+common::Result<BarberService> PriceList::Remove(const Caller& caller, const std::string& barber_name,
+                                                const std::string& name) {
+  if (name.empty() || name.size() > 64) return MakeError(ErrorCode::kInvalidArgument, "name is required");
+  auto chair = ChairFor(caller, barber_name);
+  if (!chair) return chair.error();
+  auto removed = accounts_.RemoveService(chair->id, name);
+  if (!removed) return removed.error();
+  if (!removed->has_value()) {
+    return MakeError(ErrorCode::kNotFound, chair->name + " offers no service called '" + name + "'");
+  }
+  return std::move(**removed);
+}
+
+}  // namespace barbershop::core::domain
