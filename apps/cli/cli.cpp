@@ -13,8 +13,10 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -300,8 +302,17 @@ std::string FormatHours(const Barber& barber) {
   return text.empty() ? "no working hours" : text;
 }
 
+// Cents as "25.00", in the shop's currency.
+std::string FormatPrice(std::int64_t cents) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%lld.%02lld", static_cast<long long>(cents / 100),
+                static_cast<long long>(cents % 100));
+  return text;
+}
+
+// The service last: its name may have spaces.
 Row AppointmentRow(const Appointment& a) {
-  return {a.appointment_id(), a.date_time(), a.barber_name(), a.status(), a.client_name()};
+  return {a.appointment_id(), a.date_time(), a.barber_name(), a.status(), a.client_name(), a.service()};
 }
 
 /// Options that every command shares.
@@ -375,12 +386,54 @@ class Commands {
     });
   }
 
-  int Slots(const std::string& barber, const std::string& date) {
+  // One barber's price list, from ListBarbers: name, length, price.
+  int Services(const std::string& barber) {
+    auto session = RequireSession();
+    if (!session) return Fail(session.error());
+    ListBarbersResponse response;
+    if (auto failed = Client(*session).Call(&UserService::Stub::ListBarbers, ListBarbersRequest{}, &response)) {
+      return Fail(*failed);
+    }
+    const auto lower = [](std::string text) {
+      for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return text;
+    };
+    const auto it = std::find_if(response.barbers().begin(), response.barbers().end(),
+                                 [&](const Barber& b) { return lower(b.name()) == lower(barber); });
+    if (it == response.barbers().end()) return Fail({kExitRefused, "no barber named '" + barber + "'"});
+    return Show(*it, [&] {
+      std::vector<Row> rows;
+      for (const BarberService& s : it->services()) {
+        rows.push_back({std::to_string(s.duration_minutes()) + "min", FormatPrice(s.price_cents()), s.name()});
+      }
+      if (rows.empty()) out_ << it->name() << " offers no services; bookings take 30 minutes\n";
+      PrintTable(out_, rows);
+    });
+  }
+
+  int SaveService(const std::string& barber, const std::string& name, int minutes, std::int64_t price_cents) {
+    SaveServiceRequest request;
+    request.set_barber_name(barber);
+    request.mutable_service()->set_name(name);
+    request.mutable_service()->set_duration_minutes(minutes);
+    request.mutable_service()->set_price_cents(price_cents);
+    return ChangeService(&UserService::Stub::SaveService, request);
+  }
+
+  int RemoveService(const std::string& barber, const std::string& name) {
+    RemoveServiceRequest request;
+    request.set_barber_name(barber);
+    request.set_name(name);
+    return ChangeService(&UserService::Stub::RemoveService, request);
+  }
+
+  int Slots(const std::string& barber, const std::string& date, const std::string& service) {
     auto session = RequireSession();
     if (!session) return Fail(session.error());
     GetAvailableSlotsRequest request;
     request.set_barber_name(barber);
     request.set_date(date);
+    request.set_service(service);
     GetAvailableSlotsResponse response;
     if (auto failed = Client(*session).Call(&UserService::Stub::GetAvailableSlots, request, &response)) {
       return Fail(*failed);
@@ -390,10 +443,12 @@ class Commands {
     });
   }
 
-  int Book(const std::string& barber, const std::string& at, const std::string& idempotency_key) {
+  int Book(const std::string& barber, const std::string& at, const std::string& service,
+           const std::string& idempotency_key) {
     CreateAppointmentRequest request;
     request.set_barber_name(barber);
     request.set_date_time(at);
+    request.set_service(service);
     return ChangeAppointment(&UserService::Stub::CreateAppointment, request, true, idempotency_key);
   }
 
@@ -500,6 +555,17 @@ class Commands {
     });
   }
 
+  // SaveService and RemoveService answer with the service.
+  template <typename Request>
+  int ChangeService(grpc::Status (UserService::Stub::*method)(grpc::ClientContext*, const Request&, ServiceResponse*),
+                    const Request& request) {
+    auto session = RequireSession();
+    if (!session) return Fail(session.error());
+    ServiceResponse response;
+    if (auto failed = Client(*session).Call(method, request, &response)) return Fail(*failed);
+    return Show(response, [&] { out_ << response.message() << '\n'; });
+  }
+
   int Show(const google::protobuf::Message& message, const std::function<void()>& as_text) {
     if (!options_.json) {
       as_text();
@@ -537,6 +603,9 @@ struct Arguments {
   std::string to;
   std::string user_id;
   std::string key;
+  std::string service;
+  int minutes = 30;
+  std::int64_t price_cents = 0;
 };
 
 using Action = std::function<int(Commands&)>;
@@ -571,7 +640,24 @@ void DefineCommandLine(CLI::App& app, GlobalOptions& options, Arguments& args, A
   auto* slots = app.add_subcommand("slots", "the times a barber can still be booked on a day, one a line");
   slots->add_option("--barber", args.barber, "the barber's name, as `barbershop barbers` shows it")->required();
   slots->add_option("--date", args.at, "the day, e.g. 2026-12-01 (the shop's calendar)")->required();
-  pick(slots, [&args](Commands& c) { return c.Slots(args.barber, args.at); });
+  slots->add_option("--service", args.service, "one of the barber's services: slots long enough for it");
+  pick(slots, [&args](Commands& c) { return c.Slots(args.barber, args.at, args.service); });
+
+  auto* services = app.add_subcommand("services", "a barber's services: length, price, name");
+  services->add_option("--barber", args.barber, "the barber's name, as `barbershop barbers` shows it")->required();
+  pick(services, [&args](Commands& c) { return c.Services(args.barber); });
+
+  auto* save = app.add_subcommand("service-save", "add a service to your price list, or change the one so named");
+  save->add_option("--name", args.service, "1 to 64 characters, e.g. \"Beard trim\"")->required();
+  save->add_option("--minutes", args.minutes, "5 to 480, a multiple of 5")->required();
+  save->add_option("--price-cents", args.price_cents, "in the shop currency's cents, e.g. 2500")->required();
+  save->add_option("--barber", args.barber, "whose price list (an admin's choice; default: your own)");
+  pick(save, [&args](Commands& c) { return c.SaveService(args.barber, args.service, args.minutes, args.price_cents); });
+
+  auto* remove = app.add_subcommand("service-remove", "remove a service from your price list");
+  remove->add_option("NAME", args.service)->required();
+  remove->add_option("--barber", args.barber, "whose price list (an admin's choice; default: your own)");
+  pick(remove, [&args](Commands& c) { return c.RemoveService(args.barber, args.service); });
 
   auto* book = app.add_subcommand("book", "book an appointment; prints its id on the first line");
   book->add_option("--barber", args.barber, "the barber's name, as `barbershop barbers` shows it")->required();
@@ -580,7 +666,9 @@ void DefineCommandLine(CLI::App& app, GlobalOptions& options, Arguments& args, A
   book->add_option("--idempotency-key", args.key,
                    "the same key again (1 to 128 visible ASCII characters) answers with the booking it made, "
                    "so a retry after a lost answer books once");
-  pick(book, [&args](Commands& c) { return c.Book(args.barber, args.at, args.key); });
+  book->add_option("--service", args.service,
+                   "one of the barber's services, as `barbershop services` shows it (default: 30 minutes)");
+  pick(book, [&args](Commands& c) { return c.Book(args.barber, args.at, args.service, args.key); });
 
   auto* move = app.add_subcommand("move", "move an appointment to another time");
   move->add_option("APPOINTMENT_ID", args.appointment_id)->required();
@@ -600,7 +688,7 @@ void DefineCommandLine(CLI::App& app, GlobalOptions& options, Arguments& args, A
   by_id("no-show", "mark a confirmed appointment that has started a no-show (its barber)",
         &UserService::Stub::MarkNoShow);
 
-  auto* list = app.add_subcommand("list", "list appointments from today on: id, date_time, barber, status, client");
+  auto* list = app.add_subcommand("list", "list appointments from today on: id, date_time, barber, status, client, service");
   list->add_option("--user", args.user_id, "whose appointments (default: yours; a barber's lists their chair)");
   list->add_option("--from", args.at, "ISO 8601 or a day: those starting then or later (default: today)");
   list->add_option("--to", args.to, "ISO 8601 or a day: those starting before then (default: no end)");

@@ -209,6 +209,33 @@ check "the same key again answers with the first booking" test "$(head -1 <<<"$o
 as client cancel "$keyed_id"
 check "the keyed booking is canceled" rc_is 0
 
+# Ion's price list, a booking for one of its services, and Ion changing the list.
+as client services --barber ion
+check "services succeeds" rc_is 0
+check "services lists Ion's beard trim: length, price, name" grep -qE '^15min +12\.00 +Beard trim' <<<"$out"
+with_free_slot client book --barber Ion --service "haircut and beard" --at
+check "book with a service succeeds" rc_is 0
+service_id=$(head -1 <<<"$out")
+as client --json list
+check "the booking keeps its service and price" \
+  grep -qE '"service": *"Haircut and beard", *"price_cents": *"3500"' <<<"$out"
+as client list
+check "list shows the service last" grep -qE "^$service_id .* Haircut and beard *$" <<<"$out"
+as client cancel "$service_id"
+check "the booking with a service is canceled" rc_is 0
+as client service-save --name Shave --minutes 20 --price-cents 900
+check "a client cannot change a price list" rc_is 1
+as ion service-save --name Shave --minutes 20 --price-cents 900
+check "Ion adds a service" rc_is 0
+as client services --barber Ion
+check "the new service is listed" grep -qE '^20min +9\.00 +Shave' <<<"$out"
+as ion service-save --name Shave --minutes 7 --price-cents 900
+check "a length off the 5-minute steps exits 1" rc_is 1
+as ion service-remove shave
+check "Ion removes it" rc_is 0
+as client services --barber Ion
+check "the removed service is gone" bash -c '! grep -q Shave <<<"$1"' _ "$out"
+
 as client book --barber Ion
 check "a missing option is a usage error (exit 2)" rc_is 2
 
