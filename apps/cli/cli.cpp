@@ -427,18 +427,40 @@ class Commands {
     return ChangeService(&UserService::Stub::RemoveService, request);
   }
 
+  int AddTimeOff(const std::string& barber, const std::string& from, const std::string& to,
+                 const std::string& reason) {
+    AddTimeOffRequest request;
+    request.set_barber_name(barber);
+    request.set_from(from);
+    request.set_to(to);
+    request.set_reason(reason);
+    return ChangeTimeOff(&UserService::Stub::AddTimeOff, request);
+  }
+
+  int RemoveTimeOff(const std::string& time_off_id) {
+    RemoveTimeOffRequest request;
+    request.set_time_off_id(time_off_id);
+    return ChangeTimeOff(&UserService::Stub::RemoveTimeOff, request);
+  }
+
+  int ListTimeOff(const std::string& barber, const std::string& from, const std::string& to) {
+    ListTimeOffRequest request;
+    request.set_barber_name(barber);
+    request.set_from(from);
+    request.set_to(to);
+    return Send(&UserService::Stub::ListTimeOff, request, [&](const ListTimeOffResponse& response) {
+      std::vector<Row> rows;
+      for (const TimeOff& t : response.time_off()) rows.push_back({t.time_off_id(), t.from(), t.to(), t.reason()});
+      PrintTable(out_, rows);
+    });
+  }
+
   int Slots(const std::string& barber, const std::string& date, const std::string& service) {
-    auto session = RequireSession();
-    if (!session) return Fail(session.error());
     GetAvailableSlotsRequest request;
     request.set_barber_name(barber);
     request.set_date(date);
     request.set_service(service);
-    GetAvailableSlotsResponse response;
-    if (auto failed = Client(*session).Call(&UserService::Stub::GetAvailableSlots, request, &response)) {
-      return Fail(*failed);
-    }
-    return Show(response, [&] {
+    return Send(&UserService::Stub::GetAvailableSlots, request, [&](const GetAvailableSlotsResponse& response) {
       for (const std::string& start : response.slots()) out_ << start << '\n';
     });
   }
@@ -470,17 +492,11 @@ class Commands {
   }
 
   int List(const std::string& user_id, const std::string& from, const std::string& to) {
-    auto session = RequireSession();
-    if (!session) return Fail(session.error());
     GetAppointmentsRequest request;
     request.set_user_id(user_id);
     request.set_from(from);
     request.set_to(to);
-    AppointmentsResponse response;
-    if (auto failed = Client(*session).Call(&UserService::Stub::GetAppointments, request, &response)) {
-      return Fail(*failed);
-    }
-    return Show(response, [&] {
+    return Send(&UserService::Stub::GetAppointments, request, [&](const AppointmentsResponse& response) {
       std::vector<Row> rows;
       for (const Appointment& a : response.appointments()) rows.push_back(AppointmentRow(a));
       PrintTable(out_, rows);
@@ -540,18 +556,38 @@ class Commands {
     return CoreClient(ServerFor(session), session.token);
   }
 
+  // A call on the stored session: sends `request` and prints the answer, with `as_text`
+  // or as JSON.
+  template <typename Request, typename Response, typename Print>
+  int Send(grpc::Status (UserService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+           const Request& request, Print as_text, const std::string& idempotency_key = {}) {
+    auto session = RequireSession();
+    if (!session) return Fail(session.error());
+    Response response;
+    if (auto failed = Client(*session).Call(method, request, &response, idempotency_key)) return Fail(*failed);
+    return Show(response, [&] { as_text(response); });
+  }
+
   // Every change of an appointment answers with an AppointmentResponse.
   template <typename Request>
   int ChangeAppointment(grpc::Status (UserService::Stub::*method)(grpc::ClientContext*, const Request&,
                                                                    AppointmentResponse*),
                         const Request& request, bool print_id_first, const std::string& idempotency_key = {}) {
-    auto session = RequireSession();
-    if (!session) return Fail(session.error());
-    AppointmentResponse response;
-    if (auto failed = Client(*session).Call(method, request, &response, idempotency_key)) return Fail(*failed);
-    return Show(response, [&] {
-      if (print_id_first) out_ << response.appointment_id() << '\n';
-      out_ << response.message() << '\n';
+    return Send(
+        method, request,
+        [&](const AppointmentResponse& r) {
+          if (print_id_first) out_ << r.appointment_id() << '\n';
+          out_ << r.message() << '\n';
+        },
+        idempotency_key);
+  }
+
+  // AddTimeOff and RemoveTimeOff answer with the time off; its id goes first.
+  template <typename Request>
+  int ChangeTimeOff(grpc::Status (UserService::Stub::*method)(grpc::ClientContext*, const Request&, TimeOffResponse*),
+                    const Request& request) {
+    return Send(method, request, [&](const TimeOffResponse& r) {
+      out_ << r.time_off().time_off_id() << '\n' << r.message() << '\n';
     });
   }
 
@@ -559,11 +595,7 @@ class Commands {
   template <typename Request>
   int ChangeService(grpc::Status (UserService::Stub::*method)(grpc::ClientContext*, const Request&, ServiceResponse*),
                     const Request& request) {
-    auto session = RequireSession();
-    if (!session) return Fail(session.error());
-    ServiceResponse response;
-    if (auto failed = Client(*session).Call(method, request, &response)) return Fail(*failed);
-    return Show(response, [&] { out_ << response.message() << '\n'; });
+    return Send(method, request, [&](const ServiceResponse& r) { out_ << r.message() << '\n'; });
   }
 
   int Show(const google::protobuf::Message& message, const std::function<void()>& as_text) {
@@ -604,6 +636,7 @@ struct Arguments {
   std::string user_id;
   std::string key;
   std::string service;
+  std::string reason;
   int minutes = 30;
   std::int64_t price_cents = 0;
 };
@@ -658,6 +691,23 @@ void DefineCommandLine(CLI::App& app, GlobalOptions& options, Arguments& args, A
   remove->add_option("NAME", args.service)->required();
   remove->add_option("--barber", args.barber, "whose price list (an admin's choice; default: your own)");
   pick(remove, [&args](Commands& c) { return c.RemoveService(args.barber, args.service); });
+
+  auto* off = app.add_subcommand("time-off-add", "take time off; prints its id on the first line");
+  off->add_option("--from", args.at, "ISO 8601 or a day, e.g. 2026-12-24")->required();
+  off->add_option("--to", args.to, "ISO 8601 or a day, exclusive, e.g. 2026-12-27")->required();
+  off->add_option("--reason", args.reason, "at most 200 characters; only you and admins see it");
+  off->add_option("--barber", args.barber, "whose chair (an admin's choice; default: your own)");
+  pick(off, [&args](Commands& c) { return c.AddTimeOff(args.barber, args.at, args.to, args.reason); });
+
+  auto* off_list = app.add_subcommand("time-off", "list your time off from today on: id, from, to, reason");
+  off_list->add_option("--barber", args.barber, "whose chair (an admin's choice; default: your own)");
+  off_list->add_option("--from", args.at, "ISO 8601 or a day (default: today)");
+  off_list->add_option("--to", args.to, "ISO 8601 or a day (default: no end)");
+  pick(off_list, [&args](Commands& c) { return c.ListTimeOff(args.barber, args.at, args.to); });
+
+  auto* off_remove = app.add_subcommand("time-off-remove", "remove time off by its id");
+  off_remove->add_option("TIME_OFF_ID", args.appointment_id)->required();
+  pick(off_remove, [&args](Commands& c) { return c.RemoveTimeOff(args.appointment_id); });
 
   auto* book = app.add_subcommand("book", "book an appointment; prints its id on the first line");
   book->add_option("--barber", args.barber, "the barber's name, as `barbershop barbers` shows it")->required();

@@ -236,6 +236,26 @@ check "Ion removes it" rc_is 0
 as client services --barber Ion
 check "the removed service is gone" bash -c '! grep -q Shave <<<"$1"' _ "$out"
 
+# Ion takes a day off: bookings and slots leave it out until Ion removes it.
+off_day=$(date -d "+$((41 + RANDOM % 20)) days" +%F)
+[[ $(date -d "$off_day" +%u) == 7 ]] && off_day=$(date -d "$off_day +1 day" +%F)
+as ion time-off-add --from "$off_day" --to "$(date -d "$off_day +1 day" +%F)" --reason "training day"
+check "Ion adds time off" rc_is 0
+off_id=$(head -1 <<<"$out")
+as ion time-off --from "$off_day"
+check "Ion's time off lists it with its reason" grep -qE "^$off_id .*training day" <<<"$out"
+as client book --barber Ion --at "${off_day}T10:00"
+check "a booking in the time off exits 1" rc_is 1
+check "a booking in the time off says the barber is off" err_mentions "off at that time"
+as client slots --barber Ion --date "$off_day"
+check "slots on the day off prints nothing" test -z "$out"
+as client time-off-remove "$off_id"
+check "a client cannot remove a barber's time off" rc_is 1
+as ion time-off-remove "$off_id"
+check "Ion removes the time off" rc_is 0
+as client slots --barber Ion --date "$off_day"
+check "slots on that day are back" grep -q "${off_day}T10:00" <<<"$out"
+
 as client book --barber Ion
 check "a missing option is a usage error (exit 2)" rc_is 2
 

@@ -4,6 +4,7 @@
 
 #include "domain/accounts.hpp"
 #include "domain/price_list.hpp"
+#include "domain/time_off.hpp"
 #include "status_mapping.hpp"
 #include "storage/pg_repositories.hpp"
 
@@ -31,6 +32,14 @@ void ToProto(const domain::BarberService& from, BarberService* to) {
   to->set_name(from.name);
   to->set_duration_minutes(static_cast<int>(from.duration.count()));
   to->set_price_cents(from.price_cents);
+}
+
+void ToProto(const domain::TimeOff& from, const common::ShopTime& shop_time, TimeOff* to) {
+  to->set_time_off_id(from.id);
+  to->set_barber_name(from.barber_name);
+  to->set_from(shop_time.Format(from.during.from));
+  to->set_to(shop_time.Format(from.during.to));
+  to->set_reason(from.reason);
 }
 
 // The price list's answer: the service as saved or removed.
@@ -387,6 +396,51 @@ grpc::ServerUnaryReactor* UserServiceImpl::SaveService(grpc::CallbackServerConte
     domain::BarberService service{in.name(), std::chrono::minutes{in.duration_minutes()}, in.price_cents()};
     return ServiceAnswer(domain::PriceList(accounts).Save(*c.caller, request->barber_name(), std::move(service)),
                          "saved", response);
+  });
+}
+
+grpc::Status UserServiceImpl::TimeOffAnswer(const common::Result<domain::TimeOff>& result, const char* verb,
+                                            TimeOffResponse* response) const {
+  if (!result) return ToGrpcStatus(result.error());
+  response->set_success(true);
+  response->set_message(std::string("Time off ") + verb + ": " + result->barber_name + ", " +
+                        ctx_.shop_time.Format(result->during.from) + " to " + ctx_.shop_time.Format(result->during.to) +
+                        ".");
+  ToProto(*result, ctx_.shop_time, response->mutable_time_off());
+  return grpc::Status::OK;
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::AddTimeOff(grpc::CallbackServerContext* call,
+                                                      const AddTimeOffRequest* request, TimeOffResponse* response) {
+  return Run(call, "AddTimeOff", true, {}, [this, request, response](Call& c) {
+    storage::PgAccountRepository accounts(c.db);
+    domain::TimeOffBook book(accounts, ctx_.shop_time, ctx_.clock);
+    return TimeOffAnswer(
+        book.Add(*c.caller, request->barber_name(), request->from(), request->to(), request->reason()), "added",
+        response);
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::RemoveTimeOff(grpc::CallbackServerContext* call,
+                                                         const RemoveTimeOffRequest* request,
+                                                         TimeOffResponse* response) {
+  return Run(call, "RemoveTimeOff", true, {}, [this, request, response](Call& c) {
+    storage::PgAccountRepository accounts(c.db);
+    domain::TimeOffBook book(accounts, ctx_.shop_time, ctx_.clock);
+    return TimeOffAnswer(book.Remove(*c.caller, request->time_off_id()), "removed", response);
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::ListTimeOff(grpc::CallbackServerContext* call,
+                                                       const ListTimeOffRequest* request,
+                                                       ListTimeOffResponse* response) {
+  return Run(call, "ListTimeOff", true, {}, [this, request, response](Call& c) {
+    storage::PgAccountRepository accounts(c.db);
+    auto list = domain::TimeOffBook(accounts, ctx_.shop_time, ctx_.clock)
+                    .List(*c.caller, request->barber_name(), request->from(), request->to());
+    if (!list) return ToGrpcStatus(list.error());
+    for (const auto& off : *list) ToProto(off, ctx_.shop_time, response->add_time_off());
+    return grpc::Status::OK;
   });
 }
 

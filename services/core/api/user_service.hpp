@@ -32,7 +32,8 @@ struct ServiceContext {
 };
 
 /// The seed's UserService (plus ConfirmAppointment, GetAppointment, ListBarbers,
-/// CompleteAppointment, MarkNoShow, GetAvailableSlots, SaveService and RemoveService) on
+/// CompleteAppointment, MarkNoShow, GetAvailableSlots, SaveService, RemoveService,
+/// AddTimeOff, RemoveTimeOff and ListTimeOff) on
 /// the callback API.  Each call is checked, then its blocking work runs in steps: SQL on
 /// the database executor, Argon2id on the hashing threads.  No gRPC thread waits on
 /// PostgreSQL, and no database connection waits on a password hash.
@@ -76,6 +77,12 @@ class UserServiceImpl final : public UserService::CallbackService {
                                         ServiceResponse* response) override;
   grpc::ServerUnaryReactor* RemoveService(grpc::CallbackServerContext* call, const RemoveServiceRequest* request,
                                           ServiceResponse* response) override;
+  grpc::ServerUnaryReactor* AddTimeOff(grpc::CallbackServerContext* call, const AddTimeOffRequest* request,
+                                       TimeOffResponse* response) override;
+  grpc::ServerUnaryReactor* RemoveTimeOff(grpc::CallbackServerContext* call, const RemoveTimeOffRequest* request,
+                                          TimeOffResponse* response) override;
+  grpc::ServerUnaryReactor* ListTimeOff(grpc::CallbackServerContext* call, const ListTimeOffRequest* request,
+                                        ListTimeOffResponse* response) override;
 
  private:
   /// A call as it arrived: its reactor, method name and start time.
@@ -116,6 +123,9 @@ class UserServiceImpl final : public UserService::CallbackService {
                                       const std::string& appointment_id, domain::AppointmentStatus outcome,
                                       AppointmentResponse* response);
   void Record(const char* method, const grpc::Status& status, std::chrono::steady_clock::time_point start);
+  /// AddTimeOff and RemoveTimeOff answer with the time off.
+  grpc::Status TimeOffAnswer(const common::Result<domain::TimeOff>& result, const char* verb,
+                             TimeOffResponse* response) const;
 
   /// A method's call counter and latency histogram for one status code.
   struct MethodMetrics {

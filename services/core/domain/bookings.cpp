@@ -15,16 +15,8 @@ using common::Ok;
 
 namespace {
 
-// Later than any time ShopTime parses (year 9999).
-constexpr TimePoint kEndOfTime{std::chrono::seconds{253402300800}};
-
 // Whether `text` is a calendar day alone, "2026-12-01".
 bool IsCalendarDay(const std::string& text) { return text.size() == 10 && text[4] == '-' && text[7] == '-'; }
-
-// ISO 8601 text, where a calendar day alone is read as its start in the shop's time zone.
-common::Result<TimePoint> ParseDayOrTime(const common::ShopTime& shop_time, const std::string& text) {
-  return shop_time.Parse(IsCalendarDay(text) ? text + "T00:00" : text);
-}
 
 // A display name is 1 to 64 characters (the barbers table's check).
 common::Status CheckBarberName(const std::string& name) {
@@ -41,6 +33,26 @@ bool IsBarberOf(const Caller& caller, const Appointment& appointment) {
 }
 
 }  // namespace
+
+common::Result<TimePoint> ParseDayOrTime(const common::ShopTime& shop_time, const std::string& text) {
+  return shop_time.Parse(IsCalendarDay(text) ? text + "T00:00" : text);
+}
+
+common::Result<TimeRange> ParseRange(const common::ShopTime& shop_time, TimePoint now, const std::string& from,
+                                     const std::string& to) {
+  TimeRange range{shop_time.AtLocalMinute(shop_time.ToLocal(now), 0), kEndOfTime};
+  const auto read_bound = [&](const std::string& text, const char* field, TimePoint& bound) -> common::Status {
+    if (text.empty()) return Ok{};
+    auto parsed = ParseDayOrTime(shop_time, text);
+    if (!parsed) return MakeError(ErrorCode::kInvalidArgument, std::string(field) + ": " + parsed.error().message);
+    bound = *parsed;
+    return Ok{};
+  };
+  if (auto ok = read_bound(from, "from", range.from); !ok) return ok.error();
+  if (auto ok = read_bound(to, "to", range.to); !ok) return ok.error();
+  if (range.from >= range.to) return MakeError(ErrorCode::kInvalidArgument, "from must be before to");
+  return range;
+}
 
 common::Status CheckBookable(const Barber& barber, TimePoint start, TimePoint end, TimePoint now,
                              const common::ShopTime& shop_time, const BookingPolicy& policy) {
@@ -283,11 +295,12 @@ common::Result<std::vector<TimePoint>> BookingService::Slots(const Caller& calle
   if (!length) return length.error();
   // The day and a margin on each side: a shop day is at most 25 hours long.
   const TimeRange around{*midnight - std::chrono::hours(2), *midnight + std::chrono::hours(27)};
-  auto off = accounts_.FindTimeOff(chair.id, around);
+  auto off = accounts_.ListTimeOff(chair.id, around);
   if (!off) return off.error();
   auto booked = appointments_.ListForBarber(chair.id, around);
   if (!booked) return booked.error();
-  std::vector<TimeRange> busy = std::move(*off);
+  std::vector<TimeRange> busy;
+  for (const auto& t : *off) busy.push_back(t.during);
   for (const auto& a : *booked) {
     if (IsLive(a.status)) busy.push_back({a.starts_at, a.ends_at});
   }
@@ -303,17 +316,9 @@ common::Result<std::vector<Appointment>> BookingService::List(const Caller& call
   }
   // Today and what is ahead unless asked otherwise: a busy chair's history would soon
   // fill the list.
-  TimeRange range{shop_time_.AtLocalMinute(shop_time_.ToLocal(clock_.Now()), 0), kEndOfTime};
-  const auto read_bound = [this](const std::string& text, const char* field, TimePoint& bound) -> common::Status {
-    if (text.empty()) return Ok{};
-    auto parsed = ParseDayOrTime(shop_time_, text);
-    if (!parsed) return MakeError(ErrorCode::kInvalidArgument, std::string(field) + ": " + parsed.error().message);
-    bound = *parsed;
-    return Ok{};
-  };
-  if (auto ok = read_bound(from, "from", range.from); !ok) return ok.error();
-  if (auto ok = read_bound(to, "to", range.to); !ok) return ok.error();
-  if (range.from >= range.to) return MakeError(ErrorCode::kInvalidArgument, "from must be before to");
+  const auto parsed = ParseRange(shop_time_, clock_.Now(), from, to);
+  if (!parsed) return parsed.error();
+  const TimeRange& range = *parsed;
   if (target == caller.user_id) {
     // The token says what the caller is: a barber's own list is their chair.
     if (caller.role == Role::kBarber) return appointments_.ListForBarber(target, range);

@@ -18,6 +18,19 @@ struct BookingPolicy {
   std::chrono::minutes last_minute_window{120};
 };
 
+/// Later than any time ShopTime parses (year 9999): the end of a range without one.
+inline constexpr TimePoint kEndOfTime{std::chrono::seconds{253402300800}};
+
+/// ISO 8601 text, where a calendar day alone ("2026-12-01") is its start in the shop's
+/// time zone.
+common::Result<TimePoint> ParseDayOrTime(const common::ShopTime& shop_time, const std::string& text);
+
+/// [from, to) from optional bounds as ParseDayOrTime reads them: from the start of the
+/// shop's day at `now` when `from` is empty, with no end when `to` is.  The error names
+/// the bad field.
+common::Result<TimeRange> ParseRange(const common::ShopTime& shop_time, TimePoint now, const std::string& from,
+                                     const std::string& to);
+
 /// Whether [start, start + length) fits the barber's working hours, is in the future and
 /// within the horizon.  Plain function for unit tests.
 common::Status CheckBookable(const Barber& barber, TimePoint start, TimePoint end, TimePoint now,

@@ -37,6 +37,21 @@ struct WorkingHours {
   int closes_minute;
 };
 
+/// From `from` up to, not including, `to`.
+struct TimeRange {
+  TimePoint from;
+  TimePoint to;
+};
+
+/// A stretch of time a barber does not work.
+struct TimeOff {
+  std::string id;  ///< decimal digits
+  std::string barber_id;
+  std::string barber_name;
+  TimeRange during;
+  std::string reason;
+};
+
 /// Something a barber offers: how long it takes and what it costs, in the shop
 /// currency's minor unit (cents).
 struct BarberService {

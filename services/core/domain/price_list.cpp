@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "chairs.hpp"
 #include "validation.hpp"
 
 namespace barbershop::core::domain {
@@ -24,10 +25,7 @@ bool SameNameIgnoringCase(const std::string& a, const std::string& b) {
 common::Status ValidateService(const BarberService& service) {
   const auto& name = service.name;
   const bool blank = std::all_of(name.begin(), name.end(), [](char c) { return c == ' '; });
-  const bool control = std::any_of(name.begin(), name.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-  });
-  if (name.size() > 64 || blank || control || !IsValidUtf8(name)) {
+  if (name.size() > 64 || blank || !IsPrintable(name)) {
     return MakeError(ErrorCode::kInvalidArgument, "a service's name must be 1 to 64 printable characters");
   }
   const auto minutes = service.duration.count();
@@ -48,31 +46,10 @@ const BarberService* FindService(const Barber& barber, const std::string& name) 
   return it == barber.services.end() ? nullptr : &*it;
 }
 
-common::Result<Barber> PriceList::ChairFor(const Caller& caller, const std::string& barber_name) {
-  if (barber_name.empty()) {
-    if (caller.role != Role::kBarber) {
-      return MakeError(ErrorCode::kInvalidArgument, "barber_name is required unless you are a barber");
-    }
-    auto own = accounts_.FindBarberById(caller.user_id);
-    if (!own) return own.error();
-    if (!own->has_value()) return MakeError(ErrorCode::kNotFound, "you have no chair in this shop");
-    return std::move(**own);
-  }
-  if (barber_name.size() > 64) return MakeError(ErrorCode::kInvalidArgument, "barber_name is too long");
-  auto parties = accounts_.FindBookingParties(barber_name, caller.user_id);
-  if (!parties) return parties.error();
-  if (!parties->barber) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
-  if (parties->barber->id != caller.user_id && caller.role != Role::kAdmin) {
-    return MakeError(ErrorCode::kPermissionDenied, "only " + parties->barber->name + " or an admin can change " +
-                                                       parties->barber->name + "'s services");
-  }
-  return std::move(*parties->barber);
-}
-
 common::Result<BarberService> PriceList::Save(const Caller& caller, const std::string& barber_name,
                                               BarberService service) {
   if (auto ok = ValidateService(service); !ok) return ok.error();
-  auto chair = ChairFor(caller, barber_name);
+  auto chair = ChairFor(accounts_, caller, barber_name);
   if (!chair) return chair.error();
   if (auto ok = accounts_.SaveService(chair->id, service); !ok) return ok.error();
   return service;
@@ -81,7 +58,7 @@ common::Result<BarberService> PriceList::Save(const Caller& caller, const std::s
 common::Result<BarberService> PriceList::Remove(const Caller& caller, const std::string& barber_name,
                                                 const std::string& name) {
   if (name.empty() || name.size() > 64) return MakeError(ErrorCode::kInvalidArgument, "name is required");
-  auto chair = ChairFor(caller, barber_name);
+  auto chair = ChairFor(accounts_, caller, barber_name);
   if (!chair) return chair.error();
   auto removed = accounts_.RemoveService(chair->id, name);
   if (!removed) return removed.error();

@@ -27,9 +27,6 @@ class PriceList {
   common::Result<BarberService> Remove(const Caller& caller, const std::string& barber_name, const std::string& name);
 
  private:
-  /// The barber whose list the caller changes: their own, or any for an admin.
-  common::Result<Barber> ChairFor(const Caller& caller, const std::string& barber_name);
-
   AccountRepository& accounts_;
 };
 

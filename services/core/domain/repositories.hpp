@@ -16,12 +16,6 @@ struct BookingParties {
   std::optional<User> client;  ///< id and username only
 };
 
-/// From `from` up to, not including, `to`.
-struct TimeRange {
-  TimePoint from;
-  TimePoint to;
-};
-
 /// Accounts and barbers.  An implementation is used by one thread at a time.
 class AccountRepository {
  public:
@@ -39,14 +33,20 @@ class AccountRepository {
   /// The barber by name (case-insensitive) and the client by id, in one read.
   virtual common::Result<BookingParties> FindBookingParties(const std::string& barber_name,
                                                             const std::string& client_id) = 0;
-  /// The barber's time off that overlaps `range`.
-  virtual common::Result<std::vector<TimeRange>> FindTimeOff(const std::string& barber_id, const TimeRange& range) = 0;
   /// Adds the service to the barber's price list, or replaces the one of the same name
   /// (ignoring case).
   virtual common::Status SaveService(const std::string& barber_id, const BarberService& service) = 0;
   /// Removes the barber's service of that name (ignoring case); the one removed, if any.
   virtual common::Result<std::optional<BarberService>> RemoveService(const std::string& barber_id,
                                                                      const std::string& name) = 0;
+  /// Stores the time off; kFailedPrecondition naming them when live appointments of the
+  /// barber fall in it (the database decides, also against a booking racing it).
+  virtual common::Result<TimeOff> AddTimeOff(const Barber& barber, const TimeRange& during,
+                                             const std::string& reason) = 0;
+  virtual common::Result<std::optional<TimeOff>> FindTimeOffById(const std::string& id) = 0;
+  virtual common::Status DeleteTimeOff(const std::string& id) = 0;
+  /// The barber's time off overlapping `range`, the earliest first, at most 500.
+  virtual common::Result<std::vector<TimeOff>> ListTimeOff(const std::string& barber_id, const TimeRange& range) = 0;
 };
 
 /// A proposed booking.

@@ -118,4 +118,10 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
+bool IsPrintable(std::string_view text) {
+  return IsValidUtf8(text) && std::none_of(text.begin(), text.end(), [](char c) {
+           return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+         });
+}
+
 }  // namespace barbershop::core::domain

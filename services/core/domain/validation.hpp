@@ -19,5 +19,7 @@ common::Status ValidateId(std::string_view id, std::string_view field);
 common::Status ValidateIdempotencyKey(std::string_view key);
 /// True when `text` is well-formed UTF-8.
 bool IsValidUtf8(std::string_view text);
+/// Well-formed UTF-8 without control characters (a name, a reason).
+bool IsPrintable(std::string_view text);
 
 }  // namespace barbershop::core::domain

@@ -23,6 +23,9 @@ constexpr const char* kExclusionViolation = "23P01";
 constexpr const char* kUniqueViolation = "23505";
 constexpr const char* kForeignKeyViolation = "23503";
 constexpr const char* kDeadlockDetected = "40P01";
+// Raised by migration 006's triggers: a booking inside time off, time off over bookings.
+constexpr const char* kBarberIsOff = "BB001";
+constexpr const char* kAppointmentsInTimeOff = "BB002";
 constexpr int kAttempts = 3;
 
 // Two bookings that overlap on both the barber's and the client's exclusion constraint
@@ -80,6 +83,11 @@ Appointment ReadAppointment(const pqxx::row& row) {
                      row[9].is_null() ? 0 : row[9].as<std::int64_t>()};
 }
 
+
+domain::TimeOff ReadTimeOff(const pqxx::row& row) {
+  return domain::TimeOff{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                         domain::TimeRange{FromEpoch(row[3]), FromEpoch(row[4])}, row[5].as<std::string>()};
+}
 
 template <typename T>
 Result<std::optional<T>> FirstOrNone(const pqxx::result& rows, T (*read)(const pqxx::row&)) {
@@ -197,18 +205,6 @@ Result<domain::BookingParties> PgAccountRepository::FindBookingParties(const std
   });
 }
 
-Result<std::vector<domain::TimeRange>> PgAccountRepository::FindTimeOff(const std::string& barber_id,
-                                                                       const domain::TimeRange& range) {
-  return Guarded<std::vector<domain::TimeRange>>("FindTimeOff", [&]() -> Result<std::vector<domain::TimeRange>> {
-    pqxx::nontransaction tx(db_.Connection());
-    std::vector<domain::TimeRange> off;
-    for (const auto& row : tx.exec_prepared(stmt::kTimeOffOfBarber, barber_id, Epoch(range.from), Epoch(range.to))) {
-      off.push_back({FromEpoch(row[0]), FromEpoch(row[1])});
-    }
-    return off;
-  });
-}
-
 common::Status PgAccountRepository::SaveService(const std::string& barber_id, const domain::BarberService& service) {
   return Guarded<Ok>("SaveService", [&]() -> common::Status {
     pqxx::nontransaction tx(db_.Connection());
@@ -228,6 +224,54 @@ Result<std::optional<domain::BarberService>> PgAccountRepository::RemoveService(
         return std::optional<domain::BarberService>{domain::BarberService{
             rows[0][0].as<std::string>(), std::chrono::minutes{rows[0][1].as<int>()}, rows[0][2].as<std::int64_t>()}};
       });
+}
+
+Result<domain::TimeOff> PgAccountRepository::AddTimeOff(const Barber& barber, const domain::TimeRange& during,
+                                                       const std::string& reason) {
+  return Guarded<domain::TimeOff>("AddTimeOff", [&]() -> Result<domain::TimeOff> {
+    try {
+      pqxx::nontransaction tx(db_.Connection());
+      const auto rows =
+          tx.exec_prepared(stmt::kAddTimeOff, barber.id, Epoch(during.from), Epoch(during.to), reason);
+      return domain::TimeOff{rows[0][0].as<std::string>(), barber.id, barber.name, during, reason};
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() != kAppointmentsInTimeOff) throw;
+      // The trigger's message ends with the appointments' ids.
+      std::string what = e.what();
+      const auto ids = what.find(": ");
+      const auto end = what.find('\n', ids);
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "live appointments fall in that time; cancel or move them first: " +
+                           (ids == std::string::npos ? std::string() : what.substr(ids + 2, end - ids - 2)));
+    }
+  });
+}
+
+Result<std::optional<domain::TimeOff>> PgAccountRepository::FindTimeOffById(const std::string& id) {
+  return Guarded<std::optional<domain::TimeOff>>("FindTimeOffById", [&]() -> Result<std::optional<domain::TimeOff>> {
+    pqxx::nontransaction tx(db_.Connection());
+    return FirstOrNone(tx.exec_prepared(stmt::kTimeOffById, id), &ReadTimeOff);
+  });
+}
+
+common::Status PgAccountRepository::DeleteTimeOff(const std::string& id) {
+  return Guarded<Ok>("DeleteTimeOff", [&]() -> common::Status {
+    pqxx::nontransaction tx(db_.Connection());
+    tx.exec_prepared(stmt::kDeleteTimeOff, id);
+    return Ok{};
+  });
+}
+
+Result<std::vector<domain::TimeOff>> PgAccountRepository::ListTimeOff(const std::string& barber_id,
+                                                                     const domain::TimeRange& range) {
+  return Guarded<std::vector<domain::TimeOff>>("ListTimeOff", [&]() -> Result<std::vector<domain::TimeOff>> {
+    pqxx::nontransaction tx(db_.Connection());
+    std::vector<domain::TimeOff> out;
+    for (const auto& row : tx.exec_prepared(stmt::kTimeOffListOfBarber, barber_id, Epoch(range.from), Epoch(range.to))) {
+      out.push_back(ReadTimeOff(row));
+    }
+    return out;
+  });
 }
 
 Result<Appointment> PgAppointmentRepository::Insert(
@@ -258,6 +302,9 @@ Result<Appointment> PgAppointmentRepository::Insert(
       }
       // The names read for the booking no longer match their sources: a rename committed
       // in between (the appointment keeps copies of both names).
+      if (e.sqlstate() == kBarberIsOff) {
+        return MakeError(ErrorCode::kFailedPrecondition, created.barber_name + " is off at that time");
+      }
       if (e.sqlstate() == kForeignKeyViolation) {
         return MakeError(ErrorCode::kFailedPrecondition, "the barber's or client's name changed meanwhile; try again");
       }
@@ -305,6 +352,9 @@ Result<Appointment> PgAppointmentRepository::Update(const Appointment& before, c
                          "the appointment was changed by someone else meanwhile; reload it and try again");
       }
     } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() == kBarberIsOff) {
+        return MakeError(ErrorCode::kFailedPrecondition, after.barber_name + " is off at that time");
+      }
       if (e.sqlstate() != kExclusionViolation) throw;
       return OverlapError(e);
     }

@@ -20,11 +20,15 @@ class PgAccountRepository final : public domain::AccountRepository {
   common::Result<std::vector<domain::Barber>> ListBarbers() override;
   common::Result<domain::BookingParties> FindBookingParties(const std::string& barber_name,
                                                             const std::string& client_id) override;
-  common::Result<std::vector<domain::TimeRange>> FindTimeOff(const std::string& barber_id,
-                                                             const domain::TimeRange& range) override;
   common::Status SaveService(const std::string& barber_id, const domain::BarberService& service) override;
   common::Result<std::optional<domain::BarberService>> RemoveService(const std::string& barber_id,
                                                                      const std::string& name) override;
+  common::Result<domain::TimeOff> AddTimeOff(const domain::Barber& barber, const domain::TimeRange& during,
+                                             const std::string& reason) override;
+  common::Result<std::optional<domain::TimeOff>> FindTimeOffById(const std::string& id) override;
+  common::Status DeleteTimeOff(const std::string& id) override;
+  common::Result<std::vector<domain::TimeOff>> ListTimeOff(const std::string& barber_id,
+                                                           const domain::TimeRange& range) override;
 
  private:
   Database& db_;

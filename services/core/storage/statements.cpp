@@ -95,11 +95,6 @@ void PrepareStatements(pqxx::connection& c) {
       " ORDER BY a.starts_at LIMIT 500";
   c.prepare(stmt::kAppointmentsOfClient, string("SELECT") + kAppointmentColumns + " WHERE a.client_id = $1" + in_range);
   c.prepare(stmt::kAppointmentsOfBarber, string("SELECT") + kAppointmentColumns + " WHERE a.barber_id = $1" + in_range);
-  c.prepare(stmt::kTimeOffOfBarber,
-            "SELECT extract(epoch FROM greatest(lower(during), to_timestamp($2::float8)))::bigint, "
-            "extract(epoch FROM least(upper(during), to_timestamp($3::float8)))::bigint "
-            "FROM time_off WHERE barber_id = $1 "
-            "AND during && tstzrange(to_timestamp($2::float8), to_timestamp($3::float8)) ORDER BY lower(during)");
   c.prepare(stmt::kSaveService, R"(
     INSERT INTO barber_services (barber_id, name, duration_minutes, price_cents) VALUES ($1, $2, $3, $4)
     ON CONFLICT (barber_id, lower(name)) DO UPDATE
@@ -107,6 +102,18 @@ void PrepareStatements(pqxx::connection& c) {
   c.prepare(stmt::kRemoveService,
             "DELETE FROM barber_services WHERE barber_id = $1 AND lower(name) = lower($2) "
             "RETURNING name, duration_minutes, price_cents");
+  const string time_off = R"(
+    SELECT t.id::text, t.barber_id::text, b.display_name, extract(epoch FROM lower(t.during))::bigint,
+           extract(epoch FROM upper(t.during))::bigint, t.reason
+    FROM time_off t JOIN barbers b ON b.user_id = t.barber_id)";
+  c.prepare(stmt::kAddTimeOff,
+            "INSERT INTO time_off (barber_id, during, reason) "
+            "VALUES ($1, tstzrange(to_timestamp($2::float8), to_timestamp($3::float8)), $4) RETURNING id::text");
+  c.prepare(stmt::kTimeOffById, time_off + " WHERE t.id = $1::bigint");
+  c.prepare(stmt::kDeleteTimeOff, "DELETE FROM time_off WHERE id = $1::bigint");
+  c.prepare(stmt::kTimeOffListOfBarber,
+            time_off + " WHERE t.barber_id = $1 AND t.during && tstzrange(to_timestamp($2::float8), "
+                       "to_timestamp($3::float8)) ORDER BY lower(t.during) LIMIT 500");
   c.prepare(stmt::kBarberIsOff,
             "SELECT EXISTS (SELECT 1 FROM time_off WHERE barber_id = $1 "
             "AND during && tstzrange(to_timestamp($2::float8), to_timestamp($3::float8)))");

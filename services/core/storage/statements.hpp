@@ -22,9 +22,12 @@ inline constexpr const char* kAppointmentByIdempotencyKey = "appointment_by_idem
 inline constexpr const char* kAppointmentsOfClient = "appointments_of_client";
 inline constexpr const char* kAppointmentsOfBarber = "appointments_of_barber";
 inline constexpr const char* kBarberIsOff = "barber_is_off";
-inline constexpr const char* kTimeOffOfBarber = "time_off_of_barber";
 inline constexpr const char* kSaveService = "save_service";
 inline constexpr const char* kRemoveService = "remove_service";
+inline constexpr const char* kAddTimeOff = "add_time_off";
+inline constexpr const char* kTimeOffById = "time_off_by_id";
+inline constexpr const char* kDeleteTimeOff = "delete_time_off";
+inline constexpr const char* kTimeOffListOfBarber = "time_off_list_of_barber";
 }  // namespace stmt
 
 }  // namespace barbershop::core::storage
