@@ -279,9 +279,10 @@ void PrintTable(std::ostream& out, const std::vector<Row>& rows, std::string_vie
   }
 }
 
+constexpr const char* kDays[] = {"?", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
 // "Mon-Sat 09:00-18:00", or "Mon-Fri 09:00-18:00, Sat 10:00-14:00" when days differ.
 std::string FormatHours(const Barber& barber) {
-  static constexpr const char* kDays[] = {"?", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   const auto day = [](int weekday) { return weekday >= 1 && weekday <= 7 ? kDays[weekday] : kDays[0]; };
   std::vector<WorkingHours> hours(barber.hours().begin(), barber.hours().end());
   std::stable_sort(hours.begin(), hours.end(),
@@ -300,6 +301,38 @@ std::string FormatHours(const Barber& barber) {
     first = last + 1;
   }
   return text.empty() ? "no working hours" : text;
+}
+
+// Reads hours as FormatHours writes them ("Mon-Fri 09:00-18:00, Sat 10:00-14:00") into
+// `request`; the server checks the times themselves.
+std::optional<Failure> ParseHours(const std::string& text, SaveBarberRequest& request) {
+  const auto weekday = [](std::string_view name) {
+    for (int d = 1; d <= 7; ++d) {
+      if (name == kDays[d]) return d;
+    }
+    return 0;
+  };
+  std::stringstream items(text);
+  std::string item;
+  while (std::getline(items, item, ',')) {
+    std::stringstream words(item);
+    std::string days, times, extra;
+    words >> days >> times;
+    const auto dash = days.find('-');
+    const int first = weekday(days.substr(0, dash));
+    const int last = dash == std::string::npos ? first : weekday(days.substr(dash + 1));
+    const auto split = times.find('-');
+    if (first == 0 || last < first || split == std::string::npos || (words >> extra)) {
+      return Failure{kExitUsage, "--hours: expected e.g. \"Mon-Fri 09:00-18:00, Sat 10:00-14:00\", got '" + item + "'"};
+    }
+    for (int d = first; d <= last; ++d) {
+      auto* hours = request.add_hours();
+      hours->set_weekday(d);
+      hours->set_opens(times.substr(0, split));
+      hours->set_closes(times.substr(split + 1));
+    }
+  }
+  return std::nullopt;
 }
 
 // Cents as "25.00", in the shop's currency.
@@ -425,6 +458,17 @@ class Commands {
     request.set_barber_name(barber);
     request.set_name(name);
     return ChangeService(&UserService::Stub::RemoveService, request);
+  }
+
+  int SaveBarber(const std::string& user_id, const std::string& name, const std::string& hours, bool auto_confirm) {
+    SaveBarberRequest request;
+    request.set_user_id(user_id);
+    request.set_name(name);
+    request.set_auto_confirm(auto_confirm);
+    if (auto bad = ParseHours(hours, request)) return Fail(*bad);
+    return Send(&UserService::Stub::SaveBarber, request, [&](const SaveBarberResponse& r) {
+      out_ << r.message() << '\n' << FormatHours(r.barber()) << '\n';
+    });
   }
 
   int AddTimeOff(const std::string& barber, const std::string& from, const std::string& to,
@@ -637,6 +681,8 @@ struct Arguments {
   std::string key;
   std::string service;
   std::string reason;
+  std::string hours;
+  bool auto_confirm = false;
   int minutes = 30;
   std::int64_t price_cents = 0;
 };
@@ -691,6 +737,15 @@ void DefineCommandLine(CLI::App& app, GlobalOptions& options, Arguments& args, A
   remove->add_option("NAME", args.service)->required();
   remove->add_option("--barber", args.barber, "whose price list (an admin's choice; default: your own)");
   pick(remove, [&args](Commands& c) { return c.RemoveService(args.barber, args.service); });
+
+  auto* chair = app.add_subcommand("barber-save", "set your name, working hours and auto-confirm as a barber, "
+                                                  "or (an admin) make a user a barber");
+  chair->add_option("--name", args.barber, "the name clients book by")->required();
+  chair->add_option("--hours", args.hours, "e.g. \"Mon-Fri 09:00-18:00, Sat 10:00-14:00\" (replaces all hours)")
+      ->required();
+  chair->add_flag("--auto-confirm", args.auto_confirm, "confirm bookings at once");
+  chair->add_option("--user", args.user_id, "whose chair (an admin's choice; default: your own)");
+  pick(chair, [&args](Commands& c) { return c.SaveBarber(args.user_id, args.barber, args.hours, args.auto_confirm); });
 
   auto* off = app.add_subcommand("time-off-add", "take time off; prints its id on the first line");
   off->add_option("--from", args.at, "ISO 8601 or a day, e.g. 2026-12-24")->required();

@@ -256,6 +256,18 @@ check "Ion removes the time off" rc_is 0
 as client slots --barber Ion --date "$off_day"
 check "slots on that day are back" grep -q "${off_day}T10:00" <<<"$out"
 
+# Ion changes working hours, and changes them back.
+as ion barber-save --name Ion --hours "Mon-Fri 10:00-18:00, Sat 10:00-14:00"
+check "Ion saves new working hours" rc_is 0
+as client barbers
+check "barbers shows Ion's new hours" grep -qE '^Ion .*Mon-Fri 10:00-18:00, Sat 10:00-14:00' <<<"$out"
+as ion barber-save --name Ion --hours "Mon-Sun 9:00"
+check "hours in another shape are a usage error" rc_is 2
+as client barber-save --name Ion --hours "Mon-Sat 09:00-18:00"
+check "a client cannot save a chair" rc_is 1
+as ion barber-save --name Ion --hours "Mon-Sat 09:00-18:00"
+check "Ion's hours are back" rc_is 0
+
 as client book --barber Ion
 check "a missing option is a usage error (exit 2)" rc_is 2
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/accounts.hpp"
+#include "domain/chairs.hpp"
 #include "domain/price_list.hpp"
 #include "domain/time_off.hpp"
 #include "status_mapping.hpp"
@@ -40,6 +41,32 @@ void ToProto(const domain::TimeOff& from, const common::ShopTime& shop_time, Tim
   to->set_from(shop_time.Format(from.during.from));
   to->set_to(shop_time.Format(from.during.to));
   to->set_reason(from.reason);
+}
+
+void ToProto(const domain::Barber& from, Barber* to) {
+  to->set_barber_id(from.id);
+  to->set_name(from.name);
+  to->set_auto_confirm(from.auto_confirm);
+  for (const auto& h : from.hours) {
+    auto* hours = to->add_hours();
+    hours->set_weekday(static_cast<int>(h.weekday));
+    hours->set_opens(common::FormatClockMinutes(h.opens_minute));
+    hours->set_closes(common::FormatClockMinutes(h.closes_minute));
+  }
+  for (const auto& s : from.services) ToProto(s, to->add_services());
+}
+
+// Working hours as a request gives them: "HH:MM" text.
+common::Result<std::vector<domain::WorkingHours>> FromProto(const google::protobuf::RepeatedPtrField<WorkingHours>& in) {
+  std::vector<domain::WorkingHours> out;
+  for (const auto& h : in) {
+    auto opens = common::ParseClockMinutes(h.opens());
+    if (!opens) return opens.error();
+    auto closes = common::ParseClockMinutes(h.closes());
+    if (!closes) return closes.error();
+    out.push_back({static_cast<unsigned>(h.weekday()), *opens, *closes});
+  }
+  return out;
 }
 
 // The price list's answer: the service as saved or removed.
@@ -372,18 +399,23 @@ grpc::ServerUnaryReactor* UserServiceImpl::ListBarbers(grpc::CallbackServerConte
     storage::PgAccountRepository accounts(c.db);
     auto barbers = accounts.ListBarbers();
     if (!barbers) return ToGrpcStatus(barbers.error());
-    for (const auto& b : *barbers) {
-      auto* out = response->add_barbers();
-      out->set_barber_id(b.id);
-      out->set_name(b.name);
-      for (const auto& h : b.hours) {
-        auto* hours = out->add_hours();
-        hours->set_weekday(static_cast<int>(h.weekday));
-        hours->set_opens(common::FormatClockMinutes(h.opens_minute));
-        hours->set_closes(common::FormatClockMinutes(h.closes_minute));
-      }
-      for (const auto& s : b.services) ToProto(s, out->add_services());
-    }
+    for (const auto& b : *barbers) ToProto(b, response->add_barbers());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::SaveBarber(grpc::CallbackServerContext* call,
+                                                      const SaveBarberRequest* request, SaveBarberResponse* response) {
+  return Run(call, "SaveBarber", true, {}, [request, response](Call& c) {
+    auto hours = FromProto(request->hours());
+    if (!hours) return ToGrpcStatus(hours.error());
+    storage::PgAccountRepository accounts(c.db);
+    auto saved = domain::SaveChair(accounts, *c.caller, request->user_id(), request->name(), *hours,
+                                   request->auto_confirm());
+    if (!saved) return ToGrpcStatus(saved.error());
+    response->set_success(true);
+    response->set_message("Barber saved: " + saved->name + ".");
+    ToProto(*saved, response->mutable_barber());
     return grpc::Status::OK;
   });
 }

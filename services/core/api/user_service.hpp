@@ -33,7 +33,7 @@ struct ServiceContext {
 
 /// The seed's UserService (plus ConfirmAppointment, GetAppointment, ListBarbers,
 /// CompleteAppointment, MarkNoShow, GetAvailableSlots, SaveService, RemoveService,
-/// AddTimeOff, RemoveTimeOff and ListTimeOff) on
+/// AddTimeOff, RemoveTimeOff, ListTimeOff and SaveBarber) on
 /// the callback API.  Each call is checked, then its blocking work runs in steps: SQL on
 /// the database executor, Argon2id on the hashing threads.  No gRPC thread waits on
 /// PostgreSQL, and no database connection waits on a password hash.
@@ -83,6 +83,8 @@ class UserServiceImpl final : public UserService::CallbackService {
                                           TimeOffResponse* response) override;
   grpc::ServerUnaryReactor* ListTimeOff(grpc::CallbackServerContext* call, const ListTimeOffRequest* request,
                                         ListTimeOffResponse* response) override;
+  grpc::ServerUnaryReactor* SaveBarber(grpc::CallbackServerContext* call, const SaveBarberRequest* request,
+                                       SaveBarberResponse* response) override;
 
  private:
   /// A call as it arrived: its reactor, method name and start time.

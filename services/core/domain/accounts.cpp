@@ -1,5 +1,6 @@
 #include "accounts.hpp"
 
+#include "chairs.hpp"
 #include "validation.hpp"
 
 namespace barbershop::core::domain {
@@ -80,15 +81,7 @@ common::Result<User> AccountService::FindUser(const std::string& user_id) {
 common::Result<User> AccountService::SaveBarber(const std::string& username, const std::string& email,
                                                 const std::string& password, const std::string& name,
                                                 const std::vector<WorkingHours>& hours, bool auto_confirm) {
-  if (name.empty() || name.size() > 64 || !IsValidUtf8(name)) {
-    return MakeError(ErrorCode::kInvalidArgument, "a barber's name must be 1 to 64 characters");
-  }
-  for (const auto& h : hours) {
-    if (h.weekday < 1 || h.weekday > 7 || h.opens_minute < 0 || h.closes_minute > 24 * 60 ||
-        h.opens_minute >= h.closes_minute) {
-      return MakeError(ErrorCode::kInvalidArgument, "working hours must be within a day and open before they close");
-    }
-  }
+  if (auto ok = ValidateChair(name, hours); !ok) return ok.error();
   auto normalized = NormalizeEmail(email);
   if (!normalized) return normalized.error();
   auto existing = accounts_.FindUserByEmail(*normalized);

@@ -1,5 +1,9 @@
 #include "chairs.hpp"
 
+#include <algorithm>
+
+#include "validation.hpp"
+
 namespace barbershop::core::domain {
 
 using common::ErrorCode;
@@ -24,6 +28,49 @@ common::Result<Barber> ChairFor(AccountRepository& accounts, const Caller& calle
     return MakeError(ErrorCode::kPermissionDenied, "only " + name + " or an admin can manage " + name + "'s chair");
   }
   return std::move(*parties->barber);
+}
+
+common::Status ValidateChair(const std::string& name, const std::vector<WorkingHours>& hours) {
+  const bool blank = std::all_of(name.begin(), name.end(), [](char c) { return c == ' '; });
+  if (name.size() > 64 || blank || !IsPrintable(name)) {
+    return MakeError(ErrorCode::kInvalidArgument, "a barber's name must be 1 to 64 printable characters");
+  }
+  std::vector<WorkingHours> sorted = hours;
+  std::sort(sorted.begin(), sorted.end(), [](const WorkingHours& a, const WorkingHours& b) {
+    return a.weekday != b.weekday ? a.weekday < b.weekday : a.opens_minute < b.opens_minute;
+  });
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    const auto& h = sorted[i];
+    if (h.weekday < 1 || h.weekday > 7 || h.opens_minute < 0 || h.closes_minute > 24 * 60 ||
+        h.opens_minute >= h.closes_minute) {
+      return MakeError(ErrorCode::kInvalidArgument, "working hours must be within a day and open before they close");
+    }
+    if (i > 0 && sorted[i - 1].weekday == h.weekday && sorted[i - 1].closes_minute > h.opens_minute) {
+      return MakeError(ErrorCode::kInvalidArgument, "working hours overlap on weekday " + std::to_string(h.weekday));
+    }
+  }
+  return common::Ok{};
+}
+
+common::Result<Barber> SaveChair(AccountRepository& accounts, const Caller& caller, const std::string& user_id,
+                                 const std::string& name, const std::vector<WorkingHours>& hours, bool auto_confirm) {
+  const std::string& target = user_id.empty() ? caller.user_id : user_id;
+  if (auto ok = ValidateId(target, "user_id"); !ok) return ok.error();
+  if (caller.role != Role::kAdmin && !(caller.role == Role::kBarber && target == caller.user_id)) {
+    return MakeError(ErrorCode::kPermissionDenied, "only an admin makes someone a barber; a barber changes their own chair");
+  }
+  if (auto ok = ValidateChair(name, hours); !ok) return ok.error();
+  auto user = accounts.FindUserById(target);
+  if (!user) return user.error();
+  if (!user->has_value()) return MakeError(ErrorCode::kNotFound, "no user with id " + target);
+  if ((*user)->role == Role::kAdmin) {
+    return MakeError(ErrorCode::kFailedPrecondition, "an admin account cannot also be a barber");
+  }
+  if (auto ok = accounts.SaveBarber(target, name, auto_confirm, hours); !ok) return ok.error();
+  auto saved = accounts.FindBarberById(target);
+  if (!saved) return saved.error();
+  if (!saved->has_value()) return MakeError(ErrorCode::kInternal, "internal error");
+  return std::move(**saved);
 }
 
 }  // namespace barbershop::core::domain

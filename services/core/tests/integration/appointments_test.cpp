@@ -528,6 +528,16 @@ TEST_F(AppointmentsTest, EveryRpcButSignUpAndLoginNeedsAToken) {
   RemoveServiceRequest remove;
   remove.set_name("Fade");
   ServiceResponse service;
+  SaveBarberRequest save_barber;
+  save_barber.set_name("Nobody");
+  SaveBarberResponse saved_barber;
+  AddTimeOffRequest add_off;
+  add_off.set_from(Slot(2, 10, 0));
+  add_off.set_to(Slot(2, 11, 0));
+  RemoveTimeOffRequest remove_off;
+  remove_off.set_time_off_id("1");
+  TimeOffResponse off;
+  ListTimeOffResponse offs;
   for (const std::string token : {std::string(), std::string("not-a-token")}) {
     EXPECT_EQ(stub_->GetUserProfile(Authed(token).get(), {}, &profile).error_code(), StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->CreateAppointment(Authed(token).get(), create, &appointment).error_code(),
@@ -549,6 +559,11 @@ TEST_F(AppointmentsTest, EveryRpcButSignUpAndLoginNeedsAToken) {
     EXPECT_EQ(stub_->GetAvailableSlots(Authed(token).get(), slots, &free).error_code(), StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->SaveService(Authed(token).get(), save, &service).error_code(), StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->RemoveService(Authed(token).get(), remove, &service).error_code(), StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->SaveBarber(Authed(token).get(), save_barber, &saved_barber).error_code(),
+              StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->AddTimeOff(Authed(token).get(), add_off, &off).error_code(), StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->RemoveTimeOff(Authed(token).get(), remove_off, &off).error_code(), StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->ListTimeOff(Authed(token).get(), {}, &offs).error_code(), StatusCode::UNAUTHENTICATED);
   }
   EXPECT_EQ(QueryScalar("SELECT count(*) FROM appointments WHERE barber_id = '" + barber_.id + "'"), "0");
 }

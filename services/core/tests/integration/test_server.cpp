@@ -157,8 +157,6 @@ std::unique_ptr<app::CoreApp> ScratchCore::StartReplica(const std::function<void
   return replica;
 }
 
-namespace {
-
 std::string Login(UserService::Stub& stub, const std::string& email, const std::string& password, std::string* id) {
   LoginRequest request;
   request.set_email(email);
@@ -170,8 +168,6 @@ std::string Login(UserService::Stub& stub, const std::string& email, const std::
   if (id != nullptr) *id = response.user_id();
   return response.token();
 }
-
-}  // namespace
 
 TestUser NewCustomer(UserService::Stub& stub) {
   TestUser user;
