@@ -23,6 +23,10 @@ OutboxEvent MakeOutboxEvent(const EventDetails& details, const common::ShopTime&
         {"end", shop_time.Format(a.ends_at)},
         {"status", StatusName(a.status)}}},
   };
+  if (!a.service_name.empty()) {
+    payload["appointment"]["service"] = a.service_name;
+    payload["appointment"]["price_cents"] = a.price_cents;
+  }
   if (details.actor) {
     payload["actor"] = {{"user_id", details.actor->user_id}, {"role", RoleName(details.actor->role)}};
   } else {

@@ -62,7 +62,9 @@ std::string StatusText(std::string_view type, bool for_barber, const Appointment
   const std::string when = at.date + " at " + at.clock;
   const std::string& client = event.client_name.empty() ? std::string("a client") : event.client_name;
   if (type == "appointment.created") {
-    if (for_barber) return "New booking: " + client + " on " + when + ".";
+    if (for_barber) {
+      return "New booking: " + client + " on " + when + (event.service.empty() ? "" : ", " + event.service) + ".";
+    }
     return "Your appointment with " + event.barber_name + " is booked for " + when +
            (event.status == "pending" ? " and awaits the barber's confirmation." : ".");
   }
@@ -113,6 +115,7 @@ json BaseMessage(std::string_view message_type, const AppointmentEvent& event) {
                {"event_id", event.event_id},
                {"occurred_at", event.occurred_at}};
   if (event.previous_start) message["previous_date_time"] = *event.previous_start;
+  if (!event.service.empty()) message["service"] = event.service;
   return message;
 }
 
@@ -145,6 +148,7 @@ std::variant<AppointmentEvent, PoisonReason> ParseEvent(std::string_view body, c
   ReadString(*appointment, "barber_name", event.barber_name);
   ReadString(*appointment, "client_name", event.client_name);
   ReadString(*appointment, "end", event.end);
+  ReadString(*appointment, "service", event.service);
   if (!shop_time.Parse(event.start)) return PoisonReason{"bad_time", "appointment.start"};
   if (const auto actor = parsed.find("actor"); actor != parsed.end() && actor->is_object()) {
     ReadString(*actor, "user_id", event.actor_user_id);

@@ -23,6 +23,7 @@ struct AppointmentEvent {
   std::string start;
   std::string end;
   std::string status;
+  std::string service;  ///< the service booked, if any
   std::string actor_user_id;
   std::string actor_role;
   std::optional<std::string> previous_start;

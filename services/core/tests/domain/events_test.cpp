@@ -37,6 +37,17 @@ TEST_F(EventsTest, PayloadCarriesTheAppointmentAndTheActor) {
   EXPECT_EQ(json["actor"]["role"], "barber");
   EXPECT_FALSE(json.contains("previous"));
   EXPECT_FALSE(json.contains("last_minute"));
+  EXPECT_FALSE(json["appointment"].contains("service"));  // booked without one
+}
+
+TEST_F(EventsTest, ABookedServiceAndItsPriceTravelWithTheAppointment) {
+  Appointment with_service = appointment_;
+  with_service.service_name = "Haircut and beard";
+  with_service.price_cents = 3500;
+  const auto json = Payload({EventType::kCreated, with_service, Caller{"c-1", Role::kCustomer}, nullptr, false,
+                             std::nullopt});
+  EXPECT_EQ(json["appointment"]["service"], "Haircut and beard");
+  EXPECT_EQ(json["appointment"]["price_cents"], 3500);
 }
 
 TEST_F(EventsTest, MovesNameThePreviousTimeAndLastMinuteChangesSaySo) {

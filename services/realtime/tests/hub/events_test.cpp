@@ -54,6 +54,19 @@ TEST_F(EventsTest, ConfirmationReachesBarberAndClientInTheSeedsShape) {
   EXPECT_NE(json::parse(deliveries[0].body)["message"], client["message"]);
 }
 
+TEST_F(EventsTest, TheBarberSeesWhichServiceWasBooked) {
+  auto event = Event("appointment.created");
+  event["appointment"]["service"] = "Haircut and beard";
+  const auto deliveries = Deliver(event);
+  ASSERT_EQ(deliveries.size(), 2u);
+  const auto barber = json::parse(deliveries[0].body);
+  EXPECT_EQ(barber["service"], "Haircut and beard");
+  EXPECT_EQ(barber["message"], "New booking: Dan on 2024-09-25 at 15:00, Haircut and beard.");
+  EXPECT_EQ(json::parse(deliveries[1].body)["service"], "Haircut and beard");
+  // Without a service, no field.
+  EXPECT_FALSE(json::parse(Deliver(Event("appointment.created"))[0].body).contains("service"));
+}
+
 TEST_F(EventsTest, EachEventTypeHasItsMessageType) {
   const std::pair<const char*, const char*> table[] = {
       {"appointment.created", "appointment_created"},     {"appointment.confirmed", "appointment_confirmation"},
