@@ -31,10 +31,10 @@ common::Result<Barber> ChairFor(AccountRepository& accounts, const Caller& calle
 }
 
 common::Status ValidateChair(const std::string& name, const std::vector<WorkingHours>& hours) {
-  const bool blank = std::all_of(name.begin(), name.end(), [](char c) { return c == ' '; });
-  if (name.size() > 64 || blank || !IsPrintable(name)) {
+  if (!IsDisplayName(name)) {
     return MakeError(ErrorCode::kInvalidArgument, "a barber's name must be 1 to 64 printable characters");
   }
+  if (hours.size() > 28) return MakeError(ErrorCode::kInvalidArgument, "at most 28 stretches of working hours a week");
   std::vector<WorkingHours> sorted = hours;
   std::sort(sorted.begin(), sorted.end(), [](const WorkingHours& a, const WorkingHours& b) {
     return a.weekday != b.weekday ? a.weekday < b.weekday : a.opens_minute < b.opens_minute;

@@ -11,8 +11,9 @@ namespace barbershop::core::domain {
 /// own unless the caller is an admin, or the caller's own when `barber_name` is empty.
 common::Result<Barber> ChairFor(AccountRepository& accounts, const Caller& caller, const std::string& barber_name);
 
-/// A display name of 1 to 64 printable characters, not only spaces, and working hours
-/// within a day (opening before closing) that do not overlap on any weekday.
+/// A display name of 1 to 64 printable characters, not only spaces, and at most 28
+/// stretches of working hours, each within a day (opening before closing), that do not
+/// overlap on any weekday.
 common::Status ValidateChair(const std::string& name, const std::vector<WorkingHours>& hours);
 
 /// Makes `user_id` (the caller when empty) a barber with this name, these working hours

@@ -23,9 +23,7 @@ bool SameNameIgnoringCase(const std::string& a, const std::string& b) {
 }  // namespace
 
 common::Status ValidateService(const BarberService& service) {
-  const auto& name = service.name;
-  const bool blank = std::all_of(name.begin(), name.end(), [](char c) { return c == ' '; });
-  if (name.size() > 64 || blank || !IsPrintable(name)) {
+  if (!IsDisplayName(service.name)) {
     return MakeError(ErrorCode::kInvalidArgument, "a service's name must be 1 to 64 printable characters");
   }
   const auto minutes = service.duration.count();
@@ -39,8 +37,8 @@ common::Status ValidateService(const BarberService& service) {
 }
 
 const BarberService* FindService(const Barber& barber, const std::string& name) {
-  // PostgreSQL's lower() decides uniqueness; for ASCII names this agrees with it, and a
-  // name differing only in non-ASCII case is simply not found here.
+  // Folds the case of ASCII letters only: a name that differs from the stored one in the
+  // case of other letters is not found (and the error lists the names offered).
   const auto it = std::find_if(barber.services.begin(), barber.services.end(),
                                [&](const BarberService& s) { return SameNameIgnoringCase(s.name, name); });
   return it == barber.services.end() ? nullptr : &*it;

@@ -124,4 +124,9 @@ bool IsPrintable(std::string_view text) {
          });
 }
 
+bool IsDisplayName(std::string_view name) {
+  const bool blank = std::all_of(name.begin(), name.end(), [](char c) { return c == ' '; });
+  return name.size() <= 64 && !blank && IsPrintable(name);
+}
+
 }  // namespace barbershop::core::domain

@@ -21,5 +21,7 @@ common::Status ValidateIdempotencyKey(std::string_view key);
 bool IsValidUtf8(std::string_view text);
 /// Well-formed UTF-8 without control characters (a name, a reason).
 bool IsPrintable(std::string_view text);
+/// A name people read: 1 to 64 bytes, printable, not only spaces (a barber's, a service's).
+bool IsDisplayName(std::string_view name);
 
 }  // namespace barbershop::core::domain

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <tuple>
+
+#include "barbershop/common/shop_time.hpp"
 #include "test_server.hpp"
 
 namespace barbershop::core::testing {
@@ -94,6 +98,11 @@ TEST_F(ChairsTest, OnlyTheBarberOrAnAdminSavesAChairAndBadInputChangesNothing) {
   EXPECT_EQ(Save(barber, "", barber.username, {{8, "09:00", "17:00"}}).error_code(), StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Save(barber, "", barber.username, {{2, "17:00", "09:00"}}).error_code(), StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Save(barber, "", "", week).error_code(), StatusCode::INVALID_ARGUMENT);
+  std::vector<std::tuple<int, std::string, std::string>> crumbs;
+  for (int i = 0; i < 29; ++i) {
+    crumbs.emplace_back(1, common::FormatClockMinutes(i * 10), common::FormatClockMinutes(i * 10 + 5));
+  }
+  EXPECT_EQ(Save(barber, "", barber.username, crumbs).error_code(), StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Save(barber, "", std::string(65, 'x'), week).error_code(), StatusCode::INVALID_ARGUMENT);
   // Another barber's name, in any case, is taken.
   auto upper = rival.username;
