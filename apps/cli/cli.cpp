@@ -544,6 +544,9 @@ class Commands {
       std::vector<Row> rows;
       for (const Appointment& a : response.appointments()) rows.push_back(AppointmentRow(a));
       PrintTable(out_, rows);
+      if (response.more()) {
+        out_ << "... more follow; list again with --from " << response.appointments().rbegin()->date_time() << '\n';
+      }
     });
   }
 

@@ -271,7 +271,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetUserProfile(grpc::CallbackServerCo
       auto barber = accounts.FindBarberById((*user)->id);
       if (barber && barber->has_value()) response->set_barber_name((*barber)->name);
     }
-    for (const auto& a : *list) ToProto(a, ctx_.shop_time, response->add_appointments());
+    for (const auto& a : list->appointments) ToProto(a, ctx_.shop_time, response->add_appointments());
     return grpc::Status::OK;
   });
 }
@@ -387,7 +387,8 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetAppointments(grpc::CallbackServerC
   return Run(call, "GetAppointments", true, {}, [this, request, response](Call& c) {
     auto list = Bookings(c.db, ctx_).rules.List(*c.caller, request->user_id(), request->from(), request->to());
     if (!list) return ToGrpcStatus(list.error());
-    for (const auto& a : *list) ToProto(a, ctx_.shop_time, response->add_appointments());
+    for (const auto& a : list->appointments) ToProto(a, ctx_.shop_time, response->add_appointments());
+    response->set_more(list->more);
     return grpc::Status::OK;
   });
 }

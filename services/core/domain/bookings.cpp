@@ -307,8 +307,22 @@ common::Result<std::vector<TimePoint>> BookingService::Slots(const Caller& calle
   return FreeSlots(chair, shop_time_.ToLocal(*midnight), clock_.Now(), busy, shop_time_, policy_, *length);
 }
 
-common::Result<std::vector<Appointment>> BookingService::List(const Caller& caller, const std::string& user_id,
-                                                               const std::string& from, const std::string& to) {
+common::Result<AppointmentList> BookingService::List(const Caller& caller, const std::string& user_id,
+                                                     const std::string& from, const std::string& to) {
+  auto listed = ListUpToOneMore(caller, user_id, from, to);
+  if (!listed) return listed.error();
+  AppointmentList list{std::move(*listed), false};
+  if (list.appointments.size() > kListLimit) {
+    list.appointments.resize(kListLimit);
+    list.more = true;
+  }
+  return list;
+}
+
+common::Result<std::vector<Appointment>> BookingService::ListUpToOneMore(const Caller& caller,
+                                                                         const std::string& user_id,
+                                                                         const std::string& from,
+                                                                         const std::string& to) {
   const std::string& target = user_id.empty() ? caller.user_id : user_id;
   if (auto ok = ValidateId(target, "user_id"); !ok) return ok.error();
   if (target != caller.user_id && caller.role != Role::kAdmin) {

@@ -44,6 +44,13 @@ std::vector<TimePoint> FreeSlots(const Barber& barber, const common::LocalTime& 
                                  const std::vector<TimeRange>& busy, const common::ShopTime& shop_time,
                                  const BookingPolicy& policy, std::chrono::minutes length);
 
+/// A list's appointments, the earliest kListLimit, and whether more start in its range
+/// after the last of them.
+struct AppointmentList {
+  std::vector<Appointment> appointments;
+  bool more = false;
+};
+
 /// Who may see or change an appointment: its client, its barber, an admin.
 bool IsParty(const Caller& caller, const Appointment& appointment);
 
@@ -78,8 +85,8 @@ class BookingService {
   /// A barber's chair when `user_id` is a barber, otherwise that client's bookings, that
   /// start in [from, to) (ISO 8601 text; a calendar day alone is its start): from the
   /// start of today (shop time) when `from` is empty, with no end when `to` is.
-  common::Result<std::vector<Appointment>> List(const Caller& caller, const std::string& user_id,
-                                                const std::string& from = {}, const std::string& to = {});
+  common::Result<AppointmentList> List(const Caller& caller, const std::string& user_id, const std::string& from = {},
+                                       const std::string& to = {});
 
  private:
   /// The appointment `caller` booked earlier with this key, when there is one: an error
@@ -91,6 +98,9 @@ class BookingService {
   common::Result<std::chrono::minutes> LengthOf(const Barber& barber, const std::string& service,
                                                 const BarberService** found) const;
   common::Result<Appointment> FindForCaller(const Caller& caller, const std::string& appointment_id);
+  /// List's checks and reads: up to kListLimit + 1 appointments.
+  common::Result<std::vector<Appointment>> ListUpToOneMore(const Caller& caller, const std::string& user_id,
+                                                           const std::string& from, const std::string& to);
   common::Result<Appointment> Transition(const Caller& caller, const Appointment& before, Appointment after,
                                          EventType type);
 

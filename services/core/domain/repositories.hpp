@@ -49,6 +49,10 @@ class AccountRepository {
   virtual common::Result<std::vector<TimeOff>> ListTimeOff(const std::string& barber_id, const TimeRange& range) = 0;
 };
 
+/// The most appointments one list gives; the repository reads one more, to tell whether
+/// more follow.
+inline constexpr std::size_t kListLimit = 500;
+
 /// A proposed booking.
 struct NewAppointment {
   std::string id;
@@ -90,7 +94,7 @@ class AppointmentRepository {
   /// when someone changed it first, kAlreadyExists on overlap.
   virtual common::Result<Appointment> Update(const Appointment& before, const Appointment& after,
                                              const OutboxEvent& event) = 0;
-  /// The earliest 500 starting in `range`, in time order.
+  /// The earliest kListLimit + 1 starting in `range`, in time order.
   virtual common::Result<std::vector<Appointment>> ListForClient(const std::string& client_id,
                                                                  const TimeRange& range) = 0;
   virtual common::Result<std::vector<Appointment>> ListForBarber(const std::string& barber_id,

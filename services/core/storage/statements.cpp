@@ -1,5 +1,9 @@
 #include "statements.hpp"
 
+#include <string>
+
+#include "domain/repositories.hpp"
+
 namespace barbershop::core::storage {
 namespace {
 
@@ -92,7 +96,7 @@ void PrepareStatements(pqxx::connection& c) {
             string("SELECT") + kAppointmentColumns + " WHERE a.booked_by = $1 AND a.idempotency_key = $2");
   const string in_range =
       " AND a.starts_at >= to_timestamp($2::float8) AND a.starts_at < to_timestamp($3::float8)"
-      " ORDER BY a.starts_at LIMIT 500";
+      " ORDER BY a.starts_at LIMIT " + std::to_string(domain::kListLimit + 1);
   c.prepare(stmt::kAppointmentsOfClient, string("SELECT") + kAppointmentColumns + " WHERE a.client_id = $1" + in_range);
   c.prepare(stmt::kAppointmentsOfBarber, string("SELECT") + kAppointmentColumns + " WHERE a.barber_id = $1" + in_range);
   c.prepare(stmt::kSaveService, R"(

@@ -254,6 +254,7 @@ TEST_F(AppointmentsTest, ListingShowsOwnBookingsOrTheBarbersChair) {
   ASSERT_TRUE(List(client_, "", &mine).ok());
   ASSERT_EQ(mine.appointments_size(), 1);
   EXPECT_EQ(mine.appointments(0).appointment_id(), first);
+  EXPECT_FALSE(mine.more());
 
   AppointmentsResponse chair;
   ASSERT_TRUE(List(barber_, barber_.id, &chair).ok());
@@ -326,6 +327,26 @@ TEST_F(AppointmentsTest, ListingStartsTodayUnlessGivenARange) {
   EXPECT_EQ(bad.error_code(), StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(bad.error_message().find("from"), std::string::npos) << bad.error_message();
   EXPECT_EQ(List(client_, "", &list, Slot(2, 15, 0), "2020-01-01T00:00").error_code(), StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(AppointmentsTest, AListSaysWhenMoreFollowItsFiveHundred) {
+  // 501 half hours around the clock from a week ahead, written straight into the
+  // database (501 bookings through the API would only take longer).
+  const auto chair = NewBarber(*stub_, false, true);
+  QueryScalar("INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status, barber_name, client_name) "
+              "SELECT gen_random_uuid(), '" + chair.id + "', '" + client_.id + "', t, t + interval '30 minutes', "
+              "'pending', '" + chair.username + "', '" + client_.username + "' "
+              "FROM generate_series(date_trunc('hour', now()) + interval '7 days', "
+              "date_trunc('hour', now()) + interval '7 days' + interval '250 hours', interval '30 minutes') AS t");
+  AppointmentsResponse first;
+  ASSERT_TRUE(List(chair, "", &first).ok());
+  ASSERT_EQ(first.appointments_size(), 500);
+  EXPECT_TRUE(first.more());
+  AppointmentsResponse rest;
+  ASSERT_TRUE(List(chair, "", &rest, first.appointments(499).date_time()).ok());
+  ASSERT_EQ(rest.appointments_size(), 2);  // the 500th again, and the 501st
+  EXPECT_EQ(rest.appointments(0).appointment_id(), first.appointments(499).appointment_id());
+  EXPECT_FALSE(rest.more());
 }
 
 TEST_F(AppointmentsTest, AvailableSlotsLeaveOutBookingsAndTimeOff) {
