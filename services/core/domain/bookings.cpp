@@ -286,10 +286,10 @@ common::Result<std::vector<TimePoint>> BookingService::Slots(const Caller& calle
                                                       date.substr(0, 32) + "'");
   }
   if (auto ok = CheckBarberName(barber_name); !ok) return ok.error();
-  auto parties = accounts_.FindBookingParties(barber_name, caller.user_id);
-  if (!parties) return parties.error();
-  if (!parties->barber) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
-  const Barber& chair = *parties->barber;
+  auto found = accounts_.FindBarberByName(barber_name);
+  if (!found) return found.error();
+  if (!found->has_value()) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
+  const Barber& chair = **found;
   const BarberService* offered = nullptr;
   const auto length = LengthOf(chair, service, &offered);
   if (!length) return length.error();

@@ -20,14 +20,14 @@ common::Result<Barber> ChairFor(AccountRepository& accounts, const Caller& calle
     return std::move(**own);
   }
   if (barber_name.size() > 64) return MakeError(ErrorCode::kInvalidArgument, "barber_name is too long");
-  auto parties = accounts.FindBookingParties(barber_name, caller.user_id);
-  if (!parties) return parties.error();
-  if (!parties->barber) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
-  const std::string& name = parties->barber->name;
-  if (parties->barber->id != caller.user_id && caller.role != Role::kAdmin) {
+  auto found = accounts.FindBarberByName(barber_name);
+  if (!found) return found.error();
+  if (!found->has_value()) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
+  const std::string& name = (*found)->name;
+  if ((*found)->id != caller.user_id && caller.role != Role::kAdmin) {
     return MakeError(ErrorCode::kPermissionDenied, "only " + name + " or an admin can manage " + name + "'s chair");
   }
-  return std::move(*parties->barber);
+  return std::move(**found);
 }
 
 common::Status ValidateChair(const std::string& name, const std::vector<WorkingHours>& hours) {

@@ -29,6 +29,8 @@ class AccountRepository {
   virtual common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
                                     const std::vector<WorkingHours>& hours) = 0;
   virtual common::Result<std::optional<Barber>> FindBarberById(const std::string& id) = 0;
+  /// The barber with this display name, ignoring case.
+  virtual common::Result<std::optional<Barber>> FindBarberByName(const std::string& name) = 0;
   virtual common::Result<std::vector<Barber>> ListBarbers() = 0;
   /// The barber by name (case-insensitive) and the client by id, in one read.
   virtual common::Result<BookingParties> FindBookingParties(const std::string& barber_name,

@@ -181,6 +181,13 @@ Result<std::optional<Barber>> PgAccountRepository::FindBarberById(const std::str
   });
 }
 
+Result<std::optional<Barber>> PgAccountRepository::FindBarberByName(const std::string& name) {
+  return Guarded<std::optional<Barber>>("FindBarberByName", [&]() -> Result<std::optional<Barber>> {
+    pqxx::nontransaction tx(db_.Connection());
+    return FirstOrNone(tx.exec_prepared(stmt::kBarberByName, name), &ReadBarber);
+  });
+}
+
 Result<std::vector<Barber>> PgAccountRepository::ListBarbers() {
   return Guarded<std::vector<Barber>>("ListBarbers", [&]() -> Result<std::vector<Barber>> {
     pqxx::nontransaction tx(db_.Connection());

@@ -17,6 +17,7 @@ class PgAccountRepository final : public domain::AccountRepository {
   common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
                             const std::vector<domain::WorkingHours>& hours) override;
   common::Result<std::optional<domain::Barber>> FindBarberById(const std::string& id) override;
+  common::Result<std::optional<domain::Barber>> FindBarberByName(const std::string& name) override;
   common::Result<std::vector<domain::Barber>> ListBarbers() override;
   common::Result<domain::BookingParties> FindBookingParties(const std::string& barber_name,
                                                             const std::string& client_id) override;

@@ -55,6 +55,7 @@ void PrepareStatements(pqxx::connection& c) {
   c.prepare(stmt::kUserByEmail, "SELECT id::text, username, email, password_hash, role FROM users WHERE email = $1");
   c.prepare(stmt::kUserById, "SELECT id::text, username, email, password_hash, role FROM users WHERE id = $1");
   c.prepare(stmt::kBarberById, barbers + " WHERE b.user_id = $1");
+  c.prepare(stmt::kBarberByName, barbers + " WHERE lower(b.display_name) = lower($1)");
   c.prepare(stmt::kBookingParties, string("SELECT") + kBarberFields +
                                        ", (SELECT u.username FROM users u WHERE u.id = $2::uuid)"
                                        " FROM barbers b WHERE lower(b.display_name) = lower($1)");

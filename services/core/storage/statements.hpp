@@ -13,6 +13,7 @@ inline constexpr const char* kInsertUser = "insert_user";
 inline constexpr const char* kUserByEmail = "user_by_email";
 inline constexpr const char* kUserById = "user_by_id";
 inline constexpr const char* kBarberById = "barber_by_id";
+inline constexpr const char* kBarberByName = "barber_by_name";
 inline constexpr const char* kListBarbers = "list_barbers";
 inline constexpr const char* kBookingParties = "booking_parties";
 inline constexpr const char* kInsertAppointment = "insert_appointment";
