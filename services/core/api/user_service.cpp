@@ -96,6 +96,17 @@ struct Bookings {
   domain::BookingService rules;
 };
 
+// AddTimeOff and RemoveTimeOff answer with the time off.
+grpc::Status TimeOffAnswer(const common::Result<domain::TimeOff>& result, const char* verb,
+                           const common::ShopTime& shop_time, TimeOffResponse* response) {
+  if (!result) return ToGrpcStatus(result.error());
+  response->set_success(true);
+  response->set_message(std::string("Time off ") + verb + ": " + result->barber_name + ", " +
+                        shop_time.Format(result->during.from) + " to " + shop_time.Format(result->during.to) + ".");
+  ToProto(*result, shop_time, response->mutable_time_off());
+  return grpc::Status::OK;
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* UserServiceImpl::Run(grpc::CallbackServerContext* call, const char* method, bool needs_token,
@@ -432,15 +443,14 @@ grpc::ServerUnaryReactor* UserServiceImpl::SaveService(grpc::CallbackServerConte
   });
 }
 
-grpc::Status UserServiceImpl::TimeOffAnswer(const common::Result<domain::TimeOff>& result, const char* verb,
-                                            TimeOffResponse* response) const {
-  if (!result) return ToGrpcStatus(result.error());
-  response->set_success(true);
-  response->set_message(std::string("Time off ") + verb + ": " + result->barber_name + ", " +
-                        ctx_.shop_time.Format(result->during.from) + " to " + ctx_.shop_time.Format(result->during.to) +
-                        ".");
-  ToProto(*result, ctx_.shop_time, response->mutable_time_off());
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* UserServiceImpl::RemoveService(grpc::CallbackServerContext* call,
+                                                         const RemoveServiceRequest* request,
+                                                         ServiceResponse* response) {
+  return Run(call, "RemoveService", true, {}, [request, response](Call& c) {
+    storage::PgAccountRepository accounts(c.db);
+    return ServiceAnswer(domain::PriceList(accounts).Remove(*c.caller, request->barber_name(), request->name()),
+                         "removed", response);
+  });
 }
 
 grpc::ServerUnaryReactor* UserServiceImpl::AddTimeOff(grpc::CallbackServerContext* call,
@@ -450,7 +460,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::AddTimeOff(grpc::CallbackServerContex
     domain::TimeOffBook book(accounts, ctx_.shop_time, ctx_.clock);
     return TimeOffAnswer(
         book.Add(*c.caller, request->barber_name(), request->from(), request->to(), request->reason()), "added",
-        response);
+        ctx_.shop_time, response);
   });
 }
 
@@ -460,7 +470,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::RemoveTimeOff(grpc::CallbackServerCon
   return Run(call, "RemoveTimeOff", true, {}, [this, request, response](Call& c) {
     storage::PgAccountRepository accounts(c.db);
     domain::TimeOffBook book(accounts, ctx_.shop_time, ctx_.clock);
-    return TimeOffAnswer(book.Remove(*c.caller, request->time_off_id()), "removed", response);
+    return TimeOffAnswer(book.Remove(*c.caller, request->time_off_id()), "removed", ctx_.shop_time, response);
   });
 }
 
@@ -474,16 +484,6 @@ grpc::ServerUnaryReactor* UserServiceImpl::ListTimeOff(grpc::CallbackServerConte
     if (!list) return ToGrpcStatus(list.error());
     for (const auto& off : *list) ToProto(off, ctx_.shop_time, response->add_time_off());
     return grpc::Status::OK;
-  });
-}
-
-grpc::ServerUnaryReactor* UserServiceImpl::RemoveService(grpc::CallbackServerContext* call,
-                                                         const RemoveServiceRequest* request,
-                                                         ServiceResponse* response) {
-  return Run(call, "RemoveService", true, {}, [request, response](Call& c) {
-    storage::PgAccountRepository accounts(c.db);
-    return ServiceAnswer(domain::PriceList(accounts).Remove(*c.caller, request->barber_name(), request->name()),
-                         "removed", response);
   });
 }
 

@@ -125,9 +125,6 @@ class UserServiceImpl final : public UserService::CallbackService {
                                       const std::string& appointment_id, domain::AppointmentStatus outcome,
                                       AppointmentResponse* response);
   void Record(const char* method, const grpc::Status& status, std::chrono::steady_clock::time_point start);
-  /// AddTimeOff and RemoveTimeOff answer with the time off.
-  grpc::Status TimeOffAnswer(const common::Result<domain::TimeOff>& result, const char* verb,
-                             TimeOffResponse* response) const;
 
   /// A method's call counter and latency histogram for one status code.
   struct MethodMetrics {

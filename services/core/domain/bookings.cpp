@@ -18,12 +18,6 @@ namespace {
 // Whether `text` is a calendar day alone, "2026-12-01".
 bool IsCalendarDay(const std::string& text) { return text.size() == 10 && text[4] == '-' && text[7] == '-'; }
 
-// A display name is 1 to 64 characters (the barbers table's check).
-common::Status CheckBarberName(const std::string& name) {
-  if (name.empty() || name.size() > 64) return MakeError(ErrorCode::kInvalidArgument, "barber_name is required");
-  return Ok{};
-}
-
 common::Error NotYours() {
   return MakeError(ErrorCode::kPermissionDenied, "that appointment belongs to someone else");
 }
@@ -105,12 +99,9 @@ bool IsParty(const Caller& caller, const Appointment& appointment) {
          caller.user_id == appointment.barber_id;
 }
 
-common::Result<std::chrono::minutes> BookingService::LengthOf(const Barber& barber, const std::string& service,
-                                                              const BarberService** found) const {
-  *found = nullptr;
-  if (service.empty()) return policy_.default_length;
-  *found = FindService(barber, service);
-  if (*found) return (*found)->duration;
+common::Result<const BarberService*> BookingService::Offered(const Barber& barber, const std::string& service) {
+  if (service.empty()) return static_cast<const BarberService*>(nullptr);
+  if (const auto* found = FindService(barber, service)) return found;
   std::string offered;
   for (const auto& s : barber.services) offered += (offered.empty() ? "" : ", ") + s.name;
   return MakeError(ErrorCode::kNotFound, barber.name + " offers no service called '" + service.substr(0, 64) +
@@ -125,7 +116,7 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
   if (client_id != caller.user_id && caller.role != Role::kAdmin) {
     return MakeError(ErrorCode::kPermissionDenied, "you can only book appointments for yourself");
   }
-  if (auto ok = CheckBarberName(barber_name); !ok) return ok.error();
+  if (auto ok = ValidateBarberName(barber_name); !ok) return ok.error();
   auto start = shop_time_.Parse(date_time);
   if (!start) return start.error();
   if (!idempotency_key.empty()) {
@@ -137,17 +128,16 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
   if (!parties->client) return MakeError(ErrorCode::kNotFound, "no user with id " + client_id);
   const Barber& chair = *parties->barber;
   if (chair.id == client_id) return MakeError(ErrorCode::kInvalidArgument, "a barber cannot book their own chair");
-  const BarberService* offered = nullptr;
-  const auto length = LengthOf(chair, service, &offered);
-  if (!length) return length.error();
+  const auto offered = Offered(chair, service);
+  if (!offered) return offered.error();
   if (!idempotency_key.empty()) {
     // A retry after the booking was made, even once its time has passed: the answer is
     // that booking.
-    auto earlier = Replay(caller, idempotency_key, client_id, chair.id, *start, offered);
+    auto earlier = Replay(caller, idempotency_key, client_id, chair.id, *start, *offered);
     if (!earlier) return earlier.error();
     if (earlier->has_value()) return std::move(**earlier);
   }
-  const TimePoint end = *start + *length;
+  const TimePoint end = *start + LengthOf(*offered);
   if (auto ok = CheckBookable(chair, *start, end, clock_.Now(), shop_time_, policy_); !ok) return ok.error();
 
   const NewAppointment proposal{common::NewUuid(),
@@ -158,14 +148,14 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
                                 chair.auto_confirm ? AppointmentStatus::kConfirmed : AppointmentStatus::kPending,
                                 idempotency_key,
                                 idempotency_key.empty() ? std::string() : caller.user_id,
-                                offered};
+                                *offered};
   auto created = appointments_.Insert(proposal, [&](const Appointment& made) {
     return MakeOutboxEvent({EventType::kCreated, made, caller, nullptr, false, std::nullopt}, shop_time_, clock_.Now());
   });
   if (created || idempotency_key.empty() || created.error().code != ErrorCode::kAlreadyExists) return created;
   // A retry racing the first attempt: the database made it wait for the first to commit,
   // and refused it (same key, or the same client at the same time).
-  auto earlier = Replay(caller, idempotency_key, client_id, chair.id, *start, offered);
+  auto earlier = Replay(caller, idempotency_key, client_id, chair.id, *start, *offered);
   if (!earlier) return earlier.error();
   if (earlier->has_value()) return std::move(**earlier);
   return created;
@@ -285,14 +275,13 @@ common::Result<std::vector<TimePoint>> BookingService::Slots(const Caller& calle
     return MakeError(ErrorCode::kInvalidArgument, "date must be a calendar day like 2026-12-01, not '" +
                                                       date.substr(0, 32) + "'");
   }
-  if (auto ok = CheckBarberName(barber_name); !ok) return ok.error();
+  if (auto ok = ValidateBarberName(barber_name); !ok) return ok.error();
   auto found = accounts_.FindBarberByName(barber_name);
   if (!found) return found.error();
   if (!found->has_value()) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
   const Barber& chair = **found;
-  const BarberService* offered = nullptr;
-  const auto length = LengthOf(chair, service, &offered);
-  if (!length) return length.error();
+  const auto offered = Offered(chair, service);
+  if (!offered) return offered.error();
   // The day and a margin on each side: a shop day is at most 25 hours long.
   const TimeRange around{*midnight - std::chrono::hours(2), *midnight + std::chrono::hours(27)};
   auto off = accounts_.ListTimeOff(chair.id, around);
@@ -304,7 +293,7 @@ common::Result<std::vector<TimePoint>> BookingService::Slots(const Caller& calle
   for (const auto& a : *booked) {
     if (IsLive(a.status)) busy.push_back({a.starts_at, a.ends_at});
   }
-  return FreeSlots(chair, shop_time_.ToLocal(*midnight), clock_.Now(), busy, shop_time_, policy_, *length);
+  return FreeSlots(chair, shop_time_.ToLocal(*midnight), clock_.Now(), busy, shop_time_, policy_, LengthOf(*offered));
 }
 
 common::Result<AppointmentList> BookingService::List(const Caller& caller, const std::string& user_id,

@@ -94,9 +94,13 @@ class BookingService {
   common::Result<std::optional<Appointment>> Replay(const Caller& caller, const std::string& idempotency_key,
                                                     const std::string& client_id, const std::string& barber_id,
                                                     TimePoint start, const BarberService* service);
-  /// The length of a booking for `service` (by name) in `barber`'s chair.
-  common::Result<std::chrono::minutes> LengthOf(const Barber& barber, const std::string& service,
-                                                const BarberService** found) const;
+  /// `barber`'s service called `service`: nullptr when `service` is empty (a booking of
+  /// the shop's default length), kNotFound naming those offered when there is none.
+  static common::Result<const BarberService*> Offered(const Barber& barber, const std::string& service);
+  /// How long a booking of `service` (nullptr: none) lasts.
+  std::chrono::minutes LengthOf(const BarberService* service) const {
+    return service ? service->duration : policy_.default_length;
+  }
   common::Result<Appointment> FindForCaller(const Caller& caller, const std::string& appointment_id);
   /// List's checks and reads: up to kListLimit + 1 appointments.
   common::Result<std::vector<Appointment>> ListUpToOneMore(const Caller& caller, const std::string& user_id,

@@ -19,7 +19,7 @@ common::Result<Barber> ChairFor(AccountRepository& accounts, const Caller& calle
     if (!own->has_value()) return MakeError(ErrorCode::kNotFound, "you have no chair in this shop");
     return std::move(**own);
   }
-  if (barber_name.size() > 64) return MakeError(ErrorCode::kInvalidArgument, "barber_name is too long");
+  if (auto ok = ValidateBarberName(barber_name); !ok) return ok.error();
   auto found = accounts.FindBarberByName(barber_name);
   if (!found) return found.error();
   if (!found->has_value()) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");

@@ -129,4 +129,11 @@ bool IsDisplayName(std::string_view name) {
   return name.size() <= 64 && !blank && IsPrintable(name);
 }
 
+common::Status ValidateBarberName(std::string_view name) {
+  if (name.empty() || name.size() > 64) {
+    return MakeError(ErrorCode::kInvalidArgument, "barber_name must be 1 to 64 characters");
+  }
+  return Ok{};
+}
+
 }  // namespace barbershop::core::domain

@@ -21,6 +21,8 @@ common::Status ValidateIdempotencyKey(std::string_view key);
 bool IsValidUtf8(std::string_view text);
 /// Well-formed UTF-8 without control characters (a name, a reason).
 bool IsPrintable(std::string_view text);
+/// A barber_name a request looks a barber up by: 1 to 64 bytes (a display name's bounds).
+common::Status ValidateBarberName(std::string_view name);
 /// A name people read: 1 to 64 bytes, printable, not only spaces (a barber's, a service's).
 bool IsDisplayName(std::string_view name);
 

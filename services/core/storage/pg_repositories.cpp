@@ -243,13 +243,13 @@ Result<domain::TimeOff> PgAccountRepository::AddTimeOff(const Barber& barber, co
       return domain::TimeOff{rows[0][0].as<std::string>(), barber.id, barber.name, during, reason};
     } catch (const pqxx::sql_error& e) {
       if (e.sqlstate() != kAppointmentsInTimeOff) throw;
-      // The trigger's message ends with the appointments' ids.
-      std::string what = e.what();
-      const auto ids = what.find(": ");
-      const auto end = what.find('\n', ids);
-      return MakeError(ErrorCode::kFailedPrecondition,
-                       "live appointments fall in that time; cancel or move them first: " +
-                           (ids == std::string::npos ? std::string() : what.substr(ids + 2, end - ids - 2)));
+      // The trigger's message, "live appointments in that time: <ids>", ends its first line.
+      const std::string what = e.what();
+      constexpr std::string_view kMarker = "in that time: ";
+      const auto at = what.find(kMarker);
+      const auto ids = at == std::string::npos ? std::string() : what.substr(at + kMarker.size());
+      return MakeError(ErrorCode::kFailedPrecondition, "live appointments fall in that time; cancel or move them first: " +
+                                                           ids.substr(0, ids.find('\n')));
     }
   });
 }
@@ -307,11 +307,11 @@ Result<Appointment> PgAppointmentRepository::Insert(
           std::string_view(e.what()).find("appointments_idempotency_key") != std::string_view::npos) {
         return MakeError(ErrorCode::kAlreadyExists, "that idempotency-key has already booked an appointment");
       }
-      // The names read for the booking no longer match their sources: a rename committed
-      // in between (the appointment keeps copies of both names).
       if (e.sqlstate() == kBarberIsOff) {
         return MakeError(ErrorCode::kFailedPrecondition, created.barber_name + " is off at that time");
       }
+      // The names read for the booking no longer match their sources: a rename committed
+      // in between (the appointment keeps copies of both names).
       if (e.sqlstate() == kForeignKeyViolation) {
         return MakeError(ErrorCode::kFailedPrecondition, "the barber's or client's name changed meanwhile; try again");
       }

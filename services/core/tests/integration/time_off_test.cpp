@@ -113,7 +113,8 @@ TEST_F(TimeOffTest, TimeOffOverLiveBookingsIsRefusedNamingThem) {
   TimeOffResponse added;
   const auto refused = Add(barber_, "", day_ + "T14:30", day_ + "T16:00", &added);
   EXPECT_EQ(refused.error_code(), StatusCode::FAILED_PRECONDITION);
-  EXPECT_NE(refused.error_message().find(booked.appointment_id()), std::string::npos) << refused.error_message();
+  EXPECT_EQ(refused.error_message(),
+            "live appointments fall in that time; cancel or move them first: " + booked.appointment_id());
   ListTimeOffResponse list;
   ASSERT_TRUE(List(barber_, "", &list).ok());
   EXPECT_EQ(list.time_off_size(), 0);
