@@ -90,7 +90,7 @@ std::string_view Metadata(const grpc::CallbackServerContext* call, const char* k
 // The repositories and the booking rules on one call's connection.
 struct Bookings {
   Bookings(storage::Database& db, const ServiceContext& ctx)
-      : accounts(db), appointments(db), rules(accounts, appointments, ctx.shop_time, ctx.clock, ctx.policy) {}
+      : accounts(db), appointments(db, &ctx.lists), rules(accounts, appointments, ctx.shop_time, ctx.clock, ctx.policy) {}
   storage::PgAccountRepository accounts;
   storage::PgAppointmentRepository appointments;
   domain::BookingService rules;
@@ -110,7 +110,7 @@ grpc::Status TimeOffAnswer(const common::Result<domain::TimeOff>& result, const 
 }  // namespace
 
 grpc::ServerUnaryReactor* UserServiceImpl::Run(grpc::CallbackServerContext* call, const char* method, bool needs_token,
-                                               std::string request_token, Body body) {
+                                               std::string request_token, Body body, const Quick& quick) {
   const Started started = Begin(call, method);
   std::optional<domain::Caller> caller;
   if (needs_token) {
@@ -124,6 +124,15 @@ grpc::ServerUnaryReactor* UserServiceImpl::Run(grpc::CallbackServerContext* call
       return started.reactor;
     }
     caller = domain::Caller{claims->subject, *role};
+    if (quick) {
+      bool answered = true;  // also when it threw: Step answered INTERNAL
+      Step(started, [&] {
+        auto outcome = quick(*caller);
+        answered = outcome.has_value();
+        return outcome;
+      });
+      if (answered) return started.reactor;
+    }
   }
   OnDatabase(started, std::move(caller), std::move(body));
   return started.reactor;
@@ -154,7 +163,12 @@ void UserServiceImpl::Step(const Started& started, const std::function<Outcome()
   if (outcome) Finish(started, *outcome);
 }
 
-UserServiceImpl::UserServiceImpl(ServiceContext context) : ctx_(context) {
+UserServiceImpl::UserServiceImpl(ServiceContext context)
+    : ctx_(context),
+      lists_kept_(ctx_.metrics.GetCounter("barbershop_list_cache_hits_total",
+                                          "GetAppointments answered from the list cache.")),
+      lists_read_(ctx_.metrics.GetCounter("barbershop_list_cache_misses_total",
+                                          "GetAppointments of a caller's own list read from the database.")) {
   ctx_.metrics.AddCallbackGauge("barbershop_grpc_calls_in_flight", "gRPC calls started and not yet answered.",
                                 [this] { return static_cast<double>(in_flight_.load()); });
 }
@@ -395,13 +409,40 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetAppointment(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* UserServiceImpl::GetAppointments(grpc::CallbackServerContext* call,
                                                            const GetAppointmentsRequest* request,
                                                            AppointmentsResponse* response) {
-  return Run(call, "GetAppointments", true, {}, [this, request, response](Call& c) {
-    auto list = Bookings(c.db, ctx_).rules.List(*c.caller, request->user_id(), request->from(), request->to());
-    if (!list) return ToGrpcStatus(list.error());
-    for (const auto& a : list->appointments) ToProto(a, ctx_.shop_time, response->add_appointments());
-    response->set_more(list->more);
+  // A caller's own list may come from the cache, on the gRPC thread.  On a miss the
+  // ticket taken here lets the database's answer be kept, unless the list changed meanwhile.
+  struct Lookup {
+    domain::ListKey key;
+    std::optional<domain::ListCache::Ticket> ticket;
+  };
+  auto lookup = std::make_shared<Lookup>();
+  const auto answer = [this, response](const domain::AppointmentList& list) {
+    for (const auto& a : list.appointments) ToProto(a, ctx_.shop_time, response->add_appointments());
+    response->set_more(list.more);
     return grpc::Status::OK;
-  });
+  };
+  const auto cached = [this, request, lookup, answer](const domain::Caller& caller) -> Outcome {
+    if (!ctx_.lists.enabled()) return std::nullopt;
+    auto key = domain::OwnListKey(caller, request->user_id(), request->from(), request->to(), ctx_.shop_time,
+                                  ctx_.clock.Now());
+    if (!key) return std::nullopt;
+    if (const auto kept = ctx_.lists.Find(*key, lookup->ticket)) {
+      lists_kept_.Inc();
+      return answer(*kept);
+    }
+    lists_read_.Inc();
+    lookup->key = std::move(*key);
+    return std::nullopt;
+  };
+  return Run(
+      call, "GetAppointments", true, {},
+      [this, request, lookup, answer](Call& c) {
+        auto list = Bookings(c.db, ctx_).rules.List(*c.caller, request->user_id(), request->from(), request->to());
+        if (!list) return ToGrpcStatus(list.error());
+        if (lookup->ticket) ctx_.lists.Store(lookup->key, *lookup->ticket, *list);
+        return answer(*list);
+      },
+      cached);
 }
 
 grpc::ServerUnaryReactor* UserServiceImpl::ListBarbers(grpc::CallbackServerContext* call,
@@ -418,13 +459,15 @@ grpc::ServerUnaryReactor* UserServiceImpl::ListBarbers(grpc::CallbackServerConte
 
 grpc::ServerUnaryReactor* UserServiceImpl::SaveBarber(grpc::CallbackServerContext* call,
                                                       const SaveBarberRequest* request, SaveBarberResponse* response) {
-  return Run(call, "SaveBarber", true, {}, [request, response](Call& c) {
+  return Run(call, "SaveBarber", true, {}, [this, request, response](Call& c) {
     auto hours = FromProto(request->hours());
     if (!hours) return ToGrpcStatus(hours.error());
     storage::PgAccountRepository accounts(c.db);
     auto saved = domain::SaveChair(accounts, *c.caller, request->user_id(), request->name(), *hours,
                                    request->auto_confirm());
     if (!saved) return ToGrpcStatus(saved.error());
+    // A new name reaches the barber's appointments, and so their clients' lists.
+    ctx_.lists.ForgetAll();
     response->set_success(true);
     response->set_message("Barber saved: " + saved->name + ".");
     ToProto(*saved, response->mutable_barber());

@@ -14,6 +14,7 @@
 #include "barbershop/common/tokens.hpp"
 #include "barbershop/common/worker_pool.hpp"
 #include "domain/bookings.hpp"
+#include "domain/list_cache.hpp"
 #include "storage/database.hpp"
 #include "user_service.grpc.pb.h"
 
@@ -29,6 +30,7 @@ struct ServiceContext {
   const common::Clock& clock;
   const domain::BookingPolicy& policy;
   common::MetricsRegistry& metrics;
+  domain::ListCache& lists;  ///< callers' own appointment lists, answered without the database
 };
 
 /// The seed's UserService (plus ConfirmAppointment, GetAppointment, ListBarbers,
@@ -104,11 +106,13 @@ class UserServiceImpl final : public UserService::CallbackService {
   using Outcome = std::optional<grpc::Status>;
   using Body = std::function<Outcome(Call&)>;
   using HashingBody = std::function<Outcome()>;
+  /// Runs on the gRPC thread before the database: a status answers the call there.
+  using Quick = std::function<Outcome(const domain::Caller&)>;
 
-  /// Checks the token (unless `needs_token` is false), then runs `body` on a database
-  /// worker.
+  /// Checks the token (unless `needs_token` is false), tries `quick` when given, then runs
+  /// `body` on a database worker.
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* call, const char* method, bool needs_token,
-                                std::string request_token, Body body);
+                                std::string request_token, Body body, const Quick& quick = {});
   void OnDatabase(const Started& started, std::optional<domain::Caller> caller, Body body);
   void OnHashing(const Started& started, HashingBody body);
   /// Runs one step; finishes the call when the step gives a status (INTERNAL if it threw).
@@ -133,6 +137,8 @@ class UserServiceImpl final : public UserService::CallbackService {
   };
 
   ServiceContext ctx_;
+  common::Counter& lists_kept_;
+  common::Counter& lists_read_;
   std::atomic<int> in_flight_{0};
   std::mutex metrics_mutex_;
   std::map<std::pair<const char*, int>, MethodMetrics> method_metrics_;  ///< by method name literal and code

@@ -36,6 +36,11 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
       ->envname("BARBERSHOP_DB_POOL_SIZE")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  cli.add_option("--list-cache-seconds", config.list_cache_seconds,
+                 "how long callers' own appointment lists are kept in memory (changes forget them at once); 0: off")
+      ->envname("BARBERSHOP_LIST_CACHE_SECONDS")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
   cli.add_option("--db-queue-limit", config.db_queue_limit, "calls waiting for a connection before refusing more")
       ->envname("BARBERSHOP_DB_QUEUE_LIMIT")
       ->check(CLI::Range(1, 1000000))

@@ -30,6 +30,9 @@ struct CoreConfig {
   std::vector<int> reminder_minutes{24 * 60, 60};
   int reminder_interval_ms = 30'000;
   int last_minute_window_minutes = 120;
+  /// How long a caller's own appointment list may be answered from memory; 0 turns the
+  /// cache off.  A change through any copy of the service forgets the lists it touches.
+  int list_cache_seconds = 60;
   /// Test hook: "relay-crash-before-publish" makes the relay die (SIGKILL) after a
   /// commit, before publishing.
   std::string fault;

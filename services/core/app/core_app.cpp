@@ -9,6 +9,7 @@
 #include "events/outbox_relay.hpp"
 #include "events/rabbit_publisher.hpp"
 #include "events/reminder_scheduler.hpp"
+#include "storage/list_cache_feed.hpp"
 #include "storage/migrations.hpp"
 
 namespace barbershop::core::app {
@@ -21,6 +22,9 @@ namespace {
 // Sign-ups and logins waiting for a hashing thread before more are refused: at about 30
 // hashes a second on two cores, the last waits some seconds.
 constexpr std::size_t kHashingQueue = 256;
+
+// Appointments (and parties) the list cache keeps before it starts over: a few tens of MB.
+constexpr std::size_t kListCacheEntries = 200'000;
 
 std::string WithConnectTimeout(const std::string& url) {
   if (url.find("connect_timeout") != std::string::npos) return url;
@@ -61,8 +65,17 @@ common::Status CoreApp::Start() {
   metrics_.AddCallbackGauge("barbershop_password_hashes_running",
                             "Argon2id hashes running now (sign-ups and logins; at most one per core).",
                             [this] { return static_cast<double>(hasher_.running()); });
-  service_ = std::make_unique<api::UserServiceImpl>(
-      api::ServiceContext{*executor_, *hashing_, hasher_, *tokens_, *shop_time_, clock_, policy_, metrics_});
+  lists_ = std::make_unique<domain::ListCache>(std::chrono::seconds(config_.list_cache_seconds), kListCacheEntries,
+                                               clock_);
+  if (lists_->enabled()) {
+    list_feed_ = std::make_unique<storage::ListCacheFeed>(database_url, *lists_);
+    list_feed_->Start();
+  }
+  metrics_.AddCallbackGauge("barbershop_list_cache_online",
+                            "1 while the appointment list cache hears every change and may answer.",
+                            [this] { return lists_->online() ? 1.0 : 0.0; });
+  service_ = std::make_unique<api::UserServiceImpl>(api::ServiceContext{
+      *executor_, *hashing_, hasher_, *tokens_, *shop_time_, clock_, policy_, metrics_, *lists_});
 
   if (config_.relay) {
     // Workers claim disjoint rows (SKIP LOCKED), and an appointment's later event waits
@@ -132,6 +145,7 @@ void CoreApp::Shutdown() {
   if (server_) server_->Wait();
   if (reminders_) reminders_->Stop();
   for (auto& relay : relays_) relay->Stop();  // after the last call: its events are in the outbox
+  if (list_feed_) list_feed_->Stop();
   http_.Stop();
   spdlog::info("core service stopped");
 }

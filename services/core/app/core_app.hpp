@@ -13,9 +13,11 @@
 #include "barbershop/common/worker_pool.hpp"
 #include "config.hpp"
 #include "domain/bookings.hpp"
+#include "domain/list_cache.hpp"
 #include "storage/database.hpp"
 
 namespace barbershop::core::api { class UserServiceImpl; }
+namespace barbershop::core::storage { class ListCacheFeed; }
 namespace barbershop::core::events {
 class RabbitPublisher;
 class OutboxRelay;
@@ -53,6 +55,8 @@ class CoreApp {
   domain::BookingPolicy policy_;
   std::unique_ptr<storage::DbExecutor> executor_;
   std::unique_ptr<common::WorkerPool> hashing_;
+  std::unique_ptr<domain::ListCache> lists_;
+  std::unique_ptr<storage::ListCacheFeed> list_feed_;
   std::unique_ptr<api::UserServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::vector<std::unique_ptr<events::RabbitPublisher>> publishers_;

@@ -318,6 +318,7 @@ Result<Appointment> PgAppointmentRepository::Insert(
       if (e.sqlstate() != kExclusionViolation) throw;
       return OverlapError(e);
     }
+    Changed(created);
     return created;
   });
 }
@@ -365,8 +366,15 @@ Result<Appointment> PgAppointmentRepository::Update(const Appointment& before, c
       if (e.sqlstate() != kExclusionViolation) throw;
       return OverlapError(e);
     }
+    Changed(after);
     return after;
   });
+}
+
+void PgAppointmentRepository::Changed(const Appointment& appointment) {
+  if (!lists_) return;
+  lists_->Forget(appointment.barber_id);
+  lists_->Forget(appointment.client_id);
 }
 
 std::optional<Appointment> FindAppointment(pqxx::transaction_base& tx, const std::string& id) {

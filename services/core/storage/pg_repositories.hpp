@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../domain/list_cache.hpp"
 #include "../domain/repositories.hpp"
 #include "database.hpp"
 
@@ -39,7 +40,10 @@ class PgAccountRepository final : public domain::AccountRepository {
 /// change and its outbox row are one statement, so one transaction.
 class PgAppointmentRepository final : public domain::AppointmentRepository {
  public:
-  explicit PgAppointmentRepository(Database& db) : db_(db) {}
+  /// `lists`, when given, forgets the parties' lists as soon as a change commits: the
+  /// caller's next list through this copy of the service shows it, before the notice of
+  /// migration 007 arrives.
+  explicit PgAppointmentRepository(Database& db, domain::ListCache* lists = nullptr) : db_(db), lists_(lists) {}
 
   common::Result<domain::Appointment> Insert(
       const domain::NewAppointment& appointment,
@@ -55,7 +59,10 @@ class PgAppointmentRepository final : public domain::AppointmentRepository {
                                                                  const domain::TimeRange& range) override;
 
  private:
+  void Changed(const domain::Appointment& appointment);
+
   Database& db_;
+  domain::ListCache* lists_;
 };
 
 /// One appointment read inside a caller's transaction (prepared statements required).

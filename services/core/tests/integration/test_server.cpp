@@ -210,8 +210,8 @@ TestUser NewBarber(UserService::Stub& stub, bool auto_confirm, bool around_the_c
   return barber;
 }
 
-TestUser NewAdmin(UserService::Stub& stub) {
-  storage::Database db(TestCore::Get().database_url());
+TestUser NewAdmin(UserService::Stub& stub, const std::string& database_url) {
+  storage::Database db(database_url.empty() ? TestCore::Get().database_url() : database_url);
   storage::PgAccountRepository accounts(db);
   common::PasswordHasher hasher;
   TestUser admin;

@@ -89,8 +89,8 @@ TestUser NewCustomer(UserService::Stub& stub);
 /// the shared test database.
 TestUser NewBarber(UserService::Stub& stub, bool auto_confirm = false, bool around_the_clock = false,
                    const std::string& database_url = "");
-/// A new admin, logged in.
-TestUser NewAdmin(UserService::Stub& stub);
+/// A new admin, logged in (`database_url` as for NewBarber).
+TestUser NewAdmin(UserService::Stub& stub, const std::string& database_url = "");
 /// Shop wall-clock text ("2026-12-07T10:30") for the `weeks_ahead`-th coming `iso_weekday`
 /// (1 = Monday) at hh:mm; always at least a day ahead.
 std::string Slot(unsigned iso_weekday, int hour, int minute, int weeks_ahead = 1);

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <thread>
+
+#include "domain/list_cache.hpp"
+
+namespace barbershop::core::storage {
+
+/// Keeps a ListCache in step with PostgreSQL: on its own connection it listens for the
+/// notices that migration 007's trigger sends when appointments change, whichever copy
+/// of the service (or whoever else) changed them, and has the cache forget those
+/// parties' lists.  While the connection is down the cache is offline; it comes back
+/// empty once listening again.  Owns one thread; Start/Stop from one thread.
+class ListCacheFeed {
+ public:
+  ListCacheFeed(std::string database_url, domain::ListCache& cache);
+  ~ListCacheFeed();
+  ListCacheFeed(const ListCacheFeed&) = delete;
+  ListCacheFeed& operator=(const ListCacheFeed&) = delete;
+
+  void Start();
+  void Stop();
+
+ private:
+  void Run();
+
+  std::string database_url_;
+  domain::ListCache& cache_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace barbershop::core::storage

@@ -1,0 +1,148 @@
+#include <gtest/gtest.h>
+
+#include "domain/list_cache.hpp"
+
+namespace barbershop::core::domain {
+namespace {
+
+using namespace std::chrono_literals;
+
+class ListCacheTest : public ::testing::Test {
+ protected:
+  ListCacheTest() : clock_(At("2026-12-01T08:00")), cache_(60s, 100, clock_) { cache_.SetOnline(true); }
+
+  static TimePoint At(const char* text) { return Shop().Parse(text).value(); }
+  static const common::ShopTime& Shop() {
+    static const auto shop = common::ShopTime::ForZone("Europe/Chisinau").value();
+    return shop;
+  }
+  static ListKey Key(const std::string& party, bool chair = false) {
+    return ListKey{party, chair, TimeRange{At("2026-12-01T00:00"), kEndOfTime}};
+  }
+  // A list of `count` appointments of barber "b" and `client`.
+  static AppointmentList ListOf(std::size_t count, const std::string& client = "c") {
+    AppointmentList list;
+    for (std::size_t i = 0; i < count; ++i) {
+      list.appointments.push_back(Appointment{"a" + std::to_string(i), "b", "Ana", client, "carol",
+                                              At("2026-12-02T10:00"), At("2026-12-02T10:30"),
+                                              AppointmentStatus::kPending, "", 0});
+    }
+    return list;
+  }
+  // Misses, then keeps `list` with the miss's ticket.
+  void Fill(const ListKey& key, const AppointmentList& list) {
+    std::optional<ListCache::Ticket> ticket;
+    ASSERT_EQ(cache_.Find(key, ticket), nullptr);
+    ASSERT_TRUE(ticket);
+    cache_.Store(key, *ticket, list);
+  }
+  std::size_t Kept(const ListKey& key) {
+    std::optional<ListCache::Ticket> ticket;
+    const auto kept = cache_.Find(key, ticket);
+    return kept ? kept->appointments.size() : 0;
+  }
+
+  common::FakeClock clock_;
+  ListCache cache_;
+};
+
+TEST_F(ListCacheTest, AnAnswerIsKeptForItsPartyRangeAndKind) {
+  Fill(Key("c"), ListOf(3));
+  std::optional<ListCache::Ticket> ticket;
+  const auto kept = cache_.Find(Key("c"), ticket);
+  ASSERT_NE(kept, nullptr);
+  EXPECT_EQ(kept->appointments.size(), 3u);
+  EXPECT_FALSE(ticket);  // a hit needs no ticket
+  EXPECT_EQ(Kept(Key("c", true)), 0u);  // the same user's chair is another list
+  auto later = Key("c");
+  later.range.from = At("2026-12-02T00:00");
+  EXPECT_EQ(Kept(later), 0u);
+  EXPECT_EQ(Kept(Key("other")), 0u);
+}
+
+TEST_F(ListCacheTest, AChangeForgetsOnlyThatPartysLists) {
+  Fill(Key("c"), ListOf(1));
+  Fill(Key("d"), ListOf(2, "d"));
+  cache_.Forget("c");
+  EXPECT_EQ(Kept(Key("c")), 0u);
+  EXPECT_EQ(Kept(Key("d")), 2u);
+  cache_.ForgetAll();
+  EXPECT_EQ(Kept(Key("d")), 0u);
+}
+
+TEST_F(ListCacheTest, AnAnswerReadBeforeAChangeIsNotKept) {
+  std::optional<ListCache::Ticket> ticket;
+  ASSERT_EQ(cache_.Find(Key("c"), ticket), nullptr);
+  cache_.Forget("c");  // the change commits while the database read is under way
+  cache_.Store(Key("c"), *ticket, ListOf(1));
+  EXPECT_EQ(Kept(Key("c")), 0u);
+
+  ASSERT_EQ(cache_.Find(Key("c"), ticket), nullptr);
+  cache_.ForgetAll();
+  cache_.Store(Key("c"), *ticket, ListOf(1));
+  EXPECT_EQ(Kept(Key("c")), 0u);
+}
+
+TEST_F(ListCacheTest, AnswersExpire) {
+  Fill(Key("c"), ListOf(1));
+  clock_.Advance(59s);
+  EXPECT_EQ(Kept(Key("c")), 1u);
+  clock_.Advance(1s);
+  EXPECT_EQ(Kept(Key("c")), 0u);
+}
+
+TEST_F(ListCacheTest, OfflineAnswersNothingAndComesBackEmpty) {
+  Fill(Key("c"), ListOf(1));
+  std::optional<ListCache::Ticket> before;
+  ASSERT_EQ(cache_.Find(Key("d"), before), nullptr);
+  cache_.SetOnline(false);
+  EXPECT_EQ(Kept(Key("c")), 0u);
+  std::optional<ListCache::Ticket> ticket;
+  EXPECT_EQ(cache_.Find(Key("c"), ticket), nullptr);
+  EXPECT_FALSE(ticket);  // nothing read now may be kept
+  cache_.SetOnline(true);
+  cache_.Store(Key("d"), *before, ListOf(1, "d"));  // read before going offline
+  EXPECT_EQ(Kept(Key("d")), 0u);
+  EXPECT_EQ(Kept(Key("c")), 0u);
+  Fill(Key("c"), ListOf(1));
+  EXPECT_EQ(Kept(Key("c")), 1u);
+}
+
+TEST_F(ListCacheTest, StartsOverPastItsSize) {
+  Fill(Key("c"), ListOf(60));
+  Fill(Key("d"), ListOf(30, "d"));
+  EXPECT_EQ(Kept(Key("c")), 60u);
+  Fill(Key("e"), ListOf(20, "e"));  // 110 > 100: everything goes
+  EXPECT_EQ(Kept(Key("c")), 0u);
+  EXPECT_EQ(Kept(Key("d")), 0u);
+  EXPECT_EQ(Kept(Key("e")), 0u);
+}
+
+TEST_F(ListCacheTest, ZeroSecondsTurnsItOff) {
+  ListCache off(0s, 100, clock_);
+  off.SetOnline(true);
+  std::optional<ListCache::Ticket> ticket;
+  EXPECT_FALSE(off.enabled());
+  EXPECT_EQ(off.Find(Key("c"), ticket), nullptr);
+  EXPECT_FALSE(ticket);
+}
+
+TEST(OwnListKeyTest, OnlyTheCallersOwnListWithAGoodRange) {
+  const auto shop = common::ShopTime::ForZone("Europe/Chisinau").value();
+  const auto now = shop.Parse("2026-12-01T08:00").value();
+  const Caller barber{"b1", Role::kBarber};
+  const auto own = OwnListKey(barber, "", "", "", shop, now);
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->party, "b1");
+  EXPECT_TRUE(own->chair);
+  EXPECT_EQ(own->range.from, shop.Parse("2026-12-01T00:00").value());
+  EXPECT_EQ(own->range.to, kEndOfTime);
+  EXPECT_TRUE(OwnListKey(barber, "b1", "2026-12-03", "2026-12-04", shop, now));
+  EXPECT_FALSE(OwnListKey(barber, "someone-else", "", "", shop, now));
+  EXPECT_FALSE(OwnListKey(barber, "", "not a day", "", shop, now));
+  EXPECT_FALSE(OwnListKey(Caller{"c1", Role::kCustomer}, "", "", "", shop, now)->chair);
+  EXPECT_FALSE(OwnListKey(Caller{"a1", Role::kAdmin}, "", "", "", shop, now)->chair);
+}
+
+}  // namespace
+}  // namespace barbershop::core::domain

@@ -1,0 +1,229 @@
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <thread>
+
+#include "storage/pg_repositories.hpp"
+#include "test_server.hpp"
+
+// The appointment list cache, with two copies of the service on one database: a list
+// kept by either copy shows every change, whichever copy or whoever made it.
+namespace barbershop::core::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class ListCacheReplicasTest : public ::testing::Test {
+ protected:
+  ListCacheReplicasTest()
+      : replica_(core_.StartReplica()),
+        a_(core_.NewStub()),
+        b_(UserService::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(replica_->grpc_port()),
+                                                    grpc::InsecureChannelCredentials()))),
+        barber_(NewBarber(*a_, true, true, core_.database_url())),
+        client_(NewCustomer(*a_)) {
+    // Each copy answers from memory once its feed listens.
+    EXPECT_TRUE(Eventually([&] { return Online(core_.http_port()) && Online(replica_->http_port()); }));
+  }
+
+  static bool Eventually(const std::function<bool()>& done) {
+    for (auto until = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < until;) {
+      if (done()) return true;
+      std::this_thread::sleep_for(10ms);
+    }
+    return done();
+  }
+  static double Metric(int http_port, const std::string& series) {
+    return MetricValue(HttpGet(http_port, "/metrics").second, series);
+  }
+  static bool Online(int http_port) { return Metric(http_port, "barbershop_list_cache_online") == 1; }
+  static double Hits(int http_port) { return Metric(http_port, "barbershop_list_cache_hits_total"); }
+
+  std::string Sql(const std::string& sql) {
+    pqxx::connection connection(core_.database_url());
+    pqxx::nontransaction tx(connection);
+    const auto rows = tx.exec(sql);
+    return rows.empty() ? std::string() : rows[0][0].c_str();
+  }
+  std::string Book(UserService::Stub& stub, const std::string& when) {
+    CreateAppointmentRequest request;
+    request.set_barber_name(barber_.username);
+    request.set_date_time(when);
+    AppointmentResponse response;
+    const auto status = stub.CreateAppointment(Authed(client_.token).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.appointment_id();
+  }
+  // `as`'s list (`user_id` empty: their own) as "id status barber" lines.
+  std::vector<std::string> Listed(UserService::Stub& stub, const TestUser& as, const std::string& user_id = "") {
+    GetAppointmentsRequest request;
+    request.set_user_id(user_id);
+    AppointmentsResponse response;
+    const auto status = stub.GetAppointments(Authed(as.token).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    std::vector<std::string> out;
+    for (const auto& a : response.appointments()) {
+      out.push_back(a.appointment_id() + " " + a.status() + " " + a.barber_name());
+    }
+    return out;
+  }
+  std::string Line(const std::string& id, const std::string& status) {
+    return id + " " + status + " " + barber_.username;
+  }
+
+  ScratchCore core_;
+  std::unique_ptr<app::CoreApp> replica_;
+  std::unique_ptr<UserService::Stub> a_;
+  std::unique_ptr<UserService::Stub> b_;
+  TestUser barber_;  // auto-confirms, works around the clock
+  TestUser client_;
+};
+
+TEST_F(ListCacheReplicasTest, AChangeThroughOneCopyShowsAtOnceInItsOwnLists) {
+  const auto first = Book(*a_, Slot(2, 10, 0));
+  const double hits = Hits(core_.http_port());
+  EXPECT_EQ(Listed(*a_, client_), std::vector<std::string>{Line(first, "confirmed")});
+  EXPECT_EQ(Listed(*a_, barber_), std::vector<std::string>{Line(first, "confirmed")});
+  EXPECT_EQ(Listed(*a_, client_), std::vector<std::string>{Line(first, "confirmed")});
+  EXPECT_EQ(Listed(*a_, barber_), std::vector<std::string>{Line(first, "confirmed")});
+  EXPECT_EQ(Hits(core_.http_port()), hits + 2);  // the second reads came from memory
+
+  // The next list, right after the answer, shows the change: no waiting for the notice.
+  const auto second = Book(*a_, Slot(3, 10, 0));
+  EXPECT_EQ(Listed(*a_, client_), (std::vector<std::string>{Line(first, "confirmed"), Line(second, "confirmed")}));
+  EXPECT_EQ(Listed(*a_, barber_), (std::vector<std::string>{Line(first, "confirmed"), Line(second, "confirmed")}));
+  CancelAppointmentRequest cancel;
+  cancel.set_appointment_id(first);
+  AppointmentResponse canceled;
+  ASSERT_TRUE(a_->CancelAppointment(Authed(client_.token).get(), cancel, &canceled).ok());
+  EXPECT_EQ(Listed(*a_, barber_), (std::vector<std::string>{Line(first, "canceled"), Line(second, "confirmed")}));
+
+  // Someone else's list (an admin's view) always comes from the database.
+  const auto admin = NewAdmin(*a_, core_.database_url());
+  const double before_admin = Hits(core_.http_port());
+  EXPECT_EQ(Listed(*a_, admin, client_.id).size(), 2u);
+  EXPECT_EQ(Listed(*a_, admin, client_.id).size(), 2u);
+  EXPECT_EQ(Hits(core_.http_port()), before_admin);
+}
+
+TEST_F(ListCacheReplicasTest, AChangeThroughAnotherCopyReachesItsKeptLists) {
+  const auto first = Book(*a_, Slot(2, 10, 0));
+  const double hits = Hits(replica_->http_port());
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(Listed(*b_, client_), std::vector<std::string>{Line(first, "confirmed")});
+    EXPECT_EQ(Listed(*b_, barber_), std::vector<std::string>{Line(first, "confirmed")});
+  }
+  EXPECT_EQ(Hits(replica_->http_port()), hits + 2);
+
+  const auto second = Book(*a_, Slot(3, 10, 0));
+  const std::vector<std::string> both{Line(first, "confirmed"), Line(second, "confirmed")};
+  EXPECT_TRUE(Eventually([&] { return Listed(*b_, client_) == both; }));
+  EXPECT_TRUE(Eventually([&] { return Listed(*b_, barber_) == both; }));
+
+  CancelAppointmentRequest cancel;
+  cancel.set_appointment_id(second);
+  AppointmentResponse canceled;
+  ASSERT_TRUE(a_->CancelAppointment(Authed(barber_.token).get(), cancel, &canceled).ok());
+  const std::vector<std::string> after{Line(first, "confirmed"), Line(second, "canceled")};
+  EXPECT_TRUE(Eventually([&] { return Listed(*b_, client_) == after; }));
+  EXPECT_TRUE(Eventually([&] { return Listed(*b_, barber_) == after; }));
+}
+
+TEST_F(ListCacheReplicasTest, ARenameAndAnOperatorsSqlReachKeptLists) {
+  const auto id = Book(*a_, Slot(2, 10, 0));
+  EXPECT_EQ(Listed(*b_, client_), std::vector<std::string>{Line(id, "confirmed")});
+  EXPECT_EQ(Listed(*b_, client_), std::vector<std::string>{Line(id, "confirmed")});
+
+  // The barber renames their chair through the other copy: the client's list in this one
+  // shows the new name (the rename cascades onto the appointment).
+  SaveBarberRequest save;
+  save.set_name(barber_.username + "_x");
+  for (int day = 1; day <= 6; ++day) {
+    auto* hours = save.add_hours();
+    hours->set_weekday(day);
+    hours->set_opens("09:00");
+    hours->set_closes("18:00");
+  }
+  save.set_auto_confirm(true);
+  SaveBarberResponse saved;
+  const auto status = a_->SaveBarber(Authed(barber_.token).get(), save, &saved);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const std::string renamed = id + " confirmed " + barber_.username + "_x";
+  EXPECT_TRUE(Eventually([&] { return Listed(*b_, client_) == std::vector<std::string>{renamed}; }));
+
+  Sql("UPDATE appointments SET status = 'no_show' WHERE id = '" + id + "'");
+  const std::string marked = id + " no_show " + barber_.username + "_x";
+  EXPECT_TRUE(Eventually([&] { return Listed(*b_, client_) == std::vector<std::string>{marked}; }));
+}
+
+TEST_F(ListCacheReplicasTest, ListsAreReadAgainAfterTheFeedWasAway) {
+  const auto id = Book(*a_, Slot(2, 10, 0));
+  EXPECT_EQ(Listed(*b_, client_), std::vector<std::string>{Line(id, "confirmed")});
+  const double hits = Hits(replica_->http_port());
+  EXPECT_EQ(Listed(*b_, client_), std::vector<std::string>{Line(id, "confirmed")});
+  ASSERT_EQ(Hits(replica_->http_port()), hits + 1);
+
+  // Both copies' feeds lose their connections, and a change lands that no one hears.
+  const char* feeds =
+      "FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%appointment_lists%'";
+  const std::string gone = Sql(std::string("SELECT string_agg(pid::text, ',') ") + feeds);
+  ASSERT_EQ(Sql(std::string("SELECT count(pg_terminate_backend(pid, 5000)) ") + feeds), "2");
+  Sql("UPDATE appointments SET status = 'no_show' WHERE id = '" + id + "'");
+
+  // Once listening again, the copy reads the list afresh.
+  ASSERT_TRUE(Eventually([&] {
+    return Sql(std::string("SELECT count(*) ") + feeds + " AND pid::text <> ALL(string_to_array('" + gone +
+               "', ','))") == "2" &&
+           Online(replica_->http_port());
+  }));
+  EXPECT_EQ(Listed(*b_, client_), std::vector<std::string>{Line(id, "no_show")});
+}
+
+// The copy that makes a change forgets its parties' lists as the change commits, not when
+// the notice comes back: the caller's next list may arrive first.  No feed here, so only
+// the writes make the cache forget.
+TEST(ListCacheWritesTest, ACommittedChangeForgetsItsPartiesListsAtOnce) {
+  auto stub = TestCore::Get().NewStub();
+  const auto barber = NewBarber(*stub);
+  const auto client = NewCustomer(*stub);
+  const common::SystemClock clock;
+  const auto shop = common::ShopTime::ForZone("Europe/Chisinau").value();
+  domain::ListCache cache(60s, 1000, clock);
+  cache.SetOnline(true);
+  storage::Database db(TestCore::Get().database_url());
+  storage::PgAccountRepository accounts(db);
+  storage::PgAppointmentRepository appointments(db, &cache);
+  const domain::BookingPolicy policy;
+  domain::BookingService rules(accounts, appointments, shop, clock, policy);
+  const domain::Caller caller{client.id, domain::Role::kCustomer};
+  const domain::ListKey mine{client.id, false, {clock.Now(), domain::kEndOfTime}};
+  const domain::ListKey chair{barber.id, true, {clock.Now(), domain::kEndOfTime}};
+  const auto keep = [&](const domain::ListKey& key) {
+    std::optional<domain::ListCache::Ticket> ticket;
+    if (cache.Find(key, ticket) == nullptr && ticket) cache.Store(key, *ticket, {});
+  };
+  const auto kept = [&](const domain::ListKey& key) {
+    std::optional<domain::ListCache::Ticket> ticket;
+    return cache.Find(key, ticket) != nullptr;
+  };
+
+  keep(mine);
+  keep(chair);
+  ASSERT_TRUE(kept(mine) && kept(chair));
+  const auto booked = rules.Create(caller, "", Slot(2, 10, 0), barber.username);
+  ASSERT_TRUE(booked) << booked.error().message;
+  EXPECT_FALSE(kept(mine));
+  EXPECT_FALSE(kept(chair));
+
+  keep(mine);
+  keep(chair);
+  EXPECT_FALSE(rules.Create(caller, "", Slot(2, 10, 0), barber.username));  // refused: nothing changed
+  EXPECT_TRUE(kept(mine) && kept(chair));
+  ASSERT_TRUE(rules.Cancel(caller, booked->id));
+  EXPECT_FALSE(kept(mine));
+  EXPECT_FALSE(kept(chair));
+}
+
+}  // namespace
+}  // namespace barbershop::core::testing
