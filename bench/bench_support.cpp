@@ -30,4 +30,11 @@ std::vector<std::string> NewBarbers(const std::string& database_url, int count) 
   return names;
 }
 
+void SettleDatabase(const std::string& database_url) {
+  core::storage::Database db(database_url);
+  pqxx::nontransaction tx(db.Connection());
+  tx.exec("VACUUM (ANALYZE) appointments, outbox");
+  tx.exec("CHECKPOINT");
+}
+
 }  // namespace barbershop::bench

@@ -13,4 +13,9 @@ namespace barbershop::bench {
 std::vector<std::string> NewBarbers(const std::string& database_url, int count);
 inline constexpr const char* kBarberPassword = "bench-password";
 
+/// Vacuums and analyzes the appointment tables and flushes dirty pages, as pgbench
+/// vacuums before its runs: the maintenance that a burst of bookings calls for then
+/// runs before the next phase, not in the middle of its measurement.
+void SettleDatabase(const std::string& database_url);
+
 }  // namespace barbershop::bench

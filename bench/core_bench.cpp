@@ -202,6 +202,7 @@ int main(int argc, char** argv) {
       }
     }
     if (!token_out.empty()) WriteFile(token_out, listers[0].token + "\n");
+    SettleDatabase(database_url);
     const GetAppointmentsRequest own_list;  // the caller's own bookings
     auto list = [&](int i, Slot& slot, grpc::CompletionQueue& queue) {
       slot.context->AddMetadata("authorization", "Bearer " + listers[i].token);

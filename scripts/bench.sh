@@ -17,8 +17,9 @@ cmake --build --preset release -j"$(nproc)" --target barbershop-core core_bench 
 STACK=$(mktemp -d /tmp/barbershop-bench.XXXXXX)
 chmod 755 "$STACK"
 CORE_PID=""
+UNCACHED_PID=""
 cleanup() {
-  if [ -n "$CORE_PID" ]; then kill -TERM "$CORE_PID" 2>/dev/null || true; wait "$CORE_PID" 2>/dev/null || true; fi
+  for pid in $CORE_PID $UNCACHED_PID; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   postgres_stop "$STACK/postgres"
   rm -rf "$STACK"
 }
@@ -30,8 +31,9 @@ postgres_createdb "$PG_PORT" barbershop
 DB_URL="postgresql://postgres@127.0.0.1:$PG_PORT/barbershop"
 GRPC_PORT=$(free_port)
 HTTP_PORT=$(free_port)
+JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)"
 BARBERSHOP_DATABASE_URL="$DB_URL" BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$GRPC_PORT" \
-BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$HTTP_PORT" BARBERSHOP_JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)" \
+BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$HTTP_PORT" BARBERSHOP_JWT_SECRET="$JWT_SECRET" \
 BARBERSHOP_DB_POOL_SIZE="$CLIENTS" BARBERSHOP_LOG_LEVEL=warn \
   build/release/services/core/barbershop-core >"$STACK/core.log" 2>&1 &
 CORE_PID=$!
@@ -52,36 +54,57 @@ build/release/bench/core_bench --core "127.0.0.1:$GRPC_PORT" --database-url "$DB
 # lister, 8 bookings).  It sees only HTTP status: a call's gRPC status comes from the
 # service's /metrics, and any GetAppointments answered with another code than OK fails
 # the run.
-echo "== core service: GetAppointments from h2load, $CLIENTS connections, ${SECONDS_EACH}s after 1 s of warm-up"
-grpc_calls() {  # METHOD: "OK-count other-count" answered so far
-  curl -fsS "http://127.0.0.1:$HTTP_PORT/metrics" | awk -v prefix="barbershop_grpc_calls_total{method=\"$1\",code=\"" '
+grpc_calls() {  # HTTP_PORT METHOD: "OK-count other-count" answered so far
+  curl -fsS "http://127.0.0.1:$1/metrics" | awk -v prefix="barbershop_grpc_calls_total{method=\"$2\",code=\"" '
     index($1, prefix) == 1 { if (index($1, prefix "OK\"") == 1) ok += $2; else other += $2 }
     END { print ok + 0, other + 0 }'
 }
 proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"; }
 printf '\0\0\0\0\0' >"$STACK/empty_request"  # gRPC framing: uncompressed, 0 bytes (an empty request)
-read -r ok_before other_before < <(grpc_calls GetAppointments)
-cpu_before=$(proc_cpu "$CORE_PID")
-TIMEFORMAT='%U %S'
-{ time h2load -c "$CLIENTS" -m 1 -t 1 --warm-up-time=1s -D "$SECONDS_EACH" --log-file "$STACK/h2load.log" \
-    -d "$STACK/empty_request" -H "content-type: application/grpc" -H "te: trailers" \
-    -H "authorization: Bearer $(cat "$STACK/token")" "http://127.0.0.1:$GRPC_PORT/UserService/GetAppointments" \
-    >"$STACK/h2load.out" 2>&1; } 2>"$STACK/h2load.time"
-cpu_after=$(proc_cpu "$CORE_PID")
-read -r ok_after other_after < <(grpc_calls GetAppointments)
-sort -n -k3 "$STACK/h2load.log" | awk -v seconds="$SECONDS_EACH" -v clients="$CLIENTS" \
-  -v calls_all=$((ok_after - ok_before)) -v errors=$((other_after - other_before)) \
-  -v service="$(echo "$cpu_before $cpu_after" | awk '{ print $2 - $1 }')" -v generator="$(cat "$STACK/h2load.time")" '
-  { latency[NR] = $3 / 1000 }
-  END {
-    split(generator, g, " ")
-    printf "GetAppointments   clients=%d calls=%d errors=%d seconds=%d throughput=%.1f/s p50=%.2fms p99=%.2fms", \
-      clients, NR, errors, seconds, NR / seconds, latency[int(NR * 0.50)], latency[int(NR * 0.99)]
-    printf " service_cpu_per_call=%.0fus generator_cpu_per_call=%.0fus (h2load)\n", \
-      1e6 * service / calls_all, 1e6 * (g[1] + g[2]) / calls_all
-  }' | tee "$STACK/h2load.figures"
-grep -q "errors=0 " "$STACK/h2load.figures" && grep -q " 0 failed, 0 errored, 0 timeout" "$STACK/h2load.out" ||
-  { echo "h2load: calls failed" >&2; cat "$STACK/h2load.out" >&2; exit 1; }
+h2load_listing() {  # NAME GRPC_PORT HTTP_PORT PID: prints the GetAppointments line, into $STACK/NAME.figures
+  local name=$1 grpc_port=$2 http_port=$3 pid=$4 ok_before other_before ok_after other_after cpu_before cpu_after
+  read -r ok_before other_before < <(grpc_calls "$http_port" GetAppointments)
+  cpu_before=$(proc_cpu "$pid")
+  TIMEFORMAT='%U %S'
+  { time h2load -c "$CLIENTS" -m 1 -t 1 --warm-up-time=1s -D "$SECONDS_EACH" --log-file "$STACK/$name.log" \
+      -d "$STACK/empty_request" -H "content-type: application/grpc" -H "te: trailers" \
+      -H "authorization: Bearer $(cat "$STACK/token")" "http://127.0.0.1:$grpc_port/UserService/GetAppointments" \
+      >"$STACK/$name.out" 2>&1; } 2>"$STACK/$name.time"
+  cpu_after=$(proc_cpu "$pid")
+  read -r ok_after other_after < <(grpc_calls "$http_port" GetAppointments)
+  sort -n -k3 "$STACK/$name.log" | awk -v seconds="$SECONDS_EACH" -v clients="$CLIENTS" \
+    -v calls_all=$((ok_after - ok_before)) -v errors=$((other_after - other_before)) \
+    -v service="$(echo "$cpu_before $cpu_after" | awk '{ print $2 - $1 }')" -v generator="$(cat "$STACK/$name.time")" '
+    { latency[NR] = $3 / 1000 }
+    END {
+      split(generator, g, " ")
+      printf "GetAppointments   clients=%d calls=%d errors=%d seconds=%d throughput=%.1f/s p50=%.2fms p99=%.2fms", \
+        clients, NR, errors, seconds, NR / seconds, latency[int(NR * 0.50)], latency[int(NR * 0.99)]
+      printf " service_cpu_per_call=%.0fus generator_cpu_per_call=%.0fus (h2load)\n", \
+        1e6 * service / calls_all, 1e6 * (g[1] + g[2]) / calls_all
+    }' | tee "$STACK/$name.figures"
+  grep -q "errors=0 " "$STACK/$name.figures" && grep -q " 0 failed, 0 errored, 0 timeout" "$STACK/$name.out" ||
+    { echo "h2load: calls failed" >&2; cat "$STACK/$name.out" >&2; exit 1; }
+}
+echo "== core service: GetAppointments from h2load, $CLIENTS connections, ${SECONDS_EACH}s after 1 s of warm-up"
+h2load_listing h2load "$GRPC_PORT" "$HTTP_PORT" "$CORE_PID"
+
+# The same with the list cache off, on a second copy of the service (same database,
+# fresh ports): every call reads PostgreSQL, as a list does the first time it is asked
+# for after a change.
+UNCACHED_GRPC_PORT=$(free_port)
+UNCACHED_HTTP_PORT=$(free_port)
+BARBERSHOP_DATABASE_URL="$DB_URL" BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$UNCACHED_GRPC_PORT" \
+BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$UNCACHED_HTTP_PORT" BARBERSHOP_JWT_SECRET="$JWT_SECRET" \
+BARBERSHOP_DB_POOL_SIZE="$CLIENTS" BARBERSHOP_LOG_LEVEL=warn BARBERSHOP_LIST_CACHE_SECONDS=0 \
+  build/release/services/core/barbershop-core >"$STACK/core_uncached.log" 2>&1 &
+UNCACHED_PID=$!
+wait_http "http://127.0.0.1:$UNCACHED_HTTP_PORT/readyz" 60 || { tail -20 "$STACK/core_uncached.log" >&2; exit 1; }
+echo "== core service, list cache off: GetAppointments from h2load, $CLIENTS connections, ${SECONDS_EACH}s"
+h2load_listing h2load_uncached "$UNCACHED_GRPC_PORT" "$UNCACHED_HTTP_PORT" "$UNCACHED_PID"
+kill -TERM "$UNCACHED_PID"
+wait "$UNCACHED_PID" || true
+UNCACHED_PID=""
 
 echo "== pgbench: the same booking SQL, $CLIENTS clients, ${SECONDS_EACH}s"
 scripts=()
@@ -99,7 +122,8 @@ pgbench_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$STACK/pgbench.out")
 awk -v s="$service_tps" -v p="$pgbench_tps" \
   'BEGIN { printf "booking throughput: service %.1f/s, pgbench %.1f/s, ratio %.0f%% (target at least 60%%)\n", s, p, 100 * s / p }'
 echo "GetAppointments p99 with $CLIENTS clients: $(sed -n 's/^GetAppointments .*p99=\([0-9.]*ms\).*/\1/p' \
-  "$STACK/core_bench.out") from core_bench, $(sed -n 's/.*p99=\([0-9.]*ms\).*/\1/p' "$STACK/h2load.figures") from h2load (target at most 5 ms)"
+  "$STACK/core_bench.out") from core_bench, $(sed -n 's/.*p99=\([0-9.]*ms\).*/\1/p' "$STACK/h2load.figures") from h2load (target at most 5 ms); \
+$(sed -n 's/.*p99=\([0-9.]*ms\).*/\1/p' "$STACK/h2load_uncached.figures") from h2load with the list cache off"
 
 # ---- Real-time service ----------------------------------------------------------------
 # Redis and RabbitMQ on free ports, the release real-time service, and for the chat a

@@ -21,7 +21,8 @@ port_in_use() {
 free_port() {
   local port
   for _ in $(seq 1 200); do
-    port=$(( (RANDOM % 20000) + 30000 ))
+    # Below Linux's ephemeral range (32768 and up), which outgoing connections take.
+    port=$(( (RANDOM % 20000) + 12000 ))
     if ! port_in_use "$port"; then echo "$port"; return 0; fi
   done
   echo "no free port found" >&2
