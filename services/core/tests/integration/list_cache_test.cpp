@@ -39,6 +39,15 @@ class ListCacheReplicasTest : public ::testing::Test {
   }
   static bool Online(int http_port) { return Metric(http_port, "barbershop_list_cache_online") == 1; }
   static double Hits(int http_port) { return Metric(http_port, "barbershop_list_cache_hits_total"); }
+  // Whether `as`'s own list comes from the memory of the copy behind `stub`.  A notice of
+  // an earlier change may still arrive and make it forget once, hence the retries.
+  bool FromMemory(UserService::Stub& stub, int http_port, const TestUser& as) {
+    return Eventually([&] {
+      const double before = Hits(http_port);
+      Listed(stub, as);
+      return Hits(http_port) > before;
+    });
+  }
 
   std::string Sql(const std::string& sql) {
     pqxx::connection connection(core_.database_url());
@@ -82,12 +91,10 @@ class ListCacheReplicasTest : public ::testing::Test {
 
 TEST_F(ListCacheReplicasTest, AChangeThroughOneCopyShowsAtOnceInItsOwnLists) {
   const auto first = Book(*a_, Slot(2, 10, 0));
-  const double hits = Hits(core_.http_port());
+  EXPECT_TRUE(FromMemory(*a_, core_.http_port(), client_));
+  EXPECT_TRUE(FromMemory(*a_, core_.http_port(), barber_));
   EXPECT_EQ(Listed(*a_, client_), std::vector<std::string>{Line(first, "confirmed")});
   EXPECT_EQ(Listed(*a_, barber_), std::vector<std::string>{Line(first, "confirmed")});
-  EXPECT_EQ(Listed(*a_, client_), std::vector<std::string>{Line(first, "confirmed")});
-  EXPECT_EQ(Listed(*a_, barber_), std::vector<std::string>{Line(first, "confirmed")});
-  EXPECT_EQ(Hits(core_.http_port()), hits + 2);  // the second reads came from memory
 
   // The next list, right after the answer, shows the change: no waiting for the notice.
   const auto second = Book(*a_, Slot(3, 10, 0));
@@ -109,12 +116,10 @@ TEST_F(ListCacheReplicasTest, AChangeThroughOneCopyShowsAtOnceInItsOwnLists) {
 
 TEST_F(ListCacheReplicasTest, AChangeThroughAnotherCopyReachesItsKeptLists) {
   const auto first = Book(*a_, Slot(2, 10, 0));
-  const double hits = Hits(replica_->http_port());
-  for (int i = 0; i < 2; ++i) {
-    EXPECT_EQ(Listed(*b_, client_), std::vector<std::string>{Line(first, "confirmed")});
-    EXPECT_EQ(Listed(*b_, barber_), std::vector<std::string>{Line(first, "confirmed")});
-  }
-  EXPECT_EQ(Hits(replica_->http_port()), hits + 2);
+  EXPECT_TRUE(FromMemory(*b_, replica_->http_port(), client_));
+  EXPECT_TRUE(FromMemory(*b_, replica_->http_port(), barber_));
+  EXPECT_EQ(Listed(*b_, client_), std::vector<std::string>{Line(first, "confirmed")});
+  EXPECT_EQ(Listed(*b_, barber_), std::vector<std::string>{Line(first, "confirmed")});
 
   const auto second = Book(*a_, Slot(3, 10, 0));
   const std::vector<std::string> both{Line(first, "confirmed"), Line(second, "confirmed")};
@@ -132,7 +137,7 @@ TEST_F(ListCacheReplicasTest, AChangeThroughAnotherCopyReachesItsKeptLists) {
 
 TEST_F(ListCacheReplicasTest, ARenameAndAnOperatorsSqlReachKeptLists) {
   const auto id = Book(*a_, Slot(2, 10, 0));
-  EXPECT_EQ(Listed(*b_, client_), std::vector<std::string>{Line(id, "confirmed")});
+  ASSERT_TRUE(FromMemory(*b_, replica_->http_port(), client_));
   EXPECT_EQ(Listed(*b_, client_), std::vector<std::string>{Line(id, "confirmed")});
 
   // The barber renames their chair through the other copy: the client's list in this one
@@ -159,10 +164,8 @@ TEST_F(ListCacheReplicasTest, ARenameAndAnOperatorsSqlReachKeptLists) {
 
 TEST_F(ListCacheReplicasTest, ListsAreReadAgainAfterTheFeedWasAway) {
   const auto id = Book(*a_, Slot(2, 10, 0));
+  ASSERT_TRUE(FromMemory(*b_, replica_->http_port(), client_));
   EXPECT_EQ(Listed(*b_, client_), std::vector<std::string>{Line(id, "confirmed")});
-  const double hits = Hits(replica_->http_port());
-  EXPECT_EQ(Listed(*b_, client_), std::vector<std::string>{Line(id, "confirmed")});
-  ASSERT_EQ(Hits(replica_->http_port()), hits + 1);
 
   // Both copies' feeds lose their connections, and a change lands that no one hears.
   const char* feeds =
