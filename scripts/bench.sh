@@ -16,10 +16,14 @@ cmake --build --preset release -j"$(nproc)" --target barbershop-core core_bench 
 
 STACK=$(mktemp -d /tmp/barbershop-bench.XXXXXX)
 chmod 755 "$STACK"
+STARTED_PID=""
 CORE_PID=""
 UNCACHED_PID=""
 cleanup() {
-  for pid in $CORE_PID $UNCACHED_PID; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  for pid in $STARTED_PID $CORE_PID $UNCACHED_PID; do
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   postgres_stop "$STACK/postgres"
   rm -rf "$STACK"
 }
@@ -32,12 +36,20 @@ DB_URL="postgresql://postgres@127.0.0.1:$PG_PORT/barbershop"
 GRPC_PORT=$(free_port)
 HTTP_PORT=$(free_port)
 JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)"
-BARBERSHOP_DATABASE_URL="$DB_URL" BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$GRPC_PORT" \
-BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$HTTP_PORT" BARBERSHOP_JWT_SECRET="$JWT_SECRET" \
-BARBERSHOP_DB_POOL_SIZE="$CLIENTS" BARBERSHOP_LOG_LEVEL=warn \
-  build/release/services/core/barbershop-core >"$STACK/core.log" 2>&1 &
-CORE_PID=$!
-wait_http "http://127.0.0.1:$HTTP_PORT/readyz" 60 || { tail -20 "$STACK/core.log" >&2; exit 1; }
+# bench_core NAME GRPC_PORT HTTP_PORT [NAME=value ...]: the release core service on the
+# bench database, logging to $STACK/NAME.log; returns when ready, its pid in STARTED_PID.
+bench_core() {
+  local name=$1 grpc_port=$2 http_port=$3
+  shift 3
+  env BARBERSHOP_DATABASE_URL="$DB_URL" BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$grpc_port" \
+    BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$http_port" BARBERSHOP_JWT_SECRET="$JWT_SECRET" \
+    BARBERSHOP_DB_POOL_SIZE="$CLIENTS" BARBERSHOP_LOG_LEVEL=warn "$@" \
+    build/release/services/core/barbershop-core >"$STACK/$name.log" 2>&1 &
+  STARTED_PID=$!
+  wait_http "http://127.0.0.1:$http_port/readyz" 60 || { tail -20 "$STACK/$name.log" >&2; exit 1; }
+}
+bench_core core "$GRPC_PORT" "$HTTP_PORT"
+CORE_PID=$STARTED_PID STARTED_PID=""
 
 echo "== micro benchmarks"
 build/release/bench/micro_bench --benchmark_min_time=0.2
@@ -94,12 +106,8 @@ h2load_listing h2load "$GRPC_PORT" "$HTTP_PORT" "$CORE_PID"
 # for after a change.
 UNCACHED_GRPC_PORT=$(free_port)
 UNCACHED_HTTP_PORT=$(free_port)
-BARBERSHOP_DATABASE_URL="$DB_URL" BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$UNCACHED_GRPC_PORT" \
-BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$UNCACHED_HTTP_PORT" BARBERSHOP_JWT_SECRET="$JWT_SECRET" \
-BARBERSHOP_DB_POOL_SIZE="$CLIENTS" BARBERSHOP_LOG_LEVEL=warn BARBERSHOP_LIST_CACHE_SECONDS=0 \
-  build/release/services/core/barbershop-core >"$STACK/core_uncached.log" 2>&1 &
-UNCACHED_PID=$!
-wait_http "http://127.0.0.1:$UNCACHED_HTTP_PORT/readyz" 60 || { tail -20 "$STACK/core_uncached.log" >&2; exit 1; }
+bench_core core_uncached "$UNCACHED_GRPC_PORT" "$UNCACHED_HTTP_PORT" BARBERSHOP_LIST_CACHE_SECONDS=0
+UNCACHED_PID=$STARTED_PID STARTED_PID=""
 echo "== core service, list cache off: GetAppointments from h2load, $CLIENTS connections, ${SECONDS_EACH}s"
 h2load_listing h2load_uncached "$UNCACHED_GRPC_PORT" "$UNCACHED_HTTP_PORT" "$UNCACHED_PID"
 kill -TERM "$UNCACHED_PID"

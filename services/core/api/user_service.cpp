@@ -90,7 +90,9 @@ std::string_view Metadata(const grpc::CallbackServerContext* call, const char* k
 // The repositories and the booking rules on one call's connection.
 struct Bookings {
   Bookings(storage::Database& db, const ServiceContext& ctx)
-      : accounts(db), appointments(db, &ctx.lists), rules(accounts, appointments, ctx.shop_time, ctx.clock, ctx.policy) {}
+      : accounts(db),
+        appointments(db, &ctx.lists),
+        rules(accounts, appointments, ctx.shop_time, ctx.clock, ctx.policy) {}
   storage::PgAccountRepository accounts;
   storage::PgAppointmentRepository appointments;
   domain::BookingService rules;
@@ -437,7 +439,9 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetAppointments(grpc::CallbackServerC
   return Run(
       call, "GetAppointments", true, {},
       [this, request, lookup, answer](Call& c) {
-        auto list = Bookings(c.db, ctx_).rules.List(*c.caller, request->user_id(), request->from(), request->to());
+        Bookings bookings(c.db, ctx_);
+        auto list = lookup->ticket ? bookings.rules.ListOwn(lookup->key)
+                                   : bookings.rules.List(*c.caller, request->user_id(), request->from(), request->to());
         if (!list) return ToGrpcStatus(list.error());
         if (lookup->ticket) ctx_.lists.Store(lookup->key, *lookup->ticket, *list);
         return answer(*list);

@@ -296,9 +296,10 @@ common::Result<std::vector<TimePoint>> BookingService::Slots(const Caller& calle
   return FreeSlots(chair, shop_time_.ToLocal(*midnight), clock_.Now(), busy, shop_time_, policy_, LengthOf(*offered));
 }
 
-common::Result<AppointmentList> BookingService::List(const Caller& caller, const std::string& user_id,
-                                                     const std::string& from, const std::string& to) {
-  auto listed = ListUpToOneMore(caller, user_id, from, to);
+namespace {
+
+// The earliest kListLimit of up to kListLimit + 1 appointments read, and whether more follow.
+common::Result<AppointmentList> UpToLimit(common::Result<std::vector<Appointment>> listed) {
   if (!listed) return listed.error();
   AppointmentList list{std::move(*listed), false};
   if (list.appointments.size() > kListLimit) {
@@ -308,32 +309,43 @@ common::Result<AppointmentList> BookingService::List(const Caller& caller, const
   return list;
 }
 
-common::Result<std::vector<Appointment>> BookingService::ListUpToOneMore(const Caller& caller,
-                                                                         const std::string& user_id,
-                                                                         const std::string& from,
-                                                                         const std::string& to) {
+}  // namespace
+
+std::optional<ListKey> OwnListKey(const Caller& caller, const std::string& user_id, const std::string& from,
+                                  const std::string& to, const common::ShopTime& shop_time, TimePoint now) {
+  if (!user_id.empty() && user_id != caller.user_id) return std::nullopt;
+  if (!ValidateId(caller.user_id, "user_id")) return std::nullopt;
+  // Today and what is ahead unless asked otherwise: a busy chair's history would soon
+  // fill the list.
+  auto range = ParseRange(shop_time, now, from, to);
+  if (!range) return std::nullopt;
+  // The token says what the caller is: a barber's own list is their chair.
+  return ListKey{caller.user_id, caller.role == Role::kBarber, *range};
+}
+
+common::Result<AppointmentList> BookingService::ListOwn(const ListKey& key) {
+  return UpToLimit(key.chair ? appointments_.ListForBarber(key.party, key.range)
+                             : appointments_.ListForClient(key.party, key.range));
+}
+
+common::Result<AppointmentList> BookingService::List(const Caller& caller, const std::string& user_id,
+                                                     const std::string& from, const std::string& to) {
+  if (auto own = OwnListKey(caller, user_id, from, to, shop_time_, clock_.Now())) return ListOwn(*own);
+  // Someone else's list, or a request that fails a check below.
   const std::string& target = user_id.empty() ? caller.user_id : user_id;
   if (auto ok = ValidateId(target, "user_id"); !ok) return ok.error();
   if (target != caller.user_id && caller.role != Role::kAdmin) {
     return MakeError(ErrorCode::kPermissionDenied, "you can only list your own appointments");
   }
-  // Today and what is ahead unless asked otherwise: a busy chair's history would soon
-  // fill the list.
   const auto parsed = ParseRange(shop_time_, clock_.Now(), from, to);
   if (!parsed) return parsed.error();
-  const TimeRange& range = *parsed;
-  if (target == caller.user_id) {
-    // The token says what the caller is: a barber's own list is their chair.
-    if (caller.role == Role::kBarber) return appointments_.ListForBarber(target, range);
-    return appointments_.ListForClient(target, range);
-  }
   auto barber = accounts_.FindBarberById(target);
   if (!barber) return barber.error();
-  if (barber->has_value()) return appointments_.ListForBarber(target, range);
+  if (barber->has_value()) return UpToLimit(appointments_.ListForBarber(target, *parsed));
   auto user = accounts_.FindUserById(target);
   if (!user) return user.error();
   if (!user->has_value()) return MakeError(ErrorCode::kNotFound, "no user with id " + target);
-  return appointments_.ListForClient(target, range);
+  return UpToLimit(appointments_.ListForClient(target, *parsed));
 }
 
 common::Result<Appointment> BookingService::FindForCaller(const Caller& caller, const std::string& appointment_id) {

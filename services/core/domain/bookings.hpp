@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,20 @@ struct AppointmentList {
   bool more = false;
 };
 
+/// One caller's own list: whose (`party`, a client or, with `chair`, a barber's chair)
+/// over which range.
+struct ListKey {
+  std::string party;
+  bool chair = false;
+  TimeRange range;
+};
+
+/// The key of `caller`'s own list when the request asks for it (`user_id` empty or the
+/// caller's) and its range parses; nullopt otherwise (someone else's list, or bad input,
+/// which BookingService::List answers with its checks).
+std::optional<ListKey> OwnListKey(const Caller& caller, const std::string& user_id, const std::string& from,
+                                  const std::string& to, const common::ShopTime& shop_time, TimePoint now);
+
 /// Who may see or change an appointment: its client, its barber, an admin.
 bool IsParty(const Caller& caller, const Appointment& appointment);
 
@@ -87,6 +102,8 @@ class BookingService {
   /// start of today (shop time) when `from` is empty, with no end when `to` is.
   common::Result<AppointmentList> List(const Caller& caller, const std::string& user_id, const std::string& from = {},
                                        const std::string& to = {});
+  /// A caller's own list, by the key OwnListKey gave for their request: what List answers.
+  common::Result<AppointmentList> ListOwn(const ListKey& key);
 
  private:
   /// The appointment `caller` booked earlier with this key, when there is one: an error
@@ -102,9 +119,6 @@ class BookingService {
     return service ? service->duration : policy_.default_length;
   }
   common::Result<Appointment> FindForCaller(const Caller& caller, const std::string& appointment_id);
-  /// List's checks and reads: up to kListLimit + 1 appointments.
-  common::Result<std::vector<Appointment>> ListUpToOneMore(const Caller& caller, const std::string& user_id,
-                                                           const std::string& from, const std::string& to);
   common::Result<Appointment> Transition(const Caller& caller, const Appointment& before, Appointment after,
                                          EventType type);
 

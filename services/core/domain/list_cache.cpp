@@ -14,14 +14,6 @@ bool SameList(bool chair, const TimeRange& range, bool other_chair, const TimeRa
 
 }  // namespace
 
-std::optional<ListKey> OwnListKey(const Caller& caller, const std::string& user_id, const std::string& from,
-                                  const std::string& to, const common::ShopTime& shop_time, TimePoint now) {
-  if (!user_id.empty() && user_id != caller.user_id) return std::nullopt;
-  auto range = ParseRange(shop_time, now, from, to);
-  if (!range) return std::nullopt;
-  return ListKey{caller.user_id, caller.role == Role::kBarber, *range};
-}
-
 ListCache::ListCache(std::chrono::seconds ttl, std::size_t max_entries, const common::Clock& clock)
     : ttl_(ttl), max_entries_(max_entries), clock_(clock) {}
 

@@ -16,20 +16,6 @@
 
 namespace barbershop::core::domain {
 
-/// One GetAppointments answer: whose list (`party`, a client or, with `chair`, a barber's
-/// own chair) over which range.
-struct ListKey {
-  std::string party;
-  bool chair = false;
-  TimeRange range;
-};
-
-/// The key of `caller`'s own list when the request asks for it (`user_id` empty or the
-/// caller's) and its range parses; nullopt otherwise (someone else's list, or bad input,
-/// which the database path answers).  The same reading as BookingService::List's.
-std::optional<ListKey> OwnListKey(const Caller& caller, const std::string& user_id, const std::string& from,
-                                  const std::string& to, const common::ShopTime& shop_time, TimePoint now);
-
 /// Recent GetAppointments answers, kept per party until that party's appointments change
 /// (here or in another copy of the service: the feed calls Forget), until they are `ttl`
 /// old, or while the feed is away (offline: nothing is answered and nothing kept, since

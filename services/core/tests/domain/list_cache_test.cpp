@@ -128,20 +128,24 @@ TEST_F(ListCacheTest, ZeroSecondsTurnsItOff) {
 }
 
 TEST(OwnListKeyTest, OnlyTheCallersOwnListWithAGoodRange) {
+  const std::string b1 = "7b0c7a52-0d3e-4a57-9a8e-3f1f3c1f0b01";
+  const std::string c1 = "7b0c7a52-0d3e-4a57-9a8e-3f1f3c1f0c01";
+  const std::string a1 = "7b0c7a52-0d3e-4a57-9a8e-3f1f3c1f0a01";
   const auto shop = common::ShopTime::ForZone("Europe/Chisinau").value();
   const auto now = shop.Parse("2026-12-01T08:00").value();
-  const Caller barber{"b1", Role::kBarber};
+  const Caller barber{b1, Role::kBarber};
   const auto own = OwnListKey(barber, "", "", "", shop, now);
   ASSERT_TRUE(own);
-  EXPECT_EQ(own->party, "b1");
+  EXPECT_EQ(own->party, b1);
   EXPECT_TRUE(own->chair);
   EXPECT_EQ(own->range.from, shop.Parse("2026-12-01T00:00").value());
   EXPECT_EQ(own->range.to, kEndOfTime);
-  EXPECT_TRUE(OwnListKey(barber, "b1", "2026-12-03", "2026-12-04", shop, now));
+  EXPECT_TRUE(OwnListKey(barber, b1, "2026-12-03", "2026-12-04", shop, now));
   EXPECT_FALSE(OwnListKey(barber, "someone-else", "", "", shop, now));
   EXPECT_FALSE(OwnListKey(barber, "", "not a day", "", shop, now));
-  EXPECT_FALSE(OwnListKey(Caller{"c1", Role::kCustomer}, "", "", "", shop, now)->chair);
-  EXPECT_FALSE(OwnListKey(Caller{"a1", Role::kAdmin}, "", "", "", shop, now)->chair);
+  EXPECT_FALSE(OwnListKey(Caller{"not-an-id", Role::kCustomer}, "", "", "", shop, now));
+  EXPECT_FALSE(OwnListKey(Caller{c1, Role::kCustomer}, "", "", "", shop, now)->chair);
+  EXPECT_FALSE(OwnListKey(Caller{a1, Role::kAdmin}, "", "", "", shop, now)->chair);
 }
 
 }  // namespace
