@@ -36,6 +36,9 @@ DB_URL="postgresql://postgres@127.0.0.1:$PG_PORT/barbershop"
 GRPC_PORT=$(free_port)
 HTTP_PORT=$(free_port)
 JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)"
+# The load comes from one address and books far ahead: the per-address limits and the
+# live-booking cap would refuse it.
+BENCH_LIMITS="BARBERSHOP_SIGNUPS_PER_ADDRESS=0 BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0 BARBERSHOP_MAX_LIVE_BOOKINGS=0"
 # bench_core NAME GRPC_PORT HTTP_PORT [NAME=value ...]: the release core service on the
 # bench database, logging to $STACK/NAME.log; returns when ready, its pid in STARTED_PID.
 bench_core() {
@@ -43,7 +46,7 @@ bench_core() {
   shift 3
   env BARBERSHOP_DATABASE_URL="$DB_URL" BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$grpc_port" \
     BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$http_port" BARBERSHOP_JWT_SECRET="$JWT_SECRET" \
-    BARBERSHOP_DB_POOL_SIZE="$CLIENTS" BARBERSHOP_LOG_LEVEL=warn "$@" \
+    BARBERSHOP_DB_POOL_SIZE="$CLIENTS" BARBERSHOP_LOG_LEVEL=warn $BENCH_LIMITS "$@" \
     build/release/services/core/barbershop-core >"$STACK/$name.log" 2>&1 &
   STARTED_PID=$!
   wait_http "http://127.0.0.1:$http_port/readyz" 60 || { tail -20 "$STACK/$name.log" >&2; exit 1; }
@@ -166,11 +169,13 @@ RT_CORE_HTTP_PORT=$(free_port)
 BARBERSHOP_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/barbershop_realtime" \
 BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$RT_GRPC_PORT" BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$RT_CORE_HTTP_PORT" \
 BARBERSHOP_AMQP_URL="$RT_AMQP_URL" BARBERSHOP_DEMO_DATA=true BARBERSHOP_LOG_LEVEL=warn \
+BARBERSHOP_SIGNUPS_PER_ADDRESS=0 BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0 BARBERSHOP_MAX_LIVE_BOOKINGS=0 \
   build/release/services/core/barbershop-core >"$STACK/core_realtime.log" 2>&1 &
 RT_CORE_PID=$!
 WS_PORT=$(free_port)
 BARBERSHOP_WS_ADDRESS="127.0.0.1:$WS_PORT" BARBERSHOP_REDIS_URL="redis://127.0.0.1:$RT_REDIS_PORT" \
 BARBERSHOP_AMQP_URL="$RT_AMQP_URL" BARBERSHOP_CORE_ADDRESS="127.0.0.1:$RT_GRPC_PORT" BARBERSHOP_LOG_LEVEL=warn \
+BARBERSHOP_MAX_SOCKETS_PER_USER=0 BARBERSHOP_MAX_SOCKETS_PER_ADDRESS=0 BARBERSHOP_MESSAGES_PER_SECOND=0 \
   build/release/services/realtime/barbershop-realtime >"$STACK/realtime.log" 2>&1 &
 RT_PID=$!
 wait_http "http://127.0.0.1:$WS_PORT/readyz" 60 "$RT_PID" || { tail -20 "$STACK/realtime.log" >&2; exit 1; }

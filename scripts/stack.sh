@@ -85,7 +85,10 @@ redis_start() {
   local dir=$1 port=$2
   mkdir -p "$dir"
   if [ -f "$dir/redis.pid" ] && kill -0 "$(cat "$dir/redis.pid")" 2>/dev/null; then return 0; fi
+  # At its memory limit Redis refuses writes (noeviction) rather than dropping inboxes or
+  # chats; the real-time service retries them and shows the headroom in /metrics.
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec \
+    --maxmemory "${BARBERSHOP_REDIS_MAXMEMORY:-512mb}" --maxmemory-policy noeviction \
     --auto-aof-rewrite-min-size 256mb --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" --protected-mode no
   for _ in $(seq 1 100); do
     redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null | grep -q PONG && return 0

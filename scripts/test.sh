@@ -62,6 +62,7 @@ start_core() {
   BARBERSHOP_AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/" \
   BARBERSHOP_OUTBOX_SWEEP_MS=200 \
   BARBERSHOP_DEMO_DATA=true \
+  BARBERSHOP_SIGNUPS_PER_ADDRESS=0 BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0 BARBERSHOP_MAX_LIVE_BOOKINGS=0 \
     build/asan/services/core/barbershop-core >"$STACK/core.log" 2>&1 &
   CORE_PID=$!
   wait_http "http://127.0.0.1:$HTTP_PORT/readyz" 120 "$CORE_PID"

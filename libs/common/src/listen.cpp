@@ -1,6 +1,9 @@
 #include "barbershop/common/listen.hpp"
 
+#include <boost/asio/error.hpp>
 #include <boost/asio/socket_base.hpp>
+
+#include <cerrno>
 
 namespace barbershop::common {
 
@@ -19,6 +22,14 @@ Status Listen(boost::asio::ip::tcp::acceptor& acceptor, const std::string& host,
                      "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
   }
   return Ok{};
+}
+
+std::chrono::milliseconds AcceptBackoff(const boost::system::error_code& ec) {
+  if (ec == boost::asio::error::no_descriptors ||
+      ec == boost::system::error_code(ENFILE, boost::system::system_category())) {
+    return std::chrono::milliseconds(100);
+  }
+  return std::chrono::milliseconds(0);
 }
 
 }  // namespace barbershop::common

@@ -1,10 +1,11 @@
 #include "barbershop/common/worker_pool.hpp"
 
-#include <spdlog/spdlog.h>
+#include "barbershop/common/contained.hpp"
 
 namespace barbershop::common {
 
-WorkerPool::WorkerPool(std::size_t threads, std::size_t max_queue) : max_queue_(max_queue) {
+WorkerPool::WorkerPool(std::size_t threads, std::size_t max_queue, Counter* failures)
+    : max_queue_(max_queue), failures_(failures) {
   threads_.reserve(threads);
   for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this, i] { Run(i); });
 }
@@ -48,11 +49,7 @@ void WorkerPool::Run(std::size_t worker) {
       queue_.pop_front();
       ++busy_;
     }
-    try {
-      task(worker);
-    } catch (const std::exception& e) {
-      spdlog::error("unhandled error in a worker task: {}", e.what());
-    }
+    RunContained("a worker task", failures_, [&] { task(worker); });
     const std::lock_guard lock(mutex_);
     --busy_;
   }

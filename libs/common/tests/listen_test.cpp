@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace barbershop::common {
 namespace {
@@ -26,6 +28,35 @@ TEST(ListenTest, RefusesAHostThatIsNotAnAddress) {
   auto refused = Listen(acceptor, "localhost", 0);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST(ListenTest, AnAcceptWithNoDescriptorLeftBacksOff) {
+  namespace asio = boost::asio;
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io);
+  ASSERT_TRUE(Listen(acceptor, "127.0.0.1", 0));
+  asio::ip::tcp::socket client(io);
+  client.open(asio::ip::tcp::v4());
+  // The lowest free descriptor becomes the limit: the next one the accept needs is refused.
+  const int lowest_free = dup(0);
+  ASSERT_GE(lowest_free, 0);
+  close(lowest_free);
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit tight = saved;
+  tight.rlim_cur = static_cast<rlim_t>(lowest_free);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &tight), 0);
+  boost::system::error_code ec;
+  client.connect(acceptor.local_endpoint(), ec);
+  asio::ip::tcp::socket accepted(io);
+  boost::system::error_code accept_ec;
+  if (!ec) acceptor.accept(accepted, accept_ec);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+  ASSERT_FALSE(ec) << ec.message();
+  ASSERT_TRUE(accept_ec) << "the accept should have found no descriptor";
+  EXPECT_GT(AcceptBackoff(accept_ec).count(), 0) << accept_ec.message();
+  EXPECT_EQ(AcceptBackoff(asio::error::connection_aborted).count(), 0);
+  EXPECT_EQ(AcceptBackoff({}).count(), 0);
 }
 
 }  // namespace

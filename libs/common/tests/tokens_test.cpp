@@ -101,5 +101,24 @@ TEST(BearerTokenTest, ExtractsTheToken) {
   EXPECT_EQ(BearerToken("Bearer"), "");
 }
 
+TEST(TokenServiceTest, OnlyThreeBase64UrlSegmentsPass) {
+  FakeClock clock(TimePoint{1'800'000'000s});
+  const auto service = TokenService::Create(kKey, 1h, clock).value();
+  const auto token = service.Issue("user-1", "customer").value();
+  EXPECT_TRUE(HasTokenShape(token));
+  // The library reads a token as a C string: whatever follows a NUL was never checked,
+  // and a NUL or line break passed on in gRPC metadata aborts the process.
+  for (const std::string& bad :
+       {token + std::string(1, '\0'), token + std::string(1, '\0') + "x", token + "\r\n", " " + token, token + " ",
+        token + "=", token + ".x", std::string("a.b"), std::string("..."), std::string("a..c"),
+        "a.b.c" + std::string(2000, 'd'), std::string(300, 'a') + ".b.c"}) {
+    EXPECT_FALSE(HasTokenShape(bad)) << bad.size();
+    const auto claims = service.Verify(bad);
+    ASSERT_FALSE(claims);
+    EXPECT_EQ(claims.error().code, ErrorCode::kUnauthenticated);
+  }
+  EXPECT_TRUE(service.Verify(token)) << "a refused variant must not spoil the real token";
+}
+
 }  // namespace
 }  // namespace barbershop::common

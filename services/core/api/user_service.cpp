@@ -2,11 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "barbershop/common/contained.hpp"
 #include "domain/accounts.hpp"
 #include "domain/chairs.hpp"
 #include "domain/price_list.hpp"
 #include "domain/time_off.hpp"
 #include "status_mapping.hpp"
+#include "storage/pg_attempt_counter.hpp"
 #include "storage/pg_repositories.hpp"
 
 namespace barbershop::core::api {
@@ -87,6 +89,21 @@ std::string_view Metadata(const grpc::CallbackServerContext* call, const char* k
   return {it->second.data(), it->second.size()};
 }
 
+// The address a call came from, without its port: "ipv4:10.1.2.3:5555" gives
+// "10.1.2.3", "ipv6:[::1]:5555" gives "::1"; anything else is kept whole.
+std::string PeerAddress(std::string_view peer) {
+  for (const std::string_view scheme : {"ipv4:", "ipv6:"}) {
+    if (peer.substr(0, scheme.size()) != scheme) continue;
+    auto rest = peer.substr(scheme.size());
+    if (!rest.empty() && rest.front() == '[') {
+      const auto close = rest.find(']');
+      return std::string(rest.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
+    }
+    return std::string(rest.substr(0, rest.rfind(':')));
+  }
+  return std::string(peer);
+}
+
 // The repositories and the booking rules on one call's connection.
 struct Bookings {
   Bookings(storage::Database& db, const ServiceContext& ctx)
@@ -156,10 +173,7 @@ void UserServiceImpl::OnHashing(const Started& started, HashingBody body) {
 
 void UserServiceImpl::Step(const Started& started, const std::function<Outcome()>& step) {
   Outcome outcome;
-  try {
-    outcome = step();
-  } catch (const std::exception& e) {
-    spdlog::error("{} failed: {}", started.method, e.what());
+  if (!common::RunContained(started.method, &handler_failures_, [&] { outcome = step(); })) {
     outcome = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
   }
   if (outcome) Finish(started, *outcome);
@@ -170,7 +184,12 @@ UserServiceImpl::UserServiceImpl(ServiceContext context)
       lists_kept_(ctx_.metrics.GetCounter("barbershop_list_cache_hits_total",
                                           "GetAppointments answered from the list cache.")),
       lists_read_(ctx_.metrics.GetCounter("barbershop_list_cache_misses_total",
-                                          "GetAppointments of a caller's own list read from the database.")) {
+                                          "GetAppointments of a caller's own list read from the database.")),
+      throttled_logins_(ctx_.metrics.GetCounter("barbershop_throttled_total", "Calls refused by a limit against abuse.",
+                                                {{"limit", "login_failures"}})),
+      throttled_signups_(ctx_.metrics.GetCounter("barbershop_throttled_total", "Calls refused by a limit against abuse.",
+                                                 {{"limit", "signups_per_address"}})),
+      handler_failures_(common::UnhandledErrors(ctx_.metrics, "grpc handler")) {
   ctx_.metrics.AddCallbackGauge("barbershop_grpc_calls_in_flight", "gRPC calls started and not yet answered.",
                                 [this] { return static_cast<double>(in_flight_.load()); });
 }
@@ -231,8 +250,30 @@ void UserServiceImpl::Record(const char* method, const grpc::Status& status,
 
 grpc::ServerUnaryReactor* UserServiceImpl::SignUp(grpc::CallbackServerContext* call, const SignUpRequest* request,
                                                   SignUpResponse* response) {
-  // The password is hashed first, on a hashing thread; only the insert takes a connection.
+  // The address's sign-ups are counted first; then the password is hashed, on a hashing
+  // thread, and only the insert takes a connection again.
   const Started started = Begin(call, "SignUp");
+  const std::vector<std::pair<std::string, domain::AttemptLimit>> keys{
+      {domain::SignUpAddressKey(PeerAddress(call->peer())), ctx_.limits.signups_per_address}};
+  if (!ctx_.limits.signups_per_address.enabled()) {
+    HashAndCreateAccount(started, request, response);
+    return started.reactor;
+  }
+  OnDatabase(started, std::nullopt, [this, started, keys, request, response](Call& c) -> Outcome {
+    auto refused = storage::PgAttemptCounter(c.db).Count(keys);
+    if (!refused) return ToGrpcStatus(refused.error());
+    if (refused->count() > 0) {
+      throttled_signups_.Inc();
+      return ToGrpcStatus(domain::TooManyAttempts("sign-ups from your address", *refused));
+    }
+    HashAndCreateAccount(started, request, response);
+    return std::nullopt;
+  });
+  return started.reactor;
+}
+
+void UserServiceImpl::HashAndCreateAccount(const Started& started, const SignUpRequest* request,
+                                           SignUpResponse* response) {
   OnHashing(started, [this, started, request, response]() -> Outcome {
     auto account = domain::PrepareAccount(ctx_.hasher, request->username(), request->email(), request->password());
     if (!account) return ToGrpcStatus(account.error());
@@ -249,7 +290,6 @@ grpc::ServerUnaryReactor* UserServiceImpl::SignUp(grpc::CallbackServerContext* c
     });
     return std::nullopt;
   });
-  return started.reactor;
 }
 
 grpc::ServerUnaryReactor* UserServiceImpl::Login(grpc::CallbackServerContext* call, const LoginRequest* request,
@@ -261,19 +301,46 @@ grpc::ServerUnaryReactor* UserServiceImpl::Login(grpc::CallbackServerContext* ca
     Finish(started, ToGrpcStatus(email.error()));
     return started.reactor;
   }
-  return Run(call, "Login", false, {}, [this, request, response, email = std::move(*email)](Call& c) -> Outcome {
+  // Failures are counted per e-mail and per address; past either limit, the login is
+  // refused before the account is read or a password hashed.
+  const std::vector<std::pair<std::string, domain::AttemptLimit>> keys{
+      {domain::LoginEmailKey(*email), ctx_.limits.login_failures_per_email},
+      {domain::LoginAddressKey(PeerAddress(call->peer())), ctx_.limits.login_failures_per_address}};
+  return Run(call, "Login", false, {}, [this, request, response, keys, email = std::move(*email)](Call& c) -> Outcome {
+    storage::PgAttemptCounter attempts(c.db);
+    auto refused = attempts.RefusedFor(keys);
+    if (!refused) return ToGrpcStatus(refused.error());
+    if (refused->count() > 0) {
+      throttled_logins_.Inc();
+      return ToGrpcStatus(domain::TooManyAttempts("failed logins", *refused));
+    }
     storage::PgAccountRepository accounts(c.db);
     auto user = accounts.FindUserByEmail(email);
     if (!user) return ToGrpcStatus(user.error());
-    OnHashing(c.started, [this, request, response, user = std::move(*user)]() mutable -> Outcome {
+    OnHashing(c.started, [this, started = c.started, keys, request, response,
+                          user = std::move(*user)]() mutable -> Outcome {
       auto session = domain::CompleteLogin(ctx_.hasher, ctx_.tokens, std::move(user), request->password());
+      if (!session && session.error().code == ErrorCode::kUnauthenticated) {
+        OnDatabase(started, std::nullopt, [keys, failure = session.error()](Call& c) -> Outcome {
+          if (auto counted = storage::PgAttemptCounter(c.db).Count(keys); !counted) return ToGrpcStatus(counted.error());
+          return ToGrpcStatus(failure);
+        });
+        return std::nullopt;
+      }
       if (!session) return ToGrpcStatus(session.error());
       response->set_token(session->token);
       response->set_message("Logged in as " + session->user.username + ".");
       response->set_user_id(session->user.id);
       response->set_role(domain::RoleName(session->user.role));
       response->set_expires_at(ctx_.shop_time.Format(session->expires_at));
-      return grpc::Status::OK;
+      if (!ctx_.limits.login_failures_per_email.enabled()) return grpc::Status::OK;
+      // A login that succeeds clears its e-mail's failures (not its address's: one good
+      // account must not reset the count for guessing at others).
+      OnDatabase(started, std::nullopt, [email_key = keys.front().first](Call& c) -> Outcome {
+        (void)storage::PgAttemptCounter(c.db).Forget(email_key);  // logged inside when it fails
+        return grpc::Status::OK;
+      });
+      return std::nullopt;
     });
     return std::nullopt;
   });

@@ -15,6 +15,7 @@
 #include "barbershop/common/worker_pool.hpp"
 #include "domain/bookings.hpp"
 #include "domain/list_cache.hpp"
+#include "domain/throttle.hpp"
 #include "storage/database.hpp"
 #include "user_service.grpc.pb.h"
 
@@ -31,6 +32,7 @@ struct ServiceContext {
   const domain::BookingPolicy& policy;
   common::MetricsRegistry& metrics;
   domain::ListCache& lists;  ///< callers' own appointment lists, answered without the database
+  const domain::AbuseLimits& limits;
 };
 
 /// The seed's UserService (plus ConfirmAppointment, GetAppointment, ListBarbers,
@@ -129,6 +131,8 @@ class UserServiceImpl final : public UserService::CallbackService {
                                       const std::string& appointment_id, domain::AppointmentStatus outcome,
                                       AppointmentResponse* response);
   void Record(const char* method, const grpc::Status& status, std::chrono::steady_clock::time_point start);
+  /// SignUp's steps after its address was counted: hash the password, then insert.
+  void HashAndCreateAccount(const Started& started, const SignUpRequest* request, SignUpResponse* response);
 
   /// A method's call counter and latency histogram for one status code.
   struct MethodMetrics {
@@ -139,6 +143,9 @@ class UserServiceImpl final : public UserService::CallbackService {
   ServiceContext ctx_;
   common::Counter& lists_kept_;
   common::Counter& lists_read_;
+  common::Counter& throttled_logins_;
+  common::Counter& throttled_signups_;
+  common::Counter& handler_failures_;  ///< steps that threw (answered INTERNAL)
   std::atomic<int> in_flight_{0};
   std::mutex metrics_mutex_;
   std::map<std::pair<const char*, int>, MethodMetrics> method_metrics_;  ///< by method name literal and code

@@ -91,6 +91,41 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
       ->envname("BARBERSHOP_LAST_MINUTE_WINDOW_MINUTES")
       ->check(CLI::Range(0, 60 * 24 * 7))
       ->capture_default_str();
+  const char* kLimits = "Limits against abuse (0 turns one off)";
+  cli.add_option("--login-failures-per-email", config.login_failures_per_email,
+                 "failed logins for one e-mail within the window before it is refused until the window ends")
+      ->envname("BARBERSHOP_LOGIN_FAILURES_PER_EMAIL")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str()
+      ->group(kLimits);
+  cli.add_option("--login-failures-per-address", config.login_failures_per_address,
+                 "failed logins from one address within the window before it is refused until the window ends")
+      ->envname("BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str()
+      ->group(kLimits);
+  cli.add_option("--login-window-seconds", config.login_window_seconds, "the window failed logins are counted in")
+      ->envname("BARBERSHOP_LOGIN_WINDOW_SECONDS")
+      ->check(CLI::Range(1, 7 * 24 * 3600))
+      ->capture_default_str()
+      ->group(kLimits);
+  cli.add_option("--signups-per-address", config.signups_per_address,
+                 "sign-ups from one address within the window before more are refused")
+      ->envname("BARBERSHOP_SIGNUPS_PER_ADDRESS")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str()
+      ->group(kLimits);
+  cli.add_option("--signup-window-seconds", config.signup_window_seconds, "the window sign-ups are counted in")
+      ->envname("BARBERSHOP_SIGNUP_WINDOW_SECONDS")
+      ->check(CLI::Range(1, 7 * 24 * 3600))
+      ->capture_default_str()
+      ->group(kLimits);
+  cli.add_option("--max-live-bookings", config.max_live_bookings,
+                 "upcoming appointments one customer may hold by booking for themselves")
+      ->envname("BARBERSHOP_MAX_LIVE_BOOKINGS")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str()
+      ->group(kLimits);
   cli.add_option("--fault", config.fault, "fault injection for tests: relay-crash-before-publish")
       ->envname("BARBERSHOP_FAULT")
       ->check(CLI::IsMember({"", "relay-crash-before-publish"}))

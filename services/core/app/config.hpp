@@ -33,6 +33,14 @@ struct CoreConfig {
   /// How long a caller's own appointment list may be answered from memory; 0 turns the
   /// cache off.  A change through any copy of the service forgets the lists it touches.
   int list_cache_seconds = 60;
+  // Limits against abuse (0 turns one off).  Counts are kept in PostgreSQL, so every
+  // copy of the service shares them.
+  int login_failures_per_email = 5;
+  int login_failures_per_address = 50;
+  int login_window_seconds = 15 * 60;
+  int signups_per_address = 20;
+  int signup_window_seconds = 3600;
+  int max_live_bookings = 8;
   /// Test hook: "relay-crash-before-publish" makes the relay die (SIGKILL) after a
   /// commit, before publishing.
   std::string fault;

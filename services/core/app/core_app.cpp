@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/user_service.hpp"
+#include "barbershop/common/contained.hpp"
 #include "demo_data.hpp"
 #include "events/outbox_relay.hpp"
 #include "events/rabbit_publisher.hpp"
@@ -46,6 +47,12 @@ common::Status CoreApp::Start() {
   shop_time_ = std::make_unique<common::ShopTime>(std::move(*zone));
   policy_.default_length = std::chrono::minutes{config_.appointment_minutes};
   policy_.last_minute_window = std::chrono::minutes{config_.last_minute_window_minutes};
+  policy_.max_live_bookings = config_.max_live_bookings;
+  limits_.login_failures_per_email = {config_.login_failures_per_email,
+                                      std::chrono::seconds(config_.login_window_seconds)};
+  limits_.login_failures_per_address = {config_.login_failures_per_address,
+                                        std::chrono::seconds(config_.login_window_seconds)};
+  limits_.signups_per_address = {config_.signups_per_address, std::chrono::seconds(config_.signup_window_seconds)};
 
   const std::string database_url = WithConnectTimeout(config_.database_url);
   auto applied = storage::ApplyMigrations(database_url, storage::BundledMigrations());
@@ -61,7 +68,8 @@ common::Status CoreApp::Start() {
                                                     static_cast<std::size_t>(config_.db_queue_limit), metrics_);
   // As many hashing threads as the hasher lets run at once (one per core); a burst of
   // sign-ups and logins waits here, never on a database worker.
-  hashing_ = std::make_unique<common::WorkerPool>(hasher_.max_concurrent(), kHashingQueue);
+  hashing_ = std::make_unique<common::WorkerPool>(hasher_.max_concurrent(), kHashingQueue,
+                                                  &common::UnhandledErrors(metrics_, "password hashing"));
   metrics_.AddCallbackGauge("barbershop_password_hashes_running",
                             "Argon2id hashes running now (sign-ups and logins; at most one per core).",
                             [this] { return static_cast<double>(hasher_.running()); });
@@ -75,7 +83,7 @@ common::Status CoreApp::Start() {
                             "1 while the appointment list cache hears every change and may answer.",
                             [this] { return lists_->online() ? 1.0 : 0.0; });
   service_ = std::make_unique<api::UserServiceImpl>(api::ServiceContext{
-      *executor_, *hashing_, hasher_, *tokens_, *shop_time_, clock_, policy_, metrics_, *lists_});
+      *executor_, *hashing_, hasher_, *tokens_, *shop_time_, clock_, policy_, metrics_, *lists_, limits_});
 
   if (config_.relay) {
     // Workers claim disjoint rows (SKIP LOCKED), and an appointment's later event waits

@@ -14,6 +14,7 @@
 #include "config.hpp"
 #include "domain/bookings.hpp"
 #include "domain/list_cache.hpp"
+#include "domain/throttle.hpp"
 #include "storage/database.hpp"
 
 namespace barbershop::core::api { class UserServiceImpl; }
@@ -53,6 +54,7 @@ class CoreApp {
   std::unique_ptr<common::TokenService> tokens_;
   std::unique_ptr<common::ShopTime> shop_time_;
   domain::BookingPolicy policy_;
+  domain::AbuseLimits limits_;
   std::unique_ptr<storage::DbExecutor> executor_;
   std::unique_ptr<common::WorkerPool> hashing_;
   std::unique_ptr<domain::ListCache> lists_;

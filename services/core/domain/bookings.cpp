@@ -148,7 +148,8 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
                                 chair.auto_confirm ? AppointmentStatus::kConfirmed : AppointmentStatus::kPending,
                                 idempotency_key,
                                 idempotency_key.empty() ? std::string() : caller.user_id,
-                                *offered};
+                                *offered,
+                                caller.role == Role::kCustomer ? policy_.max_live_bookings : 0};
   auto created = appointments_.Insert(proposal, [&](const Appointment& made) {
     return MakeOutboxEvent({EventType::kCreated, made, caller, nullptr, false, std::nullopt}, shop_time_, clock_.Now());
   });

@@ -17,6 +17,9 @@ struct BookingPolicy {
   std::chrono::hours horizon{24 * 366};
   /// A barber's move or cancellation this close to the start is flagged last-minute.
   std::chrono::minutes last_minute_window{120};
+  /// The most live future bookings a customer may hold by booking for themselves
+  /// (0: no limit).  A barber or an admin booking for a client is not held to it.
+  int max_live_bookings = 8;
 };
 
 /// Later than any time ShopTime parses (year 9999): the end of a range without one.

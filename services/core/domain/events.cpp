@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "barbershop/common/ids.hpp"
+#include "barbershop/common/text.hpp"
 
 namespace barbershop::core::domain {
 
@@ -38,7 +39,7 @@ OutboxEvent MakeOutboxEvent(const EventDetails& details, const common::ShopTime&
   }
   if (details.last_minute) payload["last_minute"] = true;
   if (details.reminder_minutes) payload["reminder"] = {{"minutes_before", *details.reminder_minutes}};
-  return OutboxEvent{event_id, details.type, payload.dump()};
+  return OutboxEvent{event_id, details.type, common::ToJsonText(payload)};
 }
 
 }  // namespace barbershop::core::domain

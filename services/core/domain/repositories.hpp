@@ -69,6 +69,9 @@ struct NewAppointment {
   std::string booked_by;
   /// The service booked (its length is the booking's), or none.
   const BarberService* service = nullptr;
+  /// The most live future bookings the client may hold with this one (0: no limit);
+  /// the database counts them under the client's lock.
+  int live_booking_cap = 0;
 };
 
 /// An event to store in the outbox together with the change it describes.

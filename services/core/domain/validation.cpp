@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "barbershop/common/text.hpp"
+
 namespace barbershop::core::domain {
 
 using common::ErrorCode;
@@ -56,7 +58,7 @@ common::Status ValidatePassword(std::string_view password) {
   if (password.size() < 8 || password.size() > 128) {
     return MakeError(ErrorCode::kInvalidArgument, "password must be 8 to 128 characters");
   }
-  if (!IsValidUtf8(password)) return MakeError(ErrorCode::kInvalidArgument, "password must be valid UTF-8");
+  if (!common::IsValidUtf8(password)) return MakeError(ErrorCode::kInvalidArgument, "password must be valid UTF-8");
   return Ok{};
 }
 
@@ -82,44 +84,8 @@ common::Status ValidateIdempotencyKey(std::string_view key) {
   return Ok{};
 }
 
-bool IsValidUtf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t extra = 0;
-    std::uint32_t code = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      extra = 1;
-      code = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-      code = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3;
-      code = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= text.size()) return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      const auto cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      code = (code << 6) | (cc & 0x3F);
-    }
-    if ((extra == 1 && code < 0x80) || (extra == 2 && code < 0x800) || (extra == 3 && code < 0x10000) ||
-        code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-      return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
 bool IsPrintable(std::string_view text) {
-  return IsValidUtf8(text) && std::none_of(text.begin(), text.end(), [](char c) {
+  return common::IsValidUtf8(text) && std::none_of(text.begin(), text.end(), [](char c) {
            return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
          });
 }

@@ -17,8 +17,6 @@ common::Status ValidatePassword(std::string_view password);
 common::Status ValidateId(std::string_view id, std::string_view field);
 /// 1 to 128 visible ASCII characters (a UUID, say).
 common::Status ValidateIdempotencyKey(std::string_view key);
-/// True when `text` is well-formed UTF-8.
-bool IsValidUtf8(std::string_view text);
 /// Well-formed UTF-8 without control characters (a name, a reason).
 bool IsPrintable(std::string_view text);
 /// A barber_name a request looks a barber up by: 1 to 64 bytes (a display name's bounds).

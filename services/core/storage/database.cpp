@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "barbershop/common/contained.hpp"
 #include "statements.hpp"
 
 namespace barbershop::core::storage {
@@ -29,7 +30,8 @@ std::vector<std::unique_ptr<Database>> Connections(const std::string& url, std::
 
 DbExecutor::DbExecutor(const std::string& url, std::size_t threads, std::size_t max_queue,
                        common::MetricsRegistry& metrics)
-    : databases_(Connections(url, threads)), workers_(threads, max_queue) {
+    : databases_(Connections(url, threads)),
+      workers_(threads, max_queue, &common::UnhandledErrors(metrics, "database worker")) {
   metrics.AddCallbackGauge("barbershop_db_connections_in_use", "Database connections running a query now.",
                            [this] { return static_cast<double>(busy()); });
   metrics.AddCallbackGauge("barbershop_db_connections_max", "Database connections in the pool.",

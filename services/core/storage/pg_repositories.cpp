@@ -26,6 +26,7 @@ constexpr const char* kDeadlockDetected = "40P01";
 // Raised by migration 006's triggers: a booking inside time off, time off over bookings.
 constexpr const char* kBarberIsOff = "BB001";
 constexpr const char* kAppointmentsInTimeOff = "BB002";
+constexpr const char* kTooManyLiveBookings = "BB003";
 constexpr int kAttempts = 3;
 
 // Two bookings that overlap on both the barber's and the client's exclusion constraint
@@ -297,7 +298,7 @@ Result<Appointment> PgAppointmentRepository::Insert(
                                 Epoch(created.starts_at), Epoch(created.ends_at), domain::StatusName(created.status),
                                 outbox.event_id, RoutingKey(outbox.type), outbox.payload_json, proposal.idempotency_key,
                                 proposal.booked_by, created.barber_name, created.client_name, created.service_name,
-                                created.price_cents);
+                                created.price_cents, proposal.live_booking_cap);
       });
       if (rows[0][0].as<long long>() == 0) {
         return MakeError(ErrorCode::kFailedPrecondition, created.barber_name + " is off at that time");
@@ -309,6 +310,12 @@ Result<Appointment> PgAppointmentRepository::Insert(
       }
       if (e.sqlstate() == kBarberIsOff) {
         return MakeError(ErrorCode::kFailedPrecondition, created.barber_name + " is off at that time");
+      }
+      if (e.sqlstate() == kTooManyLiveBookings) {
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         "you already hold " + std::to_string(proposal.live_booking_cap) +
+                             " upcoming appointments, the most one customer may hold; cancel one or wait until one "
+                             "has taken place");
       }
       // The names read for the booking no longer match their sources: a rename committed
       // in between (the appointment keeps copies of both names).

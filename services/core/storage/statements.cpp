@@ -67,7 +67,10 @@ void PrepareStatements(pqxx::connection& c) {
       SELECT $1::uuid, $2::uuid, $3::uuid, to_timestamp($4::float8), to_timestamp($5::float8), $6::text,
              nullif($10::text, ''), nullif($11::text, '')::uuid, $12::text, $13::text,
              nullif($14::text, ''), CASE WHEN $14::text = '' THEN NULL ELSE $15::bigint END
-      FROM ()" + string(LockBarberAndClient("$2", "$3")) + R"() AS one_booking_per_party_at_a_time
+      FROM ()" + string(LockBarberAndClient("$2", "$3")) + R"() AS one_booking_per_party_at_a_time,
+           -- The client's live-booking limit for migration 008's trigger (0: none), set
+           -- before the row is made, for this statement's transaction only.
+           (SELECT set_config('barbershop.live_booking_cap', $16::int::text, true)) AS live_booking_cap
       WHERE NOT EXISTS (SELECT 1 FROM time_off t
                         WHERE t.barber_id = $2::uuid
                           AND t.during && tstzrange(to_timestamp($4::float8), to_timestamp($5::float8)))

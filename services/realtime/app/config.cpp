@@ -82,6 +82,30 @@ RealtimeConfig ParseRealtimeConfig(int argc, char** argv) {
       ->envname("BARBERSHOP_SHUTDOWN_GRACE_SECONDS")
       ->check(CLI::Range(0, 60))
       ->capture_default_str();
+  const char* kLimits = "Limits against abuse (0 turns one off)";
+  cli.add_option("--max-sockets-per-user", config.max_sockets_per_user, "open sockets one user may hold on this copy")
+      ->envname("BARBERSHOP_MAX_SOCKETS_PER_USER")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str()
+      ->group(kLimits);
+  cli.add_option("--max-sockets-per-address", config.max_sockets_per_address,
+                 "open sockets from one client address on this copy")
+      ->envname("BARBERSHOP_MAX_SOCKETS_PER_ADDRESS")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str()
+      ->group(kLimits);
+  cli.add_option("--messages-per-second", config.messages_per_second,
+                 "client messages a socket may send a second, on average; past it they get an error, then the "
+                 "socket is closed (1008)")
+      ->envname("BARBERSHOP_MESSAGES_PER_SECOND")
+      ->check(CLI::Range(0.0, 100000.0))
+      ->capture_default_str()
+      ->group(kLimits);
+  cli.add_option("--message-burst", config.message_burst, "client messages a socket may send at once")
+      ->envname("BARBERSHOP_MESSAGE_BURST")
+      ->check(CLI::Range(1.0, 100000.0))
+      ->capture_default_str()
+      ->group(kLimits);
   const char* kFaults = "Fault injection (for tests only)";
   auto* before_store =
       cli.add_option("--fault-exit-before-store", config.fault_exit_before_store,

@@ -22,6 +22,11 @@ struct RealtimeConfig {
   int chat_max_length = 1000;
   int prefetch = 300;
   int shutdown_grace_seconds = 3;
+  // Limits against abuse (0 turns one off).
+  int max_sockets_per_user = 16;
+  int max_sockets_per_address = 1000;
+  double messages_per_second = 5;
+  double message_burst = 20;
   // For tests only (bus::EventFaults): kill this copy with SIGKILL at its Nth event.
   int fault_exit_before_store = 0;
   int fault_exit_before_ack = 0;

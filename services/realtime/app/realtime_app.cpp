@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "barbershop/common/contained.hpp"
 #include "bus/amqp_consumer.hpp"
 #include "bus/event_handler.hpp"
 #include "hub/hub.hpp"
@@ -52,7 +53,7 @@ common::Status RealtimeApp::Start() {
   subscriber_ = std::make_unique<store::RedisSubscriber>(*redis_address);
   hub_ = std::make_unique<hub::Hub>(*subscriber_);
   subscriber_->Start(*hub_);
-  parties_ = std::make_unique<store::GrpcAppointmentParties>(config_.core_address, kPartiesCacheFor);
+  parties_ = std::make_unique<store::GrpcAppointmentParties>(config_.core_address, kPartiesCacheFor, *shop_time_);
 
   server_metrics_ = std::make_unique<net::ServerMetrics>(metrics_);
   metrics_.AddCallbackGauge("realtime_hub_channels", "Pub/sub channels this copy is subscribed to",
@@ -66,9 +67,16 @@ common::Status RealtimeApp::Start() {
     return common::HttpReply{200, "text/plain; charset=utf-8", "ready\n"};
   };
   server_ = std::make_unique<net::WsServer>(
-      net::ServerSettings{config_.instance_id, static_cast<std::size_t>(config_.send_queue_limit),
-                          std::chrono::seconds(config_.idle_timeout_seconds), 100, 10000,
-                          config_.socket_send_buffer},
+      net::ServerSettings{config_.instance_id,
+                          static_cast<std::size_t>(config_.send_queue_limit),
+                          std::chrono::seconds(config_.idle_timeout_seconds),
+                          100,
+                          10000,
+                          config_.socket_send_buffer,
+                          static_cast<std::size_t>(config_.max_sockets_per_user),
+                          static_cast<std::size_t>(config_.max_sockets_per_address),
+                          config_.messages_per_second,
+                          config_.message_burst},
       net::ServerDeps{io_, *blocking_, *tokens_, *parties_, *store_, *hub_, *server_metrics_, readiness});
   if (auto ok = server_->Start(ws_address->first, ws_address->second); !ok) return ok.error();
 
@@ -84,17 +92,46 @@ common::Status RealtimeApp::Start() {
   consumer_->Start();
 
   work_.emplace(io_.get_executor());
-  for (int i = 0; i < config_.io_threads; ++i) io_threads_.emplace_back([this] { io_.run(); });
+  // A handler that throws unwinds out of run(): the socket concerned is dropped with it,
+  // and the thread goes back to serving the others.
+  auto& io_failures = common::UnhandledErrors(metrics_, "realtime io thread");
+  for (int i = 0; i < config_.io_threads; ++i) {
+    io_threads_.emplace_back([this, &io_failures] { common::RunRestarting("an io thread", &io_failures, [this] { io_.run(); }); });
+  }
+  WatchRedisMemory(true);
   heartbeat_ = std::thread([this] {
     std::unique_lock lock(heartbeat_mutex_);
     while (!heartbeat_wake_.wait_for(lock, kHeartbeatEvery, [this] { return stopped_; })) {
       lock.unlock();
-      server_->TouchSessions(kSessionTtl);
+      common::RunContained("the session heartbeat", &common::UnhandledErrors(metrics_, "realtime heartbeat"), [this] {
+        server_->TouchSessions(kSessionTtl);
+        WatchRedisMemory(false);
+      });
       lock.lock();
     }
   });
   spdlog::info("real-time service {} listening on {}:{}", config_.instance_id, ws_address->first, server_->port());
   return common::Ok{};
+}
+
+void RealtimeApp::WatchRedisMemory(bool at_start) {
+  auto memory = store_->Memory();
+  if (!memory) return;
+  metrics_.GetGauge("realtime_redis_used_memory_bytes", "Memory Redis uses").Set(static_cast<double>(memory->used_bytes));
+  metrics_.GetGauge("realtime_redis_max_memory_bytes", "Redis's maxmemory (0: no limit)")
+      .Set(static_cast<double>(memory->max_bytes));
+  if (memory->max_bytes > 0) {
+    metrics_.GetGauge("realtime_redis_memory_headroom_bytes", "What Redis may still use before writes are refused")
+        .Set(static_cast<double>(memory->max_bytes - memory->used_bytes));
+  }
+  if (at_start && memory->policy != "noeviction") {
+    spdlog::warn("Redis's maxmemory-policy is {}: at its limit it may evict inboxes and chats; run it with "
+                 "--maxmemory-policy noeviction",
+                 memory->policy);
+  }
+  if (at_start && memory->max_bytes == 0) {
+    spdlog::warn("Redis has no maxmemory: it may grow until the machine runs out; give it one");
+  }
 }
 
 std::uint16_t RealtimeApp::port() const { return server_ ? server_->port() : 0; }

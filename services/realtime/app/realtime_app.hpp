@@ -40,6 +40,10 @@ class RealtimeApp {
   std::uint16_t port() const;
 
  private:
+  /// Reads Redis's memory into /metrics; at start, warns when Redis may evict or grow
+  /// without bound.
+  void WatchRedisMemory(bool at_start);
+
   RealtimeConfig config_;
   const common::Clock& clock_;
   common::MetricsRegistry metrics_;

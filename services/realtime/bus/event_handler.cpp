@@ -52,7 +52,10 @@ Handled EventHandler::Handle(std::string_view routing_key, std::string_view body
   const auto& event = std::get<hub::AppointmentEvent>(parsed);
   const int fault_nth = CountForFaults(event);
   if (fault_nth > 0 && fault_nth == faults_.exit_before_store) DieForFault("before storing", event.event_id);
-  if (parties_seen_) parties_seen_(event.appointment_id, hub::Parties{event.barber_id, event.client_id});
+  if (parties_seen_) {
+    parties_seen_(event.appointment_id, hub::Parties{event.barber_id, event.client_id,
+                                                     shop_time_.Parse(event.end).value_or(common::TimePoint{})});
+  }
   std::vector<store::Append> appends;
   for (auto& delivery : hub::BuildDeliveries(event, shop_time_)) {
     appends.push_back({store::RealtimeStore::InboxKey(delivery.user_id), hub::UserChannel(delivery.user_id),

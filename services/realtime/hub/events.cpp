@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <variant>
 
+#include "barbershop/common/text.hpp"
+
 namespace barbershop::realtime::hub {
 
 using nlohmann::json;
@@ -180,20 +182,20 @@ std::vector<Delivery> BuildDeliveries(const AppointmentEvent& event, const commo
       const auto occurred = ToLocalText(shop_time, event.occurred_at.empty() ? event.start : event.occurred_at);
       auto message = Notification(event, ReminderText(for_barber, event, at, occurred), "reminder");
       if (event.reminder_minutes_before) message["minutes_before"] = *event.reminder_minutes_before;
-      deliveries.push_back({user, message.dump()});
+      deliveries.push_back({user, common::ToJsonText(message)});
       continue;
     }
     auto message = BaseMessage(kind->message_type, event);
     message["message"] = StatusText(event.type, for_barber, event, at);
     if (event.last_minute) message["last_minute"] = true;
-    deliveries.push_back({user, message.dump()});
+    deliveries.push_back({user, common::ToJsonText(message)});
     if (event.last_minute && user != event.actor_user_id) {
       std::string text = event.type == "appointment.canceled"
                              ? "Last-minute change: the appointment on " + at.date + " at " + at.clock + " has been canceled."
                              : "Last-minute change: " + StatusText(event.type, for_barber, event, at);
       auto urgent = Notification(event, std::move(text), "last_minute");
       urgent["urgent"] = true;
-      deliveries.push_back({user, urgent.dump()});
+      deliveries.push_back({user, common::ToJsonText(urgent)});
     }
   }
   return deliveries;

@@ -2,40 +2,46 @@
 
 namespace barbershop::realtime::hub {
 
+// The subscriber is told of each change under the lock, so that it sees subscribes and
+// unsubscribes in the order the hub made them: a last socket leaving and a new one
+// joining at once must end subscribed.
 void Hub::Join(const std::string& channel, const std::shared_ptr<Listener>& listener) {
-  bool subscribe = false;
   bool ready = false;
   {
     std::lock_guard lock(mutex_);
     auto [it, inserted] = channels_.try_emplace(channel);
-    subscribe = inserted;
+    if (inserted) {
+      ++subscribes_in_flight_[channel];
+      subscriber_.Subscribe(channel);
+    }
     if (it->second.listeners.emplace(listener.get(), listener).second) ++listeners_;
     ready = it->second.ready;
     if (!ready) it->second.waiting.push_back(listener);
   }
-  if (subscribe) subscriber_.Subscribe(channel);
   if (ready) listener->OnReady();
 }
 
 void Hub::Leave(const std::string& channel, const Listener* listener) {
-  bool unsubscribe = false;
-  {
-    std::lock_guard lock(mutex_);
-    const auto it = channels_.find(channel);
-    if (it == channels_.end()) return;
-    if (it->second.listeners.erase(listener) > 0) --listeners_;
-    if (it->second.listeners.empty()) {
-      channels_.erase(it);
-      unsubscribe = true;
-    }
+  std::lock_guard lock(mutex_);
+  const auto it = channels_.find(channel);
+  if (it == channels_.end()) return;
+  if (it->second.listeners.erase(listener) > 0) --listeners_;
+  if (it->second.listeners.empty()) {
+    channels_.erase(it);
+    subscriber_.Unsubscribe(channel);
   }
-  if (unsubscribe) subscriber_.Unsubscribe(channel);
 }
 
 void Hub::OnSubscribed(const std::string& channel) {
   std::vector<std::weak_ptr<Listener>> waiting;
   {
     std::lock_guard lock(mutex_);
+    // A confirmation of an earlier subscribe, since undone by an unsubscribe still on its
+    // way, is not this channel's: ready only with the confirmation of the latest.
+    if (const auto in_flight = subscribes_in_flight_.find(channel); in_flight != subscribes_in_flight_.end()) {
+      if (--in_flight->second > 0) return;
+      subscribes_in_flight_.erase(in_flight);
+    }
     const auto it = channels_.find(channel);
     if (it == channels_.end()) return;
     it->second.ready = true;
@@ -48,6 +54,8 @@ void Hub::OnSubscribed(const std::string& channel) {
 
 std::vector<std::string> Hub::OnSubscriptionsLost() {
   std::lock_guard lock(mutex_);
+  // What was on its way went with the connection; each channel is subscribed once anew.
+  subscribes_in_flight_.clear();
   std::vector<std::string> names;
   names.reserve(channels_.size());
   for (auto& [name, channel] : channels_) {
@@ -56,6 +64,7 @@ std::vector<std::string> Hub::OnSubscriptionsLost() {
     channel.ready = false;
     channel.waiting.clear();
     for (const auto& [raw, weak] : channel.listeners) channel.waiting.push_back(weak);
+    subscribes_in_flight_[name] = 1;
     names.push_back(name);
   }
   return names;

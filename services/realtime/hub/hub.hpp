@@ -20,8 +20,9 @@ class Listener {
   virtual void OnMessage(std::shared_ptr<const std::string> message) = 0;
 };
 
-/// Where the hub subscribes to channels (Redis pub/sub).  Calls return at once; the
-/// subscriber reports back with Hub::OnSubscribed.
+/// Where the hub subscribes to channels (Redis pub/sub).  Calls return at once, without
+/// calling back into the hub (it calls them holding its lock); the subscriber sends them
+/// in the order called and reports each confirmed subscribe with Hub::OnSubscribed.
 class ChannelSubscriber {
  public:
   virtual ~ChannelSubscriber() = default;
@@ -69,6 +70,9 @@ class Hub {
   mutable std::mutex mutex_;
   FanOut fan_out_;
   std::map<std::string, Channel> channels_;
+  /// Subscribes sent and not yet confirmed, per channel; kept while a channel comes and
+  /// goes, so that a late confirmation is matched to its subscribe.
+  std::map<std::string, int> subscribes_in_flight_;
   std::size_t listeners_ = 0;
 };
 

@@ -2,12 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "barbershop/common/text.hpp"
 #include "hub/stream_id.hpp"
 
 namespace barbershop::realtime::hub {
 
 using common::ErrorCode;
 using common::MakeError;
+using common::ToJsonText;
 using nlohmann::json;
 
 namespace {
@@ -23,41 +25,8 @@ common::Result<std::string> RequiredString(const json& object, const char* field
 
 }  // namespace
 
-bool IsValidUtf8(std::string_view text) {
-  std::size_t i = 0;
-  const auto n = text.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t extra = 0;
-    std::uint32_t code = 0;
-    std::uint32_t min = 0;
-    if ((c & 0xE0) == 0xC0) {
-      extra = 1, code = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2, code = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3, code = c & 0x07, min = 0x10000;
-    } else {
-      return false;
-    }
-    if (i + extra >= n) return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      const auto cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      code = (code << 6) | (cc & 0x3F);
-    }
-    if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    i += extra + 1;
-  }
-  return true;
-}
-
 common::Result<ClientMessage> ParseClientMessage(std::string_view frame) {
-  if (!IsValidUtf8(frame)) return Invalid("the message is not valid UTF-8");
+  if (!common::IsValidUtf8(frame)) return Invalid("the message is not valid UTF-8");
   const auto parsed = json::parse(frame, nullptr, false);
   if (parsed.is_discarded()) return Invalid("the message is not valid JSON");
   if (!parsed.is_object()) return Invalid("the message must be a JSON object");
@@ -78,11 +47,17 @@ common::Result<ClientMessage> ParseClientMessage(std::string_view frame) {
     if (id->empty() || id->size() > 64) return Invalid("notification_id is not a message id");
     return ClientMessage{MarkReadRequest{std::move(*id)}};
   }
-  return Invalid("unknown message type '" + type->substr(0, 64) + "' (expected chat_message or mark_read)");
+  return Invalid("unknown message type '" + std::string(common::Utf8Prefix(*type, 64)) +
+                 "' (expected chat_message or mark_read)");
 }
 
 std::string ErrorFrame(const common::Error& error) {
-  return json{{"type", "error"}, {"code", common::ErrorCodeName(error.code)}, {"message", error.message}}.dump();
+  // What went wrong inside (Redis's, the core's or a library's words) stays in the log:
+  // the client gets a stable message for these codes.
+  std::string message = error.code == ErrorCode::kInternal      ? "internal error"
+                        : error.code == ErrorCode::kUnavailable ? "temporarily unavailable; try again shortly"
+                                                                : error.message;
+  return ToJsonText(json{{"type", "error"}, {"code", common::ErrorCodeName(error.code)}, {"message", message}});
 }
 
 std::string ChatMessageBody(const std::string& appointment_id, const Parties& parties, const std::string& sender_id,
@@ -90,32 +65,35 @@ std::string ChatMessageBody(const std::string& appointment_id, const Parties& pa
   const char* sender = sender_id == parties.barber_id   ? "barber"
                        : sender_id == parties.client_id ? "client"
                                                         : "admin";
-  return json{{"type", "chat_message"},  {"appointment_id", appointment_id}, {"barber_id", parties.barber_id},
-              {"client_id", parties.client_id}, {"sender", sender},            {"sender_id", sender_id},
-              {"message", text},         {"sent_at", sent_at}}
-      .dump();
+  return ToJsonText(json{{"type", "chat_message"},
+                         {"appointment_id", appointment_id},
+                         {"barber_id", parties.barber_id},
+                         {"client_id", parties.client_id},
+                         {"sender", sender},
+                         {"sender_id", sender_id},
+                         {"message", text},
+                         {"sent_at", sent_at}});
 }
 
-std::string ChatAck(std::string_view id) { return WithLeadingId(id, json{{"type", "chat_ack"}}.dump()); }
+std::string ChatAck(std::string_view id) { return WithLeadingId(id, ToJsonText(json{{"type", "chat_ack"}})); }
 
 std::string NotificationReadBody(const std::string& notification_id) {
-  return json{{"type", "notification_read"}, {"notification_id", notification_id}, {"status", "read"}}.dump();
+  return ToJsonText(json{{"type", "notification_read"}, {"notification_id", notification_id}, {"status", "read"}});
 }
 
 std::string Welcome(std::string_view channel, std::string_view last_id) {
-  return WithLeadingId(last_id, json{{"type", "welcome"}, {"stream", channel}}.dump());
+  return WithLeadingId(last_id, ToJsonText(json{{"type", "welcome"}, {"stream", channel}}));
 }
 
 std::string ResyncRequired(std::string_view since, std::string_view oldest_id) {
-  return json{{"type", "resync_required"},
-              {"since", since},
-              {"oldest_id", oldest_id},
-              {"message", "messages after 'since' are no longer kept; refetch from the core service"}}
-      .dump();
+  return ToJsonText(json{{"type", "resync_required"},
+                         {"since", since},
+                         {"oldest_id", oldest_id},
+                         {"message", "messages after 'since' are no longer kept; refetch from the core service"}});
 }
 
 std::string Presence(std::string_view user_id, bool online) {
-  return json{{"type", "presence"}, {"user_id", user_id}, {"online", online}}.dump();
+  return ToJsonText(json{{"type", "presence"}, {"user_id", user_id}, {"online", online}});
 }
 
 }  // namespace barbershop::realtime::hub

@@ -29,9 +29,6 @@ using ClientMessage = std::variant<ChatRequest, MarkReadRequest>;
 /// message that says what is wrong.
 common::Result<ClientMessage> ParseClientMessage(std::string_view frame);
 
-/// Whether `text` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
-bool IsValidUtf8(std::string_view text);
-
 /// {"type":"error","code":"invalid_argument","message":"..."}: what the client did wrong.
 std::string ErrorFrame(const common::Error& error);
 

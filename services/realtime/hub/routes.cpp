@@ -1,5 +1,6 @@
 #include "hub/routes.hpp"
 
+#include <cctype>
 #include <vector>
 
 #include "hub/stream_id.hpp"
@@ -70,6 +71,7 @@ common::Result<Route> ParseRoute(std::string_view target) {
     return MakeError(ErrorCode::kNotFound, "no such WebSocket path");
   }
   Route route{StreamKind::kChat, std::string(segments[3]), {}, {}, {}};
+  for (auto& c : route.id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (segments[2] == "barber" && segments[4] == "appointments") {
     route.kind = StreamKind::kBarberAppointments;
   } else if (segments[2] == "client" && segments[4] == "appointments") {
@@ -121,6 +123,11 @@ common::Status Authorize(const Route& route, const common::Claims& claims, const
   return MakeError(ErrorCode::kPermissionDenied, "not allowed");
 }
 
+common::Status ChatOpen(const Parties& parties, common::TimePoint now) {
+  if (parties.ends_at == common::TimePoint{} || now <= parties.ends_at + kChatOpenAfterEnd) return common::Ok{};
+  return MakeError(ErrorCode::kFailedPrecondition, "this appointment's chat closed a week after it ended");
+}
+
 std::string UserChannel(std::string_view user_id) { return "user:" + std::string(user_id); }
 std::string ChatChannel(std::string_view appointment_id) { return "chat:" + std::string(appointment_id); }
 
@@ -136,6 +143,7 @@ unsigned HttpStatusFor(common::ErrorCode code) {
     case ErrorCode::kNotFound: return 404;
     case ErrorCode::kAlreadyExists: return 409;
     case ErrorCode::kFailedPrecondition: return 412;
+    case ErrorCode::kResourceExhausted: return 429;
     case ErrorCode::kUnavailable: return 503;
     case ErrorCode::kInternal: return 500;
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,14 +24,24 @@ struct Route {
 
 /// Parses "/websocket/barber/{id}/appointments", "/websocket/client/{id}/appointments"
 /// and "/websocket/appointment/{id}/chat" with an optional query.  kNotFound for any
-/// other path; kInvalidArgument for a malformed since/before.
+/// other path; kInvalidArgument for a malformed since/before.  The id comes out in lower
+/// case, as the core writes ids: one appointment has one chat, whatever case a client
+/// used.
 common::Result<Route> ParseRoute(std::string_view target);
 
-/// The two parties of an appointment.
+/// The two parties of an appointment, and when it ends (the epoch when unknown).
 struct Parties {
   std::string barber_id;
   std::string client_id;
+  common::TimePoint ends_at{};
 };
+
+/// How long after an appointment ends its chat stays open.
+inline constexpr std::chrono::hours kChatOpenAfterEnd{7 * 24};
+
+/// kFailedPrecondition once the appointment ended more than kChatOpenAfterEnd ago: chat
+/// is for appointments to come and ones just past.
+common::Status ChatOpen(const Parties& parties, common::TimePoint now);
 
 /// Whether the token's bearer may open the route: only that barber their schedule, only
 /// that client their appointments, only the appointment's parties (or an admin) its chat.

@@ -12,7 +12,10 @@
 #include <chrono>
 #include <thread>
 
+#include "barbershop/common/contained.hpp"
 #include "barbershop/common/listen.hpp"
+#include "barbershop/common/text.hpp"
+#include "hub/limits.hpp"
 #include "hub/protocol.hpp"
 #include "hub/routes.hpp"
 #include "hub/stream_id.hpp"
@@ -40,12 +43,24 @@ constexpr std::size_t kFanOutStrands = 8;
 constexpr std::size_t kIdleReadBytes = 16;
 // A send queue that grew past this many entries gives its memory back once drained.
 constexpr std::size_t kKeptQueueCapacity = 16;
+// Messages over a socket's rate answered with an error before it is closed (1008).
+constexpr std::uint8_t kRefusedBeforeClose = 10;
 
 std::string IsoTime(std::chrono::system_clock::time_point at) {
   return date::format("%FT%TZ", std::chrono::floor<std::chrono::milliseconds>(at));
 }
 
 std::string NowIso() { return IsoTime(std::chrono::system_clock::now()); }
+
+common::TimePoint NowSeconds() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+// A chat's messages are kept until a day after it closes (hub::kChatOpenAfterEnd), or a
+// month when the appointment's end is unknown.
+std::chrono::seconds ChatRetention(const hub::Parties& parties, common::TimePoint now) {
+  if (parties.ends_at == common::TimePoint{}) return std::chrono::hours(30 * 24);
+  return std::max<std::chrono::seconds>(std::chrono::hours(24),
+                                        parties.ends_at + hub::kChatOpenAfterEnd + std::chrono::hours(24) - now);
+}
 
 using Frame = std::shared_ptr<const std::string>;
 // Concrete executor types: every pending operation of a socket carries copies of its
@@ -62,7 +77,7 @@ std::string WithReadStatus(const std::string& id, const std::string& body, const
   auto parsed = nlohmann::json::parse(body, nullptr, false);
   if (parsed.is_discarded() || parsed.value("type", "") != "notification") return hub::WithLeadingId(id, body);
   parsed["status"] = "read";
-  return hub::WithLeadingId(id, parsed.dump());
+  return hub::WithLeadingId(id, common::ToJsonText(parsed));
 }
 
 }  // namespace
@@ -75,7 +90,14 @@ ServerMetrics::ServerMetrics(common::MetricsRegistry& r)
       slow_disconnects(r.GetCounter("realtime_slow_disconnects_total", "Sockets closed for not keeping up")),
       client_errors(r.GetCounter("realtime_client_errors_total", "Error frames sent for bad client input")),
       chat_messages(r.GetCounter("realtime_chat_messages_total", "Chat messages stored and fanned out")),
-      chat_store_seconds(r.GetHistogram("realtime_chat_store_seconds", "Time to store and publish a chat message")) {}
+      chat_store_seconds(r.GetHistogram("realtime_chat_store_seconds", "Time to store and publish a chat message")),
+      accept_backoffs(r.GetCounter("realtime_accept_backoffs_total",
+                                   "Pauses of the accept loop for want of a file descriptor")),
+      resyncs(r.GetCounter("realtime_catch_up_failures_total",
+                           "Catch-ups after a pub/sub outage that failed and asked the client to resync")),
+      messages_refused(r.GetCounter("realtime_client_messages_refused_total",
+                                    "Client messages refused for coming faster than a socket's rate")),
+      blocking_failures(common::UnhandledErrors(r, "realtime blocking job")) {}
 
 common::Counter& ServerMetrics::Refused(unsigned status) {
   return registry.GetCounter("realtime_upgrades_refused_total", "WebSocket upgrades refused, by HTTP status",
@@ -87,7 +109,8 @@ common::Counter& ServerMetrics::Refused(unsigned status) {
 class Session final : public hub::Listener, public std::enable_shared_from_this<Session> {
  public:
   Session(std::shared_ptr<WsServer::Impl> server, Socket socket, hub::Route route, common::Claims claims,
-          hub::Parties parties, std::uint64_t number);
+          hub::Parties parties, std::uint64_t number, std::string address);
+  ~Session() override;
 
   void Start(http::request<http::empty_body> request);
   void OnReady() override;
@@ -132,7 +155,10 @@ class Session final : public hub::Listener, public std::enable_shared_from_this<
   common::Claims claims_;
   hub::Parties parties_;
   std::uint64_t number_;
+  std::string address_;  // the client's, counted in the server's SocketCounter until destroyed
   std::chrono::system_clock::time_point connected_at_;
+  hub::TokenBucket incoming_;
+  std::uint8_t refused_in_a_row_ = 0;  // messages refused by the bucket since the last one taken
 
   boost::container::devector<Frame> queue_;
   bool writing_ = false;
@@ -153,7 +179,7 @@ class Session final : public hub::Listener, public std::enable_shared_from_this<
 
 struct WsServer::Impl : std::enable_shared_from_this<WsServer::Impl> {
   Impl(ServerSettings s, ServerDeps d)
-      : settings(std::move(s)), deps(std::move(d)), acceptor(deps.io), sweep_timer(deps.io) {
+      : settings(std::move(s)), deps(std::move(d)), acceptor(deps.io), sweep_timer(deps.io), accept_timer(deps.io) {
     for (std::size_t i = 0; i < kFanOutStrands; ++i) fan_out.push_back(asio::make_strand(deps.io));
   }
 
@@ -161,6 +187,7 @@ struct WsServer::Impl : std::enable_shared_from_this<WsServer::Impl> {
   ServerDeps deps;
   tcp::acceptor acceptor;
   asio::steady_timer sweep_timer;
+  asio::steady_timer accept_timer;  ///< the pause after running out of file descriptors
   // The hub's deliveries run here, a channel always on the same strand (in order), on
   // the io threads: a socket whose strand is free writes at once, without a post each.
   std::vector<Strand> fan_out;
@@ -168,8 +195,16 @@ struct WsServer::Impl : std::enable_shared_from_this<WsServer::Impl> {
   std::atomic<std::uint64_t> next_number{1};
   mutable std::mutex mutex;
   std::map<std::uint64_t, std::weak_ptr<Session>> sessions;
+  hub::SocketCounter sockets{settings.max_sockets_per_user, settings.max_sockets_per_address};
 
   void DoAccept();
+  /// Runs `work` on the blocking pool; an exception it throws fails only that job.
+  template <typename F>
+  void PostBlocking(F work) {
+    asio::post(deps.blocking, [work = std::move(work), failures = &deps.metrics.blocking_failures]() mutable {
+      common::RunContained("a blocking job of the WebSocket server", failures, work);
+    });
+  }
   /// Every second: closes (1008) the sockets whose token has expired.
   void Sweep();
   void Add(std::uint64_t number, const std::shared_ptr<Session>& session) {
@@ -224,7 +259,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     if (target == "/readyz") {
       auto self = shared_from_this();
-      asio::post(server_->deps.blocking, [self] {
+      server_->PostBlocking([self] {
         auto reply = self->server_->stopping ? common::HttpReply{503, "text/plain; charset=utf-8", "shutting down\n"}
                                              : self->server_->deps.readiness();
         asio::post(self->stream_.get_executor(),
@@ -251,22 +286,36 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return Accept(std::move(*route), std::move(*claims), {});
     }
     auto self = shared_from_this();
-    asio::post(server_->deps.blocking, [self, route = std::move(*route), claims = std::move(*claims), token]() mutable {
+    server_->PostBlocking([self, route = std::move(*route), claims = std::move(*claims), token]() mutable {
       auto parties = self->server_->deps.parties.Lookup(token, route.id);
       asio::post(self->stream_.get_executor(), [self, route = std::move(route), claims = std::move(claims),
                                                 parties = std::move(parties)]() mutable {
         if (!parties) return self->Refuse(parties.error());
         if (auto allowed = hub::Authorize(route, claims, &*parties); !allowed) return self->Refuse(allowed.error());
+        if (auto open = hub::ChatOpen(*parties, NowSeconds()); !open) return self->Refuse(open.error());
         self->Accept(std::move(route), std::move(claims), std::move(*parties));
       });
     });
   }
 
   void Accept(hub::Route route, common::Claims claims, hub::Parties parties) {
+    beast::error_code ec;
+    const auto peer = stream_.socket().remote_endpoint(ec);
+    std::string address = ec ? std::string("unknown") : peer.address().to_string();
+    switch (server_->sockets.TryAdd(claims.subject, address)) {
+      case hub::SocketCounter::Verdict::kUserFull:
+        return Refuse(MakeError(ErrorCode::kResourceExhausted,
+                                "too many open sockets for this user (at most " +
+                                    std::to_string(server_->settings.max_sockets_per_user) + ")"));
+      case hub::SocketCounter::Verdict::kAddressFull:
+        return Refuse(MakeError(ErrorCode::kResourceExhausted, "too many open sockets from this address"));
+      case hub::SocketCounter::Verdict::kAdmitted:
+        break;
+    }
     stream_.expires_never();
     const auto number = server_->next_number++;
     auto session = std::make_shared<Session>(server_, stream_.release_socket(), std::move(route), std::move(claims),
-                                             std::move(parties), number);
+                                             std::move(parties), number, std::move(address));
     session->Start(std::move(request_));
   }
 
@@ -308,6 +357,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 void WsServer::Impl::DoAccept() {
   acceptor.async_accept(asio::make_strand(deps.io), [self = shared_from_this()](beast::error_code ec, Socket socket) {
     if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
+    if (const auto pause = common::AcceptBackoff(ec); pause.count() > 0) {
+      // Out of file descriptors: accepting again at once would spin until one is freed.
+      self->deps.metrics.accept_backoffs.Inc();
+      spdlog::warn("cannot accept a connection: {}; trying again in {} ms", ec.message(), pause.count());
+      self->accept_timer.expires_after(pause);
+      self->accept_timer.async_wait([self](beast::error_code wait_ec) {
+        if (!wait_ec && !self->stopping) self->DoAccept();
+      });
+      return;
+    }
     if (!ec) {
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);  // small frames must not wait for Nagle
@@ -344,16 +403,21 @@ void WsServer::Impl::Sweep() {
 }
 
 Session::Session(std::shared_ptr<WsServer::Impl> server, Socket socket, hub::Route route, common::Claims claims,
-                 hub::Parties parties, std::uint64_t number)
+                 hub::Parties parties, std::uint64_t number, std::string address)
     : server_(std::move(server)),
       ws_(std::move(socket)),
       route_(std::move(route)),
       claims_(std::move(claims)),
       parties_(std::move(parties)),
       number_(number),
-      connected_at_(std::chrono::system_clock::now()) {
+      address_(std::move(address)),
+      connected_at_(std::chrono::system_clock::now()),
+      incoming_(server_->settings.messages_per_second, server_->settings.message_burst,
+                hub::TokenBucket::Clock::now()) {
   route_.token = std::string();  // checked already; no need to hold it
 }
+
+Session::~Session() { server_->sockets.Remove(claims_.subject, address_); }
 
 store::SessionRecord Session::record() const {
   return store::SessionRecord{settings().instance_id + "/" + std::to_string(number_), claims_.subject, claims_.role,
@@ -370,7 +434,7 @@ std::string Session::StreamKey() const {
 
 template <typename F>
 void Session::Blocking(F work) {
-  asio::post(deps().blocking, std::move(work));
+  server_->PostBlocking(std::move(work));
 }
 
 void Session::Start(http::request<http::empty_body> request) {
@@ -432,6 +496,12 @@ void Session::CatchUp() {
         frames.push_back(MakeFrame(hub::WithLeadingId(message.id, message.body)));
         last = std::max(last, hub::StreamId::Parse(message.id).value_or(last));
       }
+    } else {
+      // What was published meanwhile cannot be read now: the client is told to refetch,
+      // rather than left with a silent gap.
+      spdlog::warn("catch-up of {} failed: {}", self->Channel(), batch.error().message);
+      self->deps().metrics.resyncs.Inc();
+      frames.push_back(MakeFrame(hub::ResyncRequired(since, "")));
     }
     asio::post(self->ws_.get_executor(), [self, frames = std::move(frames), last]() mutable {
       self->FinishReplay(std::move(frames), last);
@@ -583,6 +653,16 @@ void Session::OnRead(beast::error_code ec, std::size_t) {
   buffer_.clear();
   buffer_.shrink_to_fit();
   if (closing_) return DoRead();
+  if (!incoming_.Take(hub::TokenBucket::Clock::now())) {
+    deps().metrics.messages_refused.Inc();
+    if (++refused_in_a_row_ > kRefusedBeforeClose) {
+      Close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "too many messages");
+      return DoRead();
+    }
+    SendError(MakeError(ErrorCode::kResourceExhausted, "too many messages; slow down"));
+    return DoRead();
+  }
+  refused_in_a_row_ = 0;
   auto message = hub::ParseClientMessage(frame);
   if (!message) {
     SendError(message.error());
@@ -602,10 +682,15 @@ void Session::HandleChat(std::string text) {
     SendError(MakeError(ErrorCode::kInvalidArgument, "chat messages go to /websocket/appointment/{id}/chat"));
     return DoRead();
   }
-  Blocking([self = shared_from_this(), text = std::move(text)] {
+  const auto now = NowSeconds();
+  if (auto open = hub::ChatOpen(parties_, now); !open) {
+    SendError(open.error());
+    return DoRead();
+  }
+  Blocking([self = shared_from_this(), text = std::move(text), keep = ChatRetention(parties_, now)] {
     const auto started = std::chrono::steady_clock::now();
     const auto body = hub::ChatMessageBody(self->route_.id, self->parties_, self->claims_.subject, text, NowIso());
-    auto ids = self->deps().store.AppendAndPublish("", {{self->StreamKey(), self->Channel(), body}}, true);
+    auto ids = self->deps().store.AppendAndPublish("", {{self->StreamKey(), self->Channel(), body}}, true, keep);
     self->deps().metrics.chat_store_seconds.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     asio::post(self->ws_.get_executor(), [self, ids = std::move(ids)] {
@@ -725,6 +810,7 @@ void WsServer::Shutdown() {
     beast::error_code ignored;
     impl->acceptor.close(ignored);
     impl->sweep_timer.cancel();
+    impl->accept_timer.cancel();
   });
   for (const auto& session : impl_->Snapshot()) {
     asio::post(session->get_executor(), [session] {

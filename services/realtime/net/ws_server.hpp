@@ -33,6 +33,10 @@ struct ServerMetrics {
   common::Counter& client_errors;
   common::Counter& chat_messages;
   common::Histogram& chat_store_seconds;
+  common::Counter& accept_backoffs;
+  common::Counter& resyncs;
+  common::Counter& messages_refused;   ///< client messages over the socket's rate
+  common::Counter& blocking_failures;  ///< jobs on the blocking pool that threw
   common::Counter& Refused(unsigned status);
 };
 
@@ -43,6 +47,10 @@ struct ServerSettings {
   std::size_t history_limit = 100;       ///< chat messages replayed on join
   std::size_t replay_limit = 10000;      ///< most inbox messages replayed after ?since
   int socket_send_buffer = 0;            ///< SO_SNDBUF in bytes; 0 leaves the kernel's autotuning
+  std::size_t max_sockets_per_user = 16;      ///< 0: no limit
+  std::size_t max_sockets_per_address = 1000; ///< 0: no limit
+  double messages_per_second = 5;        ///< what a client may send on one socket, on average (0: no limit)
+  double message_burst = 20;             ///< ... and at once
 };
 
 /// What the server needs from the rest of the service.  All of it outlives the server.

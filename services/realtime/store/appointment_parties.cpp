@@ -13,8 +13,9 @@ struct GrpcAppointmentParties::Impl {
   std::unique_ptr<UserService::Stub> stub;
 };
 
-GrpcAppointmentParties::GrpcAppointmentParties(const std::string& core_address, std::chrono::seconds cache_for)
-    : impl_(std::make_unique<Impl>()), cache_for_(cache_for) {
+GrpcAppointmentParties::GrpcAppointmentParties(const std::string& core_address, std::chrono::seconds cache_for,
+                                               const common::ShopTime& shop_time)
+    : impl_(std::make_unique<Impl>()), cache_for_(cache_for), shop_time_(shop_time) {
   impl_->stub = UserService::NewStub(grpc::CreateChannel(core_address, grpc::InsecureChannelCredentials()));
 }
 
@@ -52,7 +53,8 @@ common::Result<hub::Parties> GrpcAppointmentParties::Lookup(const std::string& t
     default:
       return MakeError(ErrorCode::kUnavailable, "the core service cannot be reached");
   }
-  hub::Parties parties{response.appointment().barber_id(), response.appointment().client_id()};
+  hub::Parties parties{response.appointment().barber_id(), response.appointment().client_id(),
+                       shop_time_.Parse(response.appointment().end_time()).value_or(common::TimePoint{})};
   Remember(appointment_id, parties);
   return parties;
 }

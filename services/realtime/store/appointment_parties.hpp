@@ -7,6 +7,7 @@
 #include <string>
 
 #include "barbershop/common/result.hpp"
+#include "barbershop/common/shop_time.hpp"
 #include "hub/routes.hpp"
 
 namespace barbershop::realtime::store {
@@ -25,7 +26,9 @@ class AppointmentParties {
 /// Events seen on the bus fill the cache as well.  Thread-safe.
 class GrpcAppointmentParties final : public AppointmentParties {
  public:
-  GrpcAppointmentParties(const std::string& core_address, std::chrono::seconds cache_for);
+  /// `shop_time` reads the appointment's end as the core writes it.
+  GrpcAppointmentParties(const std::string& core_address, std::chrono::seconds cache_for,
+                         const common::ShopTime& shop_time);
   ~GrpcAppointmentParties() override;
 
   common::Result<hub::Parties> Lookup(const std::string& token, const std::string& appointment_id) override;
@@ -35,6 +38,7 @@ class GrpcAppointmentParties final : public AppointmentParties {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::chrono::seconds cache_for_;
+  const common::ShopTime& shop_time_;
   std::mutex mutex_;
   std::map<std::string, std::pair<hub::Parties, std::chrono::steady_clock::time_point>> cache_;
 };

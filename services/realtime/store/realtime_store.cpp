@@ -1,6 +1,7 @@
 #include "store/realtime_store.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace barbershop::realtime::store {
 
@@ -16,8 +17,9 @@ if ARGV[1] ~= '' then
   if not redis.call('SET', ARGV[1], '1', 'NX', 'EX', ARGV[2]) then return false end
 end
 local ids = {}
-for i = 4, #ARGV, 3 do
+for i = 5, #ARGV, 3 do
   local id = redis.call('XADD', ARGV[i], 'MAXLEN', '~', ARGV[3], '*', 'm', ARGV[i + 2])
+  if ARGV[4] ~= '0' then redis.call('EXPIRE', ARGV[i], ARGV[4]) end
   redis.call('PUBLISH', ARGV[i + 1], '{"id":"' .. id .. '",' .. string.sub(ARGV[i + 2], 2))
   ids[#ids + 1] = id
 end
@@ -62,9 +64,14 @@ std::string RealtimeStore::InboxKey(std::string_view user_id) { return "rt:inbox
 std::string RealtimeStore::ChatKey(std::string_view appointment_id) { return "rt:chat:" + std::string(appointment_id); }
 
 common::Result<std::optional<std::vector<std::string>>> RealtimeStore::AppendAndPublish(
-    const std::string& dedup_key, const std::vector<Append>& messages, bool chat) {
-  std::vector<std::string> args{"EVAL", kAppendAndPublishScript, "0", dedup_key, std::to_string(kDedupSeconds),
-                                std::to_string(chat ? chat_max_ : inbox_max_)};
+    const std::string& dedup_key, const std::vector<Append>& messages, bool chat, std::chrono::seconds expire) {
+  std::vector<std::string> args{"EVAL",
+                                kAppendAndPublishScript,
+                                "0",
+                                dedup_key,
+                                std::to_string(kDedupSeconds),
+                                std::to_string(chat ? chat_max_ : inbox_max_),
+                                std::to_string(expire.count())};
   for (const auto& message : messages) {
     args.push_back(message.stream);
     args.push_back(message.channel);
@@ -172,6 +179,28 @@ common::Status RealtimeStore::Ping() {
   auto reply = pool_.Command({"PING"});
   if (!reply) return reply.error();
   return common::Ok{};
+}
+
+common::Result<RedisMemory> RealtimeStore::Memory() {
+  auto reply = pool_.Command({"INFO", "memory"});
+  if (!reply) return reply.error();
+  RedisMemory memory;
+  const auto field = [&](std::string_view name) -> std::optional<std::int64_t> {
+    const auto at = reply->text.find(std::string(name) + ":");
+    if (at == std::string::npos) return std::nullopt;
+    return std::strtoll(reply->text.c_str() + at + name.size() + 1, nullptr, 10);
+  };
+  const auto used = field("used_memory");
+  const auto limit = field("maxmemory");
+  const auto policy_at = reply->text.find("maxmemory_policy:");
+  if (!used || !limit || policy_at == std::string::npos) {
+    return MakeError(ErrorCode::kInternal, "Redis INFO memory lacks used_memory, maxmemory or maxmemory_policy");
+  }
+  memory.used_bytes = *used;
+  memory.max_bytes = *limit;
+  const auto policy_start = policy_at + std::string_view("maxmemory_policy:").size();
+  memory.policy = reply->text.substr(policy_start, reply->text.find_first_of("\r\n", policy_start) - policy_start);
+  return memory;
 }
 
 }  // namespace barbershop::realtime::store

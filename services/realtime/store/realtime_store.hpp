@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -10,6 +11,15 @@
 #include "store/redis_client.hpp"
 
 namespace barbershop::realtime::store {
+
+/// Redis's memory: in use, its limit (0: none) and what it does at the limit.  Inboxes
+/// and chats must never be evicted: the policy should be "noeviction", under which a
+/// write at the limit fails (and is retried) instead of dropping stored messages.
+struct RedisMemory {
+  std::int64_t used_bytes = 0;
+  std::int64_t max_bytes = 0;
+  std::string policy;
+};
 
 /// A stored message: its stream entry id and its JSON object without the id.
 struct StoredMessage {
@@ -55,9 +65,10 @@ class RealtimeStore {
   /// In one atomic step: unless `dedup_key` (may be empty) was seen before, adds each
   /// message to its stream (capped), publishes it with its id on its channel and
   /// remembers the key.  The new ids in order, or nullopt when it was a duplicate.
-  common::Result<std::optional<std::vector<std::string>>> AppendAndPublish(const std::string& dedup_key,
-                                                                          const std::vector<Append>& messages,
-                                                                          bool chat);
+  /// A non-zero `expire` makes each stream written expire that long after this write.
+  common::Result<std::optional<std::vector<std::string>>> AppendAndPublish(
+      const std::string& dedup_key, const std::vector<Append>& messages, bool chat,
+      std::chrono::seconds expire = std::chrono::seconds{0});
   /// Up to `count` messages after `since` (exclusive), oldest first.
   common::Result<std::vector<StoredMessage>> ReadAfter(const std::string& stream, const std::string& since,
                                                        std::size_t count);
@@ -81,6 +92,8 @@ class RealtimeStore {
   common::Status Publish(const std::string& channel, const std::string& message);
 
   common::Status Ping();
+  /// What Redis uses and may use (INFO memory).
+  common::Result<RedisMemory> Memory();
 
  private:
   RedisPool& pool_;

@@ -2,6 +2,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include <cerrno>
 #include <charconv>
 
 namespace barbershop::realtime::store {
@@ -125,6 +126,21 @@ common::Result<RedisValue> RedisConnection::Command(const std::vector<std::strin
 }
 
 common::Result<std::vector<RedisValue>> RedisConnection::Pipeline(const std::vector<std::vector<std::string>>& commands) {
+  // A connection that sat in the pool may have been closed by the server meanwhile (a
+  // restart, a killed client).  The server then answers nothing at all: the commands did
+  // not run, and they go once more on a new connection.  A timeout is not retried: they
+  // may have run.
+  const bool reused = context_ != nullptr;
+  bool closed_unanswered = false;
+  auto values = Send(commands, closed_unanswered);
+  if (values || !reused || !closed_unanswered) return values;
+  ++reconnects_;
+  return Send(commands, closed_unanswered);
+}
+
+common::Result<std::vector<RedisValue>> RedisConnection::Send(const std::vector<std::vector<std::string>>& commands,
+                                                              bool& closed_unanswered) {
+  closed_unanswered = false;
   if (auto connected = EnsureConnected(); !connected) return connected.error();
   for (const auto& args : commands) AppendArgv(context_, args);
   std::vector<RedisValue> values;
@@ -132,6 +148,9 @@ common::Result<std::vector<RedisValue>> RedisConnection::Pipeline(const std::vec
   for (std::size_t i = 0; i < commands.size(); ++i) {
     void* raw = nullptr;
     if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) {
+      const bool closed = context_->err == REDIS_ERR_EOF ||
+                          (context_->err == REDIS_ERR_IO && (errno == ECONNRESET || errno == EPIPE));
+      closed_unanswered = closed && i == 0;
       Drop();
       return MakeError(ErrorCode::kUnavailable, "Redis connection lost");
     }

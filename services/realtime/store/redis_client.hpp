@@ -43,16 +43,23 @@ class RedisConnection {
   /// Runs one command; kUnavailable when Redis cannot be reached, kInternal for an error
   /// reply.
   common::Result<RedisValue> Command(const std::vector<std::string>& args);
-  /// Sends several commands in one round trip; one result per command.
+  /// Sends several commands in one round trip; one result per command.  When the server
+  /// had closed this connection before it answered anything, reconnects and sends them
+  /// once more.
   common::Result<std::vector<RedisValue>> Pipeline(const std::vector<std::vector<std::string>>& commands);
+  /// How many times a command went again on a new connection.
+  std::uint64_t reconnects() const { return reconnects_; }
 
  private:
+  common::Result<std::vector<RedisValue>> Send(const std::vector<std::vector<std::string>>& commands,
+                                               bool& closed_unanswered);
   common::Status EnsureConnected();
   void Drop();
 
   RedisAddress address_;
   std::chrono::milliseconds timeout_;
   redisContext* context_ = nullptr;
+  std::uint64_t reconnects_ = 0;
 };
 
 /// A fixed set of connections for blocking commands from many threads.  Thread-safe.

@@ -14,6 +14,7 @@ TEST(StatusMappingTest, EveryCodeHasItsGrpcStatus) {
       {ErrorCode::kNotFound, grpc::StatusCode::NOT_FOUND},
       {ErrorCode::kAlreadyExists, grpc::StatusCode::ALREADY_EXISTS},
       {ErrorCode::kFailedPrecondition, grpc::StatusCode::FAILED_PRECONDITION},
+      {ErrorCode::kResourceExhausted, grpc::StatusCode::RESOURCE_EXHAUSTED},
       {ErrorCode::kUnavailable, grpc::StatusCode::UNAVAILABLE},
       {ErrorCode::kInternal, grpc::StatusCode::INTERNAL},
   };

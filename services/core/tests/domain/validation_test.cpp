@@ -58,14 +58,5 @@ TEST(ValidationTest, IdempotencyKeys) {
   }
 }
 
-TEST(ValidationTest, Utf8) {
-  EXPECT_TRUE(IsValidUtf8("plain"));
-  EXPECT_TRUE(IsValidUtf8("Ștefan 💈"));
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
-  EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // truncated
-  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // beyond U+10FFFF
-}
-
 }  // namespace
 }  // namespace barbershop::core::domain

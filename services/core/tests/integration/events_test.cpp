@@ -62,11 +62,20 @@ std::string Book(UserService::Stub& stub, const TestUser& client, const std::str
   return response.appointment_id();
 }
 
-// Shop time `minutes` from now, on a whole minute.
+constexpr int kDefaultAppointmentMinutes = 30;  // the test core's default booking length
+
+// Shop time at least `minutes` from now, on a whole minute, where a booking of the
+// default length stays on one shop day: one that would run past midnight starts at
+// midnight instead (at most half an hour later), so the test passes at any hour.
 std::string MinutesFromNow(int minutes) {
   const auto shop = common::ShopTime::ForZone("Europe/Chisinau").value();
-  const auto at = std::chrono::ceil<std::chrono::minutes>(common::SystemClock().Now() + std::chrono::minutes(minutes));
-  return shop.Format(std::chrono::time_point_cast<std::chrono::seconds>(at));
+  auto at = std::chrono::time_point_cast<std::chrono::seconds>(
+      std::chrono::ceil<std::chrono::minutes>(common::SystemClock().Now() + std::chrono::minutes(minutes)));
+  const auto local = shop.ToLocal(at);
+  if (local.minute_of_day + kDefaultAppointmentMinutes > 24 * 60) {
+    at = shop.AtLocalMinute(shop.ToLocal(at + std::chrono::minutes(kDefaultAppointmentMinutes)), 0);
+  }
+  return shop.Format(at);
 }
 
 TEST(EventsTest, EveryChangeReachesTheBrokerInOrderWithItsPayload) {
@@ -354,7 +363,7 @@ TEST(EventsTest, ACoreKilledAfterCommitBeforePublishingLosesNoEvent) {
 
 TEST(EventsTest, AReminderArrivesOnceWithTwoReplicasRunning) {
   auto fast_reminders = [](app::CoreConfig& c) {
-    c.reminder_minutes = {60};
+    c.reminder_minutes = {90};  // the booking below starts within 70 minutes: due at once
     c.reminder_interval_ms = 50;
   };
   ScratchCore core(fast_reminders);
@@ -371,7 +380,7 @@ TEST(EventsTest, AReminderArrivesOnceWithTwoReplicasRunning) {
 
   const auto first = EventsOf(queue, id, 1, seconds(20), "appointment.reminder");
   ASSERT_EQ(first.size(), 1u);
-  EXPECT_EQ(first[0].payload["reminder"]["minutes_before"], 60);
+  EXPECT_EQ(first[0].payload["reminder"]["minutes_before"], 90);
   EXPECT_EQ(first[0].payload["actor"]["role"], "system");
   EXPECT_EQ(first[0].payload["appointment"]["status"], "confirmed");
   // Both replicas keep looking; no second reminder comes.

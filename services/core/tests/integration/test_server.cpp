@@ -40,6 +40,12 @@ class StopCoreAtExit final : public ::testing::Environment {
 [[maybe_unused]] const auto* const kStopCoreAtExit = ::testing::AddGlobalTestEnvironment(new StopCoreAtExit);
 }  // namespace
 
+void WithoutAddressLimits(app::CoreConfig& config) {
+  config.signups_per_address = 0;
+  config.login_failures_per_address = 0;
+  config.max_live_bookings = 0;
+}
+
 TestCore::TestCore() {
   const char* url = std::getenv("BARBERSHOP_TEST_DATABASE_URL");
   if (url == nullptr || *url == '\0') {
@@ -55,6 +61,7 @@ TestCore::TestCore() {
   config.shop_timezone = "Europe/Chisinau";
   config.db_pool_size = 8;
   config.amqp_url = TestAmqpUrl();
+  WithoutAddressLimits(config);
   app_ = std::make_unique<app::CoreApp>(config, clock_);
   if (auto ok = app_->Start(); !ok) {
     std::fprintf(stderr, "test core service did not start: %s\n", ok.error().message.c_str());
@@ -85,7 +92,9 @@ int FreePort() {
 
 pid_t SpawnCore(const std::vector<std::string>& settings) {
   // Everything the child needs is built before fork: this process has threads.
-  std::vector<std::string> env{"BARBERSHOP_JWT_SECRET=" + kTestJwtSecret, "BARBERSHOP_LOG_LEVEL=warn"};
+  std::vector<std::string> env{"BARBERSHOP_JWT_SECRET=" + kTestJwtSecret, "BARBERSHOP_LOG_LEVEL=warn",
+                               "BARBERSHOP_SIGNUPS_PER_ADDRESS=0", "BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0",
+                               "BARBERSHOP_MAX_LIVE_BOOKINGS=0"};
   env.insert(env.end(), settings.begin(), settings.end());
   if (const char* asan = std::getenv("ASAN_OPTIONS")) env.push_back(std::string("ASAN_OPTIONS=") + asan);
   std::vector<char*> envp;
@@ -126,6 +135,7 @@ app::CoreConfig ScratchCore::Config() const {
   config.db_pool_size = 4;
   config.amqp_url = TestAmqpUrl();
   config.outbox_sweep_ms = 200;
+  WithoutAddressLimits(config);
   return config;
 }
 
@@ -268,8 +278,8 @@ std::pair<int, std::string> HttpGet(int port, const std::string& path) {
   return {static_cast<int>(response.result_int()), response.body()};
 }
 
-std::string QueryScalar(const std::string& sql) {
-  pqxx::connection connection(TestCore::Get().database_url());
+std::string QueryScalar(const std::string& sql, const std::string& database_url) {
+  pqxx::connection connection(database_url.empty() ? TestCore::Get().database_url() : database_url);
   pqxx::nontransaction tx(connection);
   const auto rows = tx.exec(sql);
   if (rows.empty() || rows[0][0].is_null()) return {};

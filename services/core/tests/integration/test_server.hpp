@@ -66,6 +66,11 @@ class ScratchCore {
   std::unique_ptr<app::CoreApp> app_;
 };
 
+/// Every test process signs up, logs in and books from 127.0.0.1, far more than a shop's
+/// customers would from one address: the test cores lift the per-address limits and the
+/// live-booking cap, which the tests of those limits set again.
+void WithoutAddressLimits(app::CoreConfig& config);
+
 /// "amqp://..." of the broker that make test started.
 std::string TestAmqpUrl();
 
@@ -101,7 +106,8 @@ std::unique_ptr<grpc::ClientContext> Authed(const std::string& token);
 std::pair<int, std::string> HttpGet(int port, const std::string& path);
 /// The value of the sample named exactly `series` (name and labels) in Prometheus text; 0 when absent.
 double MetricValue(const std::string& text, const std::string& series);
-/// Runs a query on the test database and returns the first column of the first row.
-std::string QueryScalar(const std::string& sql);
+/// Runs a query on the test database (or the one named) and returns the first column of
+/// the first row.
+std::string QueryScalar(const std::string& sql, const std::string& database_url = "");
 
 }  // namespace barbershop::core::testing

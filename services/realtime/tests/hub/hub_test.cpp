@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace barbershop::realtime::hub {
 namespace {
 
@@ -81,6 +83,55 @@ TEST(HubTest, GoneListenersAreSkipped) {
   a.reset();
   hub.Deliver("user:1", std::make_shared<const std::string>("{}"));  // no crash
   EXPECT_EQ(hub.listener_count(), 1u);
+}
+
+TEST(HubTest, ALateConfirmationOfAnUndoneSubscribeDoesNotMakeANewSocketReady) {
+  FakeSubscriber subscriber;
+  Hub hub(subscriber);
+  auto first = std::make_shared<RecordingListener>();
+  hub.Join("user:1", first);
+  hub.Leave("user:1", first.get());  // before the subscribe was confirmed
+  auto second = std::make_shared<RecordingListener>();
+  hub.Join("user:1", second);
+  EXPECT_EQ(subscriber.calls, (std::vector<std::string>{"+user:1", "-user:1", "+user:1"}))
+      << "the subscriber must see the changes in the order they were made";
+  hub.OnSubscribed("user:1");  // the first subscribe's: the unsubscribe follows it
+  EXPECT_EQ(second->ready, 0);
+  hub.OnSubscribed("user:1");  // the second's: subscribed for good
+  EXPECT_EQ(second->ready, 1);
+  hub.OnSubscribed("user:1");  // a stray one changes nothing
+  EXPECT_EQ(second->ready, 1);
+}
+
+TEST(HubTest, JoinAndLeaveRacingOnOneChannelKeepTheSubscriberInStep) {
+  // Many threads join and leave one channel; whatever the interleaving, the subscriber's
+  // calls alternate and end subscribed exactly while a listener is left.
+  class CheckingSubscriber final : public ChannelSubscriber {
+   public:
+    void Subscribe(const std::string&) override {
+      EXPECT_FALSE(subscribed);
+      subscribed = true;
+    }
+    void Unsubscribe(const std::string&) override {
+      EXPECT_TRUE(subscribed);
+      subscribed = false;
+    }
+    bool subscribed = false;
+  } subscriber;
+  Hub hub(subscriber);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 2000; ++i) {
+        auto listener = std::make_shared<RecordingListener>();
+        hub.Join("user:1", listener);
+        hub.Leave("user:1", listener.get());
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_FALSE(subscriber.subscribed);
+  EXPECT_EQ(hub.channel_count(), 0u);
 }
 
 }  // namespace

@@ -36,21 +36,33 @@ TEST(ProtocolTest, RefusesMalformedInput) {
   EXPECT_TRUE(ParseClientMessage(exactly));
 }
 
-TEST(ProtocolTest, Utf8Validation) {
-  EXPECT_TRUE(IsValidUtf8("plain"));
-  EXPECT_TRUE(IsValidUtf8("Bună ziua, frizerul 💈"));
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
-  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // past U+10FFFF
-  EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // truncated
-  EXPECT_FALSE(IsValidUtf8("\x80"));
-}
-
 TEST(ProtocolTest, ErrorFrameCarriesCodeAndMessage) {
   const auto frame = json::parse(ErrorFrame({ErrorCode::kInvalidArgument, "missing field 'message'"}));
   EXPECT_EQ(frame["type"], "error");
   EXPECT_EQ(frame["code"], "invalid_argument");
   EXPECT_EQ(frame["message"], "missing field 'message'");
+}
+
+TEST(ProtocolTest, InternalErrorTextNeverReachesTheClient) {
+  const auto internal = json::parse(ErrorFrame({ErrorCode::kInternal, "Redis: WRONGTYPE Operation against a key"}));
+  EXPECT_EQ(internal["code"], "internal");
+  EXPECT_EQ(internal["message"], "internal error");
+  const auto unavailable = json::parse(ErrorFrame({ErrorCode::kUnavailable, "Redis connection lost"}));
+  EXPECT_EQ(unavailable["code"], "unavailable");
+  EXPECT_EQ(unavailable["message"].get<std::string>().find("Redis"), std::string::npos);
+}
+
+TEST(ProtocolTest, AnUnknownTypeCutInsideACharacterGetsAValidErrorFrame) {
+  // {"type":"aaa...aé"} with 63 letters: the echo of the type, cut at 64 bytes, used to
+  // split the é, and building the reply threw on the io thread.
+  const std::string frame = "{\"type\":\"" + std::string(63, 'a') + "\xc3\xa9\"}";
+  const auto parsed = ParseClientMessage(frame);
+  ASSERT_FALSE(parsed);
+  std::string reply;
+  ASSERT_NO_THROW(reply = ErrorFrame(parsed.error()));
+  const auto error = json::parse(reply);
+  EXPECT_EQ(error["code"], "invalid_argument");
+  EXPECT_NE(error["message"].get<std::string>().find(std::string(63, 'a')), std::string::npos);
 }
 
 TEST(ProtocolTest, ChatMessageNamesTheSendersSide) {

@@ -72,7 +72,7 @@ TEST(RoutesTest, MapsErrorsToHttpStatuses) {
   const std::pair<ErrorCode, unsigned> table[] = {
       {ErrorCode::kInvalidArgument, 400}, {ErrorCode::kUnauthenticated, 401}, {ErrorCode::kPermissionDenied, 403},
       {ErrorCode::kNotFound, 404},        {ErrorCode::kAlreadyExists, 409},   {ErrorCode::kFailedPrecondition, 412},
-      {ErrorCode::kUnavailable, 503},     {ErrorCode::kInternal, 500}};
+      {ErrorCode::kResourceExhausted, 429}, {ErrorCode::kUnavailable, 503}, {ErrorCode::kInternal, 500}};
   for (const auto& [code, status] : table) EXPECT_EQ(HttpStatusFor(code), status);
 }
 
@@ -80,6 +80,27 @@ TEST(RoutesTest, UrlDecode) {
   EXPECT_EQ(*UrlDecode("a%20b+c"), "a b c");
   EXPECT_FALSE(UrlDecode("%4"));
   EXPECT_FALSE(UrlDecode("%g0"));
+}
+
+TEST(RoutesTest, IdsComeOutInLowerCase) {
+  const auto upper = ParseRoute("/websocket/appointment/3F2B9C1E-8D4A-4B6F-9E2D-1A7C5B3E9F01/chat");
+  const auto lower = ParseRoute("/websocket/appointment/3f2b9c1e-8d4a-4b6f-9e2d-1a7c5b3e9f01/chat");
+  ASSERT_TRUE(upper);
+  ASSERT_TRUE(lower);
+  EXPECT_EQ(upper->id, lower->id);
+  EXPECT_EQ(ChannelFor(*upper), ChannelFor(*lower));
+  EXPECT_EQ(ParseRoute("/websocket/client/ABC/appointments")->id, "abc");
+}
+
+TEST(RoutesTest, ChatStaysOpenAWeekAfterTheAppointmentEnds) {
+  const common::TimePoint ends{std::chrono::seconds{1'800'000'000}};
+  const Parties parties{"b", "c", ends};
+  EXPECT_TRUE(ChatOpen(parties, ends - std::chrono::hours(48)));
+  EXPECT_TRUE(ChatOpen(parties, ends + kChatOpenAfterEnd));
+  const auto closed = ChatOpen(parties, ends + kChatOpenAfterEnd + std::chrono::seconds(1));
+  ASSERT_FALSE(closed);
+  EXPECT_EQ(closed.error().code, common::ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE(ChatOpen(Parties{"b", "c", {}}, ends)) << "an unknown end closes nothing";
 }
 
 }  // namespace

@@ -15,9 +15,11 @@
 namespace barbershop::realtime::testing {
 namespace {
 
+// The copies take messages as fast as a test sends them (a slow reader needs hundreds);
+// the rate limit has a test and a copy of its own.
 const std::vector<std::string> kCopyArgs{"--send-queue-limit",     "64", "--socket-send-buffer",     "16384",
                                          "--inbox-max-length",     "10", "--idle-timeout-seconds",   "60",
-                                         "--shutdown-grace-seconds", "2"};
+                                         "--shutdown-grace-seconds", "2",  "--messages-per-second",    "0"};
 
 std::string ClientPath(const std::string& id) { return "/websocket/client/" + id + "/appointments"; }
 std::string BarberPath(const std::string& id) { return "/websocket/barber/" + id + "/appointments"; }
@@ -69,6 +71,41 @@ TEST_F(RealtimeTest, ProbesAndMetricsAnswerOnTheWebSocketPort) {
   EXPECT_EQ(metrics.first, 200u);
   EXPECT_NE(metrics.second.find("realtime_connections"), std::string::npos);
   EXPECT_EQ(HttpGet(a_.port(), "/nowhere").first, 404u);
+  // The stack's Redis has a memory limit, and the copy shows what is left of it.
+  EXPECT_GT(MetricValue({a_.port()}, "realtime_redis_max_memory_bytes"), 0.0);
+  EXPECT_GT(MetricValue({a_.port()}, "realtime_redis_memory_headroom_bytes"), 0.0);
+}
+
+TEST_F(RealtimeTest, SocketsPerUserAreLimitedAndAFloodOfMessagesIsCutOff) {
+  RealtimeProcess limited(stack_, {"--max-sockets-per-user", "2", "--messages-per-second", "0.01",
+                                   "--message-burst", "3"});
+  ASSERT_TRUE(limited.Start());
+  const auto user = NewId();
+  WsClient first, second, third;
+  ASSERT_EQ(first.Connect(limited.port(), ClientPath(user), Token(user, "customer")), 101u);
+  ASSERT_EQ(second.Connect(limited.port(), ClientPath(user), Token(user, "customer")), 101u);
+  EXPECT_EQ(third.Connect(limited.port(), ClientPath(user), Token(user, "customer")), 429u);
+  second.Close();
+  ASSERT_TRUE(second.WaitClosed());
+  // The place is free again once the server has let the socket go.
+  bool admitted = false;
+  for (const auto until = std::chrono::steady_clock::now() + 20s; !admitted && std::chrono::steady_clock::now() < until;) {
+    WsClient again;
+    admitted = again.Connect(limited.port(), ClientPath(user), Token(user, "customer")) == 101u;
+  }
+  EXPECT_TRUE(admitted);
+
+  ASSERT_TRUE(first.NextMatching(OfType("welcome")));
+  const std::string frame = R"({"type":"mark_read","notification_id":"1-0"})";
+  for (int i = 0; i < 3; ++i) first.Send(frame);  // the burst: answered (not found)
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(first.NextMatching(OfType("error")));
+  first.Send(frame);
+  auto refused = first.NextMatching(OfType("error"));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ((*refused)["code"], "resource_exhausted");
+  for (int i = 0; i < 20; ++i) first.Send(frame);
+  EXPECT_EQ(first.WaitClosed(), 1008u);
+  EXPECT_GE(MetricValue({limited.port()}, "realtime_client_messages_refused_total"), 11.0);
 }
 
 TEST_F(RealtimeTest, RefusesBeforeTheUpgrade) {
@@ -334,7 +371,9 @@ TEST_F(RealtimeTest, BadInputGetsAnErrorAndTheConnectionStaysUsable) {
            {R"({"type":"chat_message"})", false},
            {too_long, false},
            {"{\"type\":\"chat_message\",\"message\":\"\xff\"}", true},
-           {R"({"type":"mark_read","notification_id":"1-0"})", false}}) {
+           {R"({"type":"mark_read","notification_id":"1-0"})", false},
+           // An unknown type echoed back cut to 64 bytes, the cut falling inside the é.
+           {"{\"type\":\"" + std::string(63, 'a') + "\xc3\xa9\"}", false}}) {
     client.Send(frame, binary);
     auto error = client.NextMatching(OfType("error"));
     ASSERT_TRUE(error) << frame.substr(0, 60);
@@ -346,6 +385,21 @@ TEST_F(RealtimeTest, BadInputGetsAnErrorAndTheConnectionStaysUsable) {
 
   client.Send(std::string(70 * 1024, ' '));
   EXPECT_EQ(client.WaitClosed(), 1009u);
+  EXPECT_EQ(HttpGet(a_.port(), "/healthz").first, 200u) << "the copy went down";
+}
+
+TEST_F(RealtimeTest, ATokenWithANulIsRefusedAndTheCopyStaysUp) {
+  // A chat whose parties this copy has not cached: the upgrade asks the core, sending the
+  // token on; a NUL in it would be invalid gRPC metadata.
+  const auto booked = BookAppointment(stack_);
+  ASSERT_TRUE(booked);
+  WsClient nul, control, space;
+  EXPECT_EQ(nul.Connect(a_.port(), ChatPath(booked->id) + "?token=" + booked->client_token + "%00"), 401u);
+  EXPECT_EQ(control.Connect(a_.port(), ChatPath(booked->id) + "?token=" + booked->client_token + "%0d%0a"), 401u);
+  EXPECT_EQ(space.Connect(a_.port(), ChatPath(booked->id) + "?token=%20" + booked->client_token), 401u);
+  EXPECT_EQ(HttpGet(a_.port(), "/healthz").first, 200u) << "the copy went down";
+  WsClient client;
+  EXPECT_EQ(client.Connect(a_.port(), ChatPath(booked->id) + "?token=" + booked->client_token), 101u);
 }
 
 TEST_F(RealtimeTest, PingsKeepAnIdleClientAndFindADeadOne) {

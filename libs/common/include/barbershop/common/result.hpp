@@ -14,6 +14,7 @@ enum class ErrorCode {
   kNotFound,
   kAlreadyExists,
   kFailedPrecondition,
+  kResourceExhausted,  ///< a limit was reached: wait, or do less
   kUnavailable,
   kInternal,
 };
@@ -47,6 +48,11 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
 
   const E& error() const { return std::get<1>(state_); }
+  /// The value, or `fallback` when there is an error (as std::expected::value_or).
+  template <typename U>
+  T value_or(U&& fallback) const& {
+    return has_value() ? value() : static_cast<T>(std::forward<U>(fallback));
+  }
 
  private:
   std::variant<T, E> state_;

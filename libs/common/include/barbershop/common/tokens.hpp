@@ -1,9 +1,11 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "barbershop/common/clock.hpp"
@@ -29,8 +31,8 @@ class TokenService {
   static Result<TokenService> Create(std::string key, std::chrono::seconds lifetime, const Clock& clock);
 
   Result<std::string> Issue(const std::string& subject, const std::string& role) const;
-  /// kUnauthenticated when the token is malformed, signed with another key or algorithm,
-  /// or expired.
+  /// kUnauthenticated when the token is not of a token's shape (HasTokenShape), is
+  /// signed with another key or algorithm, or expired.
   Result<Claims> Verify(const std::string& token) const;
 
   std::chrono::seconds lifetime() const { return lifetime_; }
@@ -52,6 +54,16 @@ class TokenService {
   const Clock* clock_;
   std::shared_ptr<VerifiedTokens> verified_;
 };
+
+/// Bounds of a token's three base64url segments, in bytes.
+inline constexpr std::size_t kMaxTokenHeaderBytes = 256;
+inline constexpr std::size_t kMaxTokenPayloadBytes = 1024;
+inline constexpr std::size_t kMaxTokenSignatureBytes = 512;
+
+/// Whether `token` is three base64url segments (header.payload.signature) within those
+/// bounds, and nothing else: no padding, spaces, control characters or NUL.  Checked
+/// before a token is used in any way.
+bool HasTokenShape(std::string_view token);
 
 /// The token in an "authorization: Bearer <token>" value, or empty.
 std::string BearerToken(std::string_view authorization);

@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "barbershop/common/metrics.hpp"
+
 namespace barbershop::common {
 
 /// A fixed set of threads fed from one bounded queue, first in first out.  Each task is
@@ -17,7 +19,8 @@ class WorkerPool {
  public:
   using Task = std::function<void(std::size_t worker)>;
 
-  WorkerPool(std::size_t threads, std::size_t max_queue);
+  /// A task that throws is stopped at the worker (RunContained) and counted in `failures`.
+  WorkerPool(std::size_t threads, std::size_t max_queue, Counter* failures = nullptr);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -34,6 +37,7 @@ class WorkerPool {
   void Run(std::size_t worker);
 
   std::size_t max_queue_;
+  Counter* failures_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<Task> queue_;

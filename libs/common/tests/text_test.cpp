@@ -1,0 +1,43 @@
+#include "barbershop/common/text.hpp"
+
+#include <gtest/gtest.h>
+
+namespace barbershop::common {
+namespace {
+
+TEST(TextTest, Utf8Validation) {
+  EXPECT_TRUE(IsValidUtf8("plain"));
+  EXPECT_TRUE(IsValidUtf8("Bună ziua, frizerul 💈"));
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // truncated
+  EXPECT_FALSE(IsValidUtf8("\x80"));
+  EXPECT_FALSE(IsValidUtf8("ok\xff"));
+}
+
+TEST(TextTest, APrefixNeverSplitsACharacter) {
+  EXPECT_EQ(Utf8Prefix("short", 64), "short");
+  EXPECT_EQ(Utf8Prefix("abcdef", 3), "abc");
+  EXPECT_EQ(Utf8Prefix("ab\xc3\xa9", 3), "ab");              // é would be split: left out
+  EXPECT_EQ(Utf8Prefix("ab\xc3\xa9", 4), "ab\xc3\xa9");
+  EXPECT_EQ(Utf8Prefix("a\xf0\x9f\x92\x88z", 2), "a");        // 💈 cut after its lead byte
+  EXPECT_EQ(Utf8Prefix("a\xf0\x9f\x92\x88z", 4), "a");        // ... or inside it
+  EXPECT_EQ(Utf8Prefix("a\xf0\x9f\x92\x88z", 5), "a\xf0\x9f\x92\x88");
+  EXPECT_EQ(Utf8Prefix("\xc3\xa9", 1), "");
+  // Every cut of a mixed text is valid UTF-8.
+  const std::string mixed = "Ștefan 💈 bărbierul é, ă, ș";
+  for (std::size_t n = 0; n <= mixed.size(); ++n) EXPECT_TRUE(IsValidUtf8(Utf8Prefix(mixed, n))) << n;
+}
+
+TEST(TextTest, JsonOfBrokenTextIsWrittenNotThrown) {
+  const std::string split = std::string(63, 'a') + "\xc3";  // the first byte of é
+  EXPECT_THROW((void)nlohmann::json(split).dump(), nlohmann::json::type_error);
+  const auto text = ToJsonText(nlohmann::json{{"message", split}});
+  EXPECT_TRUE(IsValidUtf8(text));
+  EXPECT_EQ(nlohmann::json::parse(text)["message"], std::string(63, 'a') + "\xef\xbf\xbd");  // U+FFFD
+}
+
+}  // namespace
+}  // namespace barbershop::common
