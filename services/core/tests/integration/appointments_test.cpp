@@ -56,15 +56,9 @@ class AppointmentsTest : public ::testing::Test {
     request.set_appointment_id(id);
     return stub_->MarkNoShow(Authed(as.token).get(), request, out);
   }
-  // An appointment of the fixture's barber and client that began `ago` (a PostgreSQL
-  // interval) before now, on a whole minute as bookings are (none can be made in the
-  // past, so it is written straight into the database).
+  // An appointment of the fixture's barber and client that began `ago` before now.
   std::string Started(const std::string& status, const std::string& ago = "10 minutes") {
-    return QueryScalar(
-        "INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status, barber_name, client_name) "
-        "VALUES (gen_random_uuid(), '" + barber_.id + "', '" + client_.id + "', date_trunc('minute', now()) - interval '" +
-        ago + "', date_trunc('minute', now()) - interval '" + ago + "' + interval '30 minutes', '" + status + "', '" +
-        barber_.username + "', '" + client_.username + "') RETURNING id");
+    return StartedAppointment(barber_, client_, status, ago);
   }
   grpc::Status SaveService(const TestUser& as, const std::string& barber_name, const std::string& name, int minutes,
                            std::int64_t price, ServiceResponse* out) {

@@ -286,4 +286,13 @@ std::string QueryScalar(const std::string& sql, const std::string& database_url)
   return rows[0][0].as<std::string>();
 }
 
+std::string StartedAppointment(const TestUser& barber, const TestUser& client, const std::string& status,
+                               const std::string& ago) {
+  return QueryScalar(
+      "INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status, barber_name, client_name) "
+      "VALUES (gen_random_uuid(), '" + barber.id + "', '" + client.id + "', date_trunc('minute', now()) - interval '" +
+      ago + "', date_trunc('minute', now()) - interval '" + ago + "' + interval '30 minutes', '" + status + "', '" +
+      barber.username + "', '" + client.username + "') RETURNING id");
+}
+
 }  // namespace barbershop::core::testing

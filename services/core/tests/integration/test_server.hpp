@@ -109,5 +109,10 @@ double MetricValue(const std::string& text, const std::string& series);
 /// Runs a query on the test database (or the one named) and returns the first column of
 /// the first row.
 std::string QueryScalar(const std::string& sql, const std::string& database_url = "");
+/// An appointment of `barber` and `client` in `status` that began `ago` (a PostgreSQL
+/// interval) before now, on a whole minute as bookings are, 30 minutes long; its id.  None
+/// can be booked in the past, so it is written straight into the database.
+std::string StartedAppointment(const TestUser& barber, const TestUser& client, const std::string& status,
+                               const std::string& ago);
 
 }  // namespace barbershop::core::testing

@@ -1,0 +1,147 @@
+// Who may open which WebSocket path: each kind of path opened by six callers (nobody, the
+// appointment's client, another customer, the appointment's barber, another barber, an
+// admin), each cell the HTTP status of the upgrade.  A user opens only their own streams
+// (DESIGN.md), and an appointment's chat only its two parties or an admin.  Every kind of
+// path has a row: a StreamKind added without one does not compile (RowCovering, with
+// -Werror=switch from CMakeLists.txt), and the coverage test checks that the row exists
+// and names a path of that kind.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <functional>
+#include <optional>
+
+#include "barbershop/common/clock.hpp"
+#include "barbershop/common/tokens.hpp"
+#include "harness.hpp"
+#include "hub/routes.hpp"
+
+namespace barbershop::realtime::testing {
+namespace {
+
+using hub::StreamKind;
+
+/// The callers, in the order of a row's cells.
+enum Who { kNobody, kClient, kOtherCustomer, kBarber, kOtherBarber, kAdmin };
+constexpr std::array<Who, 6> kCallers{kNobody, kClient, kOtherCustomer, kBarber, kOtherBarber, kAdmin};
+constexpr const char* kCallerNames[] = {"anonymous",      "the client",     "another customer",
+                                        "the barber",     "another barber", "an admin"};
+
+/// An appointment booked through the core and the tokens of the six callers.  The two
+/// customers signed up and logged in through the core, each with an appointment of the
+/// same barber; the barbers' and the admin's tokens are signed with the core's key, as
+/// its login would sign them.
+struct Callers {
+  BookedAppointment appointment;
+  BookedAppointment others;  ///< another customer's appointment with the same barber
+  std::array<std::string, 6> tokens;
+};
+
+struct Row {
+  const char* name;
+  /// The kind of path the row opens; none for a path that names no stream.
+  std::optional<StreamKind> kind;
+  /// The HTTP status of the upgrade for each caller, in the order of kCallers.
+  std::array<unsigned, 6> expected;
+  std::function<std::string(const Callers&)> path;
+};
+
+// clang-format off
+const std::vector<Row> kRows{
+    //                                                    nobody client other   barber other   admin
+    //                                                                  customer       barber
+    {"BarberAppointments", StreamKind::kBarberAppointments, {401,   403,   403,     101,   403,    403},
+     [](const Callers& c) { return "/websocket/barber/" + c.appointment.barber_id + "/appointments"; }},
+    {"ClientAppointments", StreamKind::kClientAppointments, {401,   101,   403,     403,   403,    403},
+     [](const Callers& c) { return "/websocket/client/" + c.appointment.client_id + "/appointments"; }},
+    {"Chat", StreamKind::kChat,                             {401,   101,   403,     101,   403,    101},
+     [](const Callers& c) { return "/websocket/appointment/" + c.appointment.id + "/chat"; }},
+    {"ChatOfNoSuchAppointment", StreamKind::kChat,          {401,   404,   404,     404,   404,    404},
+     [](const Callers&) { return "/websocket/appointment/" + NewId() + "/chat"; }},
+    {"NoSuchPath", std::nullopt,                            {404,   404,   404,     404,   404,    404},
+     [](const Callers& c) { return "/websocket/appointment/" + c.appointment.id + "/appointments"; }},
+};
+// clang-format on
+
+/// The row that opens each kind of path.  No default: a new kind stops this file
+/// compiling until it has a row.
+const char* RowCovering(StreamKind kind) {
+  switch (kind) {
+    case StreamKind::kBarberAppointments: return "BarberAppointments";
+    case StreamKind::kClientAppointments: return "ClientAppointments";
+    case StreamKind::kChat: return "Chat";
+  }
+  return nullptr;
+}
+
+class WebSocketPermissionMatrixTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!stack_.complete()) GTEST_SKIP() << "needs the stack of scripts/test.sh (BARBERSHOP_TEST_* variables)";
+    ASSERT_TRUE(copy_.Start()) << "the real-time copy did not become ready";
+  }
+
+  /// A fresh appointment and the six callers around it.
+  std::optional<Callers> NewCallers() {
+    auto appointment = BookAppointment(stack_);
+    auto others = BookAppointment(stack_);
+    if (!appointment || !others) return std::nullopt;
+    const auto tokens = common::TokenService::Create(stack_.jwt_secret, std::chrono::hours(1), clock_);
+    if (!tokens) return std::nullopt;
+    Callers callers{*appointment, *others, {}};
+    callers.tokens[kClient] = appointment->client_token;
+    callers.tokens[kOtherCustomer] = others->client_token;
+    callers.tokens[kBarber] = *tokens->Issue(appointment->barber_id, "barber");
+    callers.tokens[kOtherBarber] = *tokens->Issue(NewId(), "barber");
+    callers.tokens[kAdmin] = *tokens->Issue(NewId(), "admin");
+    return callers;
+  }
+
+  TestStack stack_ = TestStack::FromEnvironment();
+  common::SystemClock clock_;
+  RealtimeProcess copy_{stack_};
+};
+
+TEST_F(WebSocketPermissionMatrixTest, EachCallerGetsTheUpgradeStatusOfItsCell) {
+  for (const auto& row : kRows) {
+    // Each row its own appointment, so that no answer about another row's is remembered.
+    const auto callers = NewCallers();
+    ASSERT_TRUE(callers) << "could not book an appointment through the core";
+    const auto path = row.path(*callers);
+    for (const Who who : kCallers) {
+      WsClient socket;
+      const unsigned status = socket.Connect(copy_.port(), path, callers->tokens[who]);
+      EXPECT_EQ(status, row.expected[who]) << row.name << " (" << path << ") by " << kCallerNames[who]
+                                           << ": expected " << row.expected[who] << ", got " << status;
+      if (status == 101) {
+        EXPECT_TRUE(socket.NextMatching([](const json& m) { return m.value("type", "") == "welcome"; }))
+            << row.name << " by " << kCallerNames[who] << ": upgraded without a welcome";
+      }
+    }
+  }
+}
+
+TEST(WebSocketPermissionMatrixCoverageTest, EveryKindOfPathHasARowThatOpensIt) {
+  const Callers example{{NewId(), NewId(), NewId(), ""}, {}, {}};
+  // StreamKind's values count up from zero; 64 is far past the last.
+  for (int value = 0; value < 64; ++value) {
+    const auto kind = static_cast<StreamKind>(value);
+    const char* name = RowCovering(kind);
+    if (name == nullptr) continue;
+    const auto row = std::find_if(kRows.begin(), kRows.end(), [&](const Row& r) { return std::string(r.name) == name; });
+    ASSERT_NE(row, kRows.end()) << "no row named " << name;
+    EXPECT_EQ(row->kind, kind) << name;
+    const auto route = hub::ParseRoute(row->path(example));
+    ASSERT_TRUE(route) << name << ": " << row->path(example) << " is no WebSocket path";
+    EXPECT_EQ(route->kind, kind) << name << ": " << row->path(example) << " opens another kind of path";
+  }
+  for (const auto& row : kRows) {
+    const auto route = hub::ParseRoute(row.path(example));
+    EXPECT_EQ(route.has_value(), row.kind.has_value()) << row.name;
+    if (route && row.kind) EXPECT_EQ(route->kind, *row.kind) << row.name;
+  }
+}
+
+}  // namespace
+}  // namespace barbershop::realtime::testing
