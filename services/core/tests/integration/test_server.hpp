@@ -66,6 +66,10 @@ class ScratchCore {
   std::unique_ptr<app::CoreApp> app_;
 };
 
+/// A core service's settings for a test on `database_url`: ports of its own choosing, the
+/// test signing key and broker, four database workers, an outbox sweep every 200 ms.
+app::CoreConfig TestConfig(const std::string& database_url);
+
 /// "amqp://..." of the broker that make test started.
 std::string TestAmqpUrl();
 
