@@ -160,6 +160,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::Run(grpc::CallbackServerContext* call
 void UserServiceImpl::OnDatabase(const Started& started, std::optional<domain::Caller> caller, Body body) {
   const bool queued =
       ctx_.executor.Submit([this, started, caller = std::move(caller), body = std::move(body)](storage::Database& db) {
+        db.BeginWork();
         Call state{started, db, caller ? &*caller : nullptr};
         Step(started, [&] { return body(state); });
       });
@@ -389,13 +390,23 @@ grpc::ServerUnaryReactor* UserServiceImpl::CreateAppointment(grpc::CallbackServe
                                                              AppointmentResponse* response) {
   std::string key(Metadata(call, "idempotency-key"));
   return Run(call, "CreateAppointment", true, {}, [this, request, response, key = std::move(key)](Call& c) {
-    return AppointmentCall(
-        c, "booked",
-        [&](domain::BookingService& s) {
-          return s.Create(*c.caller, request->user_id(), request->date_time(), request->barber_name(), key,
-                          request->service());
-        },
-        response);
+    const auto book = [&] {
+      return AppointmentCall(
+          c, "booked",
+          [&](domain::BookingService& s) {
+            return s.Create(*c.caller, request->user_id(), request->date_time(), request->barber_name(), key,
+                            request->service());
+          },
+          response);
+    };
+    auto status = book();
+    // The connection broke after the booking was sent: it may have been made.  Under its
+    // idempotency key, asking again answers with that booking if it was, and books it if not.
+    if (!status.ok() && !key.empty() && c.db.ChangeInDoubt()) {
+      c.db.BeginWork();
+      status = book();
+    }
+    return status;
   });
 }
 

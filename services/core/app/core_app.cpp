@@ -76,7 +76,8 @@ common::Status CoreApp::Start() {
   lists_ = std::make_unique<domain::ListCache>(std::chrono::seconds(config_.list_cache_seconds), kListCacheEntries,
                                                clock_);
   if (lists_->enabled()) {
-    list_feed_ = std::make_unique<storage::ListCacheFeed>(database_url, *lists_);
+    list_feed_ = std::make_unique<storage::ListCacheFeed>(database_url, *lists_,
+                                                          storage::ReconnectCounter(metrics_, "list_cache"));
     list_feed_->Start();
   }
   metrics_.AddCallbackGauge("barbershop_list_cache_online",
@@ -122,13 +123,18 @@ common::Status CoreApp::Start() {
   auto http_address = common::SplitHostPort(config_.http_address);
   if (!http_address) return http_address.error();
   http_.Handle("/healthz", [] { return common::HttpReply{200, "text/plain; charset=utf-8", "ok\n"}; });
-  http_.Handle("/readyz", [this, database_url, db = std::make_shared<storage::Database>(database_url)] {
+  // Ready when a statement runs on a connection opened like the pool's: the pool's own
+  // connections are checked before each use and opened again when the server closed
+  // them, so calls succeed from the moment this does.
+  auto probe = std::make_shared<storage::Database>(database_url, &storage::ReconnectCounter(metrics_, "readiness"));
+  http_.Handle("/readyz", [this, db = std::move(probe)] {
     if (stopped_) return common::HttpReply{503, "text/plain; charset=utf-8", "shutting down\n"};
     try {
       pqxx::nontransaction tx(db->Connection());
       tx.exec("SELECT 1");
       return common::HttpReply{200, "text/plain; charset=utf-8", "ready\n"};
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
+      if (storage::ConnectionLost(e)) db->Lost(false);
       return common::HttpReply{503, "text/plain; charset=utf-8", "database unreachable\n"};
     }
   });

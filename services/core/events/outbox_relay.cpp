@@ -5,6 +5,9 @@
 
 #include <csignal>
 
+#include "storage/database.hpp"
+#include "storage/reconnect_backoff.hpp"
+
 namespace barbershop::core::events {
 namespace {
 
@@ -46,7 +49,8 @@ OutboxRelay::OutboxRelay(RelaySettings settings, EventPublisher& publisher, comm
                                             "Time from publishing a batch to the broker confirming all of it.")),
       delay_seconds_(metrics.GetHistogram(
           "barbershop_outbox_delay_seconds",
-          "Time from an event's transaction starting to the broker confirming the event, per event.")) {}
+          "Time from an event's transaction starting to the broker confirming the event, per event.")),
+      reconnects_(storage::ReconnectCounter(metrics, "relay")) {}
 
 OutboxRelay::~OutboxRelay() { Stop(); }
 
@@ -109,6 +113,7 @@ void OutboxRelay::Run() {
   auto next_sweep = Clock::now();
   auto next_prune = Clock::now();
   auto backoff = std::chrono::milliseconds(100);
+  storage::ReconnectBackoff reconnect("outbox relay", reconnects_);
   while (!stopping_) {
     try {
       if (!connection) {
@@ -119,6 +124,7 @@ void OutboxRelay::Run() {
         connection->set_variable("synchronous_commit", "off");
         wakeup = std::make_unique<Wakeup>(*connection, notified);
         notified = true;  // rows may have arrived while we were away
+        reconnect.Connected();
       }
       if (notified || Clock::now() >= next_sweep) {
         notified = false;
@@ -144,10 +150,10 @@ void OutboxRelay::Run() {
       }
       connection->await_notification(0, 100'000);  // wakes at once on NOTIFY
     } catch (const std::exception& e) {
-      spdlog::warn("outbox relay: {}", e.what());
+      // A claimed batch is rolled back with its connection: its rows go out after the reconnect.
       wakeup.reset();
       connection.reset();
-      for (int i = 0; i < 50 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      storage::WaitUnlessStopping(reconnect.Failed(e), stopping_);
     }
   }
   wakeup.reset();

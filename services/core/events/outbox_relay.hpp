@@ -30,7 +30,8 @@ struct RelaySettings {
 /// Publishes outbox rows to the broker: wakes on PostgreSQL NOTIFY (and sweeps
 /// periodically), claims unsent rows with FOR UPDATE SKIP LOCKED so that each row goes
 /// out through one replica, keeps each appointment's events in order, and marks rows
-/// sent only after the broker confirmed them.  While the broker is down, rows wait.
+/// sent only after the broker confirmed them.  While the broker is down, rows wait; while
+/// PostgreSQL is, the relay tries to reconnect with backoff.
 /// Owns one thread; Start/Stop from one thread.
 class OutboxRelay {
  public:
@@ -55,6 +56,7 @@ class OutboxRelay {
   common::Gauge& pending_;
   common::Histogram& confirm_seconds_;
   common::Histogram& delay_seconds_;
+  common::Counter& reconnects_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -1,10 +1,10 @@
 #include "reminder_scheduler.hpp"
 
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
 
 #include "domain/events.hpp"
 #include "storage/pg_repositories.hpp"
+#include "storage/reconnect_backoff.hpp"
 #include "storage/statements.hpp"
 
 #include <sstream>
@@ -44,7 +44,8 @@ ReminderScheduler::ReminderScheduler(ReminderSettings settings, const common::Sh
     : settings_(std::move(settings)),
       shop_time_(shop_time),
       clock_(clock),
-      emitted_(metrics.GetCounter("barbershop_reminders_emitted_total", "Reminder events written to the outbox.")) {}
+      emitted_(metrics.GetCounter("barbershop_reminders_emitted_total", "Reminder events written to the outbox.")),
+      reconnects_(storage::ReconnectCounter(metrics, "reminders")) {}
 
 ReminderScheduler::~ReminderScheduler() { Stop(); }
 
@@ -96,21 +97,23 @@ int ReminderScheduler::EmitDue(pqxx::connection& connection) {
 
 void ReminderScheduler::Run() {
   std::unique_ptr<pqxx::connection> connection;
+  storage::ReconnectBackoff reconnect("reminders", reconnects_);
   while (!stopping_) {
+    auto pause = settings_.interval;
     try {
       if (!connection) {
         connection = std::make_unique<pqxx::connection>(settings_.database_url);
         storage::PrepareStatements(*connection);
+        reconnect.Connected();
       }
       EmitDue(*connection);
     } catch (const std::exception& e) {
-      spdlog::warn("reminders: {}", e.what());
+      // What a broken pass recorded was rolled back with its transaction: the next pass
+      // finds those reminders due again.  It comes after the backoff, not the interval.
       connection.reset();
+      pause = reconnect.Failed(e);
     }
-    const auto until = std::chrono::steady_clock::now() + settings_.interval;
-    while (!stopping_ && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    storage::WaitUnlessStopping(pause, stopping_);
   }
 }
 

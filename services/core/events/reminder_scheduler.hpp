@@ -25,7 +25,8 @@ struct ReminderSettings {
 /// `appointment.reminder` outbox events.  Each (appointment, offset) is recorded in
 /// reminders_sent in the same transaction as its event, so each reminder is emitted once
 /// across restarts and replicas.  When several offsets are due at once, only the
-/// nearest is sent.  Owns one thread.
+/// nearest is sent.  When PostgreSQL cannot be reached it tries again with backoff.
+/// Owns one thread.
 class ReminderScheduler {
  public:
   ReminderScheduler(ReminderSettings settings, const common::ShopTime& shop_time, const common::Clock& clock,
@@ -44,6 +45,7 @@ class ReminderScheduler {
   const common::ShopTime& shop_time_;
   const common::Clock& clock_;
   common::Counter& emitted_;
+  common::Counter& reconnects_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -1,10 +1,11 @@
 #include "list_cache_feed.hpp"
 
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <memory>
+
+#include "reconnect_backoff.hpp"
 
 namespace barbershop::core::storage {
 namespace {
@@ -37,8 +38,8 @@ class Notices final : public pqxx::notification_receiver {
 
 }  // namespace
 
-ListCacheFeed::ListCacheFeed(std::string database_url, domain::ListCache& cache)
-    : database_url_(std::move(database_url)), cache_(cache) {}
+ListCacheFeed::ListCacheFeed(std::string database_url, domain::ListCache& cache, common::Counter& reconnects)
+    : database_url_(std::move(database_url)), cache_(cache), reconnects_(reconnects) {}
 
 ListCacheFeed::~ListCacheFeed() { Stop(); }
 
@@ -50,6 +51,8 @@ void ListCacheFeed::Stop() {
 }
 
 void ListCacheFeed::Run() {
+  // While it is away the cache is offline: lists are read from the database.
+  ReconnectBackoff reconnect("appointment list cache feed", reconnects_);
   while (!stopping_) {
     try {
       pqxx::connection connection(database_url_);
@@ -57,13 +60,14 @@ void ListCacheFeed::Run() {
       // The receiver's LISTEN has run: from here on no change goes unheard, and what
       // changed before is forgotten by going online.
       cache_.SetOnline(true);
+      reconnect.Connected();
       while (!stopping_) connection.await_notification(0, 100'000);
     } catch (const std::exception& e) {
-      spdlog::warn("appointment list cache offline: {}", e.what());
+      cache_.SetOnline(false);
+      WaitUnlessStopping(reconnect.Failed(e), stopping_);
     }
-    cache_.SetOnline(false);
-    for (int i = 0; i < 25 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  cache_.SetOnline(false);
 }
 
 }  // namespace barbershop::core::storage

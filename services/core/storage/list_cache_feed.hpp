@@ -4,6 +4,7 @@
 #include <string>
 #include <thread>
 
+#include "barbershop/common/metrics.hpp"
 #include "domain/list_cache.hpp"
 
 namespace barbershop::core::storage {
@@ -11,11 +12,13 @@ namespace barbershop::core::storage {
 /// Keeps a ListCache in step with PostgreSQL: on its own connection it listens for the
 /// notices that migration 007's trigger sends when appointments change, whichever copy
 /// of the service (or whoever else) changed them, and has the cache forget those
-/// parties' lists.  While the connection is down the cache is offline; it comes back
-/// empty once listening again.  Owns one thread; Start/Stop from one thread.
+/// parties' lists.  While the connection is down the cache is offline, and the feed
+/// reconnects with backoff; the cache comes back empty once listening again.  Owns one
+/// thread; Start/Stop from one thread.
 class ListCacheFeed {
  public:
-  ListCacheFeed(std::string database_url, domain::ListCache& cache);
+  /// `reconnects` counts the connections opened again after one was lost.
+  ListCacheFeed(std::string database_url, domain::ListCache& cache, common::Counter& reconnects);
   ~ListCacheFeed();
   ListCacheFeed(const ListCacheFeed&) = delete;
   ListCacheFeed& operator=(const ListCacheFeed&) = delete;
@@ -28,6 +31,7 @@ class ListCacheFeed {
 
   std::string database_url_;
   domain::ListCache& cache_;
+  common::Counter& reconnects_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

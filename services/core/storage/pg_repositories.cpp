@@ -118,7 +118,7 @@ std::string RoutingKey(domain::EventType type) { return std::string("appointment
 
 Result<User> PgAccountRepository::CreateUser(const std::string& username, const std::string& email,
                                              const std::string& password_hash, domain::Role role) {
-  return Guarded<User>("CreateUser", [&]() -> Result<User> {
+  return Guarded<User>(db_, Access::kWrite, "CreateUser", [&]() -> Result<User> {
     User user{common::NewUuid(), username, email, password_hash, role};
     try {
       pqxx::nontransaction tx(db_.Connection());
@@ -136,14 +136,14 @@ Result<User> PgAccountRepository::CreateUser(const std::string& username, const 
 }
 
 Result<std::optional<User>> PgAccountRepository::FindUserByEmail(const std::string& email) {
-  return Guarded<std::optional<User>>("FindUserByEmail", [&]() -> Result<std::optional<User>> {
+  return Guarded<std::optional<User>>(db_, Access::kRead, "FindUserByEmail", [&]() -> Result<std::optional<User>> {
     pqxx::nontransaction tx(db_.Connection());
     return FirstOrNone(tx.exec_prepared(stmt::kUserByEmail, email), &ReadUser);
   });
 }
 
 Result<std::optional<User>> PgAccountRepository::FindUserById(const std::string& id) {
-  return Guarded<std::optional<User>>("FindUserById", [&]() -> Result<std::optional<User>> {
+  return Guarded<std::optional<User>>(db_, Access::kRead, "FindUserById", [&]() -> Result<std::optional<User>> {
     pqxx::nontransaction tx(db_.Connection());
     return FirstOrNone(tx.exec_prepared(stmt::kUserById, id), &ReadUser);
   });
@@ -151,7 +151,7 @@ Result<std::optional<User>> PgAccountRepository::FindUserById(const std::string&
 
 common::Status PgAccountRepository::SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
                                                const std::vector<domain::WorkingHours>& hours) {
-  return Guarded<Ok>("SaveBarber", [&]() -> common::Status {
+  return Guarded<Ok>(db_, Access::kTransaction, "SaveBarber", [&]() -> common::Status {
     try {
       pqxx::work tx(db_.Connection());
       tx.exec_params("UPDATE users SET role = 'barber' WHERE id = $1", user_id);
@@ -176,21 +176,21 @@ common::Status PgAccountRepository::SaveBarber(const std::string& user_id, const
 }
 
 Result<std::optional<Barber>> PgAccountRepository::FindBarberById(const std::string& id) {
-  return Guarded<std::optional<Barber>>("FindBarberById", [&]() -> Result<std::optional<Barber>> {
+  return Guarded<std::optional<Barber>>(db_, Access::kRead, "FindBarberById", [&]() -> Result<std::optional<Barber>> {
     pqxx::nontransaction tx(db_.Connection());
     return FirstOrNone(tx.exec_prepared(stmt::kBarberById, id), &ReadBarber);
   });
 }
 
 Result<std::optional<Barber>> PgAccountRepository::FindBarberByName(const std::string& name) {
-  return Guarded<std::optional<Barber>>("FindBarberByName", [&]() -> Result<std::optional<Barber>> {
+  return Guarded<std::optional<Barber>>(db_, Access::kRead, "FindBarberByName", [&]() -> Result<std::optional<Barber>> {
     pqxx::nontransaction tx(db_.Connection());
     return FirstOrNone(tx.exec_prepared(stmt::kBarberByName, name), &ReadBarber);
   });
 }
 
 Result<std::vector<Barber>> PgAccountRepository::ListBarbers() {
-  return Guarded<std::vector<Barber>>("ListBarbers", [&]() -> Result<std::vector<Barber>> {
+  return Guarded<std::vector<Barber>>(db_, Access::kRead, "ListBarbers", [&]() -> Result<std::vector<Barber>> {
     pqxx::nontransaction tx(db_.Connection());
     std::vector<Barber> out;
     for (const auto& row : tx.exec_prepared(stmt::kListBarbers)) out.push_back(ReadBarber(row));
@@ -200,21 +200,22 @@ Result<std::vector<Barber>> PgAccountRepository::ListBarbers() {
 
 Result<domain::BookingParties> PgAccountRepository::FindBookingParties(const std::string& barber_name,
                                                                       const std::string& client_id) {
-  return Guarded<domain::BookingParties>("FindBookingParties", [&]() -> Result<domain::BookingParties> {
-    pqxx::nontransaction tx(db_.Connection());
-    const auto rows = tx.exec_prepared(stmt::kBookingParties, barber_name, client_id);
-    domain::BookingParties parties;
-    if (rows.empty()) return parties;
-    parties.barber = ReadBarber(rows[0]);
-    if (!rows[0][5].is_null()) {
-      parties.client = User{client_id, rows[0][5].as<std::string>(), {}, {}, domain::Role::kCustomer};
-    }
-    return parties;
-  });
+  return Guarded<domain::BookingParties>(
+      db_, Access::kRead, "FindBookingParties", [&]() -> Result<domain::BookingParties> {
+        pqxx::nontransaction tx(db_.Connection());
+        const auto rows = tx.exec_prepared(stmt::kBookingParties, barber_name, client_id);
+        domain::BookingParties parties;
+        if (rows.empty()) return parties;
+        parties.barber = ReadBarber(rows[0]);
+        if (!rows[0][5].is_null()) {
+          parties.client = User{client_id, rows[0][5].as<std::string>(), {}, {}, domain::Role::kCustomer};
+        }
+        return parties;
+      });
 }
 
 common::Status PgAccountRepository::SaveService(const std::string& barber_id, const domain::BarberService& service) {
-  return Guarded<Ok>("SaveService", [&]() -> common::Status {
+  return Guarded<Ok>(db_, Access::kWrite, "SaveService", [&]() -> common::Status {
     pqxx::nontransaction tx(db_.Connection());
     tx.exec_prepared(stmt::kSaveService, barber_id, service.name, static_cast<int>(service.duration.count()),
                      service.price_cents);
@@ -225,7 +226,7 @@ common::Status PgAccountRepository::SaveService(const std::string& barber_id, co
 Result<std::optional<domain::BarberService>> PgAccountRepository::RemoveService(const std::string& barber_id,
                                                                                 const std::string& name) {
   return Guarded<std::optional<domain::BarberService>>(
-      "RemoveService", [&]() -> Result<std::optional<domain::BarberService>> {
+      db_, Access::kWrite, "RemoveService", [&]() -> Result<std::optional<domain::BarberService>> {
         pqxx::nontransaction tx(db_.Connection());
         const auto rows = tx.exec_prepared(stmt::kRemoveService, barber_id, name);
         if (rows.empty()) return std::optional<domain::BarberService>{};
@@ -236,7 +237,7 @@ Result<std::optional<domain::BarberService>> PgAccountRepository::RemoveService(
 
 Result<domain::TimeOff> PgAccountRepository::AddTimeOff(const Barber& barber, const domain::TimeRange& during,
                                                        const std::string& reason) {
-  return Guarded<domain::TimeOff>("AddTimeOff", [&]() -> Result<domain::TimeOff> {
+  return Guarded<domain::TimeOff>(db_, Access::kWrite, "AddTimeOff", [&]() -> Result<domain::TimeOff> {
     try {
       pqxx::nontransaction tx(db_.Connection());
       const auto rows =
@@ -256,14 +257,15 @@ Result<domain::TimeOff> PgAccountRepository::AddTimeOff(const Barber& barber, co
 }
 
 Result<std::optional<domain::TimeOff>> PgAccountRepository::FindTimeOffById(const std::string& id) {
-  return Guarded<std::optional<domain::TimeOff>>("FindTimeOffById", [&]() -> Result<std::optional<domain::TimeOff>> {
-    pqxx::nontransaction tx(db_.Connection());
-    return FirstOrNone(tx.exec_prepared(stmt::kTimeOffById, id), &ReadTimeOff);
-  });
+  return Guarded<std::optional<domain::TimeOff>>(
+      db_, Access::kRead, "FindTimeOffById", [&]() -> Result<std::optional<domain::TimeOff>> {
+        pqxx::nontransaction tx(db_.Connection());
+        return FirstOrNone(tx.exec_prepared(stmt::kTimeOffById, id), &ReadTimeOff);
+      });
 }
 
 common::Status PgAccountRepository::DeleteTimeOff(const std::string& id) {
-  return Guarded<Ok>("DeleteTimeOff", [&]() -> common::Status {
+  return Guarded<Ok>(db_, Access::kWrite, "DeleteTimeOff", [&]() -> common::Status {
     pqxx::nontransaction tx(db_.Connection());
     tx.exec_prepared(stmt::kDeleteTimeOff, id);
     return Ok{};
@@ -272,14 +274,16 @@ common::Status PgAccountRepository::DeleteTimeOff(const std::string& id) {
 
 Result<std::vector<domain::TimeOff>> PgAccountRepository::ListTimeOff(const std::string& barber_id,
                                                                      const domain::TimeRange& range) {
-  return Guarded<std::vector<domain::TimeOff>>("ListTimeOff", [&]() -> Result<std::vector<domain::TimeOff>> {
-    pqxx::nontransaction tx(db_.Connection());
-    std::vector<domain::TimeOff> out;
-    for (const auto& row : tx.exec_prepared(stmt::kTimeOffListOfBarber, barber_id, Epoch(range.from), Epoch(range.to))) {
-      out.push_back(ReadTimeOff(row));
-    }
-    return out;
-  });
+  return Guarded<std::vector<domain::TimeOff>>(
+      db_, Access::kRead, "ListTimeOff", [&]() -> Result<std::vector<domain::TimeOff>> {
+        pqxx::nontransaction tx(db_.Connection());
+        std::vector<domain::TimeOff> out;
+        for (const auto& row :
+             tx.exec_prepared(stmt::kTimeOffListOfBarber, barber_id, Epoch(range.from), Epoch(range.to))) {
+          out.push_back(ReadTimeOff(row));
+        }
+        return out;
+      });
 }
 
 Result<Appointment> PgAppointmentRepository::Insert(
@@ -290,7 +294,7 @@ Result<Appointment> PgAppointmentRepository::Insert(
                             proposal.ends_at,     proposal.status,
                             service ? service->name : std::string(), service ? service->price_cents : 0};
   const auto outbox = event(created);
-  return Guarded<Appointment>("InsertAppointment", [&]() -> Result<Appointment> {
+  return Guarded<Appointment>(db_, Access::kWrite, "InsertAppointment", [&]() -> Result<Appointment> {
     try {
       pqxx::nontransaction tx(db_.Connection());
       const auto rows = RetryingDeadlocks([&] {
@@ -331,24 +335,26 @@ Result<Appointment> PgAppointmentRepository::Insert(
 }
 
 Result<std::optional<Appointment>> PgAppointmentRepository::Find(const std::string& id) {
-  return Guarded<std::optional<Appointment>>("FindAppointment", [&]() -> Result<std::optional<Appointment>> {
-    pqxx::nontransaction tx(db_.Connection());
-    return FirstOrNone(tx.exec_prepared(stmt::kAppointmentById, id), &ReadAppointment);
-  });
+  return Guarded<std::optional<Appointment>>(
+      db_, Access::kRead, "FindAppointment", [&]() -> Result<std::optional<Appointment>> {
+        pqxx::nontransaction tx(db_.Connection());
+        return FirstOrNone(tx.exec_prepared(stmt::kAppointmentById, id), &ReadAppointment);
+      });
 }
 
 Result<std::optional<Appointment>> PgAppointmentRepository::FindByIdempotencyKey(const std::string& booked_by,
                                                                                 const std::string& idempotency_key) {
-  return Guarded<std::optional<Appointment>>("FindAppointmentByKey", [&]() -> Result<std::optional<Appointment>> {
-    pqxx::nontransaction tx(db_.Connection());
-    return FirstOrNone(tx.exec_prepared(stmt::kAppointmentByIdempotencyKey, booked_by, idempotency_key),
-                       &ReadAppointment);
-  });
+  return Guarded<std::optional<Appointment>>(
+      db_, Access::kRead, "FindAppointmentByKey", [&]() -> Result<std::optional<Appointment>> {
+        pqxx::nontransaction tx(db_.Connection());
+        return FirstOrNone(tx.exec_prepared(stmt::kAppointmentByIdempotencyKey, booked_by, idempotency_key),
+                           &ReadAppointment);
+      });
 }
 
 Result<Appointment> PgAppointmentRepository::Update(const Appointment& before, const Appointment& after,
                                                     const domain::OutboxEvent& event) {
-  return Guarded<Appointment>("UpdateAppointment", [&]() -> Result<Appointment> {
+  return Guarded<Appointment>(db_, Access::kWrite, "UpdateAppointment", [&]() -> Result<Appointment> {
     try {
       pqxx::nontransaction tx(db_.Connection());
       const auto rows = RetryingDeadlocks([&] {
@@ -392,20 +398,22 @@ std::optional<Appointment> FindAppointment(pqxx::transaction_base& tx, const std
 
 Result<std::vector<Appointment>> PgAppointmentRepository::ListForClient(const std::string& client_id,
                                                                        const domain::TimeRange& range) {
-  return Guarded<std::vector<Appointment>>("ListForClient", [&]() -> Result<std::vector<Appointment>> {
-    pqxx::nontransaction tx(db_.Connection());
-    return ReadAppointments(
-        tx.exec_prepared(stmt::kAppointmentsOfClient, client_id, Epoch(range.from), Epoch(range.to)));
-  });
+  return Guarded<std::vector<Appointment>>(
+      db_, Access::kRead, "ListForClient", [&]() -> Result<std::vector<Appointment>> {
+        pqxx::nontransaction tx(db_.Connection());
+        return ReadAppointments(
+            tx.exec_prepared(stmt::kAppointmentsOfClient, client_id, Epoch(range.from), Epoch(range.to)));
+      });
 }
 
 Result<std::vector<Appointment>> PgAppointmentRepository::ListForBarber(const std::string& barber_id,
                                                                        const domain::TimeRange& range) {
-  return Guarded<std::vector<Appointment>>("ListForBarber", [&]() -> Result<std::vector<Appointment>> {
-    pqxx::nontransaction tx(db_.Connection());
-    return ReadAppointments(
-        tx.exec_prepared(stmt::kAppointmentsOfBarber, barber_id, Epoch(range.from), Epoch(range.to)));
-  });
+  return Guarded<std::vector<Appointment>>(
+      db_, Access::kRead, "ListForBarber", [&]() -> Result<std::vector<Appointment>> {
+        pqxx::nontransaction tx(db_.Connection());
+        return ReadAppointments(
+            tx.exec_prepared(stmt::kAppointmentsOfBarber, barber_id, Epoch(range.from), Epoch(range.to)));
+      });
 }
 
 }  // namespace barbershop::core::storage

@@ -126,9 +126,9 @@ void AdminSql(const std::string& sql) {
 }
 }  // namespace
 
-app::CoreConfig ScratchCore::Config() const {
+app::CoreConfig TestConfig(const std::string& database_url) {
   app::CoreConfig config;
-  config.database_url = database_url_;
+  config.database_url = database_url;
   config.grpc_address = "127.0.0.1:0";
   config.http_address = "127.0.0.1:0";
   config.jwt_secret = kTestJwtSecret;
@@ -138,6 +138,8 @@ app::CoreConfig ScratchCore::Config() const {
   WithoutAddressLimits(config);
   return config;
 }
+
+app::CoreConfig ScratchCore::Config() const { return TestConfig(database_url_); }
 
 ScratchCore::ScratchCore(const std::function<void(app::CoreConfig&)>& tweak) : name_("scratch_" + Unique()) {
   AdminSql("CREATE DATABASE " + name_);

@@ -70,6 +70,9 @@ class ScratchCore {
 /// customers would from one address: the test cores lift the per-address limits and the
 /// live-booking cap, which the tests of those limits set again.
 void WithoutAddressLimits(app::CoreConfig& config);
+/// A core service's settings for a test on `database_url`: ports of its own choosing, the
+/// test signing key and broker, four database workers, an outbox sweep every 200 ms.
+app::CoreConfig TestConfig(const std::string& database_url);
 
 /// "amqp://..." of the broker that make test started.
 std::string TestAmqpUrl();
