@@ -140,7 +140,7 @@ Figures Measure(const char* name, int clients, double seconds, int core_pid, con
 int main(int argc, char** argv) {
   // gRPC's mutexes: no deadlock-cycle bookkeeping on every lock in the load generator.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  std::string address = "127.0.0.1:50051";
+  std::string address;
   std::string database_url;
   int clients = 16;
   double seconds = 10;
@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
   bool list_only = false;
   int logins = 0;
   CLI::App cli{"core_bench: CreateAppointment and GetAppointments against a running core service"};
-  cli.add_option("--core", address, "the core's gRPC address")->capture_default_str();
+  cli.add_option("--core", address, "the core's gRPC address")->required();
   cli.add_option("--database-url", database_url, "the core's database, to create around-the-clock barbers")
       ->required();
   cli.add_option("--clients", clients, "concurrent clients, each on its own channel")->capture_default_str();

@@ -95,17 +95,17 @@ double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(
 int main(int argc, char** argv) {
   // gRPC's mutexes: no deadlock-cycle bookkeeping on every lock in the load generator.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  std::string core = "127.0.0.1:50051";
+  std::string core;
   std::string database_url;
-  std::string realtime = "127.0.0.1:8081";
+  std::string realtime;
   int clients = 16;
   int rate = 200;
   double seconds = 10;
   CLI::App cli{"platform_bench: from CreateAppointment returning to the barber's socket showing the booking"};
-  cli.add_option("--core", core, "the core's gRPC address")->capture_default_str();
+  cli.add_option("--core", core, "the core's gRPC address")->required();
   cli.add_option("--database-url", database_url, "the core's database, to create an around-the-clock barber")
       ->required();
-  cli.add_option("--realtime", realtime, "the real-time service's host:port")->capture_default_str();
+  cli.add_option("--realtime", realtime, "the real-time service's host:port")->required();
   cli.add_option("--clients", clients, "clients booking, each on its own channel")->capture_default_str();
   cli.add_option("--rate", rate, "bookings per second, all clients together")->capture_default_str();
   cli.add_option("--seconds", seconds, "how long to book")->capture_default_str();

@@ -41,15 +41,14 @@ JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)"
 BENCH_LIMITS="BARBERSHOP_SIGNUPS_PER_ADDRESS=0 BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0 BARBERSHOP_MAX_LIVE_BOOKINGS=0"
 # bench_core NAME GRPC_PORT HTTP_PORT [NAME=value ...]: the release core service on the
 # bench database, logging to $STACK/NAME.log; returns when ready, its pid in STARTED_PID.
+# No broker: these copies measure calls, and their events (and the outbox rows the pgbench
+# script writes) stay in the bench database.
 bench_core() {
   local name=$1 grpc_port=$2 http_port=$3
   shift 3
-  env BARBERSHOP_DATABASE_URL="$DB_URL" BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$grpc_port" \
-    BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$http_port" BARBERSHOP_JWT_SECRET="$JWT_SECRET" \
-    BARBERSHOP_DB_POOL_SIZE="$CLIENTS" BARBERSHOP_LOG_LEVEL=warn $BENCH_LIMITS "$@" \
-    build/release/services/core/barbershop-core >"$STACK/$name.log" 2>&1 &
-  STARTED_PID=$!
-  wait_http "http://127.0.0.1:$http_port/readyz" 60 || { tail -20 "$STACK/$name.log" >&2; exit 1; }
+  core_start build/release/services/core/barbershop-core "$STACK/$name.log" "$DB_URL" none "$grpc_port" "$http_port" \
+    "$JWT_SECRET" BARBERSHOP_DB_POOL_SIZE="$CLIENTS" BARBERSHOP_LOG_LEVEL=warn $BENCH_LIMITS "$@" ||
+    { tail -20 "$STACK/$name.log" >&2; exit 1; }
 }
 bench_core core "$GRPC_PORT" "$HTTP_PORT"
 CORE_PID=$STARTED_PID STARTED_PID=""
@@ -166,12 +165,11 @@ BARBERSHOP_JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)"
 postgres_createdb "$PG_PORT" barbershop_realtime
 RT_GRPC_PORT=$(free_port)
 RT_CORE_HTTP_PORT=$(free_port)
-BARBERSHOP_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/barbershop_realtime" \
-BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$RT_GRPC_PORT" BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$RT_CORE_HTTP_PORT" \
-BARBERSHOP_AMQP_URL="$RT_AMQP_URL" BARBERSHOP_DEMO_DATA=true BARBERSHOP_LOG_LEVEL=warn \
-BARBERSHOP_SIGNUPS_PER_ADDRESS=0 BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0 BARBERSHOP_MAX_LIVE_BOOKINGS=0 \
-  build/release/services/core/barbershop-core >"$STACK/core_realtime.log" 2>&1 &
-RT_CORE_PID=$!
+core_start build/release/services/core/barbershop-core "$STACK/core_realtime.log" \
+  "postgresql://postgres@127.0.0.1:$PG_PORT/barbershop_realtime" "$RT_AMQP_URL" "$RT_GRPC_PORT" "$RT_CORE_HTTP_PORT" \
+  "$BARBERSHOP_JWT_SECRET" BARBERSHOP_DEMO_DATA=true BARBERSHOP_LOG_LEVEL=warn $BENCH_LIMITS ||
+  { tail -20 "$STACK/core_realtime.log" >&2; exit 1; }
+RT_CORE_PID=$STARTED_PID
 WS_PORT=$(free_port)
 BARBERSHOP_WS_ADDRESS="127.0.0.1:$WS_PORT" BARBERSHOP_REDIS_URL="redis://127.0.0.1:$RT_REDIS_PORT" \
 BARBERSHOP_AMQP_URL="$RT_AMQP_URL" BARBERSHOP_CORE_ADDRESS="127.0.0.1:$RT_GRPC_PORT" BARBERSHOP_LOG_LEVEL=warn \
@@ -179,7 +177,6 @@ BARBERSHOP_MAX_SOCKETS_PER_USER=0 BARBERSHOP_MAX_SOCKETS_PER_ADDRESS=0 BARBERSHO
   build/release/services/realtime/barbershop-realtime >"$STACK/realtime.log" 2>&1 &
 RT_PID=$!
 wait_http "http://127.0.0.1:$WS_PORT/readyz" 60 "$RT_PID" || { tail -20 "$STACK/realtime.log" >&2; exit 1; }
-wait_http "http://127.0.0.1:$RT_CORE_HTTP_PORT/readyz" 60 "$RT_CORE_PID" || { tail -20 "$STACK/core_realtime.log" >&2; exit 1; }
 
 RT_BENCH=build/release/services/realtime/realtime_bench
 # Waits until the real-time service has let go of the previous run's sockets.

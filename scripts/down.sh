@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# make down: stops what make up started.
+# make down: stops what make up started (in BARBERSHOP_DATA_DIR, as for make up).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/stack.sh
-DATA=${BARBERSHOP_DATA:-$PWD/.data}
+DATA=$(platform_data_dir)
 
 stop_pid() {
   local file=$1

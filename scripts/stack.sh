@@ -4,6 +4,14 @@
 
 PG_BIN=/usr/lib/postgresql/15/bin
 
+# The data folder of make up and make down: BARBERSHOP_DATA_DIR (BARBERSHOP_DATA, its
+# older name), else .data in the project, as an absolute path.
+platform_data_dir() {
+  local dir=${BARBERSHOP_DATA_DIR:-${BARBERSHOP_DATA:-$PWD/.data}}
+  mkdir -p "$dir"
+  (cd "$dir" && pwd)
+}
+
 # Runs a command as the postgres user when we are root (PostgreSQL refuses to run as root).
 as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then
@@ -75,6 +83,20 @@ wait_http() {
     sleep 0.1
   done
   return 1
+}
+
+# core_start BINARY LOG DATABASE_URL AMQP_URL GRPC_PORT HTTP_PORT JWT_SECRET [NAME=value ...]:
+# the core service on loopback with every server it uses named here (AMQP_URL may be
+# none: no broker), so that none comes from the caller's environment; its pid in
+# STARTED_PID.  Returns once it is ready; fails when it exits first or after 120 s.
+core_start() {
+  local binary=$1 log=$2 database_url=$3 amqp_url=$4 grpc_port=$5 http_port=$6 jwt_secret=$7
+  shift 7
+  env BARBERSHOP_DATABASE_URL="$database_url" BARBERSHOP_AMQP_URL="$amqp_url" \
+    BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$grpc_port" BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$http_port" \
+    BARBERSHOP_JWT_SECRET="$jwt_secret" "$@" "$binary" >"$log" 2>&1 &
+  STARTED_PID=$!
+  wait_http "http://127.0.0.1:$http_port/readyz" 120 "$STARTED_PID"
 }
 
 # redis_start DIR PORT: Redis with AOF persistence on 127.0.0.1:PORT.  The AOF is

@@ -55,17 +55,13 @@ BARBERSHOP_TEST_JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)"
 start_core() {
   GRPC_PORT=$(free_port)
   HTTP_PORT=$(free_port)
-  BARBERSHOP_DATABASE_URL="$BARBERSHOP_TEST_DATABASE_URL" \
-  BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$GRPC_PORT" \
-  BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$HTTP_PORT" \
-  BARBERSHOP_JWT_SECRET="$BARBERSHOP_TEST_JWT_SECRET" \
-  BARBERSHOP_AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/" \
-  BARBERSHOP_OUTBOX_SWEEP_MS=200 \
-  BARBERSHOP_DEMO_DATA=true \
-  BARBERSHOP_SIGNUPS_PER_ADDRESS=0 BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0 BARBERSHOP_MAX_LIVE_BOOKINGS=0 \
-    build/asan/services/core/barbershop-core >"$STACK/core.log" 2>&1 &
-  CORE_PID=$!
-  wait_http "http://127.0.0.1:$HTTP_PORT/readyz" 120 "$CORE_PID"
+  local ready=0
+  core_start build/asan/services/core/barbershop-core "$STACK/core.log" "$BARBERSHOP_TEST_DATABASE_URL" \
+    "$BARBERSHOP_TEST_AMQP_URL" "$GRPC_PORT" "$HTTP_PORT" "$BARBERSHOP_TEST_JWT_SECRET" \
+    BARBERSHOP_OUTBOX_SWEEP_MS=200 BARBERSHOP_DEMO_DATA=true \
+    BARBERSHOP_SIGNUPS_PER_ADDRESS=0 BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0 BARBERSHOP_MAX_LIVE_BOOKINGS=0 || ready=$?
+  CORE_PID=$STARTED_PID
+  return $ready
 }
 # A free port can be taken by another program between choosing it and binding it: try
 # again on other ports.

@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
-# make up: installs what is missing, builds, starts PostgreSQL and the core service on
-# loopback with demo data, and says where to point a client.  Safe to run twice.
+# make up: installs what is missing, builds, starts PostgreSQL, Redis, RabbitMQ and both
+# services on loopback with demo data, and says where to point a client.  Safe to run twice.
+#
+# A second platform beside the first takes other ports and another data folder (make down
+# with the same BARBERSHOP_DATA_DIR stops it):
+#   BARBERSHOP_DATA_DIR   data folder (.data)
+#   BARBERSHOP_PG_PORT, BARBERSHOP_REDIS_PORT, BARBERSHOP_AMQP_PORT (55432, 56379, 55672)
+#   BARBERSHOP_GRPC_PORT, BARBERSHOP_HTTP_PORT, BARBERSHOP_WS_PORT (50051, 8080, 8081)
+#   BARBERSHOP_BUILD_DIR  run the binaries already built there (e.g. build/asan), no build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/stack.sh
 # Compiler cache hits across clones of the project in other folders.
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 
-DATA=${BARBERSHOP_DATA:-$PWD/.data}
-PG_PORT=55432
-REDIS_PORT=56379
-AMQP_PORT=55672
-GRPC_PORT=50051
-HTTP_PORT=8080
-WS_PORT=8081
+DATA=$(platform_data_dir)
+PG_PORT=${BARBERSHOP_PG_PORT:-55432}
+REDIS_PORT=${BARBERSHOP_REDIS_PORT:-56379}
+AMQP_PORT=${BARBERSHOP_AMQP_PORT:-55672}
+GRPC_PORT=${BARBERSHOP_GRPC_PORT:-50051}
+HTTP_PORT=${BARBERSHOP_HTTP_PORT:-8080}
+WS_PORT=${BARBERSHOP_WS_PORT:-8081}
+BUILD=${BARBERSHOP_BUILD_DIR:-build/release}
 
-scripts/install-deps.sh
-cmake --preset release >/dev/null
+if [ -z "${BARBERSHOP_BUILD_DIR:-}" ]; then
+  scripts/install-deps.sh
+  cmake --preset release >/dev/null
+fi
 mkdir -p "$DATA"
 rabbit_ours=no
 if [ -f "$DATA/rabbitmq/server.launcher.pid" ] && kill -0 "$(cat "$DATA/rabbitmq/server.launcher.pid")" 2>/dev/null; then
@@ -25,7 +35,9 @@ elif ! port_in_use "$AMQP_PORT"; then
   rabbitmq_start "$DATA/rabbitmq" "$AMQP_PORT"  # boots while we build
   rabbit_ours=yes
 fi
-cmake --build --preset release -j"$(nproc)" --target barbershop-core barbershop-realtime barbershop
+if [ -z "${BARBERSHOP_BUILD_DIR:-}" ]; then
+  cmake --build --preset release -j"$(nproc)" --target barbershop-core barbershop-realtime barbershop
+fi
 
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -71,7 +83,7 @@ if [ "$core_ours" = no ]; then
   BARBERSHOP_JWT_SECRET="$(cat "$DATA/jwt-secret")" \
   BARBERSHOP_AMQP_URL="$AMQP_URL" \
   BARBERSHOP_DEMO_DATA=true \
-    nohup build/release/services/core/barbershop-core >>"$DATA/core.log" 2>&1 &
+    nohup "$BUILD/services/core/barbershop-core" >>"$DATA/core.log" 2>&1 &
   echo $! >"$DATA/core.pid"
 fi
 if [ "$realtime_ours" = no ]; then
@@ -80,20 +92,22 @@ if [ "$realtime_ours" = no ]; then
   BARBERSHOP_AMQP_URL="$AMQP_URL" \
   BARBERSHOP_CORE_ADDRESS="127.0.0.1:$GRPC_PORT" \
   BARBERSHOP_JWT_SECRET="$(cat "$DATA/jwt-secret")" \
-    nohup build/release/services/realtime/barbershop-realtime >>"$DATA/realtime.log" 2>&1 &
+    nohup "$BUILD/services/realtime/barbershop-realtime" >>"$DATA/realtime.log" 2>&1 &
   echo $! >"$DATA/realtime.pid"
 fi
-if ! wait_http "http://127.0.0.1:$HTTP_PORT/readyz" 60; then
+if ! wait_http "http://127.0.0.1:$HTTP_PORT/readyz" 60 "$(cat "$DATA/core.pid")"; then
   echo "make up: the core service did not become ready; its log:" >&2
   tail -20 "$DATA/core.log" >&2
   exit 1
 fi
-if ! wait_http "http://127.0.0.1:$WS_PORT/readyz" 60; then
+if ! wait_http "http://127.0.0.1:$WS_PORT/readyz" 60 "$(cat "$DATA/realtime.pid")"; then
   echo "make up: the real-time service did not become ready; its log:" >&2
   tail -20 "$DATA/realtime.log" >&2
   exit 1
 fi
 
+CLI="$BUILD/apps/cli/barbershop"
+[ "$GRPC_PORT" = 50051 ] || CLI="$CLI --server 127.0.0.1:$GRPC_PORT"  # the CLI's default is 50051
 cat <<TXT
 
 The barbershop platform is running.
@@ -112,9 +126,9 @@ Demo logins (password: barbershop-demo): demo@barbershop.test (customer),
 ana@barbershop.test, ion@barbershop.test, elena@barbershop.test (barbers), admin@barbershop.test.
 
 Try the CLI:
-  build/release/apps/cli/barbershop login --email demo@barbershop.test --password barbershop-demo
-  build/release/apps/cli/barbershop barbers
-  build/release/apps/cli/barbershop book --barber Ana --at "$(date -d 'next monday' +%Y-%m-%d)T10:00"
+  $CLI login --email demo@barbershop.test --password barbershop-demo
+  $CLI barbers
+  $CLI book --barber Ana --at "$(date -d 'next monday' +%Y-%m-%d)T10:00"
 
-Stop everything with: make down
+Stop everything with: $( [ "$DATA" = "$PWD/.data" ] && echo "make down" || echo "BARBERSHOP_DATA_DIR=$DATA make down")
 TXT

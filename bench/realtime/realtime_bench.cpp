@@ -53,7 +53,7 @@ namespace {
 
 struct Options {
   std::string mode;
-  unsigned short port = 8081;
+  unsigned short port = 0;  // no defaults for servers: none points at a running platform
   int pid = 0;
   int connections = 1000;
   int addresses = 8;
@@ -62,8 +62,8 @@ struct Options {
   int seconds = 10;
   int settle = 2;
   int pairs = 20;
-  std::string amqp = "amqp://guest:guest@127.0.0.1:55672/";
-  std::string core = "127.0.0.1:50051";
+  std::string amqp;
+  std::string core;
 };
 
 Options Parse(int argc, char** argv) {
@@ -488,8 +488,11 @@ int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenServi
 int main(int argc, char** argv) {
   const auto options = Parse(argc, argv);
   const char* secret = std::getenv("BARBERSHOP_JWT_SECRET");
-  if ((options.mode != "idle" && options.mode != "fanout" && options.mode != "chat") || secret == nullptr) {
-    std::cerr << "usage: BARBERSHOP_JWT_SECRET=... realtime_bench idle|fanout|chat --port P [--pid PID] ...\n";
+  if ((options.mode != "idle" && options.mode != "fanout" && options.mode != "chat") || secret == nullptr ||
+      options.port == 0 || (options.mode == "fanout" && options.amqp.empty()) ||
+      (options.mode == "chat" && options.core.empty())) {
+    std::cerr << "usage: BARBERSHOP_JWT_SECRET=... realtime_bench idle|fanout|chat --port P [--pid PID] ...\n"
+                 "  fanout needs --amqp URL, chat needs --core HOST:PORT\n";
     return 2;
   }
   barbershop::common::SystemClock clock;

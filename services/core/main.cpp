@@ -7,12 +7,14 @@
 #include "app/config.hpp"
 #include "app/core_app.hpp"
 #include "barbershop/common/logging.hpp"
+#include "barbershop/common/url_settings.hpp"
 
 int main(int argc, char** argv) {
   using namespace barbershop;
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   auto config = core::app::ParseCoreConfig(argc, argv);
   common::SetUpJsonLogging("core", config.log_level);
+  common::LogUrlSettings(config.urls);
 
   // Signals are taken by sigwait below, never by a worker thread.
   sigset_t signals;

@@ -7,6 +7,7 @@
 #include "app/config.hpp"
 #include "app/realtime_app.hpp"
 #include "barbershop/common/logging.hpp"
+#include "barbershop/common/url_settings.hpp"
 
 int main(int argc, char** argv) {
   using namespace barbershop;
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   auto config = realtime::app::ParseRealtimeConfig(argc, argv);
   common::SetUpJsonLogging("realtime", config.log_level);
+  common::LogUrlSettings(config.urls);
 
   // Signals are taken by sigwait below, never by a worker thread.
   sigset_t signals;

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <iostream>
 
 namespace barbershop::core::app {
 
@@ -10,9 +11,13 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
   CoreConfig config;
   CLI::App cli{"barbershop-core: accounts, barbers and appointments over gRPC, on PostgreSQL"};
   long long token_seconds = config.token_lifetime.count();
-  cli.add_option("--database-url", config.database_url, "PostgreSQL connection URL")
-      ->envname("BARBERSHOP_DATABASE_URL")
-      ->capture_default_str();
+  common::UrlOptions urls(cli);
+  urls.Add("--database-url", "BARBERSHOP_DATABASE_URL", "database URL", config.database_url,
+           "PostgreSQL connection URL (postgresql://USER[:PASSWORD]@HOST:PORT/DATABASE)");
+  urls.Add("--amqp-url", "BARBERSHOP_AMQP_URL", "RabbitMQ URL", config.amqp_url,
+           "RabbitMQ URL for appointment events (amqp://USER:PASSWORD@HOST:PORT/VHOST), or none: no broker, the "
+           "outbox relay stays idle",
+           " (none runs without a broker: events wait in the outbox)");
   cli.add_option("--grpc-address", config.grpc_address, "gRPC listen address")
       ->envname("BARBERSHOP_GRPC_ADDRESS")
       ->capture_default_str();
@@ -58,9 +63,6 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
       ->capture_default_str();
   cli.add_option("--relay", config.relay, "publish outbox events to RabbitMQ and emit reminders")
       ->envname("BARBERSHOP_RELAY")
-      ->capture_default_str();
-  cli.add_option("--amqp-url", config.amqp_url, "RabbitMQ URL for appointment events")
-      ->envname("BARBERSHOP_AMQP_URL")
       ->capture_default_str();
   cli.add_option("--outbox-sweep-ms", config.outbox_sweep_ms, "how often the relay looks without a NOTIFY")
       ->envname("BARBERSHOP_OUTBOX_SWEEP_MS")
@@ -135,6 +137,12 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::exit(cli.exit(e));
   }
+  auto resolved = urls.Resolve();
+  if (!resolved) {
+    std::cerr << "barbershop-core: " << resolved.error().message << "\n";
+    std::exit(2);
+  }
+  config.urls = std::move(*resolved);
   config.token_lifetime = std::chrono::seconds{token_seconds};
   return config;
 }

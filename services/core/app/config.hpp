@@ -4,10 +4,18 @@
 #include <string>
 #include <vector>
 
+#include "barbershop/common/url_settings.hpp"
+
 namespace barbershop::core::app {
 
+/// The AMQP URL that runs the service without a broker: the relay stays idle and events
+/// wait in the outbox (for a copy that has one).
+inline constexpr const char* kNoBroker = "none";
+
+/// The service's settings.  Servers it connects to have no defaults: a URL left empty
+/// stops it at start.
 struct CoreConfig {
-  std::string database_url = "postgresql://postgres@127.0.0.1:55432/barbershop";
+  std::string database_url;
   std::string grpc_address = "127.0.0.1:50051";
   std::string http_address = "127.0.0.1:8080";
   std::string jwt_secret;
@@ -21,7 +29,7 @@ struct CoreConfig {
   int shutdown_grace_seconds = 10;
   // Events: the outbox relay to RabbitMQ, reminders, last-minute changes.
   bool relay = true;
-  std::string amqp_url = "amqp://guest:guest@127.0.0.1:55672/";
+  std::string amqp_url;  ///< or kNoBroker
   int outbox_sweep_ms = 1000;
   /// Relay threads, each with its own database and broker connection: while one waits
   /// for the broker's confirms, another publishes the events committed meanwhile.
@@ -44,10 +52,12 @@ struct CoreConfig {
   /// Test hook: "relay-crash-before-publish" makes the relay die (SIGKILL) after a
   /// commit, before publishing.
   std::string fault;
+  /// The URLs above and where each came from (flag or environment), for the start-up log.
+  std::vector<common::UrlSetting> urls;
 };
 
 /// Reads flags and BARBERSHOP_* environment variables (flags win).  Prints help or a
-/// message saying what to fix and exits on bad input.
+/// message saying what to fix and exits on bad input or a server URL set by neither.
 CoreConfig ParseCoreConfig(int argc, char** argv);
 
 }  // namespace barbershop::core::app

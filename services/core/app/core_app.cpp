@@ -54,6 +54,14 @@ common::Status CoreApp::Start() {
                                         std::chrono::seconds(config_.login_window_seconds)};
   limits_.signups_per_address = {config_.signups_per_address, std::chrono::seconds(config_.signup_window_seconds)};
 
+  // Embedders (tests) fill the configuration themselves: no URL falls back to a default.
+  if (config_.database_url.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "no database URL (set BARBERSHOP_DATABASE_URL)");
+  }
+  if (config_.amqp_url.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "no RabbitMQ URL (set BARBERSHOP_AMQP_URL, or to none to run without a broker)");
+  }
   const std::string database_url = WithConnectTimeout(config_.database_url);
   auto applied = storage::ApplyMigrations(database_url, storage::BundledMigrations());
   if (!applied) return applied.error();
@@ -86,7 +94,11 @@ common::Status CoreApp::Start() {
   service_ = std::make_unique<api::UserServiceImpl>(api::ServiceContext{
       *executor_, *hashing_, hasher_, *tokens_, *shop_time_, clock_, policy_, metrics_, *lists_, limits_});
 
-  if (config_.relay) {
+  const bool relay_idle = config_.relay && config_.amqp_url == kNoBroker;
+  if (relay_idle) {
+    spdlog::warn("no broker (RabbitMQ URL {}): the outbox relay is idle, events wait in the outbox", kNoBroker);
+  }
+  if (config_.relay && !relay_idle) {
     // Workers claim disjoint rows (SKIP LOCKED), and an appointment's later event waits
     // until its earlier one is sent, as between replicas.
     events::RelaySettings settings{database_url, 200, std::chrono::milliseconds(config_.outbox_sweep_ms),
@@ -99,6 +111,8 @@ common::Status CoreApp::Start() {
       relays_.push_back(std::make_unique<events::OutboxRelay>(settings, *publishers_.back(), metrics_));
       relays_.back()->Start();
     }
+  }
+  if (config_.relay) {
     reminders_ = std::make_unique<events::ReminderScheduler>(
         events::ReminderSettings{database_url, config_.reminder_minutes,
                                  std::chrono::milliseconds(config_.reminder_interval_ms)},
@@ -123,16 +137,21 @@ common::Status CoreApp::Start() {
   auto http_address = common::SplitHostPort(config_.http_address);
   if (!http_address) return http_address.error();
   http_.Handle("/healthz", [] { return common::HttpReply{200, "text/plain; charset=utf-8", "ok\n"}; });
+  metrics_.AddCallbackGauge("barbershop_outbox_relay_workers",
+                            "Relay threads publishing the outbox to RabbitMQ (0: relay off or no broker).",
+                            [workers = relays_.size()] { return static_cast<double>(workers); });
   // Ready when a statement runs on a connection opened like the pool's: the pool's own
   // connections are checked before each use and opened again when the server closed
-  // them, so calls succeed from the moment this does.
+  // them, so calls succeed from the moment this does.  Ready without a broker too (the
+  // service answers), but saying that events wait.
+  const std::string ready = relay_idle ? "ready; no broker: the outbox relay is idle\n" : "ready\n";
   auto probe = std::make_shared<storage::Database>(database_url, &storage::ReconnectCounter(metrics_, "readiness"));
-  http_.Handle("/readyz", [this, db = std::move(probe)] {
+  http_.Handle("/readyz", [this, ready, db = std::move(probe)] {
     if (stopped_) return common::HttpReply{503, "text/plain; charset=utf-8", "shutting down\n"};
     try {
       pqxx::nontransaction tx(db->Connection());
       tx.exec("SELECT 1");
-      return common::HttpReply{200, "text/plain; charset=utf-8", "ready\n"};
+      return common::HttpReply{200, "text/plain; charset=utf-8", ready};
     } catch (const std::exception& e) {
       if (storage::ConnectionLost(e)) db->Lost(false);
       return common::HttpReply{503, "text/plain; charset=utf-8", "database unreachable\n"};

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <iostream>
 
 namespace barbershop::realtime::app {
 
@@ -23,17 +24,14 @@ RealtimeConfig ParseRealtimeConfig(int argc, char** argv) {
   cli.add_option("--ws-address", config.ws_address, "WebSocket and HTTP (/healthz, /readyz, /metrics) listen address")
       ->envname("BARBERSHOP_WS_ADDRESS")
       ->capture_default_str();
-  cli.add_option("--redis-url", config.redis_url, "Redis URL (redis://HOST:PORT[/DB])")
-      ->envname("BARBERSHOP_REDIS_URL")
-      ->capture_default_str();
-  cli.add_option("--amqp-url", config.amqp_url, "RabbitMQ URL (amqp://USER:PASSWORD@HOST:PORT/VHOST)")
-      ->envname("BARBERSHOP_AMQP_URL")
-      ->capture_default_str();
+  common::UrlOptions urls(cli);
+  urls.Add("--redis-url", "BARBERSHOP_REDIS_URL", "Redis URL", config.redis_url, "Redis URL (redis://HOST:PORT[/DB])");
+  urls.Add("--amqp-url", "BARBERSHOP_AMQP_URL", "RabbitMQ URL", config.amqp_url,
+           "RabbitMQ URL (amqp://USER:PASSWORD@HOST:PORT/VHOST)");
+  urls.Add("--core-address", "BARBERSHOP_CORE_ADDRESS", "core service address", config.core_address,
+           "the core service's gRPC address, HOST:PORT (for chat permissions)");
   cli.add_option("--jwt-secret", config.jwt_secret, "the core's token signing key, at least 32 bytes (required)")
       ->envname("BARBERSHOP_JWT_SECRET");
-  cli.add_option("--core-address", config.core_address, "the core service's gRPC address (for chat permissions)")
-      ->envname("BARBERSHOP_CORE_ADDRESS")
-      ->capture_default_str();
   cli.add_option("--instance-id", config.instance_id, "this copy's name in sessions and presence (default hostname-pid)")
       ->envname("BARBERSHOP_INSTANCE_ID");
   cli.add_option("--shop-timezone", config.shop_timezone, "the shop's IANA time zone, for message text")
@@ -129,6 +127,12 @@ RealtimeConfig ParseRealtimeConfig(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::exit(cli.exit(e));
   }
+  auto resolved = urls.Resolve();
+  if (!resolved) {
+    std::cerr << "barbershop-realtime: " << resolved.error().message << "\n";
+    std::exit(2);
+  }
+  config.urls = std::move(*resolved);
   if (config.instance_id.empty()) config.instance_id = DefaultInstanceId();
   return config;
 }

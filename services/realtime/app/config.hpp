@@ -1,15 +1,20 @@
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include "barbershop/common/url_settings.hpp"
 
 namespace barbershop::realtime::app {
 
+/// The service's settings.  Servers it connects to have no defaults: one left empty
+/// stops it at start.
 struct RealtimeConfig {
   std::string ws_address = "127.0.0.1:8081";
-  std::string redis_url = "redis://127.0.0.1:56379";
-  std::string amqp_url = "amqp://guest:guest@127.0.0.1:55672/";
+  std::string redis_url;
+  std::string amqp_url;
   std::string jwt_secret;
-  std::string core_address = "127.0.0.1:50051";
+  std::string core_address;
   std::string instance_id;  ///< default: hostname-pid
   std::string shop_timezone = "Europe/Chisinau";
   std::string log_level = "info";
@@ -31,10 +36,12 @@ struct RealtimeConfig {
   int fault_exit_before_store = 0;
   int fault_exit_before_ack = 0;
   std::string fault_user;
+  /// The servers above and where each came from (flag or environment), for the start-up log.
+  std::vector<common::UrlSetting> urls;
 };
 
 /// Reads flags and BARBERSHOP_* environment variables (flags win).  Prints help or a
-/// message saying what to fix and exits on bad input.
+/// message saying what to fix and exits on bad input or a server set by neither.
 RealtimeConfig ParseRealtimeConfig(int argc, char** argv);
 
 }  // namespace barbershop::realtime::app

@@ -44,6 +44,9 @@ common::Status RealtimeApp::Start() {
   if (const auto problem = bus::CheckAmqpUrl(config_.amqp_url); !problem.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, problem + " (set BARBERSHOP_AMQP_URL)");
   }
+  if (config_.core_address.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "no core service address (set BARBERSHOP_CORE_ADDRESS)");
+  }
   auto ws_address = common::SplitHostPort(config_.ws_address);
   if (!ws_address) return MakeError(ErrorCode::kInvalidArgument, ws_address.error().message + " (set BARBERSHOP_WS_ADDRESS)");
 

@@ -278,6 +278,52 @@ TEST(EventsTest, BookingsSucceedWhileTheBrokerIsDownAndEveryEventFollowsOnce) {
   EXPECT_LE(batches, relayed);
 }
 
+// Without a broker (the AMQP URL "none") the service answers and keeps every event in
+// the outbox, says so on /readyz and in its metrics; a copy with a broker then sends them.
+TEST(EventsTest, WithoutABrokerEventsWaitInTheOutboxForACopyThatHasOne) {
+  ScratchCore core([](app::CoreConfig& c) { c.amqp_url = app::kNoBroker; });
+  const auto [status, body] = HttpGet(core.http_port(), "/readyz");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(body, "ready; no broker: the outbox relay is idle\n");
+  EXPECT_EQ(MetricValue(HttpGet(core.http_port(), "/metrics").second, "barbershop_outbox_relay_workers"), 0);
+  auto stub = core.NewStub();
+  const auto barber = NewBarber(*stub, false, true, core.database_url());
+  const auto client = NewCustomer(*stub);
+  const auto id = Book(*stub, client, barber.username, Slot(2, 10, 0));
+  const auto unsent = [&] {
+    pqxx::connection connection(core.database_url());
+    pqxx::nontransaction tx(connection);
+    const auto rows = tx.exec_params("SELECT count(*) FROM outbox WHERE aggregate_id = $1 AND sent_at IS NULL", id);
+    return rows[0][0].as<int>();
+  };
+  EXPECT_EQ(unsent(), 1);
+
+  TestQueue queue(TestAmqpUrl());
+  const auto relaying = core.StartReplica();  // with the test broker
+  EXPECT_EQ(MetricValue(HttpGet(relaying->http_port(), "/metrics").second, "barbershop_outbox_relay_workers"),
+            core.Config().relay_workers);
+  const auto events = EventsOf(queue, id, 1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].routing_key, "appointment.created");
+  EXPECT_EQ(unsent(), 0);
+}
+
+// A configuration that names no server stops the service at start, saying what to set.
+TEST(EventsTest, AServiceWithoutADatabaseOrBrokerUrlDoesNotStart) {
+  common::SystemClock clock;
+  const ScratchCore core([](app::CoreConfig& c) { c.relay = false; });
+  auto config = core.Config();
+  config.amqp_url.clear();
+  auto started = app::CoreApp(config, clock).Start();
+  ASSERT_FALSE(started);
+  EXPECT_NE(started.error().message.find("BARBERSHOP_AMQP_URL"), std::string::npos) << started.error().message;
+  config.amqp_url = app::kNoBroker;
+  config.database_url.clear();
+  started = app::CoreApp(config, clock).Start();
+  ASSERT_FALSE(started);
+  EXPECT_NE(started.error().message.find("BARBERSHOP_DATABASE_URL"), std::string::npos) << started.error().message;
+}
+
 TEST(EventsTest, SentEventsArePrunedAfterTheRetentionPeriodAndNoOthers) {
   ScratchCore db([](app::CoreConfig& c) { c.relay = false; });  // only the child below relays
   const auto count = [&](const std::string& where) {

@@ -23,6 +23,7 @@ TEST(ShutdownTest, InFlightCallsFinishBeforeExit) {
       "BARBERSHOP_GRPC_ADDRESS=" + grpc_address,
       "BARBERSHOP_HTTP_ADDRESS=127.0.0.1:" + std::to_string(http_port),
       "BARBERSHOP_DB_POOL_SIZE=1",  // calls queue up behind one another
+      "BARBERSHOP_AMQP_URL=none",
       "BARBERSHOP_RELAY=false",
   });
   ASSERT_GT(pid, 0);

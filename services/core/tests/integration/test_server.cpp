@@ -115,7 +115,11 @@ bool Stack(const std::string& command) {
 
 std::string TestAmqpUrl() {
   const char* url = std::getenv("BARBERSHOP_TEST_AMQP_URL");
-  return url != nullptr ? url : "amqp://guest:guest@127.0.0.1:1/";
+  if (url == nullptr || *url == '\0') {
+    std::fprintf(stderr, "BARBERSHOP_TEST_AMQP_URL is not set: run the tests with `make test`\n");
+    std::abort();
+  }
+  return url;
 }
 
 namespace {
