@@ -41,6 +41,10 @@ fi
 
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# Every WebSocket is a file descriptor: the services get the most the machine allows
+# (the default soft limit, often 1024, would refuse a busy shop's sockets).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
 # A port that something else holds stops us, naming the port.
 check_port() {
   local port=$1 what=$2 ours=$3

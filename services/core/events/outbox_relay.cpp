@@ -1,5 +1,7 @@
 #include "outbox_relay.hpp"
 
+#include "barbershop/common/contained.hpp"
+
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
@@ -50,11 +52,14 @@ OutboxRelay::OutboxRelay(RelaySettings settings, EventPublisher& publisher, comm
       delay_seconds_(metrics.GetHistogram(
           "barbershop_outbox_delay_seconds",
           "Time from an event's transaction starting to the broker confirming the event, per event.")),
-      reconnects_(storage::ReconnectCounter(metrics, "relay")) {}
+      reconnects_(storage::ReconnectCounter(metrics, "relay")),
+      crashes_(common::UnhandledErrors(metrics, "outbox relay")) {}
 
 OutboxRelay::~OutboxRelay() { Stop(); }
 
-void OutboxRelay::Start() { thread_ = std::thread([this] { Run(); }); }
+void OutboxRelay::Start() {
+  thread_ = std::thread([this] { common::RunRestarting("the outbox relay", &crashes_, [this] { Run(); }); });
+}
 
 void OutboxRelay::Stop() {
   stopping_ = true;

@@ -57,6 +57,7 @@ class OutboxRelay {
   common::Histogram& confirm_seconds_;
   common::Histogram& delay_seconds_;
   common::Counter& reconnects_;
+  common::Counter& crashes_;  ///< times Run threw and was started again
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -1,5 +1,7 @@
 #include "reminder_scheduler.hpp"
 
+#include "barbershop/common/contained.hpp"
+
 #include <pqxx/pqxx>
 
 #include "domain/events.hpp"
@@ -45,11 +47,14 @@ ReminderScheduler::ReminderScheduler(ReminderSettings settings, const common::Sh
       shop_time_(shop_time),
       clock_(clock),
       emitted_(metrics.GetCounter("barbershop_reminders_emitted_total", "Reminder events written to the outbox.")),
-      reconnects_(storage::ReconnectCounter(metrics, "reminders")) {}
+      reconnects_(storage::ReconnectCounter(metrics, "reminders")),
+      crashes_(common::UnhandledErrors(metrics, "reminders")) {}
 
 ReminderScheduler::~ReminderScheduler() { Stop(); }
 
-void ReminderScheduler::Start() { thread_ = std::thread([this] { Run(); }); }
+void ReminderScheduler::Start() {
+  thread_ = std::thread([this] { common::RunRestarting("the reminders", &crashes_, [this] { Run(); }); });
+}
 
 void ReminderScheduler::Stop() {
   stopping_ = true;

@@ -46,6 +46,7 @@ class ReminderScheduler {
   const common::Clock& clock_;
   common::Counter& emitted_;
   common::Counter& reconnects_;
+  common::Counter& crashes_;  ///< times Run threw and was started again
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -1,5 +1,7 @@
 #include "list_cache_feed.hpp"
 
+#include "barbershop/common/contained.hpp"
+
 #include <pqxx/pqxx>
 
 #include <chrono>
@@ -43,7 +45,9 @@ ListCacheFeed::ListCacheFeed(std::string database_url, domain::ListCache& cache,
 
 ListCacheFeed::~ListCacheFeed() { Stop(); }
 
-void ListCacheFeed::Start() { thread_ = std::thread([this] { Run(); }); }
+void ListCacheFeed::Start() {
+  thread_ = std::thread([this] { common::RunRestarting("the list cache feed", nullptr, [this] { Run(); }); });
+}
 
 void ListCacheFeed::Stop() {
   stopping_ = true;

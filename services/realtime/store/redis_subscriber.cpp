@@ -1,5 +1,7 @@
 #include "store/redis_subscriber.hpp"
 
+#include "barbershop/common/contained.hpp"
+
 #include <hiredis/hiredis.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
@@ -18,7 +20,7 @@ RedisSubscriber::~RedisSubscriber() {
 
 void RedisSubscriber::Start(hub::Hub& hub) {
   hub_ = &hub;
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] { common::RunRestarting("the Redis subscriber", nullptr, [this] { Run(); }); });
 }
 
 void RedisSubscriber::Stop() {
