@@ -363,6 +363,7 @@ TEST(EventsTest, NoEventIsLostToAMissingRealtimeQueue) {
   ScratchCore core([&](app::CoreConfig& c) {
     c.amqp_url = broker.url();
     c.outbox_sweep_ms = 100;
+    c.relay_workers = 1;  // the connection that published the first event publishes the second
   });
   auto stub = core.NewStub();
   const auto barber = NewBarber(*stub, false, true, core.database_url());
