@@ -106,7 +106,7 @@ common::Status CoreApp::Start() {
                                    config_.fault == "relay-crash-before-publish"};
     for (int i = 0; i < config_.relay_workers; ++i) {
       settings.prune = i == 0;  // one of them deletes old sent rows
-      publishers_.push_back(std::make_unique<events::RabbitPublisher>(config_.amqp_url, "barbershop.events",
+      publishers_.push_back(std::make_unique<events::RabbitPublisher>(config_.amqp_url, common::EventTopology{},
                                                                       std::chrono::milliseconds(5000)));
       relays_.push_back(std::make_unique<events::OutboxRelay>(settings, *publishers_.back(), metrics_));
       relays_.back()->Start();

@@ -18,8 +18,9 @@ class EventPublisher {
  public:
   virtual ~EventPublisher() = default;
   /// Publishes the batch in order as persistent messages and returns only once the
-  /// broker confirmed every one; kUnavailable when it did not (nothing may be assumed
-  /// sent then: the caller retries the whole batch).
+  /// broker confirmed every one; kUnavailable when it did not, kFailedPrecondition when
+  /// it confirmed but routed some to no queue (nothing may be assumed sent then: the
+  /// caller retries the whole batch).
   virtual common::Status PublishConfirmed(const std::vector<OutgoingEvent>& batch) = 0;
 };
 

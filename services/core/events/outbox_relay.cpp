@@ -46,6 +46,9 @@ OutboxRelay::OutboxRelay(RelaySettings settings, EventPublisher& publisher, comm
       published_(metrics.GetCounter("barbershop_outbox_published_total", "Events the broker confirmed.")),
       failures_(metrics.GetCounter("barbershop_outbox_publish_failures_total",
                                    "Batches that could not be published (left for a retry).")),
+      unroutable_(metrics.GetCounter("barbershop_outbox_unroutable_total",
+                                     "Batches the broker routed, in part, to no queue (counted among the failures; "
+                                     "left for a retry).")),
       pending_(metrics.GetGauge("barbershop_outbox_pending", "Unsent outbox rows at the last sweep.")),
       confirm_seconds_(metrics.GetHistogram("barbershop_outbox_confirm_seconds",
                                             "Time from publishing a batch to the broker confirming all of it.")),
@@ -90,6 +93,7 @@ int OutboxRelay::RelayBatch(pqxx::connection& connection) {
   if (auto ok = publisher_.PublishConfirmed(batch); !ok) {
     tx.abort();
     failures_.Inc();
+    if (ok.error().code == common::ErrorCode::kFailedPrecondition) unroutable_.Inc();
     spdlog::warn("{} events wait for the broker: {}", batch.size(), ok.error().message);
     return -1;
   }

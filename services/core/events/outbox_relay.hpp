@@ -30,8 +30,9 @@ struct RelaySettings {
 /// Publishes outbox rows to the broker: wakes on PostgreSQL NOTIFY (and sweeps
 /// periodically), claims unsent rows with FOR UPDATE SKIP LOCKED so that each row goes
 /// out through one replica, keeps each appointment's events in order, and marks rows
-/// sent only after the broker confirmed them.  While the broker is down, rows wait; while
-/// PostgreSQL is, the relay tries to reconnect with backoff.
+/// sent only after the broker confirmed them and routed each to a queue.  While the
+/// broker is down, or routes an event nowhere, rows wait and are retried with backoff;
+/// while PostgreSQL is down, the relay tries to reconnect with backoff.
 /// Owns one thread; Start/Stop from one thread.
 class OutboxRelay {
  public:
@@ -53,6 +54,7 @@ class OutboxRelay {
   EventPublisher& publisher_;
   common::Counter& published_;
   common::Counter& failures_;
+  common::Counter& unroutable_;
   common::Gauge& pending_;
   common::Histogram& confirm_seconds_;
   common::Histogram& delay_seconds_;

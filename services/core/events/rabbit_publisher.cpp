@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <set>
+#include <string>
 
 namespace barbershop::core::events {
 namespace {
@@ -28,8 +29,9 @@ timeval ToTimeval(std::chrono::milliseconds ms) {
 
 }  // namespace
 
-RabbitPublisher::RabbitPublisher(std::string url, std::string exchange, std::chrono::milliseconds confirm_timeout)
-    : url_(std::move(url)), exchange_(std::move(exchange)), confirm_timeout_(confirm_timeout) {}
+RabbitPublisher::RabbitPublisher(std::string url, common::EventTopology topology,
+                                 std::chrono::milliseconds confirm_timeout)
+    : url_(std::move(url)), topology_(std::move(topology)), confirm_timeout_(confirm_timeout) {}
 
 RabbitPublisher::~RabbitPublisher() { Disconnect(); }
 
@@ -61,11 +63,11 @@ common::Status RabbitPublisher::Connect() {
     Disconnect();
     return Unavailable("cannot open a channel");
   }
-  amqp_exchange_declare(connection_, kChannel, amqp_cstring_bytes(exchange_.c_str()), amqp_cstring_bytes("topic"),
-                        0, 1, 0, 0, amqp_empty_table);
-  if (!ReplyOk(connection_)) {
+  // The queue too, not only the exchange: on a fresh or rebuilt broker the real-time
+  // service may not have declared it yet, and an event routed to no queue is gone.
+  if (auto failed = common::DeclareEventTopology(connection_, kChannel, topology_); !failed.empty()) {
     Disconnect();
-    return Unavailable("cannot declare exchange " + exchange_);
+    return Unavailable(failed);
   }
   amqp_confirm_select(connection_, kChannel);
   if (!ReplyOk(connection_)) {
@@ -90,8 +92,10 @@ common::Status RabbitPublisher::PublishConfirmed(const std::vector<OutgoingEvent
   for (const auto& event : batch) {
     props.message_id = amqp_cstring_bytes(event.event_id.c_str());
     const amqp_bytes_t body{event.payload.size(), const_cast<char*>(event.payload.data())};
-    if (amqp_basic_publish(connection_, kChannel, amqp_cstring_bytes(exchange_.c_str()),
-                           amqp_cstring_bytes(event.routing_key.c_str()), 0, 0, &props, body) != AMQP_STATUS_OK) {
+    // mandatory: the broker returns a message it can route to no queue (basic.return)
+    // instead of confirming it as if delivered.
+    if (amqp_basic_publish(connection_, kChannel, amqp_cstring_bytes(topology_.exchange.c_str()),
+                           amqp_cstring_bytes(event.routing_key.c_str()), 1, 0, &props, body) != AMQP_STATUS_OK) {
       Disconnect();
       return Unavailable("publish failed");
     }
@@ -104,7 +108,10 @@ common::Status RabbitPublisher::PublishConfirmed(const std::vector<OutgoingEvent
 
 common::Status RabbitPublisher::WaitForConfirms(std::uint64_t first_tag, std::uint64_t last_tag) {
   // The broker may confirm one tag at a time or, with `multiple`, every tag up to one.
+  // A message it could route to no queue comes back first (basic.return, then its header
+  // and body), and is confirmed after that like any other.
   std::set<std::uint64_t> pending;
+  std::set<std::string> returned;  // event ids
   for (auto tag = first_tag; tag <= last_tag; ++tag) pending.insert(tag);
   const auto deadline = std::chrono::steady_clock::now() + confirm_timeout_;
   while (!pending.empty()) {
@@ -130,12 +137,32 @@ common::Status RabbitPublisher::WaitForConfirms(std::uint64_t first_tag, std::ui
       }
       case AMQP_BASIC_NACK_METHOD:
         return Unavailable("the broker refused a message");
+      case AMQP_BASIC_RETURN_METHOD: {
+        amqp_message_t message;
+        if (amqp_read_message(connection_, frame.channel, &message, 0).reply_type != AMQP_RESPONSE_NORMAL) {
+          return Unavailable("connection lost reading a returned message");
+        }
+        const auto& id = message.properties.message_id;
+        returned.emplace((message.properties._flags & AMQP_BASIC_MESSAGE_ID_FLAG) != 0
+                             ? std::string(static_cast<const char*>(id.bytes), id.len)
+                             : std::string("?"));
+        amqp_destroy_message(&message);
+        break;
+      }
       case AMQP_CHANNEL_CLOSE_METHOD:
       case AMQP_CONNECTION_CLOSE_METHOD:
         return Unavailable("the broker closed the connection");
       default:
         break;
     }
+  }
+  if (!returned.empty()) {
+    // Most likely the queue was deleted, or the broker rebuilt empty: reconnecting
+    // declares it again before the retry.
+    Disconnect();
+    return common::MakeError(common::ErrorCode::kFailedPrecondition,
+                             "message broker: " + std::to_string(returned.size()) + " events routed to no queue (first " +
+                                 *returned.begin() + "); declaring " + topology_.queue + " again");
   }
   return common::Ok{};
 }

@@ -4,19 +4,22 @@
 #include <memory>
 #include <string>
 
+#include "barbershop/common/event_topology.hpp"
 #include "event_publisher.hpp"
 
 struct amqp_connection_state_t_;
 
 namespace barbershop::core::events {
 
-/// EventPublisher on RabbitMQ (rabbitmq-c): declares the durable topic exchange,
-/// publishes persistent messages with publisher confirms, and reads the broker's
-/// basic.ack/basic.nack frames (honouring `multiple`).  Reconnects on the next call
-/// after any failure.  Not thread-safe.
+/// EventPublisher on RabbitMQ (rabbitmq-c): declares the events topology (exchange,
+/// the real-time service's queue and its binding), publishes persistent messages as
+/// mandatory with publisher confirms, and reads the broker's basic.ack/basic.nack frames
+/// (honouring `multiple`) and basic.return (a message routed to no queue).  Reconnects,
+/// and so declares the topology again, on the next call after any failure or return.
+/// Not thread-safe.
 class RabbitPublisher final : public EventPublisher {
  public:
-  RabbitPublisher(std::string url, std::string exchange, std::chrono::milliseconds confirm_timeout);
+  RabbitPublisher(std::string url, common::EventTopology topology, std::chrono::milliseconds confirm_timeout);
   ~RabbitPublisher() override;
 
   common::Status PublishConfirmed(const std::vector<OutgoingEvent>& batch) override;
@@ -28,7 +31,7 @@ class RabbitPublisher final : public EventPublisher {
   common::Status WaitForConfirms(std::uint64_t first_tag, std::uint64_t last_tag);
 
   std::string url_;
-  std::string exchange_;
+  common::EventTopology topology_;
   std::chrono::milliseconds confirm_timeout_;
   ::amqp_connection_state_t_* connection_ = nullptr;
   std::uint64_t next_tag_ = 1;

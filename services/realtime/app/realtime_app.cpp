@@ -64,8 +64,13 @@ common::Status RealtimeApp::Start() {
   auto readiness = [this] {
     if (auto ok = store_->Ping(); !ok) return common::HttpReply{503, "text/plain; charset=utf-8", "redis unreachable\n"};
     if (!subscriber_->connected()) return common::HttpReply{503, "text/plain; charset=utf-8", "redis pub/sub down\n"};
-    if (!consumer_ || !consumer_->connected()) {
-      return common::HttpReply{503, "text/plain; charset=utf-8", "rabbitmq unreachable\n"};
+    switch (consumer_ ? consumer_->state() : bus::ConsumerState::kConnecting) {
+      case bus::ConsumerState::kConsuming:
+        break;
+      case bus::ConsumerState::kConnecting:
+        return common::HttpReply{503, "text/plain; charset=utf-8", "rabbitmq unreachable\n"};
+      case bus::ConsumerState::kQueueLost:
+        return common::HttpReply{503, "text/plain; charset=utf-8", "rabbitmq events queue lost, declaring it again\n"};
     }
     return common::HttpReply{200, "text/plain; charset=utf-8", "ready\n"};
   };
@@ -91,7 +96,7 @@ common::Status RealtimeApp::Start() {
   amqp.url = config_.amqp_url;
   amqp.prefetch = config_.prefetch;
   consumer_ = std::make_unique<bus::AmqpConsumer>(
-      amqp, [this](std::string_view key, std::string_view body) { return events_->Handle(key, body); });
+      amqp, [this](std::string_view key, std::string_view body) { return events_->Handle(key, body); }, metrics_);
   consumer_->Start();
 
   work_.emplace(io_.get_executor());

@@ -6,6 +6,9 @@
 #include <string_view>
 #include <thread>
 
+#include "barbershop/common/event_topology.hpp"
+#include "barbershop/common/metrics.hpp"
+
 namespace barbershop::realtime::bus {
 
 /// What became of one delivery.
@@ -18,11 +21,16 @@ struct Handled {
 
 struct AmqpSettings {
   std::string url;  ///< amqp://user:password@host:port/vhost
-  std::string exchange = "barbershop.events";
-  std::string queue = "barbershop.realtime.events";
-  std::string binding = "appointment.#";
+  common::EventTopology topology;
   std::string dead_letters = "barbershop.realtime.dead";  ///< exchange and queue
   int prefetch = 300;
+};
+
+/// Where the consumer stands, for readiness.
+enum class ConsumerState {
+  kConnecting,  ///< not (yet, or no longer) connected to the broker
+  kConsuming,
+  kQueueLost,   ///< the broker cancelled the consumer (queue deleted, node lost): declaring it again
 };
 
 /// Consumes the shared durable queue on a thread of its own (rabbitmq-c).  Declares the
@@ -30,28 +38,37 @@ struct AmqpSettings {
 /// handler says it is done; a delivery the handler cannot act on is published to the
 /// dead-letter exchange with its reason, then acknowledged; a kRetry is retried on the
 /// same thread until it succeeds or the consumer stops (unacknowledged deliveries go
-/// back to the queue).  Reconnects after failures.
+/// back to the queue).  Asks the broker to say when it cancels the consumer; then, as
+/// after any failure, it reconnects with backoff, declares the queue again and consumes.
+/// state() is thread-safe; Start/Stop from one thread.
 class AmqpConsumer {
  public:
   using Handler = std::function<Handled(std::string_view routing_key, std::string_view body)>;
 
-  AmqpConsumer(AmqpSettings settings, Handler handler);
+  AmqpConsumer(AmqpSettings settings, Handler handler, common::MetricsRegistry& metrics);
   ~AmqpConsumer();
   AmqpConsumer(const AmqpConsumer&) = delete;
   AmqpConsumer& operator=(const AmqpConsumer&) = delete;
 
   void Start();
   void Stop();
-  bool connected() const { return connected_.load(); }
+  ConsumerState state() const { return state_.load(); }
 
  private:
+  /// How a connection ended.
+  enum class Ended { kStopped, kFailed, kCancelled };
+
   void Run();
-  bool RunConnection();
+  /// Connects, declares, consumes (state kConsuming) until stopped, cancelled or failed.
+  Ended RunConnection();
 
   AmqpSettings settings_;
   Handler handler_;
+  common::Counter& cancellations_;
+  common::Counter& redeclarations_;
   std::atomic<bool> stop_{false};
-  std::atomic<bool> connected_{false};
+  std::atomic<ConsumerState> state_{ConsumerState::kConnecting};
+  bool declared_before_ = false;  // on the consumer's thread only
   std::thread thread_;
 };
 

@@ -1,5 +1,7 @@
 // From a committed change to a message on the broker: the outbox relay, its ordering,
 // its survival of broker outages and crashes, reminders and last-minute flags.
+#include <amqp.h>
+#include <amqp_tcp_socket.h>
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 #include <signal.h>
@@ -322,6 +324,70 @@ TEST(EventsTest, AServiceWithoutADatabaseOrBrokerUrlDoesNotStart) {
   started = app::CoreApp(config, clock).Start();
   ASSERT_FALSE(started);
   EXPECT_NE(started.error().message.find("BARBERSHOP_DATABASE_URL"), std::string::npos) << started.error().message;
+}
+
+// The value of a core's counter, once it reaches `at_least` (or after 30 s).
+double CounterReaching(int http_port, const std::string& series, double at_least) {
+  double value = 0;
+  const auto deadline = std::chrono::steady_clock::now() + seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    value = MetricValue(HttpGet(http_port, "/metrics").second, series);
+    if (value >= at_least) break;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  return value;
+}
+
+// Deletes a queue, as an operator would; true when the broker did.
+bool DeleteQueue(const std::string& amqp_url, const std::string& queue) {
+  std::string url = amqp_url;
+  amqp_connection_info info{};
+  if (amqp_parse_url(url.data(), &info) != AMQP_STATUS_OK) return false;
+  auto* connection = amqp_new_connection();
+  auto* socket = amqp_tcp_socket_new(connection);
+  bool deleted = socket != nullptr && amqp_socket_open(socket, info.host, info.port) == AMQP_STATUS_OK &&
+                 amqp_login(connection, "/", 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, info.user, info.password)
+                         .reply_type == AMQP_RESPONSE_NORMAL &&
+                 amqp_channel_open(connection, 1) != nullptr &&
+                 amqp_queue_delete(connection, 1, amqp_cstring_bytes(queue.c_str()), 0, 0) != nullptr;
+  amqp_destroy_connection(connection);
+  return deleted;
+}
+
+// On a fresh broker, and after the real-time service's queue was deleted, the core's
+// events are routed nowhere until someone declares that queue: the core declares it
+// itself, and an event the broker returns as unroutable is not taken as sent but
+// published again once the queue is back.
+TEST(EventsTest, NoEventIsLostToAMissingRealtimeQueue) {
+  OwnBroker broker;  // fresh: nobody has declared the real-time service's queue
+  ScratchCore core([&](app::CoreConfig& c) {
+    c.amqp_url = broker.url();
+    c.outbox_sweep_ms = 100;
+    c.relay_workers = 1;  // the connection that published the first event publishes the second
+  });
+  auto stub = core.NewStub();
+  const auto barber = NewBarber(*stub, false, true, core.database_url());
+  const auto client = NewCustomer(*stub);
+  const auto base = std::chrono::floor<std::chrono::hours>(common::SystemClock().Now()) + std::chrono::hours(48);
+  const auto shop = common::ShopTime::ForZone("Europe/Chisinau").value();
+
+  const auto before_any_consumer = Book(*stub, client, barber.username, shop.Format(base));
+  ASSERT_EQ(CounterReaching(core.http_port(), "barbershop_outbox_published_total", 1), 1);
+  {
+    // The consumer starts after the event was confirmed: it is waiting in the queue.
+    TestQueue queue(broker.url(), TestQueue::RealtimeQueue{});
+    EXPECT_EQ(EventsOf(queue, before_any_consumer, 1).size(), 1u);
+  }
+
+  // The queue deleted under the core's open connection, and nobody consuming.
+  ASSERT_TRUE(DeleteQueue(broker.url(), "barbershop.realtime.events"));
+  const auto while_deleted = Book(*stub, client, barber.username, shop.Format(base + std::chrono::hours(1)));
+  ASSERT_EQ(CounterReaching(core.http_port(), "barbershop_outbox_published_total", 2), 2);
+  EXPECT_GE(MetricValue(HttpGet(core.http_port(), "/metrics").second, "barbershop_outbox_unroutable_total"), 1);
+  TestQueue queue(broker.url(), TestQueue::RealtimeQueue{});
+  EXPECT_EQ(EventsOf(queue, while_deleted, 1).size(), 1u);
+  // And once only, nor the first one again.
+  EXPECT_TRUE(EventsOfEach(queue, {before_any_consumer, while_deleted}, 1, seconds(2)).empty());
 }
 
 TEST(EventsTest, SentEventsArePrunedAfterTheRetentionPeriodAndNoOthers) {

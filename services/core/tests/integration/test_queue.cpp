@@ -5,9 +5,16 @@
 
 #include <thread>
 
+#include "barbershop/common/event_topology.hpp"
+
 namespace barbershop::core::testing {
 
 TestQueue::TestQueue(std::string amqp_url, std::string name) : url_(std::move(amqp_url)), name_(std::move(name)) {
+  Connect();
+}
+
+TestQueue::TestQueue(std::string amqp_url, RealtimeQueue)
+    : url_(std::move(amqp_url)), name_(common::EventTopology{}.queue), realtime_(true) {
   Connect();
 }
 
@@ -33,6 +40,18 @@ bool TestQueue::Connect() {
     return false;
   }
   amqp_channel_open(connection_, 1);
+  if (realtime_) {
+    if (!common::DeclareEventTopology(connection_, 1, common::EventTopology{}).empty()) {
+      Disconnect();
+      return false;
+    }
+    amqp_basic_consume(connection_, 1, amqp_cstring_bytes(name_.c_str()), amqp_empty_bytes, 0, 1, 0, amqp_empty_table);
+    if (amqp_get_rpc_reply(connection_).reply_type != AMQP_RESPONSE_NORMAL) {
+      Disconnect();
+      return false;
+    }
+    return true;
+  }
   amqp_exchange_declare(connection_, 1, amqp_cstring_bytes("barbershop.events"), amqp_cstring_bytes("topic"), 0, 1,
                         0, 0, amqp_empty_table);
   const bool durable = !name_.empty();

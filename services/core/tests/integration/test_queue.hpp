@@ -17,10 +17,13 @@ struct ReceivedEvent {
 
 /// A queue bound to every appointment event on `barbershop.events`, read with
 /// rabbitmq-c.  Durable and named when `name` is given (it survives a broker restart),
-/// otherwise exclusive to this connection.
+/// otherwise exclusive to this connection; or the real-time service's own queue, read
+/// (and declared, if missing) as that service does.
 class TestQueue {
  public:
+  struct RealtimeQueue {};
   explicit TestQueue(std::string amqp_url, std::string name = "");
+  TestQueue(std::string amqp_url, RealtimeQueue);
   ~TestQueue();
   /// The next event, or nullopt after `timeout`.  Reconnects (and resubscribes) when the
   /// broker went away.
@@ -32,6 +35,7 @@ class TestQueue {
 
   std::string url_;
   std::string name_;
+  bool realtime_ = false;
   ::amqp_connection_state_t_* connection_ = nullptr;
 };
 

@@ -12,6 +12,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <future>
 #include <random>
@@ -152,6 +153,64 @@ bool CoreProcess::Start(std::chrono::seconds timeout) {
     settings.push_back(setting);
   }
   return Spawn({CORE_BINARY}, settings, http_port_, "barbershop-core-test-" + std::to_string(grpc_port_), timeout);
+}
+
+namespace {
+
+std::string Quoted(const std::string& text) { return "'" + text + "'"; }  // for names we made
+
+}  // namespace
+
+OwnBroker::OwnBroker() : dir_("/tmp/barbershop-rt-broker-" + NewId().substr(0, 8)) {}
+
+OwnBroker::~OwnBroker() {
+  Stop();
+  Stack("rm -rf " + dir_);
+}
+
+bool OwnBroker::Stack(const std::string& command) const {
+  const std::string line = "bash -c " + Quoted("source " SOURCE_DIR "/scripts/stack.sh && " + command);
+  return std::system(line.c_str()) == 0;
+}
+
+bool OwnBroker::Start() {
+  const auto start = [this] {
+    const auto args = dir_ + " " + std::to_string(port_);
+    return Stack("rabbitmq_start " + args + " && rabbitmq_wait " + args + " 120");
+  };
+  if (started_before_) return start();  // the services know this port
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    port_ = FreePort();
+    if (start()) {
+      started_before_ = true;
+      return true;
+    }
+    Stop();
+  }
+  return false;
+}
+
+bool OwnBroker::Stop() { return port_ == 0 || Stack("rabbitmq_stop " + dir_ + " " + std::to_string(port_)); }
+
+bool OwnBroker::Wipe() { return Stack("rm -rf " + dir_ + "/mnesia"); }
+
+bool OwnBroker::Ctl(const std::string& arguments) {
+  return Stack("rabbitmq_env " + dir_ + " " + std::to_string(port_) + " && timeout 60 /usr/lib/rabbitmq/bin/rabbitmqctl -q " +
+               arguments + " >/dev/null");
+}
+
+OwnDatabase::OwnDatabase(const std::string& stack_database_url)
+    : admin_url_(stack_database_url), name_("rt_" + NewId().substr(0, 8)) {
+  url_ = admin_url_.substr(0, admin_url_.rfind('/') + 1) + name_;
+  const std::string create = "psql -qtA " + Quoted(admin_url_) + " -c " + Quoted("CREATE DATABASE " + name_);
+  created_ = !admin_url_.empty() && std::system(create.c_str()) == 0;
+}
+
+OwnDatabase::~OwnDatabase() {
+  if (!created_) return;
+  const std::string drop =
+      "psql -qtA " + Quoted(admin_url_) + " -c " + Quoted("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  if (std::system(drop.c_str()) != 0) std::fprintf(stderr, "could not drop database %s\n", name_.c_str());
 }
 
 double MetricValue(const std::vector<std::uint16_t>& ports, const std::string& sample) {

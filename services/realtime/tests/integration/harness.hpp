@@ -83,12 +83,59 @@ class CoreProcess : public ChildProcess {
   /// Starts it and waits until its /readyz answers 200.
   bool Start(std::chrono::seconds timeout = 60s);
   std::string grpc_address() const { return "127.0.0.1:" + std::to_string(grpc_port_); }
+  std::uint16_t http_port() const { return http_port_; }
 
  private:
   const TestStack& stack_;
   std::vector<std::string> settings_;
   std::uint16_t grpc_port_ = 0;
   std::uint16_t http_port_ = 0;
+};
+
+/// A RabbitMQ of the test's own (scripts/stack.sh's), which the test may stop, empty and
+/// start again, on the same port.  Stopped and removed when destroyed.
+class OwnBroker {
+ public:
+  OwnBroker();
+  ~OwnBroker();
+  OwnBroker(const OwnBroker&) = delete;
+  OwnBroker& operator=(const OwnBroker&) = delete;
+
+  /// Starts it and waits until it accepts connections; the first start tries other
+  /// ports when one is taken meanwhile.
+  bool Start();
+  bool Stop();
+  /// Removes its data (while stopped): it starts again empty, as a rebuilt broker.
+  bool Wipe();
+  /// Runs rabbitmqctl against it, e.g. "delete_queue NAME", as an operator would.
+  bool Ctl(const std::string& arguments);
+  std::string url() const { return "amqp://guest:guest@127.0.0.1:" + std::to_string(port_) + "/"; }
+
+ private:
+  bool Stack(const std::string& command) const;
+
+  std::string dir_;
+  std::uint16_t port_ = 0;
+  bool started_before_ = false;
+};
+
+/// A database of the test's own beside the test stack's (same server), dropped when
+/// destroyed.
+class OwnDatabase {
+ public:
+  explicit OwnDatabase(const std::string& stack_database_url);
+  ~OwnDatabase();
+  OwnDatabase(const OwnDatabase&) = delete;
+  OwnDatabase& operator=(const OwnDatabase&) = delete;
+
+  bool created() const { return created_; }
+  const std::string& url() const { return url_; }
+
+ private:
+  std::string admin_url_;
+  std::string name_;
+  std::string url_;
+  bool created_ = false;
 };
 
 /// The sum of a Prometheus sample's values over copies, e.g.
