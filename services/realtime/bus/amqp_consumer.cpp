@@ -1,5 +1,7 @@
 #include "bus/amqp_consumer.hpp"
 
+#include "barbershop/common/contained.hpp"
+
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
 #include <spdlog/spdlog.h>
@@ -66,7 +68,7 @@ AmqpConsumer::AmqpConsumer(AmqpSettings settings, Handler handler, common::Metri
 AmqpConsumer::~AmqpConsumer() { Stop(); }
 
 void AmqpConsumer::Start() {
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] { common::RunRestarting("the events consumer", nullptr, [this] { Run(); }); });
 }
 
 void AmqpConsumer::Stop() {
