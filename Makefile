@@ -1,5 +1,5 @@
 # The two commands: `make up` runs the platform, `make test` runs every test.
-.PHONY: up down test bench build clean
+.PHONY: up down test bench fuzz build clean
 
 up:
 	@scripts/up.sh
@@ -12,6 +12,11 @@ test:
 
 bench:
 	@scripts/bench.sh
+
+# make fuzz SECONDS=N: every fuzz target for N seconds (scripts/fuzz.sh).
+SECONDS ?= 60
+fuzz:
+	@scripts/fuzz.sh $(SECONDS)
 
 build:
 	@scripts/install-deps.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make test: installs what is missing, builds once with AddressSanitizer and
 # UndefinedBehaviorSanitizer, starts a private PostgreSQL on a free port, and runs every
-# test (unit, integration, end-to-end) against it.
+# test (unit, integration, end-to-end) against it; then runs every fuzz target briefly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/stack.sh
@@ -83,3 +83,11 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # TESTS=<regex> runs only the matching tests (while working on one part).
 ctest --preset asan -j"$(nproc)" --timeout 300 ${TESTS:+-R "$TESTS"}
+
+# Every fuzz target for FUZZ_SECONDS (20) seconds, from its seeds and what earlier runs
+# found; skipped when TESTS picks some tests, unless FUZZ_SECONDS is given (0 skips it).
+fuzz_seconds=${FUZZ_SECONDS:-20}
+if [ -n "${TESTS:-}" ] && [ -z "${FUZZ_SECONDS:-}" ]; then fuzz_seconds=0; fi
+if [ "$fuzz_seconds" != 0 ]; then
+  scripts/fuzz.sh "$fuzz_seconds"
+fi

@@ -104,7 +104,14 @@ Result<TimePoint> ShopTime::Parse(std::string_view text) const {
   }
   if (pos != text.size()) return BadTime(text);
   const seconds offset = std::chrono::hours{oh} + minutes{om};
-  return TimePoint{local.time_since_epoch() - sign * offset};
+  const TimePoint instant{local.time_since_epoch() - sign * offset};
+  // An offset can carry the instant out of the years the shop's clock is read in (and
+  // Format writes): "1970-01-01T00:00+05:00" is still 1969 in the shop.
+  if (const int year = ToLocal(instant).year; year < 1970 || year > 9999) {
+    return MakeError(ErrorCode::kInvalidArgument, "date_time '" + std::string(text.substr(0, 64)) +
+                                                      "' is outside the years 1970 to 9999 in " + zone_name_);
+  }
+  return instant;
 }
 
 std::string ShopTime::Format(TimePoint instant) const {

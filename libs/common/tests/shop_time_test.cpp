@@ -50,6 +50,24 @@ TEST(ShopTimeTest, MalformedTextIsInvalidArgument) {
   }
 }
 
+// Found by fuzz/common/shop_time_fuzz.cpp (fuzz/corpus/shop_time_fuzz/offset_into_1969 and
+// offset_into_10000): what Parse accepts, Format writes as text that Parse reads back as
+// the same instant; an offset must not carry it out of the years 1970 to 9999 on the
+// shop's clock.
+TEST(ShopTimeTest, OffsetsDoNotCarryAnInstantOutOfTheYearsItIsWrittenIn) {
+  const auto shop = Chisinau();
+  for (const char* text : {"1970-01-01T00:00+05:00", "9999-12-31T23:00-05:00"}) {
+    const auto instant = shop.Parse(text);
+    ASSERT_FALSE(instant) << text << " read as " << shop.Format(*instant);
+    EXPECT_EQ(instant.error().code, ErrorCode::kInvalidArgument);
+  }
+  for (const char* text : {"1970-01-01T00:00+03:00", "9999-12-31T22:00-01:00"}) {
+    const auto instant = shop.Parse(text);
+    ASSERT_TRUE(instant) << text;
+    EXPECT_EQ(shop.Parse(shop.Format(*instant)).value(), *instant) << text;
+  }
+}
+
 TEST(ShopTimeTest, SkippedWallClockTimeIsRefused) {
   // Moldova moves its clocks from 02:00 to 03:00 on the last Sunday of March.
   const auto shop = Chisinau();

@@ -1,0 +1,51 @@
+// An appointment event body from the bus, handled as the event handler handles it
+// (bus/event_handler.cpp): parsed, then turned into the messages stored for and sent to
+// the barber's and the client's sockets.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <variant>
+
+#include "check.hpp"
+#include "hub/events.hpp"
+#include "hub/routes.hpp"
+
+namespace {
+
+using barbershop::fuzz::NoThrow;
+using barbershop::fuzz::Require;
+using barbershop::fuzz::RequireJsonObject;
+namespace common = barbershop::common;
+namespace hub = barbershop::realtime::hub;
+
+void Handle(std::string_view body, const common::ShopTime& shop_time) {
+  auto parsed = hub::ParseEvent(body, shop_time);
+  if (const auto* poison = std::get_if<hub::PoisonReason>(&parsed)) {
+    Require(poison->code == "bad_json" || poison->code == "missing_field" || poison->code == "unknown_type" ||
+                poison->code == "bad_time",
+            "a poison message says why with a known code");
+    return;
+  }
+  const auto& event = std::get<hub::AppointmentEvent>(parsed);
+  Require(!event.event_id.empty() && !event.barber_id.empty() && !event.client_id.empty(),
+          "a parsed event names itself and both parties");
+  Require(shop_time.Parse(event.start).has_value(), "a parsed event starts at a readable instant");
+  const auto deliveries = hub::BuildDeliveries(event, shop_time);
+  Require(deliveries.size() >= 2 && deliveries.size() <= 4, "every event reaches both parties");
+  for (const auto& delivery : deliveries) {
+    Require(delivery.user_id == event.barber_id || delivery.user_id == event.client_id, "only the parties hear of it");
+    const auto message = RequireJsonObject(delivery.body, "a socket message is a JSON object");
+    Require(!message.value("type", "").empty() && message.value("appointment_id", "") == event.appointment_id,
+            "a socket message has a type and names its appointment");
+    Require(!hub::UserChannel(delivery.user_id).empty(), "the user's channel has a name");
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const auto shop_time = *common::ShopTime::ForZone("Europe/Chisinau");
+  const std::string_view body(reinterpret_cast<const char*>(data), size);
+  NoThrow("handling an event", [&] { Handle(body, shop_time); });
+  return 0;
+}
