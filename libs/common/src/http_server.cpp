@@ -7,6 +7,7 @@
 #include <boost/beast/http.hpp>
 
 #include <charconv>
+#include <optional>
 
 namespace barbershop::common {
 namespace {
@@ -26,21 +27,30 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
  private:
   void DoRead() {
-    request_ = {};
+    parser_.emplace();
+    parser_->header_limit(16 * 1024);
     stream_.expires_after(std::chrono::seconds(30));
-    http::async_read(stream_, buffer_, request_, beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
+    // The header alone: a probe has no body, and one that comes with a body is refused
+    // before any of it is parsed.
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
     if (ec) return Close();
+    const bool has_body = parser_->chunked() || parser_->content_length().value_or(0) > 0;
+    request_ = parser_->release();
     auto response = std::make_shared<http::response<http::string_body>>();
     response->version(request_.version());
-    response->keep_alive(request_.keep_alive());
+    response->keep_alive(request_.keep_alive() && !has_body);
     response->set(http::field::server, "barbershop");
     std::string target(request_.target());
     if (const auto q = target.find('?'); q != std::string::npos) target.resize(q);
     const auto route = routes_.find(target);
-    if (request_.method() != http::verb::get && request_.method() != http::verb::head) {
+    if (has_body) {
+      response->result(http::status::payload_too_large);
+      response->body() = "a request here takes no body\n";
+    } else if (request_.method() != http::verb::get && request_.method() != http::verb::head) {
       response->result(http::status::method_not_allowed);
       response->body() = "method not allowed\n";
     } else if (route == routes_.end()) {
@@ -72,7 +82,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
-  http::request<http::string_body> request_;
+  std::optional<http::request_parser<http::empty_body>> parser_;
+  http::request<http::empty_body> request_;
   const Routes& routes_;
 };
 

@@ -61,7 +61,7 @@ TEST(ShopTimeTest, OffsetsDoNotCarryAnInstantOutOfTheYearsItIsWrittenIn) {
     ASSERT_FALSE(instant) << text << " read as " << shop.Format(*instant);
     EXPECT_EQ(instant.error().code, ErrorCode::kInvalidArgument);
   }
-  for (const char* text : {"1970-01-01T00:00+03:00", "9999-12-31T22:00-01:00"}) {
+  for (const char* text : {"1970-01-01T00:00+03:00", "9999-12-31T20:00-01:00"}) {
     const auto instant = shop.Parse(text);
     ASSERT_TRUE(instant) << text;
     EXPECT_EQ(shop.Parse(shop.Format(*instant)).value(), *instant) << text;

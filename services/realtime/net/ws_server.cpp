@@ -243,12 +243,20 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     parser_.emplace();
     parser_->header_limit(16 * 1024);
     stream_.expires_after(kRequestTimeout);
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
+    // The header alone: neither the probes nor an upgrade have a body, and one that comes
+    // with a body is refused before any of it is parsed.
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
     if (ec) return Shutdown();
+    const bool has_body = parser_->chunked() || parser_->content_length().value_or(0) > 0;
     request_ = parser_->release();
+    if (has_body) {
+      request_.keep_alive(false);
+      return Reply(413, "text/plain; charset=utf-8", "a request here takes no body\n");
+    }
     if (websocket::is_upgrade(request_)) return Upgrade();
     std::string target(request_.target());
     target = target.substr(0, target.find('?'));

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <boost/asio.hpp>
+
 #include <algorithm>
 #include <sstream>
 #include <thread>
@@ -385,6 +387,34 @@ TEST_F(RealtimeTest, BadInputGetsAnErrorAndTheConnectionStaysUsable) {
 
   client.Send(std::string(70 * 1024, ' '));
   EXPECT_EQ(client.WaitClosed(), 1009u);
+  EXPECT_EQ(HttpGet(a_.port(), "/healthz").first, 200u) << "the copy went down";
+}
+
+// Sends raw bytes to 127.0.0.1:port and returns what comes back until the server closes.
+std::string RawExchange(std::uint16_t port, const std::string& bytes) {
+  namespace asio = boost::asio;
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  boost::system::error_code ec;
+  socket.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+  if (ec) return {};
+  asio::write(socket, asio::buffer(bytes), ec);
+  std::string answer;
+  char chunk[512];
+  while (true) {
+    const auto n = socket.read_some(asio::buffer(chunk), ec);
+    answer.append(chunk, n);
+    if (ec) return answer;
+  }
+}
+
+TEST_F(RealtimeTest, ARequestWithABodyIsRefusedBeforeItIsParsed) {
+  // A chunked body cut after its last chunk's first line trips an assertion in Beast's
+  // chunk parser (a debug build aborted on it): nothing past the header is read.
+  const auto answer = RawExchange(a_.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
+  EXPECT_EQ(RawExchange(a_.port(), "POST /readyz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").rfind("HTTP/1.1 413", 0),
+            0u);
   EXPECT_EQ(HttpGet(a_.port(), "/healthz").first, 200u) << "the copy went down";
 }
 
