@@ -17,7 +17,7 @@ struct EventDetails {
   std::optional<int> reminder_minutes;    ///< how long before the start a reminder is
 };
 
-/// The event row for the outbox: a new event_id and DESIGN.md's JSON payload
+/// The event row for the outbox: a new event_id and the event's JSON payload (docs/realtime.md)
 /// (event_id, type, occurred_at, appointment, actor, and previous/last_minute/reminder
 /// where they apply).  Plain function; thread-safe.
 OutboxEvent MakeOutboxEvent(const EventDetails& details, const common::ShopTime& shop_time, TimePoint now);

@@ -89,7 +89,7 @@ struct Appointment {
   std::int64_t price_cents = 0;
 };
 
-/// What changed, for the outbox: one of DESIGN.md's routing keys without its prefix.
+/// What changed, for the outbox: one of the events' routing keys without its prefix.
 enum class EventType { kCreated, kConfirmed, kModified, kCanceled, kCompleted, kNoShow, kReminder };
 const char* EventTypeName(EventType type);
 

@@ -10,7 +10,7 @@
 
 namespace barbershop::realtime::hub {
 
-/// An appointment event as the core publishes it (DESIGN.md, exchange barbershop.events).
+/// An appointment event as the core publishes it (exchange barbershop.events).
 struct AppointmentEvent {
   std::string event_id;
   std::string type;  ///< "appointment.created", ..., "appointment.reminder"

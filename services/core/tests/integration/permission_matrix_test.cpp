@@ -259,8 +259,8 @@ const std::vector<Row>& Rows() {
        [](Shop& shop, Who who) {
          return OnAppointment(shop, who, &UserService::Stub::GetAppointment, shop.Booked());
        }},
-      // DESIGN.md plans barbers and free slots readable without an account; the API asks
-      // for a token today.
+      // Barbers and free slots are to become readable without an account (for a shop's
+      // booking page); the API asks for a token today.
       {"ListBarbers", "ListBarbers",                     {UNAUTH, OK,     OK,     OK,     OK,     OK},
        [](Shop& shop, Who who) { return Call(shop, who, &UserService::Stub::ListBarbers, {}); }},
       {"CompleteAppointment", "CompleteAppointment",     {UNAUTH, DENIED, DENIED, OK,     DENIED, OK},

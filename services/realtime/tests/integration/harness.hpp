@@ -194,7 +194,7 @@ struct BookedAppointment {
 };
 std::optional<BookedAppointment> BookAppointment(const TestStack& stack);
 
-/// An event payload like the core's (DESIGN.md), with a fresh event id unless given.
+/// An event payload like the core's, with a fresh event id unless given.
 json MakeEvent(const std::string& type, const std::string& barber_id, const std::string& client_id,
                const std::string& appointment_id = "", const std::string& event_id = "");
 

@@ -1,7 +1,7 @@
 // Who may open which WebSocket path: each kind of path opened by six callers (nobody, the
 // appointment's client, another customer, the appointment's barber, another barber, an
-// admin), each cell the HTTP status of the upgrade.  A user opens only their own streams
-// (DESIGN.md), and an appointment's chat only its two parties or an admin.  Every kind of
+// admin), each cell the HTTP status of the upgrade.  A user opens only their own streams,
+// and an appointment's chat only its two parties or an admin.  Every kind of
 // path has a row: a StreamKind added without one does not compile (RowCovering, with
 // -Werror=switch from CMakeLists.txt), and the coverage test checks that the row exists
 // and names a path of that kind.
