@@ -1,5 +1,5 @@
 # The two commands: `make up` runs the platform, `make test` runs every test.
-.PHONY: up down test bench fuzz build clean
+.PHONY: up down test test-tsan bench fuzz build clean
 
 up:
 	@scripts/up.sh
@@ -9,6 +9,10 @@ down:
 
 test:
 	@scripts/test.sh
+
+# The same tests built with ThreadSanitizer (build/tsan); no fuzzing.
+test-tsan:
+	@PRESET=tsan scripts/test.sh
 
 bench:
 	@scripts/bench.sh

@@ -33,25 +33,25 @@ PG_PORT=$(free_port)
 postgres_start "$STACK/postgres" "$PG_PORT"
 postgres_createdb "$PG_PORT" barbershop
 DB_URL="postgresql://postgres@127.0.0.1:$PG_PORT/barbershop"
-GRPC_PORT=$(free_port)
-HTTP_PORT=$(free_port)
 JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)"
 # The load comes from one address and books far ahead: the per-address limits and the
 # live-booking cap would refuse it.
 BENCH_LIMITS="BARBERSHOP_SIGNUPS_PER_ADDRESS=0 BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0 BARBERSHOP_MAX_LIVE_BOOKINGS=0"
-# bench_core NAME GRPC_PORT HTTP_PORT [NAME=value ...]: the release core service on the
-# bench database, logging to $STACK/NAME.log; returns when ready, its pid in STARTED_PID.
+# bench_core NAME [NAME=value ...]: the release core service on the bench database,
+# logging to $STACK/NAME.log; returns when ready, its pid in STARTED_PID and its ports in
+# CORE_GRPC_PORT and CORE_HTTP_PORT.
 # No broker: these copies measure calls, and their events (and the outbox rows the pgbench
 # script writes) stay in the bench database.
 bench_core() {
-  local name=$1 grpc_port=$2 http_port=$3
-  shift 3
-  core_start build/release/services/core/barbershop-core "$STACK/$name.log" "$DB_URL" none "$grpc_port" "$http_port" \
+  local name=$1
+  shift
+  core_start build/release/services/core/barbershop-core "$STACK/$name.log" "$DB_URL" none \
     "$JWT_SECRET" BARBERSHOP_DB_POOL_SIZE="$CLIENTS" BARBERSHOP_LOG_LEVEL=warn $BENCH_LIMITS "$@" ||
     { tail -20 "$STACK/$name.log" >&2; exit 1; }
 }
-bench_core core "$GRPC_PORT" "$HTTP_PORT"
+bench_core core
 CORE_PID=$STARTED_PID STARTED_PID=""
+GRPC_PORT=$CORE_GRPC_PORT HTTP_PORT=$CORE_HTTP_PORT
 
 echo "== micro benchmarks"
 build/release/bench/micro_bench --benchmark_min_time=0.2
@@ -106,10 +106,9 @@ h2load_listing h2load "$GRPC_PORT" "$HTTP_PORT" "$CORE_PID"
 # The same with the list cache off, on a second copy of the service (same database,
 # fresh ports): every call reads PostgreSQL, as a list does the first time it is asked
 # for after a change.
-UNCACHED_GRPC_PORT=$(free_port)
-UNCACHED_HTTP_PORT=$(free_port)
-bench_core core_uncached "$UNCACHED_GRPC_PORT" "$UNCACHED_HTTP_PORT" BARBERSHOP_LIST_CACHE_SECONDS=0
+bench_core core_uncached BARBERSHOP_LIST_CACHE_SECONDS=0
 UNCACHED_PID=$STARTED_PID STARTED_PID=""
+UNCACHED_GRPC_PORT=$CORE_GRPC_PORT UNCACHED_HTTP_PORT=$CORE_HTTP_PORT
 echo "== core service, list cache off: GetAppointments from h2load, $CLIENTS connections, ${SECONDS_EACH}s"
 h2load_listing h2load_uncached "$UNCACHED_GRPC_PORT" "$UNCACHED_HTTP_PORT" "$UNCACHED_PID"
 kill -TERM "$UNCACHED_PID"
@@ -163,20 +162,18 @@ export BARBERSHOP_JWT_SECRET
 BARBERSHOP_JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)"
 
 postgres_createdb "$PG_PORT" barbershop_realtime
-RT_GRPC_PORT=$(free_port)
-RT_CORE_HTTP_PORT=$(free_port)
 core_start build/release/services/core/barbershop-core "$STACK/core_realtime.log" \
-  "postgresql://postgres@127.0.0.1:$PG_PORT/barbershop_realtime" "$RT_AMQP_URL" "$RT_GRPC_PORT" "$RT_CORE_HTTP_PORT" \
+  "postgresql://postgres@127.0.0.1:$PG_PORT/barbershop_realtime" "$RT_AMQP_URL" \
   "$BARBERSHOP_JWT_SECRET" BARBERSHOP_DEMO_DATA=true BARBERSHOP_LOG_LEVEL=warn $BENCH_LIMITS ||
   { tail -20 "$STACK/core_realtime.log" >&2; exit 1; }
 RT_CORE_PID=$STARTED_PID
-WS_PORT=$(free_port)
-BARBERSHOP_WS_ADDRESS="127.0.0.1:$WS_PORT" BARBERSHOP_REDIS_URL="redis://127.0.0.1:$RT_REDIS_PORT" \
-BARBERSHOP_AMQP_URL="$RT_AMQP_URL" BARBERSHOP_CORE_ADDRESS="127.0.0.1:$RT_GRPC_PORT" BARBERSHOP_LOG_LEVEL=warn \
-BARBERSHOP_MAX_SOCKETS_PER_USER=0 BARBERSHOP_MAX_SOCKETS_PER_ADDRESS=0 BARBERSHOP_MESSAGES_PER_SECOND=0 \
-  build/release/services/realtime/barbershop-realtime >"$STACK/realtime.log" 2>&1 &
-RT_PID=$!
-wait_http "http://127.0.0.1:$WS_PORT/readyz" 60 "$RT_PID" || { tail -20 "$STACK/realtime.log" >&2; exit 1; }
+RT_GRPC_PORT=$CORE_GRPC_PORT RT_CORE_HTTP_PORT=$CORE_HTTP_PORT
+realtime_start build/release/services/realtime/barbershop-realtime "$STACK/realtime.log" \
+  "redis://127.0.0.1:$RT_REDIS_PORT" "$RT_AMQP_URL" "127.0.0.1:$RT_GRPC_PORT" "$BARBERSHOP_JWT_SECRET" \
+  BARBERSHOP_LOG_LEVEL=warn BARBERSHOP_MAX_SOCKETS_PER_USER=0 BARBERSHOP_MAX_SOCKETS_PER_ADDRESS=0 \
+  BARBERSHOP_MESSAGES_PER_SECOND=0 || { tail -20 "$STACK/realtime.log" >&2; exit 1; }
+RT_PID=$STARTED_PID
+WS_PORT=$REALTIME_WS_PORT
 
 RT_BENCH=build/release/services/realtime/realtime_bench
 # Waits until the real-time service has let go of the previous run's sockets.

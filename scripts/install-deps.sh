@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libsodium-dev libjwt-dev libcli11-dev libssl-dev
   libhowardhinnant-date-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
-  postgresql postgresql-contrib redis-server rabbitmq-server nghttp2-client
+  postgresql postgresql-contrib redis-server rabbitmq-server nghttp2-client libfaketime
 )
 
 missing=()

@@ -85,18 +85,56 @@ wait_http() {
   return 1
 }
 
-# core_start BINARY LOG DATABASE_URL AMQP_URL GRPC_PORT HTTP_PORT JWT_SECRET [NAME=value ...]:
-# the core service on loopback with every server it uses named here (AMQP_URL may be
-# none: no broker), so that none comes from the caller's environment; its pid in
-# STARTED_PID.  Returns once it is ready; fails when it exits first or after 120 s.
+# wait_port_file FILE SECONDS PID: until a service started with --port-file has written
+# FILE; fails when PID exits first or after SECONDS.
+wait_port_file() {
+  local file=$1 seconds=$2 pid=$3
+  for _ in $(seq 1 $((seconds * 10))); do
+    [ -s "$file" ] && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+# port_of FILE NAME: the port a service reported under NAME ("grpc", "http", "ws").
+port_of() {
+  awk -v name="$2" '$1 == name { print $2 }' "$1"
+}
+
+# core_start BINARY LOG DATABASE_URL AMQP_URL JWT_SECRET [NAME=value ...]: the core
+# service on loopback, on ports it picks itself (reported in LOG.ports), with every
+# server it uses named here (AMQP_URL may be none: no broker), so that none comes from
+# the caller's environment.  Sets STARTED_PID, CORE_GRPC_PORT and CORE_HTTP_PORT, and
+# returns once it is ready; fails when it exits first or after 120 s.
 core_start() {
-  local binary=$1 log=$2 database_url=$3 amqp_url=$4 grpc_port=$5 http_port=$6 jwt_secret=$7
-  shift 7
+  local binary=$1 log=$2 database_url=$3 amqp_url=$4 jwt_secret=$5
+  shift 5
+  rm -f "$log.ports"
   env BARBERSHOP_DATABASE_URL="$database_url" BARBERSHOP_AMQP_URL="$amqp_url" \
-    BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$grpc_port" BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$http_port" \
+    BARBERSHOP_GRPC_ADDRESS=127.0.0.1:0 BARBERSHOP_HTTP_ADDRESS=127.0.0.1:0 BARBERSHOP_PORT_FILE="$log.ports" \
     BARBERSHOP_JWT_SECRET="$jwt_secret" "$@" "$binary" >"$log" 2>&1 &
   STARTED_PID=$!
-  wait_http "http://127.0.0.1:$http_port/readyz" 120 "$STARTED_PID"
+  wait_port_file "$log.ports" 120 "$STARTED_PID" || return 1
+  CORE_GRPC_PORT=$(port_of "$log.ports" grpc)
+  CORE_HTTP_PORT=$(port_of "$log.ports" http)
+  wait_http "http://127.0.0.1:$CORE_HTTP_PORT/readyz" 120 "$STARTED_PID"
+}
+
+# realtime_start BINARY LOG REDIS_URL AMQP_URL CORE_ADDRESS JWT_SECRET [NAME=value ...]:
+# the real-time service on loopback, on a port it picks itself (reported in LOG.ports).
+# Sets STARTED_PID and REALTIME_WS_PORT, and returns once it is ready.
+realtime_start() {
+  local binary=$1 log=$2 redis_url=$3 amqp_url=$4 core_address=$5 jwt_secret=$6
+  shift 6
+  rm -f "$log.ports"
+  env BARBERSHOP_REDIS_URL="$redis_url" BARBERSHOP_AMQP_URL="$amqp_url" BARBERSHOP_CORE_ADDRESS="$core_address" \
+    BARBERSHOP_WS_ADDRESS=127.0.0.1:0 BARBERSHOP_PORT_FILE="$log.ports" BARBERSHOP_JWT_SECRET="$jwt_secret" \
+    "$@" "$binary" >"$log" 2>&1 &
+  STARTED_PID=$!
+  wait_port_file "$log.ports" 120 "$STARTED_PID" || return 1
+  REALTIME_WS_PORT=$(port_of "$log.ports" ws)
+  wait_http "http://127.0.0.1:$REALTIME_WS_PORT/readyz" 120 "$STARTED_PID"
 }
 
 # redis_start DIR PORT: Redis with AOF persistence on 127.0.0.1:PORT.  The AOF is

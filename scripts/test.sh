@@ -2,6 +2,10 @@
 # make test: installs what is missing, builds once with AddressSanitizer and
 # UndefinedBehaviorSanitizer, starts a private PostgreSQL on a free port, and runs every
 # test (unit, integration, end-to-end) against it; then runs every fuzz target briefly.
+# make test-tsan: the same tests built with ThreadSanitizer (PRESET=tsan), without fuzzing.
+# SHOP_CLOCK=HH:MM make test: the tests and the services they start see a clock that
+# reads HH:MM in the shop's zone (Europe/Chisinau) when they start, and runs on from
+# there (libfaketime); PostgreSQL, Redis and RabbitMQ keep the real clock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/stack.sh
@@ -9,6 +13,32 @@ source scripts/stack.sh
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 
 scripts/install-deps.sh
+
+PRESET=${PRESET:-asan}
+case "$PRESET" in
+  asan | tsan) ;;
+  *) echo "PRESET must be asan or tsan, not '$PRESET'" >&2; exit 2 ;;
+esac
+
+# SHOP_CLOCK: FAKE_CLOCK becomes the environment that moves a process's clock forward to
+# the next HH:MM in the shop's zone.  Forward only, so that what the tests book in the
+# future is in the future on the database's real clock too.
+FAKE_CLOCK=()
+if [ -n "${SHOP_CLOCK:-}" ]; then
+  if ! [[ "$SHOP_CLOCK" =~ ^([01][0-9]|2[0-3]):[0-5][0-9]$ ]]; then
+    echo "SHOP_CLOCK must be HH:MM, not '$SHOP_CLOCK'" >&2
+    exit 2
+  fi
+  now=$(date +%s)
+  target=$(TZ=Europe/Chisinau date -d "today $SHOP_CLOCK" +%s)
+  [ "$target" -gt "$now" ] || target=$(TZ=Europe/Chisinau date -d "tomorrow $SHOP_CLOCK" +%s)
+  FAKE_CLOCK=(LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 FAKETIME="+$((target - now))"
+              FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_DONT_RESET=1)
+  # libfaketime is loaded before the sanitizer's runtime, which the sanitizer allows only
+  # when told.
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}:verify_asan_link_order=0"
+  echo "the tests' clock reads $(TZ=Europe/Chisinau date -d "@$target" '+%F %R %Z') at start"
+fi
 
 STACK=$(mktemp -d /tmp/barbershop-test.XXXXXX)
 chmod 755 "$STACK"
@@ -35,8 +65,8 @@ trap cleanup EXIT
 # RabbitMQ takes seconds to boot: start it first, so that it boots while we build.
 rabbitmq_start "$STACK/rabbitmq" "$AMQP_PORT"
 
-cmake --preset asan >/dev/null
-cmake --build --preset asan -j"$(nproc)"
+cmake --preset "$PRESET" >/dev/null
+cmake --build --preset "$PRESET" -j"$(nproc)"
 
 PG_PORT=$(free_port)
 PG_FSYNC=off postgres_start "$STACK/postgres" "$PG_PORT"
@@ -52,42 +82,35 @@ export BARBERSHOP_TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
 # the CLI): the same build, started the way `make up` starts it.
 export BARBERSHOP_TEST_JWT_SECRET
 BARBERSHOP_TEST_JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)"
-start_core() {
-  GRPC_PORT=$(free_port)
-  HTTP_PORT=$(free_port)
-  local ready=0
-  core_start build/asan/services/core/barbershop-core "$STACK/core.log" "$BARBERSHOP_TEST_DATABASE_URL" \
-    "$BARBERSHOP_TEST_AMQP_URL" "$GRPC_PORT" "$HTTP_PORT" "$BARBERSHOP_TEST_JWT_SECRET" \
-    BARBERSHOP_OUTBOX_SWEEP_MS=200 BARBERSHOP_DEMO_DATA=true \
-    BARBERSHOP_SIGNUPS_PER_ADDRESS=0 BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0 BARBERSHOP_MAX_LIVE_BOOKINGS=0 || ready=$?
+if ! core_start "build/$PRESET/services/core/barbershop-core" "$STACK/core.log" "$BARBERSHOP_TEST_DATABASE_URL" \
+  "$BARBERSHOP_TEST_AMQP_URL" "$BARBERSHOP_TEST_JWT_SECRET" \
+  BARBERSHOP_OUTBOX_SWEEP_MS=200 BARBERSHOP_DEMO_DATA=true \
+  BARBERSHOP_SIGNUPS_PER_ADDRESS=0 BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0 BARBERSHOP_MAX_LIVE_BOOKINGS=0 \
+  "${FAKE_CLOCK[@]}"; then
   CORE_PID=$STARTED_PID
-  return $ready
-}
-# A free port can be taken by another program between choosing it and binding it: try
-# again on other ports.
-for attempt in 1 2 3; do
-  start_core && break
-  kill -TERM "$CORE_PID" 2>/dev/null || true
-  wait "$CORE_PID" 2>/dev/null || true
-  CORE_PID=""
-  if [ $attempt = 3 ]; then
-    echo "the core service did not start:" >&2
-    tail -30 "$STACK/core.log" >&2
-    exit 1
-  fi
-done
+  echo "the core service did not start:" >&2
+  tail -30 "$STACK/core.log" >&2
+  exit 1
+fi
+CORE_PID=$STARTED_PID
+GRPC_PORT=$CORE_GRPC_PORT
+HTTP_PORT=$CORE_HTTP_PORT
 export BARBERSHOP_TEST_CORE_ADDRESS="127.0.0.1:$GRPC_PORT"
 export BARBERSHOP_TEST_CORE_HTTP="127.0.0.1:$HTTP_PORT"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# A data race fails the test that has it; scripts/tsan-suppressions.txt says which reports
+# come from libraries built without ThreadSanitizer, and why.
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/scripts/tsan-suppressions.txt}
 # TESTS=<regex> runs only the matching tests (while working on one part).
-ctest --preset asan -j"$(nproc)" --timeout 300 ${TESTS:+-R "$TESTS"}
+env "${FAKE_CLOCK[@]}" ctest --preset "$PRESET" -j"$(nproc)" --timeout 300 ${TESTS:+-R "$TESTS"}
 
 # Every fuzz target for FUZZ_SECONDS (20) seconds, from its seeds and what earlier runs
 # found; skipped when TESTS picks some tests, unless FUZZ_SECONDS is given (0 skips it).
 fuzz_seconds=${FUZZ_SECONDS:-20}
 if [ -n "${TESTS:-}" ] && [ -z "${FUZZ_SECONDS:-}" ]; then fuzz_seconds=0; fi
+if [ "$PRESET" = tsan ]; then fuzz_seconds=0; fi
 if [ "$fuzz_seconds" != 0 ]; then
   scripts/fuzz.sh "$fuzz_seconds"
 fi

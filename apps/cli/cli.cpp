@@ -33,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "barbershop/common/grpc_codes.hpp"
 #include "barbershop/common/result.hpp"
 #include "user_service.grpc.pb.h"
 
@@ -68,30 +69,6 @@ struct Failure {
 template <typename T>
 using Expected = barbershop::common::Result<T, Failure>;
 
-const char* StatusCodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::CANCELLED: return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED: return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL: return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    default: break;
-  }
-  return "UNKNOWN";
-}
-
 // Server text must not break the one-line error contract.
 std::string OneLine(std::string text) {
   for (char& c : text) {
@@ -102,7 +79,7 @@ std::string OneLine(std::string text) {
 
 /// Turns a failed call into the line the user sees and the matching exit code.
 Failure FromStatus(const grpc::Status& status, const std::string& server, bool used_session) {
-  const std::string code = StatusCodeName(status.error_code());
+  const std::string code = barbershop::common::GrpcCodeName(static_cast<int>(status.error_code()));
   std::string detail = OneLine(status.error_message());
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:

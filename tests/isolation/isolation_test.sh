@@ -117,10 +117,10 @@ secret() { head -c 48 /dev/urandom | base64 -w0; }
 # ---- make bench's way: a core on its own database, with no broker ----------------------
 psql "$admin_url" -qc "CREATE DATABASE $bench_db"
 bench_url=${test_db_url%/*}/$bench_db
-grpc=$(free_port) http=$(free_port)
-core_start "$core_bin" "$work/bench_core.log" "$bench_url" none "$grpc" "$http" "$(secret)" BARBERSHOP_DEMO_DATA=true ||
+core_start "$core_bin" "$work/bench_core.log" "$bench_url" none "$(secret)" BARBERSHOP_DEMO_DATA=true ||
   { pids+=("$STARTED_PID"); tail -20 "$work/bench_core.log" >&2; fail "the bench's core did not start"; }
 pids+=("$STARTED_PID")
+grpc=$CORE_GRPC_PORT http=$CORE_HTTP_PORT
 id=$(book "127.0.0.1:$grpc") && [ -n "$id" ] || fail "booking through the bench's core"
 # What the pgbench script writes beside the service's bookings: outbox rows of its own.
 psql "$bench_url" -qc "INSERT INTO outbox (event_id, aggregate_id, routing_key, payload)
@@ -135,11 +135,11 @@ check "its log names its database URL and where that came from" in_file \
 # ---- make test's way: a core on its own database, relaying to the test broker ---------
 psql "$admin_url" -qc "CREATE DATABASE $test_db"
 test_url=${test_db_url%/*}/$test_db
-grpc=$(free_port) http=$(free_port)
-core_start "$core_bin" "$work/test_core.log" "$test_url" "$test_amqp_url" "$grpc" "$http" "$(secret)" \
+core_start "$core_bin" "$work/test_core.log" "$test_url" "$test_amqp_url" "$(secret)" \
   BARBERSHOP_DEMO_DATA=true BARBERSHOP_OUTBOX_SWEEP_MS=100 ||
   { pids+=("$STARTED_PID"); tail -20 "$work/test_core.log" >&2; fail "the test's core did not start"; }
 pids+=("$STARTED_PID")
+grpc=$CORE_GRPC_PORT http=$CORE_HTTP_PORT
 id=$(book "127.0.0.1:$grpc") && [ -n "$id" ] || fail "booking through the test's core"
 sent="SELECT count(*) FROM outbox WHERE aggregate_id = '$id' AND sent_at IS NOT NULL"
 for _ in $(seq 1 300); do

@@ -4,6 +4,8 @@
 #include <boost/asio/socket_base.hpp>
 
 #include <cerrno>
+#include <cstdio>
+#include <fstream>
 
 namespace barbershop::common {
 
@@ -30,6 +32,21 @@ std::chrono::milliseconds AcceptBackoff(const boost::system::error_code& ec) {
     return std::chrono::milliseconds(100);
   }
   return std::chrono::milliseconds(0);
+}
+
+Status WritePortFile(const std::string& path, const NamedPorts& ports) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    for (const auto& [name, port] : ports) out << name << ' ' << port << '\n';
+    out.flush();
+    if (!out) return MakeError(ErrorCode::kUnavailable, "cannot write the port file " + temporary);
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    return MakeError(ErrorCode::kUnavailable, "cannot write the port file " + path);
+  }
+  return Ok{};
 }
 
 }  // namespace barbershop::common

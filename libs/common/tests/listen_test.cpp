@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -20,6 +23,24 @@ TEST(ListenTest, BindsAFreePortAndRefusesATakenOne) {
   ASSERT_FALSE(taken);
   EXPECT_EQ(taken.error().code, ErrorCode::kUnavailable);
   EXPECT_NE(taken.error().message.find(std::to_string(port)), std::string::npos);
+}
+
+TEST(ListenTest, APortFileHoldsEveryPortOrIsNotThere) {
+  const auto dir = std::filesystem::temp_directory_path() / ("port-file-test-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / "ports").string();
+  ASSERT_TRUE(WritePortFile(path, {{"grpc", 41001}, {"http", 41002}}));
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(text.str(), "grpc 41001\nhttp 41002\n");
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  // A folder that is not there: an error naming the file, and nothing written.
+  auto refused = WritePortFile((dir / "missing" / "ports").string(), {{"ws", 1}});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(refused.error().message.find("missing"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ListenTest, RefusesAHostThatIsNotAnAddress) {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "barbershop/common/contained.hpp"
+#include "barbershop/common/grpc_codes.hpp"
 #include "domain/accounts.hpp"
 #include "domain/chairs.hpp"
 #include "domain/price_list.hpp"
@@ -212,32 +213,13 @@ grpc::Status UserServiceImpl::Busy() {
 
 void UserServiceImpl::Record(const char* method, const grpc::Status& status,
                              std::chrono::steady_clock::time_point start) {
-  static constexpr const char* kCodes[] = {"OK",
-                                           "CANCELLED",
-                                           "UNKNOWN",
-                                           "INVALID_ARGUMENT",
-                                           "DEADLINE_EXCEEDED",
-                                           "NOT_FOUND",
-                                           "ALREADY_EXISTS",
-                                           "PERMISSION_DENIED",
-                                           "RESOURCE_EXHAUSTED",
-                                           "FAILED_PRECONDITION",
-                                           "ABORTED",
-                                           "OUT_OF_RANGE",
-                                           "UNIMPLEMENTED",
-                                           "INTERNAL",
-                                           "UNAVAILABLE",
-                                           "DATA_LOSS",
-                                           "UNAUTHENTICATED"};
   const int code = static_cast<int>(status.error_code());
   MethodMetrics metrics{};
   {
     const std::lock_guard lock(metrics_mutex_);
     auto [it, added] = method_metrics_.try_emplace({method, code});
     if (added) {
-      const auto index = static_cast<std::size_t>(code);
-      const common::Labels labels{{"method", method},
-                                  {"code", index < std::size(kCodes) ? kCodes[index] : "UNKNOWN"}};
+      const common::Labels labels{{"method", method}, {"code", common::GrpcCodeName(code)}};
       it->second.calls = &ctx_.metrics.GetCounter("barbershop_grpc_calls_total",
                                                   "gRPC calls handled, by method and status code.", labels);
       it->second.latency = &ctx_.metrics.GetHistogram("barbershop_grpc_call_duration_seconds",

@@ -24,6 +24,10 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
   cli.add_option("--http-address", config.http_address, "HTTP listen address for /healthz, /readyz, /metrics")
       ->envname("BARBERSHOP_HTTP_ADDRESS")
       ->capture_default_str();
+  cli.add_option("--port-file", config.port_file,
+                 "once listening, write the ports taken (lines 'grpc PORT' and 'http PORT') to this file; with port 0 "
+                 "in the addresses, this is how a starter learns them")
+      ->envname("BARBERSHOP_PORT_FILE");
   cli.add_option("--jwt-secret", config.jwt_secret, "token signing key, at least 32 bytes (required)")
       ->envname("BARBERSHOP_JWT_SECRET");
   cli.add_option("--token-lifetime-seconds", token_seconds, "how long a login token is valid")

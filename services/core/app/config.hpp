@@ -18,6 +18,8 @@ struct CoreConfig {
   std::string database_url;
   std::string grpc_address = "127.0.0.1:50051";
   std::string http_address = "127.0.0.1:8080";
+  /// Where to write the ports taken once listening (empty: nowhere); see WritePortFile.
+  std::string port_file;
   std::string jwt_secret;
   std::chrono::seconds token_lifetime{12 * 3600};
   std::string shop_timezone = "Europe/Chisinau";

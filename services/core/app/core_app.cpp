@@ -6,6 +6,7 @@
 
 #include "api/user_service.hpp"
 #include "barbershop/common/contained.hpp"
+#include "barbershop/common/listen.hpp"
 #include "demo_data.hpp"
 #include "events/outbox_relay.hpp"
 #include "events/rabbit_publisher.hpp"
@@ -163,6 +164,10 @@ common::Status CoreApp::Start() {
   if (auto ok = http_.Start(http_address->first, http_address->second); !ok) return ok.error();
   spdlog::info("core service listening: gRPC on {} (port {}), HTTP on {}:{}", config_.grpc_address, grpc_port_,
                http_address->first, http_.port());
+  if (!config_.port_file.empty()) {
+    const common::NamedPorts ports{{"grpc", static_cast<std::uint16_t>(grpc_port_)}, {"http", http_.port()}};
+    if (auto written = common::WritePortFile(config_.port_file, ports); !written) return written.error();
+  }
   return common::Ok{};
 }
 

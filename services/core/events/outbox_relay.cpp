@@ -65,7 +65,7 @@ void OutboxRelay::Start() {
 }
 
 void OutboxRelay::Stop() {
-  stopping_ = true;
+  stopping_.Stop();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -141,8 +141,7 @@ void OutboxRelay::Run() {
         const int sent = RelayBatch(*connection);
         if (sent < 0) {
           // The broker is away: wait, then try the same rows again.
-          const auto until = Clock::now() + backoff;
-          while (!stopping_ && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          stopping_.WaitFor(backoff);
           backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
           notified = true;
           continue;
@@ -162,7 +161,7 @@ void OutboxRelay::Run() {
       // A claimed batch is rolled back with its connection: its rows go out after the reconnect.
       wakeup.reset();
       connection.reset();
-      storage::WaitUnlessStopping(reconnect.Failed(e), stopping_);
+      stopping_.WaitFor(reconnect.Failed(e));
     }
   }
   wakeup.reset();

@@ -8,6 +8,7 @@
 
 #include "barbershop/common/metrics.hpp"
 #include "event_publisher.hpp"
+#include "barbershop/common/stop_flag.hpp"
 
 #include <pqxx/pqxx>
 
@@ -60,7 +61,7 @@ class OutboxRelay {
   common::Histogram& delay_seconds_;
   common::Counter& reconnects_;
   common::Counter& crashes_;  ///< times Run threw and was started again
-  std::atomic<bool> stopping_{false};
+  common::StopFlag stopping_;
   std::thread thread_;
 };
 

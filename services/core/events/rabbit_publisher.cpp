@@ -1,7 +1,6 @@
 #include "rabbit_publisher.hpp"
 
 #include <amqp.h>
-#include <amqp_tcp_socket.h>
 #include <spdlog/spdlog.h>
 
 #include <set>
@@ -10,7 +9,7 @@
 namespace barbershop::core::events {
 namespace {
 
-constexpr amqp_channel_t kChannel = 1;
+constexpr amqp_channel_t kChannel = common::kAmqpChannel;
 
 common::Error Unavailable(const std::string& why) {
   return common::MakeError(common::ErrorCode::kUnavailable, "message broker: " + why);
@@ -36,33 +35,14 @@ RabbitPublisher::RabbitPublisher(std::string url, common::EventTopology topology
 RabbitPublisher::~RabbitPublisher() { Disconnect(); }
 
 void RabbitPublisher::Disconnect() {
-  if (connection_ == nullptr) return;
-  amqp_destroy_connection(connection_);  // closes the socket without a handshake
+  amqp_.Drop();
   connection_ = nullptr;
 }
 
 common::Status RabbitPublisher::Connect() {
-  std::string url = url_;  // amqp_parse_url writes into its argument
-  amqp_connection_info info{};
-  if (amqp_parse_url(url.data(), &info) != AMQP_STATUS_OK) return Unavailable("bad AMQP URL");
-  connection_ = amqp_new_connection();
-  amqp_socket_t* socket = amqp_tcp_socket_new(connection_);
-  timeval timeout = ToTimeval(std::chrono::milliseconds(2000));
-  if (socket == nullptr || amqp_socket_open_noblock(socket, info.host, info.port, &timeout) != AMQP_STATUS_OK) {
-    Disconnect();
-    return Unavailable("cannot connect");
-  }
-  const auto login = amqp_login(connection_, (info.vhost != nullptr && *info.vhost != '\0') ? info.vhost : "/", 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, info.user,
-                                info.password);
-  if (login.reply_type != AMQP_RESPONSE_NORMAL) {
-    Disconnect();
-    return Unavailable("login refused");
-  }
-  amqp_channel_open(connection_, kChannel);
-  if (!ReplyOk(connection_)) {
-    Disconnect();
-    return Unavailable("cannot open a channel");
-  }
+  amqp_ = common::AmqpConnection::Open(url_, common::AmqpOpenOptions{std::chrono::milliseconds(2000)});
+  if (!amqp_) return Unavailable(amqp_.error());
+  connection_ = amqp_.state();
   // The queue too, not only the exchange: on a fresh or rebuilt broker the real-time
   // service may not have declared it yet, and an event routed to no queue is gone.
   if (auto failed = common::DeclareEventTopology(connection_, kChannel, topology_); !failed.empty()) {

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "barbershop/common/amqp_connection.hpp"
 #include "barbershop/common/event_topology.hpp"
 #include "event_publisher.hpp"
 
@@ -33,7 +34,8 @@ class RabbitPublisher final : public EventPublisher {
   std::string url_;
   common::EventTopology topology_;
   std::chrono::milliseconds confirm_timeout_;
-  ::amqp_connection_state_t_* connection_ = nullptr;
+  common::AmqpConnection amqp_;
+  ::amqp_connection_state_t_* connection_ = nullptr;  ///< amqp_'s, while connected
   std::uint64_t next_tag_ = 1;
 };
 

@@ -29,9 +29,7 @@ constexpr const char* kRecord = R"(
   SELECT $1::uuid, unnest($2::int[])
   ON CONFLICT DO NOTHING
   RETURNING minutes_before)";
-constexpr const char* kInsertEvent = R"(
-  INSERT INTO outbox (event_id, aggregate_id, routing_key, payload)
-  VALUES ($1::uuid, $2::uuid, 'appointment.reminder', $3::jsonb))";
+const std::string kInsertEvent = storage::OutboxInsert("SELECT $1::uuid, $2::uuid, 'appointment.reminder', $3::jsonb");
 
 std::string IntArray(const std::vector<int>& values) {
   std::string out = "{";
@@ -57,7 +55,7 @@ void ReminderScheduler::Start() {
 }
 
 void ReminderScheduler::Stop() {
-  stopping_ = true;
+  stopping_.Stop();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -118,7 +116,7 @@ void ReminderScheduler::Run() {
       connection.reset();
       pause = reconnect.Failed(e);
     }
-    storage::WaitUnlessStopping(pause, stopping_);
+    stopping_.WaitFor(pause);
   }
 }
 

@@ -9,6 +9,7 @@
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/metrics.hpp"
 #include "barbershop/common/shop_time.hpp"
+#include "barbershop/common/stop_flag.hpp"
 
 #include <pqxx/pqxx>
 
@@ -47,7 +48,7 @@ class ReminderScheduler {
   common::Counter& emitted_;
   common::Counter& reconnects_;
   common::Counter& crashes_;  ///< times Run threw and was started again
-  std::atomic<bool> stopping_{false};
+  common::StopFlag stopping_;
   std::thread thread_;
 };
 

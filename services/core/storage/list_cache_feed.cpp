@@ -50,7 +50,7 @@ void ListCacheFeed::Start() {
 }
 
 void ListCacheFeed::Stop() {
-  stopping_ = true;
+  stopping_.Stop();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -68,7 +68,7 @@ void ListCacheFeed::Run() {
       while (!stopping_) connection.await_notification(0, 100'000);
     } catch (const std::exception& e) {
       cache_.SetOnline(false);
-      WaitUnlessStopping(reconnect.Failed(e), stopping_);
+      stopping_.WaitFor(reconnect.Failed(e));
     }
   }
   cache_.SetOnline(false);

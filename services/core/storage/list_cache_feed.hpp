@@ -6,6 +6,7 @@
 
 #include "barbershop/common/metrics.hpp"
 #include "domain/list_cache.hpp"
+#include "barbershop/common/stop_flag.hpp"
 
 namespace barbershop::core::storage {
 
@@ -32,7 +33,7 @@ class ListCacheFeed {
   std::string database_url_;
   domain::ListCache& cache_;
   common::Counter& reconnects_;
-  std::atomic<bool> stopping_{false};
+  common::StopFlag stopping_;
   std::thread thread_;
 };
 

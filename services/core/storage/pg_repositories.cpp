@@ -49,7 +49,7 @@ User ReadUser(const pqxx::row& row) {
 }
 
 Barber ReadBarber(const pqxx::row& row) {
-  Barber barber{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<bool>(), {}};
+  Barber barber{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<bool>(), {}, {}};
   std::stringstream hours(row[3].as<std::string>());
   std::string item;
   while (std::getline(hours, item, ',')) {

@@ -33,12 +33,4 @@ void ReconnectBackoff::Connected() {
   next_ = first_;
 }
 
-void WaitUnlessStopping(std::chrono::milliseconds delay, const std::atomic<bool>& stopping) {
-  const auto until = std::chrono::steady_clock::now() + delay;
-  while (!stopping && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-        std::chrono::milliseconds(20), until - std::chrono::steady_clock::now()));
-  }
-}
-
 }  // namespace barbershop::core::storage

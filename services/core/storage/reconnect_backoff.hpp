@@ -36,7 +36,4 @@ class ReconnectBackoff {
   int failures_ = 0;
 };
 
-/// Waits `delay`, waking within 20 ms once `stopping` is true.
-void WaitUnlessStopping(std::chrono::milliseconds delay, const std::atomic<bool>& stopping);
-
 }  // namespace barbershop::core::storage

@@ -29,6 +29,11 @@ constexpr const char* kBarberFields = R"(
 
 }  // namespace
 
+std::string OutboxInsert(const std::string& rows) {
+  return "INSERT INTO outbox (event_id, aggregate_id, routing_key, payload) SELECT event_id, aggregate_id, "
+         "routing_key, payload FROM (" + rows + ") AS e (event_id, aggregate_id, routing_key, payload)";
+}
+
 // A booking first takes transaction locks on its barber and its client, in a fixed
 // order.  Without them, two overlapping bookings that share a party can each wait on
 // the other's row in an exclusion constraint, and PostgreSQL breaks the deadlock only
@@ -75,9 +80,7 @@ void PrepareStatements(pqxx::connection& c) {
                         WHERE t.barber_id = $2::uuid
                           AND t.during && tstzrange(to_timestamp($4::float8), to_timestamp($5::float8)))
       RETURNING id),
-    event AS (
-      INSERT INTO outbox (event_id, aggregate_id, routing_key, payload)
-      SELECT $7::uuid, id, $8::text, $9::jsonb FROM created)
+    event AS ()" + OutboxInsert("SELECT $7::uuid, id, $8::text, $9::jsonb FROM created") + R"()
     SELECT count(*) FROM created)");
   c.prepare(stmt::kUpdateAppointment, string() + R"(
     WITH changed AS (
@@ -91,9 +94,7 @@ void PrepareStatements(pqxx::connection& c) {
                             WHERE t.barber_id = appointments.barber_id
                               AND t.during && tstzrange(to_timestamp($3::float8), to_timestamp($4::float8))))
       RETURNING id),
-    event AS (
-      INSERT INTO outbox (event_id, aggregate_id, routing_key, payload)
-      SELECT $7::uuid, id, $8::text, $9::jsonb FROM changed)
+    event AS ()" + OutboxInsert("SELECT $7::uuid, id, $8::text, $9::jsonb FROM changed") + R"()
     SELECT count(*) FROM changed)");
   c.prepare(stmt::kAppointmentById, string("SELECT") + kAppointmentColumns + " WHERE a.id = $1");
   c.prepare(stmt::kAppointmentByIdempotencyKey,

@@ -2,11 +2,18 @@
 
 #include <pqxx/pqxx>
 
+#include <string>
+
 namespace barbershop::core::storage {
 
 /// Registers every named statement of the core service on a new connection, each
 /// planned once for all the values it is called with.
 void PrepareStatements(pqxx::connection& connection);
+
+/// The one way an event enters the outbox: an INSERT of the rows `rows` selects, each
+/// (event id, appointment id, routing key, JSON payload).  A statement that changes an
+/// appointment writes its event in the same statement (a CTE), so both commit together.
+std::string OutboxInsert(const std::string& rows);
 
 namespace stmt {
 inline constexpr const char* kInsertUser = "insert_user";

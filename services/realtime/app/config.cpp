@@ -24,6 +24,10 @@ RealtimeConfig ParseRealtimeConfig(int argc, char** argv) {
   cli.add_option("--ws-address", config.ws_address, "WebSocket and HTTP (/healthz, /readyz, /metrics) listen address")
       ->envname("BARBERSHOP_WS_ADDRESS")
       ->capture_default_str();
+  cli.add_option("--port-file", config.port_file,
+                 "once listening, write the port taken (a line 'ws PORT') to this file; with port 0 in the address, "
+                 "this is how a starter learns it")
+      ->envname("BARBERSHOP_PORT_FILE");
   common::UrlOptions urls(cli);
   urls.Add("--redis-url", "BARBERSHOP_REDIS_URL", "Redis URL", config.redis_url, "Redis URL (redis://HOST:PORT[/DB])");
   urls.Add("--amqp-url", "BARBERSHOP_AMQP_URL", "RabbitMQ URL", config.amqp_url,

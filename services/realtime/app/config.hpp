@@ -11,6 +11,8 @@ namespace barbershop::realtime::app {
 /// stops it at start.
 struct RealtimeConfig {
   std::string ws_address = "127.0.0.1:8081";
+  /// Where to write the port taken once listening (empty: nowhere); see WritePortFile.
+  std::string port_file;
   std::string redis_url;
   std::string amqp_url;
   std::string jwt_secret;

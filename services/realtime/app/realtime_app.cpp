@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "barbershop/common/amqp_connection.hpp"
 #include "barbershop/common/contained.hpp"
+#include "barbershop/common/listen.hpp"
 #include "bus/amqp_consumer.hpp"
 #include "bus/event_handler.hpp"
 #include "hub/hub.hpp"
@@ -41,7 +43,7 @@ common::Status RealtimeApp::Start() {
   if (!redis_address) {
     return MakeError(ErrorCode::kInvalidArgument, redis_address.error().message + " (set BARBERSHOP_REDIS_URL)");
   }
-  if (const auto problem = bus::CheckAmqpUrl(config_.amqp_url); !problem.empty()) {
+  if (const auto problem = common::CheckAmqpUrl(config_.amqp_url); !problem.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, problem + " (set BARBERSHOP_AMQP_URL)");
   }
   if (config_.core_address.empty()) {
@@ -119,6 +121,11 @@ common::Status RealtimeApp::Start() {
     }
   });
   spdlog::info("real-time service {} listening on {}:{}", config_.instance_id, ws_address->first, server_->port());
+  if (!config_.port_file.empty()) {
+    if (auto written = common::WritePortFile(config_.port_file, {{"ws", server_->port()}}); !written) {
+      return written.error();
+    }
+  }
   return common::Ok{};
 }
 

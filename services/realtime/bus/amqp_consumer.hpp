@@ -8,6 +8,7 @@
 
 #include "barbershop/common/event_topology.hpp"
 #include "barbershop/common/metrics.hpp"
+#include "barbershop/common/stop_flag.hpp"
 
 namespace barbershop::realtime::bus {
 
@@ -66,13 +67,10 @@ class AmqpConsumer {
   Handler handler_;
   common::Counter& cancellations_;
   common::Counter& redeclarations_;
-  std::atomic<bool> stop_{false};
+  common::StopFlag stop_;
   std::atomic<ConsumerState> state_{ConsumerState::kConnecting};
   bool declared_before_ = false;  // on the consumer's thread only
   std::thread thread_;
 };
-
-/// Checks an AMQP URL; empty when fine, else what is wrong.
-std::string CheckAmqpUrl(const std::string& url);
 
 }  // namespace barbershop::realtime::bus

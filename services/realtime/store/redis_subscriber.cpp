@@ -24,7 +24,7 @@ void RedisSubscriber::Start(hub::Hub& hub) {
 }
 
 void RedisSubscriber::Stop() {
-  stop_ = true;
+  stop_.Stop();
   Wake();
   if (thread_.joinable()) thread_.join();
 }

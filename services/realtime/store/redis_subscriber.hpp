@@ -8,6 +8,7 @@
 
 #include "hub/hub.hpp"
 #include "store/redis_client.hpp"
+#include "barbershop/common/stop_flag.hpp"
 
 namespace barbershop::realtime::store {
 
@@ -35,7 +36,7 @@ class RedisSubscriber final : public hub::ChannelSubscriber {
   RedisAddress address_;
   hub::Hub* hub_ = nullptr;
   int wake_fd_ = -1;
-  std::atomic<bool> stop_{false};
+  common::StopFlag stop_;
   std::atomic<bool> connected_{false};
   std::mutex mutex_;
   std::deque<std::pair<bool, std::string>> pending_;  // (subscribe?, channel)

@@ -203,15 +203,12 @@ TEST(AccountsBurstTest, ABurstOfLoginsDoesNotHoldUpReads) {
       ++finished;
     });
   }
-  // Hashes are running: the logins are in the service.
-  for (int i = 0; i < 500; ++i) {
-    if (HttpGet(core.http_port(), "/metrics").second.find("\nbarbershop_password_hashes_running 0\n") ==
-        std::string::npos) {
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the rest of the burst arrives
+  // Every login is in the service, and hashes are running.
+  Eventually([&] {
+    const auto metrics = HttpGet(core.http_port(), "/metrics").second;
+    return MetricValue(metrics, "barbershop_grpc_calls_in_flight") + finished.load() >= kLogins &&
+           MetricValue(metrics, "barbershop_password_hashes_running") > 0;
+  });
   const int finished_before = finished.load();
   GetAppointmentsRequest request;
   AppointmentsResponse response;

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "barbershop/common/shop_time.hpp"
+#include "barbershop/testing/eventually.hpp"
 #include "test_queue.hpp"
 #include "test_server.hpp"
 
@@ -120,13 +121,9 @@ TEST(EventsTest, EveryChangeReachesTheBrokerInOrderWithItsPayload) {
   EXPECT_EQ(events[3].payload["appointment"]["status"], "canceled");
   // Sent rows are marked, right after the broker's confirmation (which may come after
   // the message reached us).
-  std::string unsent;
-  for (int i = 0; i < 100; ++i) {
-    unsent = QueryScalar("SELECT count(*) FROM outbox WHERE aggregate_id = '" + id + "' AND sent_at IS NULL");
-    if (unsent == "0") break;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  EXPECT_EQ(unsent, "0");
+  EXPECT_TRUE(Eventually([&] {
+    return QueryScalar("SELECT count(*) FROM outbox WHERE aggregate_id = '" + id + "' AND sent_at IS NULL") == "0";
+  }));
 }
 
 // Four relay workers publish at once; each appointment's events still arrive in the order
@@ -193,28 +190,9 @@ TEST(EventsTest, ABarbersLastMinuteCancellationIsFlagged) {
   EXPECT_FALSE(canceled[later][0].payload.contains("last_minute"));
 }
 
-// A RabbitMQ of this test's own, which it can stop and start.
-class OwnBroker {
- public:
-  OwnBroker() : dir_("/tmp/barbershop-broker-" + Unique()), port_(FreePort()) {
-    if (!Start()) throw std::runtime_error("the test's broker did not start");
-  }
-  ~OwnBroker() {
-    Stop();
-    Stack("rm -rf " + dir_);
-  }
-  bool Start() { return Stack("rabbitmq_start " + Args() + " && rabbitmq_wait " + Args() + " 90"); }
-  bool Stop() { return Stack("rabbitmq_stop " + Args()); }
-  std::string url() const { return "amqp://guest:guest@127.0.0.1:" + std::to_string(port_) + "/"; }
-
- private:
-  std::string Args() const { return dir_ + " " + std::to_string(port_); }
-  std::string dir_;
-  int port_;
-};
-
 TEST(EventsTest, BookingsSucceedWhileTheBrokerIsDownAndEveryEventFollowsOnce) {
   OwnBroker broker;
+  ASSERT_TRUE(broker.Start());
   ScratchCore core([&](app::CoreConfig& c) { c.amqp_url = broker.url(); });
   const std::string queue_name = "test.outage." + Unique();
   {
@@ -264,13 +242,12 @@ TEST(EventsTest, BookingsSucceedWhileTheBrokerIsDownAndEveryEventFollowsOnce) {
   // each waited at least until the broker was started again.
   double relayed = 0;
   double waited = 0;
-  for (int i = 0; i < 100; ++i) {
+  Eventually([&] {
     const auto metrics = HttpGet(core.http_port(), "/metrics").second;
     relayed = MetricValue(metrics, "barbershop_outbox_delay_seconds_count");
     waited = MetricValue(metrics, "barbershop_outbox_delay_seconds_sum");
-    if (relayed >= kBookings) break;
-    std::this_thread::sleep_for(milliseconds(100));
-  }
+    return relayed >= kBookings;
+  });
   EXPECT_EQ(relayed, kBookings);
   EXPECT_GE(waited / std::max(relayed, 1.0), outage_after_last);
   // And each batch the broker confirmed was timed once: at least one, at most one per event.
@@ -329,12 +306,12 @@ TEST(EventsTest, AServiceWithoutADatabaseOrBrokerUrlDoesNotStart) {
 // The value of a core's counter, once it reaches `at_least` (or after 30 s).
 double CounterReaching(int http_port, const std::string& series, double at_least) {
   double value = 0;
-  const auto deadline = std::chrono::steady_clock::now() + seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    value = MetricValue(HttpGet(http_port, "/metrics").second, series);
-    if (value >= at_least) break;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
+  Eventually(
+      [&] {
+        value = MetricValue(HttpGet(http_port, "/metrics").second, series);
+        return value >= at_least;
+      },
+      seconds(30));
   return value;
 }
 
@@ -360,6 +337,7 @@ bool DeleteQueue(const std::string& amqp_url, const std::string& queue) {
 // published again once the queue is back.
 TEST(EventsTest, NoEventIsLostToAMissingRealtimeQueue) {
   OwnBroker broker;  // fresh: nobody has declared the real-time service's queue
+  ASSERT_TRUE(broker.Start());
   ScratchCore core([&](app::CoreConfig& c) {
     c.amqp_url = broker.url();
     c.outbox_sweep_ms = 100;
@@ -407,45 +385,30 @@ TEST(EventsTest, SentEventsArePrunedAfterTheRetentionPeriodAndNoOthers) {
   }
   ASSERT_EQ(count("sent_at IS NOT NULL"), 2);
 
-  const pid_t relay = SpawnCore({"BARBERSHOP_DATABASE_URL=" + db.database_url(),
-                                 "BARBERSHOP_GRPC_ADDRESS=127.0.0.1:" + std::to_string(FreePort()),
-                                 "BARBERSHOP_HTTP_ADDRESS=127.0.0.1:" + std::to_string(FreePort()),
-                                 "BARBERSHOP_AMQP_URL=" + TestAmqpUrl(), "BARBERSHOP_OUTBOX_RETENTION_HOURS=24"});
-  ASSERT_GT(relay, 0);
-  int old_rows = 1;
-  for (int i = 0; i < 200 && old_rows != 0; ++i) {
-    std::this_thread::sleep_for(milliseconds(100));
-    old_rows = count("sent_at < now() - interval '24 hours'");
-  }
-  kill(relay, SIGTERM);
-  int wstatus = 0;
-  waitpid(relay, &wstatus, 0);
-  EXPECT_EQ(old_rows, 0) << "the row sent 25 hours ago was not pruned";
+  ChildProcess relay;
+  ASSERT_TRUE(SpawnCore(relay, {"BARBERSHOP_DATABASE_URL=" + db.database_url(), "BARBERSHOP_AMQP_URL=" + TestAmqpUrl(),
+                                "BARBERSHOP_OUTBOX_RETENTION_HOURS=24"}));
+  const bool pruned = Eventually([&] { return count("sent_at < now() - interval '24 hours'") == 0; });
+  relay.Kill(SIGTERM);
+  relay.Wait(seconds(30));
+  EXPECT_TRUE(pruned) << "the row sent 25 hours ago was not pruned";
   EXPECT_EQ(count("sent_at IS NOT NULL"), 1) << "the row sent 23 hours ago must stay";
 }
 
 TEST(EventsTest, ACoreKilledAfterCommitBeforePublishingLosesNoEvent) {
   ScratchCore db([](app::CoreConfig& c) { c.relay = false; });  // only the child below relays
   TestQueue queue(TestAmqpUrl());
-  const int grpc_port = FreePort();
-  const std::string grpc_address = "127.0.0.1:" + std::to_string(grpc_port);
   auto settings = [&](bool crash) {
-    std::vector<std::string> s{"BARBERSHOP_DATABASE_URL=" + db.database_url(),
-                               "BARBERSHOP_GRPC_ADDRESS=" + grpc_address,
-                               "BARBERSHOP_HTTP_ADDRESS=127.0.0.1:" + std::to_string(FreePort()),
-                               "BARBERSHOP_AMQP_URL=" + TestAmqpUrl(), "BARBERSHOP_OUTBOX_SWEEP_MS=100"};
+    std::vector<std::string> s{"BARBERSHOP_DATABASE_URL=" + db.database_url(), "BARBERSHOP_AMQP_URL=" + TestAmqpUrl(),
+                               "BARBERSHOP_OUTBOX_SWEEP_MS=100"};
     if (crash) s.push_back("BARBERSHOP_FAULT=relay-crash-before-publish");
     return s;
   };
-  auto stub_for = [&] {
-    auto channel = grpc::CreateChannel(grpc_address, grpc::InsecureChannelCredentials());
-    EXPECT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() + seconds(60)));
-    return UserService::NewStub(channel);
-  };
 
-  const pid_t doomed = SpawnCore(settings(true));
-  ASSERT_GT(doomed, 0);
-  auto stub = stub_for();
+  ChildProcess doomed;
+  ASSERT_TRUE(SpawnCore(doomed, settings(true)));
+  auto stub = UserService::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(doomed.port("grpc")),
+                                                       grpc::InsecureChannelCredentials()));
   const auto barber = NewBarber(*stub, false, false, db.database_url());
   const auto client = NewCustomer(*stub);
   CreateAppointmentRequest request;
@@ -453,10 +416,7 @@ TEST(EventsTest, ACoreKilledAfterCommitBeforePublishingLosesNoEvent) {
   request.set_date_time(Slot(3, 10, 0));
   AppointmentResponse response;
   (void)stub->CreateAppointment(Authed(client.token).get(), request, &response);  // may or may not answer
-  int wstatus = 0;
-  ASSERT_EQ(waitpid(doomed, &wstatus, 0), doomed);
-  ASSERT_TRUE(WIFSIGNALED(wstatus));
-  EXPECT_EQ(WTERMSIG(wstatus), SIGKILL);
+  EXPECT_EQ(doomed.Wait(seconds(60)), 128 + SIGKILL);
 
   pqxx::connection connection(db.database_url());
   pqxx::nontransaction tx(connection);
@@ -464,11 +424,11 @@ TEST(EventsTest, ACoreKilledAfterCommitBeforePublishingLosesNoEvent) {
   // Signing up and logging in wrote no events; the booking's event is committed, unsent.
   EXPECT_EQ(tx.exec("SELECT count(*) FROM outbox WHERE sent_at IS NULL")[0][0].as<int>(), 1);
 
-  const pid_t restarted = SpawnCore(settings(false));
-  ASSERT_GT(restarted, 0);
+  ChildProcess restarted;
+  ASSERT_TRUE(SpawnCore(restarted, settings(false)));
   const auto events = EventsOf(queue, id, 1);
-  kill(restarted, SIGTERM);
-  waitpid(restarted, &wstatus, 0);
+  restarted.Kill(SIGTERM);
+  restarted.Wait(seconds(30));
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].routing_key, "appointment.created");
 }

@@ -27,13 +27,6 @@ class ListCacheReplicasTest : public ::testing::Test {
     EXPECT_TRUE(Eventually([&] { return Online(core_.http_port()) && Online(replica_->http_port()); }));
   }
 
-  static bool Eventually(const std::function<bool()>& done) {
-    for (auto until = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < until;) {
-      if (done()) return true;
-      std::this_thread::sleep_for(10ms);
-    }
-    return done();
-  }
   static double Metric(int http_port, const std::string& series) {
     return MetricValue(HttpGet(http_port, "/metrics").second, series);
   }

@@ -78,34 +78,13 @@ std::unique_ptr<UserService::Stub> TestCore::NewStub() const {
 
 std::string Unique() { return common::NewUuid().substr(0, 8); }
 
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-pid_t SpawnCore(const std::vector<std::string>& settings) {
-  // Everything the child needs is built before fork: this process has threads.
+bool SpawnCore(ChildProcess& child, const std::vector<std::string>& settings) {
   std::vector<std::string> env{"BARBERSHOP_JWT_SECRET=" + kTestJwtSecret, "BARBERSHOP_LOG_LEVEL=warn",
+                               "BARBERSHOP_GRPC_ADDRESS=127.0.0.1:0", "BARBERSHOP_HTTP_ADDRESS=127.0.0.1:0",
                                "BARBERSHOP_SIGNUPS_PER_ADDRESS=0", "BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0",
                                "BARBERSHOP_MAX_LIVE_BOOKINGS=0"};
   env.insert(env.end(), settings.begin(), settings.end());
-  if (const char* asan = std::getenv("ASAN_OPTIONS")) env.push_back(std::string("ASAN_OPTIONS=") + asan);
-  std::vector<char*> envp;
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    execle(BARBERSHOP_CORE_BINARY, BARBERSHOP_CORE_BINARY, static_cast<char*>(nullptr), envp.data());
-    _exit(127);
-  }
-  return pid;
+  return child.Spawn({BARBERSHOP_CORE_BINARY}, env, "http", "barbershop-core-test");
 }
 
 bool Stack(const std::string& command) {
@@ -269,19 +248,8 @@ double MetricValue(const std::string& text, const std::string& series) {
 }
 
 std::pair<int, std::string> HttpGet(int port, const std::string& path) {
-  namespace beast = boost::beast;
-  namespace http = beast::http;
-  boost::asio::io_context io;
-  beast::tcp_stream stream(io);
-  stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
-                                                static_cast<unsigned short>(port)));
-  http::request<http::empty_body> request(http::verb::get, path, 11);
-  request.set(http::field::host, "127.0.0.1");
-  http::write(stream, request);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> response;
-  http::read(stream, buffer, response);
-  return {static_cast<int>(response.result_int()), response.body()};
+  auto [status, body] = ::barbershop::testing::HttpGet(static_cast<std::uint16_t>(port), path);
+  return {static_cast<int>(status), std::move(body)};
 }
 
 std::string QueryScalar(const std::string& sql, const std::string& database_url) {

@@ -5,10 +5,12 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 #include "app/core_app.hpp"
+#include "barbershop/testing/child_process.hpp"
+#include "barbershop/testing/eventually.hpp"
+#include "barbershop/testing/own_broker.hpp"
 #include "user_service.grpc.pb.h"
 
 namespace barbershop::core::testing {
@@ -77,11 +79,13 @@ app::CoreConfig TestConfig(const std::string& database_url);
 /// "amqp://..." of the broker that make test started.
 std::string TestAmqpUrl();
 
-/// A free TCP port on 127.0.0.1.
-int FreePort();
-/// Starts the barbershop-core binary with the test signing key, warn-level logs and
-/// these extra "NAME=value" settings; returns its pid.
-pid_t SpawnCore(const std::vector<std::string>& settings);
+using ::barbershop::testing::ChildProcess;
+using ::barbershop::testing::Eventually;
+using ::barbershop::testing::OwnBroker;
+/// Starts the barbershop-core binary in `child` with the test signing key, warn-level
+/// logs, ports of its own choosing (child.port("grpc"), child.port("http")) and these
+/// extra "NAME=value" settings; true once it is ready.
+bool SpawnCore(ChildProcess& child, const std::vector<std::string>& settings);
 /// Runs a function of scripts/stack.sh (e.g. "rabbitmq_stop DIR PORT"); true on success.
 bool Stack(const std::string& command);
 

@@ -65,11 +65,7 @@ class TimeOffTest : public ::testing::Test {
     const std::string waiting =
         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
         "AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('" + barber_.id + "', 0)";
-    for (int i = 0; i < 200; ++i) {
-      if (QueryScalar(waiting) != "0") return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    return false;
+    return Eventually([&] { return QueryScalar(waiting) != "0"; });
   }
 
   std::unique_ptr<UserService::Stub> stub_;

@@ -371,11 +371,8 @@ class EndToEndKilledCopyTest : public EndToEndBase {
     if (after_store) {
       // A had stored the event it died on: B got it again and recognised it.
       const std::string duplicates = "realtime_events_total{result=\"duplicate\"}";
-      const auto deadline = std::chrono::steady_clock::now() + kDeliveryTimeout;
-      while (MetricValue({b.port()}, duplicates) < 1 && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(50ms);
-      }
-      EXPECT_GE(MetricValue({b.port()}, duplicates), 1) << "B did not get A's unacknowledged event again";
+      EXPECT_TRUE(Eventually([&] { return MetricValue({b.port()}, duplicates) >= 1; }))
+          << "B did not get A's unacknowledged event again";
     }
   }
 };
@@ -478,13 +475,11 @@ TEST_F(EndToEndTest, PoisonGoesToTheDeadLetterQueueAndTheNextBookingStillArrives
       << "the booking behind the poison did not reach the barber";
 
   std::map<std::string, std::string> reasons;
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
   for (const auto& needle : {not_json, unknown_type["event_id"].get<std::string>()}) {
-    while (std::chrono::steady_clock::now() < deadline) {
+    Eventually([&] {
       reasons[needle] = publisher.FindDeadLetterReason("barbershop.realtime.dead", needle);
-      if (!reasons[needle].empty()) break;
-      std::this_thread::sleep_for(100ms);
-    }
+      return !reasons[needle].empty();
+    });
   }
   EXPECT_EQ(reasons[not_json], "bad_json");
   EXPECT_EQ(reasons[unknown_type["event_id"].get<std::string>()], "unknown_type");

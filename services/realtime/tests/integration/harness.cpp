@@ -12,6 +12,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <future>
@@ -19,8 +20,6 @@
 
 #include "barbershop/common/ids.hpp"
 #include "user_service.grpc.pb.h"
-
-extern char** environ;
 
 namespace barbershop::realtime::testing {
 
@@ -37,12 +36,6 @@ std::string Env(const char* name) {
   return value == nullptr ? std::string() : std::string(value);
 }
 
-std::uint16_t FreePort() {
-  asio::io_context io;
-  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  return acceptor.local_endpoint().port();
-}
-
 }  // namespace
 
 std::string NewId() { return common::NewUuid(); }
@@ -52,96 +45,31 @@ TestStack TestStack::FromEnvironment() {
                    Env("BARBERSHOP_TEST_JWT_SECRET"), Env("BARBERSHOP_TEST_DATABASE_URL")};
 }
 
-ChildProcess::~ChildProcess() {
-  if (pid_ > 0) {
-    Kill(SIGKILL);
-    Wait(5s);
-  }
-}
-
-bool ChildProcess::Spawn(const std::vector<std::string>& args, const std::vector<std::string>& settings,
-                         std::uint16_t http_port, const std::string& log_name, std::chrono::seconds timeout) {
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (std::string_view(*e).rfind("BARBERSHOP_", 0) != 0) env.emplace_back(*e);
-  }
-  env.insert(env.end(), settings.begin(), settings.end());
-  const std::string log = (Env("TMPDIR").empty() ? std::string("/tmp") : Env("TMPDIR")) + "/" + log_name + ".log";
-
-  // Everything the child needs is built before fork: this process has threads.
-  std::vector<std::string> argv_storage = args;
-  std::vector<char*> argv;
-  for (auto& a : argv_storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  pid_ = fork();
-  if (pid_ == 0) {
-    if (FILE* out = std::fopen(log.c_str(), "w")) {
-      dup2(fileno(out), 1);
-      dup2(fileno(out), 2);
-    }
-    execve(argv[0], argv.data(), envp.data());
-    _exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (HttpGet(http_port, "/readyz").first == 200) return true;
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return false;
-    }
-    std::this_thread::sleep_for(50ms);
-  }
-  return false;
-}
-
-void ChildProcess::Kill(int signal) {
-  if (pid_ > 0) ::kill(pid_, signal);
-}
-
-std::optional<int> ChildProcess::Wait(std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (pid_ > 0) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
-    std::this_thread::sleep_for(20ms);
-  }
-  return std::nullopt;
-}
-
 RealtimeProcess::RealtimeProcess(const TestStack& stack, std::vector<std::string> extra_args)
     : stack_(stack), extra_args_(std::move(extra_args)) {}
 
 bool RealtimeProcess::Start(std::chrono::seconds timeout) {
-  port_ = FreePort();
+  static std::atomic<int> copies{0};
+  const auto copy = std::to_string(getpid()) + "-" + std::to_string(copies++);
   std::vector<std::string> args{REALTIME_BINARY};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   return Spawn(args,
-               {"BARBERSHOP_WS_ADDRESS=127.0.0.1:" + std::to_string(port_), "BARBERSHOP_REDIS_URL=" + stack_.redis_url,
+               {"BARBERSHOP_WS_ADDRESS=127.0.0.1:0", "BARBERSHOP_REDIS_URL=" + stack_.redis_url,
                 "BARBERSHOP_AMQP_URL=" + stack_.amqp_url, "BARBERSHOP_CORE_ADDRESS=" + stack_.core_address,
-                "BARBERSHOP_JWT_SECRET=" + stack_.jwt_secret, "BARBERSHOP_INSTANCE_ID=test-" + std::to_string(port_),
+                "BARBERSHOP_JWT_SECRET=" + stack_.jwt_secret, "BARBERSHOP_INSTANCE_ID=test-" + copy,
                 "BARBERSHOP_LOG_LEVEL=warn"},
-               port_, "barbershop-realtime-test-" + std::to_string(port_), timeout);
+               "ws", "barbershop-realtime-test", timeout);
 }
 
 CoreProcess::CoreProcess(const TestStack& stack, std::vector<std::string> settings)
     : stack_(stack), settings_(std::move(settings)) {}
 
 bool CoreProcess::Start(std::chrono::seconds timeout) {
-  grpc_port_ = FreePort();
-  http_port_ = FreePort();
   std::vector<std::string> settings{"BARBERSHOP_DATABASE_URL=" + stack_.database_url,
                                     "BARBERSHOP_AMQP_URL=" + stack_.amqp_url,
                                     "BARBERSHOP_JWT_SECRET=" + stack_.jwt_secret,
-                                    "BARBERSHOP_GRPC_ADDRESS=" + grpc_address(),
-                                    "BARBERSHOP_HTTP_ADDRESS=127.0.0.1:" + std::to_string(http_port_),
+                                    "BARBERSHOP_GRPC_ADDRESS=127.0.0.1:0",
+                                    "BARBERSHOP_HTTP_ADDRESS=127.0.0.1:0",
                                     "BARBERSHOP_LOG_LEVEL=warn",
                                     // The tests sign up and book from one address, as no shop's customers do.
                                     "BARBERSHOP_SIGNUPS_PER_ADDRESS=0",
@@ -152,7 +80,7 @@ bool CoreProcess::Start(std::chrono::seconds timeout) {
     std::erase_if(settings, [&](const std::string& s) { return s.rfind(name, 0) == 0; });
     settings.push_back(setting);
   }
-  return Spawn({CORE_BINARY}, settings, http_port_, "barbershop-core-test-" + std::to_string(grpc_port_), timeout);
+  return Spawn({CORE_BINARY}, settings, "http", "barbershop-core-test", timeout);
 }
 
 namespace {
@@ -160,44 +88,6 @@ namespace {
 std::string Quoted(const std::string& text) { return "'" + text + "'"; }  // for names we made
 
 }  // namespace
-
-OwnBroker::OwnBroker() : dir_("/tmp/barbershop-rt-broker-" + NewId().substr(0, 8)) {}
-
-OwnBroker::~OwnBroker() {
-  Stop();
-  Stack("rm -rf " + dir_);
-}
-
-bool OwnBroker::Stack(const std::string& command) const {
-  const std::string line = "bash -c " + Quoted("source " SOURCE_DIR "/scripts/stack.sh && " + command);
-  return std::system(line.c_str()) == 0;
-}
-
-bool OwnBroker::Start() {
-  const auto start = [this] {
-    const auto args = dir_ + " " + std::to_string(port_);
-    return Stack("rabbitmq_start " + args + " && rabbitmq_wait " + args + " 120");
-  };
-  if (started_before_) return start();  // the services know this port
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    port_ = FreePort();
-    if (start()) {
-      started_before_ = true;
-      return true;
-    }
-    Stop();
-  }
-  return false;
-}
-
-bool OwnBroker::Stop() { return port_ == 0 || Stack("rabbitmq_stop " + dir_ + " " + std::to_string(port_)); }
-
-bool OwnBroker::Wipe() { return Stack("rm -rf " + dir_ + "/mnesia"); }
-
-bool OwnBroker::Ctl(const std::string& arguments) {
-  return Stack("rabbitmq_env " + dir_ + " " + std::to_string(port_) + " && timeout 60 /usr/lib/rabbitmq/bin/rabbitmqctl -q " +
-               arguments + " >/dev/null");
-}
 
 OwnDatabase::OwnDatabase(const std::string& stack_database_url)
     : admin_url_(stack_database_url), name_("rt_" + NewId().substr(0, 8)) {
@@ -225,24 +115,6 @@ double MetricValue(const std::vector<std::uint16_t>& ports, const std::string& s
     }
   }
   return sum;
-}
-
-std::pair<unsigned, std::string> HttpGet(std::uint16_t port, const std::string& target) {
-  try {
-    asio::io_context io;
-    beast::tcp_stream stream(io);
-    stream.expires_after(3s);
-    stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-    http::request<http::empty_body> request{http::verb::get, target, 11};
-    request.set(http::field::host, "127.0.0.1");
-    http::write(stream, request);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> response;
-    http::read(stream, buffer, response);
-    return {response.result_int(), response.body()};
-  } catch (const std::exception&) {
-    return {0, ""};
-  }
 }
 
 struct WsClient::Impl {

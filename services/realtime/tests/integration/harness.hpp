@@ -15,6 +15,10 @@
 #include <thread>
 #include <vector>
 
+#include "barbershop/testing/child_process.hpp"
+#include "barbershop/testing/eventually.hpp"
+#include "barbershop/testing/own_broker.hpp"
+
 namespace barbershop::realtime::testing {
 
 using nlohmann::json;
@@ -32,48 +36,26 @@ struct TestStack {
   bool complete() const { return !redis_url.empty() && !amqp_url.empty() && !core_address.empty() && !jwt_secret.empty(); }
 };
 
-/// A service binary run as a child process, its output in a log file under $TMPDIR
-/// (or /tmp); SIGKILLed when destroyed while it runs.
-class ChildProcess {
- public:
-  ChildProcess() = default;
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
-  virtual ~ChildProcess();
+using ::barbershop::testing::ChildProcess;
+using ::barbershop::testing::Eventually;
+using ::barbershop::testing::HttpGet;
 
-  void Kill(int signal);
-  /// Waits for the process to end; its exit status (128 + signal when killed), or nullopt
-  /// on timeout.
-  std::optional<int> Wait(std::chrono::milliseconds timeout);
-  bool running() const { return pid_ > 0; }
-
- protected:
-  /// Starts `args` (the binary first) with `settings` ("NAME=value") instead of this
-  /// process's BARBERSHOP_* variables, then waits until GET /readyz on `http_port`
-  /// answers 200.  False when it exits or is not ready within `timeout`.
-  bool Spawn(const std::vector<std::string>& args, const std::vector<std::string>& settings, std::uint16_t http_port,
-             const std::string& log_name, std::chrono::seconds timeout);
-
- private:
-  int pid_ = -1;
-};
-
-/// A copy of barbershop-realtime run as a child process on a free port.
+/// A copy of barbershop-realtime run as a child process on a port it picks.
 class RealtimeProcess : public ChildProcess {
  public:
   RealtimeProcess(const TestStack& stack, std::vector<std::string> extra_args = {});
 
   /// Starts it and waits until /readyz answers 200.
   bool Start(std::chrono::seconds timeout = 60s);
-  std::uint16_t port() const { return port_; }
+  using ChildProcess::port;
+  std::uint16_t port() const { return port("ws"); }
 
  private:
   const TestStack& stack_;
   std::vector<std::string> extra_args_;
-  std::uint16_t port_ = 0;
 };
 
-/// A replica of barbershop-core run as a child process on free ports, against the
+/// A replica of barbershop-core run as a child process on ports it picks, against the
 /// running core's database and the test broker, signing with the tests' key.
 class CoreProcess : public ChildProcess {
  public:
@@ -82,42 +64,15 @@ class CoreProcess : public ChildProcess {
 
   /// Starts it and waits until its /readyz answers 200.
   bool Start(std::chrono::seconds timeout = 60s);
-  std::string grpc_address() const { return "127.0.0.1:" + std::to_string(grpc_port_); }
-  std::uint16_t http_port() const { return http_port_; }
+  std::string grpc_address() const { return "127.0.0.1:" + std::to_string(port("grpc")); }
+  std::uint16_t http_port() const { return port("http"); }
 
  private:
   const TestStack& stack_;
   std::vector<std::string> settings_;
-  std::uint16_t grpc_port_ = 0;
-  std::uint16_t http_port_ = 0;
 };
 
-/// A RabbitMQ of the test's own (scripts/stack.sh's), which the test may stop, empty and
-/// start again, on the same port.  Stopped and removed when destroyed.
-class OwnBroker {
- public:
-  OwnBroker();
-  ~OwnBroker();
-  OwnBroker(const OwnBroker&) = delete;
-  OwnBroker& operator=(const OwnBroker&) = delete;
-
-  /// Starts it and waits until it accepts connections; the first start tries other
-  /// ports when one is taken meanwhile.
-  bool Start();
-  bool Stop();
-  /// Removes its data (while stopped): it starts again empty, as a rebuilt broker.
-  bool Wipe();
-  /// Runs rabbitmqctl against it, e.g. "delete_queue NAME", as an operator would.
-  bool Ctl(const std::string& arguments);
-  std::string url() const { return "amqp://guest:guest@127.0.0.1:" + std::to_string(port_) + "/"; }
-
- private:
-  bool Stack(const std::string& command) const;
-
-  std::string dir_;
-  std::uint16_t port_ = 0;
-  bool started_before_ = false;
-};
+using ::barbershop::testing::OwnBroker;
 
 /// A database of the test's own beside the test stack's (same server), dropped when
 /// destroyed.
@@ -141,9 +96,6 @@ class OwnDatabase {
 /// The sum of a Prometheus sample's values over copies, e.g.
 /// `realtime_events_total{result="duplicate"}`; 0 when absent.
 double MetricValue(const std::vector<std::uint16_t>& ports, const std::string& sample);
-
-/// GET on 127.0.0.1:port; (status, body), status 0 when unreachable.
-std::pair<unsigned, std::string> HttpGet(std::uint16_t port, const std::string& target);
 
 /// A WebSocket client with its own I/O thread that collects every message it receives.
 class WsClient {

@@ -139,7 +139,9 @@ TEST(WebSocketPermissionMatrixCoverageTest, EveryKindOfPathHasARowThatOpensIt) {
   for (const auto& row : kRows) {
     const auto route = hub::ParseRoute(row.path(example));
     EXPECT_EQ(route.has_value(), row.kind.has_value()) << row.name;
-    if (route && row.kind) EXPECT_EQ(route->kind, *row.kind) << row.name;
+    if (route && row.kind) {
+      EXPECT_EQ(route->kind, *row.kind) << row.name;
+    }
   }
 }
 

@@ -49,9 +49,7 @@ class ReadinessWatch {
 
   /// True once the copy went not ready and then ready again, within `timeout`.
   bool WentDownAndCameBack(std::chrono::seconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!came_back_ && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
-    return came_back_;
+    return Eventually([this] { return came_back_.load(); }, timeout);
   }
   bool went_down() const { return went_down_; }
 
@@ -134,9 +132,7 @@ class QueueLossTest : public ::testing::Test {
 
   /// Waits until the core's relay has had `count` events confirmed.
   bool CorePublishedReaches(double count) {
-    const auto deadline = std::chrono::steady_clock::now() + kDeliveryTimeout;
-    while (CorePublished() < count && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
-    return CorePublished() >= count;
+    return Eventually([&] { return CorePublished() >= count; }, kDeliveryTimeout);
   }
 
   /// Starts `copy_`, books once and connects the barber's socket to it, which gets that

@@ -90,12 +90,10 @@ TEST_F(RealtimeTest, SocketsPerUserAreLimitedAndAFloodOfMessagesIsCutOff) {
   second.Close();
   ASSERT_TRUE(second.WaitClosed());
   // The place is free again once the server has let the socket go.
-  bool admitted = false;
-  for (const auto until = std::chrono::steady_clock::now() + 20s; !admitted && std::chrono::steady_clock::now() < until;) {
+  EXPECT_TRUE(Eventually([&] {
     WsClient again;
-    admitted = again.Connect(limited.port(), ClientPath(user), Token(user, "customer")) == 101u;
-  }
-  EXPECT_TRUE(admitted);
+    return again.Connect(limited.port(), ClientPath(user), Token(user, "customer")) == 101u;
+  }));
 
   ASSERT_TRUE(first.NextMatching(OfType("welcome")));
   const std::string frame = R"({"type":"mark_read","notification_id":"1-0"})";
@@ -301,10 +299,10 @@ TEST_F(RealtimeTest, PoisonEventsGoToTheDeadLetterQueueWithTheirReason) {
   ASSERT_TRUE(publisher_.Publish("appointment.created", "{not json " + marker));
   // Nothing acknowledges the dead letter: it waits in the queue; look for it for a while.
   std::string reason;
-  for (int i = 0; i < 50 && reason.empty(); ++i) {
+  Eventually([&] {
     reason = publisher_.FindDeadLetterReason("barbershop.realtime.dead", marker);
-    if (reason.empty()) std::this_thread::sleep_for(100ms);
-  }
+    return !reason.empty();
+  });
   EXPECT_EQ(reason, "bad_json");
 }
 
@@ -446,20 +444,13 @@ TEST_F(RealtimeTest, PingsKeepAnIdleClientAndFindADeadOne) {
   const auto dead_user = NewId();
   WsClient dead;  // never reads: a peer that went away without closing
   ASSERT_EQ(dead.Connect(quick.port(), ClientPath(dead_user), Token(dead_user, "customer"), 0, false), 101u);
-  // The count of open sockets once it is `n`, or as it stands after `within`.
-  const auto open_sockets = [&](double n, std::chrono::milliseconds within) {
-    const auto until = std::chrono::steady_clock::now() + within;
-    double open = MetricValue({quick.port()}, "realtime_connections");
-    while (open != n && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(10ms);
-      open = MetricValue({quick.port()}, "realtime_connections");
-    }
-    return open;
+  const auto open_sockets_are = [&](double n) {
+    return Eventually([&] { return MetricValue({quick.port()}, "realtime_connections") == n; });
   };
   // The server counts a socket once its accept handler has run, which may be just after
   // the client has read the 101.
-  ASSERT_EQ(open_sockets(2, 1s), 2);
-  EXPECT_EQ(open_sockets(1, 10s), 1) << "the silent socket was not closed";
+  ASSERT_TRUE(open_sockets_are(2));
+  EXPECT_TRUE(open_sockets_are(1)) << "the silent socket was not closed";
   dead.StartReading();
   EXPECT_TRUE(dead.WaitClosed());
   // The idle one, silent as long but answering pings, is still served.
@@ -504,11 +495,14 @@ TEST_F(RealtimeTest, AClientOfAKilledCopyReconnectsElsewhereAndMissesNothing) {
   ASSERT_TRUE(first);
   const std::string position = (*first)["id"];
   a_.Kill(SIGKILL);
-  ASSERT_TRUE(a_.Wait(5s));
-  EXPECT_TRUE(socket->WaitClosed(5s));
+  ASSERT_TRUE(a_.Wait(30s));
+  EXPECT_TRUE(socket->WaitClosed(30s));
+  // B, the copy left, stores both events before the client comes back to it.
+  const std::string delivered = "realtime_events_total{result=\"delivered\"}";
+  const double before = MetricValue({b_.port()}, delivered);
   Publish(MakeEvent("appointment.confirmed", barber, client));
   Publish(MakeEvent("appointment.modified", barber, client));
-  std::this_thread::sleep_for(200ms);
+  ASSERT_TRUE(Eventually([&] { return MetricValue({b_.port()}, delivered) >= before + 2; }));
   auto again = ConnectClient(b_, client, nullptr, "?since=" + position);
   std::vector<std::string> types;
   for (int i = 0; i < 2; ++i) {
@@ -521,13 +515,11 @@ TEST_F(RealtimeTest, AClientOfAKilledCopyReconnectsElsewhereAndMissesNothing) {
 
 TEST_F(RealtimeTest, SigtermClosesSocketsWithGoingAwayAndExits) {
   auto socket = ConnectClient(b_, NewId());
-  const auto started = std::chrono::steady_clock::now();
   b_.Kill(SIGTERM);
-  EXPECT_EQ(socket->WaitClosed(5s), 1001u);
-  const auto status = b_.Wait(10s);
+  EXPECT_EQ(socket->WaitClosed(30s), 1001u);
+  const auto status = b_.Wait(30s);
   ASSERT_TRUE(status) << "did not exit";
   EXPECT_EQ(*status, 0);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 6s);
 }
 
 TEST_F(RealtimeTest, AnExpiredTokenClosesTheSocketWith1008) {
@@ -536,7 +528,7 @@ TEST_F(RealtimeTest, AnExpiredTokenClosesTheSocketWith1008) {
   auto short_tokens = *common::TokenService::Create(stack_.jwt_secret, std::chrono::hours(1), almost);
   WsClient socket;
   ASSERT_EQ(socket.Connect(a_.port(), ClientPath(client), *short_tokens.Issue(client, "customer")), 101u);
-  EXPECT_EQ(socket.WaitClosed(6s), 1008u);
+  EXPECT_EQ(socket.WaitClosed(30s), 1008u);
 }
 
 }  // namespace

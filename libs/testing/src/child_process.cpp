@@ -1,0 +1,150 @@
+#include "barbershop/testing/child_process.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string_view>
+
+#include "barbershop/testing/eventually.hpp"
+
+extern char** environ;
+
+namespace barbershop::testing {
+
+namespace {
+
+std::string TempDir() {
+  const char* dir = std::getenv("TMPDIR");
+  return dir == nullptr || *dir == '\0' ? std::string("/tmp") : std::string(dir);
+}
+
+/// A name no other child of this run has: the log and port file are named after it.
+std::string UniqueName(const std::string& log_name) {
+  static std::atomic<int> next{0};
+  return log_name + "-" + std::to_string(getpid()) + "-" + std::to_string(next++);
+}
+
+}  // namespace
+
+std::pair<unsigned, std::string> HttpGet(std::uint16_t port, const std::string& target) {
+  namespace beast = boost::beast;
+  namespace http = beast::http;
+  try {
+    boost::asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.expires_after(std::chrono::seconds(3));
+    stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+    http::request<http::empty_body> request{http::verb::get, target, 11};
+    request.set(http::field::host, "127.0.0.1");
+    http::write(stream, request);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(stream, buffer, response);
+    return {response.result_int(), response.body()};
+  } catch (const std::exception&) {
+    return {0, ""};
+  }
+}
+
+ChildProcess::~ChildProcess() {
+  if (pid_ > 0) {
+    Kill(SIGKILL);
+    Wait(std::chrono::seconds(5));
+  }
+  if (!port_file_.empty()) std::remove(port_file_.c_str());
+}
+
+bool ChildProcess::Spawn(const std::vector<std::string>& args, const std::vector<std::string>& settings,
+                         const std::string& probe, const std::string& log_name, std::chrono::seconds timeout) {
+  const std::string base = TempDir() + "/" + UniqueName(log_name);
+  log_ = base + ".log";
+  port_file_ = base + ".ports";
+  std::remove(port_file_.c_str());
+  ports_.clear();
+
+  // Everything the child needs is built before fork: this process has threads.
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::string_view(*e).rfind("BARBERSHOP_", 0) != 0) env.emplace_back(*e);
+  }
+  env.insert(env.end(), settings.begin(), settings.end());
+  env.push_back("BARBERSHOP_PORT_FILE=" + port_file_);
+  std::vector<std::string> argv_storage = args;
+  std::vector<char*> argv;
+  for (auto& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  pid_ = fork();
+  if (pid_ == 0) {
+    if (FILE* out = std::fopen(log_.c_str(), "w")) {
+      dup2(fileno(out), 1);
+      dup2(fileno(out), 2);
+    }
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  if (pid_ < 0) return false;
+
+  bool exited = false;
+  const bool ready = Eventually(
+      [&] {
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+          pid_ = -1;
+          exited = true;
+          return true;
+        }
+        return ReadPorts() && port(probe) != 0 && HttpGet(port(probe), "/readyz").first == 200;
+      },
+      timeout);
+  return ready && !exited;
+}
+
+bool ChildProcess::ReadPorts() {
+  if (!ports_.empty()) return true;
+  std::ifstream in(port_file_);
+  if (!in) return false;
+  std::string name;
+  unsigned port = 0;
+  while (in >> name >> port) ports_[name] = static_cast<std::uint16_t>(port);
+  return !ports_.empty();
+}
+
+std::uint16_t ChildProcess::port(const std::string& name) const {
+  const auto found = ports_.find(name);
+  return found == ports_.end() ? 0 : found->second;
+}
+
+void ChildProcess::Kill(int signal) {
+  if (pid_ > 0) ::kill(pid_, signal);
+}
+
+std::optional<int> ChildProcess::Wait(std::chrono::milliseconds timeout) {
+  std::optional<int> exit_status;
+  Eventually(
+      [&] {
+        if (pid_ <= 0) return true;
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) != pid_) return false;
+        pid_ = -1;
+        exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        return true;
+      },
+      timeout);
+  return exit_status;
+}
+
+}  // namespace barbershop::testing
