@@ -21,6 +21,18 @@ as_postgres() {
   fi
 }
 
+# The clock settings of the caller (scripts/test.sh's SHOP_CLOCK: libfaketime), as
+# NAME=value words.  PostgreSQL runs on that clock, so that now() in SQL agrees with the
+# services'; Redis and RabbitMQ keep the real one (libfaketime hangs Redis's allocator,
+# and neither decides anything by the time of day).
+clock_env() {
+  local name
+  for name in LD_PRELOAD FAKETIME FAKETIME_DONT_FAKE_MONOTONIC FAKETIME_DONT_RESET; do
+    if [ -n "${!name:-}" ]; then printf '%s=%s\n' "$name" "${!name}"; fi
+  done
+}
+real_clock() { env -u LD_PRELOAD -u FAKETIME "$@"; }
+
 port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
@@ -50,7 +62,8 @@ postgres_start() {
   if as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
     return 0
   fi
-  as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+  # shellcheck disable=SC2046 # one NAME=value word each
+  as_postgres env $(clock_env) "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
     -o "-p $port -k $dir/run -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=${PG_FSYNC:-on}" \
     start >/dev/null || { tail -20 "$dir/postgres.log" >&2; return 1; }
 }
@@ -147,11 +160,11 @@ redis_start() {
   if [ -f "$dir/redis.pid" ] && kill -0 "$(cat "$dir/redis.pid")" 2>/dev/null; then return 0; fi
   # At its memory limit Redis refuses writes (noeviction) rather than dropping inboxes or
   # chats; the real-time service retries them and shows the headroom in /metrics.
-  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec \
+  real_clock redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec \
     --maxmemory "${BARBERSHOP_REDIS_MAXMEMORY:-512mb}" --maxmemory-policy noeviction \
     --auto-aof-rewrite-min-size 256mb --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" --protected-mode no
   for _ in $(seq 1 100); do
-    redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null | grep -q PONG && return 0
+    real_clock redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null | grep -q PONG && return 0
     sleep 0.1
   done
   echo "redis did not start; its log:" >&2
@@ -172,6 +185,7 @@ redis_stop() {
 # The environment that makes rabbitmq-server and rabbitmqctl use DIR and PORT.
 rabbitmq_env() {
   local dir=$1 port=$2
+  unset LD_PRELOAD FAKETIME
   export HOME="$dir" RABBITMQ_CONFIG_FILE="$dir/rabbitmq" RABBITMQ_MNESIA_BASE="$dir/mnesia"
   export RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
   export RABBITMQ_NODENAME="rabbit_$port@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port"

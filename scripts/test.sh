@@ -69,7 +69,8 @@ cmake --preset "$PRESET" >/dev/null
 cmake --build --preset "$PRESET" -j"$(nproc)"
 
 PG_PORT=$(free_port)
-PG_FSYNC=off postgres_start "$STACK/postgres" "$PG_PORT"
+# On the tests' clock (SHOP_CLOCK), as the services are.
+(if [ ${#FAKE_CLOCK[@]} -gt 0 ]; then export "${FAKE_CLOCK[@]}"; fi; PG_FSYNC=off postgres_start "$STACK/postgres" "$PG_PORT")
 postgres_createdb "$PG_PORT" barbershop_test
 export BARBERSHOP_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/barbershop_test"
 REDIS_PORT=$(free_port)
