@@ -107,9 +107,9 @@ std::string PeerAddress(std::string_view peer) {
 
 // The repositories and the booking rules on one call's connection.
 struct Bookings {
-  Bookings(storage::Database& db, const ServiceContext& ctx)
+  Bookings(storage::Database& db, const ServiceContext& ctx, common::Counter& cap_refusals)
       : accounts(db),
-        appointments(db, &ctx.lists),
+        appointments(db, &ctx.lists, &cap_refusals),
         rules(accounts, appointments, ctx.shop_time, ctx.clock, ctx.policy) {}
   storage::PgAccountRepository accounts;
   storage::PgAppointmentRepository appointments;
@@ -191,6 +191,8 @@ UserServiceImpl::UserServiceImpl(ServiceContext context)
                                                 {{"limit", "login_failures"}})),
       throttled_signups_(ctx_.metrics.GetCounter("barbershop_throttled_total", "Calls refused by a limit against abuse.",
                                                  {{"limit", "signups_per_address"}})),
+      throttled_bookings_(ctx_.metrics.GetCounter("barbershop_throttled_total", "Calls refused by a limit against abuse.",
+                                                  {{"limit", "live_bookings"}})),
       handler_failures_(common::UnhandledErrors(ctx_.metrics, "grpc handler")) {
   ctx_.metrics.AddCallbackGauge("barbershop_grpc_calls_in_flight", "gRPC calls started and not yet answered.",
                                 [this] { return static_cast<double>(in_flight_.load()); });
@@ -333,7 +335,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetUserProfile(grpc::CallbackServerCo
                                                           const GetUserProfileRequest* request,
                                                           UserProfile* response) {
   return Run(call, "GetUserProfile", true, request->token(), [this, response](Call& c) {
-    Bookings bookings(c.db, ctx_);
+    Bookings bookings(c.db, ctx_, throttled_bookings_);
     auto& accounts = bookings.accounts;
     auto user = accounts.FindUserById(c.caller->user_id);
     if (!user) return ToGrpcStatus(user.error());
@@ -356,7 +358,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetUserProfile(grpc::CallbackServerCo
 grpc::Status UserServiceImpl::AppointmentCall(
     Call& c, const char* verb, const std::function<common::Result<domain::Appointment>(domain::BookingService&)>& op,
     AppointmentResponse* response) {
-  Bookings bookings(c.db, ctx_);
+  Bookings bookings(c.db, ctx_, throttled_bookings_);
   auto result = op(bookings.rules);
   if (!result) return ToGrpcStatus(result.error());
   response->set_success(true);
@@ -452,7 +454,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetAvailableSlots(grpc::CallbackServe
                                                              GetAvailableSlotsResponse* response) {
   return Run(call, "GetAvailableSlots", true, {}, [this, request, response](Call& c) {
     auto slots =
-        Bookings(c.db, ctx_).rules.Slots(*c.caller, request->barber_name(), request->date(), request->service());
+        Bookings(c.db, ctx_, throttled_bookings_).rules.Slots(*c.caller, request->barber_name(), request->date(), request->service());
     if (!slots) return ToGrpcStatus(slots.error());
     for (const auto start : *slots) response->add_slots(ctx_.shop_time.Format(start));
     return grpc::Status::OK;
@@ -499,7 +501,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetAppointments(grpc::CallbackServerC
   return Run(
       call, "GetAppointments", true, {},
       [this, request, lookup, answer](Call& c) {
-        Bookings bookings(c.db, ctx_);
+        Bookings bookings(c.db, ctx_, throttled_bookings_);
         auto list = lookup->ticket ? bookings.rules.ListOwn(lookup->key)
                                    : bookings.rules.List(*c.caller, request->user_id(), request->from(), request->to());
         if (!list) return ToGrpcStatus(list.error());

@@ -145,6 +145,7 @@ class UserServiceImpl final : public UserService::CallbackService {
   common::Counter& lists_read_;
   common::Counter& throttled_logins_;
   common::Counter& throttled_signups_;
+  common::Counter& throttled_bookings_;  ///< refused by the live-booking cap
   common::Counter& handler_failures_;  ///< steps that threw (answered INTERNAL)
   std::atomic<int> in_flight_{0};
   std::mutex metrics_mutex_;

@@ -25,6 +25,13 @@ constexpr const char* kCount = R"(
 
 constexpr const char* kForget = "DELETE FROM throttle_counts WHERE key = $1";
 
+// Rows whose window has ended count as empty: each counted attempt deletes some, so that
+// keys an attacker makes up (random e-mails, many addresses) do not pile up.  Deleting one
+// that another copy is about to count again changes nothing: it would start at 1 either way.
+constexpr const char* kDeleteEnded = R"(
+  DELETE FROM throttle_counts
+  WHERE key IN (SELECT key FROM throttle_counts WHERE window_ends <= now() ORDER BY window_ends LIMIT 100))";
+
 // The longest of the waits `wait_of` gives for each key whose limit is on.
 template <typename WaitOf>
 std::chrono::seconds LongestWait(const Keys& keys, WaitOf wait_of) {
@@ -51,10 +58,12 @@ common::Result<std::chrono::seconds> PgAttemptCounter::Count(const Keys& keys) {
   return Guarded<std::chrono::seconds>(db_, Access::kWrite, "CountAttempt",
                                        [&]() -> common::Result<std::chrono::seconds> {
     pqxx::nontransaction tx(db_.Connection());
-    return LongestWait(keys, [&](const std::string& key, const domain::AttemptLimit& limit) {
+    const auto longest = LongestWait(keys, [&](const std::string& key, const domain::AttemptLimit& limit) {
       const auto rows = tx.exec_params(kCount, key, static_cast<double>(limit.window.count()));
       return std::chrono::seconds(rows[0][0].as<int>() > limit.max ? rows[0][1].as<long long>() : 0);
     });
+    tx.exec(kDeleteEnded);
+    return longest;
   });
 }
 

@@ -316,6 +316,7 @@ Result<Appointment> PgAppointmentRepository::Insert(
         return MakeError(ErrorCode::kFailedPrecondition, created.barber_name + " is off at that time");
       }
       if (e.sqlstate() == kTooManyLiveBookings) {
+        if (cap_refusals_ != nullptr) cap_refusals_->Inc();
         return MakeError(ErrorCode::kFailedPrecondition,
                          "you already hold " + std::to_string(proposal.live_booking_cap) +
                              " upcoming appointments, the most one customer may hold; cancel one or wait until one "

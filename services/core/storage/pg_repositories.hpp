@@ -2,6 +2,7 @@
 
 #include "../domain/list_cache.hpp"
 #include "../domain/repositories.hpp"
+#include "barbershop/common/metrics.hpp"
 #include "database.hpp"
 
 namespace barbershop::core::storage {
@@ -43,7 +44,10 @@ class PgAppointmentRepository final : public domain::AppointmentRepository {
   /// `lists`, when given, forgets the parties' lists as soon as a change commits: the
   /// caller's next list through this copy of the service shows it, before the notice of
   /// migration 007 arrives.
-  explicit PgAppointmentRepository(Database& db, domain::ListCache* lists = nullptr) : db_(db), lists_(lists) {}
+  /// `cap_refusals`, when given, counts the bookings refused by the live-booking cap.
+  explicit PgAppointmentRepository(Database& db, domain::ListCache* lists = nullptr,
+                                   common::Counter* cap_refusals = nullptr)
+      : db_(db), lists_(lists), cap_refusals_(cap_refusals) {}
 
   common::Result<domain::Appointment> Insert(
       const domain::NewAppointment& appointment,
@@ -63,6 +67,7 @@ class PgAppointmentRepository final : public domain::AppointmentRepository {
 
   Database& db_;
   domain::ListCache* lists_;
+  common::Counter* cap_refusals_;
 };
 
 /// One appointment read inside a caller's transaction (prepared statements required).

@@ -92,6 +92,24 @@ TEST(LimitsTest, ASuccessfulLoginClearsItsEmailsFailures) {
   }
 }
 
+TEST(LimitsTest, CountsWhoseWindowEndedAreDeletedAsAttemptsAreCounted) {
+  ScratchCore core([](app::CoreConfig& c) { c.login_failures_per_email = 3; });
+  auto stub = core.NewStub();
+  // Keys someone made up long ago, their windows over, and one still open.
+  QueryScalar("INSERT INTO throttle_counts (key, attempts, window_ends) SELECT 'login-email:old' || i || "
+              "'@example.com', 1, now() - interval '1 hour' FROM generate_series(1, 50) i",
+              core.database_url());
+  QueryScalar("INSERT INTO throttle_counts (key, attempts, window_ends) "
+              "VALUES ('login-email:open@example.com', 1, now() + interval '1 hour')",
+              core.database_url());
+  EXPECT_EQ(TryLogin(*stub, "nobody_" + Unique() + "@example.com", "wrong-password").error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(QueryScalar("SELECT count(*) FROM throttle_counts WHERE window_ends <= now()", core.database_url()), "0");
+  EXPECT_EQ(QueryScalar("SELECT count(*) FROM throttle_counts WHERE key = 'login-email:open@example.com'",
+                        core.database_url()),
+            "1");
+}
+
 TEST(LimitsTest, FailedLoginsFromOneAddressAreRefusedWhateverTheEmail) {
   ScratchCore core([](app::CoreConfig& c) {
     c.login_failures_per_email = 0;
@@ -132,6 +150,7 @@ TEST(LimitsTest, ACustomerHoldsAtMostSoManyLiveBookingsEvenWhenTheyRace) {
   const auto refused = TryBook(*stub, client, barber.username, Slot(2, 14, 0));
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(refused.error_message().find("3 upcoming appointments"), std::string::npos) << refused.error_message();
+  EXPECT_EQ(Throttled(core.http_port(), "live_bookings"), 1.0);
   // A cancellation frees a place.
   CancelAppointmentRequest cancel;
   cancel.set_appointment_id(ids[0]);
@@ -151,6 +170,7 @@ TEST(LimitsTest, ACustomerHoldsAtMostSoManyLiveBookingsEvenWhenTheyRace) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(booked.load(), 3);
+  EXPECT_EQ(Throttled(core.http_port(), "live_bookings"), 1.0 + 7.0);
 }
 
 }  // namespace

@@ -11,7 +11,7 @@
 namespace barbershop::testing {
 
 /// GET http://127.0.0.1:port/target: the status and body, or {0, ""} when nothing
-/// answers within 3 s.
+/// listens there or no answer comes within 30 s.
 std::pair<unsigned, std::string> HttpGet(std::uint16_t port, const std::string& target);
 
 /// A service binary run as a child process on ports it picks itself (port 0), which it
