@@ -105,7 +105,9 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # come from libraries built without ThreadSanitizer, and why.
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/scripts/tsan-suppressions.txt}
 # TESTS=<regex> runs only the matching tests (while working on one part).
-env "${FAKE_CLOCK[@]}" ctest --preset "$PRESET" -j"$(nproc)" --timeout 300 ${TESTS:+-R "$TESTS"}
+# CTEST_ARGS adds to ctest's arguments (e.g. "--repeat until-fail:5").
+# shellcheck disable=SC2086 # CTEST_ARGS is a list of arguments
+env "${FAKE_CLOCK[@]}" ctest --preset "$PRESET" -j"$(nproc)" --timeout 300 ${TESTS:+-R "$TESTS"} ${CTEST_ARGS:-}
 
 # Every fuzz target for FUZZ_SECONDS (20) seconds, from its seeds and what earlier runs
 # found; skipped when TESTS picks some tests, unless FUZZ_SECONDS is given (0 skips it).

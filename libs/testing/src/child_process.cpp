@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -55,6 +56,23 @@ std::pair<unsigned, std::string> HttpGet(std::uint16_t port, const std::string& 
   } catch (const std::exception&) {
     return {0, ""};
   }
+}
+
+std::string RawExchange(std::uint16_t port, const std::string& bytes) {
+  namespace asio = boost::asio;
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  boost::system::error_code ec;
+  socket.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+  if (ec) return {};
+  asio::write(socket, asio::buffer(bytes), ec);
+  std::string answer;
+  char chunk[512];
+  while (!ec) {
+    const auto n = socket.read_some(asio::buffer(chunk), ec);
+    answer.append(chunk, n);
+  }
+  return answer;
 }
 
 ChildProcess::~ChildProcess() {

@@ -39,6 +39,7 @@ struct TestStack {
 using ::barbershop::testing::ChildProcess;
 using ::barbershop::testing::Eventually;
 using ::barbershop::testing::HttpGet;
+using ::barbershop::testing::RawExchange;
 
 /// A copy of barbershop-realtime run as a child process on a port it picks.
 class RealtimeProcess : public ChildProcess {

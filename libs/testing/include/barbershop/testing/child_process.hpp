@@ -14,6 +14,10 @@ namespace barbershop::testing {
 /// listens there or no answer comes within 30 s.
 std::pair<unsigned, std::string> HttpGet(std::uint16_t port, const std::string& target);
 
+/// Sends raw bytes to 127.0.0.1:port and returns what comes back until the server
+/// closes (empty when nothing listens): for requests no HTTP client would write.
+std::string RawExchange(std::uint16_t port, const std::string& bytes);
+
 /// A service binary run as a child process on ports it picks itself (port 0), which it
 /// reports in a port file (--port-file), so that no port is chosen free and then taken by
 /// another program before the child binds it.  Its output goes to a log file under
