@@ -2,22 +2,20 @@
 
 #include <stdexcept>
 
-#include "barbershop/common/clock.hpp"
 #include "barbershop/common/ids.hpp"
 #include "barbershop/common/passwords.hpp"
-#include "barbershop/common/tokens.hpp"
 #include "domain/accounts.hpp"
-#include "storage/pg_repositories.hpp"
+#include "storage/pg_accounts.hpp"
+#include "storage/pg_barbers.hpp"
 
 namespace barbershop::bench {
 
 std::vector<std::string> NewBarbers(const std::string& database_url, int count) {
   core::storage::Database db(database_url);
   core::storage::PgAccountRepository accounts(db);
+  core::storage::PgBarberRepository barbers(db);
   common::PasswordHasher hasher;
-  common::SystemClock clock;
-  const auto tokens = common::TokenService::Create(std::string(40, 'b'), std::chrono::hours(1), clock).value();
-  core::domain::AccountService service(accounts, hasher, tokens);
+  core::domain::AccountService service(accounts, barbers, hasher);
   std::vector<core::domain::WorkingHours> always;
   for (unsigned day = 1; day <= 7; ++day) always.push_back({day, 0, 24 * 60});
   std::vector<std::string> names;

@@ -1,29 +1,23 @@
 #pragma once
 
-#include <atomic>
-#include <functional>
-#include <map>
-#include <mutex>
-#include <optional>
-#include <utility>
-
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/metrics.hpp"
 #include "barbershop/common/passwords.hpp"
 #include "barbershop/common/shop_time.hpp"
 #include "barbershop/common/tokens.hpp"
 #include "barbershop/common/worker_pool.hpp"
+#include "call_runner.hpp"
 #include "domain/bookings.hpp"
 #include "domain/list_cache.hpp"
 #include "domain/throttle.hpp"
-#include "storage/database.hpp"
+#include "domain/unit_of_work.hpp"
 #include "user_service.grpc.pb.h"
 
 namespace barbershop::core::api {
 
 /// What the handlers share; owned by the application, outlives the service.
 struct ServiceContext {
-  storage::DbExecutor& executor;
+  domain::WorkQueue& work;  ///< repositories on database workers
   common::WorkerPool& hashing;  ///< Argon2id, off the database workers
   const common::PasswordHasher& hasher;
   const common::TokenService& tokens;
@@ -31,16 +25,16 @@ struct ServiceContext {
   const common::Clock& clock;
   const domain::BookingPolicy& policy;
   common::MetricsRegistry& metrics;
-  domain::ListCache& lists;  ///< callers' own appointment lists, answered without the database
+  domain::ListCache& lists;  ///< what the work queue's repositories keep; own lists are answered from it at once
   const domain::AbuseLimits& limits;
 };
 
 /// The seed's UserService (plus ConfirmAppointment, GetAppointment, ListBarbers,
 /// CompleteAppointment, MarkNoShow, GetAvailableSlots, SaveService, RemoveService,
-/// AddTimeOff, RemoveTimeOff, ListTimeOff and SaveBarber) on
-/// the callback API.  Each call is checked, then its blocking work runs in steps: SQL on
-/// the database executor, Argon2id on the hashing threads.  No gRPC thread waits on
-/// PostgreSQL, and no database connection waits on a password hash.
+/// AddTimeOff, RemoveTimeOff, ListTimeOff and SaveBarber) on the callback API.  Each
+/// handler reads as the callback examples do: validate, work, finish; the CallRunner runs
+/// its steps.  The handlers are in account_handlers.cpp, appointment_handlers.cpp and
+/// barber_handlers.cpp.
 class UserServiceImpl final : public UserService::CallbackService {
  public:
   explicit UserServiceImpl(ServiceContext context);
@@ -91,38 +85,6 @@ class UserServiceImpl final : public UserService::CallbackService {
                                        SaveBarberResponse* response) override;
 
  private:
-  /// A call as it arrived: its reactor, method name and start time.
-  struct Started {
-    grpc::ServerUnaryReactor* reactor;
-    const char* method;
-    std::chrono::steady_clock::time_point at;
-  };
-  /// Everything a handler body needs for one call.
-  struct Call {
-    const Started& started;
-    storage::Database& db;
-    const domain::Caller* caller;  ///< null for SignUp and Login
-  };
-  /// A step's result: the call's status, or nullopt when the step handed the call on to
-  /// another step, which finishes it.
-  using Outcome = std::optional<grpc::Status>;
-  using Body = std::function<Outcome(Call&)>;
-  using HashingBody = std::function<Outcome()>;
-  /// Runs on the gRPC thread before the database: a status answers the call there.
-  using Quick = std::function<Outcome(const domain::Caller&)>;
-
-  /// Checks the token (unless `needs_token` is false), tries `quick` when given, then runs
-  /// `body` on a database worker.
-  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* call, const char* method, bool needs_token,
-                                std::string request_token, Body body, const Quick& quick = {});
-  void OnDatabase(const Started& started, std::optional<domain::Caller> caller, Body body);
-  void OnHashing(const Started& started, HashingBody body);
-  /// Runs one step; finishes the call when the step gives a status (INTERNAL if it threw).
-  void Step(const Started& started, const std::function<Outcome()>& step);
-  /// Every call starts here and ends in Finish, exactly once.
-  Started Begin(grpc::CallbackServerContext* call, const char* method);
-  void Finish(const Started& started, const grpc::Status& status);
-  static grpc::Status Busy();
   grpc::Status AppointmentCall(Call& call, const char* verb,
                                const std::function<common::Result<domain::Appointment>(domain::BookingService&)>& op,
                                AppointmentResponse* response);
@@ -130,26 +92,15 @@ class UserServiceImpl final : public UserService::CallbackService {
   grpc::ServerUnaryReactor* CloseCall(grpc::CallbackServerContext* call, const char* method,
                                       const std::string& appointment_id, domain::AppointmentStatus outcome,
                                       AppointmentResponse* response);
-  void Record(const char* method, const grpc::Status& status, std::chrono::steady_clock::time_point start);
   /// SignUp's steps after its address was counted: hash the password, then insert.
   void HashAndCreateAccount(const Started& started, const SignUpRequest* request, SignUpResponse* response);
 
-  /// A method's call counter and latency histogram for one status code.
-  struct MethodMetrics {
-    common::Counter* calls;
-    common::Histogram* latency;
-  };
-
   ServiceContext ctx_;
+  CallRunner calls_;
   common::Counter& lists_kept_;
   common::Counter& lists_read_;
   common::Counter& throttled_logins_;
   common::Counter& throttled_signups_;
-  common::Counter& throttled_bookings_;  ///< refused by the live-booking cap
-  common::Counter& handler_failures_;  ///< steps that threw (answered INTERNAL)
-  std::atomic<int> in_flight_{0};
-  std::mutex metrics_mutex_;
-  std::map<std::pair<const char*, int>, MethodMetrics> method_metrics_;  ///< by method name literal and code
 };
 
 }  // namespace barbershop::core::api

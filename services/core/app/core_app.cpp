@@ -13,6 +13,7 @@
 #include "events/reminder_scheduler.hpp"
 #include "storage/list_cache_feed.hpp"
 #include "storage/migrations.hpp"
+#include "storage/pg_unit_of_work.hpp"
 
 namespace barbershop::core::app {
 
@@ -27,6 +28,9 @@ constexpr std::size_t kHashingQueue = 256;
 
 // Appointments (and parties) the list cache keeps before it starts over: a few tens of MB.
 constexpr std::size_t kListCacheEntries = 200'000;
+
+// What /readyz runs to tell that the database answers.
+constexpr const char* kReadinessQuery = "SELECT 1";
 
 std::string WithConnectTimeout(const std::string& url) {
   if (url.find("connect_timeout") != std::string::npos) return url;
@@ -70,7 +74,7 @@ common::Status CoreApp::Start() {
 
   if (config_.demo_data) {
     storage::Database db(database_url);
-    if (auto ok = EnsureDemoData(db, hasher_, *tokens_); !ok) return ok.error();
+    if (auto ok = EnsureDemoData(db, hasher_); !ok) return ok.error();
   }
 
   executor_ = std::make_unique<storage::DbExecutor>(database_url, static_cast<std::size_t>(config_.db_pool_size),
@@ -92,8 +96,14 @@ common::Status CoreApp::Start() {
   metrics_.AddCallbackGauge("barbershop_list_cache_online",
                             "1 while the appointment list cache hears every change and may answer.",
                             [this] { return lists_->online() ? 1.0 : 0.0; });
+  // The calls' repositories: PostgreSQL on the executor's connections, lists through the
+  // cache.
+  work_ = std::make_unique<storage::PgWorkQueue>(
+      *executor_, storage::PgWiring{lists_.get(), &metrics_.GetCounter("barbershop_throttled_total",
+                                                                        "Calls refused by a limit against abuse.",
+                                                                        {{"limit", "live_bookings"}})});
   service_ = std::make_unique<api::UserServiceImpl>(api::ServiceContext{
-      *executor_, *hashing_, hasher_, *tokens_, *shop_time_, clock_, policy_, metrics_, *lists_, limits_});
+      *work_, *hashing_, hasher_, *tokens_, *shop_time_, clock_, policy_, metrics_, *lists_, limits_});
 
   const bool relay_idle = config_.relay && config_.amqp_url == kNoBroker;
   if (relay_idle) {
@@ -151,7 +161,7 @@ common::Status CoreApp::Start() {
     if (stopped_) return common::HttpReply{503, "text/plain; charset=utf-8", "shutting down\n"};
     try {
       pqxx::nontransaction tx(db->Connection());
-      tx.exec("SELECT 1");
+      tx.exec(kReadinessQuery);
       return common::HttpReply{200, "text/plain; charset=utf-8", ready};
     } catch (const std::exception& e) {
       if (storage::ConnectionLost(e)) db->Lost(false);

@@ -15,6 +15,7 @@
 #include "domain/bookings.hpp"
 #include "domain/list_cache.hpp"
 #include "domain/throttle.hpp"
+#include "domain/unit_of_work.hpp"
 #include "storage/database.hpp"
 
 namespace barbershop::core::api { class UserServiceImpl; }
@@ -58,6 +59,7 @@ class CoreApp {
   std::unique_ptr<storage::DbExecutor> executor_;
   std::unique_ptr<common::WorkerPool> hashing_;
   std::unique_ptr<domain::ListCache> lists_;
+  std::unique_ptr<domain::WorkQueue> work_;
   std::unique_ptr<storage::ListCacheFeed> list_feed_;
   std::unique_ptr<api::UserServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;

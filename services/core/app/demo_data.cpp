@@ -3,14 +3,15 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/accounts.hpp"
-#include "storage/pg_repositories.hpp"
+#include "storage/pg_accounts.hpp"
+#include "storage/pg_barbers.hpp"
 
 namespace barbershop::core::app {
 
-common::Status EnsureDemoData(storage::Database& db, const common::PasswordHasher& hasher,
-                              const common::TokenService& tokens) {
+common::Status EnsureDemoData(storage::Database& db, const common::PasswordHasher& hasher) {
   storage::PgAccountRepository accounts(db);
-  domain::AccountService service(accounts, hasher, tokens);
+  storage::PgBarberRepository barbers(db);
+  domain::AccountService service(accounts, barbers, hasher);
 
   std::vector<domain::WorkingHours> week;
   for (unsigned day = 1; day <= 6; ++day) week.push_back({day, 9 * 60, 18 * 60});
@@ -30,14 +31,14 @@ common::Status EnsureDemoData(storage::Database& db, const common::PasswordHashe
       spdlog::info("created demo barber {}", barber.name);
     }
     // A price list for a demo barber who has none (one made before services existed).
-    auto chair = accounts.FindBarberById(id);
+    auto chair = barbers.FindBarberById(id);
     if (!chair) return chair.error();
     if (!chair->has_value() || !(*chair)->services.empty()) continue;
     using std::chrono::minutes;
     for (const auto& offer : {domain::BarberService{"Haircut", minutes(30), 2500},
                               domain::BarberService{"Beard trim", minutes(15), 1200},
                               domain::BarberService{"Haircut and beard", minutes(45), 3500}}) {
-      if (auto ok = accounts.SaveService(id, offer); !ok) return ok.error();
+      if (auto ok = barbers.SaveService(id, offer); !ok) return ok.error();
     }
   }
   auto customer = accounts.FindUserByEmail(kDemoCustomerEmail);

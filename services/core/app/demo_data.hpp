@@ -1,7 +1,6 @@
 #pragma once
 
 #include "barbershop/common/passwords.hpp"
-#include "barbershop/common/tokens.hpp"
 #include "storage/database.hpp"
 
 namespace barbershop::core::app {
@@ -13,7 +12,6 @@ inline constexpr const char* kDemoAdminEmail = "admin@barbershop.test";
 
 /// Creates the demo barbers (Ana, Ion, Elena: Monday to Saturday, 09:00 to 18:00), a
 /// demo customer and a demo admin, where missing.  Running it again changes nothing.
-common::Status EnsureDemoData(storage::Database& db, const common::PasswordHasher& hasher,
-                              const common::TokenService& tokens);
+common::Status EnsureDemoData(storage::Database& db, const common::PasswordHasher& hasher);
 
 }  // namespace barbershop::core::app

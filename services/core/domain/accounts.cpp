@@ -54,28 +54,12 @@ common::Result<User> AccountService::SignUp(const std::string& username, const s
   return accounts_.CreateUser(account->username, account->email, account->password_hash, Role::kCustomer);
 }
 
-common::Result<Session> AccountService::Login(const std::string& email, const std::string& password) {
-  auto normalized = LoginEmail(email, password);
-  if (!normalized) return normalized.error();
-  auto user = accounts_.FindUserByEmail(*normalized);
-  if (!user) return user.error();
-  return CompleteLogin(hasher_, tokens_, std::move(*user), password);
-}
-
-common::Result<Caller> AccountService::Authenticate(const std::string& token) {
-  auto claims = tokens_.Verify(token);
+common::Result<Caller> Authenticate(const common::TokenService& tokens, const std::string& token) {
+  auto claims = tokens.Verify(token);
   if (!claims) return claims.error();
   const auto role = ParseRole(claims->role);
   if (!role) return MakeError(ErrorCode::kUnauthenticated, "the token is not valid");
   return Caller{claims->subject, *role};
-}
-
-common::Result<User> AccountService::FindUser(const std::string& user_id) {
-  if (auto ok = ValidateId(user_id, "user_id"); !ok) return ok.error();
-  auto user = accounts_.FindUserById(user_id);
-  if (!user) return user.error();
-  if (!user->has_value()) return MakeError(ErrorCode::kNotFound, "no user with id " + user_id);
-  return std::move(**user);
 }
 
 common::Result<User> AccountService::SaveBarber(const std::string& username, const std::string& email,
@@ -98,7 +82,7 @@ common::Result<User> AccountService::SaveBarber(const std::string& username, con
     user = std::move(*created);
     user.role = Role::kBarber;
   }
-  if (auto ok = accounts_.SaveBarber(user.id, name, auto_confirm, hours); !ok) return ok.error();
+  if (auto ok = barbers_.SaveBarber(user.id, name, auto_confirm, hours); !ok) return ok.error();
   return user;
 }
 

@@ -39,20 +39,19 @@ common::Result<std::string> LoginEmail(const std::string& email, const std::stri
 common::Result<Session> CompleteLogin(const common::PasswordHasher& hasher, const common::TokenService& tokens,
                                       std::optional<User> user, const std::string& password);
 
-/// Sign-up, login and token checks.  Holds only references; one per call is cheap.
+/// The caller a token names, when the token is valid (signed by this service, not
+/// expired) and names a known role.  The one check every authenticated call passes.
+common::Result<Caller> Authenticate(const common::TokenService& tokens, const std::string& token);
+
+/// Accounts made without a call: the demo data, the tests' and benchmarks' users.  Holds
+/// only references; one per use is cheap.
 class AccountService {
  public:
-  AccountService(AccountRepository& accounts, const common::PasswordHasher& hasher,
-                 const common::TokenService& tokens)
-      : accounts_(accounts), hasher_(hasher), tokens_(tokens) {}
+  AccountService(AccountRepository& accounts, BarberRepository& barbers, const common::PasswordHasher& hasher)
+      : accounts_(accounts), barbers_(barbers), hasher_(hasher) {}
 
   /// Creates a customer account.
   common::Result<User> SignUp(const std::string& username, const std::string& email, const std::string& password);
-  /// kUnauthenticated with the same message whether the e-mail or the password was wrong.
-  common::Result<Session> Login(const std::string& email, const std::string& password);
-  /// The caller behind a token, checked against the stored account (which may be gone).
-  common::Result<Caller> Authenticate(const std::string& token);
-  common::Result<User> FindUser(const std::string& user_id);
   /// Creates (or updates) a barber account with a display name and working hours.
   common::Result<User> SaveBarber(const std::string& username, const std::string& email, const std::string& password,
                                   const std::string& name, const std::vector<WorkingHours>& hours,
@@ -60,8 +59,8 @@ class AccountService {
 
  private:
   AccountRepository& accounts_;
+  BarberRepository& barbers_;
   const common::PasswordHasher& hasher_;
-  const common::TokenService& tokens_;
 };
 
 }  // namespace barbershop::core::domain

@@ -122,7 +122,7 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
   if (!idempotency_key.empty()) {
     if (auto ok = ValidateIdempotencyKey(idempotency_key); !ok) return ok.error();
   }
-  auto parties = accounts_.FindBookingParties(barber_name, client_id);
+  auto parties = barbers_.FindBookingParties(barber_name, client_id);
   if (!parties) return parties.error();
   if (!parties->barber) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
   if (!parties->client) return MakeError(ErrorCode::kNotFound, "no user with id " + client_id);
@@ -205,7 +205,7 @@ common::Result<Appointment> BookingService::Modify(const Caller& caller, const s
   }
   auto start = shop_time_.Parse(date_time);
   if (!start) return start.error();
-  auto barber = accounts_.FindBarberById(current->barber_id);
+  auto barber = barbers_.FindBarberById(current->barber_id);
   if (!barber) return barber.error();
   if (!barber->has_value()) return MakeError(ErrorCode::kNotFound, "the appointment's barber no longer works here");
   const auto now = clock_.Now();
@@ -277,7 +277,7 @@ common::Result<std::vector<TimePoint>> BookingService::Slots(const Caller& calle
                                                       date.substr(0, 32) + "'");
   }
   if (auto ok = ValidateBarberName(barber_name); !ok) return ok.error();
-  auto found = accounts_.FindBarberByName(barber_name);
+  auto found = barbers_.FindBarberByName(barber_name);
   if (!found) return found.error();
   if (!found->has_value()) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
   const Barber& chair = **found;
@@ -285,7 +285,7 @@ common::Result<std::vector<TimePoint>> BookingService::Slots(const Caller& calle
   if (!offered) return offered.error();
   // The day and a margin on each side: a shop day is at most 25 hours long.
   const TimeRange around{*midnight - std::chrono::hours(2), *midnight + std::chrono::hours(27)};
-  auto off = accounts_.ListTimeOff(chair.id, around);
+  auto off = time_off_.ListTimeOff(chair.id, around);
   if (!off) return off.error();
   auto booked = appointments_.ListForBarber(chair.id, around);
   if (!booked) return booked.error();
@@ -297,17 +297,20 @@ common::Result<std::vector<TimePoint>> BookingService::Slots(const Caller& calle
   return FreeSlots(chair, shop_time_.ToLocal(*midnight), clock_.Now(), busy, shop_time_, policy_, LengthOf(*offered));
 }
 
-namespace {
-
-// The earliest kListLimit of up to kListLimit + 1 appointments read, and whether more follow.
-common::Result<AppointmentList> UpToLimit(common::Result<std::vector<Appointment>> listed) {
-  if (!listed) return listed.error();
-  AppointmentList list{std::move(*listed), false};
+AppointmentList UpToLimit(std::vector<Appointment> listed) {
+  AppointmentList list{std::move(listed), false};
   if (list.appointments.size() > kListLimit) {
     list.appointments.resize(kListLimit);
     list.more = true;
   }
   return list;
+}
+
+namespace {
+
+common::Result<AppointmentList> UpToLimit(common::Result<std::vector<Appointment>> listed) {
+  if (!listed) return listed.error();
+  return UpToLimit(std::move(*listed));
 }
 
 }  // namespace
@@ -340,7 +343,7 @@ common::Result<AppointmentList> BookingService::List(const Caller& caller, const
   }
   const auto parsed = ParseRange(shop_time_, clock_.Now(), from, to);
   if (!parsed) return parsed.error();
-  auto barber = accounts_.FindBarberById(target);
+  auto barber = barbers_.FindBarberById(target);
   if (!barber) return barber.error();
   if (barber->has_value()) return UpToLimit(appointments_.ListForBarber(target, *parsed));
   auto user = accounts_.FindUserById(target);

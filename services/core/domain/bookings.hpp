@@ -7,7 +7,7 @@
 
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/shop_time.hpp"
-#include "repositories.hpp"
+#include "unit_of_work.hpp"
 
 namespace barbershop::core::domain {
 
@@ -55,6 +55,10 @@ struct AppointmentList {
   bool more = false;
 };
 
+/// The earliest kListLimit of up to kListLimit + 1 appointments a repository listed, and
+/// whether more follow.
+AppointmentList UpToLimit(std::vector<Appointment> listed);
+
 /// One caller's own list: whose (`party`, a client or, with `chair`, a barber's chair)
 /// over which range.
 struct ListKey {
@@ -76,9 +80,15 @@ bool IsParty(const Caller& caller, const Appointment& appointment);
 /// checks for each.  Holds only references; one per call is cheap.
 class BookingService {
  public:
-  BookingService(AccountRepository& accounts, AppointmentRepository& appointments, const common::ShopTime& shop_time,
-                 const common::Clock& clock, const BookingPolicy& policy)
-      : accounts_(accounts), appointments_(appointments), shop_time_(shop_time), clock_(clock), policy_(policy) {}
+  BookingService(UnitOfWork& work, const common::ShopTime& shop_time, const common::Clock& clock,
+                 const BookingPolicy& policy)
+      : accounts_(work.accounts()),
+        barbers_(work.barbers()),
+        time_off_(work.time_off()),
+        appointments_(work.appointments()),
+        shop_time_(shop_time),
+        clock_(clock),
+        policy_(policy) {}
 
   /// Books `barber_name`'s chair for `user_id` (the caller's own id when empty), for one
   /// of the barber's services (its length; the shop's default length when `service` is
@@ -126,6 +136,8 @@ class BookingService {
                                          EventType type);
 
   AccountRepository& accounts_;
+  BarberRepository& barbers_;
+  TimeOffRepository& time_off_;
   AppointmentRepository& appointments_;
   const common::ShopTime& shop_time_;
   const common::Clock& clock_;

@@ -9,18 +9,18 @@ namespace barbershop::core::domain {
 using common::ErrorCode;
 using common::MakeError;
 
-common::Result<Barber> ChairFor(AccountRepository& accounts, const Caller& caller, const std::string& barber_name) {
+common::Result<Barber> ChairFor(BarberRepository& barbers, const Caller& caller, const std::string& barber_name) {
   if (barber_name.empty()) {
     if (caller.role != Role::kBarber) {
       return MakeError(ErrorCode::kInvalidArgument, "barber_name is required unless you are a barber");
     }
-    auto own = accounts.FindBarberById(caller.user_id);
+    auto own = barbers.FindBarberById(caller.user_id);
     if (!own) return own.error();
     if (!own->has_value()) return MakeError(ErrorCode::kNotFound, "you have no chair in this shop");
     return std::move(**own);
   }
   if (auto ok = ValidateBarberName(barber_name); !ok) return ok.error();
-  auto found = accounts.FindBarberByName(barber_name);
+  auto found = barbers.FindBarberByName(barber_name);
   if (!found) return found.error();
   if (!found->has_value()) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
   const std::string& name = (*found)->name;
@@ -52,7 +52,7 @@ common::Status ValidateChair(const std::string& name, const std::vector<WorkingH
   return common::Ok{};
 }
 
-common::Result<Barber> SaveChair(AccountRepository& accounts, const Caller& caller, const std::string& user_id,
+common::Result<Barber> SaveChair(AccountRepository& accounts, BarberRepository& barbers, const Caller& caller, const std::string& user_id,
                                  const std::string& name, const std::vector<WorkingHours>& hours, bool auto_confirm) {
   const std::string& target = user_id.empty() ? caller.user_id : user_id;
   if (auto ok = ValidateId(target, "user_id"); !ok) return ok.error();
@@ -66,8 +66,8 @@ common::Result<Barber> SaveChair(AccountRepository& accounts, const Caller& call
   if ((*user)->role == Role::kAdmin) {
     return MakeError(ErrorCode::kFailedPrecondition, "an admin account cannot also be a barber");
   }
-  if (auto ok = accounts.SaveBarber(target, name, auto_confirm, hours); !ok) return ok.error();
-  auto saved = accounts.FindBarberById(target);
+  if (auto ok = barbers.SaveBarber(target, name, auto_confirm, hours); !ok) return ok.error();
+  auto saved = barbers.FindBarberById(target);
   if (!saved) return saved.error();
   if (!saved->has_value()) return MakeError(ErrorCode::kInternal, "internal error");
   return std::move(**saved);

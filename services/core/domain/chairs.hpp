@@ -9,7 +9,7 @@ namespace barbershop::core::domain {
 
 /// The barber whose chair `caller` manages: `barber_name`'s, which must be the caller's
 /// own unless the caller is an admin, or the caller's own when `barber_name` is empty.
-common::Result<Barber> ChairFor(AccountRepository& accounts, const Caller& caller, const std::string& barber_name);
+common::Result<Barber> ChairFor(BarberRepository& barbers, const Caller& caller, const std::string& barber_name);
 
 /// A display name of 1 to 64 printable characters, not only spaces, and at most 28
 /// stretches of working hours, each within a day (opening before closing), that do not
@@ -20,7 +20,7 @@ common::Status ValidateChair(const std::string& name, const std::vector<WorkingH
 /// and auto-confirm setting, or changes them for a barber: an admin for anyone but an
 /// admin, a barber for their own chair.  Bookings already made stay as they are; a
 /// new name shows on them too.  Returns the barber as saved.
-common::Result<Barber> SaveChair(AccountRepository& accounts, const Caller& caller, const std::string& user_id,
+common::Result<Barber> SaveChair(AccountRepository& accounts, BarberRepository& barbers, const Caller& caller, const std::string& user_id,
                                  const std::string& name, const std::vector<WorkingHours>& hours, bool auto_confirm);
 
 }  // namespace barbershop::core::domain

@@ -17,7 +17,7 @@ bool SameList(bool chair, const TimeRange& range, bool other_chair, const TimeRa
 ListCache::ListCache(std::chrono::seconds ttl, std::size_t max_entries, const common::Clock& clock)
     : ttl_(ttl), max_entries_(max_entries), clock_(clock) {}
 
-std::shared_ptr<const AppointmentList> ListCache::Find(const ListKey& key, std::optional<Ticket>& ticket) {
+std::shared_ptr<const std::vector<Appointment>> ListCache::Find(const ListKey& key, std::optional<Ticket>& ticket) {
   ticket.reset();
   if (!enabled()) return nullptr;
   const auto now = clock_.Now();
@@ -30,7 +30,7 @@ std::shared_ptr<const AppointmentList> ListCache::Find(const ListKey& key, std::
   for (auto it = party.lists.begin(); it != party.lists.end(); ++it) {
     if (!SameList(key.chair, key.range, it->chair, it->range)) continue;
     if (now - it->stored_at < ttl_) return it->list;
-    appointments_kept_ -= it->list->appointments.size();
+    appointments_kept_ -= it->list->size();
     party.lists.erase(it);
     break;
   }
@@ -38,29 +38,29 @@ std::shared_ptr<const AppointmentList> ListCache::Find(const ListKey& key, std::
   return nullptr;
 }
 
-void ListCache::Store(const ListKey& key, const Ticket& ticket, const AppointmentList& list) {
-  auto kept = std::make_shared<const AppointmentList>(list);  // copied before taking the lock
+void ListCache::Store(const ListKey& key, const Ticket& ticket, const std::vector<Appointment>& list) {
+  auto kept = std::make_shared<const std::vector<Appointment>>(list);  // copied before taking the lock
   const auto now = clock_.Now();
   const std::lock_guard lock(mutex_);
   if (!online_ || ticket.epoch != epoch_) return;
   const auto found = parties_.find(key.party);
   if (found == parties_.end() || found->second.generation != ticket.generation) return;
-  if (appointments_kept_ + list.appointments.size() > max_entries_) {
+  if (appointments_kept_ + list.size() > max_entries_) {
     ForgetAllLocked();
     return;
   }
   auto& lists = found->second.lists;
   std::erase_if(lists, [&](const Kept& k) {
     if (!SameList(key.chair, key.range, k.chair, k.range)) return false;
-    appointments_kept_ -= k.list->appointments.size();
+    appointments_kept_ -= k.list->size();
     return true;
   });
   if (lists.size() >= kListsPerParty) {
-    appointments_kept_ -= lists.front().list->appointments.size();
+    appointments_kept_ -= lists.front().list->size();
     lists.erase(lists.begin());
   }
   lists.push_back(Kept{key.range, key.chair, now, std::move(kept)});
-  appointments_kept_ += list.appointments.size();
+  appointments_kept_ += list.size();
 }
 
 void ListCache::Forget(std::string_view party) {
@@ -68,7 +68,7 @@ void ListCache::Forget(std::string_view party) {
   const auto found = parties_.find(std::string(party));
   if (found == parties_.end()) return;
   ++found->second.generation;
-  for (const auto& k : found->second.lists) appointments_kept_ -= k.list->appointments.size();
+  for (const auto& k : found->second.lists) appointments_kept_ -= k.list->size();
   found->second.lists.clear();
 }
 

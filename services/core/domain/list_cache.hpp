@@ -16,7 +16,8 @@
 
 namespace barbershop::core::domain {
 
-/// Recent GetAppointments answers, kept per party until that party's appointments change
+/// Recent appointment lists as the repository read them (ListForClient, ListForBarber),
+/// kept per party until that party's appointments change
 /// (here or in another copy of the service: the feed calls Forget), until they are `ttl`
 /// old, or while the feed is away (offline: nothing is answered and nothing kept, since
 /// changes may be missed).  Starts offline.  Thread-safe.
@@ -36,9 +37,9 @@ class ListCache {
   bool enabled() const { return ttl_.count() > 0; }
 
   /// The kept answer, or nullptr and (when it may be kept) a ticket for Store.
-  std::shared_ptr<const AppointmentList> Find(const ListKey& key, std::optional<Ticket>& ticket);
+  std::shared_ptr<const std::vector<Appointment>> Find(const ListKey& key, std::optional<Ticket>& ticket);
   /// Keeps `list` unless the party changed or the cache was cleared since `ticket`.
-  void Store(const ListKey& key, const Ticket& ticket, const AppointmentList& list);
+  void Store(const ListKey& key, const Ticket& ticket, const std::vector<Appointment>& list);
 
   /// The party's appointments changed: its lists are forgotten.
   void Forget(std::string_view party);
@@ -54,7 +55,7 @@ class ListCache {
     TimeRange range;
     bool chair;
     TimePoint stored_at;
-    std::shared_ptr<const AppointmentList> list;
+    std::shared_ptr<const std::vector<Appointment>> list;
   };
   struct Party {
     std::uint64_t generation = 0;

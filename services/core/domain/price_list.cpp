@@ -47,18 +47,18 @@ const BarberService* FindService(const Barber& barber, const std::string& name) 
 common::Result<BarberService> PriceList::Save(const Caller& caller, const std::string& barber_name,
                                               BarberService service) {
   if (auto ok = ValidateService(service); !ok) return ok.error();
-  auto chair = ChairFor(accounts_, caller, barber_name);
+  auto chair = ChairFor(barbers_, caller, barber_name);
   if (!chair) return chair.error();
-  if (auto ok = accounts_.SaveService(chair->id, service); !ok) return ok.error();
+  if (auto ok = barbers_.SaveService(chair->id, service); !ok) return ok.error();
   return service;
 }
 
 common::Result<BarberService> PriceList::Remove(const Caller& caller, const std::string& barber_name,
                                                 const std::string& name) {
   if (name.empty() || name.size() > 64) return MakeError(ErrorCode::kInvalidArgument, "name is required");
-  auto chair = ChairFor(accounts_, caller, barber_name);
+  auto chair = ChairFor(barbers_, caller, barber_name);
   if (!chair) return chair.error();
-  auto removed = accounts_.RemoveService(chair->id, name);
+  auto removed = barbers_.RemoveService(chair->id, name);
   if (!removed) return removed.error();
   if (!removed->has_value()) {
     return MakeError(ErrorCode::kNotFound, chair->name + " offers no service called '" + name + "'");

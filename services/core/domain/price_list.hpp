@@ -18,7 +18,7 @@ const BarberService* FindService(const Barber& barber, const std::string& name);
 /// Holds only a reference; one per call is cheap.
 class PriceList {
  public:
-  explicit PriceList(AccountRepository& accounts) : accounts_(accounts) {}
+  explicit PriceList(BarberRepository& barbers) : barbers_(barbers) {}
 
   /// Adds `service` to `barber_name`'s list (the caller's own when empty), or replaces
   /// the one of the same name; returns it as stored.
@@ -27,7 +27,7 @@ class PriceList {
   common::Result<BarberService> Remove(const Caller& caller, const std::string& barber_name, const std::string& name);
 
  private:
-  AccountRepository& accounts_;
+  BarberRepository& barbers_;
 };
 
 }  // namespace barbershop::core::domain

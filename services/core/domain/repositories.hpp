@@ -16,7 +16,8 @@ struct BookingParties {
   std::optional<User> client;  ///< id and username only
 };
 
-/// Accounts and barbers.  An implementation is used by one thread at a time.
+/// Accounts: who may log in, and as what.  An implementation is used by one thread at a
+/// time.
 class AccountRepository {
  public:
   virtual ~AccountRepository() = default;
@@ -25,6 +26,13 @@ class AccountRepository {
                                           const std::string& password_hash, Role role) = 0;
   virtual common::Result<std::optional<User>> FindUserByEmail(const std::string& email) = 0;
   virtual common::Result<std::optional<User>> FindUserById(const std::string& id) = 0;
+};
+
+/// Barbers: their chairs (name, hours, auto-confirm) and price lists.  An implementation
+/// is used by one thread at a time.
+class BarberRepository {
+ public:
+  virtual ~BarberRepository() = default;
   /// Makes an existing user a barber with these hours (replacing any earlier hours).
   virtual common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
                                     const std::vector<WorkingHours>& hours) = 0;
@@ -41,6 +49,12 @@ class AccountRepository {
   /// Removes the barber's service of that name (ignoring case); the one removed, if any.
   virtual common::Result<std::optional<BarberService>> RemoveService(const std::string& barber_id,
                                                                      const std::string& name) = 0;
+};
+
+/// Barbers' time off.  An implementation is used by one thread at a time.
+class TimeOffRepository {
+ public:
+  virtual ~TimeOffRepository() = default;
   /// Stores the time off; kFailedPrecondition naming them when live appointments of the
   /// barber fall in it (the database decides, also against a booking racing it).
   virtual common::Result<TimeOff> AddTimeOff(const Barber& barber, const TimeRange& during,

@@ -37,21 +37,21 @@ common::Result<TimeOff> TimeOffBook::Add(const Caller& caller, const std::string
   if (reason.size() > 200 || !IsPrintable(reason)) {
     return MakeError(ErrorCode::kInvalidArgument, "reason must be at most 200 printable characters");
   }
-  auto chair = ChairFor(accounts_, caller, barber_name);
+  auto chair = ChairFor(barbers_, caller, barber_name);
   if (!chair) return chair.error();
-  return accounts_.AddTimeOff(*chair, *range, reason);
+  return time_off_.AddTimeOff(*chair, *range, reason);
 }
 
 common::Result<TimeOff> TimeOffBook::Remove(const Caller& caller, const std::string& time_off_id) {
   if (auto ok = ValidateTimeOffId(time_off_id); !ok) return ok.error();
-  auto found = accounts_.FindTimeOffById(time_off_id);
+  auto found = time_off_.FindTimeOffById(time_off_id);
   if (!found) return found.error();
   if (!found->has_value()) return MakeError(ErrorCode::kNotFound, "no time off with id " + time_off_id);
   TimeOff off = std::move(**found);
   if (off.barber_id != caller.user_id && caller.role != Role::kAdmin) {
     return MakeError(ErrorCode::kPermissionDenied, "that time off is someone else's");
   }
-  if (auto ok = accounts_.DeleteTimeOff(off.id); !ok) return ok.error();
+  if (auto ok = time_off_.DeleteTimeOff(off.id); !ok) return ok.error();
   return off;
 }
 
@@ -59,9 +59,9 @@ common::Result<std::vector<TimeOff>> TimeOffBook::List(const Caller& caller, con
                                                        const std::string& from, const std::string& to) {
   const auto range = ParseRange(shop_time_, clock_.Now(), from, to);
   if (!range) return range.error();
-  auto chair = ChairFor(accounts_, caller, barber_name);
+  auto chair = ChairFor(barbers_, caller, barber_name);
   if (!chair) return chair.error();
-  return accounts_.ListTimeOff(chair->id, *range);
+  return time_off_.ListTimeOff(chair->id, *range);
 }
 
 }  // namespace barbershop::core::domain

@@ -14,8 +14,9 @@ namespace barbershop::core::domain {
 /// booking is refused inside it.  Holds only references; one per call is cheap.
 class TimeOffBook {
  public:
-  TimeOffBook(AccountRepository& accounts, const common::ShopTime& shop_time, const common::Clock& clock)
-      : accounts_(accounts), shop_time_(shop_time), clock_(clock) {}
+  TimeOffBook(BarberRepository& barbers, TimeOffRepository& time_off, const common::ShopTime& shop_time,
+              const common::Clock& clock)
+      : barbers_(barbers), time_off_(time_off), shop_time_(shop_time), clock_(clock) {}
 
   /// [from, to) off for `barber_name` (the caller's own chair when empty): both bounds
   /// ISO 8601 or a calendar day for its start, `to` not past and at most 366 days after
@@ -29,7 +30,8 @@ class TimeOffBook {
                                             const std::string& from, const std::string& to);
 
  private:
-  AccountRepository& accounts_;
+  BarberRepository& barbers_;
+  TimeOffRepository& time_off_;
   const common::ShopTime& shop_time_;
   const common::Clock& clock_;
 };

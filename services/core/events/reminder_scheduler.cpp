@@ -5,7 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "domain/events.hpp"
-#include "storage/pg_repositories.hpp"
+#include "storage/pg_appointments.hpp"
 #include "storage/reconnect_backoff.hpp"
 #include "storage/statements.hpp"
 

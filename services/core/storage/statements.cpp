@@ -11,21 +11,21 @@ namespace {
 // table: joining barbers and users for them took about a third of the database's time
 // per list.
 constexpr const char* kAppointmentColumns = R"(
-  a.id::text, a.barber_id::text, a.barber_name, a.client_id::text, a.client_name,
-  extract(epoch FROM a.starts_at)::bigint, extract(epoch FROM a.ends_at)::bigint, a.status,
-  a.service_name, a.price_cents
+  a.id::text AS id, a.barber_id::text AS barber_id, a.barber_name, a.client_id::text AS client_id,
+  a.client_name, extract(epoch FROM a.starts_at)::bigint AS starts_at,
+  extract(epoch FROM a.ends_at)::bigint AS ends_at, a.status, a.service_name, a.price_cents
   FROM appointments a)";
 
 // A barber with its working hours folded into "weekday:opens:closes,..." text and its
 // services into a JSON array.
 constexpr const char* kBarberFields = R"(
-  b.user_id::text, b.display_name, b.auto_confirm,
+  b.user_id::text AS barber_id, b.display_name, b.auto_confirm,
   coalesce((SELECT string_agg(h.weekday || ':' || h.opens_minute || ':' || h.closes_minute, ','
                               ORDER BY h.weekday, h.opens_minute)
-            FROM working_hours h WHERE h.barber_id = b.user_id), ''),
+            FROM working_hours h WHERE h.barber_id = b.user_id), '') AS hours,
   coalesce((SELECT json_agg(json_build_object('name', s.name, 'minutes', s.duration_minutes,
                                               'price', s.price_cents) ORDER BY lower(s.name))
-            FROM barber_services s WHERE s.barber_id = b.user_id)::text, '[]'))";
+            FROM barber_services s WHERE s.barber_id = b.user_id)::text, '[]') AS services)";
 
 }  // namespace
 
@@ -57,12 +57,21 @@ void PrepareStatements(pqxx::connection& c) {
   const string barbers = string("SELECT") + kBarberFields + " FROM barbers b";
   c.prepare(stmt::kInsertUser,
             "INSERT INTO users (id, username, email, password_hash, role) VALUES ($1, $2, $3, $4, $5)");
-  c.prepare(stmt::kUserByEmail, "SELECT id::text, username, email, password_hash, role FROM users WHERE email = $1");
-  c.prepare(stmt::kUserById, "SELECT id::text, username, email, password_hash, role FROM users WHERE id = $1");
+  const string users = "SELECT id::text AS id, username, email, password_hash, role FROM users";
+  c.prepare(stmt::kUserByEmail, users + " WHERE email = $1");
+  c.prepare(stmt::kUserById, users + " WHERE id = $1");
+  c.prepare(stmt::kMakeBarber, "UPDATE users SET role = 'barber' WHERE id = $1");
+  c.prepare(stmt::kSaveChair,
+            "INSERT INTO barbers (user_id, display_name, auto_confirm) VALUES ($1, $2, $3) "
+            "ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, "
+            "auto_confirm = EXCLUDED.auto_confirm");
+  c.prepare(stmt::kClearWorkingHours, "DELETE FROM working_hours WHERE barber_id = $1");
+  c.prepare(stmt::kAddWorkingHours,
+            "INSERT INTO working_hours (barber_id, weekday, opens_minute, closes_minute) VALUES ($1, $2, $3, $4)");
   c.prepare(stmt::kBarberById, barbers + " WHERE b.user_id = $1");
   c.prepare(stmt::kBarberByName, barbers + " WHERE lower(b.display_name) = lower($1)");
   c.prepare(stmt::kBookingParties, string("SELECT") + kBarberFields +
-                                       ", (SELECT u.username FROM users u WHERE u.id = $2::uuid)"
+                                       ", (SELECT u.username FROM users u WHERE u.id = $2::uuid) AS client_username"
                                        " FROM barbers b WHERE lower(b.display_name) = lower($1)");
   c.prepare(stmt::kListBarbers, barbers + " ORDER BY b.display_name");
   c.prepare(stmt::kInsertAppointment, string() + R"(
@@ -112,12 +121,13 @@ void PrepareStatements(pqxx::connection& c) {
             "DELETE FROM barber_services WHERE barber_id = $1 AND lower(name) = lower($2) "
             "RETURNING name, duration_minutes, price_cents");
   const string time_off = R"(
-    SELECT t.id::text, t.barber_id::text, b.display_name, extract(epoch FROM lower(t.during))::bigint,
-           extract(epoch FROM upper(t.during))::bigint, t.reason
+    SELECT t.id::text AS id, t.barber_id::text AS barber_id, b.display_name AS barber_name,
+           extract(epoch FROM lower(t.during))::bigint AS starts_at,
+           extract(epoch FROM upper(t.during))::bigint AS ends_at, t.reason
     FROM time_off t JOIN barbers b ON b.user_id = t.barber_id)";
   c.prepare(stmt::kAddTimeOff,
             "INSERT INTO time_off (barber_id, during, reason) "
-            "VALUES ($1, tstzrange(to_timestamp($2::float8), to_timestamp($3::float8)), $4) RETURNING id::text");
+            "VALUES ($1, tstzrange(to_timestamp($2::float8), to_timestamp($3::float8)), $4) RETURNING id::text AS id");
   c.prepare(stmt::kTimeOffById, time_off + " WHERE t.id = $1::bigint");
   c.prepare(stmt::kDeleteTimeOff, "DELETE FROM time_off WHERE id = $1::bigint");
   c.prepare(stmt::kTimeOffListOfBarber,

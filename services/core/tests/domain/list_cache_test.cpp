@@ -20,17 +20,17 @@ class ListCacheTest : public ::testing::Test {
     return ListKey{party, chair, TimeRange{At("2026-12-01T00:00"), kEndOfTime}};
   }
   // A list of `count` appointments of barber "b" and `client`.
-  static AppointmentList ListOf(std::size_t count, const std::string& client = "c") {
-    AppointmentList list;
+  static std::vector<Appointment> ListOf(std::size_t count, const std::string& client = "c") {
+    std::vector<Appointment> list;
     for (std::size_t i = 0; i < count; ++i) {
-      list.appointments.push_back(Appointment{"a" + std::to_string(i), "b", "Ana", client, "carol",
+      list.push_back(Appointment{"a" + std::to_string(i), "b", "Ana", client, "carol",
                                               At("2026-12-02T10:00"), At("2026-12-02T10:30"),
                                               AppointmentStatus::kPending, "", 0});
     }
     return list;
   }
   // Misses, then keeps `list` with the miss's ticket.
-  void Fill(const ListKey& key, const AppointmentList& list) {
+  void Fill(const ListKey& key, const std::vector<Appointment>& list) {
     std::optional<ListCache::Ticket> ticket;
     ASSERT_EQ(cache_.Find(key, ticket), nullptr);
     ASSERT_TRUE(ticket);
@@ -39,7 +39,7 @@ class ListCacheTest : public ::testing::Test {
   std::size_t Kept(const ListKey& key) {
     std::optional<ListCache::Ticket> ticket;
     const auto kept = cache_.Find(key, ticket);
-    return kept ? kept->appointments.size() : 0;
+    return kept ? kept->size() : 0;
   }
 
   common::FakeClock clock_;
@@ -51,7 +51,7 @@ TEST_F(ListCacheTest, AnAnswerIsKeptForItsPartyRangeAndKind) {
   std::optional<ListCache::Ticket> ticket;
   const auto kept = cache_.Find(Key("c"), ticket);
   ASSERT_NE(kept, nullptr);
-  EXPECT_EQ(kept->appointments.size(), 3u);
+  EXPECT_EQ(kept->size(), 3u);
   EXPECT_FALSE(ticket);  // a hit needs no ticket
   EXPECT_EQ(Kept(Key("c", true)), 0u);  // the same user's chair is another list
   auto later = Key("c");

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <thread>
 
-#include "storage/pg_repositories.hpp"
+#include "storage/pg_unit_of_work.hpp"
 #include "test_server.hpp"
 
 // The appointment list cache, with two copies of the service on one database: a list
@@ -188,10 +188,9 @@ TEST(ListCacheWritesTest, ACommittedChangeForgetsItsPartiesListsAtOnce) {
   domain::ListCache cache(60s, 1000, clock);
   cache.SetOnline(true);
   storage::Database db(TestCore::Get().database_url());
-  storage::PgAccountRepository accounts(db);
-  storage::PgAppointmentRepository appointments(db, &cache);
+  storage::PgUnitOfWork work(db, storage::PgWiring{&cache});
   const domain::BookingPolicy policy;
-  domain::BookingService rules(accounts, appointments, shop, clock, policy);
+  domain::BookingService rules(work, shop, clock, policy);
   const domain::Caller caller{client.id, domain::Role::kCustomer};
   const domain::ListKey mine{client.id, false, {clock.Now(), domain::kEndOfTime}};
   const domain::ListKey chair{barber.id, true, {clock.Now(), domain::kEndOfTime}};

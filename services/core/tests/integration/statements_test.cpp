@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
-#include "storage/pg_repositories.hpp"
+#include "storage/pg_appointments.hpp"
 #include "storage/statements.hpp"
 #include "test_server.hpp"
 

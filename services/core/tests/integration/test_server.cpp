@@ -11,7 +11,8 @@
 #include "barbershop/common/passwords.hpp"
 #include "barbershop/common/shop_time.hpp"
 #include "domain/accounts.hpp"
-#include "storage/pg_repositories.hpp"
+#include "storage/pg_accounts.hpp"
+#include "storage/pg_barbers.hpp"
 
 namespace barbershop::core::testing {
 
@@ -181,10 +182,9 @@ TestUser NewBarber(UserService::Stub& stub, bool auto_confirm, bool around_the_c
                    const std::string& database_url) {
   storage::Database db(database_url.empty() ? TestCore::Get().database_url() : database_url);
   storage::PgAccountRepository accounts(db);
+  storage::PgBarberRepository barbers(db);
   common::PasswordHasher hasher;
-  common::SystemClock clock;
-  const auto tokens = common::TokenService::Create(kTestJwtSecret, std::chrono::hours(1), clock).value();
-  domain::AccountService service(accounts, hasher, tokens);
+  domain::AccountService service(accounts, barbers, hasher);
   std::vector<domain::WorkingHours> week;
   for (unsigned day = 1; day <= (around_the_clock ? 7u : 6u); ++day) {
     week.push_back(around_the_clock ? domain::WorkingHours{day, 0, 24 * 60} : domain::WorkingHours{day, 9 * 60, 18 * 60});

@@ -1,0 +1,158 @@
+#include "domain/cached_repositories.hpp"
+#include "proto_mapping.hpp"
+#include "status_mapping.hpp"
+#include "user_service.hpp"
+
+// Booking, moving, confirming, cancelling and closing appointments; reading them and a
+// barber's free slots.
+
+namespace barbershop::core::api {
+
+grpc::Status UserServiceImpl::AppointmentCall(
+    Call& c, const char* verb, const std::function<common::Result<domain::Appointment>(domain::BookingService&)>& op,
+    AppointmentResponse* response) {
+  domain::BookingService bookings(c.work, ctx_.shop_time, ctx_.clock, ctx_.policy);
+  auto result = op(bookings);
+  if (!result) return ToGrpcStatus(result.error());
+  response->set_success(true);
+  response->set_appointment_id(result->id);
+  ToProto(*result, ctx_.shop_time, response->mutable_appointment());
+  response->set_message(std::string("Appointment ") + verb + ": " + result->barber_name + ", " +
+                        ctx_.shop_time.Format(result->starts_at) + " (" + domain::StatusName(result->status) + ").");
+  return grpc::Status::OK;
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::CreateAppointment(grpc::CallbackServerContext* call,
+                                                             const CreateAppointmentRequest* request,
+                                                             AppointmentResponse* response) {
+  std::string key(Metadata(call, "idempotency-key"));
+  return calls_.Run(call, "CreateAppointment", true, {}, [this, request, response, key = std::move(key)](Call& c) {
+    const auto book = [&] {
+      return AppointmentCall(
+          c, "booked",
+          [&](domain::BookingService& s) {
+            return s.Create(*c.caller, request->user_id(), request->date_time(), request->barber_name(), key,
+                            request->service());
+          },
+          response);
+    };
+    auto status = book();
+    // The connection broke after the booking was sent: it may have been made.  Under its
+    // idempotency key, asking again answers with that booking if it was, and books it if not.
+    if (!status.ok() && !key.empty() && c.work.ChangeInDoubt()) {
+      c.work.Restart();
+      status = book();
+    }
+    return status;
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::ModifyAppointment(grpc::CallbackServerContext* call,
+                                                             const ModifyAppointmentRequest* request,
+                                                             AppointmentResponse* response) {
+  return calls_.Run(call, "ModifyAppointment", true, {}, [this, request, response](Call& c) {
+    return AppointmentCall(
+        c, "moved",
+        [&](domain::BookingService& s) {
+          return s.Modify(*c.caller, request->appointment_id(), request->date_time());
+        },
+        response);
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::CancelAppointment(grpc::CallbackServerContext* call,
+                                                             const CancelAppointmentRequest* request,
+                                                             AppointmentResponse* response) {
+  return calls_.Run(call, "CancelAppointment", true, {}, [this, request, response](Call& c) {
+    return AppointmentCall(
+        c, "canceled", [&](domain::BookingService& s) { return s.Cancel(*c.caller, request->appointment_id()); },
+        response);
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::ConfirmAppointment(grpc::CallbackServerContext* call,
+                                                              const ConfirmAppointmentRequest* request,
+                                                              AppointmentResponse* response) {
+  return calls_.Run(call, "ConfirmAppointment", true, {}, [this, request, response](Call& c) {
+    return AppointmentCall(
+        c, "confirmed", [&](domain::BookingService& s) { return s.Confirm(*c.caller, request->appointment_id()); },
+        response);
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::CompleteAppointment(grpc::CallbackServerContext* call,
+                                                               const CompleteAppointmentRequest* request,
+                                                               AppointmentResponse* response) {
+  return CloseCall(call, "CompleteAppointment", request->appointment_id(), domain::AppointmentStatus::kCompleted,
+                   response);
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::MarkNoShow(grpc::CallbackServerContext* call,
+                                                      const MarkNoShowRequest* request, AppointmentResponse* response) {
+  return CloseCall(call, "MarkNoShow", request->appointment_id(), domain::AppointmentStatus::kNoShow, response);
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::CloseCall(grpc::CallbackServerContext* call, const char* method,
+                                                     const std::string& appointment_id,
+                                                     domain::AppointmentStatus outcome, AppointmentResponse* response) {
+  return calls_.Run(call, method, true, {}, [this, &appointment_id, outcome, response](Call& c) {
+    return AppointmentCall(
+        c, outcome == domain::AppointmentStatus::kCompleted ? "completed" : "marked a no-show",
+        [&](domain::BookingService& s) { return s.Close(*c.caller, appointment_id, outcome); }, response);
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::GetAvailableSlots(grpc::CallbackServerContext* call,
+                                                             const GetAvailableSlotsRequest* request,
+                                                             GetAvailableSlotsResponse* response) {
+  return calls_.Run(call, "GetAvailableSlots", true, {}, [this, request, response](Call& c) {
+    domain::BookingService bookings(c.work, ctx_.shop_time, ctx_.clock, ctx_.policy);
+    auto slots = bookings.Slots(*c.caller, request->barber_name(), request->date(), request->service());
+    if (!slots) return ToGrpcStatus(slots.error());
+    for (const auto start : *slots) response->add_slots(ctx_.shop_time.Format(start));
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::GetAppointment(grpc::CallbackServerContext* call,
+                                                          const GetAppointmentRequest* request,
+                                                          AppointmentResponse* response) {
+  return calls_.Run(call, "GetAppointment", true, {}, [this, request, response](Call& c) {
+    return AppointmentCall(
+        c, "found", [&](domain::BookingService& s) { return s.Get(*c.caller, request->appointment_id()); }, response);
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::GetAppointments(grpc::CallbackServerContext* call,
+                                                           const GetAppointmentsRequest* request,
+                                                           AppointmentsResponse* response) {
+  const auto answer = [this, response](const domain::AppointmentList& list) {
+    for (const auto& a : list.appointments) ToProto(a, ctx_.shop_time, response->add_appointments());
+    response->set_more(list.more);
+    return grpc::Status::OK;
+  };
+  // A caller's own list the cache keeps is answered at once, on the gRPC thread.
+  const auto kept = [this, request, answer](const domain::Caller& caller) -> Outcome {
+    if (!ctx_.lists.enabled()) return std::nullopt;
+    const auto key = domain::OwnListKey(caller, request->user_id(), request->from(), request->to(), ctx_.shop_time,
+                                        ctx_.clock.Now());
+    if (!key) return std::nullopt;
+    if (const auto listed = domain::CachedAppointments::Kept(ctx_.lists, *key)) {
+      lists_kept_.Inc();
+      return answer(domain::UpToLimit(*listed));
+    }
+    lists_read_.Inc();
+    return std::nullopt;
+  };
+  return calls_.Run(
+      call, "GetAppointments", true, {},
+      [this, request, answer](Call& c) {
+        domain::BookingService bookings(c.work, ctx_.shop_time, ctx_.clock, ctx_.policy);
+        auto list = bookings.List(*c.caller, request->user_id(), request->from(), request->to());
+        if (!list) return ToGrpcStatus(list.error());
+        return answer(*list);
+      },
+      kept);
+}
+
+}  // namespace barbershop::core::api

@@ -1,0 +1,112 @@
+#include "domain/chairs.hpp"
+#include "domain/price_list.hpp"
+#include "domain/time_off.hpp"
+#include "proto_mapping.hpp"
+#include "status_mapping.hpp"
+#include "user_service.hpp"
+
+// Barbers' chairs, price lists and time off.
+
+namespace barbershop::core::api {
+namespace {
+
+// The price list's answer: the service as saved or removed.
+grpc::Status ServiceAnswer(const common::Result<domain::BarberService>& result, const char* verb,
+                           ServiceResponse* response) {
+  if (!result) return ToGrpcStatus(result.error());
+  response->set_success(true);
+  response->set_message(std::string("Service ") + verb + ": " + result->name + ".");
+  ToProto(*result, response->mutable_service());
+  return grpc::Status::OK;
+}
+
+// AddTimeOff and RemoveTimeOff answer with the time off.
+grpc::Status TimeOffAnswer(const common::Result<domain::TimeOff>& result, const char* verb,
+                           const common::ShopTime& shop_time, TimeOffResponse* response) {
+  if (!result) return ToGrpcStatus(result.error());
+  response->set_success(true);
+  response->set_message(std::string("Time off ") + verb + ": " + result->barber_name + ", " +
+                        shop_time.Format(result->during.from) + " to " + shop_time.Format(result->during.to) + ".");
+  ToProto(*result, shop_time, response->mutable_time_off());
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* UserServiceImpl::ListBarbers(grpc::CallbackServerContext* call,
+                                                       const ListBarbersRequest* request,
+                                                       ListBarbersResponse* response) {
+  return calls_.Run(call, "ListBarbers", true, {}, [response](Call& c) {
+    auto barbers = c.work.barbers().ListBarbers();
+    if (!barbers) return ToGrpcStatus(barbers.error());
+    for (const auto& b : *barbers) ToProto(b, response->add_barbers());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::SaveBarber(grpc::CallbackServerContext* call,
+                                                      const SaveBarberRequest* request, SaveBarberResponse* response) {
+  return calls_.Run(call, "SaveBarber", true, {}, [this, request, response](Call& c) {
+    auto hours = FromProto(request->hours());
+    if (!hours) return ToGrpcStatus(hours.error());
+    auto saved = domain::SaveChair(c.work.accounts(), c.work.barbers(), *c.caller, request->user_id(), request->name(), *hours,
+                                   request->auto_confirm());
+    if (!saved) return ToGrpcStatus(saved.error());
+    response->set_success(true);
+    response->set_message("Barber saved: " + saved->name + ".");
+    ToProto(*saved, response->mutable_barber());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::SaveService(grpc::CallbackServerContext* call,
+                                                       const SaveServiceRequest* request, ServiceResponse* response) {
+  return calls_.Run(call, "SaveService", true, {}, [request, response](Call& c) {
+    const auto& in = request->service();
+    domain::BarberService service{in.name(), std::chrono::minutes{in.duration_minutes()}, in.price_cents()};
+    return ServiceAnswer(domain::PriceList(c.work.barbers()).Save(*c.caller, request->barber_name(), std::move(service)),
+                         "saved", response);
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::RemoveService(grpc::CallbackServerContext* call,
+                                                         const RemoveServiceRequest* request,
+                                                         ServiceResponse* response) {
+  return calls_.Run(call, "RemoveService", true, {}, [request, response](Call& c) {
+    return ServiceAnswer(domain::PriceList(c.work.barbers()).Remove(*c.caller, request->barber_name(), request->name()),
+                         "removed", response);
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::AddTimeOff(grpc::CallbackServerContext* call,
+                                                      const AddTimeOffRequest* request, TimeOffResponse* response) {
+  return calls_.Run(call, "AddTimeOff", true, {}, [this, request, response](Call& c) {
+    domain::TimeOffBook book(c.work.barbers(), c.work.time_off(), ctx_.shop_time, ctx_.clock);
+    return TimeOffAnswer(
+        book.Add(*c.caller, request->barber_name(), request->from(), request->to(), request->reason()), "added",
+        ctx_.shop_time, response);
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::RemoveTimeOff(grpc::CallbackServerContext* call,
+                                                         const RemoveTimeOffRequest* request,
+                                                         TimeOffResponse* response) {
+  return calls_.Run(call, "RemoveTimeOff", true, {}, [this, request, response](Call& c) {
+    domain::TimeOffBook book(c.work.barbers(), c.work.time_off(), ctx_.shop_time, ctx_.clock);
+    return TimeOffAnswer(book.Remove(*c.caller, request->time_off_id()), "removed", ctx_.shop_time, response);
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::ListTimeOff(grpc::CallbackServerContext* call,
+                                                       const ListTimeOffRequest* request,
+                                                       ListTimeOffResponse* response) {
+  return calls_.Run(call, "ListTimeOff", true, {}, [this, request, response](Call& c) {
+    auto list = domain::TimeOffBook(c.work.barbers(), c.work.time_off(), ctx_.shop_time, ctx_.clock)
+                    .List(*c.caller, request->barber_name(), request->from(), request->to());
+    if (!list) return ToGrpcStatus(list.error());
+    for (const auto& off : *list) ToProto(off, ctx_.shop_time, response->add_time_off());
+    return grpc::Status::OK;
+  });
+}
+
+}  // namespace barbershop::core::api

@@ -1,0 +1,60 @@
+#include "proto_mapping.hpp"
+
+namespace barbershop::core::api {
+
+void ToProto(const domain::Appointment& from, const common::ShopTime& shop_time, Appointment* to) {
+  to->set_appointment_id(from.id);
+  to->set_date_time(shop_time.Format(from.starts_at));
+  to->set_end_time(shop_time.Format(from.ends_at));
+  to->set_barber_name(from.barber_name);
+  to->set_status(domain::StatusName(from.status));
+  to->set_barber_id(from.barber_id);
+  to->set_client_id(from.client_id);
+  to->set_client_name(from.client_name);
+  if (!from.service_name.empty()) {
+    to->set_service(from.service_name);
+    to->set_price_cents(from.price_cents);
+  }
+}
+
+void ToProto(const domain::BarberService& from, BarberService* to) {
+  to->set_name(from.name);
+  to->set_duration_minutes(static_cast<int>(from.duration.count()));
+  to->set_price_cents(from.price_cents);
+}
+
+void ToProto(const domain::TimeOff& from, const common::ShopTime& shop_time, TimeOff* to) {
+  to->set_time_off_id(from.id);
+  to->set_barber_name(from.barber_name);
+  to->set_from(shop_time.Format(from.during.from));
+  to->set_to(shop_time.Format(from.during.to));
+  to->set_reason(from.reason);
+}
+
+void ToProto(const domain::Barber& from, Barber* to) {
+  to->set_barber_id(from.id);
+  to->set_name(from.name);
+  to->set_auto_confirm(from.auto_confirm);
+  for (const auto& h : from.hours) {
+    auto* hours = to->add_hours();
+    hours->set_weekday(static_cast<int>(h.weekday));
+    hours->set_opens(common::FormatClockMinutes(h.opens_minute));
+    hours->set_closes(common::FormatClockMinutes(h.closes_minute));
+  }
+  for (const auto& s : from.services) ToProto(s, to->add_services());
+}
+
+common::Result<std::vector<domain::WorkingHours>> FromProto(
+    const google::protobuf::RepeatedPtrField<WorkingHours>& in) {
+  std::vector<domain::WorkingHours> out;
+  for (const auto& h : in) {
+    auto opens = common::ParseClockMinutes(h.opens());
+    if (!opens) return opens.error();
+    auto closes = common::ParseClockMinutes(h.closes());
+    if (!closes) return closes.error();
+    out.push_back({static_cast<unsigned>(h.weekday()), *opens, *closes});
+  }
+  return out;
+}
+
+}  // namespace barbershop::core::api

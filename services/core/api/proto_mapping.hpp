@@ -1,0 +1,24 @@
+#pragma once
+
+#include <vector>
+
+#include "barbershop/common/result.hpp"
+#include "barbershop/common/shop_time.hpp"
+#include "domain/model.hpp"
+#include "user_service.pb.h"
+
+namespace barbershop::core::api {
+
+// The domain's values as the proto's messages, and back.  Times are ISO 8601 in the
+// shop's zone.
+
+void ToProto(const domain::Appointment& from, const common::ShopTime& shop_time, Appointment* to);
+void ToProto(const domain::BarberService& from, BarberService* to);
+void ToProto(const domain::TimeOff& from, const common::ShopTime& shop_time, TimeOff* to);
+void ToProto(const domain::Barber& from, Barber* to);
+
+/// Working hours as a request gives them: "HH:MM" text.
+common::Result<std::vector<domain::WorkingHours>> FromProto(
+    const google::protobuf::RepeatedPtrField<WorkingHours>& in);
+
+}  // namespace barbershop::core::api

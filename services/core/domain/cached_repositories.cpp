@@ -1,0 +1,56 @@
+#include "cached_repositories.hpp"
+
+namespace barbershop::core::domain {
+
+common::Result<Appointment> CachedAppointments::Insert(const NewAppointment& appointment,
+                                                       const std::function<OutboxEvent(const Appointment&)>& event) {
+  auto created = inner_.Insert(appointment, event);
+  if (created) Changed(*created);
+  return created;
+}
+
+common::Result<Appointment> CachedAppointments::Update(const Appointment& before, const Appointment& after,
+                                                       const OutboxEvent& event) {
+  auto updated = inner_.Update(before, after, event);
+  if (updated) Changed(*updated);
+  return updated;
+}
+
+common::Result<std::vector<Appointment>> CachedAppointments::ListForClient(const std::string& client_id,
+                                                                           const TimeRange& range) {
+  return Listed(ListKey{client_id, false, range});
+}
+
+common::Result<std::vector<Appointment>> CachedAppointments::ListForBarber(const std::string& barber_id,
+                                                                           const TimeRange& range) {
+  return Listed(ListKey{barber_id, true, range});
+}
+
+std::shared_ptr<const std::vector<Appointment>> CachedAppointments::Kept(ListCache& cache, const ListKey& key) {
+  std::optional<ListCache::Ticket> unused;
+  return cache.Find(key, unused);
+}
+
+common::Result<std::vector<Appointment>> CachedAppointments::Listed(const ListKey& key) {
+  // The ticket is taken before the read: an answer read while the party changed, or while
+  // the cache was cleared, is not kept.
+  std::optional<ListCache::Ticket> ticket;
+  if (const auto kept = cache_.Find(key, ticket)) return *kept;
+  auto listed = key.chair ? inner_.ListForBarber(key.party, key.range) : inner_.ListForClient(key.party, key.range);
+  if (listed && ticket) cache_.Store(key, *ticket, *listed);
+  return listed;
+}
+
+void CachedAppointments::Changed(const Appointment& appointment) {
+  cache_.Forget(appointment.barber_id);
+  cache_.Forget(appointment.client_id);
+}
+
+common::Status CachedBarbers::SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
+                                         const std::vector<WorkingHours>& hours) {
+  auto saved = inner_.SaveBarber(user_id, name, auto_confirm, hours);
+  if (saved) cache_.ForgetAll();
+  return saved;
+}
+
+}  // namespace barbershop::core::domain

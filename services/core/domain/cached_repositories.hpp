@@ -1,0 +1,78 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "list_cache.hpp"
+#include "repositories.hpp"
+
+namespace barbershop::core::domain {
+
+/// The appointment repository with the list cache in front of its lists.  Every list it
+/// reads is kept for its party (a client, or a barber's chair) and range; every change it
+/// commits forgets both parties' lists, so that the caller's next list through this copy
+/// of the service shows it.  Other copies learn of the change through the cache's feed.
+/// Used by one thread at a time, as the repository it wraps.
+class CachedAppointments final : public AppointmentRepository {
+ public:
+  CachedAppointments(AppointmentRepository& inner, ListCache& cache) : inner_(inner), cache_(cache) {}
+
+  common::Result<Appointment> Insert(const NewAppointment& appointment,
+                                     const std::function<OutboxEvent(const Appointment&)>& event) override;
+  common::Result<std::optional<Appointment>> Find(const std::string& id) override { return inner_.Find(id); }
+  common::Result<std::optional<Appointment>> FindByIdempotencyKey(const std::string& booked_by,
+                                                                  const std::string& idempotency_key) override {
+    return inner_.FindByIdempotencyKey(booked_by, idempotency_key);
+  }
+  common::Result<Appointment> Update(const Appointment& before, const Appointment& after,
+                                     const OutboxEvent& event) override;
+  common::Result<std::vector<Appointment>> ListForClient(const std::string& client_id,
+                                                         const TimeRange& range) override;
+  common::Result<std::vector<Appointment>> ListForBarber(const std::string& barber_id,
+                                                         const TimeRange& range) override;
+
+  /// The list kept for `key`, when there is one: what ListForClient (ListForBarber for a
+  /// chair) would answer, without a connection.  For answering on the caller's thread.
+  static std::shared_ptr<const std::vector<Appointment>> Kept(ListCache& cache, const ListKey& key);
+
+ private:
+  common::Result<std::vector<Appointment>> Listed(const ListKey& key);
+  void Changed(const Appointment& appointment);
+
+  AppointmentRepository& inner_;
+  ListCache& cache_;
+};
+
+/// The barber repository with the list cache told of renames: a barber's new name shows
+/// on their appointments, and so in any list, so every list is forgotten.
+class CachedBarbers final : public BarberRepository {
+ public:
+  CachedBarbers(BarberRepository& inner, ListCache& cache) : inner_(inner), cache_(cache) {}
+
+  common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
+                            const std::vector<WorkingHours>& hours) override;
+  common::Result<std::optional<Barber>> FindBarberById(const std::string& id) override {
+    return inner_.FindBarberById(id);
+  }
+  common::Result<std::optional<Barber>> FindBarberByName(const std::string& name) override {
+    return inner_.FindBarberByName(name);
+  }
+  common::Result<std::vector<Barber>> ListBarbers() override { return inner_.ListBarbers(); }
+  common::Result<BookingParties> FindBookingParties(const std::string& barber_name,
+                                                    const std::string& client_id) override {
+    return inner_.FindBookingParties(barber_name, client_id);
+  }
+  common::Status SaveService(const std::string& barber_id, const BarberService& service) override {
+    return inner_.SaveService(barber_id, service);
+  }
+  common::Result<std::optional<BarberService>> RemoveService(const std::string& barber_id,
+                                                             const std::string& name) override {
+    return inner_.RemoveService(barber_id, name);
+  }
+
+ private:
+  BarberRepository& inner_;
+  ListCache& cache_;
+};
+
+}  // namespace barbershop::core::domain

@@ -1,0 +1,149 @@
+#include "pg_appointments.hpp"
+
+#include "pg_rows.hpp"
+#include "statements.hpp"
+
+namespace barbershop::core::storage {
+
+using common::ErrorCode;
+using common::MakeError;
+using common::Result;
+using domain::Appointment;
+
+namespace {
+
+// Overlap errors name the constraint that refused the row.
+common::Error OverlapError(const pqxx::sql_error& e) {
+  const std::string what = e.what();
+  if (what.find("appointments_client_no_overlap") != std::string::npos) {
+    return MakeError(ErrorCode::kAlreadyExists, "the client already has an appointment at that time");
+  }
+  return MakeError(ErrorCode::kAlreadyExists, "that slot is already booked");
+}
+
+std::string RoutingKey(domain::EventType type) { return std::string("appointment.") + domain::EventTypeName(type); }
+
+}  // namespace
+
+Result<Appointment> PgAppointmentRepository::Insert(
+    const domain::NewAppointment& proposal, const std::function<domain::OutboxEvent(const Appointment&)>& event) {
+  const auto* service = proposal.service;
+  const Appointment created{proposal.id,          proposal.barber->id,  proposal.barber->name,
+                            proposal.client->id,  proposal.client->username, proposal.starts_at,
+                            proposal.ends_at,     proposal.status,
+                            service ? service->name : std::string(), service ? service->price_cents : 0};
+  const auto outbox = event(created);
+  return Guarded<Appointment>(db_, Access::kWrite, "InsertAppointment", [&]() -> Result<Appointment> {
+    try {
+      pqxx::nontransaction tx(db_.Connection());
+      const auto rows = RetryingDeadlocks([&] {
+        return tx.exec_prepared(stmt::kInsertAppointment, created.id, created.barber_id, created.client_id,
+                                Epoch(created.starts_at), Epoch(created.ends_at), domain::StatusName(created.status),
+                                outbox.event_id, RoutingKey(outbox.type), outbox.payload_json, proposal.idempotency_key,
+                                proposal.booked_by, created.barber_name, created.client_name, created.service_name,
+                                created.price_cents, proposal.live_booking_cap);
+      });
+      if (rows[0][0].as<long long>() == 0) {
+        return MakeError(ErrorCode::kFailedPrecondition, created.barber_name + " is off at that time");
+      }
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() == kUniqueViolation &&
+          std::string_view(e.what()).find("appointments_idempotency_key") != std::string_view::npos) {
+        return MakeError(ErrorCode::kAlreadyExists, "that idempotency-key has already booked an appointment");
+      }
+      if (e.sqlstate() == kBarberIsOff) {
+        return MakeError(ErrorCode::kFailedPrecondition, created.barber_name + " is off at that time");
+      }
+      if (e.sqlstate() == kTooManyLiveBookings) {
+        if (cap_refusals_ != nullptr) cap_refusals_->Inc();
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         "you already hold " + std::to_string(proposal.live_booking_cap) +
+                             " upcoming appointments, the most one customer may hold; cancel one or wait until one "
+                             "has taken place");
+      }
+      // The names read for the booking no longer match their sources: a rename committed
+      // in between (the appointment keeps copies of both names).
+      if (e.sqlstate() == kForeignKeyViolation) {
+        return MakeError(ErrorCode::kFailedPrecondition, "the barber's or client's name changed meanwhile; try again");
+      }
+      if (e.sqlstate() != kExclusionViolation) throw;
+      return OverlapError(e);
+    }
+    return created;
+  });
+}
+
+Result<std::optional<Appointment>> PgAppointmentRepository::Find(const std::string& id) {
+  return Guarded<std::optional<Appointment>>(
+      db_, Access::kRead, "FindAppointment", [&]() -> Result<std::optional<Appointment>> {
+        pqxx::nontransaction tx(db_.Connection());
+        return FirstOrNone<AppointmentRows>(tx.exec_prepared(stmt::kAppointmentById, id));
+      });
+}
+
+Result<std::optional<Appointment>> PgAppointmentRepository::FindByIdempotencyKey(const std::string& booked_by,
+                                                                                const std::string& idempotency_key) {
+  return Guarded<std::optional<Appointment>>(
+      db_, Access::kRead, "FindAppointmentByKey", [&]() -> Result<std::optional<Appointment>> {
+        pqxx::nontransaction tx(db_.Connection());
+        return FirstOrNone<AppointmentRows>(
+            tx.exec_prepared(stmt::kAppointmentByIdempotencyKey, booked_by, idempotency_key));
+      });
+}
+
+Result<Appointment> PgAppointmentRepository::Update(const Appointment& before, const Appointment& after,
+                                                    const domain::OutboxEvent& event) {
+  return Guarded<Appointment>(db_, Access::kWrite, "UpdateAppointment", [&]() -> Result<Appointment> {
+    try {
+      pqxx::nontransaction tx(db_.Connection());
+      const auto rows = RetryingDeadlocks([&] {
+        return tx.exec_prepared(stmt::kUpdateAppointment, after.id, domain::StatusName(after.status),
+                                Epoch(after.starts_at), Epoch(after.ends_at), domain::StatusName(before.status),
+                                Epoch(before.starts_at), event.event_id, RoutingKey(event.type), event.payload_json,
+                                before.client_id, before.barber_id);
+      });
+      if (rows[0][0].as<long long>() == 0) {
+        const auto off = tx.exec_prepared(stmt::kBarberIsOff, after.barber_id, Epoch(after.starts_at),
+                                          Epoch(after.ends_at));
+        if (after.starts_at != before.starts_at && off[0][0].as<bool>()) {
+          return MakeError(ErrorCode::kFailedPrecondition, after.barber_name + " is off at that time");
+        }
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         "the appointment was changed by someone else meanwhile; reload it and try again");
+      }
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() == kBarberIsOff) {
+        return MakeError(ErrorCode::kFailedPrecondition, after.barber_name + " is off at that time");
+      }
+      if (e.sqlstate() != kExclusionViolation) throw;
+      return OverlapError(e);
+    }
+    return after;
+  });
+}
+
+std::optional<Appointment> FindAppointment(pqxx::transaction_base& tx, const std::string& id) {
+  return FirstOrNone<AppointmentRows>(tx.exec_prepared(stmt::kAppointmentById, id));
+}
+
+Result<std::vector<Appointment>> PgAppointmentRepository::ListForClient(const std::string& client_id,
+                                                                       const domain::TimeRange& range) {
+  return Guarded<std::vector<Appointment>>(
+      db_, Access::kRead, "ListForClient", [&]() -> Result<std::vector<Appointment>> {
+        pqxx::nontransaction tx(db_.Connection());
+        return ReadAll<AppointmentRows>(
+            tx.exec_prepared(stmt::kAppointmentsOfClient, client_id, Epoch(range.from), Epoch(range.to)));
+      });
+}
+
+Result<std::vector<Appointment>> PgAppointmentRepository::ListForBarber(const std::string& barber_id,
+                                                                       const domain::TimeRange& range) {
+  return Guarded<std::vector<Appointment>>(
+      db_, Access::kRead, "ListForBarber", [&]() -> Result<std::vector<Appointment>> {
+        pqxx::nontransaction tx(db_.Connection());
+        return ReadAll<AppointmentRows>(
+            tx.exec_prepared(stmt::kAppointmentsOfBarber, barber_id, Epoch(range.from), Epoch(range.to)));
+      });
+}
+
+}  // namespace barbershop::core::storage

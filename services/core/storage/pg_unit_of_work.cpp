@@ -1,0 +1,21 @@
+#include "pg_unit_of_work.hpp"
+
+namespace barbershop::core::storage {
+
+PgUnitOfWork::PgUnitOfWork(Database& db, const PgWiring& wiring)
+    : db_(db), accounts_(db), barbers_(db), time_off_(db), appointments_(db, wiring.cap_refusals), attempts_(db) {
+  if (wiring.lists != nullptr) {
+    barbers_in_use_ = &barbers_cached_.emplace(barbers_, *wiring.lists);
+    appointments_in_use_ = &appointments_cached_.emplace(appointments_, *wiring.lists);
+  }
+}
+
+bool PgWorkQueue::Submit(Task task) {
+  return executor_.Submit([this, task = std::move(task)](Database& db) {
+    db.BeginWork();
+    PgUnitOfWork work(db, wiring_);
+    task(work);
+  });
+}
+
+}  // namespace barbershop::core::storage

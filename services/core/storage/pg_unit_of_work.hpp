@@ -1,0 +1,62 @@
+#pragma once
+
+#include "../domain/cached_repositories.hpp"
+#include "../domain/unit_of_work.hpp"
+#include "database.hpp"
+#include "pg_accounts.hpp"
+#include "pg_appointments.hpp"
+#include "pg_attempt_counter.hpp"
+#include "pg_barbers.hpp"
+#include "pg_time_off.hpp"
+
+namespace barbershop::core::storage {
+
+/// What the PostgreSQL repositories are built with, beside their connection.
+struct PgWiring {
+  /// The list cache in front of the appointment lists (none: every list is read).
+  domain::ListCache* lists = nullptr;
+  /// Counts the bookings refused by the live-booking cap (none: not counted).
+  common::Counter* cap_refusals = nullptr;
+};
+
+/// The repositories of one call on one PostgreSQL connection, with the list cache in
+/// front of appointments and barbers when wired.  Used by the thread that owns `db`.
+class PgUnitOfWork final : public domain::UnitOfWork {
+ public:
+  PgUnitOfWork(Database& db, const PgWiring& wiring);
+
+  domain::AccountRepository& accounts() override { return accounts_; }
+  domain::BarberRepository& barbers() override { return *barbers_in_use_; }
+  domain::TimeOffRepository& time_off() override { return time_off_; }
+  domain::AppointmentRepository& appointments() override { return *appointments_in_use_; }
+  domain::AttemptCounter& attempts() override { return attempts_; }
+  bool ChangeInDoubt() const override { return db_.ChangeInDoubt(); }
+  void Restart() override { db_.BeginWork(); }
+
+ private:
+  Database& db_;
+  PgAccountRepository accounts_;
+  PgBarberRepository barbers_;
+  PgTimeOffRepository time_off_;
+  PgAppointmentRepository appointments_;
+  PgAttemptCounter attempts_;
+  std::optional<domain::CachedBarbers> barbers_cached_;
+  std::optional<domain::CachedAppointments> appointments_cached_;
+  domain::BarberRepository* barbers_in_use_ = &barbers_;  ///< through the cache when wired
+  domain::AppointmentRepository* appointments_in_use_ = &appointments_;
+};
+
+/// The database executor's workers as a WorkQueue: each task gets a new unit of work on
+/// its worker's connection.  Thread-safe.
+class PgWorkQueue final : public domain::WorkQueue {
+ public:
+  PgWorkQueue(DbExecutor& executor, PgWiring wiring) : executor_(executor), wiring_(wiring) {}
+
+  bool Submit(Task task) override;
+
+ private:
+  DbExecutor& executor_;
+  const PgWiring wiring_;
+};
+
+}  // namespace barbershop::core::storage
