@@ -40,6 +40,12 @@ if [ -n "${SHOP_CLOCK:-}" ]; then
   echo "the tests' clock reads $(TZ=Europe/Chisinau date -d "@$target" '+%F %R %Z') at start"
 fi
 
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# A data race fails the test that has it; scripts/tsan-suppressions.txt says which reports
+# come from libraries built without ThreadSanitizer, and why.
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/scripts/tsan-suppressions.txt}
+
 STACK=$(mktemp -d /tmp/barbershop-test.XXXXXX)
 chmod 755 "$STACK"
 CORE_PID=""
@@ -99,11 +105,6 @@ HTTP_PORT=$CORE_HTTP_PORT
 export BARBERSHOP_TEST_CORE_ADDRESS="127.0.0.1:$GRPC_PORT"
 export BARBERSHOP_TEST_CORE_HTTP="127.0.0.1:$HTTP_PORT"
 
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-# A data race fails the test that has it; scripts/tsan-suppressions.txt says which reports
-# come from libraries built without ThreadSanitizer, and why.
-export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/scripts/tsan-suppressions.txt}
 # TESTS=<regex> runs only the matching tests (while working on one part).
 # CTEST_ARGS adds to ctest's arguments (e.g. "--repeat until-fail:5").
 # shellcheck disable=SC2086 # CTEST_ARGS is a list of arguments

@@ -132,9 +132,9 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
       ->check(CLI::Range(0, 100000))
       ->capture_default_str()
       ->group(kLimits);
-  cli.add_option("--fault", config.fault, "fault injection for tests: relay-crash-before-publish")
-      ->envname("BARBERSHOP_FAULT")
-      ->check(CLI::IsMember({"", "relay-crash-before-publish"}))
+  cli.add_option("--failpoints", config.failpoints,
+                 "for tests only: failpoints to arm, name[=N[:key]],... (refused by a release build)")
+      ->envname("BARBERSHOP_FAILPOINTS")
       ->group("");
   try {
     cli.parse(argc, argv);

@@ -51,9 +51,9 @@ struct CoreConfig {
   int signups_per_address = 20;
   int signup_window_seconds = 3600;
   int max_live_bookings = 8;
-  /// Test hook: "relay-crash-before-publish" makes the relay die (SIGKILL) after a
-  /// commit, before publishing.
-  std::string fault;
+  /// For tests only: the failpoints to arm (common/failpoints.hpp), e.g.
+  /// "relay.before_publish" to die after claiming a batch, before publishing it.
+  std::string failpoints;
   /// The URLs above and where each came from (flag or environment), for the start-up log.
   std::vector<common::UrlSetting> urls;
 };

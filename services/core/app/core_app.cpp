@@ -6,6 +6,7 @@
 
 #include "api/user_service.hpp"
 #include "barbershop/common/contained.hpp"
+#include "barbershop/common/failpoints.hpp"
 #include "barbershop/common/listen.hpp"
 #include "demo_data.hpp"
 #include "events/outbox_relay.hpp"
@@ -44,6 +45,7 @@ CoreApp::CoreApp(CoreConfig config, const common::Clock& clock) : config_(std::m
 CoreApp::~CoreApp() { Shutdown(); }
 
 common::Status CoreApp::Start() {
+  if (auto armed = common::ArmFailpoints(config_.failpoints); !armed) return armed.error();
   auto tokens = common::TokenService::Create(config_.jwt_secret, config_.token_lifetime, clock_);
   if (!tokens) return tokens.error();
   tokens_ = std::make_unique<common::TokenService>(std::move(*tokens));
@@ -113,8 +115,7 @@ common::Status CoreApp::Start() {
     // Workers claim disjoint rows (SKIP LOCKED), and an appointment's later event waits
     // until its earlier one is sent, as between replicas.
     events::RelaySettings settings{database_url, 200, std::chrono::milliseconds(config_.outbox_sweep_ms),
-                                   std::chrono::hours(config_.outbox_retention_hours),
-                                   config_.fault == "relay-crash-before-publish"};
+                                   std::chrono::hours(config_.outbox_retention_hours)};
     for (int i = 0; i < config_.relay_workers; ++i) {
       settings.prune = i == 0;  // one of them deletes old sent rows
       publishers_.push_back(std::make_unique<events::RabbitPublisher>(config_.amqp_url, common::EventTopology{},
@@ -182,8 +183,7 @@ common::Status CoreApp::Start() {
 }
 
 void CoreApp::Shutdown() {
-  if (stopped_) return;
-  stopped_ = true;
+  if (stopped_.exchange(true)) return;
   if (server_) {
     server_->GetHealthCheckService()->SetServingStatus(false);
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(config_.shutdown_grace_seconds));

@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -68,7 +69,7 @@ class CoreApp {
   std::unique_ptr<events::ReminderScheduler> reminders_;
   common::HttpServer http_;
   int grpc_port_ = 0;
-  bool stopped_ = false;
+  std::atomic<bool> stopped_{false};  ///< read by /readyz on the probe server's thread
 };
 
 }  // namespace barbershop::core::app

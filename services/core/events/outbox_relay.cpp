@@ -1,11 +1,11 @@
 #include "outbox_relay.hpp"
 
 #include "barbershop/common/contained.hpp"
+#include "barbershop/common/failpoints.hpp"
 
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
-#include <csignal>
 
 #include "storage/database.hpp"
 #include "storage/reconnect_backoff.hpp"
@@ -85,9 +85,8 @@ int OutboxRelay::RelayBatch(pqxx::connection& connection) {
     ids += row[0].as<std::string>();
   }
   ids += "}";
-  if (settings_.crash_before_publish) {
-    spdlog::warn("fault injection: dying after commit, before publishing {} events", batch.size());
-    std::raise(SIGKILL);
+  if (BARBERSHOP_FAILPOINT("relay.before_publish", "")) {
+    common::DieAtFailpoint("relay.before_publish", "before publishing " + std::to_string(batch.size()) + " claimed events");
   }
   const auto publishing = Clock::now();
   if (auto ok = publisher_.PublishConfirmed(batch); !ok) {

@@ -21,8 +21,6 @@ struct RelaySettings {
   std::chrono::milliseconds sweep_interval{1000};
   /// Sent rows older than this are deleted.
   std::chrono::hours retention{24 * 7};
-  /// Test hook: die (SIGKILL) right after claiming committed rows, before publishing.
-  bool crash_before_publish = false;
   /// Whether this relay deletes old sent rows (and reports the pending count): one relay
   /// of a process does, the others of that process only publish.
   bool prune = true;

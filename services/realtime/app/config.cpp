@@ -108,24 +108,10 @@ RealtimeConfig ParseRealtimeConfig(int argc, char** argv) {
       ->check(CLI::Range(1.0, 100000.0))
       ->capture_default_str()
       ->group(kLimits);
-  const char* kFaults = "Fault injection (for tests only)";
-  auto* before_store =
-      cli.add_option("--fault-exit-before-store", config.fault_exit_before_store,
-                     "for tests only: kill this copy (SIGKILL) when its Nth event arrives, before storing it")
-          ->envname("BARBERSHOP_FAULT_EXIT_BEFORE_STORE")
-          ->check(CLI::NonNegativeNumber)
-          ->group(kFaults);
-  cli.add_option("--fault-exit-before-ack", config.fault_exit_before_ack,
-                 "for tests only: kill this copy (SIGKILL) after storing and fanning out its Nth event, before "
-                 "acknowledging it")
-      ->envname("BARBERSHOP_FAULT_EXIT_BEFORE_ACK")
-      ->check(CLI::NonNegativeNumber)
-      ->excludes(before_store)
-      ->group(kFaults);
-  cli.add_option("--fault-user", config.fault_user,
-                 "for tests only: count only the events of this user (barber or client) for the faults above")
-      ->envname("BARBERSHOP_FAULT_USER")
-      ->group(kFaults);
+  cli.add_option("--failpoints", config.failpoints,
+                 "for tests only: failpoints to arm, name[=N[:key]],... (refused by a release build)")
+      ->envname("BARBERSHOP_FAILPOINTS")
+      ->group("");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

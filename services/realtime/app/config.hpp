@@ -34,10 +34,10 @@ struct RealtimeConfig {
   int max_sockets_per_address = 1000;
   double messages_per_second = 5;
   double message_burst = 20;
-  // For tests only (bus::EventFaults): kill this copy with SIGKILL at its Nth event.
-  int fault_exit_before_store = 0;
-  int fault_exit_before_ack = 0;
-  std::string fault_user;
+  /// For tests only: the failpoints to arm (common/failpoints.hpp), e.g.
+  /// "events.before_ack=3:<user id>" to die after storing that user's third event, before
+  /// acknowledging it.
+  std::string failpoints;
   /// The servers above and where each came from (flag or environment), for the start-up log.
   std::vector<common::UrlSetting> urls;
 };

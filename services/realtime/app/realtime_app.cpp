@@ -4,6 +4,7 @@
 
 #include "barbershop/common/amqp_connection.hpp"
 #include "barbershop/common/contained.hpp"
+#include "barbershop/common/failpoints.hpp"
 #include "barbershop/common/listen.hpp"
 #include "bus/amqp_consumer.hpp"
 #include "bus/event_handler.hpp"
@@ -33,6 +34,7 @@ RealtimeApp::RealtimeApp(RealtimeConfig config, const common::Clock& clock)
 RealtimeApp::~RealtimeApp() { Shutdown(); }
 
 common::Status RealtimeApp::Start() {
+  if (auto armed = common::ArmFailpoints(config_.failpoints); !armed) return armed.error();
   auto tokens = common::TokenService::Create(config_.jwt_secret, std::chrono::hours(1), clock_);
   if (!tokens) return MakeError(ErrorCode::kInvalidArgument, tokens.error().message + " (set BARBERSHOP_JWT_SECRET)");
   tokens_ = std::make_unique<common::TokenService>(std::move(*tokens));
@@ -92,8 +94,7 @@ common::Status RealtimeApp::Start() {
 
   events_ = std::make_unique<bus::EventHandler>(
       *store_, *shop_time_, metrics_,
-      [this](const std::string& appointment_id, const hub::Parties& parties) { parties_->Remember(appointment_id, parties); },
-      bus::EventFaults{config_.fault_exit_before_store, config_.fault_exit_before_ack, config_.fault_user});
+      [this](const std::string& appointment_id, const hub::Parties& parties) { parties_->Remember(appointment_id, parties); });
   bus::AmqpSettings amqp;
   amqp.url = config_.amqp_url;
   amqp.prefetch = config_.prefetch;

@@ -3,22 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <csignal>
 #include <variant>
 
+#include "barbershop/common/failpoints.hpp"
+
 namespace barbershop::realtime::bus {
-namespace {
-
-void DieForFault(const char* where, const std::string& event_id) {
-  spdlog::warn("fault injection: dying {} event {}", where, event_id);
-  spdlog::default_logger()->flush();
-  std::raise(SIGKILL);
-}
-
-}  // namespace
 
 EventHandler::EventHandler(store::RealtimeStore& store, const common::ShopTime& shop_time,
-                           common::MetricsRegistry& metrics, PartiesSeen parties_seen, EventFaults faults)
+                           common::MetricsRegistry& metrics, PartiesSeen parties_seen)
     : store_(store),
       shop_time_(shop_time),
       metrics_(metrics),
@@ -26,19 +18,7 @@ EventHandler::EventHandler(store::RealtimeStore& store, const common::ShopTime& 
       delivered_(metrics.GetCounter("realtime_events_total", "Events from the bus, by result", {{"result", "delivered"}})),
       duplicates_(metrics.GetCounter("realtime_events_total", "Events from the bus, by result", {{"result", "duplicate"}})),
       retries_(metrics.GetCounter("realtime_events_total", "Events from the bus, by result", {{"result", "retry"}})),
-      handle_seconds_(metrics.GetHistogram("realtime_event_handle_seconds", "Time to store and fan out one event")),
-      faults_(std::move(faults)) {}
-
-int EventHandler::CountForFaults(const hub::AppointmentEvent& event) {
-  if (faults_.exit_before_store <= 0 && faults_.exit_before_ack <= 0) return 0;
-  if (!faults_.user_id.empty() && event.barber_id != faults_.user_id && event.client_id != faults_.user_id) return 0;
-  std::lock_guard lock(faults_mutex_);
-  if (event.event_id != fault_last_event_id_) {  // a retried delivery counts once
-    fault_last_event_id_ = event.event_id;
-    ++fault_count_;
-  }
-  return fault_count_;
-}
+      handle_seconds_(metrics.GetHistogram("realtime_event_handle_seconds", "Time to store and fan out one event")) {}
 
 Handled EventHandler::Handle(std::string_view routing_key, std::string_view body) {
   const auto started = std::chrono::steady_clock::now();
@@ -50,8 +30,11 @@ Handled EventHandler::Handle(std::string_view routing_key, std::string_view body
     return Handled{Handled::Outcome::kDeadLetter, poison->code, poison->detail};
   }
   const auto& event = std::get<hub::AppointmentEvent>(parsed);
-  const int fault_nth = CountForFaults(event);
-  if (fault_nth > 0 && fault_nth == faults_.exit_before_store) DieForFault("before storing", event.event_id);
+  // Failpoints count each event once, however often it is delivered, and only the events
+  // of the user an armed point names (as barber or client).
+  if (BARBERSHOP_FAILPOINT("events.before_store", event.event_id, event.barber_id, event.client_id)) {
+    common::DieAtFailpoint("events.before_store", "before storing event " + event.event_id);
+  }
   if (parties_seen_) {
     parties_seen_(event.appointment_id, hub::Parties{event.barber_id, event.client_id,
                                                      shop_time_.Parse(event.end).value_or(common::TimePoint{})});
@@ -69,8 +52,8 @@ Handled EventHandler::Handle(std::string_view routing_key, std::string_view body
   }
   (stored->has_value() ? delivered_ : duplicates_).Inc();
   handle_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  if (fault_nth > 0 && fault_nth == faults_.exit_before_ack) {
-    DieForFault("after storing, before acknowledging", event.event_id);
+  if (BARBERSHOP_FAILPOINT("events.before_ack", event.event_id, event.barber_id, event.client_id)) {
+    common::DieAtFailpoint("events.before_ack", "after storing event " + event.event_id + ", before acknowledging it");
   }
   return Handled{};
 }

@@ -401,7 +401,7 @@ TEST(EventsTest, ACoreKilledAfterCommitBeforePublishingLosesNoEvent) {
   auto settings = [&](bool crash) {
     std::vector<std::string> s{"BARBERSHOP_DATABASE_URL=" + db.database_url(), "BARBERSHOP_AMQP_URL=" + TestAmqpUrl(),
                                "BARBERSHOP_OUTBOX_SWEEP_MS=100"};
-    if (crash) s.push_back("BARBERSHOP_FAULT=relay-crash-before-publish");
+    if (crash) s.push_back("BARBERSHOP_FAILPOINTS=relay.before_publish");
     return s;
   };
 

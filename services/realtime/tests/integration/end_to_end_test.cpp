@@ -314,8 +314,8 @@ TEST_F(EndToEndTest, BookConfirmCancelReachTheOtherPartysSocketOnAnotherCopy) {
 }
 
 // A copy that dies holding events: A, the active consumer (the first to subscribe to the
-// single-active-consumer queue), kills itself at the client's third event, at the point
-// that `fault_flag` names; B takes the queue over, gets what A had not acknowledged again,
+// single-active-consumer queue), kills itself at the client's third event, at the
+// failpoint `failpoint` names; B takes the queue over, gets what A had not acknowledged again,
 // and every user sees every event exactly once.
 class EndToEndKilledCopyTest : public EndToEndBase {
  protected:
@@ -323,8 +323,8 @@ class EndToEndKilledCopyTest : public EndToEndBase {
   static constexpr int kFaultAt = 3;
 
   /// Runs the story; `after_store` says whether A stored and fanned out the event it died on.
-  void RunStory(const std::string& fault_flag, bool after_store) {
-    RealtimeProcess a(stack_, {fault_flag, std::to_string(kFaultAt), "--fault-user", client_.user_id});
+  void RunStory(const std::string& failpoint, bool after_store) {
+    RealtimeProcess a(stack_, {"--failpoints", failpoint + "=" + std::to_string(kFaultAt) + ":" + client_.user_id});
     ASSERT_TRUE(a.Start()) << "copy A did not become ready";
     RealtimeProcess b(stack_);
     ASSERT_TRUE(b.Start()) << "copy B did not become ready";
@@ -378,11 +378,11 @@ class EndToEndKilledCopyTest : public EndToEndBase {
 };
 
 TEST_F(EndToEndKilledCopyTest, ACopyDyingAfterStoringBeforeAckingShowsNoUserADuplicate) {
-  RunStory("--fault-exit-before-ack", /*after_store=*/true);
+  RunStory("events.before_ack", /*after_store=*/true);
 }
 
 TEST_F(EndToEndKilledCopyTest, ACopyDyingBeforeStoringLosesNoEvent) {
-  RunStory("--fault-exit-before-store", /*after_store=*/false);
+  RunStory("events.before_store", /*after_store=*/false);
 }
 
 // Reminders from core replicas that the test starts, on the running core's database: a
