@@ -56,7 +56,7 @@ common::Status RealtimeApp::Start() {
 
   blocking_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(config_.blocking_threads));
   redis_ = std::make_unique<store::RedisPool>(*redis_address, static_cast<std::size_t>(config_.blocking_threads) + 1);
-  store_ = std::make_unique<store::RealtimeStore>(*redis_, config_.inbox_max_length, config_.chat_max_length);
+  store_ = std::make_unique<store::RealtimeStore>(*redis_, config_.inbox_max_length, config_.chat_max_length, clock_);
   subscriber_ = std::make_unique<store::RedisSubscriber>(*redis_address);
   hub_ = std::make_unique<hub::Hub>(*subscriber_);
   subscriber_->Start(*hub_);
@@ -89,7 +89,8 @@ common::Status RealtimeApp::Start() {
                           static_cast<std::size_t>(config_.max_sockets_per_address),
                           config_.messages_per_second,
                           config_.message_burst},
-      net::ServerDeps{io_, *blocking_, *tokens_, *parties_, *store_, *hub_, *server_metrics_, readiness});
+      net::ServerDeps{io_, *blocking_, *tokens_, clock_, *parties_, *store_, *store_, *hub_, *server_metrics_,
+                      readiness});
   if (auto ok = server_->Start(ws_address->first, ws_address->second); !ok) return ok.error();
 
   events_ = std::make_unique<bus::EventHandler>(

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "barbershop/common/text.hpp"
+#include "hub/chat.hpp"
 #include "hub/stream_id.hpp"
 
 namespace barbershop::realtime::hub {
@@ -35,10 +36,7 @@ common::Result<ClientMessage> ParseClientMessage(std::string_view frame) {
   if (*type == "chat_message") {
     auto text = RequiredString(parsed, "message");
     if (!text) return text.error();
-    if (text->empty()) return Invalid("the chat message is empty");
-    if (text->size() > kMaxChatTextBytes) {
-      return Invalid("the chat message is longer than " + std::to_string(kMaxChatTextBytes) + " bytes");
-    }
+    if (auto valid = ValidateChatText(*text); !valid) return valid.error();
     return ClientMessage{ChatRequest{std::move(*text)}};
   }
   if (*type == "mark_read") {

@@ -1,44 +1,25 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "barbershop/common/clock.hpp"
 #include "barbershop/common/http_server.hpp"
-#include "barbershop/common/metrics.hpp"
 #include "barbershop/common/result.hpp"
 #include "barbershop/common/tokens.hpp"
 #include "hub/hub.hpp"
+#include "hub/message_store.hpp"
+#include "net/server_metrics.hpp"
 #include "store/appointment_parties.hpp"
-#include "store/realtime_store.hpp"
 
 namespace barbershop::realtime::net {
-
-/// The counters and gauges the server keeps (rendered by /metrics).
-struct ServerMetrics {
-  explicit ServerMetrics(common::MetricsRegistry& registry);
-  common::MetricsRegistry& registry;
-  common::Gauge& connections;
-  common::Counter& accepted;
-  common::Counter& messages_sent;
-  common::Counter& slow_disconnects;
-  common::Counter& client_errors;
-  common::Counter& chat_messages;
-  common::Histogram& chat_store_seconds;
-  common::Counter& accept_backoffs;
-  common::Counter& resyncs;
-  common::Counter& messages_refused;   ///< client messages over the socket's rate
-  common::Counter& blocking_failures;  ///< jobs on the blocking pool that threw
-  common::Counter& Refused(unsigned status);
-};
 
 struct ServerSettings {
   std::string instance_id;
@@ -58,19 +39,23 @@ struct ServerDeps {
   boost::asio::io_context& io;
   boost::asio::thread_pool& blocking;  ///< where Redis and gRPC calls run
   const common::TokenService& tokens;
+  const common::Clock& clock;  ///< dates chat messages and sessions; tells when tokens and chats expire
   store::AppointmentParties& parties;
-  store::RealtimeStore& store;
+  hub::MessageStore& messages;
+  hub::SessionStore& sessions;
   hub::Hub& hub;
   ServerMetrics& metrics;
   /// Runs on `blocking`: 200 when Redis and RabbitMQ are reachable.
   std::function<common::HttpReply()> readiness;
 };
 
-class Session;
+class ServerContext;
+class Listener;
 
 /// The WebSocket and probe server (Boost.Beast): the seed's three paths, /healthz,
 /// /readyz and /metrics on one port.  A connection is authenticated and authorised
-/// before the upgrade; each socket runs on its own strand with a bounded send queue.
+/// before the upgrade (net/upgrade.cpp); each socket runs on its own strand with a
+/// bounded send queue (net/websocket_session.cpp).  Thread-safe.
 class WsServer {
  public:
   WsServer(ServerSettings settings, ServerDeps deps);
@@ -85,10 +70,10 @@ class WsServer {
   /// Refreshes every socket's session and presence record in Redis (blocking).
   void TouchSessions(std::chrono::seconds ttl);
 
-  struct Impl;
-
  private:
-  std::shared_ptr<Impl> impl_;
+  std::shared_ptr<ServerContext> context_;
+  std::shared_ptr<Listener> listener_;
+  std::shared_ptr<boost::asio::steady_timer> sweep_timer_;  ///< closes sockets whose token expired
 };
 
 }  // namespace barbershop::realtime::net

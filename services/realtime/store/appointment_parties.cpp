@@ -1,5 +1,6 @@
 #include "store/appointment_parties.hpp"
 
+#include <grpc/support/time.h>
 #include <grpcpp/grpcpp.h>
 
 #include "user_service.grpc.pb.h"
@@ -35,7 +36,9 @@ common::Result<hub::Parties> GrpcAppointmentParties::Lookup(const std::string& t
     if (it != cache_.end() && it->second.second > std::chrono::steady_clock::now()) return it->second.first;
   }
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
+  // Relative to the monotonic clock: a step of the wall clock neither cuts the call short
+  // nor lets it hang.
+  context.set_deadline(gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_seconds(3, GPR_TIMESPAN)));
   context.AddMetadata("authorization", "Bearer " + token);
   GetAppointmentRequest request;
   request.set_appointment_id(appointment_id);

@@ -29,10 +29,7 @@ return ids
 constexpr long long kDedupSeconds = 7 * 24 * 3600;
 constexpr long long kReadSetSeconds = 30 * 24 * 3600;
 
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+std::int64_t Milliseconds(const common::Clock& clock) { return clock.NowMilliseconds().time_since_epoch().count(); }
 
 std::string PresenceKey(std::string_view user_id) { return "rt:presence:" + std::string(user_id); }
 std::string SessionKey(std::string_view session_id) { return "rt:session:" + std::string(session_id); }
@@ -143,7 +140,7 @@ common::Result<std::set<std::string>> RealtimeStore::ReadNotifications(const std
 
 common::Status RealtimeStore::TouchSessions(const std::vector<SessionRecord>& sessions, std::chrono::seconds ttl) {
   if (sessions.empty()) return common::Ok{};
-  const auto expires = std::to_string(NowMs() + std::chrono::milliseconds(ttl).count());
+  const auto expires = std::to_string(Milliseconds(clock_) + std::chrono::milliseconds(ttl).count());
   const auto seconds = std::to_string(ttl.count());
   std::vector<std::vector<std::string>> commands;
   commands.reserve(sessions.size() * 4);
@@ -163,7 +160,7 @@ common::Status RealtimeStore::RemoveSession(const SessionRecord& session) {
 }
 
 common::Result<bool> RealtimeStore::IsOnline(const std::string& user_id) {
-  auto replies = pool_.Pipeline({{"ZREMRANGEBYSCORE", PresenceKey(user_id), "-inf", std::to_string(NowMs())},
+  auto replies = pool_.Pipeline({{"ZREMRANGEBYSCORE", PresenceKey(user_id), "-inf", std::to_string(Milliseconds(clock_))},
                                  {"ZCARD", PresenceKey(user_id)}});
   if (!replies) return replies.error();
   return (*replies)[1].integer > 0;

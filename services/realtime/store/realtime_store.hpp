@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "barbershop/common/clock.hpp"
 #include "barbershop/common/result.hpp"
+#include "hub/message_store.hpp"
 #include "store/redis_client.hpp"
 
 namespace barbershop::realtime::store {
@@ -21,43 +23,19 @@ struct RedisMemory {
   std::string policy;
 };
 
-/// A stored message: its stream entry id and its JSON object without the id.
-struct StoredMessage {
-  std::string id;
-  std::string body;
-};
-
-/// One message to store in a stream and publish on a channel.
-struct Append {
-  std::string stream;
-  std::string channel;
-  std::string body;  ///< JSON object without an id; the published copy gets the id first
-};
-
-/// Where a stream stands.
-struct StreamState {
-  std::string first_id;  ///< empty when the stream is empty or missing
-  std::string last_id;   ///< "0-0" when nothing was ever added
-  long long length = 0;
-  long long entries_added = 0;
-};
-
-/// A connected socket, as other copies can see it.
-struct SessionRecord {
-  std::string session_id;  ///< unique across copies: "<instance>/<n>"
-  std::string user_id;
-  std::string role;
-  std::string stream;  ///< the channel the socket listens on
-  std::string connected_at;
-};
+using hub::Append;
+using hub::SessionRecord;
+using hub::StoredMessage;
+using hub::StreamState;
 
 /// The service's state in Redis: capped streams (per-user inboxes, per-appointment chats),
 /// event de-duplication, read notifications, sessions and presence.  Every call blocks on
 /// Redis; call from worker threads, never from a socket's strand.  Thread-safe.
-class RealtimeStore {
+class RealtimeStore final : public hub::MessageStore, public hub::SessionStore {
  public:
-  RealtimeStore(RedisPool& pool, long long inbox_max_length, long long chat_max_length)
-      : pool_(pool), inbox_max_(inbox_max_length), chat_max_(chat_max_length) {}
+  /// `clock` dates presence: a session counts as online until its refresh's ttl ends.
+  RealtimeStore(RedisPool& pool, long long inbox_max_length, long long chat_max_length, const common::Clock& clock)
+      : pool_(pool), inbox_max_(inbox_max_length), chat_max_(chat_max_length), clock_(clock) {}
 
   static std::string InboxKey(std::string_view user_id);
   static std::string ChatKey(std::string_view appointment_id);
@@ -68,28 +46,28 @@ class RealtimeStore {
   /// A non-zero `expire` makes each stream written expire that long after this write.
   common::Result<std::optional<std::vector<std::string>>> AppendAndPublish(
       const std::string& dedup_key, const std::vector<Append>& messages, bool chat,
-      std::chrono::seconds expire = std::chrono::seconds{0});
+      std::chrono::seconds expire = std::chrono::seconds{0}) override;
   /// Up to `count` messages after `since` (exclusive), oldest first.
   common::Result<std::vector<StoredMessage>> ReadAfter(const std::string& stream, const std::string& since,
-                                                       std::size_t count);
+                                                       std::size_t count) override;
   /// Up to `count` messages before `before` (exclusive; empty: the newest), oldest first.
   common::Result<std::vector<StoredMessage>> ReadBefore(const std::string& stream, const std::string& before,
-                                                        std::size_t count);
+                                                        std::size_t count) override;
   /// One message by id, or nullopt.
-  common::Result<std::optional<StoredMessage>> ReadOne(const std::string& stream, const std::string& id);
-  common::Result<StreamState> State(const std::string& stream);
+  common::Result<std::optional<StoredMessage>> ReadOne(const std::string& stream, const std::string& id) override;
+  common::Result<StreamState> State(const std::string& stream) override;
 
-  common::Status MarkRead(const std::string& user_id, const std::string& notification_id);
-  common::Result<std::set<std::string>> ReadNotifications(const std::string& user_id);
+  common::Status MarkRead(const std::string& user_id, const std::string& notification_id) override;
+  common::Result<std::set<std::string>> ReadNotifications(const std::string& user_id) override;
 
   /// Records (or refreshes) sessions and their users' presence until `ttl` from now.
-  common::Status TouchSessions(const std::vector<SessionRecord>& sessions, std::chrono::seconds ttl);
-  common::Status RemoveSession(const SessionRecord& session);
+  common::Status TouchSessions(const std::vector<SessionRecord>& sessions, std::chrono::seconds ttl) override;
+  common::Status RemoveSession(const SessionRecord& session) override;
   /// Whether the user has a live session on any copy.
-  common::Result<bool> IsOnline(const std::string& user_id);
+  common::Result<bool> IsOnline(const std::string& user_id) override;
 
   /// Publishes an ephemeral message (not stored) on a channel.
-  common::Status Publish(const std::string& channel, const std::string& message);
+  common::Status Publish(const std::string& channel, const std::string& message) override;
 
   common::Status Ping();
   /// What Redis uses and may use (INFO memory).
@@ -99,6 +77,7 @@ class RealtimeStore {
   RedisPool& pool_;
   long long inbox_max_;
   long long chat_max_;
+  const common::Clock& clock_;
 };
 
 }  // namespace barbershop::realtime::store

@@ -6,6 +6,7 @@
 //
 // The copies of one test are the only consumers of the shared events queue while it runs:
 // CTest runs these tests one at a time (RESOURCE_LOCK in CMakeLists.txt).
+#include <grpc/support/time.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <random>
 #include <set>
 
+#include "barbershop/common/clock.hpp"
 #include "barbershop/common/shop_time.hpp"
 #include "harness.hpp"
 #include "user_service.grpc.pb.h"
@@ -131,7 +133,7 @@ class CoreClient {
     using namespace std::chrono;
     std::mt19937 random{std::random_device{}()};
     for (int attempt = 0; attempt < 40; ++attempt) {
-      const auto day = floor<days>(system_clock::now()) + days(3 + random() % 300);
+      const auto day = floor<days>(common::SystemClock{}.Now()) + days(3 + random() % 300);
       if (weekday(day) == Sunday) continue;
       const year_month_day date(day);
       char date_text[16];
@@ -217,7 +219,7 @@ class CoreClient {
 
   static std::unique_ptr<grpc::ClientContext> Context(const std::string& token = "") {
     auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + 10s);
+    context->set_deadline(gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_seconds(10, GPR_TIMESPAN)));
     if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
     return context;
   }

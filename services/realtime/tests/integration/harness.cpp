@@ -2,6 +2,7 @@
 
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
+#include <grpc/support/time.h>
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -18,6 +19,7 @@
 #include <future>
 #include <random>
 
+#include "barbershop/common/clock.hpp"
 #include "barbershop/common/ids.hpp"
 #include "user_service.grpc.pb.h"
 
@@ -294,7 +296,7 @@ std::string EventPublisher::FindDeadLetterReason(const std::string& queue, const
 
 std::optional<BookedAppointment> BookAppointment(const TestStack& stack) {
   auto stub = UserService::NewStub(grpc::CreateChannel(stack.core_address, grpc::InsecureChannelCredentials()));
-  const auto deadline = [] { return std::chrono::system_clock::now() + 10s; };
+  const auto deadline = [] { return gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_seconds(10, GPR_TIMESPAN)); };
   const std::string name = "rt" + NewId().substr(0, 12);
   {
     grpc::ClientContext context;
@@ -324,7 +326,7 @@ std::optional<BookedAppointment> BookAppointment(const TestStack& stack) {
   std::mt19937 random{std::random_device{}()};
   for (int attempt = 0; attempt < 40; ++attempt) {
     using namespace std::chrono;
-    const auto day = floor<days>(system_clock::now()) + days(3 + random() % 350);  // the core books a year ahead
+    const auto day = floor<days>(common::SystemClock{}.Now()) + days(3 + random() % 350);  // the core books a year ahead
     if (weekday(day) == Sunday) continue;
     const year_month_day date(day);
     char when[32];

@@ -11,12 +11,18 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual TimePoint Now() const = 0;
+  /// The same instant to the millisecond, for timestamps people read (a chat message's
+  /// sent_at); a clock that keeps whole seconds gives Now().
+  virtual std::chrono::sys_time<std::chrono::milliseconds> NowMilliseconds() const { return Now(); }
 };
 
 class SystemClock final : public Clock {
  public:
   TimePoint Now() const override {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  }
+  std::chrono::sys_time<std::chrono::milliseconds> NowMilliseconds() const override {
+    return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
   }
 };
 

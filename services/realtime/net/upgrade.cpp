@@ -1,0 +1,41 @@
+#include "net/upgrade.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace barbershop::realtime::net {
+
+using common::ErrorCode;
+using common::MakeError;
+
+void AuthorizeUpgrade(const std::shared_ptr<ServerContext>& context, std::string_view target,
+                      std::string_view authorization, const Strand& strand,
+                      std::function<void(common::Result<Admission>)> done) {
+  auto route = hub::ParseRoute(target);
+  if (!route) return done(route.error());
+  if (context->stopping) return done(MakeError(ErrorCode::kUnavailable, "shutting down"));
+  std::string token = common::BearerToken(authorization);
+  if (token.empty()) token = route->token;
+  if (token.empty()) {
+    return done(MakeError(ErrorCode::kUnauthenticated, "a token is required (Authorization: Bearer, or ?token=)"));
+  }
+  route->token = std::string();  // checked below; no need to hold it
+  auto claims = context->deps.tokens.Verify(token);
+  if (!claims) return done(claims.error());
+  if (route->kind != hub::StreamKind::kChat) {
+    if (auto allowed = hub::Authorize(*route, *claims, nullptr); !allowed) return done(allowed.error());
+    return done(Admission{std::move(*route), std::move(*claims), {}});
+  }
+  context->PostBlocking([context, strand, done = std::move(done), route = std::move(*route),
+                         claims = std::move(*claims), token = std::move(token)]() mutable {
+    auto parties = context->deps.parties.Lookup(token, route.id);
+    boost::asio::post(strand, [context, done = std::move(done), route = std::move(route), claims = std::move(claims),
+                               parties = std::move(parties)]() mutable {
+      if (!parties) return done(parties.error());
+      if (auto allowed = hub::Authorize(route, claims, &*parties); !allowed) return done(allowed.error());
+      if (auto open = hub::ChatOpen(*parties, context->deps.clock.Now()); !open) return done(open.error());
+      done(Admission{std::move(route), std::move(claims), std::move(*parties)});
+    });
+  });
+}
+
+}  // namespace barbershop::realtime::net

@@ -1,0 +1,331 @@
+#include "net/websocket_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket.hpp>
+#include <date/date.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "hub/chat.hpp"
+#include "hub/protocol.hpp"
+#include "store/realtime_store.hpp"
+
+namespace barbershop::realtime::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using common::ErrorCode;
+using common::MakeError;
+
+namespace {
+
+constexpr std::chrono::seconds kSlowCloseGrace{2};
+constexpr std::uint16_t kSlowCloseCode = 4000;
+// An idle socket waits for its next message with a read buffer of this many bytes; the
+// rest of a message is read into a buffer of its size, released once it is handled.
+constexpr std::size_t kIdleReadBytes = 16;
+// A send queue that grew past this many entries gives its memory back once drained.
+constexpr std::size_t kKeptQueueCapacity = 16;
+// Messages over a socket's rate answered with an error before it is closed (1008).
+constexpr std::uint8_t kRefusedBeforeClose = 10;
+constexpr std::chrono::seconds kSessionTtl{90};
+
+std::shared_ptr<const std::string> MakeFrame(std::string text) {
+  return std::make_shared<const std::string>(std::move(text));
+}
+
+}  // namespace
+
+WebSocketSession::WebSocketSession(std::shared_ptr<ServerContext> context, Socket socket, Admission admission,
+                                   std::uint64_t number, std::string address)
+    : context_(std::move(context)),
+      ws_(std::move(socket)),
+      route_(std::move(admission.route)),
+      claims_(std::move(admission.claims)),
+      parties_(std::move(admission.parties)),
+      number_(number),
+      address_(std::move(address)),
+      connected_at_(context_->deps.clock.NowMilliseconds()),
+      incoming_(context_->settings.messages_per_second, context_->settings.message_burst,
+                hub::TokenBucket::Clock::now()) {}
+
+WebSocketSession::~WebSocketSession() { context_->sockets.Remove(claims_.subject, address_); }
+
+hub::SessionRecord WebSocketSession::record() const {
+  return hub::SessionRecord{context_->settings.instance_id + "/" + std::to_string(number_), claims_.subject,
+                            claims_.role, Channel(), date::format("%FT%TZ", connected_at_)};
+}
+
+std::string WebSocketSession::StreamKey() const {
+  return route_.kind == hub::StreamKind::kChat ? store::RealtimeStore::ChatKey(route_.id)
+                                               : store::RealtimeStore::InboxKey(route_.id);
+}
+
+bool WebSocketSession::Move(hub::SessionEvent event) {
+  const auto next = hub::SessionStateAfter(state_, event);
+  if (next == state_) return false;
+  state_ = next;
+  return true;
+}
+
+void WebSocketSession::Start(http::request<http::empty_body> request) {
+  websocket::stream_base::timeout timeouts{};
+  timeouts.handshake_timeout = std::chrono::seconds(10);
+  timeouts.idle_timeout = context_->settings.idle_timeout;
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& response) { response.set(http::field::server, "barbershop-realtime"); }));
+  ws_.read_message_max(hub::kMaxFrameBytes);
+  ws_.auto_fragment(false);
+  ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::OnAccept, shared_from_this()));
+}
+
+void WebSocketSession::OnAccept(beast::error_code ec) {
+  if (ec) return;
+  // From here on the server counts the socket; Finish (which only an accepted socket
+  // reaches) takes it off again.
+  context_->Add(number_, shared_from_this());
+  deps().metrics.accepted.Inc();
+  deps().metrics.connections.Add(1);
+  if (context_->stopping) return Close(static_cast<std::uint16_t>(websocket::close_code::going_away), "shutting down");
+  // The token's expiry is watched by the server's sweep (net/ws_server.cpp): one timer
+  // for all sockets rather than one each.
+  joined_ = true;
+  deps().hub.Join(Channel(), shared_from_this());
+  context_->PostBlocking([self = shared_from_this()] {
+    if (auto ok = self->deps().sessions.TouchSessions({self->record()}, kSessionTtl); !ok) {
+      spdlog::warn("cannot record the session in Redis: {}", ok.error().message);
+    }
+    if (self->route_.kind == hub::StreamKind::kChat) {
+      (void)self->deps().messages.Publish(self->Channel(), hub::Presence(self->claims_.subject, true));
+    }
+  });
+  DoRead();
+}
+
+void WebSocketSession::OnReady() {
+  // Joined: from now on every published message reaches OnMessage, so the replay below
+  // cannot miss one; duplicates are dropped by id.
+  asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    if (self->state_ == hub::SessionState::kReplaying) return self->Replay();
+    if (self->Move(hub::SessionEvent::kCatchUpStarted)) self->CatchUp();
+  });
+}
+
+void WebSocketSession::Replay() {
+  hub::JoinRequest request{route_.kind, StreamKey(), Channel(), claims_.subject, route_.since, route_.before, {}};
+  if (route_.kind == hub::StreamKind::kChat) request.presence_of = {parties_.barber_id, parties_.client_id};
+  context_->PostBlocking([self = shared_from_this(), request = std::move(request)] {
+    auto replay = self->context_->replays.Join(request);
+    if (!replay) {
+      spdlog::warn("replay of {} failed: {}", self->Channel(), replay.error().message);
+      return asio::post(self->ws_.get_executor(), [self] {
+        self->Close(static_cast<std::uint16_t>(websocket::close_code::try_again_later), "try again later");
+      });
+    }
+    asio::post(self->ws_.get_executor(),
+               [self, replay = std::move(*replay)]() mutable { self->FinishReplay(std::move(replay)); });
+  });
+}
+
+void WebSocketSession::CatchUp() {
+  // The pub/sub connection was lost and is back: whatever was published meanwhile is in
+  // the stream; read it from the last id sent, holding live messages as in a replay.
+  context_->PostBlocking([self = shared_from_this(), stream = StreamKey(), since = last_id_] {
+    auto caught_up = self->context_->replays.CatchUpAfter(stream, since);
+    if (!caught_up.read) {
+      spdlog::warn("catch-up of {} failed: {}", self->Channel(), caught_up.read.error().message);
+      self->deps().metrics.resyncs.Inc();
+    }
+    asio::post(self->ws_.get_executor(), [self, replay = std::move(caught_up.replay)]() mutable {
+      self->FinishReplay(std::move(replay));
+    });
+  });
+}
+
+void WebSocketSession::FinishReplay(hub::Replay replay) {
+  if (state_ == hub::SessionState::kClosed) return;
+  replay_allowance_ = replay.frames.size();
+  for (auto& frame : replay.frames) Enqueue(MakeFrame(std::move(frame)));
+  last_id_ = std::max(last_id_, replay.last_id);
+  Move(hub::SessionEvent::kReplayed);
+  auto held = std::move(held_);
+  held_.clear();
+  for (auto& frame : held) OnMessage(std::move(frame));
+}
+
+void WebSocketSession::OnMessage(Frame message) {
+  // The hub fans out on the io threads: when this socket's strand is free, the message
+  // is written at once, without a trip through the scheduler's queue.
+  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), message = std::move(message)]() mutable {
+    if (hub::HoldsLiveMessages(self->state_)) return self->held_.push_back(std::move(message));
+    if (hub::IsClosing(self->state_)) return;
+    const auto id = hub::LeadingId(*message);
+    if (!id.empty()) {
+      const auto parsed = hub::StreamId::Parse(id);
+      if (parsed && *parsed <= self->last_id_) return;  // already replayed
+      if (parsed) self->last_id_ = *parsed;
+    }
+    self->Enqueue(std::move(message));
+  });
+}
+
+void WebSocketSession::Enqueue(Frame frame) {
+  if (hub::IsClosing(state_)) return;
+  if (queue_.size() >= context_->settings.send_queue_limit + replay_allowance_) {
+    deps().metrics.slow_disconnects.Inc();
+    spdlog::info("closing a slow socket of user {} on {}", claims_.subject, Channel());
+    queue_.erase(queue_.begin() + (writing_ ? 1 : 0), queue_.end());
+    return Close(kSlowCloseCode, "slow");
+  }
+  queue_.push_back(std::move(frame));
+  if (!writing_) DoWrite();
+}
+
+void WebSocketSession::DoWrite() {
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(asio::buffer(*queue_.front()),
+                  beast::bind_front_handler(&WebSocketSession::OnWrite, shared_from_this()));
+}
+
+void WebSocketSession::OnWrite(beast::error_code ec, std::size_t) {
+  writing_ = false;
+  if (ec) return Finish();
+  deps().metrics.messages_sent.Inc();
+  queue_.pop_front();
+  if (replay_allowance_ > 0) --replay_allowance_;
+  if (hub::IsClosing(state_)) return DoClose();
+  if (!queue_.empty()) return DoWrite();
+  if (queue_.capacity() > kKeptQueueCapacity) queue_.shrink_to_fit();
+}
+
+void WebSocketSession::DoRead() {
+  ws_.async_read_some(buffer_.prepare(kIdleReadBytes),
+                      beast::bind_front_handler(&WebSocketSession::OnReadSome, shared_from_this()));
+}
+
+void WebSocketSession::OnReadSome(beast::error_code ec, std::size_t bytes) {
+  buffer_.commit(bytes);
+  if (ec || ws_.is_message_done()) return OnRead(ec, bytes);
+  ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketSession::OnRead, shared_from_this()));
+}
+
+void WebSocketSession::OnRead(beast::error_code ec, std::size_t) {
+  if (ec) return Finish();  // closed, dead, or a frame over the limit (Beast answered it with 1009)
+  const std::string frame = beast::buffers_to_string(buffer_.data());
+  buffer_.clear();
+  buffer_.shrink_to_fit();
+  if (hub::IsClosing(state_)) return DoRead();
+  if (!incoming_.Take(hub::TokenBucket::Clock::now())) {
+    deps().metrics.messages_refused.Inc();
+    if (++refused_in_a_row_ > kRefusedBeforeClose) {
+      Close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "too many messages");
+      return DoRead();
+    }
+    SendError(MakeError(ErrorCode::kResourceExhausted, "too many messages; slow down"));
+    return DoRead();
+  }
+  refused_in_a_row_ = 0;
+  auto message = hub::ParseClientMessage(frame);
+  if (!message) {
+    SendError(message.error());
+    return DoRead();
+  }
+  if (auto* chat = std::get_if<hub::ChatRequest>(&*message)) return HandleChat(std::move(chat->text));
+  HandleMarkRead(std::get<hub::MarkReadRequest>(*message).notification_id);
+}
+
+void WebSocketSession::SendError(const common::Error& error) {
+  deps().metrics.client_errors.Inc();
+  Enqueue(MakeFrame(hub::ErrorFrame(error)));
+}
+
+void WebSocketSession::Answered(const common::Status& result) {
+  if (!result) SendError(result.error());
+  if (state_ != hub::SessionState::kClosed) DoRead();
+}
+
+void WebSocketSession::HandleChat(std::string text) {
+  if (auto allowed = hub::CheckChatAllowed(route_.kind, parties_, deps().clock.Now()); !allowed) {
+    SendError(allowed.error());
+    return DoRead();
+  }
+  context_->PostBlocking([self = shared_from_this(), text = std::move(text)] {
+    const auto started = std::chrono::steady_clock::now();
+    auto id = hub::SendChatMessage(self->deps().messages, self->deps().clock,
+                                   {self->route_.id, self->parties_, self->StreamKey(), self->Channel()},
+                                   self->claims_.subject, text);
+    self->deps().metrics.chat_store_seconds.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    asio::post(self->ws_.get_executor(), [self, id = std::move(id)] {
+      if (!id) return self->Answered(id.error());
+      self->deps().metrics.chat_messages.Inc();
+      self->Enqueue(MakeFrame(hub::ChatAck(*id)));
+      self->Answered(common::Ok{});
+    });
+  });
+}
+
+void WebSocketSession::HandleMarkRead(std::string notification_id) {
+  if (auto allowed = hub::CheckMarkRead(route_.kind, notification_id); !allowed) {
+    SendError(allowed.error());
+    return DoRead();
+  }
+  context_->PostBlocking([self = shared_from_this(), id = std::move(notification_id)] {
+    const hub::Inbox inbox{self->claims_.subject, self->StreamKey(), self->Channel()};
+    auto result = hub::MarkNotificationRead(self->deps().messages, inbox, id);
+    asio::post(self->ws_.get_executor(), [self, result = std::move(result)] { self->Answered(result); });
+  });
+}
+
+void WebSocketSession::Close(std::uint16_t code, const char* reason) {
+  if (!Move(hub::SessionEvent::kCloseRequested)) return;
+  close_code_ = code;
+  close_reason_ = reason;
+  close_timer_ = std::make_unique<Timer>(ws_.get_executor());
+  close_timer_->expires_after(kSlowCloseGrace);
+  close_timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->Finish();
+  });
+  if (!writing_) DoClose();
+}
+
+void WebSocketSession::DoClose() {
+  if (!Move(hub::SessionEvent::kCloseFrameSent)) return;
+  queue_.clear();
+  websocket::close_reason reason;
+  reason.code = close_code_;
+  reason.reason = close_reason_;
+  ws_.async_close(reason, [self = shared_from_this()](beast::error_code) { self->Finish(); });
+}
+
+void WebSocketSession::Finish() {
+  if (!Move(hub::SessionEvent::kSocketEnded)) return;
+  if (close_timer_) close_timer_->cancel();
+  beast::error_code ignored;
+  beast::get_lowest_layer(ws_).close(ignored);
+  queue_.clear();
+  held_.clear();
+  context_->Remove(number_);
+  deps().metrics.connections.Add(-1);
+  if (!joined_) return;
+  deps().hub.Leave(Channel(), this);
+  // The job may outlive this socket and the server: it holds only what outlives both.
+  context_->PostBlocking([sessions = &deps().sessions, messages = &deps().messages, record = record(),
+                          chat = route_.kind == hub::StreamKind::kChat, channel = Channel()] {
+    if (auto removed = sessions->RemoveSession(record); !removed) return;
+    if (!chat) return;
+    auto online = messages->IsOnline(record.user_id);
+    if (online && !*online) (void)messages->Publish(channel, hub::Presence(record.user_id, false));
+  });
+}
+
+}  // namespace barbershop::realtime::net

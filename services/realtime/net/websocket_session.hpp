@@ -1,0 +1,106 @@
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <boost/container/devector.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hub/hub.hpp"
+#include "hub/limits.hpp"
+#include "hub/message_store.hpp"
+#include "hub/replay_planner.hpp"
+#include "hub/session_state.hpp"
+#include "hub/stream_id.hpp"
+#include "net/server_context.hpp"
+#include "net/upgrade.hpp"
+
+namespace barbershop::realtime::net {
+
+/// One accepted WebSocket: its socket I/O (one write in flight, a bounded queue behind
+/// it, pings), its place in the hub, and the replay, chat and mark-read work it hands to
+/// the blocking pool (decided by hub::ReplayPlanner and hub/chat.hpp).  Everything it
+/// does runs on its strand; other threads reach it through posts.
+class WebSocketSession final : public hub::Listener, public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  WebSocketSession(std::shared_ptr<ServerContext> context, Socket socket, Admission admission, std::uint64_t number,
+                   std::string address);
+  ~WebSocketSession() override;
+
+  void Start(boost::beast::http::request<boost::beast::http::empty_body> request);
+  void OnReady() override;
+  void OnMessage(std::shared_ptr<const std::string> message) override;
+  /// Closes with `code` once what is being written is out (forcibly after a grace period).
+  void Close(std::uint16_t code, const char* reason);
+  /// Thread-safe: reads only what the constructor set.
+  hub::SessionRecord record() const;
+  /// Thread-safe: when the token the socket was opened with expires.
+  common::TimePoint expires_at() const { return claims_.expires_at; }
+  boost::asio::any_io_executor get_executor() { return ws_.get_executor(); }
+
+ private:
+  using Frame = std::shared_ptr<const std::string>;
+  using Timer = boost::asio::basic_waitable_timer<std::chrono::steady_clock,
+                                                  boost::asio::wait_traits<std::chrono::steady_clock>, Strand>;
+
+  /// Moves to the state after `event`; false when the event did not apply.
+  bool Move(hub::SessionEvent event);
+  void OnAccept(boost::system::error_code ec);
+  void Replay();
+  void CatchUp();
+  void FinishReplay(hub::Replay replay);
+  void Enqueue(Frame frame);
+  void DoWrite();
+  void OnWrite(boost::system::error_code ec, std::size_t bytes);
+  void DoRead();
+  void OnReadSome(boost::system::error_code ec, std::size_t bytes);
+  void OnRead(boost::system::error_code ec, std::size_t bytes);
+  void HandleChat(std::string text);
+  void HandleMarkRead(std::string notification_id);
+  /// After a blocking job for a client message: its error, if any, then the next read.
+  void Answered(const common::Status& result);
+  void SendError(const common::Error& error);
+  void DoClose();
+  void Finish();
+  std::string StreamKey() const;
+  std::string Channel() const { return hub::ChannelFor(route_); }
+  ServerDeps& deps() const { return context_->deps; }
+
+  // Tens of thousands of these stay open at once, mostly idle: what an idle one holds is
+  // kept small (no read buffer, no queue storage, one timer, nothing derivable stored).
+  std::shared_ptr<ServerContext> context_;
+  boost::beast::websocket::stream<Socket, false> ws_;  // no permessage-deflate: its zlib state would dwarf the rest
+  boost::beast::flat_buffer buffer_;
+  hub::Route route_;
+  common::Claims claims_;
+  hub::Parties parties_;
+  std::uint64_t number_;
+  std::string address_;  // the client's, counted in the server's SocketCounter until destroyed
+  std::chrono::sys_time<std::chrono::milliseconds> connected_at_;
+  hub::TokenBucket incoming_;
+  std::uint8_t refused_in_a_row_ = 0;  // messages refused by the bucket since the last one taken
+
+  hub::SessionState state_ = hub::SessionState::kReplaying;
+  // Independent of the state: one write in flight at a time; and whether the socket got
+  // into the hub and Redis (what Finish undoes), which it does not when the server was
+  // stopping as it was accepted.
+  bool writing_ = false;
+  bool joined_ = false;
+  boost::container::devector<Frame> queue_;
+  std::vector<Frame> held_;  // live messages that arrived while replaying
+  std::size_t replay_allowance_ = 0;  // replayed frames still queued: not held against the limit
+  hub::StreamId last_id_;
+  std::uint16_t close_code_ = 1000;
+  const char* close_reason_ = "";
+  std::unique_ptr<Timer> close_timer_;  // made on Close: the grace period for the closing handshake
+};
+
+}  // namespace barbershop::realtime::net
