@@ -1,0 +1,423 @@
+#include "fakes.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include "barbershop/common/ids.hpp"
+
+namespace barbershop::core::domain {
+
+using common::ErrorCode;
+using common::MakeError;
+using common::Ok;
+
+namespace {
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// tstzrange(from, to) && tstzrange(from, to): half-open ranges that share an instant.
+bool Overlap(const TimeRange& a, const TimeRange& b) { return a.from < b.to && b.from < a.to; }
+
+TimeRange During(const Appointment& a) { return {a.starts_at, a.ends_at}; }
+
+// What the database answers for a statement that broke a rule the domain should have
+// kept (a check constraint, a foreign key): Guarded's answer to an unexpected error.
+common::Error Internal() { return MakeError(ErrorCode::kInternal, "internal error"); }
+
+bool BarberIsOff(const InMemoryStore& store, const std::string& barber_id, const TimeRange& range) {
+  return std::any_of(store.time_off.begin(), store.time_off.end(), [&](const TimeOff& t) {
+    return t.barber_id == barber_id && Overlap(t.during, range);
+  });
+}
+
+// The exclusion constraints appointments_barber_no_overlap and
+// appointments_client_no_overlap, checked in that order, for `row` against every other
+// live appointment.
+common::Status ClearOfOverlaps(const InMemoryStore& store, const Appointment& row) {
+  if (!IsLive(row.status)) return Ok{};
+  const auto clash = [&](auto same_party) {
+    return std::any_of(store.appointments.begin(), store.appointments.end(), [&](const auto& stored) {
+      const Appointment& other = stored.appointment;
+      return other.id != row.id && IsLive(other.status) && same_party(other) &&
+             Overlap(During(other), During(row));
+    });
+  };
+  if (clash([&](const Appointment& other) { return other.barber_id == row.barber_id; })) {
+    return MakeError(ErrorCode::kAlreadyExists, "that slot is already booked");
+  }
+  if (clash([&](const Appointment& other) { return other.client_id == row.client_id; })) {
+    return MakeError(ErrorCode::kAlreadyExists, "the client already has an appointment at that time");
+  }
+  return Ok{};
+}
+
+const User* UserById(const InMemoryStore& store, const std::string& id) {
+  const auto it = std::find_if(store.users.begin(), store.users.end(), [&](const User& u) { return u.id == id; });
+  return it == store.users.end() ? nullptr : &*it;
+}
+
+User* UserById(InMemoryStore& store, const std::string& id) {
+  return const_cast<User*>(UserById(std::as_const(store), id));
+}
+
+const Barber* BarberByName(const InMemoryStore& store, const std::string& name) {
+  const auto lower = Lower(name);
+  for (const auto& [id, barber] : store.barbers) {
+    if (Lower(barber.name) == lower) return &barber;
+  }
+  return nullptr;
+}
+
+// A barber as the database reads it: hours by weekday and opening, services by name
+// ignoring case.
+Barber AsRead(Barber barber) {
+  std::sort(barber.hours.begin(), barber.hours.end(), [](const WorkingHours& a, const WorkingHours& b) {
+    return a.weekday != b.weekday ? a.weekday < b.weekday : a.opens_minute < b.opens_minute;
+  });
+  std::sort(barber.services.begin(), barber.services.end(),
+            [](const BarberService& a, const BarberService& b) { return Lower(a.name) < Lower(b.name); });
+  return barber;
+}
+
+// A time off row as read: with the barber's name as it is now.
+TimeOff AsRead(const InMemoryStore& store, TimeOff off) {
+  const auto barber = store.barbers.find(off.barber_id);
+  off.barber_name = barber == store.barbers.end() ? std::string() : barber->second.name;
+  return off;
+}
+
+}  // namespace
+
+common::Result<User> InMemoryAccountRepository::CreateUser(const std::string& username, const std::string& email,
+                                                           const std::string& password_hash, Role role) {
+  // users_username_key is checked before users_email_key, as PostgreSQL does (in the
+  // order the columns declare them).
+  const auto taken = [&](auto field) {
+    return std::any_of(store_.users.begin(), store_.users.end(), field);
+  };
+  if (taken([&](const User& u) { return u.username == username; })) {
+    return MakeError(ErrorCode::kAlreadyExists, "that username is taken");
+  }
+  if (taken([&](const User& u) { return u.email == email; })) {
+    return MakeError(ErrorCode::kAlreadyExists, "an account with that e-mail already exists");
+  }
+  User user{common::NewUuid(), username, email, password_hash, role};
+  store_.users.push_back(user);
+  return user;
+}
+
+common::Result<std::optional<User>> InMemoryAccountRepository::FindUserByEmail(const std::string& email) {
+  const auto it = std::find_if(store_.users.begin(), store_.users.end(), [&](const User& u) { return u.email == email; });
+  if (it == store_.users.end()) return std::optional<User>{};
+  return std::optional<User>{*it};
+}
+
+common::Result<std::optional<User>> InMemoryAccountRepository::FindUserById(const std::string& id) {
+  const User* user = UserById(store_, id);
+  if (user == nullptr) return std::optional<User>{};
+  return std::optional<User>{*user};
+}
+
+common::Status InMemoryBarberRepository::SaveBarber(const std::string& user_id, const std::string& name,
+                                                    bool auto_confirm, const std::vector<WorkingHours>& hours) {
+  User* user = UserById(store_, user_id);
+  if (user == nullptr || name.empty() || name.size() > 64) return Internal();  // foreign key, check
+  const Barber* same_name = BarberByName(store_, name);
+  if (same_name != nullptr && same_name->id != user_id) {
+    return MakeError(ErrorCode::kAlreadyExists, "another barber is already called '" + name + "'");
+  }
+  user->role = Role::kBarber;
+  Barber& barber = store_.barbers[user_id];
+  barber.id = user_id;
+  barber.name = name;
+  barber.auto_confirm = auto_confirm;
+  barber.hours = hours;
+  // appointments_barber_fkey cascades a rename to the appointment's copy of the name.
+  for (auto& stored : store_.appointments) {
+    if (stored.appointment.barber_id == user_id) stored.appointment.barber_name = name;
+  }
+  return Ok{};
+}
+
+common::Result<std::optional<Barber>> InMemoryBarberRepository::FindBarberById(const std::string& id) {
+  const auto it = store_.barbers.find(id);
+  if (it == store_.barbers.end()) return std::optional<Barber>{};
+  return std::optional<Barber>{AsRead(it->second)};
+}
+
+common::Result<std::optional<Barber>> InMemoryBarberRepository::FindBarberByName(const std::string& name) {
+  const Barber* barber = BarberByName(store_, name);
+  if (barber == nullptr) return std::optional<Barber>{};
+  return std::optional<Barber>{AsRead(*barber)};
+}
+
+common::Result<std::vector<Barber>> InMemoryBarberRepository::ListBarbers() {
+  std::vector<Barber> barbers;
+  for (const auto& [id, barber] : store_.barbers) barbers.push_back(AsRead(barber));
+  std::sort(barbers.begin(), barbers.end(), [](const Barber& a, const Barber& b) { return a.name < b.name; });
+  return barbers;
+}
+
+common::Result<BookingParties> InMemoryBarberRepository::FindBookingParties(const std::string& barber_name,
+                                                                            const std::string& client_id) {
+  // One row per barber of that name, with the client's username beside it: no barber,
+  // no row, and so no client either.
+  BookingParties parties;
+  const Barber* barber = BarberByName(store_, barber_name);
+  if (barber == nullptr) return parties;
+  parties.barber = AsRead(*barber);
+  if (const User* client = UserById(store_, client_id)) {
+    parties.client = User{client_id, client->username, {}, {}, Role::kCustomer};
+  }
+  return parties;
+}
+
+common::Status InMemoryBarberRepository::SaveService(const std::string& barber_id, const BarberService& service) {
+  const auto barber = store_.barbers.find(barber_id);
+  if (barber == store_.barbers.end()) return Internal();  // foreign key
+  auto& services = barber->second.services;
+  const auto same = std::find_if(services.begin(), services.end(),
+                                 [&](const BarberService& s) { return Lower(s.name) == Lower(service.name); });
+  if (same == services.end()) {
+    services.push_back(service);
+  } else {
+    *same = service;
+  }
+  return Ok{};
+}
+
+common::Result<std::optional<BarberService>> InMemoryBarberRepository::RemoveService(const std::string& barber_id,
+                                                                                     const std::string& name) {
+  const auto barber = store_.barbers.find(barber_id);
+  if (barber == store_.barbers.end()) return std::optional<BarberService>{};
+  auto& services = barber->second.services;
+  const auto same = std::find_if(services.begin(), services.end(),
+                                 [&](const BarberService& s) { return Lower(s.name) == Lower(name); });
+  if (same == services.end()) return std::optional<BarberService>{};
+  BarberService removed = *same;
+  services.erase(same);
+  return std::optional<BarberService>{removed};
+}
+
+common::Result<TimeOff> InMemoryTimeOffRepository::AddTimeOff(const Barber& barber, const TimeRange& during,
+                                                              const std::string& reason) {
+  if (!store_.barbers.contains(barber.id) || during.from >= during.to || reason.size() > 200) return Internal();
+  // The trigger time_off_clear_of_appointments names the live appointments in the way,
+  // the earliest first.
+  std::vector<const Appointment*> clash;
+  for (const auto& stored : store_.appointments) {
+    const Appointment& a = stored.appointment;
+    if (a.barber_id == barber.id && IsLive(a.status) && Overlap(During(a), during)) clash.push_back(&a);
+  }
+  if (!clash.empty()) {
+    std::stable_sort(clash.begin(), clash.end(),
+                     [](const Appointment* a, const Appointment* b) { return a->starts_at < b->starts_at; });
+    std::string ids;
+    for (const auto* a : clash) ids += (ids.empty() ? "" : ", ") + a->id;
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "live appointments fall in that time; cancel or move them first: " + ids);
+  }
+  TimeOff off{std::to_string(++store_.last_time_off_id), barber.id, barber.name, during, reason};
+  store_.time_off.push_back(off);
+  return off;
+}
+
+common::Result<std::optional<TimeOff>> InMemoryTimeOffRepository::FindTimeOffById(const std::string& id) {
+  const auto it = std::find_if(store_.time_off.begin(), store_.time_off.end(),
+                               [&](const TimeOff& t) { return t.id == id; });
+  if (it == store_.time_off.end()) return std::optional<TimeOff>{};
+  return std::optional<TimeOff>{AsRead(store_, *it)};
+}
+
+common::Status InMemoryTimeOffRepository::DeleteTimeOff(const std::string& id) {
+  std::erase_if(store_.time_off, [&](const TimeOff& t) { return t.id == id; });
+  return Ok{};
+}
+
+common::Result<std::vector<TimeOff>> InMemoryTimeOffRepository::ListTimeOff(const std::string& barber_id,
+                                                                            const TimeRange& range) {
+  std::vector<TimeOff> listed;
+  for (const auto& t : store_.time_off) {
+    if (t.barber_id == barber_id && Overlap(t.during, range)) listed.push_back(AsRead(store_, t));
+  }
+  std::stable_sort(listed.begin(), listed.end(),
+                   [](const TimeOff& a, const TimeOff& b) { return a.during.from < b.during.from; });
+  if (listed.size() > 500) listed.resize(500);
+  return listed;
+}
+
+common::Result<Appointment> InMemoryAppointmentRepository::Insert(
+    const NewAppointment& proposal, const std::function<OutboxEvent(const Appointment&)>& event) {
+  const auto* service = proposal.service;
+  const Appointment created{proposal.id,
+                            proposal.barber->id,
+                            proposal.barber->name,
+                            proposal.client->id,
+                            proposal.client->username,
+                            proposal.starts_at,
+                            proposal.ends_at,
+                            proposal.status,
+                            service ? service->name : std::string(),
+                            service ? service->price_cents : 0};
+  const auto outbox = event(created);
+  if (created.ends_at <= created.starts_at) return Internal();  // check constraint
+  // In the order PostgreSQL meets them: the statement's own time off check, the triggers
+  // (time off, then the live-booking cap), the exclusion constraints, the idempotency
+  // key's unique index, the foreign keys on the names.
+  if (BarberIsOff(store_, created.barber_id, During(created))) {
+    return MakeError(ErrorCode::kFailedPrecondition, created.barber_name + " is off at that time");
+  }
+  if (proposal.live_booking_cap > 0 && IsLive(created.status)) {
+    const auto now = store_.clock.Now();
+    const auto live = std::count_if(store_.appointments.begin(), store_.appointments.end(), [&](const auto& stored) {
+      const Appointment& a = stored.appointment;
+      return a.client_id == created.client_id && IsLive(a.status) && a.starts_at > now;
+    });
+    if (live >= proposal.live_booking_cap) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "you already hold " + std::to_string(proposal.live_booking_cap) +
+                           " upcoming appointments, the most one customer may hold; cancel one or wait until one "
+                           "has taken place");
+    }
+  }
+  if (auto ok = ClearOfOverlaps(store_, created); !ok) return ok.error();
+  if (!proposal.idempotency_key.empty()) {
+    const bool used = std::any_of(store_.appointments.begin(), store_.appointments.end(), [&](const auto& stored) {
+      return stored.booked_by == proposal.booked_by && stored.idempotency_key == proposal.idempotency_key;
+    });
+    if (used) return MakeError(ErrorCode::kAlreadyExists, "that idempotency-key has already booked an appointment");
+  }
+  const auto barber = store_.barbers.find(created.barber_id);
+  const User* client = UserById(store_, created.client_id);
+  if (barber == store_.barbers.end() || client == nullptr) return Internal();
+  if (barber->second.name != created.barber_name || client->username != created.client_name) {
+    return MakeError(ErrorCode::kFailedPrecondition, "the barber's or client's name changed meanwhile; try again");
+  }
+  store_.appointments.push_back({created, proposal.booked_by, proposal.idempotency_key});
+  store_.outbox.push_back({created.id, outbox});
+  return created;
+}
+
+common::Result<std::optional<Appointment>> InMemoryAppointmentRepository::Find(const std::string& id) {
+  for (const auto& stored : store_.appointments) {
+    if (stored.appointment.id == id) return std::optional<Appointment>{stored.appointment};
+  }
+  return std::optional<Appointment>{};
+}
+
+common::Result<std::optional<Appointment>> InMemoryAppointmentRepository::FindByIdempotencyKey(
+    const std::string& booked_by, const std::string& idempotency_key) {
+  for (const auto& stored : store_.appointments) {
+    if (!stored.idempotency_key.empty() && stored.booked_by == booked_by &&
+        stored.idempotency_key == idempotency_key) {
+      return std::optional<Appointment>{stored.appointment};
+    }
+  }
+  return std::optional<Appointment>{};
+}
+
+common::Result<Appointment> InMemoryAppointmentRepository::Update(const Appointment& before, const Appointment& after,
+                                                                  const OutboxEvent& event) {
+  // The row changes only while it still has `before`'s status and start, and a move only
+  // to a time the barber is not off.
+  const bool moved = after.starts_at != before.starts_at;
+  const bool off = moved && BarberIsOff(store_, after.barber_id, During(after));
+  const auto row = std::find_if(store_.appointments.begin(), store_.appointments.end(), [&](const auto& stored) {
+    const Appointment& a = stored.appointment;
+    return a.id == after.id && a.status == before.status && a.starts_at == before.starts_at;
+  });
+  if (row == store_.appointments.end() || off) {
+    if (off) {
+      return MakeError(ErrorCode::kFailedPrecondition, after.barber_name + " is off at that time");
+    }
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "the appointment was changed by someone else meanwhile; reload it and try again");
+  }
+  if (after.ends_at <= after.starts_at) return Internal();  // check constraint
+  // Only status and times are written; the rest stays as stored.
+  Appointment changed = row->appointment;
+  changed.status = after.status;
+  changed.starts_at = after.starts_at;
+  changed.ends_at = after.ends_at;
+  if (auto ok = ClearOfOverlaps(store_, changed); !ok) return ok.error();
+  row->appointment = changed;
+  store_.outbox.push_back({changed.id, event});
+  return after;
+}
+
+common::Result<std::vector<Appointment>> InMemoryAppointmentRepository::ListForClient(const std::string& client_id,
+                                                                                      const TimeRange& range) {
+  return List(false, client_id, range);
+}
+
+common::Result<std::vector<Appointment>> InMemoryAppointmentRepository::ListForBarber(const std::string& barber_id,
+                                                                                      const TimeRange& range) {
+  return List(true, barber_id, range);
+}
+
+common::Result<std::vector<Appointment>> InMemoryAppointmentRepository::List(bool chair, const std::string& party,
+                                                                             const TimeRange& range) {
+  ++lists_read_;
+  std::vector<Appointment> listed;
+  for (const auto& stored : store_.appointments) {
+    const Appointment& a = stored.appointment;
+    if ((chair ? a.barber_id : a.client_id) == party && a.starts_at >= range.from && a.starts_at < range.to) {
+      listed.push_back(a);
+    }
+  }
+  std::stable_sort(listed.begin(), listed.end(),
+                   [](const Appointment& a, const Appointment& b) { return a.starts_at < b.starts_at; });
+  if (listed.size() > kListLimit + 1) listed.resize(kListLimit + 1);
+  return listed;
+}
+
+namespace {
+
+// The longest of the waits `wait_of` gives for each key whose limit is on.
+template <typename WaitOf>
+std::chrono::seconds LongestWait(const std::vector<std::pair<std::string, AttemptLimit>>& keys, WaitOf wait_of) {
+  std::chrono::seconds longest{0};
+  for (const auto& [key, limit] : keys) {
+    if (limit.enabled()) longest = std::max(longest, wait_of(key, limit));
+  }
+  return longest;
+}
+
+}  // namespace
+
+common::Result<std::chrono::seconds> InMemoryAttemptCounter::RefusedFor(
+    const std::vector<std::pair<std::string, AttemptLimit>>& keys) {
+  const auto now = store_.clock.Now();
+  return LongestWait(keys, [&](const std::string& key, const AttemptLimit& limit) {
+    const auto found = store_.attempts.find(key);
+    const bool refused = found != store_.attempts.end() && found->second.window_ends > now &&
+                         found->second.attempts >= limit.max;
+    return refused ? found->second.window_ends - now : std::chrono::seconds{0};
+  });
+}
+
+common::Result<std::chrono::seconds> InMemoryAttemptCounter::Count(
+    const std::vector<std::pair<std::string, AttemptLimit>>& keys) {
+  const auto now = store_.clock.Now();
+  return LongestWait(keys, [&](const std::string& key, const AttemptLimit& limit) {
+    auto& counted = store_.attempts[key];
+    if (counted.window_ends <= now) {
+      counted = {1, now + limit.window};  // a window that has ended starts again
+    } else {
+      ++counted.attempts;
+    }
+    return counted.attempts > limit.max ? counted.window_ends - now : std::chrono::seconds{0};
+  });
+}
+
+common::Status InMemoryAttemptCounter::Forget(const std::string& key) {
+  store_.attempts.erase(key);
+  return Ok{};
+}
+
+}  // namespace barbershop::core::domain

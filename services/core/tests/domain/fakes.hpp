@@ -1,0 +1,157 @@
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "barbershop/common/clock.hpp"
+#include "domain/unit_of_work.hpp"
+
+namespace barbershop::core::domain {
+
+/// The rows the PostgreSQL repositories keep, in memory, with what the schema enforces
+/// on them: the unique keys, the exclusion constraints on live appointments, the
+/// triggers that keep time off and live appointments apart and cap a client's live
+/// bookings, the foreign keys on the party names.  Names compare ignoring the case of
+/// ASCII letters only (PostgreSQL's lower() folds every letter).  Not thread-safe.
+struct InMemoryStore {
+  /// `clock` stands for the database's now(): the live-booking cap counts the bookings
+  /// that start after it.
+  explicit InMemoryStore(const common::Clock& clock) : clock(clock) {}
+
+  struct StoredAppointment {
+    Appointment appointment;
+    std::string booked_by;
+    std::string idempotency_key;
+  };
+  /// A row of the outbox: the event and the appointment it is about.
+  struct StoredEvent {
+    std::string aggregate_id;
+    OutboxEvent event;
+  };
+  struct Attempts {
+    int attempts = 0;
+    TimePoint window_ends;
+  };
+
+  const common::Clock& clock;
+  std::vector<User> users;
+  std::map<std::string, Barber> barbers;  ///< by user id
+  std::vector<TimeOff> time_off;          ///< barber_name filled in when read
+  long long last_time_off_id = 0;
+  std::vector<StoredAppointment> appointments;  ///< in the order they were made
+  std::vector<StoredEvent> outbox;
+  std::map<std::string, Attempts> attempts;  ///< by key
+};
+
+class InMemoryAccountRepository final : public AccountRepository {
+ public:
+  explicit InMemoryAccountRepository(InMemoryStore& store) : store_(store) {}
+  common::Result<User> CreateUser(const std::string& username, const std::string& email,
+                                  const std::string& password_hash, Role role) override;
+  common::Result<std::optional<User>> FindUserByEmail(const std::string& email) override;
+  common::Result<std::optional<User>> FindUserById(const std::string& id) override;
+
+ private:
+  InMemoryStore& store_;
+};
+
+class InMemoryBarberRepository final : public BarberRepository {
+ public:
+  explicit InMemoryBarberRepository(InMemoryStore& store) : store_(store) {}
+  common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
+                            const std::vector<WorkingHours>& hours) override;
+  common::Result<std::optional<Barber>> FindBarberById(const std::string& id) override;
+  common::Result<std::optional<Barber>> FindBarberByName(const std::string& name) override;
+  common::Result<std::vector<Barber>> ListBarbers() override;
+  common::Result<BookingParties> FindBookingParties(const std::string& barber_name,
+                                                    const std::string& client_id) override;
+  common::Status SaveService(const std::string& barber_id, const BarberService& service) override;
+  common::Result<std::optional<BarberService>> RemoveService(const std::string& barber_id,
+                                                             const std::string& name) override;
+
+ private:
+  InMemoryStore& store_;
+};
+
+class InMemoryTimeOffRepository final : public TimeOffRepository {
+ public:
+  explicit InMemoryTimeOffRepository(InMemoryStore& store) : store_(store) {}
+  common::Result<TimeOff> AddTimeOff(const Barber& barber, const TimeRange& during,
+                                     const std::string& reason) override;
+  common::Result<std::optional<TimeOff>> FindTimeOffById(const std::string& id) override;
+  common::Status DeleteTimeOff(const std::string& id) override;
+  common::Result<std::vector<TimeOff>> ListTimeOff(const std::string& barber_id, const TimeRange& range) override;
+
+ private:
+  InMemoryStore& store_;
+};
+
+class InMemoryAppointmentRepository final : public AppointmentRepository {
+ public:
+  explicit InMemoryAppointmentRepository(InMemoryStore& store) : store_(store) {}
+  common::Result<Appointment> Insert(const NewAppointment& appointment,
+                                     const std::function<OutboxEvent(const Appointment&)>& event) override;
+  common::Result<std::optional<Appointment>> Find(const std::string& id) override;
+  common::Result<std::optional<Appointment>> FindByIdempotencyKey(const std::string& booked_by,
+                                                                  const std::string& idempotency_key) override;
+  common::Result<Appointment> Update(const Appointment& before, const Appointment& after,
+                                     const OutboxEvent& event) override;
+  common::Result<std::vector<Appointment>> ListForClient(const std::string& client_id,
+                                                         const TimeRange& range) override;
+  common::Result<std::vector<Appointment>> ListForBarber(const std::string& barber_id,
+                                                         const TimeRange& range) override;
+
+  /// How many lists were read from the store (what a cache in front saves).
+  std::size_t lists_read() const { return lists_read_; }
+
+ private:
+  common::Result<std::vector<Appointment>> List(bool chair, const std::string& party, const TimeRange& range);
+
+  InMemoryStore& store_;
+  std::size_t lists_read_ = 0;
+};
+
+/// Counts attempts per key in windows on the store's clock, as PgAttemptCounter does.
+class InMemoryAttemptCounter final : public AttemptCounter {
+ public:
+  explicit InMemoryAttemptCounter(InMemoryStore& store) : store_(store) {}
+  common::Result<std::chrono::seconds> RefusedFor(
+      const std::vector<std::pair<std::string, AttemptLimit>>& keys) override;
+  common::Result<std::chrono::seconds> Count(const std::vector<std::pair<std::string, AttemptLimit>>& keys) override;
+  common::Status Forget(const std::string& key) override;
+
+ private:
+  InMemoryStore& store_;
+};
+
+/// Every repository on one in-memory store.  Not thread-safe.
+class InMemoryUnitOfWork final : public UnitOfWork {
+ public:
+  explicit InMemoryUnitOfWork(const common::Clock& clock)
+      : store_(clock), accounts_(store_), barbers_(store_), time_off_(store_), appointments_(store_),
+        attempts_(store_) {}
+
+  AccountRepository& accounts() override { return accounts_; }
+  BarberRepository& barbers() override { return barbers_; }
+  TimeOffRepository& time_off() override { return time_off_; }
+  AppointmentRepository& appointments() override { return appointments_; }
+  AttemptCounter& attempts() override { return attempts_; }
+  /// Nothing in memory is ever in doubt.
+  bool ChangeInDoubt() const override { return false; }
+  void Restart() override {}
+
+  InMemoryStore& store() { return store_; }
+  InMemoryAppointmentRepository& stored_appointments() { return appointments_; }
+
+ private:
+  InMemoryStore store_;
+  InMemoryAccountRepository accounts_;
+  InMemoryBarberRepository barbers_;
+  InMemoryTimeOffRepository time_off_;
+  InMemoryAppointmentRepository appointments_;
+  InMemoryAttemptCounter attempts_;
+};
+
+}  // namespace barbershop::core::domain

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "barbershop/common/clock.hpp"
+#include "barbershop/common/shop_time.hpp"
+#include "domain/bookings.hpp"
+#include "fakes.hpp"
+
+namespace barbershop::core::domain {
+
+/// Success when `result` failed with `code` and a message that contains `says`.
+template <typename T>
+::testing::AssertionResult Fails(const common::Result<T>& result, common::ErrorCode code, const std::string& says = {}) {
+  if (result) return ::testing::AssertionFailure() << "it succeeded";
+  const auto& error = result.error();
+  if (error.code != code || error.message.find(says) == std::string::npos) {
+    return ::testing::AssertionFailure() << "it failed with " << common::ErrorCodeName(error.code) << ": "
+                                         << error.message;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+/// A shop in Europe/Chisinau on an in-memory store, with a clock that stands at Tuesday
+/// 2026-12-01 08:00 (shop time, far from a daylight saving change) until a test moves it.
+class ShopFixture : public ::testing::Test {
+ protected:
+  static const common::ShopTime& Shop() {
+    static const auto shop = common::ShopTime::ForZone("Europe/Chisinau").value();
+    return shop;
+  }
+  /// Shop wall-clock time ("2026-12-07T10:00"), or an instant with its offset.
+  static TimePoint At(const std::string& text) { return Shop().Parse(text).value(); }
+  static Caller As(const User& user) { return Caller{user.id, user.role}; }
+
+  /// A customer account called `username`.
+  User AddCustomer(const std::string& username) {
+    return work_.accounts().CreateUser(username, username + "@example.com", "hash", Role::kCustomer).value();
+  }
+  User AddAdmin(const std::string& username) {
+    return work_.accounts().CreateUser(username, username + "@example.com", "hash", Role::kAdmin).value();
+  }
+  /// A barber account called `username` with a chair named `name`, open Monday to
+  /// Saturday 09:00 to 18:00.
+  User AddBarber(const std::string& username, const std::string& name, bool auto_confirm = false) {
+    User user = AddCustomer(username);
+    std::vector<WorkingHours> hours;
+    for (unsigned day = 1; day <= 6; ++day) hours.push_back({day, 9 * 60, 18 * 60});
+    EXPECT_TRUE(work_.barbers().SaveBarber(user.id, name, auto_confirm, hours));
+    user.role = Role::kBarber;
+    return user;
+  }
+
+  common::FakeClock clock_{At("2026-12-01T08:00")};
+  InMemoryUnitOfWork work_{clock_};
+  BookingPolicy policy_;
+};
+
+}  // namespace barbershop::core::domain
