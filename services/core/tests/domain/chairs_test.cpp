@@ -66,10 +66,10 @@ TEST_F(ChairsTest, AChairNeedsADisplayNameAndHoursThatMakeSense) {
   EXPECT_TRUE(ValidateChair("Ana Maria", kWeekdays));
   EXPECT_TRUE(ValidateChair("Ana", {}));  // no hours yet: not bookable, but a chair
   EXPECT_TRUE(ValidateChair("Ana", {{1, 9 * 60, 12 * 60}, {1, 12 * 60, 18 * 60}}));  // a break of no length
-  for (const std::string bad : {std::string(), std::string("   "), std::string(65, 'a'), std::string("An\x01")}) {
+  for (const auto& bad : {std::string(), std::string("   "), std::string(65, 'a'), std::string("An\x01")}) {
     EXPECT_TRUE(Fails(ValidateChair(bad, kWeekdays), ErrorCode::kInvalidArgument, "a barber's name")) << bad;
   }
-  for (const WorkingHours bad : {WorkingHours{0, 540, 600}, WorkingHours{8, 540, 600}, WorkingHours{1, 600, 600},
+  for (const auto& bad : {WorkingHours{0, 540, 600}, WorkingHours{8, 540, 600}, WorkingHours{1, 600, 600},
                                  WorkingHours{1, 660, 600}, WorkingHours{1, -1, 600}, WorkingHours{1, 540, 1441}}) {
     EXPECT_TRUE(Fails(ValidateChair("Ana", {bad}), ErrorCode::kInvalidArgument, "within a day"))
         << bad.weekday << " " << bad.opens_minute << "-" << bad.closes_minute;
@@ -137,13 +137,13 @@ TEST_F(ChairsTest, ABadChairOrUnknownUserChangesNothing) {
   EXPECT_TRUE(Fails(Save(root_, "carol", "Carol"), ErrorCode::kInvalidArgument, "user_id must be an id"));
 }
 
-class PriceListTest : public ChairsTest {
+class PriceListChangesTest : public ChairsTest {
  protected:
   std::vector<BarberService> ServicesOf(const User& barber) { return Stored(barber).services; }
   PriceList prices_{work_.barbers()};
 };
 
-TEST_F(PriceListTest, ABarberAddsChangesAndRemovesTheirServices) {
+TEST_F(PriceListChangesTest, ABarberAddsChangesAndRemovesTheirServices) {
   ASSERT_TRUE(prices_.Save(As(ana_), "", {"Cut", 30min, 2000}));
   ASSERT_TRUE(prices_.Save(As(ana_), "", {"Beard", 15min, 1000}));
   ASSERT_EQ(ServicesOf(ana_).size(), 2u);
@@ -163,7 +163,7 @@ TEST_F(PriceListTest, ABarberAddsChangesAndRemovesTheirServices) {
   EXPECT_TRUE(ServicesOf(bob_).empty());
 }
 
-TEST_F(PriceListTest, OnlyTheBarberOrAnAdminChangesAPriceList) {
+TEST_F(PriceListChangesTest, OnlyTheBarberOrAnAdminChangesAPriceList) {
   EXPECT_TRUE(Fails(prices_.Save(As(bob_), "Ana", {"Cut", 30min, 2000}), ErrorCode::kPermissionDenied));
   EXPECT_TRUE(Fails(prices_.Save(As(carol_), "Ana", {"Cut", 30min, 2000}), ErrorCode::kPermissionDenied));
   EXPECT_TRUE(Fails(prices_.Save(As(root_), "", {"Cut", 30min, 2000}), ErrorCode::kInvalidArgument));
@@ -174,8 +174,8 @@ TEST_F(PriceListTest, OnlyTheBarberOrAnAdminChangesAPriceList) {
   EXPECT_TRUE(prices_.Remove(As(root_), "Ana", "Cut"));
 }
 
-TEST_F(PriceListTest, AServiceNeedsANameALengthInStepsOfFiveAndAPrice) {
-  for (const BarberService bad : {BarberService{"", 30min, 0}, BarberService{"   ", 30min, 0},
+TEST_F(PriceListChangesTest, AServiceNeedsANameALengthInStepsOfFiveAndAPrice) {
+  for (const auto& bad : {BarberService{"", 30min, 0}, BarberService{"   ", 30min, 0},
                                   BarberService{"Cut", 0min, 0}, BarberService{"Cut", 7min, 0},
                                   BarberService{"Cut", 485min, 0}, BarberService{"Cut", 30min, -1},
                                   BarberService{"Cut", 30min, 100000001}}) {
