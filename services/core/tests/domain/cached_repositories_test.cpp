@@ -72,7 +72,9 @@ TEST_F(CachedRepositoriesTest, ACommittedChangeForgetsBothPartiesLists) {
   EXPECT_EQ(ClientList(carol_), 1u);
   EXPECT_EQ(ChairList(), 1u);
   EXPECT_EQ(Reads(), 7u);
-  EXPECT_EQ(appointments_.ListForClient(carol_.id, Ahead()).value()[0].status, AppointmentStatus::kCanceled);
+  const auto listed = appointments_.ListForClient(carol_.id, Ahead()).value();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].status, AppointmentStatus::kCanceled);
 }
 
 TEST_F(CachedRepositoriesTest, ARefusedChangeForgetsNothing) {
