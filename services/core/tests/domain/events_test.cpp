@@ -10,7 +10,7 @@ class EventsTest : public ::testing::Test {
  protected:
   EventsTest() : shop_(common::ShopTime::ForZone("Europe/Chisinau").value()) {
     appointment_ = {"a-1", "b-1", "Ana", "c-1", "ion", shop_.Parse("2026-12-07T15:00").value(),
-                    shop_.Parse("2026-12-07T15:30").value(), AppointmentStatus::kConfirmed};
+                    shop_.Parse("2026-12-07T15:30").value(), AppointmentStatus::kConfirmed, "", 0};
   }
   nlohmann::json Payload(const EventDetails& details) {
     const auto event = MakeOutboxEvent(details, shop_, shop_.Parse("2026-12-01T10:00").value());
