@@ -18,7 +18,8 @@ struct BookingPolicy {
   /// A barber's move or cancellation this close to the start is flagged last-minute.
   std::chrono::minutes last_minute_window{120};
   /// The most live future bookings a customer may hold by booking for themselves
-  /// (0: no limit).  A barber or an admin booking for a client is not held to it.
+  /// (0: no limit).  Only customers are held to it: not an admin booking for a client,
+  /// nor a barber booking another barber's chair for themselves.
   int max_live_bookings = 8;
 };
 

@@ -109,8 +109,8 @@ class AppointmentRepository {
   /// The appointment `booked_by` booked with `idempotency_key`, if any.
   virtual common::Result<std::optional<Appointment>> FindByIdempotencyKey(const std::string& booked_by,
                                                                           const std::string& idempotency_key) = 0;
-  /// Sets status and times when the row still has `expected` status; kFailedPrecondition
-  /// when someone changed it first, kAlreadyExists on overlap.
+  /// Sets `after`'s status and times when the row still has `before`'s status and start;
+  /// kFailedPrecondition when someone changed it first, kAlreadyExists on overlap.
   virtual common::Result<Appointment> Update(const Appointment& before, const Appointment& after,
                                              const OutboxEvent& event) = 0;
   /// The earliest kListLimit + 1 starting in `range`, in time order.
