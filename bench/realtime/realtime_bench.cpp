@@ -9,7 +9,6 @@
 // through the core (a new customer with one of the core's barbers) and opens the chat
 // of each as its barber and as its client.
 #include <amqp.h>
-#include <amqp_tcp_socket.h>
 #include <grpcpp/grpcpp.h>
 
 #include <boost/asio.hpp>
@@ -34,6 +33,7 @@
 #include <thread>
 #include <vector>
 
+#include "barbershop/common/amqp_connection.hpp"
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/ids.hpp"
 #include "barbershop/common/tokens.hpp"
@@ -138,13 +138,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
       ++stats_.failed;
       return;
     }
-    beast::get_lowest_layer(ws_).async_connect(server, [self = shared_from_this()](beast::error_code ec) {
-      if (ec) return void(++self->stats_.failed);
-      beast::get_lowest_layer(self->ws_).socket().set_option(tcp::no_delay(true), ec);
+    beast::get_lowest_layer(ws_).async_connect(server, [self = shared_from_this()](beast::error_code connect_error) {
+      if (connect_error) return void(++self->stats_.failed);
+      beast::get_lowest_layer(self->ws_).socket().set_option(tcp::no_delay(true), connect_error);
       self->ws_.set_option(websocket::stream_base::decorator(
           [token = self->token_](websocket::request_type& r) { r.set(beast::http::field::authorization, "Bearer " + token); }));
-      self->ws_.async_handshake("127.0.0.1", self->target_, [self](beast::error_code ec) {
-        if (ec) return void(++self->stats_.failed);
+      self->ws_.async_handshake("127.0.0.1", self->target_, [self](beast::error_code handshake_error) {
+        if (handshake_error) return void(++self->stats_.failed);
         ++self->stats_.connected;
         self->DoRead();
       });
@@ -429,14 +429,12 @@ int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenServi
     return 0;
   }
   // Publish events to random users at the given rate; each reaches the user's sockets.
-  std::vector<char> url(options.amqp.begin(), options.amqp.end());
-  url.push_back('\0');
-  amqp_connection_info info;
-  amqp_parse_url(url.data(), &info);
-  auto amqp = amqp_new_connection();
-  amqp_socket_open(amqp_tcp_socket_new(amqp), info.host, info.port);
-  amqp_login(amqp, "/", 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, info.user, info.password);
-  amqp_channel_open(amqp, 1);
+  const auto connection = barbershop::common::AmqpConnection::Open(options.amqp, {});
+  if (!connection) {
+    std::fprintf(stderr, "RabbitMQ: %s\n", connection.error().c_str());
+    return 1;
+  }
+  auto* const amqp = connection.state();
   std::mt19937 random{42};
   long published = 0;
   const auto publish_start = Clock::now();
@@ -459,7 +457,7 @@ int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenServi
     amqp_basic_properties_t props;
     props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG;
     props.delivery_mode = 2;
-    amqp_basic_publish(amqp, 1, amqp_cstring_bytes("barbershop.events"), amqp_cstring_bytes("appointment.confirmed"), 0,
+    amqp_basic_publish(amqp, barbershop::common::kAmqpChannel, amqp_cstring_bytes("barbershop.events"), amqp_cstring_bytes("appointment.confirmed"), 0,
                        0, &props, amqp_bytes_t{body.size(), const_cast<char*>(body.data())});
     ++published;
   }
@@ -478,8 +476,6 @@ int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenServi
               static_cast<double>(received) / seconds);
   std::printf("publish-to-receive latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", Percentile(latencies, 0.50) / 1000,
               Percentile(latencies, 0.99) / 1000, Percentile(latencies, 1.0) / 1000);
-  amqp_connection_close(amqp, AMQP_REPLY_SUCCESS);
-  amqp_destroy_connection(amqp);
   return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include <charconv>
 #include <optional>
+#include <thread>
 
 namespace barbershop::common {
 namespace {
@@ -17,11 +18,17 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-using Routes = std::map<std::string, HttpServer::Handler>;
+constexpr const char* kText = "text/plain; charset=utf-8";
+
+std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
+
+std::string_view View(beast::string_view text) { return {text.data(), text.size()}; }
+
+bool IsRead(std::string_view method) { return method == "GET" || method == "HEAD"; }
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket socket, const Routes& routes) : stream_(std::move(socket)), routes_(routes) {}
+  HttpSession(tcp::socket socket, const HttpRoutes& routes) : stream_(std::move(socket)), routes_(routes) {}
 
   void Start() { DoRead(); }
 
@@ -44,33 +51,20 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     response->version(request_.version());
     response->keep_alive(request_.keep_alive() && !has_body);
     response->set(http::field::server, "barbershop");
-    std::string target(request_.target());
-    if (const auto q = target.find('?'); q != std::string::npos) target.resize(q);
-    const auto route = routes_.find(target);
     if (has_body) {
       response->result(http::status::payload_too_large);
+      response->set(http::field::content_type, kText);
       response->body() = "a request here takes no body\n";
-    } else if (request_.method() != http::verb::get && request_.method() != http::verb::head) {
-      response->result(http::status::method_not_allowed);
-      response->body() = "method not allowed\n";
-    } else if (route == routes_.end()) {
-      response->result(http::status::not_found);
-      response->body() = "not found\n";
     } else {
-      HttpReply reply;
-      try {
-        reply = route->second();
-      } catch (const std::exception&) {
-        reply = HttpReply{500, "text/plain; charset=utf-8", "internal error\n"};
-      }
+      auto reply = routes_.Answer(View(request_.method_string()), View(request_.target()));
       response->result(reply.status);
       response->set(http::field::content_type, reply.content_type);
       response->body() = std::move(reply.body);
     }
     response->prepare_payload();
     http::async_write(stream_, *response,
-                      [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
-                        if (ec || !response->keep_alive()) return self->Close();
+                      [self = shared_from_this(), response](beast::error_code write_error, std::size_t) {
+                        if (write_error || !response->keep_alive()) return self->Close();
                         self->DoRead();
                       });
   }
@@ -84,15 +78,41 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> parser_;
   http::request<http::empty_body> request_;
-  const Routes& routes_;
+  const HttpRoutes& routes_;
 };
 
 }  // namespace
 
+void HttpRoutes::Handle(const std::string& path, Handler handler, bool blocks) {
+  routes_[path] = Route{std::move(handler), blocks};
+}
+
+const HttpRoutes::Route* HttpRoutes::Find(std::string_view method, std::string_view target) const {
+  if (!IsRead(method)) return nullptr;
+  const auto route = routes_.find(PathOf(target));
+  return route == routes_.end() ? nullptr : &route->second;
+}
+
+bool HttpRoutes::Blocks(std::string_view method, std::string_view target) const {
+  const auto* route = Find(method, target);
+  return route != nullptr && route->blocks;
+}
+
+HttpReply HttpRoutes::Answer(std::string_view method, std::string_view target) const {
+  if (!IsRead(method)) return {405, kText, "method not allowed\n"};
+  const auto* route = Find(method, target);
+  if (route == nullptr) return {404, kText, "not found\n"};
+  try {
+    return route->handler();
+  } catch (const std::exception&) {
+    return {500, kText, "internal error\n"};
+  }
+}
+
 struct HttpServer::Impl {
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
-  Routes routes;
+  HttpRoutes routes;
   std::thread thread;
 
   void DoAccept() {
@@ -107,7 +127,7 @@ struct HttpServer::Impl {
 HttpServer::HttpServer() : impl_(std::make_unique<Impl>()) {}
 HttpServer::~HttpServer() { Stop(); }
 
-void HttpServer::Handle(const std::string& path, Handler handler) { impl_->routes[path] = std::move(handler); }
+void HttpServer::Handle(const std::string& path, Handler handler) { impl_->routes.Handle(path, std::move(handler)); }
 
 Status HttpServer::Start(const std::string& host, std::uint16_t port) {
   if (auto listening = Listen(impl_->acceptor, host, port); !listening) return listening;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "barbershop/testing/child_process.hpp"
 
 namespace barbershop::common {
@@ -25,6 +27,37 @@ TEST(HttpServerTest, ServesItsRoutesAndRefusesABodyBeforeParsingIt) {
   EXPECT_EQ(RawExchange(server.port(), "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").rfind("HTTP/1.1 404", 0),
             0u);
   server.Stop();
+}
+
+TEST(HttpRoutesTest, AnswersReadsOnExactPathsAndNothingElse) {
+  HttpRoutes routes;
+  int asked = 0;
+  routes.Handle("/healthz", [&] {
+    ++asked;
+    return HttpReply{200, "text/plain", "ok\n"};
+  });
+  EXPECT_EQ(routes.Answer("GET", "/healthz").status, 200u);
+  EXPECT_EQ(routes.Answer("HEAD", "/healthz").status, 200u);
+  EXPECT_EQ(routes.Answer("GET", "/healthz?verbose=1").body, "ok\n");
+  EXPECT_EQ(asked, 3);
+  EXPECT_EQ(routes.Answer("POST", "/healthz").status, 405u);
+  EXPECT_EQ(routes.Answer("DELETE", "/nowhere").status, 405u);
+  EXPECT_EQ(routes.Answer("GET", "/healthz/").status, 404u);
+  EXPECT_EQ(routes.Answer("GET", "/").status, 404u);
+  EXPECT_EQ(asked, 3);
+}
+
+TEST(HttpRoutesTest, AThrowingHandlerIsA500AndABlockingOneIsMarked) {
+  HttpRoutes routes;
+  routes.Handle("/readyz", []() -> HttpReply { throw std::runtime_error("database gone"); }, /*blocks=*/true);
+  routes.Handle("/healthz", [] { return HttpReply{}; });
+  const auto reply = routes.Answer("GET", "/readyz");
+  EXPECT_EQ(reply.status, 500u);
+  EXPECT_EQ(reply.body.find("database"), std::string::npos) << "no internals in the reply";
+  EXPECT_TRUE(routes.Blocks("GET", "/readyz?x"));
+  EXPECT_FALSE(routes.Blocks("GET", "/healthz"));
+  EXPECT_FALSE(routes.Blocks("POST", "/readyz")) << "a refusal is answered at once";
+  EXPECT_FALSE(routes.Blocks("GET", "/nowhere"));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "barbershop/testing/own_broker.hpp"
 
+#include "barbershop/testing/stack.hpp"
+
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
@@ -11,8 +13,6 @@
 namespace barbershop::testing {
 
 namespace {
-
-std::string Quoted(const std::string& text) { return "'" + text + "'"; }  // for names we made
 
 /// A TCP port on 127.0.0.1 that was free a moment ago (for a server that cannot bind
 /// port 0 and report what it got).
@@ -31,18 +31,13 @@ OwnBroker::OwnBroker() {
 
 OwnBroker::~OwnBroker() {
   Stop();
-  Stack("rm -rf " + dir_);
-}
-
-bool OwnBroker::Stack(const std::string& command) const {
-  const std::string line = "bash -c " + Quoted("source " BARBERSHOP_SOURCE_DIR "/scripts/stack.sh && " + command);
-  return std::system(line.c_str()) == 0;
+  RunStackCommand("rm -rf " + dir_);
 }
 
 bool OwnBroker::Start() {
   const auto start = [this] {
     const auto args = dir_ + " " + std::to_string(port_);
-    return Stack("rabbitmq_start " + args + " && rabbitmq_wait " + args + " 120");
+    return RunStackCommand("rabbitmq_start " + args + " && rabbitmq_wait " + args + " 120");
   };
   if (started_before_) return start();  // the services know this port
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -56,12 +51,12 @@ bool OwnBroker::Start() {
   return false;
 }
 
-bool OwnBroker::Stop() { return port_ == 0 || Stack("rabbitmq_stop " + dir_ + " " + std::to_string(port_)); }
+bool OwnBroker::Stop() { return port_ == 0 || RunStackCommand("rabbitmq_stop " + dir_ + " " + std::to_string(port_)); }
 
-bool OwnBroker::Wipe() { return Stack("rm -rf " + dir_ + "/mnesia"); }
+bool OwnBroker::Wipe() { return RunStackCommand("rm -rf " + dir_ + "/mnesia"); }
 
 bool OwnBroker::Ctl(const std::string& arguments) {
-  return Stack("rabbitmq_env " + dir_ + " " + std::to_string(port_) +
+  return RunStackCommand("rabbitmq_env " + dir_ + " " + std::to_string(port_) +
                " && timeout 60 /usr/lib/rabbitmq/bin/rabbitmqctl -q " + arguments + " >/dev/null");
 }
 

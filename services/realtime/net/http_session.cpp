@@ -11,7 +11,6 @@
 #include <chrono>
 
 #include "hub/protocol.hpp"
-#include "net/http_probes.hpp"
 #include "net/websocket_session.hpp"
 
 namespace barbershop::realtime::net {
@@ -62,15 +61,14 @@ void HttpSession::OnRead(boost::system::error_code ec, std::size_t) {
                               self->Accept(std::move(*admission));
                             });
   }
-  std::string target(request_.target());
-  target = target.substr(0, target.find('?'));
-  const auto method = request_.method();
-  if (!ProbeBlocks(method, target)) {
-    auto reply = ProbeReply(*context_, method, target);
+  const std::string method(request_.method_string());
+  const std::string target(request_.target());
+  if (!context_->probes.Blocks(method, target)) {
+    auto reply = context_->probes.Answer(method, target);
     return Reply(reply.status, reply.content_type, std::move(reply.body));
   }
   context_->PostBlocking([self = shared_from_this(), method, target] {
-    auto reply = ProbeReply(*self->context_, method, target);
+    auto reply = self->context_->probes.Answer(method, target);
     asio::post(self->stream_.get_executor(),
                [self, reply = std::move(reply)] { self->Reply(reply.status, reply.content_type, reply.body); });
   });

@@ -16,7 +16,7 @@
 
 namespace barbershop::realtime::net {
 
-/// One plain HTTP connection: probes and metrics (net/http_probes.cpp), or an upgrade,
+/// One plain HTTP connection: probes and metrics (ServerContext::probes), or an upgrade,
 /// checked (net/upgrade.cpp) and counted against the socket limits before it is handed
 /// to a WebSocketSession.  Runs on its strand.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {

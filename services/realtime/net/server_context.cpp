@@ -7,6 +7,7 @@ namespace barbershop::realtime::net {
 namespace {
 
 constexpr std::size_t kFanOutStrands = 8;
+constexpr const char* kText = "text/plain; charset=utf-8";
 
 }  // namespace
 
@@ -16,6 +17,14 @@ ServerContext::ServerContext(ServerSettings s, ServerDeps d)
       replays(deps.messages, hub::ReplayLimits{settings.history_limit, settings.replay_limit}),
       sockets(settings.max_sockets_per_user, settings.max_sockets_per_address) {
   for (std::size_t i = 0; i < kFanOutStrands; ++i) fan_out_.push_back(boost::asio::make_strand(deps.io));
+  probes.Handle("/healthz", [] { return common::HttpReply{200, kText, "ok\n"}; });
+  probes.Handle("/metrics", [this] {
+    return common::HttpReply{200, "text/plain; version=0.0.4; charset=utf-8", deps.metrics.registry.Render()};
+  });
+  probes.Handle(
+      "/readyz",
+      [this] { return stopping ? common::HttpReply{503, kText, "shutting down\n"} : deps.readiness(); },
+      /*blocks=*/true);
 }
 
 const Strand& ServerContext::FanOutStrand(const std::string& channel) const {

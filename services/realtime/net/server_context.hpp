@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "barbershop/common/contained.hpp"
+#include "barbershop/common/http_server.hpp"
 #include "hub/limits.hpp"
 #include "hub/replay_planner.hpp"
 #include "net/ws_server.hpp"
@@ -39,6 +40,9 @@ class ServerContext {
   hub::SocketCounter sockets;
   /// Set once on shutdown: no new connection is admitted.
   std::atomic<bool> stopping{false};
+  /// What a plain HTTP request (no upgrade) gets: /healthz, /metrics, and /readyz, which
+  /// asks Redis and RabbitMQ and so blocks.
+  common::HttpRoutes probes;
 
   /// The strand that delivers a channel's messages: always the same one for a channel
   /// (in order), on the io threads, so a socket whose strand is free writes at once.

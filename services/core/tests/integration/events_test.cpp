@@ -1,7 +1,6 @@
 // From a committed change to a message on the broker: the outbox relay, its ordering,
 // its survival of broker outages and crashes, reminders and last-minute flags.
 #include <amqp.h>
-#include <amqp_tcp_socket.h>
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 #include <signal.h>
@@ -12,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "barbershop/common/amqp_connection.hpp"
 #include "barbershop/common/shop_time.hpp"
 #include "barbershop/testing/eventually.hpp"
 #include "test_queue.hpp"
@@ -317,18 +317,9 @@ double CounterReaching(int http_port, const std::string& series, double at_least
 
 // Deletes a queue, as an operator would; true when the broker did.
 bool DeleteQueue(const std::string& amqp_url, const std::string& queue) {
-  std::string url = amqp_url;
-  amqp_connection_info info{};
-  if (amqp_parse_url(url.data(), &info) != AMQP_STATUS_OK) return false;
-  auto* connection = amqp_new_connection();
-  auto* socket = amqp_tcp_socket_new(connection);
-  bool deleted = socket != nullptr && amqp_socket_open(socket, info.host, info.port) == AMQP_STATUS_OK &&
-                 amqp_login(connection, "/", 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, info.user, info.password)
-                         .reply_type == AMQP_RESPONSE_NORMAL &&
-                 amqp_channel_open(connection, 1) != nullptr &&
-                 amqp_queue_delete(connection, 1, amqp_cstring_bytes(queue.c_str()), 0, 0) != nullptr;
-  amqp_destroy_connection(connection);
-  return deleted;
+  const auto connection = common::AmqpConnection::Open(amqp_url, {});
+  return connection && amqp_queue_delete(connection.state(), common::kAmqpChannel,
+                                         amqp_cstring_bytes(queue.c_str()), 0, 0) != nullptr;
 }
 
 // On a fresh broker, and after the real-time service's queue was deleted, the core's

@@ -37,7 +37,7 @@ class PrivatePostgres {
     if (mkdtemp(folder) == nullptr) return;
     dir_ = folder;
     // PostgreSQL refuses to run as root: its folder belongs to the postgres user then.
-    created_ = Stack("{ [ \"$(id -u)\" -ne 0 ] || chown postgres:postgres " + dir_ + "; } && as_postgres " +
+    created_ = RunStackCommand("{ [ \"$(id -u)\" -ne 0 ] || chown postgres:postgres " + dir_ + "; } && as_postgres " +
                      kPostgresBin + "/initdb -D " + dir_ + "/data -U postgres -A trust -E UTF8 --no-sync >" + dir_ +
                      "/initdb.log 2>&1") &&
                Start();
@@ -57,14 +57,14 @@ class PrivatePostgres {
   bool created() const { return created_; }
   /// Returns once it accepts connections.
   bool Start() {
-    return Stack(std::string("as_postgres ") + kPostgresBin + "/pg_ctl -D " + dir_ + "/data -l " + dir_ +
+    return RunStackCommand(std::string("as_postgres ") + kPostgresBin + "/pg_ctl -D " + dir_ + "/data -l " + dir_ +
                  "/postgres.log -w -t 60 -o \"-c listen_addresses= -k " + dir_ +
                  " -p 5432 -c fsync=off\" start >/dev/null");
   }
   /// A fast shutdown, as an operator's: open sessions are ended, in-flight transactions
   /// rolled back.  Returns once it is down.
   bool Stop() {
-    return Stack(std::string("as_postgres ") + kPostgresBin + "/pg_ctl -D " + dir_ +
+    return RunStackCommand(std::string("as_postgres ") + kPostgresBin + "/pg_ctl -D " + dir_ +
                  "/data -m fast -w stop >/dev/null");
   }
   std::string Url(const std::string& database = "barbershop") const {

@@ -1,7 +1,6 @@
 #include "test_queue.hpp"
 
 #include <amqp.h>
-#include <amqp_tcp_socket.h>
 
 #include <thread>
 
@@ -20,53 +19,42 @@ TestQueue::TestQueue(std::string amqp_url, RealtimeQueue)
 
 TestQueue::~TestQueue() { Disconnect(); }
 
-void TestQueue::Disconnect() {
-  if (connection_ == nullptr) return;
-  amqp_destroy_connection(connection_);
-  connection_ = nullptr;
-}
+void TestQueue::Disconnect() { connection_.Drop(); }
 
 bool TestQueue::Connect() {
-  std::string url = url_;
-  amqp_connection_info info{};
-  if (amqp_parse_url(url.data(), &info) != AMQP_STATUS_OK) return false;
-  connection_ = amqp_new_connection();
-  amqp_socket_t* socket = amqp_tcp_socket_new(connection_);
-  timeval tv{2, 0};
-  if (amqp_socket_open_noblock(socket, info.host, info.port, &tv) != AMQP_STATUS_OK ||
-      amqp_login(connection_, (info.vhost != nullptr && *info.vhost != '\0') ? info.vhost : "/", 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, info.user, info.password)
-              .reply_type != AMQP_RESPONSE_NORMAL) {
-    Disconnect();
-    return false;
-  }
-  amqp_channel_open(connection_, 1);
+  common::AmqpOpenOptions options;
+  options.connect_timeout = std::chrono::seconds(2);
+  connection_ = common::AmqpConnection::Open(url_, options);
+  if (!connection_) return false;
+  auto* const connection = connection_.state();
+  const auto channel = common::kAmqpChannel;
   if (realtime_) {
-    if (!common::DeclareEventTopology(connection_, 1, common::EventTopology{}).empty()) {
+    if (!common::DeclareEventTopology(connection, channel, common::EventTopology{}).empty()) {
       Disconnect();
       return false;
     }
-    amqp_basic_consume(connection_, 1, amqp_cstring_bytes(name_.c_str()), amqp_empty_bytes, 0, 1, 0, amqp_empty_table);
-    if (amqp_get_rpc_reply(connection_).reply_type != AMQP_RESPONSE_NORMAL) {
+    amqp_basic_consume(connection, channel, amqp_cstring_bytes(name_.c_str()), amqp_empty_bytes, 0, 1, 0, amqp_empty_table);
+    if (amqp_get_rpc_reply(connection).reply_type != AMQP_RESPONSE_NORMAL) {
       Disconnect();
       return false;
     }
     return true;
   }
-  amqp_exchange_declare(connection_, 1, amqp_cstring_bytes("barbershop.events"), amqp_cstring_bytes("topic"), 0, 1,
+  amqp_exchange_declare(connection, channel, amqp_cstring_bytes("barbershop.events"), amqp_cstring_bytes("topic"), 0, 1,
                         0, 0, amqp_empty_table);
   const bool durable = !name_.empty();
-  auto* declared = amqp_queue_declare(connection_, 1, amqp_cstring_bytes(name_.c_str()), 0, durable ? 1 : 0,
+  auto* declared = amqp_queue_declare(connection, channel, amqp_cstring_bytes(name_.c_str()), 0, durable ? 1 : 0,
                                       durable ? 0 : 1, durable ? 0 : 1, amqp_empty_table);
   if (declared == nullptr) {
     Disconnect();
     return false;
   }
   const amqp_bytes_t queue = amqp_bytes_malloc_dup(declared->queue);
-  amqp_queue_bind(connection_, 1, queue, amqp_cstring_bytes("barbershop.events"), amqp_cstring_bytes("appointment.#"),
+  amqp_queue_bind(connection, channel, queue, amqp_cstring_bytes("barbershop.events"), amqp_cstring_bytes("appointment.#"),
                   amqp_empty_table);
-  amqp_basic_consume(connection_, 1, queue, amqp_empty_bytes, 0, 1, 0, amqp_empty_table);
+  amqp_basic_consume(connection, channel, queue, amqp_empty_bytes, 0, 1, 0, amqp_empty_table);
   amqp_bytes_free(queue);
-  if (amqp_get_rpc_reply(connection_).reply_type != AMQP_RESPONSE_NORMAL) {
+  if (amqp_get_rpc_reply(connection).reply_type != AMQP_RESPONSE_NORMAL) {
     Disconnect();
     return false;
   }
@@ -76,15 +64,15 @@ bool TestQueue::Connect() {
 std::optional<ReceivedEvent> TestQueue::Next(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (connection_ == nullptr && !Connect()) {
+    if (!connection_ && !Connect()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       continue;
     }
     const auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now());
     timeval tv{static_cast<time_t>(left.count() / 1000000), static_cast<suseconds_t>(left.count() % 1000000)};
-    amqp_maybe_release_buffers(connection_);
+    amqp_maybe_release_buffers(connection_.state());
     amqp_envelope_t envelope;
-    const auto reply = amqp_consume_message(connection_, &envelope, &tv, 0);
+    const auto reply = amqp_consume_message(connection_.state(), &envelope, &tv, 0);
     if (reply.reply_type == AMQP_RESPONSE_NORMAL) {
       ReceivedEvent event{std::string(static_cast<char*>(envelope.routing_key.bytes), envelope.routing_key.len),
                           nlohmann::json::parse(std::string(static_cast<char*>(envelope.message.body.bytes),

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-struct amqp_connection_state_t_;
+#include "barbershop/common/amqp_connection.hpp"
 
 namespace barbershop::core::testing {
 
@@ -36,7 +36,7 @@ class TestQueue {
   std::string url_;
   std::string name_;
   bool realtime_ = false;
-  ::amqp_connection_state_t_* connection_ = nullptr;
+  common::AmqpConnection connection_;
 };
 
 }  // namespace barbershop::core::testing

@@ -75,17 +75,9 @@ std::unique_ptr<UserService::Stub> TestCore::NewStub() const {
 std::string Unique() { return common::NewUuid().substr(0, 8); }
 
 bool SpawnCore(ChildProcess& child, const std::vector<std::string>& settings) {
-  std::vector<std::string> env{"BARBERSHOP_JWT_SECRET=" + kTestJwtSecret, "BARBERSHOP_LOG_LEVEL=warn",
-                               "BARBERSHOP_GRPC_ADDRESS=127.0.0.1:0", "BARBERSHOP_HTTP_ADDRESS=127.0.0.1:0",
-                               "BARBERSHOP_SIGNUPS_PER_ADDRESS=0", "BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0",
-                               "BARBERSHOP_MAX_LIVE_BOOKINGS=0"};
+  auto env = ::barbershop::testing::TestCoreSettings(kTestJwtSecret);
   env.insert(env.end(), settings.begin(), settings.end());
   return child.Spawn({BARBERSHOP_CORE_BINARY}, env, "http", "barbershop-core-test");
-}
-
-bool Stack(const std::string& command) {
-  const std::string line = "bash -c 'source " BARBERSHOP_SOURCE_DIR "/scripts/stack.sh && " + command + "'";
-  return std::system(line.c_str()) == 0;
 }
 
 std::string TestAmqpUrl() {

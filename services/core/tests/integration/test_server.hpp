@@ -11,6 +11,7 @@
 #include "barbershop/testing/child_process.hpp"
 #include "barbershop/testing/eventually.hpp"
 #include "barbershop/testing/own_broker.hpp"
+#include "barbershop/testing/stack.hpp"
 #include "user_service.grpc.pb.h"
 
 namespace barbershop::core::testing {
@@ -86,8 +87,7 @@ using ::barbershop::testing::OwnBroker;
 /// logs, ports of its own choosing (child.port("grpc"), child.port("http")) and these
 /// extra "NAME=value" settings; true once it is ready.
 bool SpawnCore(ChildProcess& child, const std::vector<std::string>& settings);
-/// Runs a function of scripts/stack.sh (e.g. "rabbitmq_stop DIR PORT"); true on success.
-bool Stack(const std::string& command);
+using ::barbershop::testing::RunStackCommand;
 
 /// A short random suffix for unique names.
 std::string Unique();

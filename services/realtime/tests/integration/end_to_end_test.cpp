@@ -44,43 +44,8 @@ auto About(const std::string& type, const std::string& appointment_id) {
 }
 
 /// What each user should see once: (message type, appointment id).
-using Expected = std::set<std::pair<std::string, std::string>>;
-using Seen = std::map<std::pair<std::string, std::string>, int>;
-
-/// Counts into `seen` the messages about `expected` that `socket` receives, until each of
-/// them has come (or `timeout`), then for `quiet` longer, to catch late duplicates.  The
-/// id of the last message read goes to `last_id`.
-void Collect(WsClient& socket, const Expected& expected, Seen& seen, std::chrono::milliseconds timeout,
-             std::chrono::milliseconds quiet, std::string* last_id = nullptr) {
-  Expected missing;
-  for (const auto& key : expected) {
-    if (seen.count(key) == 0) missing.insert(key);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    const auto wait = missing.empty() ? quiet : left;
-    if (wait <= 0ms) break;
-    auto message = socket.Next(wait);
-    if (!message) break;
-    if (last_id != nullptr && message->contains("id")) *last_id = (*message)["id"];
-    const std::pair key{message->value("type", ""), message->value("appointment_id", "")};
-    if (expected.count(key) == 0) continue;
-    ++seen[key];
-    missing.erase(key);
-  }
-}
-
-/// The messages in `expected` that did not arrive exactly once, e.g. "appointment_created x2".
-std::string NotExactlyOnce(const Expected& expected, const Seen& seen) {
-  std::string out;
-  for (const auto& key : expected) {
-    const auto it = seen.find(key);
-    const int count = it == seen.end() ? 0 : it->second;
-    if (count != 1) out += key.first + " " + key.second + " x" + std::to_string(count) + "; ";
-  }
-  return out;
-}
+using Expected = MessageKeys;
+using Seen = MessageCounts;
 
 struct Session {
   std::string user_id;
@@ -359,15 +324,15 @@ class EndToEndKilledCopyTest : public EndToEndBase {
     expected.insert({"appointment_confirmation", ids[1]});
 
     Seen client_seen;
-    Collect(*client_on_b, expected, client_seen, kDeliveryTimeout, 1500ms);
+    CollectDeliveries(*client_on_b, expected, client_seen, kDeliveryTimeout, 1500ms);
     EXPECT_EQ(NotExactlyOnce(expected, client_seen), "") << "the client's socket on B";
 
     // The barber's socket went down with A: what it got there, then a resumption on B.
     ASSERT_TRUE(barber_on_a->WaitClosed(5s));
     Seen barber_seen;
-    Collect(*barber_on_a, expected, barber_seen, 1s, 0ms, &barber_position);
+    CollectDeliveries(*barber_on_a, expected, barber_seen, 1s, 0ms, &barber_position);
     auto barber_on_b = Connect(b, BarberPath(barber_.user_id) + "?since=" + barber_position, barber_.token);
-    Collect(*barber_on_b, expected, barber_seen, kDeliveryTimeout, 1500ms);
+    CollectDeliveries(*barber_on_b, expected, barber_seen, kDeliveryTimeout, 1500ms);
     EXPECT_EQ(NotExactlyOnce(expected, barber_seen), "") << "the barber, on A and then resuming on B";
 
     if (after_store) {

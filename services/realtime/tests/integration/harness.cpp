@@ -1,7 +1,6 @@
 #include "harness.hpp"
 
 #include <amqp.h>
-#include <amqp_tcp_socket.h>
 #include <grpc/support/time.h>
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
@@ -19,6 +18,7 @@
 #include <future>
 #include <random>
 
+#include "barbershop/common/amqp_connection.hpp"
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/ids.hpp"
 #include "user_service.grpc.pb.h"
@@ -67,16 +67,9 @@ CoreProcess::CoreProcess(const TestStack& stack, std::vector<std::string> settin
     : stack_(stack), settings_(std::move(settings)) {}
 
 bool CoreProcess::Start(std::chrono::seconds timeout) {
-  std::vector<std::string> settings{"BARBERSHOP_DATABASE_URL=" + stack_.database_url,
-                                    "BARBERSHOP_AMQP_URL=" + stack_.amqp_url,
-                                    "BARBERSHOP_JWT_SECRET=" + stack_.jwt_secret,
-                                    "BARBERSHOP_GRPC_ADDRESS=127.0.0.1:0",
-                                    "BARBERSHOP_HTTP_ADDRESS=127.0.0.1:0",
-                                    "BARBERSHOP_LOG_LEVEL=warn",
-                                    // The tests sign up and book from one address, as no shop's customers do.
-                                    "BARBERSHOP_SIGNUPS_PER_ADDRESS=0",
-                                    "BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0",
-                                    "BARBERSHOP_MAX_LIVE_BOOKINGS=0"};
+  auto settings = ::barbershop::testing::TestCoreSettings(stack_.jwt_secret);
+  settings.push_back("BARBERSHOP_DATABASE_URL=" + stack_.database_url);
+  settings.push_back("BARBERSHOP_AMQP_URL=" + stack_.amqp_url);
   for (const auto& setting : settings_) {
     const auto name = setting.substr(0, setting.find('=') + 1);
     std::erase_if(settings, [&](const std::string& s) { return s.rfind(name, 0) == 0; });
@@ -228,33 +221,51 @@ void WsClient::Close() {
   impl_->thread.join();
 }
 
+void CollectDeliveries(WsClient& socket, const MessageKeys& expected, MessageCounts& seen,
+                       std::chrono::milliseconds timeout, std::chrono::milliseconds quiet, std::string* last_id) {
+  MessageKeys missing;
+  for (const auto& key : expected) {
+    if (seen.count(key) == 0) missing.insert(key);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto wait = missing.empty() ? quiet : left;
+    if (wait <= 0ms) break;
+    auto message = socket.Next(wait);
+    if (!message) break;
+    if (last_id != nullptr && message->contains("id")) *last_id = (*message)["id"];
+    const MessageKey key{message->value("type", ""), message->value("appointment_id", "")};
+    if (expected.count(key) == 0) continue;
+    ++seen[key];
+    missing.erase(key);
+  }
+}
+
+std::string NotExactlyOnce(const MessageKeys& expected, const MessageCounts& seen) {
+  std::string out;
+  for (const auto& key : expected) {
+    const auto it = seen.find(key);
+    const int count = it == seen.end() ? 0 : it->second;
+    if (count != 1) out += key.first + " " + key.second + " x" + std::to_string(count) + "; ";
+  }
+  return out;
+}
+
 struct EventPublisher::Impl {
-  amqp_connection_state_t state = amqp_new_connection();
+  common::AmqpConnection connection;
   bool ok = false;
 };
 
 EventPublisher::EventPublisher(const std::string& amqp_url) : impl_(std::make_unique<Impl>()) {
-  std::vector<char> url(amqp_url.begin(), amqp_url.end());
-  url.push_back('\0');
-  amqp_connection_info info;
-  if (amqp_parse_url(url.data(), &info) != AMQP_STATUS_OK) return;
-  auto* socket = amqp_tcp_socket_new(impl_->state);
-  if (amqp_socket_open(socket, info.host, info.port) != AMQP_STATUS_OK) return;
-  if (amqp_login(impl_->state, "/", 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, info.user, info.password).reply_type !=
-      AMQP_RESPONSE_NORMAL) {
-    return;
-  }
-  amqp_channel_open(impl_->state, 1);
-  amqp_exchange_declare(impl_->state, 1, amqp_cstring_bytes("barbershop.events"), amqp_cstring_bytes("topic"), 0, 1, 0,
-                        0, amqp_empty_table);
-  impl_->ok = amqp_get_rpc_reply(impl_->state).reply_type == AMQP_RESPONSE_NORMAL;
+  impl_->connection = common::AmqpConnection::Open(amqp_url, {});
+  if (!impl_->connection) return;
+  amqp_exchange_declare(impl_->connection.state(), common::kAmqpChannel, amqp_cstring_bytes("barbershop.events"),
+                        amqp_cstring_bytes("topic"), 0, 1, 0, 0, amqp_empty_table);
+  impl_->ok = amqp_get_rpc_reply(impl_->connection.state()).reply_type == AMQP_RESPONSE_NORMAL;
 }
 
-EventPublisher::~EventPublisher() {
-  amqp_channel_close(impl_->state, 1, AMQP_REPLY_SUCCESS);
-  amqp_connection_close(impl_->state, AMQP_REPLY_SUCCESS);
-  amqp_destroy_connection(impl_->state);
-}
+EventPublisher::~EventPublisher() = default;
 
 bool EventPublisher::Publish(const std::string& routing_key, const std::string& body) {
   if (!impl_->ok) return false;
@@ -262,21 +273,21 @@ bool EventPublisher::Publish(const std::string& routing_key, const std::string& 
   props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG;
   props.content_type = amqp_cstring_bytes("application/json");
   props.delivery_mode = 2;
-  return amqp_basic_publish(impl_->state, 1, amqp_cstring_bytes("barbershop.events"),
+  return amqp_basic_publish(impl_->connection.state(), common::kAmqpChannel, amqp_cstring_bytes("barbershop.events"),
                             amqp_cstring_bytes(routing_key.c_str()), 0, 0, &props,
                             amqp_bytes_t{body.size(), const_cast<char*>(body.data())}) == AMQP_STATUS_OK;
 }
 
 std::string EventPublisher::FindDeadLetterReason(const std::string& queue, const std::string& needle, int max) {
   if (!impl_->ok) return {};
-  amqp_channel_open(impl_->state, 2);
-  if (amqp_get_rpc_reply(impl_->state).reply_type != AMQP_RESPONSE_NORMAL) return {};
+  amqp_channel_open(impl_->connection.state(), 2);
+  if (amqp_get_rpc_reply(impl_->connection.state()).reply_type != AMQP_RESPONSE_NORMAL) return {};
   std::string reason;
   for (int i = 0; i < max && reason.empty(); ++i) {
-    const auto reply = amqp_basic_get(impl_->state, 2, amqp_cstring_bytes(queue.c_str()), 0);
+    const auto reply = amqp_basic_get(impl_->connection.state(), 2, amqp_cstring_bytes(queue.c_str()), 0);
     if (reply.reply_type != AMQP_RESPONSE_NORMAL || reply.reply.id != AMQP_BASIC_GET_OK_METHOD) break;
     amqp_message_t message;
-    if (amqp_read_message(impl_->state, 2, &message, 0).reply_type != AMQP_RESPONSE_NORMAL) break;
+    if (amqp_read_message(impl_->connection.state(), 2, &message, 0).reply_type != AMQP_RESPONSE_NORMAL) break;
     const std::string body(static_cast<const char*>(message.body.bytes), message.body.len);
     if (body.find(needle) != std::string::npos && (message.properties._flags & AMQP_BASIC_HEADERS_FLAG)) {
       const auto& headers = message.properties.headers;
@@ -290,7 +301,7 @@ std::string EventPublisher::FindDeadLetterReason(const std::string& queue, const
     }
     amqp_destroy_message(&message);
   }
-  amqp_channel_close(impl_->state, 2, AMQP_REPLY_SUCCESS);  // unacknowledged messages go back
+  amqp_channel_close(impl_->connection.state(), 2, AMQP_REPLY_SUCCESS);  // unacknowledged messages go back
   return reason;
 }
 

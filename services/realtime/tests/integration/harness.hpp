@@ -11,13 +11,16 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "barbershop/testing/child_process.hpp"
 #include "barbershop/testing/eventually.hpp"
 #include "barbershop/testing/own_broker.hpp"
+#include "barbershop/testing/stack.hpp"
 
 namespace barbershop::realtime::testing {
 
@@ -122,6 +125,23 @@ class WsClient {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// A message that a test expects a socket to deliver once: (type, appointment id).
+using MessageKey = std::pair<std::string, std::string>;
+using MessageKeys = std::set<MessageKey>;
+/// How often each expected message arrived.
+using MessageCounts = std::map<MessageKey, int>;
+
+/// Counts into `seen` the messages about `expected` that `socket` receives, until each of
+/// them has come (or `timeout`), then for `quiet` longer, to catch late duplicates.  The
+/// id of the last message read goes to `last_id` when given.
+void CollectDeliveries(WsClient& socket, const MessageKeys& expected, MessageCounts& seen,
+                       std::chrono::milliseconds timeout, std::chrono::milliseconds quiet,
+                       std::string* last_id = nullptr);
+
+/// The messages in `expected` that did not arrive exactly once, e.g.
+/// "appointment_created 1f2e... x2; ", or empty.
+std::string NotExactlyOnce(const MessageKeys& expected, const MessageCounts& seen);
 
 /// Publishes to the events exchange (declares it first), as the core's relay does.
 class EventPublisher {

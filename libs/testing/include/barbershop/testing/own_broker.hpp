@@ -27,8 +27,6 @@ class OwnBroker {
   std::string url() const { return "amqp://guest:guest@127.0.0.1:" + std::to_string(port_) + "/"; }
 
  private:
-  bool Stack(const std::string& command) const;
-
   std::string dir_;
   std::uint16_t port_ = 0;
   bool started_before_ = false;

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace barbershop::testing {
+
+/// Runs `command` in bash after sourcing scripts/stack.sh, the functions that start and
+/// stop the project's PostgreSQL, Redis and RabbitMQ (postgres_start, rabbitmq_stop,
+/// as_postgres, ...); true when it exits 0.
+bool RunStackCommand(const std::string& command);
+
+/// The settings of a core service that a test starts as a child process, as NAME=value:
+/// its token key, quiet logs, both listeners on port 0 (it reports the ports it got),
+/// and the limits that count per client address off: a test signs up and books many
+/// users from one address, as no shop's customers do.  Later settings of the same name
+/// override these.
+std::vector<std::string> TestCoreSettings(const std::string& jwt_secret);
+
+}  // namespace barbershop::testing
