@@ -36,7 +36,7 @@ std::string Slot(int days, int hour, int minute) {
     t += 86400;
     gmtime_r(&t, &tm);
   }
-  char buf[32];
+  char buf[64];  // room for any int in each field: no truncation to warn about
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, hour,
                 minute);
   return buf;

@@ -47,7 +47,7 @@ INSTANTIATE_TEST_SUITE_P(
                       CodeCase{grpc::StatusCode::UNAVAILABLE, "UNAVAILABLE", kExitUnreachable},
                       CodeCase{grpc::StatusCode::DATA_LOSS, "DATA_LOSS", kExitRefused},
                       CodeCase{grpc::StatusCode::UNAUTHENTICATED, "UNAUTHENTICATED", kExitRefused}),
-    [](const ::testing::TestParamInfo<CodeCase>& info) { return std::string(info.param.name); });
+    [](const ::testing::TestParamInfo<CodeCase>& test) { return std::string(test.param.name); });
 
 TEST(StatusTest, ARefusalShowsTheServersReason) {
   const Failure failure =

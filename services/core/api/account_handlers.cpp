@@ -81,8 +81,8 @@ grpc::ServerUnaryReactor* UserServiceImpl::Login(grpc::CallbackServerContext* ca
                           user = std::move(*user)]() mutable -> Outcome {
       auto session = domain::CompleteLogin(ctx_.hasher, ctx_.tokens, std::move(user), request->password());
       if (!session && session.error().code == ErrorCode::kUnauthenticated) {
-        calls_.OnDatabase(started, std::nullopt, [keys, failure = session.error()](Call& c) -> Outcome {
-          if (auto counted = c.work.attempts().Count(keys); !counted) return ToGrpcStatus(counted.error());
+        calls_.OnDatabase(started, std::nullopt, [keys, failure = session.error()](Call& counting) -> Outcome {
+          if (auto counted = counting.work.attempts().Count(keys); !counted) return ToGrpcStatus(counted.error());
           return ToGrpcStatus(failure);
         });
         return std::nullopt;
@@ -96,8 +96,8 @@ grpc::ServerUnaryReactor* UserServiceImpl::Login(grpc::CallbackServerContext* ca
       if (!ctx_.limits.login_failures_per_email.enabled()) return grpc::Status::OK;
       // A login that succeeds clears its e-mail's failures (not its address's: one good
       // account must not reset the count for guessing at others).
-      calls_.OnDatabase(started, std::nullopt, [email_key = keys.front().first](Call& c) -> Outcome {
-        (void)c.work.attempts().Forget(email_key);  // logged inside when it fails
+      calls_.OnDatabase(started, std::nullopt, [email_key = keys.front().first](Call& forgetting) -> Outcome {
+        (void)forgetting.work.attempts().Forget(email_key);  // logged inside when it fails
         return grpc::Status::OK;
       });
       return std::nullopt;

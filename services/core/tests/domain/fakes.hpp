@@ -18,7 +18,7 @@ namespace barbershop::core::domain {
 struct InMemoryStore {
   /// `clock` stands for the database's now(): the live-booking cap counts the bookings
   /// that start after it.
-  explicit InMemoryStore(const common::Clock& clock) : clock(clock) {}
+  explicit InMemoryStore(const common::Clock& database_clock) : clock(database_clock) {}
 
   struct StoredAppointment {
     Appointment appointment;

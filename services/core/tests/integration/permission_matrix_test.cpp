@@ -350,7 +350,7 @@ TEST_P(PermissionMatrixTest, EachCallerGetsTheStatusOfItsCell) {
 }
 
 INSTANTIATE_TEST_SUITE_P(UserService, PermissionMatrixTest, ::testing::ValuesIn(Rows()),
-                         [](const ::testing::TestParamInfo<Row>& info) { return std::string(info.param.name); });
+                         [](const ::testing::TestParamInfo<Row>& test) { return std::string(test.param.name); });
 
 TEST(PermissionMatrixCoverageTest, EveryMethodOfTheProtoHasARowAndEveryRowAMethod) {
   const google::protobuf::FileDescriptor* file = SignUpRequest::descriptor()->file();
