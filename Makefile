@@ -1,5 +1,5 @@
 # The two commands: `make up` runs the platform, `make test` runs every test.
-.PHONY: up down test test-tsan bench fuzz build clean
+.PHONY: up down test test-tsan bench fuzz lint format build clean
 
 up:
 	@scripts/up.sh
@@ -21,6 +21,14 @@ bench:
 SECONDS ?= 60
 fuzz:
 	@scripts/fuzz.sh $(SECONDS)
+
+# clang-format and clang-tidy, clean or failing (scripts/lint.sh); make format rewrites
+# the sources in the project's format.
+lint:
+	@scripts/lint.sh
+
+format:
+	@scripts/lint.sh --fix
 
 build:
 	@scripts/install-deps.sh

@@ -8,7 +8,7 @@ packages=(
   libpqxx-dev libpq-dev libhiredis-dev librabbitmq-dev libboost1.81-dev libboost-json1.81-dev
   nlohmann-json3-dev libspdlog-dev libsodium-dev libjwt-dev libcli11-dev libssl-dev
   libhowardhinnant-date-dev libgtest-dev libgmock-dev libbenchmark-dev
-  clang-14 libfuzzer-14-dev libclang-rt-14-dev
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev clang-format-14 clang-tidy-14
   postgresql postgresql-contrib redis-server rabbitmq-server nghttp2-client libfaketime
 )
 
