@@ -1,8 +1,8 @@
 // Booking and listing throughput and latency of a running core service, with N
 // concurrent clients each on its own channel, booking slots that never conflict.
-#include <CLI/CLI.hpp>
 #include <absl/synchronization/mutex.h>
 #include <grpcpp/grpcpp.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -150,8 +150,7 @@ int main(int argc, char** argv) {
   int logins = 0;
   CLI::App cli{"core_bench: CreateAppointment and GetAppointments against a running core service"};
   cli.add_option("--core", address, "the core's gRPC address")->required();
-  cli.add_option("--database-url", database_url, "the core's database, to create around-the-clock barbers")
-      ->required();
+  cli.add_option("--database-url", database_url, "the core's database, to create around-the-clock barbers")->required();
   cli.add_option("--clients", clients, "concurrent clients, each on its own channel")->capture_default_str();
   cli.add_option("--seconds", seconds, "length of each measured phase")->capture_default_str();
   cli.add_option("--pairs-out", pairs_out, "write each client's barber name and user id here (for pgbench)");

@@ -2,8 +2,8 @@
 // the booking, through the whole platform (the core's outbox and relay, RabbitMQ, the
 // real-time service, Redis, the WebSocket).  Bookings are made at a fixed rate by
 // several clients; the barber watches their appointments stream.
-#include <CLI/CLI.hpp>
 #include <absl/synchronization/mutex.h>
+#include <CLI/CLI.hpp>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -185,12 +185,12 @@ int main(int argc, char** argv) {
       after_send.latencies_ms.push_back(Ms(shown->second - booked.sent));
     }
     std::printf("booked %zu appointments in %.1f s (%.0f/s, %ld refused); %ld never reached the barber's screen\n",
-                timeline.booked.size(), booking_seconds,
-                static_cast<double>(timeline.booked.size()) / booking_seconds, timeline.errors, missing);
-    std::printf("commit to screen (CreateAppointment returned -> barber's socket): p50 %.2f ms, p99 %.2f ms, max %.2f ms"
-                " (%ld shown before the reply arrived)\n",
-                after_return.Percentile(0.50), after_return.Percentile(0.99), after_return.Percentile(1.0),
-                before_reply);
+                timeline.booked.size(), booking_seconds, static_cast<double>(timeline.booked.size()) / booking_seconds,
+                timeline.errors, missing);
+    std::printf(
+        "commit to screen (CreateAppointment returned -> barber's socket): p50 %.2f ms, p99 %.2f ms, max %.2f ms"
+        " (%ld shown before the reply arrived)\n",
+        after_return.Percentile(0.50), after_return.Percentile(0.99), after_return.Percentile(1.0), before_reply);
     std::printf("booking to screen (CreateAppointment sent -> barber's socket): p50 %.2f ms, p99 %.2f ms\n",
                 after_send.Percentile(0.50), after_send.Percentile(0.99));
     std::fflush(stdout);

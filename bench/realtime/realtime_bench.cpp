@@ -141,8 +141,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     beast::get_lowest_layer(ws_).async_connect(server, [self = shared_from_this()](beast::error_code connect_error) {
       if (connect_error) return void(++self->stats_.failed);
       beast::get_lowest_layer(self->ws_).socket().set_option(tcp::no_delay(true), connect_error);
-      self->ws_.set_option(websocket::stream_base::decorator(
-          [token = self->token_](websocket::request_type& r) { r.set(beast::http::field::authorization, "Bearer " + token); }));
+      self->ws_.set_option(websocket::stream_base::decorator([token = self->token_](websocket::request_type& r) {
+        r.set(beast::http::field::authorization, "Bearer " + token);
+      }));
       self->ws_.async_handshake("127.0.0.1", self->target_, [self](beast::error_code handshake_error) {
         if (handshake_error) return void(++self->stats_.failed);
         ++self->stats_.connected;
@@ -307,8 +308,7 @@ std::optional<ChatPair> BookPair(const std::string& core, UserService::Stub& stu
     request.set_barber_name(barbers[static_cast<std::size_t>(index + slot) % barbers.size()]);
     AppointmentResponse response;
     if (stub.CreateAppointment(&context, request, &response).ok()) {
-      return ChatPair{response.appointment_id(), response.appointment().barber_id(), customer->id,
-                      customer->token};
+      return ChatPair{response.appointment_id(), response.appointment().barber_id(), customer->id, customer->token};
     }
   }
   std::fprintf(stderr, "no free slot found for a chat pair\n");
@@ -391,9 +391,10 @@ int RunChat(const Options& options, const barbershop::common::TokenService& toke
     delivered.insert(delivered.end(), c->latencies_us.begin(), c->latencies_us.end());
     acked.insert(acked.end(), c->ack_us.begin(), c->ack_us.end());
   }
-  std::printf("chat: %ld messages sent over %zu appointments in %d s (%.0f/s); %zu acknowledged, %zu received by the other party\n",
-              sent, pairs.size(), options.seconds, static_cast<double>(sent) / options.seconds, acked.size(),
-              delivered.size());
+  std::printf(
+      "chat: %ld messages sent over %zu appointments in %d s (%.0f/s); %zu acknowledged, %zu received by the other "
+      "party\n",
+      sent, pairs.size(), options.seconds, static_cast<double>(sent) / options.seconds, acked.size(), delivered.size());
   std::printf("chat round trip, send to the sender's chat_ack: p50 %.2f ms, p99 %.2f ms\n",
               Percentile(acked, 0.50) / 1000, Percentile(acked, 0.99) / 1000);
   std::printf("chat delivery, send to the other party's chat_message: p50 %.2f ms, p99 %.2f ms\n",
@@ -425,7 +426,8 @@ int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenServi
   if (idle) {
     const long rss_after = ResidentKiB(options.pid);
     std::printf("server resident memory: %ld KiB before, %ld KiB after; %.2f KiB per connection\n", rss_before,
-                rss_after, static_cast<double>(rss_after - rss_before) / static_cast<double>(sockets.stats.connected.load()));
+                rss_after,
+                static_cast<double>(rss_after - rss_before) / static_cast<double>(sockets.stats.connected.load()));
     return 0;
   }
   // Publish events to random users at the given rate; each reaches the user's sockets.
@@ -444,21 +446,26 @@ int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenServi
     std::this_thread::sleep_until(due);
     const auto& a = user_ids[random() % user_ids.size()];
     const auto& b = user_ids[random() % user_ids.size()];
-    const nlohmann::json event{
-        {"event_id", barbershop::common::NewUuid()},
-        {"type", "appointment.confirmed"},
-        {"occurred_at", "2026-11-26T10:00:00+02:00"},
-        {"appointment",
-         {{"id", barbershop::common::NewUuid()}, {"barber_id", a}, {"barber_name", "Ana"}, {"client_id", b},
-          {"client_name", "t" + std::to_string(NowNs())}, {"start", "2026-11-27T15:00:00+02:00"},
-          {"end", "2026-11-27T15:30:00+02:00"}, {"status", "confirmed"}}},
-        {"actor", {{"user_id", a}, {"role", "barber"}}}};
+    const nlohmann::json event{{"event_id", barbershop::common::NewUuid()},
+                               {"type", "appointment.confirmed"},
+                               {"occurred_at", "2026-11-26T10:00:00+02:00"},
+                               {"appointment",
+                                {{"id", barbershop::common::NewUuid()},
+                                 {"barber_id", a},
+                                 {"barber_name", "Ana"},
+                                 {"client_id", b},
+                                 {"client_name", "t" + std::to_string(NowNs())},
+                                 {"start", "2026-11-27T15:00:00+02:00"},
+                                 {"end", "2026-11-27T15:30:00+02:00"},
+                                 {"status", "confirmed"}}},
+                               {"actor", {{"user_id", a}, {"role", "barber"}}}};
     const auto body = event.dump();
     amqp_basic_properties_t props;
     props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG;
     props.delivery_mode = 2;
-    amqp_basic_publish(amqp, barbershop::common::kAmqpChannel, amqp_cstring_bytes("barbershop.events"), amqp_cstring_bytes("appointment.confirmed"), 0,
-                       0, &props, amqp_bytes_t{body.size(), const_cast<char*>(body.data())});
+    amqp_basic_publish(amqp, barbershop::common::kAmqpChannel, amqp_cstring_bytes("barbershop.events"),
+                       amqp_cstring_bytes("appointment.confirmed"), 0, 0, &props,
+                       amqp_bytes_t{body.size(), const_cast<char*>(body.data())});
     ++published;
   }
   std::this_thread::sleep_for(3s);  // drain

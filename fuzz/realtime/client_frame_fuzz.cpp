@@ -36,8 +36,9 @@ void Answer(std::string_view frame) {
   const auto& id = std::get<hub::MarkReadRequest>(*message).notification_id;
   const auto parsed = hub::StreamId::Parse(id);
   if (!parsed) {
-    RequireJsonObject(hub::ErrorFrame({barbershop::common::ErrorCode::kInvalidArgument, "notification_id is not a message id"}),
-                      "the error frame is a JSON object");
+    RequireJsonObject(
+        hub::ErrorFrame({barbershop::common::ErrorCode::kInvalidArgument, "notification_id is not a message id"}),
+        "the error frame is a JSON object");
     return;
   }
   Require(hub::StreamId::Parse(parsed->ToString()) == parsed, "a message id reads back as itself");

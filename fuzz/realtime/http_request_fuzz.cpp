@@ -14,9 +14,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstdint>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -35,7 +35,8 @@
 // that one assertion is let through, every other still ends the run.
 namespace boost {
 void assertion_failed(const char* expr, const char* function, const char* file, long line) {
-  if (std::string_view(expr) == "n >= 5" && std::string_view(function).find("parse_chunk_header") != std::string_view::npos) {
+  if (std::string_view(expr) == "n >= 5" &&
+      std::string_view(function).find("parse_chunk_header") != std::string_view::npos) {
     return;
   }
   std::fprintf(stderr, "%s:%ld: %s: assertion '%s' failed\n", file, line, function, expr);

@@ -25,7 +25,7 @@ class CoreClient {
   /// Calls `method`; no value when the server answered OK, else why not.
   template <typename Request, typename Response>
   std::optional<Failure> Call(grpc::Status (UserService::Stub::*method)(grpc::ClientContext*, const Request&,
-                                                                         Response*),
+                                                                        Response*),
                               const Request& request, Response* response, const std::string& idempotency_key = {}) {
     grpc::ClientContext context;
     Prepare(context, idempotency_key);

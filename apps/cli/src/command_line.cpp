@@ -85,8 +85,9 @@ void DefineCommandLine(CLI::App& app, std::string& server, GlobalOptions& option
   remove->add_option("--barber", args.barber, "whose price list (an admin's choice; default: your own)");
   pick(remove, [&args](Commands& c) { return c.RemoveService(args.barber, args.service); });
 
-  auto* chair = app.add_subcommand("barber-save", "set your name, working hours and auto-confirm as a barber, "
-                                                  "or (an admin) make a user a barber");
+  auto* chair = app.add_subcommand("barber-save",
+                                   "set your name, working hours and auto-confirm as a barber, "
+                                   "or (an admin) make a user a barber");
   chair->add_option("--name", args.barber, "the name clients book by")->required();
   chair->add_option("--hours", args.hours, "e.g. \"Mon-Fri 09:00-18:00, Sat 10:00-14:00\" (replaces all hours)")
       ->required();
@@ -140,7 +141,8 @@ void DefineCommandLine(CLI::App& app, std::string& server, GlobalOptions& option
   by_id("no-show", "mark a confirmed appointment that has started a no-show (its barber)",
         &UserService::Stub::MarkNoShow);
 
-  auto* list = app.add_subcommand("list", "list appointments from today on: id, date_time, barber, status, client, service");
+  auto* list =
+      app.add_subcommand("list", "list appointments from today on: id, date_time, barber, status, client, service");
   list->add_option("--user", args.user_id, "whose appointments (default: yours; a barber's lists their chair)");
   list->add_option("--from", args.at, "ISO 8601 or a day: those starting then or later (default: today)");
   list->add_option("--to", args.to, "ISO 8601 or a day: those starting before then (default: no end)");

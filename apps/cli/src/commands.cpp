@@ -21,8 +21,6 @@ Expected<Session> Commands::RequireSession() const {
   return std::move(**stored);
 }
 
-CoreClient Commands::Client(const Session& session) const {
-  return CoreClient(ServerFor(session), session.token);
-}
+CoreClient Commands::Client(const Session& session) const { return CoreClient(ServerFor(session), session.token); }
 
 }  // namespace barbershop::cli

@@ -44,8 +44,7 @@ class Commands {
 
   /// Cancel, confirm, complete and no-show: a change named by the appointment's id alone.
   template <typename Request>
-  int ChangeById(grpc::Status (UserService::Stub::*method)(grpc::ClientContext*, const Request&,
-                                                            AppointmentResponse*),
+  int ChangeById(grpc::Status (UserService::Stub::*method)(grpc::ClientContext*, const Request&, AppointmentResponse*),
                  const std::string& appointment_id) {
     Request request;
     request.set_appointment_id(appointment_id);
@@ -58,8 +57,7 @@ class Commands {
   int SaveService(const std::string& barber, const std::string& name, int minutes, std::int64_t price_cents);
   int RemoveService(const std::string& barber, const std::string& name);
   int SaveBarber(const std::string& user_id, const std::string& name, const std::string& hours, bool auto_confirm);
-  int AddTimeOff(const std::string& barber, const std::string& from, const std::string& to,
-                 const std::string& reason);
+  int AddTimeOff(const std::string& barber, const std::string& from, const std::string& to, const std::string& reason);
   int RemoveTimeOff(const std::string& time_off_id);
   int ListTimeOff(const std::string& barber, const std::string& from, const std::string& to);
 
@@ -90,7 +88,7 @@ class Commands {
   // Every change of an appointment answers with an AppointmentResponse.
   template <typename Request>
   int ChangeAppointment(grpc::Status (UserService::Stub::*method)(grpc::ClientContext*, const Request&,
-                                                                   AppointmentResponse*),
+                                                                  AppointmentResponse*),
                         const Request& request, bool print_id_first, const std::string& idempotency_key = {}) {
     return Send(
         method, request,

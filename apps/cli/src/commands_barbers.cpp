@@ -49,8 +49,7 @@ int Commands::Services(const std::string& barber) {
   return printer_.Show(*it, [&](std::ostream& out) { PrintServices(out, *it); });
 }
 
-int Commands::SaveService(const std::string& barber, const std::string& name, int minutes,
-                          std::int64_t price_cents) {
+int Commands::SaveService(const std::string& barber, const std::string& name, int minutes, std::int64_t price_cents) {
   SaveServiceRequest request;
   request.set_barber_name(barber);
   request.mutable_service()->set_name(name);

@@ -41,12 +41,13 @@ Failure FromStatus(const grpc::Status& status, const std::string& server, bool u
   std::string detail = OneLine(status.error_message());
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
-      return {kExitUnreachable, "the server at " + server + " is unavailable" +
-                                    (detail.empty() ? "" : ": " + detail) + " (" + code + ")"};
+      return {kExitUnreachable, "the server at " + server + " is unavailable" + (detail.empty() ? "" : ": " + detail) +
+                                    " (" + code + ")"};
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       return {kExitUnreachable, "the server at " + server + " did not answer within " +
                                     std::to_string(deadline.count()) + " seconds (" + code + ")"};
-    default: break;
+    default:
+      break;
   }
   if (detail.empty()) detail = "the request failed";
   std::string message = detail + " (" + code + ")";

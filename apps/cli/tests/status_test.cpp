@@ -61,10 +61,10 @@ TEST(StatusTest, ARefusalWithoutReasonSaysTheRequestFailed) {
 }
 
 TEST(StatusTest, UnavailableNamesTheServer) {
-  EXPECT_EQ(FromStatus(grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection refused"), "core:50051", false,
-                       kDeadline)
-                .message,
-            "the server at core:50051 is unavailable: connection refused (UNAVAILABLE)");
+  EXPECT_EQ(
+      FromStatus(grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection refused"), "core:50051", false, kDeadline)
+          .message,
+      "the server at core:50051 is unavailable: connection refused (UNAVAILABLE)");
   EXPECT_EQ(FromStatus(grpc::Status(grpc::StatusCode::UNAVAILABLE, ""), "core:50051", false, kDeadline).message,
             "the server at core:50051 is unavailable (UNAVAILABLE)");
 }

@@ -59,8 +59,7 @@ AmqpConnection AmqpConnection::Open(const std::string& url, const AmqpOpenOption
   capabilities.key = amqp_cstring_bytes("capabilities");
   capabilities.value.kind = AMQP_FIELD_KIND_TABLE;
   capabilities.value.value.table = amqp_table_t{1, &cancel_notify};
-  const amqp_table_t properties =
-      options.consumer_cancel_notify ? amqp_table_t{1, &capabilities} : amqp_empty_table;
+  const amqp_table_t properties = options.consumer_cancel_notify ? amqp_table_t{1, &capabilities} : amqp_empty_table;
   const auto login = amqp_login_with_properties(connection.state_, info.vhost, 0, 131072, options.heartbeat_seconds,
                                                 &properties, AMQP_SASL_METHOD_PLAIN, info.user, info.password);
   if (login.reply_type != AMQP_RESPONSE_NORMAL) {

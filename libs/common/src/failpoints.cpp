@@ -68,12 +68,13 @@ Status ArmFailpoints(std::string_view spec) {
   }
 #if defined(NDEBUG)
   if (!points.empty()) {
-    return MakeError(ErrorCode::kFailedPrecondition, "this build has no failpoints (a release build compiles them out)");
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "this build has no failpoints (a release build compiles them out)");
   }
 #endif
   const std::lock_guard lock(armed_mutex);
-  for (const auto& point : points) spdlog::warn("failpoint armed: {}={}{}{}", point.name, point.nth,
-                                                point.key.empty() ? "" : ":", point.key);
+  for (const auto& point : points)
+    spdlog::warn("failpoint armed: {}={}{}{}", point.name, point.nth, point.key.empty() ? "" : ":", point.key);
   any_armed.store(!points.empty(), std::memory_order_release);
   armed = std::move(points);
   return Ok{};

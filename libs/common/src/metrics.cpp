@@ -126,8 +126,8 @@ std::string MetricsRegistry::Render() const {
 }
 
 const std::vector<double>& MetricsRegistry::LatencyBuckets() {
-  static const std::vector<double> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                            0.05,   0.1,   0.25,   0.5,   1.0,  2.5, 5.0};
+  static const std::vector<double> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                            0.1,    0.25,  0.5,    1.0,   2.5,  5.0};
   return kBuckets;
 }
 

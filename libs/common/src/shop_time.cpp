@@ -63,15 +63,18 @@ Result<TimePoint> ShopTime::Parse(std::string_view text) const {
     if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
       ++pos;
       std::size_t digits = 0;
-      while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') { ++pos; ++digits; }
+      while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+        ++pos;
+        ++digits;
+      }
       if (digits == 0 || digits > 9) return BadTime(text);
     }
   }
   const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)},
                                  date::day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || y < 1970 || y > 9999 || h > 23 || mi > 59 || s > 59) {
-    return MakeError(ErrorCode::kInvalidArgument, "date_time '" + std::string(text.substr(0, 64)) +
-                                                      "' is not a real calendar date and time");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "date_time '" + std::string(text.substr(0, 64)) + "' is not a real calendar date and time");
   }
   const auto local = date::local_days{ymd} + std::chrono::hours{h} + minutes{mi} + seconds{s};
 
@@ -83,9 +86,9 @@ Result<TimePoint> ShopTime::Parse(std::string_view text) const {
       case date::local_info::ambiguous:
         return TimePoint{local.time_since_epoch() - info.first.offset};
       case date::local_info::nonexistent:
-        return MakeError(ErrorCode::kInvalidArgument,
-                         "date_time '" + std::string(text) + "' does not exist in " + zone_name_ +
-                             " (the clocks skip it); give a time with an offset");
+        return MakeError(ErrorCode::kInvalidArgument, "date_time '" + std::string(text) + "' does not exist in " +
+                                                          zone_name_ +
+                                                          " (the clocks skip it); give a time with an offset");
     }
   }
   int sign = 0;
@@ -126,7 +129,8 @@ std::string ShopTime::Format(TimePoint instant) const {
   // formatted twice, so this is on the hot path of GetAppointments.
   std::string out = "0000-00-00T00:00:00+00:00";
   auto put = [&out](std::size_t at, int value, int width) {
-    for (int i = width - 1; i >= 0; --i, value /= 10) out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+      out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
   };
   put(0, std::clamp(static_cast<int>(ymd.year()), 0, 9999), 4);  // timestamptz stays within these years here
   put(5, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
@@ -146,9 +150,8 @@ LocalTime ShopTime::ToLocal(TimePoint instant) const {
   const auto day = date::floor<date::days>(local);
   const date::year_month_day ymd{day};
   const date::weekday wd{day};
-  return LocalTime{static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                   static_cast<unsigned>(ymd.day()), wd.iso_encoding(),
-                   static_cast<int>(std::chrono::duration_cast<minutes>(local - day).count())};
+  return LocalTime{static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                   wd.iso_encoding(), static_cast<int>(std::chrono::duration_cast<minutes>(local - day).count())};
 }
 
 TimePoint ShopTime::AtLocalMinute(const LocalTime& day, int minute_of_day) const {
@@ -165,8 +168,8 @@ TimePoint ShopTime::AtLocalMinute(const LocalTime& day, int minute_of_day) const
 Result<int> ParseClockMinutes(std::string_view text) {
   std::size_t pos = 0;
   int h = 0, m = 0;
-  if (!ReadDigits(text, pos, 2, h) || !Expect(text, pos, ':') || !ReadDigits(text, pos, 2, m) ||
-      pos != text.size() || m > 59 || h > 24 || (h == 24 && m != 0)) {
+  if (!ReadDigits(text, pos, 2, h) || !Expect(text, pos, ':') || !ReadDigits(text, pos, 2, m) || pos != text.size() ||
+      m > 59 || h > 24 || (h == 24 && m != 0)) {
     return MakeError(ErrorCode::kInvalidArgument, "expected a time of day as HH:MM, got '" + std::string(text) + "'");
   }
   return h * 60 + m;

@@ -100,7 +100,8 @@ Result<Claims> TokenService::Verify(const std::string& token) const {
 Result<Claims> TokenService::Decode(const std::string& token) const {
   jwt_t* raw = nullptr;
   if (jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(key_.data()),
-                 static_cast<int>(key_.size())) != 0 || raw == nullptr) {
+                 static_cast<int>(key_.size())) != 0 ||
+      raw == nullptr) {
     return Unauthenticated("the token is not valid");
   }
   JwtPtr jwt(raw);

@@ -41,8 +41,8 @@ std::string MaskPassword(std::string_view url) {
   return MaskPasswordParameters(std::move(text));
 }
 
-void UrlOptions::Add(const std::string& flag, const std::string& env, const std::string& what,
-                     std::string& target, const std::string& help, const std::string& unset_hint) {
+void UrlOptions::Add(const std::string& flag, const std::string& env, const std::string& what, std::string& target,
+                     const std::string& help, const std::string& unset_hint) {
   // The variable is read in Resolve, not by CLI11, so that the log can say which it was.
   auto* option = cli_.add_option(flag, target, help + " (required; or set " + env + ")");
   entries_.push_back(Entry{option, flag, env, what, &target, unset_hint});
@@ -58,8 +58,8 @@ Result<std::vector<UrlSetting>> UrlOptions::Resolve() const {
       source = "environment " + entry.env;
     }
     if (entry.target->empty()) {
-      return MakeError(ErrorCode::kInvalidArgument, "no " + entry.what + ": set " + entry.flag + " or " + entry.env +
-                                                        entry.unset_hint);
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "no " + entry.what + ": set " + entry.flag + " or " + entry.env + entry.unset_hint);
     }
     settings.push_back(UrlSetting{entry.what, *entry.target, std::move(source)});
   }

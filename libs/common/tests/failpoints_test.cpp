@@ -58,8 +58,8 @@ TEST_F(FailpointsTest, TheSameIdAgainCountsOnce) {
 }
 
 TEST_F(FailpointsTest, EntriesThatDoNotParseAreRefusedAndArmNothing) {
-  for (const char* spec : {"=3", "relay.before_publish=0", "relay.before_publish=x", "relay.before_publish=2:",
-                           "Relay!", "a=1,,b=2", "relay.before_publish=99999999999"}) {
+  for (const char* spec : {"=3", "relay.before_publish=0", "relay.before_publish=x",
+                           "relay.before_publish=2:", "Relay!", "a=1,,b=2", "relay.before_publish=99999999999"}) {
     const auto armed = ArmFailpoints(spec);
     ASSERT_FALSE(armed) << spec;
     EXPECT_EQ(armed.error().code, ErrorCode::kInvalidArgument) << spec;

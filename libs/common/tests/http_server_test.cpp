@@ -24,7 +24,8 @@ TEST(HttpServerTest, ServesItsRoutesAndRefusesABodyBeforeParsingIt) {
   EXPECT_EQ(chunked.rfind("HTTP/1.1 413", 0), 0u) << chunked;
   const auto sized = RawExchange(server.port(), "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
   EXPECT_EQ(sized.rfind("HTTP/1.1 413", 0), 0u) << sized;
-  EXPECT_EQ(RawExchange(server.port(), "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").rfind("HTTP/1.1 404", 0),
+  EXPECT_EQ(RawExchange(server.port(), "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .rfind("HTTP/1.1 404", 0),
             0u);
   server.Stop();
 }
@@ -49,7 +50,8 @@ TEST(HttpRoutesTest, AnswersReadsOnExactPathsAndNothingElse) {
 
 TEST(HttpRoutesTest, AThrowingHandlerIsA500AndABlockingOneIsMarked) {
   HttpRoutes routes;
-  routes.Handle("/readyz", []() -> HttpReply { throw std::runtime_error("database gone"); }, /*blocks=*/true);
+  routes.Handle(
+      "/readyz", []() -> HttpReply { throw std::runtime_error("database gone"); }, /*blocks=*/true);
   routes.Handle("/healthz", [] { return HttpReply{}; });
   const auto reply = routes.Answer("GET", "/readyz");
   EXPECT_EQ(reply.status, 500u);

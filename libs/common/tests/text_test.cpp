@@ -20,10 +20,10 @@ TEST(TextTest, Utf8Validation) {
 TEST(TextTest, APrefixNeverSplitsACharacter) {
   EXPECT_EQ(Utf8Prefix("short", 64), "short");
   EXPECT_EQ(Utf8Prefix("abcdef", 3), "abc");
-  EXPECT_EQ(Utf8Prefix("ab\xc3\xa9", 3), "ab");              // é would be split: left out
+  EXPECT_EQ(Utf8Prefix("ab\xc3\xa9", 3), "ab");  // é would be split: left out
   EXPECT_EQ(Utf8Prefix("ab\xc3\xa9", 4), "ab\xc3\xa9");
-  EXPECT_EQ(Utf8Prefix("a\xf0\x9f\x92\x88z", 2), "a");        // 💈 cut after its lead byte
-  EXPECT_EQ(Utf8Prefix("a\xf0\x9f\x92\x88z", 4), "a");        // ... or inside it
+  EXPECT_EQ(Utf8Prefix("a\xf0\x9f\x92\x88z", 2), "a");  // 💈 cut after its lead byte
+  EXPECT_EQ(Utf8Prefix("a\xf0\x9f\x92\x88z", 4), "a");  // ... or inside it
   EXPECT_EQ(Utf8Prefix("a\xf0\x9f\x92\x88z", 5), "a\xf0\x9f\x92\x88");
   EXPECT_EQ(Utf8Prefix("\xc3\xa9", 1), "");
   // Every cut of a mixed text is valid UTF-8.

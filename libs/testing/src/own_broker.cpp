@@ -57,7 +57,7 @@ bool OwnBroker::Wipe() { return RunStackCommand("rm -rf " + dir_ + "/mnesia"); }
 
 bool OwnBroker::Ctl(const std::string& arguments) {
   return RunStackCommand("rabbitmq_env " + dir_ + " " + std::to_string(port_) +
-               " && timeout 60 /usr/lib/rabbitmq/bin/rabbitmqctl -q " + arguments + " >/dev/null");
+                         " && timeout 60 /usr/lib/rabbitmq/bin/rabbitmqctl -q " + arguments + " >/dev/null");
 }
 
 }  // namespace barbershop::testing

@@ -11,12 +11,9 @@ bool RunStackCommand(const std::string& command) {
 }
 
 std::vector<std::string> TestCoreSettings(const std::string& jwt_secret) {
-  return {"BARBERSHOP_JWT_SECRET=" + jwt_secret,
-          "BARBERSHOP_LOG_LEVEL=warn",
-          "BARBERSHOP_GRPC_ADDRESS=127.0.0.1:0",
-          "BARBERSHOP_HTTP_ADDRESS=127.0.0.1:0",
-          "BARBERSHOP_SIGNUPS_PER_ADDRESS=0",
-          "BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0",
+  return {"BARBERSHOP_JWT_SECRET=" + jwt_secret, "BARBERSHOP_LOG_LEVEL=warn",
+          "BARBERSHOP_GRPC_ADDRESS=127.0.0.1:0", "BARBERSHOP_HTTP_ADDRESS=127.0.0.1:0",
+          "BARBERSHOP_SIGNUPS_PER_ADDRESS=0",    "BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0",
           "BARBERSHOP_MAX_LIVE_BOOKINGS=0"};
 }
 

@@ -41,8 +41,8 @@ void UserServiceImpl::HashAndCreateAccount(const Started& started, const SignUpR
     auto account = domain::PrepareAccount(ctx_.hasher, request->username(), request->email(), request->password());
     if (!account) return ToGrpcStatus(account.error());
     calls_.OnDatabase(started, std::nullopt, [account = std::move(*account), response](Call& c) -> Outcome {
-      auto user = c.work.accounts().CreateUser(account.username, account.email, account.password_hash,
-                                      domain::Role::kCustomer);
+      auto user =
+          c.work.accounts().CreateUser(account.username, account.email, account.password_hash, domain::Role::kCustomer);
       if (!user) return ToGrpcStatus(user.error());
       response->set_success(true);
       response->set_message("Welcome, " + user->username + "! Log in with " + user->email + ".");
@@ -68,47 +68,49 @@ grpc::ServerUnaryReactor* UserServiceImpl::Login(grpc::CallbackServerContext* ca
   const std::vector<std::pair<std::string, domain::AttemptLimit>> keys{
       {domain::LoginEmailKey(*email), ctx_.limits.login_failures_per_email},
       {domain::LoginAddressKey(PeerAddress(call->peer())), ctx_.limits.login_failures_per_address}};
-  return calls_.Run(call, "Login", false, {}, [this, request, response, keys, email = std::move(*email)](Call& c) -> Outcome {
-    auto refused = c.work.attempts().RefusedFor(keys);
-    if (!refused) return ToGrpcStatus(refused.error());
-    if (refused->count() > 0) {
-      throttled_logins_.Inc();
-      return ToGrpcStatus(domain::TooManyAttempts("failed logins", *refused));
-    }
-    auto user = c.work.accounts().FindUserByEmail(email);
-    if (!user) return ToGrpcStatus(user.error());
-    calls_.OnHashing(c.started, [this, started = c.started, keys, request, response,
-                          user = std::move(*user)]() mutable -> Outcome {
-      auto session = domain::CompleteLogin(ctx_.hasher, ctx_.tokens, std::move(user), request->password());
-      if (!session && session.error().code == ErrorCode::kUnauthenticated) {
-        calls_.OnDatabase(started, std::nullopt, [keys, failure = session.error()](Call& counting) -> Outcome {
-          if (auto counted = counting.work.attempts().Count(keys); !counted) return ToGrpcStatus(counted.error());
-          return ToGrpcStatus(failure);
-        });
+  return calls_.Run(
+      call, "Login", false, {}, [this, request, response, keys, email = std::move(*email)](Call& c) -> Outcome {
+        auto refused = c.work.attempts().RefusedFor(keys);
+        if (!refused) return ToGrpcStatus(refused.error());
+        if (refused->count() > 0) {
+          throttled_logins_.Inc();
+          return ToGrpcStatus(domain::TooManyAttempts("failed logins", *refused));
+        }
+        auto user = c.work.accounts().FindUserByEmail(email);
+        if (!user) return ToGrpcStatus(user.error());
+        calls_.OnHashing(
+            c.started,
+            [this, started = c.started, keys, request, response, user = std::move(*user)]() mutable -> Outcome {
+              auto session = domain::CompleteLogin(ctx_.hasher, ctx_.tokens, std::move(user), request->password());
+              if (!session && session.error().code == ErrorCode::kUnauthenticated) {
+                calls_.OnDatabase(started, std::nullopt, [keys, failure = session.error()](Call& counting) -> Outcome {
+                  if (auto counted = counting.work.attempts().Count(keys); !counted)
+                    return ToGrpcStatus(counted.error());
+                  return ToGrpcStatus(failure);
+                });
+                return std::nullopt;
+              }
+              if (!session) return ToGrpcStatus(session.error());
+              response->set_token(session->token);
+              response->set_message("Logged in as " + session->user.username + ".");
+              response->set_user_id(session->user.id);
+              response->set_role(domain::RoleName(session->user.role));
+              response->set_expires_at(ctx_.shop_time.Format(session->expires_at));
+              if (!ctx_.limits.login_failures_per_email.enabled()) return grpc::Status::OK;
+              // A login that succeeds clears its e-mail's failures (not its address's: one good
+              // account must not reset the count for guessing at others).
+              calls_.OnDatabase(started, std::nullopt, [email_key = keys.front().first](Call& forgetting) -> Outcome {
+                (void)forgetting.work.attempts().Forget(email_key);  // logged inside when it fails
+                return grpc::Status::OK;
+              });
+              return std::nullopt;
+            });
         return std::nullopt;
-      }
-      if (!session) return ToGrpcStatus(session.error());
-      response->set_token(session->token);
-      response->set_message("Logged in as " + session->user.username + ".");
-      response->set_user_id(session->user.id);
-      response->set_role(domain::RoleName(session->user.role));
-      response->set_expires_at(ctx_.shop_time.Format(session->expires_at));
-      if (!ctx_.limits.login_failures_per_email.enabled()) return grpc::Status::OK;
-      // A login that succeeds clears its e-mail's failures (not its address's: one good
-      // account must not reset the count for guessing at others).
-      calls_.OnDatabase(started, std::nullopt, [email_key = keys.front().first](Call& forgetting) -> Outcome {
-        (void)forgetting.work.attempts().Forget(email_key);  // logged inside when it fails
-        return grpc::Status::OK;
       });
-      return std::nullopt;
-    });
-    return std::nullopt;
-  });
 }
 
 grpc::ServerUnaryReactor* UserServiceImpl::GetUserProfile(grpc::CallbackServerContext* call,
-                                                          const GetUserProfileRequest* request,
-                                                          UserProfile* response) {
+                                                          const GetUserProfileRequest* request, UserProfile* response) {
   return calls_.Run(call, "GetUserProfile", true, request->token(), [this, response](Call& c) {
     domain::BookingService bookings(c.work, ctx_.shop_time, ctx_.clock, ctx_.policy);
     auto user = c.work.accounts().FindUserById(c.caller->user_id);

@@ -53,9 +53,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::ModifyAppointment(grpc::CallbackServe
   return calls_.Run(call, "ModifyAppointment", true, {}, [this, request, response](Call& c) {
     return AppointmentCall(
         c, "moved",
-        [&](domain::BookingService& s) {
-          return s.Modify(*c.caller, request->appointment_id(), request->date_time());
-        },
+        [&](domain::BookingService& s) { return s.Modify(*c.caller, request->appointment_id(), request->date_time()); },
         response);
   });
 }

@@ -49,8 +49,8 @@ grpc::ServerUnaryReactor* UserServiceImpl::SaveBarber(grpc::CallbackServerContex
   return calls_.Run(call, "SaveBarber", true, {}, [this, request, response](Call& c) {
     auto hours = FromProto(request->hours());
     if (!hours) return ToGrpcStatus(hours.error());
-    auto saved = domain::SaveChair(c.work.accounts(), c.work.barbers(), *c.caller, request->user_id(), request->name(), *hours,
-                                   request->auto_confirm());
+    auto saved = domain::SaveChair(c.work.accounts(), c.work.barbers(), *c.caller, request->user_id(), request->name(),
+                                   *hours, request->auto_confirm());
     if (!saved) return ToGrpcStatus(saved.error());
     response->set_success(true);
     response->set_message("Barber saved: " + saved->name + ".");
@@ -64,8 +64,9 @@ grpc::ServerUnaryReactor* UserServiceImpl::SaveService(grpc::CallbackServerConte
   return calls_.Run(call, "SaveService", true, {}, [request, response](Call& c) {
     const auto& in = request->service();
     domain::BarberService service{in.name(), std::chrono::minutes{in.duration_minutes()}, in.price_cents()};
-    return ServiceAnswer(domain::PriceList(c.work.barbers()).Save(*c.caller, request->barber_name(), std::move(service)),
-                         "saved", response);
+    return ServiceAnswer(
+        domain::PriceList(c.work.barbers()).Save(*c.caller, request->barber_name(), std::move(service)), "saved",
+        response);
   });
 }
 
@@ -82,9 +83,8 @@ grpc::ServerUnaryReactor* UserServiceImpl::AddTimeOff(grpc::CallbackServerContex
                                                       const AddTimeOffRequest* request, TimeOffResponse* response) {
   return calls_.Run(call, "AddTimeOff", true, {}, [this, request, response](Call& c) {
     domain::TimeOffBook book(c.work.barbers(), c.work.time_off(), ctx_.shop_time, ctx_.clock);
-    return TimeOffAnswer(
-        book.Add(*c.caller, request->barber_name(), request->from(), request->to(), request->reason()), "added",
-        ctx_.shop_time, response);
+    return TimeOffAnswer(book.Add(*c.caller, request->barber_name(), request->from(), request->to(), request->reason()),
+                         "added", ctx_.shop_time, response);
   });
 }
 

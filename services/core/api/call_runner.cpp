@@ -92,8 +92,8 @@ void CallRunner::Record(const char* method, const grpc::Status& status, std::chr
     auto [it, added] = method_metrics_.try_emplace({method, code});
     if (added) {
       const common::Labels labels{{"method", method}, {"code", common::GrpcCodeName(code)}};
-      it->second.calls = &metrics_.GetCounter("barbershop_grpc_calls_total",
-                                              "gRPC calls handled, by method and status code.", labels);
+      it->second.calls =
+          &metrics_.GetCounter("barbershop_grpc_calls_total", "gRPC calls handled, by method and status code.", labels);
       it->second.latency = &metrics_.GetHistogram("barbershop_grpc_call_duration_seconds",
                                                   "gRPC call latency, by method and status code.", labels);
     }

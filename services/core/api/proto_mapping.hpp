@@ -18,7 +18,6 @@ void ToProto(const domain::TimeOff& from, const common::ShopTime& shop_time, Tim
 void ToProto(const domain::Barber& from, Barber* to);
 
 /// Working hours as a request gives them: "HH:MM" text.
-common::Result<std::vector<domain::WorkingHours>> FromProto(
-    const google::protobuf::RepeatedPtrField<WorkingHours>& in);
+common::Result<std::vector<domain::WorkingHours>> FromProto(const google::protobuf::RepeatedPtrField<WorkingHours>& in);
 
 }  // namespace barbershop::core::api

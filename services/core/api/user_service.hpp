@@ -17,7 +17,7 @@ namespace barbershop::core::api {
 
 /// What the handlers share; owned by the application, outlives the service.
 struct ServiceContext {
-  domain::WorkQueue& work;  ///< repositories on database workers
+  domain::WorkQueue& work;      ///< repositories on database workers
   common::WorkerPool& hashing;  ///< Argon2id, off the database workers
   const common::PasswordHasher& hasher;
   const common::TokenService& tokens;

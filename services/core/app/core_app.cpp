@@ -88,8 +88,8 @@ common::Status CoreApp::Start() {
   metrics_.AddCallbackGauge("barbershop_password_hashes_running",
                             "Argon2id hashes running now (sign-ups and logins; at most one per core).",
                             [this] { return static_cast<double>(hasher_.running()); });
-  lists_ = std::make_unique<domain::ListCache>(std::chrono::seconds(config_.list_cache_seconds), kListCacheEntries,
-                                               clock_);
+  lists_ =
+      std::make_unique<domain::ListCache>(std::chrono::seconds(config_.list_cache_seconds), kListCacheEntries, clock_);
   if (lists_->enabled()) {
     list_feed_ = std::make_unique<storage::ListCacheFeed>(database_url, *lists_,
                                                           storage::ReconnectCounter(metrics_, "list_cache"));
@@ -102,8 +102,8 @@ common::Status CoreApp::Start() {
   // cache.
   work_ = std::make_unique<storage::PgWorkQueue>(
       *executor_, storage::PgWiring{lists_.get(), &metrics_.GetCounter("barbershop_throttled_total",
-                                                                        "Calls refused by a limit against abuse.",
-                                                                        {{"limit", "live_bookings"}})});
+                                                                       "Calls refused by a limit against abuse.",
+                                                                       {{"limit", "live_bookings"}})});
   service_ = std::make_unique<api::UserServiceImpl>(api::ServiceContext{
       *work_, *hashing_, hasher_, *tokens_, *shop_time_, clock_, policy_, metrics_, *lists_, limits_});
 

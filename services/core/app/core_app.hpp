@@ -19,8 +19,12 @@
 #include "domain/unit_of_work.hpp"
 #include "storage/database.hpp"
 
-namespace barbershop::core::api { class UserServiceImpl; }
-namespace barbershop::core::storage { class ListCacheFeed; }
+namespace barbershop::core::api {
+class UserServiceImpl;
+}
+namespace barbershop::core::storage {
+class ListCacheFeed;
+}
 namespace barbershop::core::events {
 class RabbitPublisher;
 class OutboxRelay;

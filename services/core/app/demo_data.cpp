@@ -35,9 +35,9 @@ common::Status EnsureDemoData(storage::Database& db, const common::PasswordHashe
     if (!chair) return chair.error();
     if (!chair->has_value() || !(*chair)->services.empty()) continue;
     using std::chrono::minutes;
-    for (const auto& offer : {domain::BarberService{"Haircut", minutes(30), 2500},
-                              domain::BarberService{"Beard trim", minutes(15), 1200},
-                              domain::BarberService{"Haircut and beard", minutes(45), 3500}}) {
+    for (const auto& offer :
+         {domain::BarberService{"Haircut", minutes(30), 2500}, domain::BarberService{"Beard trim", minutes(15), 1200},
+          domain::BarberService{"Haircut and beard", minutes(45), 3500}}) {
       if (auto ok = barbers.SaveService(id, offer); !ok) return ok.error();
     }
   }

@@ -54,8 +54,7 @@ class AccountService {
   common::Result<User> SignUp(const std::string& username, const std::string& email, const std::string& password);
   /// Creates (or updates) a barber account with a display name and working hours.
   common::Result<User> SaveBarber(const std::string& username, const std::string& email, const std::string& password,
-                                  const std::string& name, const std::vector<WorkingHours>& hours,
-                                  bool auto_confirm);
+                                  const std::string& name, const std::vector<WorkingHours>& hours, bool auto_confirm);
 
  private:
   AccountRepository& accounts_;

@@ -18,9 +18,7 @@ namespace {
 // Whether `text` is a calendar day alone, "2026-12-01".
 bool IsCalendarDay(const std::string& text) { return text.size() == 10 && text[4] == '-' && text[7] == '-'; }
 
-common::Error NotYours() {
-  return MakeError(ErrorCode::kPermissionDenied, "that appointment belongs to someone else");
-}
+common::Error NotYours() { return MakeError(ErrorCode::kPermissionDenied, "that appointment belongs to someone else"); }
 
 bool IsBarberOf(const Caller& caller, const Appointment& appointment) {
   return caller.role == Role::kAdmin || caller.user_id == appointment.barber_id;
@@ -52,8 +50,8 @@ common::Status CheckBookable(const Barber& barber, TimePoint start, TimePoint en
                              const common::ShopTime& shop_time, const BookingPolicy& policy) {
   if (start <= now) return MakeError(ErrorCode::kInvalidArgument, "that time is in the past");
   if (start - now > policy.horizon) {
-    return MakeError(ErrorCode::kInvalidArgument, "bookings open at most " +
-                                                      std::to_string(policy.horizon.count() / 24) + " days ahead");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "bookings open at most " + std::to_string(policy.horizon.count() / 24) + " days ahead");
   }
   const auto local = shop_time.ToLocal(start);
   for (const auto& hours : barber.hours) {
@@ -172,9 +170,9 @@ common::Result<std::optional<Appointment>> BookingService::Replay(const Caller& 
   const Appointment& made = **earlier;
   if (made.client_id != client_id || made.barber_id != barber_id || made.starts_at != start ||
       made.service_name != (service ? service->name : std::string())) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "that idempotency-key already booked a different appointment (" + made.barber_name + ", " +
-                         shop_time_.Format(made.starts_at) + "); use a new key for a new booking");
+    return MakeError(ErrorCode::kInvalidArgument, "that idempotency-key already booked a different appointment (" +
+                                                      made.barber_name + ", " + shop_time_.Format(made.starts_at) +
+                                                      "); use a new key for a new booking");
   }
   return earlier;
 }
@@ -186,9 +184,9 @@ common::Result<Appointment> BookingService::Confirm(const Caller& caller, const 
     return MakeError(ErrorCode::kPermissionDenied, "only the appointment's barber can confirm it");
   }
   if (current->status != AppointmentStatus::kPending) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     std::string("only a pending appointment can be confirmed; this one is ") +
-                         StatusName(current->status));
+    return MakeError(
+        ErrorCode::kFailedPrecondition,
+        std::string("only a pending appointment can be confirmed; this one is ") + StatusName(current->status));
   }
   Appointment after = *current;
   after.status = AppointmentStatus::kConfirmed;
@@ -250,12 +248,12 @@ common::Result<Appointment> BookingService::Close(const Caller& caller, const st
   if (!current) return current.error();
   const std::string verdict = completed ? "completed" : "marked a no-show";
   if (!IsBarberOf(caller, *current)) {
-    return MakeError(ErrorCode::kPermissionDenied, "only the appointment's barber can mark it " +
-                                                       std::string(completed ? "completed" : "a no-show"));
+    return MakeError(ErrorCode::kPermissionDenied,
+                     "only the appointment's barber can mark it " + std::string(completed ? "completed" : "a no-show"));
   }
   if (current->status != AppointmentStatus::kConfirmed) {
-    return MakeError(ErrorCode::kFailedPrecondition, "only a confirmed appointment can be " + verdict +
-                                                         "; this one is " + StatusName(current->status));
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "only a confirmed appointment can be " + verdict + "; this one is " + StatusName(current->status));
   }
   if (current->starts_at > clock_.Now()) {
     return MakeError(ErrorCode::kFailedPrecondition, "the appointment has not started yet");
@@ -273,8 +271,8 @@ common::Result<std::vector<TimePoint>> BookingService::Slots(const Caller& calle
                                                              const std::string& date, const std::string& service) {
   const auto midnight = ParseDayOrTime(shop_time_, date);
   if (!IsCalendarDay(date) || !midnight) {
-    return MakeError(ErrorCode::kInvalidArgument, "date must be a calendar day like 2026-12-01, not '" +
-                                                      date.substr(0, 32) + "'");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "date must be a calendar day like 2026-12-01, not '" + date.substr(0, 32) + "'");
   }
   if (auto ok = ValidateBarberName(barber_name); !ok) return ok.error();
   auto found = barbers_.FindBarberByName(barber_name);
@@ -367,8 +365,8 @@ common::Result<Appointment> BookingService::Transition(const Caller& caller, con
   const bool by_barber = caller.role != Role::kCustomer && caller.user_id != before.client_id;
   const bool last_minute = by_barber && (type == EventType::kModified || type == EventType::kCanceled) &&
                            before.starts_at - clock_.Now() <= policy_.last_minute_window;
-  const auto event = MakeOutboxEvent({type, after, caller, &before, last_minute, std::nullopt}, shop_time_,
-                                     clock_.Now());
+  const auto event =
+      MakeOutboxEvent({type, after, caller, &before, last_minute, std::nullopt}, shop_time_, clock_.Now());
   return appointments_.Update(before, after, event);
 }
 

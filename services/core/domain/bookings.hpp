@@ -104,8 +104,7 @@ class BookingService {
   common::Result<Appointment> Cancel(const Caller& caller, const std::string& appointment_id);
   /// The barber's verdict on a confirmed appointment that has started: `outcome` is
   /// kCompleted (the client came) or kNoShow.
-  common::Result<Appointment> Close(const Caller& caller, const std::string& appointment_id,
-                                    AppointmentStatus outcome);
+  common::Result<Appointment> Close(const Caller& caller, const std::string& appointment_id, AppointmentStatus outcome);
   common::Result<Appointment> Get(const Caller& caller, const std::string& appointment_id);
   /// Where `barber_name` can still be booked on `date` ("2026-12-01", the shop's calendar)
   /// for `service` (the shop's default length when empty).

@@ -26,10 +26,8 @@ class CachedAppointments final : public AppointmentRepository {
   }
   common::Result<Appointment> Update(const Appointment& before, const Appointment& after,
                                      const OutboxEvent& event) override;
-  common::Result<std::vector<Appointment>> ListForClient(const std::string& client_id,
-                                                         const TimeRange& range) override;
-  common::Result<std::vector<Appointment>> ListForBarber(const std::string& barber_id,
-                                                         const TimeRange& range) override;
+  common::Result<std::vector<Appointment>> ListForClient(const std::string& client_id, const TimeRange& range) override;
+  common::Result<std::vector<Appointment>> ListForBarber(const std::string& barber_id, const TimeRange& range) override;
 
   /// The list kept for `key`, when there is one: what ListForClient (ListForBarber for a
   /// chair) would answer, without a connection.  For answering on the caller's thread.

@@ -52,12 +52,14 @@ common::Status ValidateChair(const std::string& name, const std::vector<WorkingH
   return common::Ok{};
 }
 
-common::Result<Barber> SaveChair(AccountRepository& accounts, BarberRepository& barbers, const Caller& caller, const std::string& user_id,
-                                 const std::string& name, const std::vector<WorkingHours>& hours, bool auto_confirm) {
+common::Result<Barber> SaveChair(AccountRepository& accounts, BarberRepository& barbers, const Caller& caller,
+                                 const std::string& user_id, const std::string& name,
+                                 const std::vector<WorkingHours>& hours, bool auto_confirm) {
   const std::string& target = user_id.empty() ? caller.user_id : user_id;
   if (auto ok = ValidateId(target, "user_id"); !ok) return ok.error();
   if (caller.role != Role::kAdmin && !(caller.role == Role::kBarber && target == caller.user_id)) {
-    return MakeError(ErrorCode::kPermissionDenied, "only an admin makes someone a barber; a barber changes their own chair");
+    return MakeError(ErrorCode::kPermissionDenied,
+                     "only an admin makes someone a barber; a barber changes their own chair");
   }
   if (auto ok = ValidateChair(name, hours); !ok) return ok.error();
   auto user = accounts.FindUserById(target);

@@ -20,7 +20,8 @@ common::Status ValidateChair(const std::string& name, const std::vector<WorkingH
 /// and auto-confirm setting, or changes them for a barber: an admin for anyone but an
 /// admin, a barber for their own chair.  Bookings already made stay as they are; a
 /// new name shows on them too.  Returns the barber as saved.
-common::Result<Barber> SaveChair(AccountRepository& accounts, BarberRepository& barbers, const Caller& caller, const std::string& user_id,
-                                 const std::string& name, const std::vector<WorkingHours>& hours, bool auto_confirm);
+common::Result<Barber> SaveChair(AccountRepository& accounts, BarberRepository& barbers, const Caller& caller,
+                                 const std::string& user_id, const std::string& name,
+                                 const std::vector<WorkingHours>& hours, bool auto_confirm);
 
 }  // namespace barbershop::core::domain

@@ -4,9 +4,12 @@ namespace barbershop::core::domain {
 
 const char* RoleName(Role role) {
   switch (role) {
-    case Role::kCustomer: return "customer";
-    case Role::kBarber: return "barber";
-    case Role::kAdmin: return "admin";
+    case Role::kCustomer:
+      return "customer";
+    case Role::kBarber:
+      return "barber";
+    case Role::kAdmin:
+      return "admin";
   }
   return "customer";
 }
@@ -20,11 +23,16 @@ std::optional<Role> ParseRole(std::string_view name) {
 
 const char* StatusName(AppointmentStatus status) {
   switch (status) {
-    case AppointmentStatus::kPending: return "pending";
-    case AppointmentStatus::kConfirmed: return "confirmed";
-    case AppointmentStatus::kCanceled: return "canceled";
-    case AppointmentStatus::kCompleted: return "completed";
-    case AppointmentStatus::kNoShow: return "no_show";
+    case AppointmentStatus::kPending:
+      return "pending";
+    case AppointmentStatus::kConfirmed:
+      return "confirmed";
+    case AppointmentStatus::kCanceled:
+      return "canceled";
+    case AppointmentStatus::kCompleted:
+      return "completed";
+    case AppointmentStatus::kNoShow:
+      return "no_show";
   }
   return "pending";
 }
@@ -43,13 +51,20 @@ bool IsLive(AppointmentStatus status) {
 
 const char* EventTypeName(EventType type) {
   switch (type) {
-    case EventType::kCreated: return "created";
-    case EventType::kConfirmed: return "confirmed";
-    case EventType::kModified: return "modified";
-    case EventType::kCanceled: return "canceled";
-    case EventType::kCompleted: return "completed";
-    case EventType::kNoShow: return "no_show";
-    case EventType::kReminder: return "reminder";
+    case EventType::kCreated:
+      return "created";
+    case EventType::kConfirmed:
+      return "confirmed";
+    case EventType::kModified:
+      return "modified";
+    case EventType::kCanceled:
+      return "canceled";
+    case EventType::kCompleted:
+      return "completed";
+    case EventType::kNoShow:
+      return "no_show";
+    case EventType::kReminder:
+      return "reminder";
   }
   return "created";
 }

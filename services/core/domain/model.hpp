@@ -61,8 +61,8 @@ struct BarberService {
 };
 
 struct Barber {
-  std::string id;   ///< the barber's user id
-  std::string name; ///< unique display name: the seed's barber_name
+  std::string id;    ///< the barber's user id
+  std::string name;  ///< unique display name: the seed's barber_name
   bool auto_confirm = false;
   std::vector<WorkingHours> hours;
   std::vector<BarberService> services;  ///< by name

@@ -5,9 +5,7 @@
 
 namespace barbershop::core::domain {
 
-std::string LoginEmailKey(std::string_view normalized_email) {
-  return "login-email:" + std::string(normalized_email);
-}
+std::string LoginEmailKey(std::string_view normalized_email) { return "login-email:" + std::string(normalized_email); }
 std::string LoginAddressKey(std::string_view address) { return "login-address:" + std::string(address); }
 std::string SignUpAddressKey(std::string_view address) { return "signup-address:" + std::string(address); }
 

@@ -36,8 +36,7 @@ class AttemptCounter {
       const std::vector<std::pair<std::string, AttemptLimit>>& keys) = 0;
   /// Counts one attempt against each key; then the same as RefusedFor, this attempt
   /// included: zero while each is within its limit.
-  virtual common::Result<std::chrono::seconds> Count(
-      const std::vector<std::pair<std::string, AttemptLimit>>& keys) = 0;
+  virtual common::Result<std::chrono::seconds> Count(const std::vector<std::pair<std::string, AttemptLimit>>& keys) = 0;
   /// Forgets the key's attempts (a login that succeeded).
   virtual common::Status Forget(const std::string& key) = 0;
 };

@@ -25,8 +25,8 @@ common::Status ValidateTimeOffId(const std::string& id) {
 
 }  // namespace
 
-common::Result<TimeOff> TimeOffBook::Add(const Caller& caller, const std::string& barber_name,
-                                         const std::string& from, const std::string& to, const std::string& reason) {
+common::Result<TimeOff> TimeOffBook::Add(const Caller& caller, const std::string& barber_name, const std::string& from,
+                                         const std::string& to, const std::string& reason) {
   if (from.empty() || to.empty()) return MakeError(ErrorCode::kInvalidArgument, "from and to are both required");
   const auto range = ParseRange(shop_time_, clock_.Now(), from, to);
   if (!range) return range.error();

@@ -40,8 +40,8 @@ common::Result<std::string> NormalizeEmail(std::string_view email) {
   }
   for (const char c : local) {
     const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f || c == '(' || c == ')' || c == '<' || c == '>' || c == ',' || c == ';' ||
-        c == ':' || c == '\\' || c == '"' || c == '[' || c == ']') {
+    if (u <= 0x20 || u >= 0x7f || c == '(' || c == ')' || c == '<' || c == '>' || c == ',' || c == ';' || c == ':' ||
+        c == '\\' || c == '"' || c == '[' || c == ']') {
       return bad;
     }
   }
@@ -70,8 +70,9 @@ common::Status ValidateId(std::string_view id, std::string_view field) {
     ok = dash ? id[i] == '-' : std::isxdigit(static_cast<unsigned char>(id[i])) != 0;
   }
   if (!ok) {
-    return MakeError(ErrorCode::kInvalidArgument, std::string(field) + " must be an id like "
-                                                  "3f2b9c1e-8d4a-4b6f-9e2d-1a7c5b3e9f01");
+    return MakeError(ErrorCode::kInvalidArgument, std::string(field) +
+                                                      " must be an id like "
+                                                      "3f2b9c1e-8d4a-4b6f-9e2d-1a7c5b3e9f01");
   }
   return Ok{};
 }

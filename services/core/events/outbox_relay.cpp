@@ -3,9 +3,8 @@
 #include "barbershop/common/contained.hpp"
 #include "barbershop/common/failpoints.hpp"
 
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
-
+#include <pqxx/pqxx>
 
 #include "storage/database.hpp"
 #include "storage/reconnect_backoff.hpp"
@@ -86,7 +85,8 @@ int OutboxRelay::RelayBatch(pqxx::connection& connection) {
   }
   ids += "}";
   if (BARBERSHOP_FAILPOINT("relay.before_publish", "")) {
-    common::DieAtFailpoint("relay.before_publish", "before publishing " + std::to_string(batch.size()) + " claimed events");
+    common::DieAtFailpoint("relay.before_publish",
+                           "before publishing " + std::to_string(batch.size()) + " claimed events");
   }
   const auto publishing = Clock::now();
   if (auto ok = publisher_.PublishConfirmed(batch); !ok) {

@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "barbershop/common/metrics.hpp"
-#include "event_publisher.hpp"
 #include "barbershop/common/stop_flag.hpp"
+#include "event_publisher.hpp"
 
 #include <pqxx/pqxx>
 

@@ -141,8 +141,9 @@ common::Status RabbitPublisher::WaitForConfirms(std::uint64_t first_tag, std::ui
     // declares it again before the retry.
     Disconnect();
     return common::MakeError(common::ErrorCode::kFailedPrecondition,
-                             "message broker: " + std::to_string(returned.size()) + " events routed to no queue (first " +
-                                 *returned.begin() + "); declaring " + topology_.queue + " again");
+                             "message broker: " + std::to_string(returned.size()) +
+                                 " events routed to no queue (first " + *returned.begin() + "); declaring " +
+                                 topology_.queue + " again");
   }
   return common::Ok{};
 }

@@ -88,8 +88,7 @@ int ReminderScheduler::EmitDue(pqxx::connection& connection) {
       continue;
     }
     const auto event = domain::MakeOutboxEvent(
-        {domain::EventType::kReminder, *appointment, std::nullopt, nullptr, false, nearest}, shop_time_,
-        clock_.Now());
+        {domain::EventType::kReminder, *appointment, std::nullopt, nullptr, false, nearest}, shop_time_, clock_.Now());
     tx.exec_params(kInsertEvent, event.event_id, id, event.payload_json);
     tx.commit();
     ++emitted;

@@ -5,8 +5,8 @@
 #include <thread>
 
 #include "barbershop/common/metrics.hpp"
-#include "domain/list_cache.hpp"
 #include "barbershop/common/stop_flag.hpp"
+#include "domain/list_cache.hpp"
 
 namespace barbershop::core::storage {
 

@@ -1,7 +1,7 @@
 #include "migrations.hpp"
 
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
+#include <pqxx/pqxx>
 
 namespace barbershop::core::storage {
 namespace {

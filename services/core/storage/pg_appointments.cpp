@@ -28,10 +28,16 @@ std::string RoutingKey(domain::EventType type) { return std::string("appointment
 Result<Appointment> PgAppointmentRepository::Insert(
     const domain::NewAppointment& proposal, const std::function<domain::OutboxEvent(const Appointment&)>& event) {
   const auto* service = proposal.service;
-  const Appointment created{proposal.id,          proposal.barber->id,  proposal.barber->name,
-                            proposal.client->id,  proposal.client->username, proposal.starts_at,
-                            proposal.ends_at,     proposal.status,
-                            service ? service->name : std::string(), service ? service->price_cents : 0};
+  const Appointment created{proposal.id,
+                            proposal.barber->id,
+                            proposal.barber->name,
+                            proposal.client->id,
+                            proposal.client->username,
+                            proposal.starts_at,
+                            proposal.ends_at,
+                            proposal.status,
+                            service ? service->name : std::string(),
+                            service ? service->price_cents : 0};
   const auto outbox = event(created);
   return Guarded<Appointment>(db_, Access::kWrite, "InsertAppointment", [&]() -> Result<Appointment> {
     try {
@@ -82,7 +88,7 @@ Result<std::optional<Appointment>> PgAppointmentRepository::Find(const std::stri
 }
 
 Result<std::optional<Appointment>> PgAppointmentRepository::FindByIdempotencyKey(const std::string& booked_by,
-                                                                                const std::string& idempotency_key) {
+                                                                                 const std::string& idempotency_key) {
   return Guarded<std::optional<Appointment>>(
       db_, Access::kRead, "FindAppointmentByKey", [&]() -> Result<std::optional<Appointment>> {
         pqxx::nontransaction tx(db_.Connection());
@@ -103,8 +109,8 @@ Result<Appointment> PgAppointmentRepository::Update(const Appointment& before, c
                                 before.client_id, before.barber_id);
       });
       if (rows[0][0].as<long long>() == 0) {
-        const auto off = tx.exec_prepared(stmt::kBarberIsOff, after.barber_id, Epoch(after.starts_at),
-                                          Epoch(after.ends_at));
+        const auto off =
+            tx.exec_prepared(stmt::kBarberIsOff, after.barber_id, Epoch(after.starts_at), Epoch(after.ends_at));
         if (after.starts_at != before.starts_at && off[0][0].as<bool>()) {
           return MakeError(ErrorCode::kFailedPrecondition, after.barber_name + " is off at that time");
         }
@@ -127,7 +133,7 @@ std::optional<Appointment> FindAppointment(pqxx::transaction_base& tx, const std
 }
 
 Result<std::vector<Appointment>> PgAppointmentRepository::ListForClient(const std::string& client_id,
-                                                                       const domain::TimeRange& range) {
+                                                                        const domain::TimeRange& range) {
   return Guarded<std::vector<Appointment>>(
       db_, Access::kRead, "ListForClient", [&]() -> Result<std::vector<Appointment>> {
         pqxx::nontransaction tx(db_.Connection());
@@ -137,7 +143,7 @@ Result<std::vector<Appointment>> PgAppointmentRepository::ListForClient(const st
 }
 
 Result<std::vector<Appointment>> PgAppointmentRepository::ListForBarber(const std::string& barber_id,
-                                                                       const domain::TimeRange& range) {
+                                                                        const domain::TimeRange& range) {
   return Guarded<std::vector<Appointment>>(
       db_, Access::kRead, "ListForBarber", [&]() -> Result<std::vector<Appointment>> {
         pqxx::nontransaction tx(db_.Connection());

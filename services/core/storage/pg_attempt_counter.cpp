@@ -55,16 +55,16 @@ common::Result<std::chrono::seconds> PgAttemptCounter::RefusedFor(const Keys& ke
 }
 
 common::Result<std::chrono::seconds> PgAttemptCounter::Count(const Keys& keys) {
-  return Guarded<std::chrono::seconds>(db_, Access::kWrite, "CountAttempt",
-                                       [&]() -> common::Result<std::chrono::seconds> {
-    pqxx::nontransaction tx(db_.Connection());
-    const auto longest = LongestWait(keys, [&](const std::string& key, const domain::AttemptLimit& limit) {
-      const auto rows = tx.exec_params(kCount, key, static_cast<double>(limit.window.count()));
-      return std::chrono::seconds(rows[0][0].as<int>() > limit.max ? rows[0][1].as<long long>() : 0);
-    });
-    tx.exec(kDeleteEnded);
-    return longest;
-  });
+  return Guarded<std::chrono::seconds>(
+      db_, Access::kWrite, "CountAttempt", [&]() -> common::Result<std::chrono::seconds> {
+        pqxx::nontransaction tx(db_.Connection());
+        const auto longest = LongestWait(keys, [&](const std::string& key, const domain::AttemptLimit& limit) {
+          const auto rows = tx.exec_params(kCount, key, static_cast<double>(limit.window.count()));
+          return std::chrono::seconds(rows[0][0].as<int>() > limit.max ? rows[0][1].as<long long>() : 0);
+        });
+        tx.exec(kDeleteEnded);
+        return longest;
+      });
 }
 
 common::Status PgAttemptCounter::Forget(const std::string& key) {

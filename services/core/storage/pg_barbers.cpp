@@ -20,8 +20,7 @@ common::Status PgBarberRepository::SaveBarber(const std::string& user_id, const 
       tx.exec_prepared(stmt::kSaveChair, user_id, name, auto_confirm);
       tx.exec_prepared(stmt::kClearWorkingHours, user_id);
       for (const auto& h : hours) {
-        tx.exec_prepared(stmt::kAddWorkingHours, user_id, static_cast<int>(h.weekday), h.opens_minute,
-                         h.closes_minute);
+        tx.exec_prepared(stmt::kAddWorkingHours, user_id, static_cast<int>(h.weekday), h.opens_minute, h.closes_minute);
       }
       tx.commit();
     } catch (const pqxx::sql_error& e) {
@@ -54,7 +53,7 @@ Result<std::vector<Barber>> PgBarberRepository::ListBarbers() {
 }
 
 Result<domain::BookingParties> PgBarberRepository::FindBookingParties(const std::string& barber_name,
-                                                                     const std::string& client_id) {
+                                                                      const std::string& client_id) {
   return Guarded<domain::BookingParties>(
       db_, Access::kRead, "FindBookingParties", [&]() -> Result<domain::BookingParties> {
         pqxx::nontransaction tx(db_.Connection());

@@ -39,8 +39,8 @@ BarberRows::BarberRows(const pqxx::result& result)
       services_(result.column_number("services")) {}
 
 domain::Barber BarberRows::operator()(const pqxx::row& row) const {
-  domain::Barber barber{row[id_].as<std::string>(), row[name_].as<std::string>(), row[auto_confirm_].as<bool>(), {},
-                        {}};
+  domain::Barber barber{
+      row[id_].as<std::string>(), row[name_].as<std::string>(), row[auto_confirm_].as<bool>(), {}, {}};
   // "weekday:opens:closes,..."
   std::stringstream hours(row[hours_].as<std::string>());
   std::string item;
@@ -93,10 +93,9 @@ TimeOffRows::TimeOffRows(const pqxx::result& result)
       reason_(result.column_number("reason")) {}
 
 domain::TimeOff TimeOffRows::operator()(const pqxx::row& row) const {
-  return domain::TimeOff{row[id_].as<std::string>(), row[barber_id_].as<std::string>(),
-                         row[barber_name_].as<std::string>(),
-                         domain::TimeRange{FromEpoch(row[starts_at_]), FromEpoch(row[ends_at_])},
-                         row[reason_].as<std::string>()};
+  return domain::TimeOff{
+      row[id_].as<std::string>(), row[barber_id_].as<std::string>(), row[barber_name_].as<std::string>(),
+      domain::TimeRange{FromEpoch(row[starts_at_]), FromEpoch(row[ends_at_])}, row[reason_].as<std::string>()};
 }
 
 }  // namespace barbershop::core::storage

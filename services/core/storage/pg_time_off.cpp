@@ -25,8 +25,9 @@ Result<TimeOff> PgTimeOffRepository::AddTimeOff(const domain::Barber& barber, co
       constexpr std::string_view kMarker = "in that time: ";
       const auto at = what.find(kMarker);
       const auto ids = at == std::string::npos ? std::string() : what.substr(at + kMarker.size());
-      return MakeError(ErrorCode::kFailedPrecondition, "live appointments fall in that time; cancel or move them first: " +
-                                                           ids.substr(0, ids.find('\n')));
+      return MakeError(
+          ErrorCode::kFailedPrecondition,
+          "live appointments fall in that time; cancel or move them first: " + ids.substr(0, ids.find('\n')));
     }
   });
 }

@@ -31,7 +31,8 @@ constexpr const char* kBarberFields = R"(
 
 std::string OutboxInsert(const std::string& rows) {
   return "INSERT INTO outbox (event_id, aggregate_id, routing_key, payload) SELECT event_id, aggregate_id, "
-         "routing_key, payload FROM (" + rows + ") AS e (event_id, aggregate_id, routing_key, payload)";
+         "routing_key, payload FROM (" +
+         rows + ") AS e (event_id, aggregate_id, routing_key, payload)";
 }
 
 // A booking first takes transaction locks on its barber and its client, in a fixed
@@ -42,8 +43,8 @@ std::string OutboxInsert(const std::string& rows) {
 static std::string LockBarberAndClient(const char* barber, const char* client) {
   const std::string b = std::string("hashtextextended(") + barber + "::text, 0)";
   const std::string c = std::string("hashtextextended(") + client + "::text, 0)";
-  return "SELECT pg_advisory_xact_lock(least(" + b + ", " + c + ")), pg_advisory_xact_lock(greatest(" + b + ", " +
-         c + "))";
+  return "SELECT pg_advisory_xact_lock(least(" + b + ", " + c + ")), pg_advisory_xact_lock(greatest(" + b + ", " + c +
+         "))";
 }
 
 void PrepareStatements(pqxx::connection& c) {
@@ -81,7 +82,8 @@ void PrepareStatements(pqxx::connection& c) {
       SELECT $1::uuid, $2::uuid, $3::uuid, to_timestamp($4::float8), to_timestamp($5::float8), $6::text,
              nullif($10::text, ''), nullif($11::text, '')::uuid, $12::text, $13::text,
              nullif($14::text, ''), CASE WHEN $14::text = '' THEN NULL ELSE $15::bigint END
-      FROM ()" + string(LockBarberAndClient("$2", "$3")) + R"() AS one_booking_per_party_at_a_time,
+      FROM ()" + string(LockBarberAndClient("$2", "$3")) +
+                                          R"() AS one_booking_per_party_at_a_time,
            -- The client's live-booking limit for migration 008's trigger (0: none), set
            -- before the row is made, for this statement's transaction only.
            (SELECT set_config('barbershop.live_booking_cap', $16::int::text, true)) AS live_booking_cap
@@ -89,28 +91,32 @@ void PrepareStatements(pqxx::connection& c) {
                         WHERE t.barber_id = $2::uuid
                           AND t.during && tstzrange(to_timestamp($4::float8), to_timestamp($5::float8)))
       RETURNING id),
-    event AS ()" + OutboxInsert("SELECT $7::uuid, id, $8::text, $9::jsonb FROM created") + R"()
+    event AS ()" + OutboxInsert("SELECT $7::uuid, id, $8::text, $9::jsonb FROM created") +
+                                          R"()
     SELECT count(*) FROM created)");
   c.prepare(stmt::kUpdateAppointment, string() + R"(
     WITH changed AS (
       UPDATE appointments
       SET status = $2::text, starts_at = to_timestamp($3::float8), ends_at = to_timestamp($4::float8),
           updated_at = now()
-      FROM ()" + string(LockBarberAndClient("$11", "$10")) + R"() AS one_booking_per_party_at_a_time
+      FROM ()" + string(LockBarberAndClient("$11", "$10")) +
+                                          R"() AS one_booking_per_party_at_a_time
       WHERE id = $1::uuid AND status = $5::text AND starts_at = to_timestamp($6::float8)
         AND ($3::float8 = $6::float8
              OR NOT EXISTS (SELECT 1 FROM time_off t
                             WHERE t.barber_id = appointments.barber_id
                               AND t.during && tstzrange(to_timestamp($3::float8), to_timestamp($4::float8))))
       RETURNING id),
-    event AS ()" + OutboxInsert("SELECT $7::uuid, id, $8::text, $9::jsonb FROM changed") + R"()
+    event AS ()" + OutboxInsert("SELECT $7::uuid, id, $8::text, $9::jsonb FROM changed") +
+                                          R"()
     SELECT count(*) FROM changed)");
   c.prepare(stmt::kAppointmentById, string("SELECT") + kAppointmentColumns + " WHERE a.id = $1");
   c.prepare(stmt::kAppointmentByIdempotencyKey,
             string("SELECT") + kAppointmentColumns + " WHERE a.booked_by = $1 AND a.idempotency_key = $2");
   const string in_range =
       " AND a.starts_at >= to_timestamp($2::float8) AND a.starts_at < to_timestamp($3::float8)"
-      " ORDER BY a.starts_at LIMIT " + std::to_string(domain::kListLimit + 1);
+      " ORDER BY a.starts_at LIMIT " +
+      std::to_string(domain::kListLimit + 1);
   c.prepare(stmt::kAppointmentsOfClient, string("SELECT") + kAppointmentColumns + " WHERE a.client_id = $1" + in_range);
   c.prepare(stmt::kAppointmentsOfBarber, string("SELECT") + kAppointmentColumns + " WHERE a.barber_id = $1" + in_range);
   c.prepare(stmt::kSaveService, R"(
@@ -131,8 +137,9 @@ void PrepareStatements(pqxx::connection& c) {
   c.prepare(stmt::kTimeOffById, time_off + " WHERE t.id = $1::bigint");
   c.prepare(stmt::kDeleteTimeOff, "DELETE FROM time_off WHERE id = $1::bigint");
   c.prepare(stmt::kTimeOffListOfBarber,
-            time_off + " WHERE t.barber_id = $1 AND t.during && tstzrange(to_timestamp($2::float8), "
-                       "to_timestamp($3::float8)) ORDER BY lower(t.during) LIMIT 500");
+            time_off +
+                " WHERE t.barber_id = $1 AND t.during && tstzrange(to_timestamp($2::float8), "
+                "to_timestamp($3::float8)) ORDER BY lower(t.during) LIMIT 500");
   c.prepare(stmt::kBarberIsOff,
             "SELECT EXISTS (SELECT 1 FROM time_off WHERE barber_id = $1 "
             "AND during && tstzrange(to_timestamp($2::float8), to_timestamp($3::float8)))");

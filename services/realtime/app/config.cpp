@@ -1,7 +1,7 @@
 #include "app/config.hpp"
 
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdlib>
 #include <iostream>
@@ -36,7 +36,8 @@ RealtimeConfig ParseRealtimeConfig(int argc, char** argv) {
            "the core service's gRPC address, HOST:PORT (for chat permissions)");
   cli.add_option("--jwt-secret", config.jwt_secret, "the core's token signing key, at least 32 bytes (required)")
       ->envname("BARBERSHOP_JWT_SECRET");
-  cli.add_option("--instance-id", config.instance_id, "this copy's name in sessions and presence (default hostname-pid)")
+  cli.add_option("--instance-id", config.instance_id,
+                 "this copy's name in sessions and presence (default hostname-pid)")
       ->envname("BARBERSHOP_INSTANCE_ID");
   cli.add_option("--shop-timezone", config.shop_timezone, "the shop's IANA time zone, for message text")
       ->envname("BARBERSHOP_SHOP_TIMEZONE")
@@ -49,11 +50,13 @@ RealtimeConfig ParseRealtimeConfig(int argc, char** argv) {
       ->envname("BARBERSHOP_IO_THREADS")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  cli.add_option("--blocking-threads", config.blocking_threads, "threads (and Redis connections) for Redis and gRPC calls")
+  cli.add_option("--blocking-threads", config.blocking_threads,
+                 "threads (and Redis connections) for Redis and gRPC calls")
       ->envname("BARBERSHOP_BLOCKING_THREADS")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  cli.add_option("--send-queue-limit", config.send_queue_limit, "messages queued per socket before it is closed as slow")
+  cli.add_option("--send-queue-limit", config.send_queue_limit,
+                 "messages queued per socket before it is closed as slow")
       ->envname("BARBERSHOP_SEND_QUEUE_LIMIT")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
@@ -79,8 +82,7 @@ RealtimeConfig ParseRealtimeConfig(int argc, char** argv) {
       ->envname("BARBERSHOP_AMQP_PREFETCH")
       ->check(CLI::Range(1, 65535))
       ->capture_default_str();
-  cli.add_option("--shutdown-grace-seconds", config.shutdown_grace_seconds,
-                 "on SIGTERM, how long sockets get to close")
+  cli.add_option("--shutdown-grace-seconds", config.shutdown_grace_seconds, "on SIGTERM, how long sockets get to close")
       ->envname("BARBERSHOP_SHUTDOWN_GRACE_SECONDS")
       ->check(CLI::Range(0, 60))
       ->capture_default_str();

@@ -52,7 +52,8 @@ common::Status RealtimeApp::Start() {
     return MakeError(ErrorCode::kInvalidArgument, "no core service address (set BARBERSHOP_CORE_ADDRESS)");
   }
   auto ws_address = common::SplitHostPort(config_.ws_address);
-  if (!ws_address) return MakeError(ErrorCode::kInvalidArgument, ws_address.error().message + " (set BARBERSHOP_WS_ADDRESS)");
+  if (!ws_address)
+    return MakeError(ErrorCode::kInvalidArgument, ws_address.error().message + " (set BARBERSHOP_WS_ADDRESS)");
 
   blocking_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(config_.blocking_threads));
   redis_ = std::make_unique<store::RedisPool>(*redis_address, static_cast<std::size_t>(config_.blocking_threads) + 1);
@@ -66,7 +67,8 @@ common::Status RealtimeApp::Start() {
   metrics_.AddCallbackGauge("realtime_hub_channels", "Pub/sub channels this copy is subscribed to",
                             [this] { return static_cast<double>(hub_->channel_count()); });
   auto readiness = [this] {
-    if (auto ok = store_->Ping(); !ok) return common::HttpReply{503, "text/plain; charset=utf-8", "redis unreachable\n"};
+    if (auto ok = store_->Ping(); !ok)
+      return common::HttpReply{503, "text/plain; charset=utf-8", "redis unreachable\n"};
     if (!subscriber_->connected()) return common::HttpReply{503, "text/plain; charset=utf-8", "redis pub/sub down\n"};
     switch (consumer_ ? consumer_->state() : bus::ConsumerState::kConnecting) {
       case bus::ConsumerState::kConsuming:
@@ -79,23 +81,19 @@ common::Status RealtimeApp::Start() {
     return common::HttpReply{200, "text/plain; charset=utf-8", "ready\n"};
   };
   server_ = std::make_unique<net::WsServer>(
-      net::ServerSettings{config_.instance_id,
-                          static_cast<std::size_t>(config_.send_queue_limit),
-                          std::chrono::seconds(config_.idle_timeout_seconds),
-                          100,
-                          10000,
-                          config_.socket_send_buffer,
+      net::ServerSettings{config_.instance_id, static_cast<std::size_t>(config_.send_queue_limit),
+                          std::chrono::seconds(config_.idle_timeout_seconds), 100, 10000, config_.socket_send_buffer,
                           static_cast<std::size_t>(config_.max_sockets_per_user),
-                          static_cast<std::size_t>(config_.max_sockets_per_address),
-                          config_.messages_per_second,
+                          static_cast<std::size_t>(config_.max_sockets_per_address), config_.messages_per_second,
                           config_.message_burst},
       net::ServerDeps{io_, *blocking_, *tokens_, clock_, *parties_, *store_, *store_, *hub_, *server_metrics_,
                       readiness});
   if (auto ok = server_->Start(ws_address->first, ws_address->second); !ok) return ok.error();
 
-  events_ = std::make_unique<bus::EventHandler>(
-      *store_, *shop_time_, metrics_,
-      [this](const std::string& appointment_id, const hub::Parties& parties) { parties_->Remember(appointment_id, parties); });
+  events_ = std::make_unique<bus::EventHandler>(*store_, *shop_time_, metrics_,
+                                                [this](const std::string& appointment_id, const hub::Parties& parties) {
+                                                  parties_->Remember(appointment_id, parties);
+                                                });
   bus::AmqpSettings amqp;
   amqp.url = config_.amqp_url;
   amqp.prefetch = config_.prefetch;
@@ -108,7 +106,8 @@ common::Status RealtimeApp::Start() {
   // and the thread goes back to serving the others.
   auto& io_failures = common::UnhandledErrors(metrics_, "realtime io thread");
   for (int i = 0; i < config_.io_threads; ++i) {
-    io_threads_.emplace_back([this, &io_failures] { common::RunRestarting("an io thread", &io_failures, [this] { io_.run(); }); });
+    io_threads_.emplace_back(
+        [this, &io_failures] { common::RunRestarting("an io thread", &io_failures, [this] { io_.run(); }); });
   }
   WatchRedisMemory(true);
   heartbeat_ = std::thread([this] {
@@ -134,7 +133,8 @@ common::Status RealtimeApp::Start() {
 void RealtimeApp::WatchRedisMemory(bool at_start) {
   auto memory = store_->Memory();
   if (!memory) return;
-  metrics_.GetGauge("realtime_redis_used_memory_bytes", "Memory Redis uses").Set(static_cast<double>(memory->used_bytes));
+  metrics_.GetGauge("realtime_redis_used_memory_bytes", "Memory Redis uses")
+      .Set(static_cast<double>(memory->used_bytes));
   metrics_.GetGauge("realtime_redis_max_memory_bytes", "Redis's maxmemory (0: no limit)")
       .Set(static_cast<double>(memory->max_bytes));
   if (memory->max_bytes > 0) {
@@ -142,9 +142,10 @@ void RealtimeApp::WatchRedisMemory(bool at_start) {
         .Set(static_cast<double>(memory->max_bytes - memory->used_bytes));
   }
   if (at_start && memory->policy != "noeviction") {
-    spdlog::warn("Redis's maxmemory-policy is {}: at its limit it may evict inboxes and chats; run it with "
-                 "--maxmemory-policy noeviction",
-                 memory->policy);
+    spdlog::warn(
+        "Redis's maxmemory-policy is {}: at its limit it may evict inboxes and chats; run it with "
+        "--maxmemory-policy noeviction",
+        memory->policy);
   }
   if (at_start && memory->max_bytes == 0) {
     spdlog::warn("Redis has no maxmemory: it may grow until the machine runs out; give it one");

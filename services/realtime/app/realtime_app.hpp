@@ -18,10 +18,23 @@
 #include "barbershop/common/tokens.hpp"
 
 namespace barbershop::realtime {
-namespace hub { class Hub; }
-namespace store { class RedisPool; class RedisSubscriber; class RealtimeStore; class GrpcAppointmentParties; }
-namespace bus { class AmqpConsumer; class EventHandler; }
-namespace net { class WsServer; struct ServerMetrics; }
+namespace hub {
+class Hub;
+}
+namespace store {
+class RedisPool;
+class RedisSubscriber;
+class RealtimeStore;
+class GrpcAppointmentParties;
+}  // namespace store
+namespace bus {
+class AmqpConsumer;
+class EventHandler;
+}  // namespace bus
+namespace net {
+class WsServer;
+struct ServerMetrics;
+}  // namespace net
 }  // namespace barbershop::realtime
 
 namespace barbershop::realtime::app {

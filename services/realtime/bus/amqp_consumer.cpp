@@ -63,9 +63,10 @@ void AmqpConsumer::Run() {
     if (ended == Ended::kCancelled) {
       cancellations_.Inc();
       state_ = ConsumerState::kQueueLost;
-      spdlog::warn("RabbitMQ cancelled the consumer of {} (queue deleted or its node lost); not ready until it is "
-                   "declared again",
-                   settings_.topology.queue);
+      spdlog::warn(
+          "RabbitMQ cancelled the consumer of {} (queue deleted or its node lost); not ready until it is "
+          "declared again",
+          settings_.topology.queue);
     } else if (state_ != ConsumerState::kQueueLost) {
       state_ = ConsumerState::kConnecting;
     }
@@ -86,16 +87,15 @@ AmqpConsumer::Ended AmqpConsumer::RunConnection() {
   }
   const auto connection = amqp.state();
   const auto declare = [&](const char* what) { return Ok(amqp_get_rpc_reply(connection), what); };
-  amqp_exchange_declare(connection, kChannel, Bytes(settings_.dead_letters), amqp_cstring_bytes("fanout"), 0, 1,
-                        0, 0, amqp_empty_table);
+  amqp_exchange_declare(connection, kChannel, Bytes(settings_.dead_letters), amqp_cstring_bytes("fanout"), 0, 1, 0, 0,
+                        amqp_empty_table);
   if (!declare("exchange.declare (dead letters)")) return Ended::kFailed;
   amqp_queue_declare(connection, kChannel, Bytes(settings_.dead_letters), 0, 1, 0, 0, amqp_empty_table);
   if (!declare("queue.declare (dead letters)")) return Ended::kFailed;
   amqp_queue_bind(connection, kChannel, Bytes(settings_.dead_letters), Bytes(settings_.dead_letters),
                   amqp_cstring_bytes("#"), amqp_empty_table);
   if (!declare("queue.bind (dead letters)")) return Ended::kFailed;
-  if (const auto failed = common::DeclareEventTopology(connection, kChannel, settings_.topology);
-      !failed.empty()) {
+  if (const auto failed = common::DeclareEventTopology(connection, kChannel, settings_.topology); !failed.empty()) {
     spdlog::warn("RabbitMQ: {}", failed);
     return Ended::kFailed;
   }
@@ -158,8 +158,8 @@ AmqpConsumer::Ended AmqpConsumer::RunConnection() {
                                ? envelope.message.properties.content_type
                                : amqp_cstring_bytes("application/octet-stream");
       props.headers = amqp_table_t{2, headers};
-      if (amqp_basic_publish(connection, kChannel, Bytes(settings_.dead_letters), envelope.routing_key, 0, 0,
-                             &props, envelope.message.body) != AMQP_STATUS_OK) {
+      if (amqp_basic_publish(connection, kChannel, Bytes(settings_.dead_letters), envelope.routing_key, 0, 0, &props,
+                             envelope.message.body) != AMQP_STATUS_OK) {
         amqp_destroy_envelope(&envelope);
         amqp.Drop();
         return Ended::kFailed;

@@ -31,7 +31,7 @@ struct AmqpSettings {
 enum class ConsumerState {
   kConnecting,  ///< not (yet, or no longer) connected to the broker
   kConsuming,
-  kQueueLost,   ///< the broker cancelled the consumer (queue deleted, node lost): declaring it again
+  kQueueLost,  ///< the broker cancelled the consumer (queue deleted, node lost): declaring it again
 };
 
 /// Consumes the shared durable queue on a thread of its own (rabbitmq-c).  Declares the

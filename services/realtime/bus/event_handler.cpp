@@ -15,8 +15,10 @@ EventHandler::EventHandler(store::RealtimeStore& store, const common::ShopTime& 
       shop_time_(shop_time),
       metrics_(metrics),
       parties_seen_(std::move(parties_seen)),
-      delivered_(metrics.GetCounter("realtime_events_total", "Events from the bus, by result", {{"result", "delivered"}})),
-      duplicates_(metrics.GetCounter("realtime_events_total", "Events from the bus, by result", {{"result", "duplicate"}})),
+      delivered_(
+          metrics.GetCounter("realtime_events_total", "Events from the bus, by result", {{"result", "delivered"}})),
+      duplicates_(
+          metrics.GetCounter("realtime_events_total", "Events from the bus, by result", {{"result", "duplicate"}})),
       retries_(metrics.GetCounter("realtime_events_total", "Events from the bus, by result", {{"result", "retry"}})),
       handle_seconds_(metrics.GetHistogram("realtime_event_handle_seconds", "Time to store and fan out one event")) {}
 
@@ -24,8 +26,10 @@ Handled EventHandler::Handle(std::string_view routing_key, std::string_view body
   const auto started = std::chrono::steady_clock::now();
   auto parsed = hub::ParseEvent(body, shop_time_);
   if (auto* poison = std::get_if<hub::PoisonReason>(&parsed)) {
-    metrics_.GetCounter("realtime_dead_letters_total", "Events moved to the dead-letter queue, by reason",
-                        {{"reason", poison->code}}).Inc();
+    metrics_
+        .GetCounter("realtime_dead_letters_total", "Events moved to the dead-letter queue, by reason",
+                    {{"reason", poison->code}})
+        .Inc();
     spdlog::warn("dead-lettering an event with routing key {}: {} ({})", routing_key, poison->code, poison->detail);
     return Handled{Handled::Outcome::kDeadLetter, poison->code, poison->detail};
   }

@@ -1,7 +1,7 @@
 #include "hub/chat.hpp"
 
-#include <algorithm>
 #include <date/date.h>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "barbershop/common/text.hpp"
@@ -41,8 +41,8 @@ common::Result<std::string> SendChatMessage(MessageStore& store, const common::C
   if (auto valid = ValidateChatText(text); !valid) return valid.error();
   const auto sent_at = date::format("%FT%TZ", clock.NowMilliseconds());
   const auto body = ChatMessageBody(room.appointment_id, room.parties, sender_id, text, sent_at);
-  auto ids = store.AppendAndPublish("", {{room.stream, room.channel, body}}, true,
-                                    ChatRetention(room.parties, clock.Now()));
+  auto ids =
+      store.AppendAndPublish("", {{room.stream, room.channel, body}}, true, ChatRetention(room.parties, clock.Now()));
   if (!ids || !*ids || (*ids)->empty()) {
     return MakeError(ErrorCode::kUnavailable, "the message could not be stored; send it again");
   }
@@ -66,8 +66,8 @@ common::Status MarkNotificationRead(MessageStore& store, const Inbox& inbox, con
     return MakeError(ErrorCode::kNotFound, "no such notification");
   }
   if (auto marked = store.MarkRead(inbox.user_id, notification_id); !marked) return marked.error();
-  auto published = store.AppendAndPublish("", {{inbox.stream, inbox.channel, NotificationReadBody(notification_id)}},
-                                          false);
+  auto published =
+      store.AppendAndPublish("", {{inbox.stream, inbox.channel, NotificationReadBody(notification_id)}}, false);
   if (!published) return published.error();
   return common::Ok{};
 }

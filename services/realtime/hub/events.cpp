@@ -142,10 +142,14 @@ std::variant<AppointmentEvent, PoisonReason> ParseEvent(std::string_view body, c
   ReadString(parsed, "occurred_at", event.occurred_at);
   const auto appointment = parsed.find("appointment");
   if (appointment == parsed.end() || !appointment->is_object()) return PoisonReason{"missing_field", "appointment"};
-  for (const auto& [field, target] : std::initializer_list<std::pair<const char*, std::string*>>{
-           {"id", &event.appointment_id}, {"barber_id", &event.barber_id}, {"client_id", &event.client_id},
-           {"start", &event.start}, {"status", &event.status}}) {
-    if (!ReadString(*appointment, field, *target)) return PoisonReason{"missing_field", std::string("appointment.") + field};
+  for (const auto& [field, target] :
+       std::initializer_list<std::pair<const char*, std::string*>>{{"id", &event.appointment_id},
+                                                                   {"barber_id", &event.barber_id},
+                                                                   {"client_id", &event.client_id},
+                                                                   {"start", &event.start},
+                                                                   {"status", &event.status}}) {
+    if (!ReadString(*appointment, field, *target))
+      return PoisonReason{"missing_field", std::string("appointment.") + field};
   }
   ReadString(*appointment, "barber_name", event.barber_name);
   ReadString(*appointment, "client_name", event.client_name);
@@ -161,7 +165,8 @@ std::variant<AppointmentEvent, PoisonReason> ParseEvent(std::string_view body, c
     if (ReadString(*previous, "start", start)) event.previous_start = start;
   }
   if (const auto reminder = parsed.find("reminder"); reminder != parsed.end() && reminder->is_object()) {
-    if (const auto minutes = reminder->find("minutes_before"); minutes != reminder->end() && minutes->is_number_integer()) {
+    if (const auto minutes = reminder->find("minutes_before");
+        minutes != reminder->end() && minutes->is_number_integer()) {
       event.reminder_minutes_before = minutes->get<int>();
     }
   }
@@ -190,9 +195,10 @@ std::vector<Delivery> BuildDeliveries(const AppointmentEvent& event, const commo
     if (event.last_minute) message["last_minute"] = true;
     deliveries.push_back({user, common::ToJsonText(message)});
     if (event.last_minute && user != event.actor_user_id) {
-      std::string text = event.type == "appointment.canceled"
-                             ? "Last-minute change: the appointment on " + at.date + " at " + at.clock + " has been canceled."
-                             : "Last-minute change: " + StatusText(event.type, for_barber, event, at);
+      std::string text =
+          event.type == "appointment.canceled"
+              ? "Last-minute change: the appointment on " + at.date + " at " + at.clock + " has been canceled."
+              : "Last-minute change: " + StatusText(event.type, for_barber, event, at);
       auto urgent = Notification(event, std::move(text), "last_minute");
       urgent["urgent"] = true;
       deliveries.push_back({user, common::ToJsonText(urgent)});

@@ -60,9 +60,7 @@ std::string ErrorFrame(const common::Error& error) {
 
 std::string ChatMessageBody(const std::string& appointment_id, const Parties& parties, const std::string& sender_id,
                             const std::string& text, const std::string& sent_at) {
-  const char* sender = sender_id == parties.barber_id   ? "barber"
-                       : sender_id == parties.client_id ? "client"
-                                                        : "admin";
+  const char* sender = sender_id == parties.barber_id ? "barber" : sender_id == parties.client_id ? "client" : "admin";
   return ToJsonText(json{{"type", "chat_message"},
                          {"appointment_id", appointment_id},
                          {"barber_id", parties.barber_id},

@@ -16,10 +16,10 @@ enum class StreamKind { kBarberAppointments, kClientAppointments, kChat };
 /// A parsed WebSocket request target.
 struct Route {
   StreamKind kind;
-  std::string id;       ///< barber id, client id or appointment id
-  std::string token;    ///< from ?token= (browsers cannot set headers)
-  std::string since;    ///< ?since=<id>: replay what came after
-  std::string before;   ///< ?before=<id>: chat history older than this
+  std::string id;      ///< barber id, client id or appointment id
+  std::string token;   ///< from ?token= (browsers cannot set headers)
+  std::string since;   ///< ?since=<id>: replay what came after
+  std::string before;  ///< ?before=<id>: chat history older than this
 };
 
 /// Parses "/websocket/barber/{id}/appointments", "/websocket/client/{id}/appointments"

@@ -7,7 +7,7 @@ namespace barbershop::realtime::hub {
 /// pub/sub connection came back it is kCatchingUp (holding them again); closing, it
 /// drops them.
 enum class SessionState {
-  kReplaying,   ///< the first replay is being read
+  kReplaying,  ///< the first replay is being read
   kLive,
   kCatchingUp,  ///< reading what was published while pub/sub was down
   kClosing,     ///< a close was asked: the close frame follows the write in flight
@@ -17,11 +17,11 @@ enum class SessionState {
 
 /// What moves a socket from one state to the next.
 enum class SessionEvent {
-  kReplayed,         ///< a replay or catch-up was queued
-  kCatchUpStarted,   ///< pub/sub is back on a live socket
-  kCloseRequested,   ///< the server, a slow queue, a policy or a failed replay closes it
+  kReplayed,        ///< a replay or catch-up was queued
+  kCatchUpStarted,  ///< pub/sub is back on a live socket
+  kCloseRequested,  ///< the server, a slow queue, a policy or a failed replay closes it
   kCloseFrameSent,
-  kSocketEnded,      ///< closed, failed, or the grace period ran out
+  kSocketEnded,  ///< closed, failed, or the grace period ran out
 };
 
 /// The state after `event` in `state`: the one place the transitions are written.  An

@@ -80,9 +80,9 @@ void HttpSession::Accept(Admission admission) {
   std::string address = ec ? std::string("unknown") : peer.address().to_string();
   switch (context_->sockets.TryAdd(admission.claims.subject, address)) {
     case hub::SocketCounter::Verdict::kUserFull:
-      return Refuse(MakeError(ErrorCode::kResourceExhausted,
-                              "too many open sockets for this user (at most " +
-                                  std::to_string(context_->settings.max_sockets_per_user) + ")"));
+      return Refuse(
+          MakeError(ErrorCode::kResourceExhausted, "too many open sockets for this user (at most " +
+                                                       std::to_string(context_->settings.max_sockets_per_user) + ")"));
     case hub::SocketCounter::Verdict::kAddressFull:
       return Refuse(MakeError(ErrorCode::kResourceExhausted, "too many open sockets from this address"));
     case hub::SocketCounter::Verdict::kAdmitted:

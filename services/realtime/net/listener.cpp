@@ -1,8 +1,8 @@
 #include "net/listener.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
-#include <spdlog/spdlog.h>
 
 #include "barbershop/common/listen.hpp"
 #include "net/http_session.hpp"

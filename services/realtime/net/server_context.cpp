@@ -23,7 +23,9 @@ ServerContext::ServerContext(ServerSettings s, ServerDeps d)
   });
   probes.Handle(
       "/readyz",
-      [this] { return stopping ? common::HttpReply{503, kText, "shutting down\n"} : deps.readiness(); },
+      [this] {
+        return stopping ? common::HttpReply{503, kText, "shutting down\n"} : deps.readiness();
+      },
       /*blocks=*/true);
 }
 

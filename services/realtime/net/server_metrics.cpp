@@ -15,8 +15,8 @@ ServerMetrics::ServerMetrics(common::MetricsRegistry& r)
       client_errors(r.GetCounter("realtime_client_errors_total", "Error frames sent for bad client input")),
       chat_messages(r.GetCounter("realtime_chat_messages_total", "Chat messages stored and fanned out")),
       chat_store_seconds(r.GetHistogram("realtime_chat_store_seconds", "Time to store and publish a chat message")),
-      accept_backoffs(r.GetCounter("realtime_accept_backoffs_total",
-                                   "Pauses of the accept loop for want of a file descriptor")),
+      accept_backoffs(
+          r.GetCounter("realtime_accept_backoffs_total", "Pauses of the accept loop for want of a file descriptor")),
       resyncs(r.GetCounter("realtime_catch_up_failures_total",
                            "Catch-ups after a pub/sub outage that failed and asked the client to resync")),
       messages_refused(r.GetCounter("realtime_client_messages_refused_total",

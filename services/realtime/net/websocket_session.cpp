@@ -1,12 +1,12 @@
 #include "net/websocket_session.hpp"
 
+#include <date/date.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket.hpp>
-#include <date/date.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -144,9 +144,8 @@ void WebSocketSession::CatchUp() {
       spdlog::warn("catch-up of {} failed: {}", self->Channel(), caught_up.read.error().message);
       self->deps().metrics.resyncs.Inc();
     }
-    asio::post(self->ws_.get_executor(), [self, replay = std::move(caught_up.replay)]() mutable {
-      self->FinishReplay(std::move(replay));
-    });
+    asio::post(self->ws_.get_executor(),
+               [self, replay = std::move(caught_up.replay)]() mutable { self->FinishReplay(std::move(replay)); });
   });
 }
 

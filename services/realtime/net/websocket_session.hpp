@@ -95,7 +95,7 @@ class WebSocketSession final : public hub::Listener, public std::enable_shared_f
   bool writing_ = false;
   bool joined_ = false;
   boost::container::devector<Frame> queue_;
-  std::vector<Frame> held_;  // live messages that arrived while replaying
+  std::vector<Frame> held_;           // live messages that arrived while replaying
   std::size_t replay_allowance_ = 0;  // replayed frames still queued: not held against the limit
   hub::StreamId last_id_;
   std::uint16_t close_code_ = 1000;

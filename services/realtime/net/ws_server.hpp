@@ -23,15 +23,15 @@ namespace barbershop::realtime::net {
 
 struct ServerSettings {
   std::string instance_id;
-  std::size_t send_queue_limit = 1024;   ///< messages waiting per socket before it counts as slow
-  std::chrono::seconds idle_timeout{40};  ///< a ping after half of it; closed without an answer
-  std::size_t history_limit = 100;       ///< chat messages replayed on join
-  std::size_t replay_limit = 10000;      ///< most inbox messages replayed after ?since
-  int socket_send_buffer = 0;            ///< SO_SNDBUF in bytes; 0 leaves the kernel's autotuning
-  std::size_t max_sockets_per_user = 16;      ///< 0: no limit
-  std::size_t max_sockets_per_address = 1000; ///< 0: no limit
-  double messages_per_second = 5;        ///< what a client may send on one socket, on average (0: no limit)
-  double message_burst = 20;             ///< ... and at once
+  std::size_t send_queue_limit = 1024;         ///< messages waiting per socket before it counts as slow
+  std::chrono::seconds idle_timeout{40};       ///< a ping after half of it; closed without an answer
+  std::size_t history_limit = 100;             ///< chat messages replayed on join
+  std::size_t replay_limit = 10000;            ///< most inbox messages replayed after ?since
+  int socket_send_buffer = 0;                  ///< SO_SNDBUF in bytes; 0 leaves the kernel's autotuning
+  std::size_t max_sockets_per_user = 16;       ///< 0: no limit
+  std::size_t max_sockets_per_address = 1000;  ///< 0: no limit
+  double messages_per_second = 5;              ///< what a client may send on one socket, on average (0: no limit)
+  double message_burst = 20;                   ///< ... and at once
 };
 
 /// What the server needs from the rest of the service.  All of it outlives the server.

@@ -29,7 +29,7 @@ void GrpcAppointmentParties::Remember(const std::string& appointment_id, const h
 }
 
 common::Result<hub::Parties> GrpcAppointmentParties::Lookup(const std::string& token,
-                                                           const std::string& appointment_id) {
+                                                            const std::string& appointment_id) {
   {
     std::lock_guard lock(mutex_);
     const auto it = cache_.find(appointment_id);
@@ -45,7 +45,8 @@ common::Result<hub::Parties> GrpcAppointmentParties::Lookup(const std::string& t
   AppointmentResponse response;
   const auto status = impl_->stub->GetAppointment(&context, request, &response);
   switch (status.error_code()) {
-    case grpc::StatusCode::OK: break;
+    case grpc::StatusCode::OK:
+      break;
     case grpc::StatusCode::PERMISSION_DENIED:
       return MakeError(ErrorCode::kPermissionDenied, "only the appointment's barber and client may open its chat");
     case grpc::StatusCode::NOT_FOUND:

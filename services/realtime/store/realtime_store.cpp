@@ -91,8 +91,8 @@ common::Result<std::vector<StoredMessage>> RealtimeStore::ReadAfter(const std::s
 
 common::Result<std::vector<StoredMessage>> RealtimeStore::ReadBefore(const std::string& stream,
                                                                      const std::string& before, std::size_t count) {
-  auto reply = pool_.Command(
-      {"XREVRANGE", stream, before.empty() ? "+" : "(" + before, "-", "COUNT", std::to_string(count)});
+  auto reply =
+      pool_.Command({"XREVRANGE", stream, before.empty() ? "+" : "(" + before, "-", "COUNT", std::to_string(count)});
   if (!reply) return reply.error();
   auto messages = ToMessages(*reply);
   std::reverse(messages.begin(), messages.end());
@@ -126,8 +126,8 @@ common::Result<StreamState> RealtimeStore::State(const std::string& stream) {
 }
 
 common::Status RealtimeStore::MarkRead(const std::string& user_id, const std::string& notification_id) {
-  return FirstError(pool_.Pipeline({{"SADD", ReadKey(user_id), notification_id},
-                                    {"EXPIRE", ReadKey(user_id), std::to_string(kReadSetSeconds)}}));
+  return FirstError(pool_.Pipeline(
+      {{"SADD", ReadKey(user_id), notification_id}, {"EXPIRE", ReadKey(user_id), std::to_string(kReadSetSeconds)}}));
 }
 
 common::Result<std::set<std::string>> RealtimeStore::ReadNotifications(const std::string& user_id) {
@@ -155,13 +155,14 @@ common::Status RealtimeStore::TouchSessions(const std::vector<SessionRecord>& se
 }
 
 common::Status RealtimeStore::RemoveSession(const SessionRecord& session) {
-  return FirstError(
-      pool_.Pipeline({{"ZREM", PresenceKey(session.user_id), session.session_id}, {"DEL", SessionKey(session.session_id)}}));
+  return FirstError(pool_.Pipeline(
+      {{"ZREM", PresenceKey(session.user_id), session.session_id}, {"DEL", SessionKey(session.session_id)}}));
 }
 
 common::Result<bool> RealtimeStore::IsOnline(const std::string& user_id) {
-  auto replies = pool_.Pipeline({{"ZREMRANGEBYSCORE", PresenceKey(user_id), "-inf", std::to_string(Milliseconds(clock_))},
-                                 {"ZCARD", PresenceKey(user_id)}});
+  auto replies =
+      pool_.Pipeline({{"ZREMRANGEBYSCORE", PresenceKey(user_id), "-inf", std::to_string(Milliseconds(clock_))},
+                      {"ZCARD", PresenceKey(user_id)}});
   if (!replies) return replies.error();
   return (*replies)[1].integer > 0;
 }

@@ -125,7 +125,8 @@ common::Result<RedisValue> RedisConnection::Command(const std::vector<std::strin
   return value;
 }
 
-common::Result<std::vector<RedisValue>> RedisConnection::Pipeline(const std::vector<std::vector<std::string>>& commands) {
+common::Result<std::vector<RedisValue>> RedisConnection::Pipeline(
+    const std::vector<std::vector<std::string>>& commands) {
   // A connection that sat in the pool may have been closed by the server meanwhile (a
   // restart, a killed client).  The server then answers nothing at all: the commands did
   // not run, and they go once more on a new connection.  A timeout is not retried: they
@@ -148,8 +149,8 @@ common::Result<std::vector<RedisValue>> RedisConnection::Send(const std::vector<
   for (std::size_t i = 0; i < commands.size(); ++i) {
     void* raw = nullptr;
     if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) {
-      const bool closed = context_->err == REDIS_ERR_EOF ||
-                          (context_->err == REDIS_ERR_IO && (errno == ECONNRESET || errno == EPIPE));
+      const bool closed =
+          context_->err == REDIS_ERR_EOF || (context_->err == REDIS_ERR_IO && (errno == ECONNRESET || errno == EPIPE));
       closed_unanswered = closed && i == 0;
       Drop();
       return MakeError(ErrorCode::kUnavailable, "Redis connection lost");

@@ -6,9 +6,9 @@
 #include <string>
 #include <thread>
 
+#include "barbershop/common/stop_flag.hpp"
 #include "hub/hub.hpp"
 #include "store/redis_client.hpp"
-#include "barbershop/common/stop_flag.hpp"
 
 namespace barbershop::realtime::store {
 

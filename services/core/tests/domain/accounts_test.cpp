@@ -35,8 +35,8 @@ class AccountsTest : public ShopFixture {
 
 TEST_F(AccountsTest, AValidTokenGivesTheCaller) {
   const User carol = AddCustomer("carol");
-  for (const auto& [role, name] : {std::pair{Role::kCustomer, "customer"}, std::pair{Role::kBarber, "barber"},
-                                   std::pair{Role::kAdmin, "admin"}}) {
+  for (const auto& [role, name] :
+       {std::pair{Role::kCustomer, "customer"}, std::pair{Role::kBarber, "barber"}, std::pair{Role::kAdmin, "admin"}}) {
     const auto caller = Authenticate(tokens_, tokens_.Issue(carol.id, name).value());
     ASSERT_TRUE(caller) << caller.error().message;
     EXPECT_EQ(caller->user_id, carol.id);
@@ -69,8 +69,7 @@ TEST_F(AccountsTest, TheRightPasswordLogsInWithATokenForTheAccount) {
   const auto email = LoginEmail("  Ana@Example.COM ", kPassword);
   ASSERT_TRUE(email) << email.error().message;
   EXPECT_EQ(*email, "ana@example.com");
-  const auto session =
-      CompleteLogin(Hasher(), tokens_, work_.accounts().FindUserByEmail(*email).value(), kPassword);
+  const auto session = CompleteLogin(Hasher(), tokens_, work_.accounts().FindUserByEmail(*email).value(), kPassword);
   ASSERT_TRUE(session) << session.error().message;
   EXPECT_EQ(session->user.id, ana.id);
   EXPECT_EQ(session->expires_at, clock_.Now() + 1h);
@@ -138,8 +137,8 @@ TEST_F(AccountsTest, ACustomersEmailCannotBeTakenForABarber) {
   EXPECT_TRUE(Fails(accounts_.SaveBarber("carol", "carol@example.com", kPassword, "Carol", {{1, 540, 1080}}, false),
                     ErrorCode::kAlreadyExists, "that e-mail belongs to an account that is not a barber"));
   EXPECT_FALSE(work_.barbers().FindBarberById(carol.id).value().has_value());
-  EXPECT_TRUE(Fails(accounts_.SaveBarber("dan", "dan@example.com", kPassword, "", {}, false),
-                    ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(
+      Fails(accounts_.SaveBarber("dan", "dan@example.com", kPassword, "", {}, false), ErrorCode::kInvalidArgument));
   EXPECT_EQ(work_.store().users.size(), 1u);
 }
 

@@ -26,8 +26,8 @@ class BookableTest : public ::testing::Test {
 };
 
 TEST_F(BookableTest, InsideWorkingHoursIsFine) {
-  EXPECT_TRUE(Check("2026-12-07T09:00", At("2026-12-01T08:00")));   // Monday, opening time
-  EXPECT_TRUE(Check("2026-12-07T17:30", At("2026-12-01T08:00")));   // ends at closing time
+  EXPECT_TRUE(Check("2026-12-07T09:00", At("2026-12-01T08:00")));  // Monday, opening time
+  EXPECT_TRUE(Check("2026-12-07T17:30", At("2026-12-01T08:00")));  // ends at closing time
 }
 
 TEST_F(BookableTest, OutsideWorkingHoursIsRefusedWithTheHours) {
@@ -72,9 +72,10 @@ TEST_F(BookableTest, FreeSlotsAreWorkingHoursLessWhatIsTakenAndPast) {
                                     {At("2026-12-07T12:15"), At("2026-12-07T13:15")}};
   const auto left = FreeSlots(barber_, monday, At("2026-12-07T11:05"), busy, shop_, policy_, policy_.default_length);
   EXPECT_EQ(starts(left), (std::vector<std::string>{"11:30", "13:30", "14:00", "14:30", "15:00", "15:30", "16:00",
-                                                     "16:30", "17:00", "17:30"}));
+                                                    "16:30", "17:00", "17:30"}));
   // Sunday: no working hours; and beyond the horizon nothing is bookable.
-  EXPECT_TRUE(FreeSlots(barber_, shop_.ToLocal(At("2026-12-06T00:00")), At("2026-12-01T08:00"), {}, shop_, policy_, policy_.default_length)
+  EXPECT_TRUE(FreeSlots(barber_, shop_.ToLocal(At("2026-12-06T00:00")), At("2026-12-01T08:00"), {}, shop_, policy_,
+                        policy_.default_length)
                   .empty());
   EXPECT_TRUE(FreeSlots(barber_, monday, At("2025-11-01T08:00"), {}, shop_, policy_, policy_.default_length).empty());
 }

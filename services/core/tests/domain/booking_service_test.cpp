@@ -140,8 +140,8 @@ TEST_F(BookingServiceTest, OnlyFutureTimesWithinHoursAndHorizonCanBeBooked) {
   EXPECT_TRUE(Fails(Book(carol_, "2026-12-07T17:45"), ErrorCode::kFailedPrecondition, "Mon 09:00-18:00"));
   EXPECT_TRUE(Fails(Book(carol_, "2026-12-01T07:30"), ErrorCode::kInvalidArgument, "that time is in the past"));
   EXPECT_TRUE(Fails(Book(carol_, "2026-12-01T08:00"), ErrorCode::kInvalidArgument, "that time is in the past"));
-  EXPECT_TRUE(Fails(Book(carol_, "2028-01-04T10:00"), ErrorCode::kInvalidArgument,
-                    "bookings open at most 366 days ahead"));
+  EXPECT_TRUE(
+      Fails(Book(carol_, "2028-01-04T10:00"), ErrorCode::kInvalidArgument, "bookings open at most 366 days ahead"));
   EXPECT_TRUE(Fails(Book(carol_, "not a time"), ErrorCode::kInvalidArgument));
   EXPECT_TRUE(Store().appointments.empty());
 }
@@ -164,8 +164,8 @@ TEST_F(BookingServiceTest, AnUnknownServiceIsNotFoundNamingThoseOffered) {
                     "Ana offers no service called 'Shave'; offered: none"));
   ASSERT_TRUE(work_.barbers().SaveService(ana_.id, {"Cut", 30min, 2000}));
   ASSERT_TRUE(work_.barbers().SaveService(ana_.id, {"Beard", 15min, 1000}));
-  EXPECT_TRUE(Fails(Book(carol_, "2026-12-07T10:00", "Ana", {}, {}, "Shave"), ErrorCode::kNotFound,
-                    "offered: Beard, Cut"));
+  EXPECT_TRUE(
+      Fails(Book(carol_, "2026-12-07T10:00", "Ana", {}, {}, "Shave"), ErrorCode::kNotFound, "offered: Beard, Cut"));
   EXPECT_TRUE(Store().appointments.empty());
 }
 
@@ -257,8 +257,8 @@ TEST_F(BookedTest, AMoveIsHeldToTheSameRulesAsABooking) {
                     "that slot is already booked"));
   EXPECT_TRUE(Fails(service_.Modify(As(carol_), booked_.id, "2026-12-06T11:00"), ErrorCode::kFailedPrecondition,
                     "does not work"));
-  EXPECT_TRUE(Fails(service_.Modify(As(carol_), booked_.id, "2026-12-01T07:00"), ErrorCode::kInvalidArgument,
-                    "in the past"));
+  EXPECT_TRUE(
+      Fails(service_.Modify(As(carol_), booked_.id, "2026-12-01T07:00"), ErrorCode::kInvalidArgument, "in the past"));
   ASSERT_TRUE(work_.time_off().AddTimeOff(*work_.barbers().FindBarberById(ana_.id).value(),
                                           {At("2026-12-07T14:00"), At("2026-12-07T16:00")}, "dentist"));
   EXPECT_TRUE(Fails(service_.Modify(As(carol_), booked_.id, "2026-12-07T15:00"), ErrorCode::kFailedPrecondition,
@@ -350,14 +350,14 @@ TEST_F(BookedTest, OnlyTheBarberOrAnAdminConfirmsAPendingAppointment) {
 }
 
 TEST_F(BookedTest, OnlyAConfirmedAppointmentThatHasStartedCloses) {
-  EXPECT_TRUE(Fails(service_.Close(As(ana_), booked_.id, AppointmentStatus::kCompleted),
-                    ErrorCode::kFailedPrecondition, "only a confirmed appointment can be completed; this one is pending"));
+  EXPECT_TRUE(Fails(service_.Close(As(ana_), booked_.id, AppointmentStatus::kCompleted), ErrorCode::kFailedPrecondition,
+                    "only a confirmed appointment can be completed; this one is pending"));
   ASSERT_TRUE(service_.Confirm(As(ana_), booked_.id));
-  EXPECT_TRUE(Fails(service_.Close(As(ana_), booked_.id, AppointmentStatus::kCompleted),
-                    ErrorCode::kFailedPrecondition, "the appointment has not started yet"));
+  EXPECT_TRUE(Fails(service_.Close(As(ana_), booked_.id, AppointmentStatus::kCompleted), ErrorCode::kFailedPrecondition,
+                    "the appointment has not started yet"));
   clock_.Set(At("2026-12-07T10:00"));
-  EXPECT_TRUE(Fails(service_.Close(As(carol_), booked_.id, AppointmentStatus::kCompleted),
-                    ErrorCode::kPermissionDenied, "only the appointment's barber can mark it completed"));
+  EXPECT_TRUE(Fails(service_.Close(As(carol_), booked_.id, AppointmentStatus::kCompleted), ErrorCode::kPermissionDenied,
+                    "only the appointment's barber can mark it completed"));
   EXPECT_TRUE(Fails(service_.Close(As(ana_), booked_.id, AppointmentStatus::kCanceled), ErrorCode::kInvalidArgument));
   const auto completed = service_.Close(As(ana_), booked_.id, AppointmentStatus::kCompleted);
   ASSERT_TRUE(completed) << completed.error().message;

@@ -20,8 +20,8 @@ class CachedRepositoriesTest : public ShopFixture {
   common::Result<Appointment> Insert(const User& client, const std::string& at) {
     const Barber barber = work_.barbers().FindBarberById(ana_.id).value().value();
     const User party{client.id, client.username, {}, {}, Role::kCustomer};
-    const NewAppointment proposal{common::NewUuid(), &barber, &party, At(at), At(at) + 30min,
-                                  AppointmentStatus::kPending, "", "", nullptr, 0};
+    const NewAppointment proposal{common::NewUuid(),           &barber, &party, At(at),  At(at) + 30min,
+                                  AppointmentStatus::kPending, "",      "",     nullptr, 0};
     return appointments_.Insert(proposal, [](const Appointment&) {
       return OutboxEvent{common::NewUuid(), EventType::kCreated, "{}"};
     });

@@ -17,7 +17,9 @@ const std::vector<WorkingHours> kWeekdays = {{1, 9 * 60, 18 * 60}, {2, 9 * 60, 1
 class ChairsTest : public ShopFixture {
  protected:
   ChairsTest()
-      : ana_(AddBarber("ana", "Ana")), bob_(AddBarber("bob", "Bob")), carol_(AddCustomer("carol")),
+      : ana_(AddBarber("ana", "Ana")),
+        bob_(AddBarber("bob", "Bob")),
+        carol_(AddCustomer("carol")),
         root_(AddAdmin("root")) {}
 
   common::Result<Barber> Chair(const User& caller, const std::string& barber_name) {
@@ -70,7 +72,7 @@ TEST_F(ChairsTest, AChairNeedsADisplayNameAndHoursThatMakeSense) {
     EXPECT_TRUE(Fails(ValidateChair(bad, kWeekdays), ErrorCode::kInvalidArgument, "a barber's name")) << bad;
   }
   for (const auto& bad : {WorkingHours{0, 540, 600}, WorkingHours{8, 540, 600}, WorkingHours{1, 600, 600},
-                                 WorkingHours{1, 660, 600}, WorkingHours{1, -1, 600}, WorkingHours{1, 540, 1441}}) {
+                          WorkingHours{1, 660, 600}, WorkingHours{1, -1, 600}, WorkingHours{1, 540, 1441}}) {
     EXPECT_TRUE(Fails(ValidateChair("Ana", {bad}), ErrorCode::kInvalidArgument, "within a day"))
         << bad.weekday << " " << bad.opens_minute << "-" << bad.closes_minute;
   }
@@ -116,7 +118,8 @@ TEST_F(ChairsTest, OnlyAnAdminMakesSomeoneABarberAndABarberChangesOnlyTheirOwnCh
 
 TEST_F(ChairsTest, AnAdminCannotBecomeABarber) {
   const User other_admin = AddAdmin("boss");
-  EXPECT_TRUE(Fails(Save(root_, "", "Root"), ErrorCode::kFailedPrecondition, "an admin account cannot also be a barber"));
+  EXPECT_TRUE(
+      Fails(Save(root_, "", "Root"), ErrorCode::kFailedPrecondition, "an admin account cannot also be a barber"));
   EXPECT_TRUE(Fails(Save(root_, other_admin.id, "Boss"), ErrorCode::kFailedPrecondition));
   EXPECT_EQ(RoleOf(root_), Role::kAdmin);
   EXPECT_FALSE(work_.barbers().FindBarberById(root_.id).value().has_value());
@@ -175,10 +178,9 @@ TEST_F(PriceListChangesTest, OnlyTheBarberOrAnAdminChangesAPriceList) {
 }
 
 TEST_F(PriceListChangesTest, AServiceNeedsANameALengthInStepsOfFiveAndAPrice) {
-  for (const auto& bad : {BarberService{"", 30min, 0}, BarberService{"   ", 30min, 0},
-                                  BarberService{"Cut", 0min, 0}, BarberService{"Cut", 7min, 0},
-                                  BarberService{"Cut", 485min, 0}, BarberService{"Cut", 30min, -1},
-                                  BarberService{"Cut", 30min, 100000001}}) {
+  for (const auto& bad : {BarberService{"", 30min, 0}, BarberService{"   ", 30min, 0}, BarberService{"Cut", 0min, 0},
+                          BarberService{"Cut", 7min, 0}, BarberService{"Cut", 485min, 0},
+                          BarberService{"Cut", 30min, -1}, BarberService{"Cut", 30min, 100000001}}) {
     EXPECT_TRUE(Fails(prices_.Save(As(ana_), "", bad), ErrorCode::kInvalidArgument)) << bad.name;
   }
   EXPECT_TRUE(ServicesOf(ana_).empty());

@@ -9,8 +9,16 @@ namespace {
 class EventsTest : public ::testing::Test {
  protected:
   EventsTest() : shop_(common::ShopTime::ForZone("Europe/Chisinau").value()) {
-    appointment_ = {"a-1", "b-1", "Ana", "c-1", "ion", shop_.Parse("2026-12-07T15:00").value(),
-                    shop_.Parse("2026-12-07T15:30").value(), AppointmentStatus::kConfirmed, "", 0};
+    appointment_ = {"a-1",
+                    "b-1",
+                    "Ana",
+                    "c-1",
+                    "ion",
+                    shop_.Parse("2026-12-07T15:00").value(),
+                    shop_.Parse("2026-12-07T15:30").value(),
+                    AppointmentStatus::kConfirmed,
+                    "",
+                    0};
   }
   nlohmann::json Payload(const EventDetails& details) {
     const auto event = MakeOutboxEvent(details, shop_, shop_.Parse("2026-12-01T10:00").value());
@@ -24,8 +32,8 @@ class EventsTest : public ::testing::Test {
 };
 
 TEST_F(EventsTest, PayloadCarriesTheAppointmentAndTheActor) {
-  const auto json = Payload({EventType::kConfirmed, appointment_, Caller{"b-1", Role::kBarber}, nullptr, false,
-                             std::nullopt});
+  const auto json =
+      Payload({EventType::kConfirmed, appointment_, Caller{"b-1", Role::kBarber}, nullptr, false, std::nullopt});
   EXPECT_EQ(json["type"], "appointment.confirmed");
   EXPECT_EQ(json["occurred_at"], "2026-12-01T10:00:00+02:00");
   EXPECT_EQ(json["appointment"]["id"], "a-1");
@@ -44,8 +52,8 @@ TEST_F(EventsTest, ABookedServiceAndItsPriceTravelWithTheAppointment) {
   Appointment with_service = appointment_;
   with_service.service_name = "Haircut and beard";
   with_service.price_cents = 3500;
-  const auto json = Payload({EventType::kCreated, with_service, Caller{"c-1", Role::kCustomer}, nullptr, false,
-                             std::nullopt});
+  const auto json =
+      Payload({EventType::kCreated, with_service, Caller{"c-1", Role::kCustomer}, nullptr, false, std::nullopt});
   EXPECT_EQ(json["appointment"]["service"], "Haircut and beard");
   EXPECT_EQ(json["appointment"]["price_cents"], 3500);
 }

@@ -30,9 +30,8 @@ TimeRange During(const Appointment& a) { return {a.starts_at, a.ends_at}; }
 common::Error Internal() { return MakeError(ErrorCode::kInternal, "internal error"); }
 
 bool BarberIsOff(const InMemoryStore& store, const std::string& barber_id, const TimeRange& range) {
-  return std::any_of(store.time_off.begin(), store.time_off.end(), [&](const TimeOff& t) {
-    return t.barber_id == barber_id && Overlap(t.during, range);
-  });
+  return std::any_of(store.time_off.begin(), store.time_off.end(),
+                     [&](const TimeOff& t) { return t.barber_id == barber_id && Overlap(t.during, range); });
 }
 
 // The exclusion constraints appointments_barber_no_overlap and
@@ -43,8 +42,7 @@ common::Status ClearOfOverlaps(const InMemoryStore& store, const Appointment& ro
   const auto clash = [&](auto same_party) {
     return std::any_of(store.appointments.begin(), store.appointments.end(), [&](const auto& stored) {
       const Appointment& other = stored.appointment;
-      return other.id != row.id && IsLive(other.status) && same_party(other) &&
-             Overlap(During(other), During(row));
+      return other.id != row.id && IsLive(other.status) && same_party(other) && Overlap(During(other), During(row));
     });
   };
   if (clash([&](const Appointment& other) { return other.barber_id == row.barber_id; })) {
@@ -97,9 +95,7 @@ common::Result<User> InMemoryAccountRepository::CreateUser(const std::string& us
                                                            const std::string& password_hash, Role role) {
   // users_username_key is checked before users_email_key, as PostgreSQL does (in the
   // order the columns declare them).
-  const auto taken = [&](auto field) {
-    return std::any_of(store_.users.begin(), store_.users.end(), field);
-  };
+  const auto taken = [&](auto field) { return std::any_of(store_.users.begin(), store_.users.end(), field); };
   if (taken([&](const User& u) { return u.username == username; })) {
     return MakeError(ErrorCode::kAlreadyExists, "that username is taken");
   }
@@ -112,7 +108,8 @@ common::Result<User> InMemoryAccountRepository::CreateUser(const std::string& us
 }
 
 common::Result<std::optional<User>> InMemoryAccountRepository::FindUserByEmail(const std::string& email) {
-  const auto it = std::find_if(store_.users.begin(), store_.users.end(), [&](const User& u) { return u.email == email; });
+  const auto it =
+      std::find_if(store_.users.begin(), store_.users.end(), [&](const User& u) { return u.email == email; });
   if (it == store_.users.end()) return std::optional<User>{};
   return std::optional<User>{*it};
 }
@@ -228,8 +225,8 @@ common::Result<TimeOff> InMemoryTimeOffRepository::AddTimeOff(const Barber& barb
 }
 
 common::Result<std::optional<TimeOff>> InMemoryTimeOffRepository::FindTimeOffById(const std::string& id) {
-  const auto it = std::find_if(store_.time_off.begin(), store_.time_off.end(),
-                               [&](const TimeOff& t) { return t.id == id; });
+  const auto it =
+      std::find_if(store_.time_off.begin(), store_.time_off.end(), [&](const TimeOff& t) { return t.id == id; });
   if (it == store_.time_off.end()) return std::optional<TimeOff>{};
   return std::optional<TimeOff>{AsRead(store_, *it)};
 }
@@ -313,8 +310,7 @@ common::Result<std::optional<Appointment>> InMemoryAppointmentRepository::Find(c
 common::Result<std::optional<Appointment>> InMemoryAppointmentRepository::FindByIdempotencyKey(
     const std::string& booked_by, const std::string& idempotency_key) {
   for (const auto& stored : store_.appointments) {
-    if (!stored.idempotency_key.empty() && stored.booked_by == booked_by &&
-        stored.idempotency_key == idempotency_key) {
+    if (!stored.idempotency_key.empty() && stored.booked_by == booked_by && stored.idempotency_key == idempotency_key) {
       return std::optional<Appointment>{stored.appointment};
     }
   }
@@ -395,8 +391,8 @@ common::Result<std::chrono::seconds> InMemoryAttemptCounter::RefusedFor(
   const auto now = store_.clock.Now();
   return LongestWait(keys, [&](const std::string& key, const AttemptLimit& limit) {
     const auto found = store_.attempts.find(key);
-    const bool refused = found != store_.attempts.end() && found->second.window_ends > now &&
-                         found->second.attempts >= limit.max;
+    const bool refused =
+        found != store_.attempts.end() && found->second.window_ends > now && found->second.attempts >= limit.max;
     return refused ? found->second.window_ends - now : std::chrono::seconds{0};
   });
 }

@@ -78,8 +78,7 @@ class InMemoryBarberRepository final : public BarberRepository {
 class InMemoryTimeOffRepository final : public TimeOffRepository {
  public:
   explicit InMemoryTimeOffRepository(InMemoryStore& store) : store_(store) {}
-  common::Result<TimeOff> AddTimeOff(const Barber& barber, const TimeRange& during,
-                                     const std::string& reason) override;
+  common::Result<TimeOff> AddTimeOff(const Barber& barber, const TimeRange& during, const std::string& reason) override;
   common::Result<std::optional<TimeOff>> FindTimeOffById(const std::string& id) override;
   common::Status DeleteTimeOff(const std::string& id) override;
   common::Result<std::vector<TimeOff>> ListTimeOff(const std::string& barber_id, const TimeRange& range) override;
@@ -98,10 +97,8 @@ class InMemoryAppointmentRepository final : public AppointmentRepository {
                                                                   const std::string& idempotency_key) override;
   common::Result<Appointment> Update(const Appointment& before, const Appointment& after,
                                      const OutboxEvent& event) override;
-  common::Result<std::vector<Appointment>> ListForClient(const std::string& client_id,
-                                                         const TimeRange& range) override;
-  common::Result<std::vector<Appointment>> ListForBarber(const std::string& barber_id,
-                                                         const TimeRange& range) override;
+  common::Result<std::vector<Appointment>> ListForClient(const std::string& client_id, const TimeRange& range) override;
+  common::Result<std::vector<Appointment>> ListForBarber(const std::string& barber_id, const TimeRange& range) override;
 
   /// How many lists were read from the store (what a cache in front saves).
   std::size_t lists_read() const { return lists_read_; }
@@ -130,7 +127,11 @@ class InMemoryAttemptCounter final : public AttemptCounter {
 class InMemoryUnitOfWork final : public UnitOfWork {
  public:
   explicit InMemoryUnitOfWork(const common::Clock& clock)
-      : store_(clock), accounts_(store_), barbers_(store_), time_off_(store_), appointments_(store_),
+      : store_(clock),
+        accounts_(store_),
+        barbers_(store_),
+        time_off_(store_),
+        appointments_(store_),
         attempts_(store_) {}
 
   AccountRepository& accounts() override { return accounts_; }

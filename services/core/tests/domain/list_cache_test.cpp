@@ -23,9 +23,8 @@ class ListCacheTest : public ::testing::Test {
   static std::vector<Appointment> ListOf(std::size_t count, const std::string& client = "c") {
     std::vector<Appointment> list;
     for (std::size_t i = 0; i < count; ++i) {
-      list.push_back(Appointment{"a" + std::to_string(i), "b", "Ana", client, "carol",
-                                              At("2026-12-02T10:00"), At("2026-12-02T10:30"),
-                                              AppointmentStatus::kPending, "", 0});
+      list.push_back(Appointment{"a" + std::to_string(i), "b", "Ana", client, "carol", At("2026-12-02T10:00"),
+                                 At("2026-12-02T10:30"), AppointmentStatus::kPending, "", 0});
     }
     return list;
   }
@@ -52,7 +51,7 @@ TEST_F(ListCacheTest, AnAnswerIsKeptForItsPartyRangeAndKind) {
   const auto kept = cache_.Find(Key("c"), ticket);
   ASSERT_NE(kept, nullptr);
   EXPECT_EQ(kept->size(), 3u);
-  EXPECT_FALSE(ticket);  // a hit needs no ticket
+  EXPECT_FALSE(ticket);                 // a hit needs no ticket
   EXPECT_EQ(Kept(Key("c", true)), 0u);  // the same user's chair is another list
   auto later = Key("c");
   later.range.from = At("2026-12-02T00:00");

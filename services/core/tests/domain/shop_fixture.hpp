@@ -13,7 +13,8 @@ namespace barbershop::core::domain {
 
 /// Success when `result` failed with `code` and a message that contains `says`.
 template <typename T>
-::testing::AssertionResult Fails(const common::Result<T>& result, common::ErrorCode code, const std::string& says = {}) {
+::testing::AssertionResult Fails(const common::Result<T>& result, common::ErrorCode code,
+                                 const std::string& says = {}) {
   if (result) return ::testing::AssertionFailure() << "it succeeded";
   const auto& error = result.error();
   if (error.code != code || error.message.find(says) == std::string::npos) {

@@ -12,7 +12,9 @@ using common::ErrorCode;
 class TimeOffTest : public ShopFixture {
  protected:
   TimeOffTest()
-      : ana_(AddBarber("ana", "Ana")), bob_(AddBarber("bob", "Bob")), carol_(AddCustomer("carol")),
+      : ana_(AddBarber("ana", "Ana")),
+        bob_(AddBarber("bob", "Bob")),
+        carol_(AddCustomer("carol")),
         root_(AddAdmin("root")) {}
 
   common::Result<TimeOff> Add(const User& caller, const std::string& barber, const std::string& from,

@@ -6,10 +6,12 @@ namespace barbershop::core::domain {
 namespace {
 
 TEST(ValidationTest, Usernames) {
-  for (const std::string& good : {std::string("ana"), std::string("ion_2"), std::string("a.b-c"), std::string(32, 'x')}) {
+  for (const std::string& good :
+       {std::string("ana"), std::string("ion_2"), std::string("a.b-c"), std::string(32, 'x')}) {
     EXPECT_TRUE(ValidateUsername(good)) << good;
   }
-  for (const std::string& bad : {std::string(), std::string("ab"), std::string("Ana"), std::string("ana pop"), std::string("ana@x"), std::string("ión"), std::string(33, 'x')}) {
+  for (const std::string& bad : {std::string(), std::string("ab"), std::string("Ana"), std::string("ana pop"),
+                                 std::string("ana@x"), std::string("ión"), std::string(33, 'x')}) {
     const auto result = ValidateUsername(bad);
     ASSERT_FALSE(result) << bad;
     EXPECT_EQ(result.error().code, common::ErrorCode::kInvalidArgument);
@@ -47,11 +49,11 @@ TEST(ValidationTest, Ids) {
 
 TEST(ValidationTest, IdempotencyKeys) {
   for (const std::string& good : {std::string("k"), std::string("3f2b9c1e-8d4a-4b6f-9e2d-1a7c5b3e9f01"),
-                                 std::string(128, 'x'), std::string("retry:2026-12-01/42")}) {
+                                  std::string(128, 'x'), std::string("retry:2026-12-01/42")}) {
     EXPECT_TRUE(ValidateIdempotencyKey(good)) << good;
   }
   for (const std::string& bad : {std::string(), std::string(129, 'x'), std::string("two words"),
-                                std::string("tab\there"), std::string("caf\xc3\xa9")}) {
+                                 std::string("tab\there"), std::string("caf\xc3\xa9")}) {
     const auto result = ValidateIdempotencyKey(bad);
     ASSERT_FALSE(result) << bad;
     EXPECT_EQ(result.error().code, common::ErrorCode::kInvalidArgument);

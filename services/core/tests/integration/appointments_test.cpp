@@ -11,8 +11,7 @@ using grpc::StatusCode;
 
 class AppointmentsTest : public ::testing::Test {
  protected:
-  AppointmentsTest()
-      : stub_(TestCore::Get().NewStub()), client_(NewCustomer(*stub_)), barber_(NewBarber(*stub_)) {}
+  AppointmentsTest() : stub_(TestCore::Get().NewStub()), client_(NewCustomer(*stub_)), barber_(NewBarber(*stub_)) {}
 
   grpc::Status Book(const TestUser& as, const std::string& barber_name, const std::string& when,
                     AppointmentResponse* out, const std::string& user_id = "", const std::string& key = "") {
@@ -292,7 +291,8 @@ TEST_F(AppointmentsTest, AppointmentsShowTheirPartiesCurrentNames) {
   EXPECT_ANY_THROW(QueryScalar(
       "INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status, barber_name, client_name) "
       "SELECT gen_random_uuid(), barber_id, client_id, starts_at + interval '1 day', ends_at + interval '1 day', "
-      "status, barber_name, 'someone else' FROM appointments WHERE id = '" + id + "'"));
+      "status, barber_name, 'someone else' FROM appointments WHERE id = '" +
+      id + "'"));
 }
 
 TEST_F(AppointmentsTest, ListingStartsTodayUnlessGivenARange) {
@@ -327,11 +327,16 @@ TEST_F(AppointmentsTest, AListSaysWhenMoreFollowItsFiveHundred) {
   // 501 half hours around the clock from a week ahead, written straight into the
   // database (501 bookings through the API would only take longer).
   const auto chair = NewBarber(*stub_, false, true);
-  QueryScalar("INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status, barber_name, client_name) "
-              "SELECT gen_random_uuid(), '" + chair.id + "', '" + client_.id + "', t, t + interval '30 minutes', "
-              "'pending', '" + chair.username + "', '" + client_.username + "' "
-              "FROM generate_series(date_trunc('hour', now()) + interval '7 days', "
-              "date_trunc('hour', now()) + interval '7 days' + interval '250 hours', interval '30 minutes') AS t");
+  QueryScalar(
+      "INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status, barber_name, client_name) "
+      "SELECT gen_random_uuid(), '" +
+      chair.id + "', '" + client_.id +
+      "', t, t + interval '30 minutes', "
+      "'pending', '" +
+      chair.username + "', '" + client_.username +
+      "' "
+      "FROM generate_series(date_trunc('hour', now()) + interval '7 days', "
+      "date_trunc('hour', now()) + interval '7 days' + interval '250 hours', interval '30 minutes') AS t");
   AppointmentsResponse first;
   ASSERT_TRUE(List(chair, "", &first).ok());
   ASSERT_EQ(first.appointments_size(), 500);
@@ -403,9 +408,9 @@ TEST_F(AppointmentsTest, EveryChangeWritesItsEventInTheOutbox) {
   ASSERT_TRUE(Confirm(barber_, id, &response).ok());
   ASSERT_TRUE(Modify(barber_, id, Slot(4, 16, 0), &response).ok());
   ASSERT_TRUE(Cancel(client_, id, &response).ok());
-  EXPECT_EQ(QueryScalar("SELECT string_agg(routing_key, ',' ORDER BY id) FROM outbox WHERE aggregate_id = '" + id +
-                        "'"),
-            "appointment.created,appointment.confirmed,appointment.modified,appointment.canceled");
+  EXPECT_EQ(
+      QueryScalar("SELECT string_agg(routing_key, ',' ORDER BY id) FROM outbox WHERE aggregate_id = '" + id + "'"),
+      "appointment.created,appointment.confirmed,appointment.modified,appointment.canceled");
   EXPECT_EQ(QueryScalar("SELECT count(DISTINCT event_id) FROM outbox WHERE aggregate_id = '" + id + "'"), "4");
   EXPECT_EQ(QueryScalar("SELECT payload->'appointment'->>'status' FROM outbox WHERE aggregate_id = '" + id +
                         "' AND routing_key = 'appointment.canceled'"),
@@ -563,14 +568,12 @@ TEST_F(AppointmentsTest, EveryRpcButSignUpAndLoginNeedsAToken) {
               StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->ConfirmAppointment(Authed(token).get(), confirm, &appointment).error_code(),
               StatusCode::UNAUTHENTICATED);
-    EXPECT_EQ(stub_->GetAppointment(Authed(token).get(), get, &appointment).error_code(),
-              StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->GetAppointment(Authed(token).get(), get, &appointment).error_code(), StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->GetAppointments(Authed(token).get(), {}, &list).error_code(), StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->ListBarbers(Authed(token).get(), {}, &barbers).error_code(), StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->CompleteAppointment(Authed(token).get(), complete, &appointment).error_code(),
               StatusCode::UNAUTHENTICATED);
-    EXPECT_EQ(stub_->MarkNoShow(Authed(token).get(), no_show, &appointment).error_code(),
-              StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(stub_->MarkNoShow(Authed(token).get(), no_show, &appointment).error_code(), StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->GetAvailableSlots(Authed(token).get(), slots, &free).error_code(), StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->SaveService(Authed(token).get(), save, &service).error_code(), StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->RemoveService(Authed(token).get(), remove, &service).error_code(), StatusCode::UNAUTHENTICATED);
@@ -664,8 +667,7 @@ TEST_F(AppointmentsTest, ARetryWithTheSameIdempotencyKeyBooksOnce) {
 TEST_F(AppointmentsTest, AMalformedIdempotencyKeyIsRefused) {
   for (const std::string key : {std::string(129, 'k'), std::string("two words")}) {
     AppointmentResponse out;
-    EXPECT_EQ(Book(client_, barber_.username, Slot(4, 13, 0), &out, "", key).error_code(),
-              StatusCode::INVALID_ARGUMENT)
+    EXPECT_EQ(Book(client_, barber_.username, Slot(4, 13, 0), &out, "", key).error_code(), StatusCode::INVALID_ARGUMENT)
         << key;
   }
   EXPECT_EQ(QueryScalar("SELECT count(*) FROM appointments WHERE client_id = '" + client_.id + "'"), "0");

@@ -63,13 +63,14 @@ TEST(DatabaseTest, ATransactionCutOffBeforeItsCommitRunsAgain) {
   storage::Database db(TestCore::Get().database_url());
   db.BeginWork();
   int runs = 0;
-  const auto changed = storage::Guarded<int>(db, Access::kTransaction, "test transaction", [&]() -> common::Result<int> {
-    pqxx::work tx(db.Connection());
-    if (++runs == 1) EndOwnSession(tx);
-    const int value = tx.exec("SELECT 8")[0][0].as<int>();
-    tx.commit();
-    return value;
-  });
+  const auto changed =
+      storage::Guarded<int>(db, Access::kTransaction, "test transaction", [&]() -> common::Result<int> {
+        pqxx::work tx(db.Connection());
+        if (++runs == 1) EndOwnSession(tx);
+        const int value = tx.exec("SELECT 8")[0][0].as<int>();
+        tx.commit();
+        return value;
+      });
   ASSERT_TRUE(changed) << changed.error().message;
   EXPECT_EQ(runs, 2);
   EXPECT_FALSE(db.ChangeInDoubt());

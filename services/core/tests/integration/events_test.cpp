@@ -2,9 +2,9 @@
 // its survival of broker outages and crashes, reminders and last-minute flags.
 #include <amqp.h>
 #include <gtest/gtest.h>
-#include <pqxx/pqxx>
 #include <signal.h>
 #include <sys/wait.h>
+#include <pqxx/pqxx>
 
 #include <algorithm>
 #include <map>
@@ -318,8 +318,8 @@ double CounterReaching(int http_port, const std::string& series, double at_least
 // Deletes a queue, as an operator would; true when the broker did.
 bool DeleteQueue(const std::string& amqp_url, const std::string& queue) {
   const auto connection = common::AmqpConnection::Open(amqp_url, {});
-  return connection && amqp_queue_delete(connection.state(), common::kAmqpChannel,
-                                         amqp_cstring_bytes(queue.c_str()), 0, 0) != nullptr;
+  return connection && amqp_queue_delete(connection.state(), common::kAmqpChannel, amqp_cstring_bytes(queue.c_str()), 0,
+                                         0) != nullptr;
 }
 
 // On a fresh broker, and after the real-time service's queue was deleted, the core's
@@ -369,8 +369,9 @@ TEST(EventsTest, SentEventsArePrunedAfterTheRetentionPeriodAndNoOthers) {
   {
     pqxx::connection connection(db.database_url());
     pqxx::nontransaction tx(connection);
-    const std::string row = "INSERT INTO outbox (event_id, aggregate_id, routing_key, payload, sent_at) "
-                            "VALUES (gen_random_uuid(), gen_random_uuid(), 'appointment.created', '{}', ";
+    const std::string row =
+        "INSERT INTO outbox (event_id, aggregate_id, routing_key, payload, sent_at) "
+        "VALUES (gen_random_uuid(), gen_random_uuid(), 'appointment.created', '{}', ";
     tx.exec(row + "now() - interval '25 hours')");  // sent, older than the 24 hours kept
     tx.exec(row + "now() - interval '23 hours')");  // sent, still kept
   }
@@ -398,8 +399,8 @@ TEST(EventsTest, ACoreKilledAfterCommitBeforePublishingLosesNoEvent) {
 
   ChildProcess doomed;
   ASSERT_TRUE(SpawnCore(doomed, settings(true)));
-  auto stub = UserService::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(doomed.port("grpc")),
-                                                       grpc::InsecureChannelCredentials()));
+  auto stub = UserService::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(doomed.port("grpc")), grpc::InsecureChannelCredentials()));
   const auto barber = NewBarber(*stub, false, false, db.database_url());
   const auto client = NewCustomer(*stub);
   CreateAppointmentRequest request;

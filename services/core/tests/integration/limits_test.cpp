@@ -74,7 +74,8 @@ TEST(LimitsTest, FailedLoginsForOneEmailAreRefusedOnEveryCopyUntilTheWindowEnds)
 
   // Once the window has ended, the login goes through.
   EXPECT_EQ(QueryScalar("UPDATE throttle_counts SET window_ends = now() - interval '1 second' "
-                        "WHERE key = 'login-email:" + user.email + "' RETURNING 1",
+                        "WHERE key = 'login-email:" +
+                            user.email + "' RETURNING 1",
                         core.database_url()),
             "1");
   EXPECT_TRUE(TryLogin(*stub, user.email, user.password).ok());
@@ -96,12 +97,14 @@ TEST(LimitsTest, CountsWhoseWindowEndedAreDeletedAsAttemptsAreCounted) {
   ScratchCore core([](app::CoreConfig& c) { c.login_failures_per_email = 3; });
   auto stub = core.NewStub();
   // Keys someone made up long ago, their windows over, and one still open.
-  QueryScalar("INSERT INTO throttle_counts (key, attempts, window_ends) SELECT 'login-email:old' || i || "
-              "'@example.com', 1, now() - interval '1 hour' FROM generate_series(1, 50) i",
-              core.database_url());
-  QueryScalar("INSERT INTO throttle_counts (key, attempts, window_ends) "
-              "VALUES ('login-email:open@example.com', 1, now() + interval '1 hour')",
-              core.database_url());
+  QueryScalar(
+      "INSERT INTO throttle_counts (key, attempts, window_ends) SELECT 'login-email:old' || i || "
+      "'@example.com', 1, now() - interval '1 hour' FROM generate_series(1, 50) i",
+      core.database_url());
+  QueryScalar(
+      "INSERT INTO throttle_counts (key, attempts, window_ends) "
+      "VALUES ('login-email:open@example.com', 1, now() + interval '1 hour')",
+      core.database_url());
   EXPECT_EQ(TryLogin(*stub, "nobody_" + Unique() + "@example.com", "wrong-password").error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(QueryScalar("SELECT count(*) FROM throttle_counts WHERE window_ends <= now()", core.database_url()), "0");
@@ -118,9 +121,9 @@ TEST(LimitsTest, FailedLoginsFromOneAddressAreRefusedWhateverTheEmail) {
   auto stub = core.NewStub();
   const auto user = NewCustomer(*stub);
   for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(TryLogin(*stub, "nobody" + std::to_string(i) + "_" + Unique() + "@example.com", "wrong-password")
-                  .error_code(),
-              grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(
+        TryLogin(*stub, "nobody" + std::to_string(i) + "_" + Unique() + "@example.com", "wrong-password").error_code(),
+        grpc::StatusCode::UNAUTHENTICATED);
   }
   EXPECT_EQ(TryLogin(*stub, user.email, user.password).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
 }

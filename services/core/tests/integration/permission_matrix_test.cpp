@@ -22,19 +22,27 @@ using grpc::StatusCode;
 /// The callers, in the order of a row's cells.
 enum Who { kNobody, kClient, kOtherCustomer, kBarber, kOtherBarber, kAdmin };
 constexpr std::array<Who, 6> kCallers{kNobody, kClient, kOtherCustomer, kBarber, kOtherBarber, kAdmin};
-constexpr const char* kCallerNames[] = {"anonymous",      "the client",     "another customer",
-                                        "the barber",     "another barber", "an admin"};
+constexpr const char* kCallerNames[] = {"anonymous",  "the client",     "another customer",
+                                        "the barber", "another barber", "an admin"};
 
 std::string CodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::OK: return "OK";
-    case StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
-    case StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    default: return "status " + std::to_string(static_cast<int>(code));
+    case StatusCode::OK:
+      return "OK";
+    case StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return "status " + std::to_string(static_cast<int>(code));
   }
 }
 
@@ -58,12 +66,18 @@ class Shop {
   /// A context carrying `who`'s token (none for nobody).
   std::unique_ptr<grpc::ClientContext> As(Who who) const {
     switch (who) {
-      case kNobody: return Authed("");
-      case kClient: return Authed(client_.token);
-      case kOtherCustomer: return Authed(other_customer_.token);
-      case kBarber: return Authed(barber_.token);
-      case kOtherBarber: return Authed(other_barber_.token);
-      case kAdmin: return Authed(admin_.token);
+      case kNobody:
+        return Authed("");
+      case kClient:
+        return Authed(client_.token);
+      case kOtherCustomer:
+        return Authed(other_customer_.token);
+      case kBarber:
+        return Authed(barber_.token);
+      case kOtherBarber:
+        return Authed(other_barber_.token);
+      case kAdmin:
+        return Authed(admin_.token);
     }
     return Authed("");
   }
@@ -364,8 +378,8 @@ TEST(PermissionMatrixCoverageTest, EveryMethodOfTheProtoHasARowAndEveryRowAMetho
     for (int m = 0; m < service->method_count(); ++m) {
       const std::string method = service->method(m)->name();
       methods.insert(method);
-      EXPECT_EQ(with_rows.count(method), 1u) << service->full_name() << "." << method
-                                             << " has no row in the permission matrix: add one";
+      EXPECT_EQ(with_rows.count(method), 1u)
+          << service->full_name() << "." << method << " has no row in the permission matrix: add one";
     }
   }
   EXPECT_GE(methods.size(), 19u) << "the descriptor did not list the service's methods";

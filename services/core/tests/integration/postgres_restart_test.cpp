@@ -3,8 +3,8 @@
 // no call fails, the background loops are connected again, and every booking answered OK
 // is in the database exactly once.
 #include <gtest/gtest.h>
-#include <pqxx/pqxx>
 #include <stdlib.h>
+#include <pqxx/pqxx>
 
 #include <atomic>
 #include <condition_variable>
@@ -38,8 +38,8 @@ class PrivatePostgres {
     dir_ = folder;
     // PostgreSQL refuses to run as root: its folder belongs to the postgres user then.
     created_ = RunStackCommand("{ [ \"$(id -u)\" -ne 0 ] || chown postgres:postgres " + dir_ + "; } && as_postgres " +
-                     kPostgresBin + "/initdb -D " + dir_ + "/data -U postgres -A trust -E UTF8 --no-sync >" + dir_ +
-                     "/initdb.log 2>&1") &&
+                               kPostgresBin + "/initdb -D " + dir_ + "/data -U postgres -A trust -E UTF8 --no-sync >" +
+                               dir_ + "/initdb.log 2>&1") &&
                Start();
     if (!created_) return;
     pqxx::connection admin(Url("postgres"));
@@ -58,14 +58,14 @@ class PrivatePostgres {
   /// Returns once it accepts connections.
   bool Start() {
     return RunStackCommand(std::string("as_postgres ") + kPostgresBin + "/pg_ctl -D " + dir_ + "/data -l " + dir_ +
-                 "/postgres.log -w -t 60 -o \"-c listen_addresses= -k " + dir_ +
-                 " -p 5432 -c fsync=off\" start >/dev/null");
+                           "/postgres.log -w -t 60 -o \"-c listen_addresses= -k " + dir_ +
+                           " -p 5432 -c fsync=off\" start >/dev/null");
   }
   /// A fast shutdown, as an operator's: open sessions are ended, in-flight transactions
   /// rolled back.  Returns once it is down.
   bool Stop() {
     return RunStackCommand(std::string("as_postgres ") + kPostgresBin + "/pg_ctl -D " + dir_ +
-                 "/data -m fast -w stop >/dev/null");
+                           "/data -m fast -w stop >/dev/null");
   }
   std::string Url(const std::string& database = "barbershop") const {
     return "postgresql://postgres@/" + database + "?host=" + dir_ + "&port=5432";
@@ -129,8 +129,8 @@ class Client {
       : customer_(std::move(customer)), barber_(std::move(barber)), resume_(resume) {
     grpc::ChannelArguments args;
     args.SetInt("grpc.use_local_subchannel_pool", 1);  // a connection of its own
-    stub_ = UserService::NewStub(grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(grpc_port),
-                                                           grpc::InsecureChannelCredentials(), args));
+    stub_ = UserService::NewStub(
+        grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(grpc_port), grpc::InsecureChannelCredentials(), args));
   }
 
   void Start(common::TimePoint first_slot) {

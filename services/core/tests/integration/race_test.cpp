@@ -73,8 +73,11 @@ CreateAppointmentRequest Request(const std::string& barber, const std::string& w
 std::string LiveRows(const std::string& column, const std::string& id, const std::string& when) {
   return QueryScalar("SELECT count(*) FROM appointments WHERE " + column + " = '" + id +
                      "' AND status IN ('pending', 'confirmed') AND tstzrange(starts_at, ends_at) && "
-                     "tstzrange('" + when + "'::timestamp AT TIME ZONE 'Europe/Chisinau', "
-                     "'" + when + "'::timestamp AT TIME ZONE 'Europe/Chisinau' + interval '30 minutes')");
+                     "tstzrange('" +
+                     when +
+                     "'::timestamp AT TIME ZONE 'Europe/Chisinau', "
+                     "'" +
+                     when + "'::timestamp AT TIME ZONE 'Europe/Chisinau' + interval '30 minutes')");
 }
 
 TEST(BookingRaceTest, OneClientSameSlotSixtyFourTimes) {
@@ -108,8 +111,7 @@ TEST(BookingRaceTest, SixtyFourClientsSameBarberAndSlot) {
   std::vector<TestUser> clients;
   for (int i = 0; i < kCalls; ++i) clients.push_back(NewCustomer(*stub));
   const auto when = Slot(3, 11, 0);
-  const auto outcome =
-      Race([&](int i) { return std::make_pair(clients[i].token, Request(barber.username, when)); });
+  const auto outcome = Race([&](int i) { return std::make_pair(clients[i].token, Request(barber.username, when)); });
   EXPECT_EQ(outcome.ok, 1);
   EXPECT_EQ(outcome.already_exists, kCalls - 1);
   EXPECT_EQ(LiveRows("barber_id", barber.id, when), "1");

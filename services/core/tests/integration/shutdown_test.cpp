@@ -23,7 +23,8 @@ TEST(ShutdownTest, InFlightCallsFinishBeforeExit) {
                                   "BARBERSHOP_RELAY=false",
                               }));
   const int http_port = core.port("http");
-  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(core.port("grpc")), grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(core.port("grpc")), grpc::InsecureChannelCredentials());
   auto stub = UserService::NewStub(channel);
 
   // Sign-ups hash passwords with Argon2id: with one worker, 8 of them take a while.

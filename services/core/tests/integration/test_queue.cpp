@@ -33,7 +33,8 @@ bool TestQueue::Connect() {
       Disconnect();
       return false;
     }
-    amqp_basic_consume(connection, channel, amqp_cstring_bytes(name_.c_str()), amqp_empty_bytes, 0, 1, 0, amqp_empty_table);
+    amqp_basic_consume(connection, channel, amqp_cstring_bytes(name_.c_str()), amqp_empty_bytes, 0, 1, 0,
+                       amqp_empty_table);
     if (amqp_get_rpc_reply(connection).reply_type != AMQP_RESPONSE_NORMAL) {
       Disconnect();
       return false;
@@ -50,8 +51,8 @@ bool TestQueue::Connect() {
     return false;
   }
   const amqp_bytes_t queue = amqp_bytes_malloc_dup(declared->queue);
-  amqp_queue_bind(connection, channel, queue, amqp_cstring_bytes("barbershop.events"), amqp_cstring_bytes("appointment.#"),
-                  amqp_empty_table);
+  amqp_queue_bind(connection, channel, queue, amqp_cstring_bytes("barbershop.events"),
+                  amqp_cstring_bytes("appointment.#"), amqp_empty_table);
   amqp_basic_consume(connection, channel, queue, amqp_empty_bytes, 0, 1, 0, amqp_empty_table);
   amqp_bytes_free(queue);
   if (amqp_get_rpc_reply(connection).reply_type != AMQP_RESPONSE_NORMAL) {
@@ -68,16 +69,17 @@ std::optional<ReceivedEvent> TestQueue::Next(std::chrono::milliseconds timeout) 
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       continue;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now());
     timeval tv{static_cast<time_t>(left.count() / 1000000), static_cast<suseconds_t>(left.count() % 1000000)};
     amqp_maybe_release_buffers(connection_.state());
     amqp_envelope_t envelope;
     const auto reply = amqp_consume_message(connection_.state(), &envelope, &tv, 0);
     if (reply.reply_type == AMQP_RESPONSE_NORMAL) {
-      ReceivedEvent event{std::string(static_cast<char*>(envelope.routing_key.bytes), envelope.routing_key.len),
-                          nlohmann::json::parse(std::string(static_cast<char*>(envelope.message.body.bytes),
-                                                            envelope.message.body.len),
-                                                nullptr, false)};
+      ReceivedEvent event{
+          std::string(static_cast<char*>(envelope.routing_key.bytes), envelope.routing_key.len),
+          nlohmann::json::parse(std::string(static_cast<char*>(envelope.message.body.bytes), envelope.message.body.len),
+                                nullptr, false)};
       amqp_destroy_envelope(&envelope);
       return event;
     }

@@ -68,8 +68,8 @@ TestCore::TestCore() {
 std::unique_ptr<UserService::Stub> TestCore::NewStub() const {
   grpc::ChannelArguments args;
   args.SetInt("grpc.use_local_subchannel_pool", 1);  // a connection of its own
-  return UserService::NewStub(grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(grpc_port()),
-                                                        grpc::InsecureChannelCredentials(), args));
+  return UserService::NewStub(
+      grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(grpc_port()), grpc::InsecureChannelCredentials(), args));
 }
 
 std::string Unique() { return common::NewUuid().substr(0, 8); }
@@ -128,8 +128,8 @@ ScratchCore::~ScratchCore() {
 }
 
 std::unique_ptr<UserService::Stub> ScratchCore::NewStub() const {
-  return UserService::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(app_->grpc_port()),
-                                                  grpc::InsecureChannelCredentials()));
+  return UserService::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(app_->grpc_port()), grpc::InsecureChannelCredentials()));
 }
 
 std::unique_ptr<app::CoreApp> ScratchCore::StartReplica(const std::function<void(app::CoreConfig&)>& tweak) const {
@@ -170,8 +170,7 @@ TestUser NewCustomer(UserService::Stub& stub) {
   return user;
 }
 
-TestUser NewBarber(UserService::Stub& stub, bool auto_confirm, bool around_the_clock,
-                   const std::string& database_url) {
+TestUser NewBarber(UserService::Stub& stub, bool auto_confirm, bool around_the_clock, const std::string& database_url) {
   storage::Database db(database_url.empty() ? TestCore::Get().database_url() : database_url);
   storage::PgAccountRepository accounts(db);
   storage::PgBarberRepository barbers(db);
@@ -179,14 +178,15 @@ TestUser NewBarber(UserService::Stub& stub, bool auto_confirm, bool around_the_c
   domain::AccountService service(accounts, barbers, hasher);
   std::vector<domain::WorkingHours> week;
   for (unsigned day = 1; day <= (around_the_clock ? 7u : 6u); ++day) {
-    week.push_back(around_the_clock ? domain::WorkingHours{day, 0, 24 * 60} : domain::WorkingHours{day, 9 * 60, 18 * 60});
+    week.push_back(around_the_clock ? domain::WorkingHours{day, 0, 24 * 60}
+                                    : domain::WorkingHours{day, 9 * 60, 18 * 60});
   }
   TestUser barber;
   barber.username = "barber_" + Unique();
   barber.email = barber.username + "@example.com";
   barber.password = "a-good-password";
-  const auto saved = service.SaveBarber(barber.username, barber.email, barber.password, barber.username, week,
-                                        auto_confirm);
+  const auto saved =
+      service.SaveBarber(barber.username, barber.email, barber.password, barber.username, week, auto_confirm);
   EXPECT_TRUE(saved) << (saved ? "" : saved.error().message);
   barber.token = Login(stub, barber.email, barber.password, &barber.id);
   return barber;
@@ -200,8 +200,8 @@ TestUser NewAdmin(UserService::Stub& stub, const std::string& database_url) {
   admin.username = "admin_" + Unique();
   admin.email = admin.username + "@example.com";
   admin.password = "a-good-password";
-  const auto created = accounts.CreateUser(admin.username, admin.email, hasher.Hash(admin.password).value(),
-                                           domain::Role::kAdmin);
+  const auto created =
+      accounts.CreateUser(admin.username, admin.email, hasher.Hash(admin.password).value(), domain::Role::kAdmin);
   EXPECT_TRUE(created);
   admin.token = Login(stub, admin.email, admin.password, &admin.id);
   return admin;
@@ -251,8 +251,9 @@ std::string StartedAppointment(const TestUser& barber, const TestUser& client, c
                                const std::string& ago) {
   return QueryScalar(
       "INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status, barber_name, client_name) "
-      "VALUES (gen_random_uuid(), '" + barber.id + "', '" + client.id + "', date_trunc('minute', now()) - interval '" +
-      ago + "', date_trunc('minute', now()) - interval '" + ago + "' + interval '30 minutes', '" + status + "', '" +
+      "VALUES (gen_random_uuid(), '" +
+      barber.id + "', '" + client.id + "', date_trunc('minute', now()) - interval '" + ago +
+      "', date_trunc('minute', now()) - interval '" + ago + "' + interval '30 minutes', '" + status + "', '" +
       barber.username + "', '" + client.username + "') RETURNING id");
 }
 

@@ -64,7 +64,8 @@ class TimeOffTest : public ::testing::Test {
   bool SomeoneWaitsForTheBarbersLock() const {
     const std::string waiting =
         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
-        "AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('" + barber_.id + "', 0)";
+        "AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('" +
+        barber_.id + "', 0)";
     return Eventually([&] { return QueryScalar(waiting) != "0"; });
   }
 
@@ -177,14 +178,17 @@ TEST_F(TimeOffTest, TimeOffQueuedBehindANewBookingIsRefused) {
   // hour, once the booking commits, must see it.
   pqxx::connection connection(TestCore::Get().database_url());
   pqxx::work tx(connection);
-  const auto appointment_id = tx.exec(
-      "INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status, barber_name, client_name) "
-      "VALUES (gen_random_uuid(), '" + barber_.id + "', '" + client_.id + "', '" + day_ +
-      " 10:00'::timestamp AT TIME ZONE 'Europe/Chisinau', '" + day_ +
-      " 10:30'::timestamp AT TIME ZONE 'Europe/Chisinau', 'pending', '" + barber_.username + "', '" +
-      client_.username + "') RETURNING id::text")[0][0].as<std::string>();
+  const auto appointment_id =
+      tx.exec(
+            "INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status, barber_name, client_name) "
+            "VALUES (gen_random_uuid(), '" +
+            barber_.id + "', '" + client_.id + "', '" + day_ + " 10:00'::timestamp AT TIME ZONE 'Europe/Chisinau', '" +
+            day_ + " 10:30'::timestamp AT TIME ZONE 'Europe/Chisinau', 'pending', '" + barber_.username + "', '" +
+            client_.username + "') RETURNING id::text")[0][0]
+          .as<std::string>();
   TimeOffResponse added;
-  auto adding = std::async(std::launch::async, [&] { return Add(barber_, "", day_ + "T09:00", day_ + "T12:00", &added); });
+  auto adding =
+      std::async(std::launch::async, [&] { return Add(barber_, "", day_ + "T09:00", day_ + "T12:00", &added); });
   ASSERT_TRUE(SomeoneWaitsForTheBarbersLock());
   tx.commit();
   const auto status = adding.get();

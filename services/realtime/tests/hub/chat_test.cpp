@@ -45,8 +45,8 @@ TEST_F(ChatTest, AMessageIsStoredPublishedAndDatedByTheClock) {
 }
 
 TEST_F(ChatTest, AnEmptyTooLongOrNonUtf8MessageIsRefusedAndNothingIsStored) {
-  for (const std::string& text : {std::string(), std::string(kMaxChatTextBytes + 1, 'a'), std::string("\xff\xfe"),
-                                  std::string("caf\xc3")}) {
+  for (const std::string& text :
+       {std::string(), std::string(kMaxChatTextBytes + 1, 'a'), std::string("\xff\xfe"), std::string("caf\xc3")}) {
     const auto id = SendChatMessage(store_, clock_, Room(), "c1", text);
     ASSERT_FALSE(id) << text.size();
     EXPECT_EQ(id.error().code, ErrorCode::kInvalidArgument);
@@ -59,7 +59,9 @@ TEST_F(ChatTest, AnEmptyTooLongOrNonUtf8MessageIsRefusedAndNothingIsStored) {
             "the chat message is longer than 4096 bytes");
 
   EXPECT_TRUE(SendChatMessage(store_, clock_, Room(), "c1", std::string(kMaxChatTextBytes, 'a')));
-  EXPECT_TRUE(SendChatMessage(store_, clock_, Room(), "b1", "Ca va, \xc3\xa7" "a marche"));
+  EXPECT_TRUE(SendChatMessage(store_, clock_, Room(), "b1",
+                              "Ca va, \xc3\xa7"
+                              "a marche"));
 }
 
 TEST_F(ChatTest, AStoreThatFailsGivesUnavailable) {

@@ -68,17 +68,20 @@ TEST_F(EventsTest, TheBarberSeesWhichServiceWasBooked) {
 }
 
 TEST_F(EventsTest, EachEventTypeHasItsMessageType) {
-  const std::pair<const char*, const char*> table[] = {
-      {"appointment.created", "appointment_created"},     {"appointment.confirmed", "appointment_confirmation"},
-      {"appointment.modified", "appointment_modified"},   {"appointment.canceled", "appointment_cancellation"},
-      {"appointment.completed", "appointment_completed"}, {"appointment.no_show", "appointment_no_show"},
-      {"appointment.reminder", "notification"}};
+  const std::pair<const char*, const char*> table[] = {{"appointment.created", "appointment_created"},
+                                                       {"appointment.confirmed", "appointment_confirmation"},
+                                                       {"appointment.modified", "appointment_modified"},
+                                                       {"appointment.canceled", "appointment_cancellation"},
+                                                       {"appointment.completed", "appointment_completed"},
+                                                       {"appointment.no_show", "appointment_no_show"},
+                                                       {"appointment.reminder", "notification"}};
   for (const auto& [type, message_type] : table) {
     const auto deliveries = Deliver(Event(type));
     ASSERT_EQ(deliveries.size(), 2u) << type;
     EXPECT_EQ(json::parse(deliveries[1].body)["type"], message_type) << type;
   }
-  EXPECT_EQ(json::parse(Deliver(Event("appointment.canceled"))[1].body)["message"], "Your appointment has been canceled.");
+  EXPECT_EQ(json::parse(Deliver(Event("appointment.canceled"))[1].body)["message"],
+            "Your appointment has been canceled.");
 }
 
 TEST_F(EventsTest, ReminderIsAnUnreadNotification) {

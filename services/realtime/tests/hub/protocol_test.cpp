@@ -19,12 +19,14 @@ TEST(ProtocolTest, ParsesChatAndMarkRead) {
 }
 
 TEST(ProtocolTest, RefusesMalformedInput) {
-  const std::string too_long = R"({"type":"chat_message","message":")" + std::string(kMaxChatTextBytes + 1, 'a') + "\"}";
+  const std::string too_long =
+      R"({"type":"chat_message","message":")" + std::string(kMaxChatTextBytes + 1, 'a') + "\"}";
   for (const std::string& frame :
        {std::string("not json"), std::string("[1,2]"), std::string("\"text\""), std::string("{}"),
-        std::string(R"({"type":42})"), std::string(R"({"type":"subscribe"})"), std::string(R"({"type":"chat_message"})"),
-        std::string(R"({"type":"chat_message","message":7})"), std::string(R"({"type":"chat_message","message":""})"),
-        std::string(R"({"type":"mark_read"})"), std::string(R"({"type":"mark_read","notification_id":""})"), too_long,
+        std::string(R"({"type":42})"), std::string(R"({"type":"subscribe"})"),
+        std::string(R"({"type":"chat_message"})"), std::string(R"({"type":"chat_message","message":7})"),
+        std::string(R"({"type":"chat_message","message":""})"), std::string(R"({"type":"mark_read"})"),
+        std::string(R"({"type":"mark_read","notification_id":""})"), too_long,
         std::string("{\"type\":\"chat_message\",\"message\":\"\xff\xfe\"}"),
         std::string(R"({"type":"chat_message","message":"\udc00"})")}) {
     auto parsed = ParseClientMessage(frame);

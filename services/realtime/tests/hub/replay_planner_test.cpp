@@ -13,9 +13,7 @@ using nlohmann::json;
 constexpr const char* kInbox = "inbox:u1";
 constexpr const char* kChat = "chat:a1";
 
-std::string Notification(int n) {
-  return json{{"type", "notification"}, {"n", n}, {"status", "unread"}}.dump();
-}
+std::string Notification(int n) { return json{{"type", "notification"}, {"n", n}, {"status", "unread"}}.dump(); }
 
 JoinRequest InboxJoin(std::string since) {
   return JoinRequest{StreamKind::kClientAppointments, kInbox, "user:u1", "u1", std::move(since), "", {}};

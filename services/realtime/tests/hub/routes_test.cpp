@@ -29,10 +29,10 @@ TEST(RoutesTest, ParsesTheSeedsThreePaths) {
 }
 
 TEST(RoutesTest, RefusesOtherPathsAndBadQueries) {
-  for (const char* path : {"/", "/websocket", "/websocket/barber/x", "/websocket/barber/x/chat",
-                           "/websocket/appointment/x/appointments", "/websocket/barber//appointments",
-                           "/websocket/barber/a b/appointments", "/websocket/barber/x/appointments/more",
-                           "/websocket/admin/x/appointments"}) {
+  for (const char* path :
+       {"/", "/websocket", "/websocket/barber/x", "/websocket/barber/x/chat", "/websocket/appointment/x/appointments",
+        "/websocket/barber//appointments", "/websocket/barber/a b/appointments",
+        "/websocket/barber/x/appointments/more", "/websocket/admin/x/appointments"}) {
     auto route = ParseRoute(path);
     ASSERT_FALSE(route) << path;
     EXPECT_EQ(route.error().code, ErrorCode::kNotFound) << path;
@@ -70,9 +70,9 @@ TEST(RoutesTest, OnlyThePartiesOrAnAdminOpenAChat) {
 
 TEST(RoutesTest, MapsErrorsToHttpStatuses) {
   const std::pair<ErrorCode, unsigned> table[] = {
-      {ErrorCode::kInvalidArgument, 400}, {ErrorCode::kUnauthenticated, 401}, {ErrorCode::kPermissionDenied, 403},
-      {ErrorCode::kNotFound, 404},        {ErrorCode::kAlreadyExists, 409},   {ErrorCode::kFailedPrecondition, 412},
-      {ErrorCode::kResourceExhausted, 429}, {ErrorCode::kUnavailable, 503}, {ErrorCode::kInternal, 500}};
+      {ErrorCode::kInvalidArgument, 400},   {ErrorCode::kUnauthenticated, 401}, {ErrorCode::kPermissionDenied, 403},
+      {ErrorCode::kNotFound, 404},          {ErrorCode::kAlreadyExists, 409},   {ErrorCode::kFailedPrecondition, 412},
+      {ErrorCode::kResourceExhausted, 429}, {ErrorCode::kUnavailable, 503},     {ErrorCode::kInternal, 500}};
   for (const auto& [code, status] : table) EXPECT_EQ(HttpStatusFor(code), status);
 }
 

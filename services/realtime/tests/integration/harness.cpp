@@ -43,8 +43,9 @@ std::string Env(const char* name) {
 std::string NewId() { return common::NewUuid(); }
 
 TestStack TestStack::FromEnvironment() {
-  return TestStack{Env("BARBERSHOP_TEST_REDIS_URL"), Env("BARBERSHOP_TEST_AMQP_URL"), Env("BARBERSHOP_TEST_CORE_ADDRESS"),
-                   Env("BARBERSHOP_TEST_JWT_SECRET"), Env("BARBERSHOP_TEST_DATABASE_URL")};
+  return TestStack{Env("BARBERSHOP_TEST_REDIS_URL"), Env("BARBERSHOP_TEST_AMQP_URL"),
+                   Env("BARBERSHOP_TEST_CORE_ADDRESS"), Env("BARBERSHOP_TEST_JWT_SECRET"),
+                   Env("BARBERSHOP_TEST_DATABASE_URL")};
 }
 
 RealtimeProcess::RealtimeProcess(const TestStack& stack, std::vector<std::string> extra_args)
@@ -145,9 +146,7 @@ struct WsClient::Impl {
 
 WsClient::WsClient() : impl_(std::make_unique<Impl>()) {}
 
-WsClient::~WsClient() {
-  Close();
-}
+WsClient::~WsClient() { Close(); }
 
 unsigned WsClient::Connect(std::uint16_t port, const std::string& target, const std::string& bearer, int receive_buffer,
                            bool read) {
@@ -229,7 +228,8 @@ void CollectDeliveries(WsClient& socket, const MessageKeys& expected, MessageCou
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     const auto wait = missing.empty() ? quiet : left;
     if (wait <= 0ms) break;
     auto message = socket.Next(wait);
@@ -307,7 +307,9 @@ std::string EventPublisher::FindDeadLetterReason(const std::string& queue, const
 
 std::optional<BookedAppointment> BookAppointment(const TestStack& stack) {
   auto stub = UserService::NewStub(grpc::CreateChannel(stack.core_address, grpc::InsecureChannelCredentials()));
-  const auto deadline = [] { return gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_seconds(10, GPR_TIMESPAN)); };
+  const auto deadline = [] {
+    return gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_seconds(10, GPR_TIMESPAN));
+  };
   const std::string name = "rt" + NewId().substr(0, 12);
   {
     grpc::ClientContext context;
@@ -337,7 +339,8 @@ std::optional<BookedAppointment> BookAppointment(const TestStack& stack) {
   std::mt19937 random{std::random_device{}()};
   for (int attempt = 0; attempt < 40; ++attempt) {
     using namespace std::chrono;
-    const auto day = floor<days>(common::SystemClock{}.Now()) + days(3 + random() % 350);  // the core books a year ahead
+    const auto day =
+        floor<days>(common::SystemClock{}.Now()) + days(3 + random() % 350);  // the core books a year ahead
     if (weekday(day) == Sunday) continue;
     const year_month_day date(day);
     char when[32];

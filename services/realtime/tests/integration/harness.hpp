@@ -36,7 +36,9 @@ struct TestStack {
   std::string jwt_secret;
   std::string database_url;  ///< the running core's database (for replicas of the core)
   static TestStack FromEnvironment();
-  bool complete() const { return !redis_url.empty() && !amqp_url.empty() && !core_address.empty() && !jwt_secret.empty(); }
+  bool complete() const {
+    return !redis_url.empty() && !amqp_url.empty() && !core_address.empty() && !jwt_secret.empty();
+  }
 };
 
 using ::barbershop::testing::ChildProcess;
@@ -116,7 +118,8 @@ class WsClient {
   /// The next message, or nullopt after `timeout`.
   std::optional<json> Next(std::chrono::milliseconds timeout = 5s);
   /// The next message satisfying `match`, skipping others; nullopt after `timeout`.
-  std::optional<json> NextMatching(const std::function<bool(const json&)>& match, std::chrono::milliseconds timeout = 5s);
+  std::optional<json> NextMatching(const std::function<bool(const json&)>& match,
+                                   std::chrono::milliseconds timeout = 5s);
   /// Waits for the connection to end; the close code (0 if closed without one).
   std::optional<unsigned> WaitClosed(std::chrono::milliseconds timeout = 5s);
   void Close();

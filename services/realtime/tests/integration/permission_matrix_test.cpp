@@ -25,8 +25,8 @@ using hub::StreamKind;
 /// The callers, in the order of a row's cells.
 enum Who { kNobody, kClient, kOtherCustomer, kBarber, kOtherBarber, kAdmin };
 constexpr std::array<Who, 6> kCallers{kNobody, kClient, kOtherCustomer, kBarber, kOtherBarber, kAdmin};
-constexpr const char* kCallerNames[] = {"anonymous",      "the client",     "another customer",
-                                        "the barber",     "another barber", "an admin"};
+constexpr const char* kCallerNames[] = {"anonymous",  "the client",     "another customer",
+                                        "the barber", "another barber", "an admin"};
 
 /// An appointment booked through the core and the tokens of the six callers.  The two
 /// customers signed up and logged in through the core, each with an appointment of the
@@ -68,9 +68,12 @@ const std::vector<Row> kRows{
 /// compiling until it has a row.
 const char* RowCovering(StreamKind kind) {
   switch (kind) {
-    case StreamKind::kBarberAppointments: return "BarberAppointments";
-    case StreamKind::kClientAppointments: return "ClientAppointments";
-    case StreamKind::kChat: return "Chat";
+    case StreamKind::kBarberAppointments:
+      return "BarberAppointments";
+    case StreamKind::kClientAppointments:
+      return "ClientAppointments";
+    case StreamKind::kChat:
+      return "Chat";
   }
   return nullptr;
 }
@@ -112,8 +115,8 @@ TEST_F(WebSocketPermissionMatrixTest, EachCallerGetsTheUpgradeStatusOfItsCell) {
     for (const Who who : kCallers) {
       WsClient socket;
       const unsigned status = socket.Connect(copy_.port(), path, callers->tokens[who]);
-      EXPECT_EQ(status, row.expected[who]) << row.name << " (" << path << ") by " << kCallerNames[who]
-                                           << ": expected " << row.expected[who] << ", got " << status;
+      EXPECT_EQ(status, row.expected[who]) << row.name << " (" << path << ") by " << kCallerNames[who] << ": expected "
+                                           << row.expected[who] << ", got " << status;
       if (status == 101) {
         EXPECT_TRUE(socket.NextMatching([](const json& m) { return m.value("type", "") == "welcome"; }))
             << row.name << " by " << kCallerNames[who] << ": upgraded without a welcome";
@@ -129,7 +132,8 @@ TEST(WebSocketPermissionMatrixCoverageTest, EveryKindOfPathHasARowThatOpensIt) {
     const auto kind = static_cast<StreamKind>(value);
     const char* name = RowCovering(kind);
     if (name == nullptr) continue;
-    const auto row = std::find_if(kRows.begin(), kRows.end(), [&](const Row& r) { return std::string(r.name) == name; });
+    const auto row =
+        std::find_if(kRows.begin(), kRows.end(), [&](const Row& r) { return std::string(r.name) == name; });
     ASSERT_NE(row, kRows.end()) << "no row named " << name;
     EXPECT_EQ(row->kind, kind) << name;
     const auto route = hub::ParseRoute(row->path(example));

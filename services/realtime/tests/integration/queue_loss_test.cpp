@@ -169,7 +169,8 @@ TEST_F(QueueLossTest, EventsBookedWhileNoCopyConsumesWaitInTheQueue) {
   ASSERT_TRUE(copy_->Start(120s));
   MessageCounts seen;
   Collect(*ConnectBarber(*copy_, first.barber_id), {first.id}, seen, kDeliveryTimeout);
-  ASSERT_EQ(NotExactlyOnce(Created({first.id}), seen), "") << "the booking made before any copy ran did not arrive once";
+  ASSERT_EQ(NotExactlyOnce(Created({first.id}), seen), "")
+      << "the booking made before any copy ran did not arrive once";
 
   // The (empty) queue deleted while no copy runs: the core's connection, opened before,
   // publishes into nothing until it declares the queue again.

@@ -19,9 +19,9 @@ namespace {
 
 // The copies take messages as fast as a test sends them (a slow reader needs hundreds);
 // the rate limit has a test and a copy of its own.
-const std::vector<std::string> kCopyArgs{"--send-queue-limit",     "64", "--socket-send-buffer",     "16384",
-                                         "--inbox-max-length",     "10", "--idle-timeout-seconds",   "60",
-                                         "--shutdown-grace-seconds", "2",  "--messages-per-second",    "0"};
+const std::vector<std::string> kCopyArgs{"--send-queue-limit",       "64", "--socket-send-buffer",   "16384",
+                                         "--inbox-max-length",       "10", "--idle-timeout-seconds", "60",
+                                         "--shutdown-grace-seconds", "2",  "--messages-per-second",  "0"};
 
 std::string ClientPath(const std::string& id) { return "/websocket/client/" + id + "/appointments"; }
 std::string BarberPath(const std::string& id) { return "/websocket/barber/" + id + "/appointments"; }
@@ -43,8 +43,8 @@ class RealtimeTest : public ::testing::Test {
   std::string Token(const std::string& user, const std::string& role) { return *tokens_->Issue(user, role); }
 
   /// Connects a client to its own appointments stream and reads the welcome message.
-  std::unique_ptr<WsClient> ConnectClient(RealtimeProcess& copy, const std::string& user, std::string* welcome_id = nullptr,
-                                          const std::string& query = "") {
+  std::unique_ptr<WsClient> ConnectClient(RealtimeProcess& copy, const std::string& user,
+                                          std::string* welcome_id = nullptr, const std::string& query = "") {
     auto client = std::make_unique<WsClient>();
     EXPECT_EQ(client->Connect(copy.port(), ClientPath(user) + query, Token(user, "customer")), 101u);
     auto welcome = client->Next();
@@ -79,8 +79,8 @@ TEST_F(RealtimeTest, ProbesAndMetricsAnswerOnTheWebSocketPort) {
 }
 
 TEST_F(RealtimeTest, SocketsPerUserAreLimitedAndAFloodOfMessagesIsCutOff) {
-  RealtimeProcess limited(stack_, {"--max-sockets-per-user", "2", "--messages-per-second", "0.01",
-                                   "--message-burst", "3"});
+  RealtimeProcess limited(stack_,
+                          {"--max-sockets-per-user", "2", "--messages-per-second", "0.01", "--message-burst", "3"});
   ASSERT_TRUE(limited.Start());
   const auto user = NewId();
   WsClient first, second, third;
@@ -107,7 +107,8 @@ TEST_F(RealtimeTest, SocketsPerUserAreLimitedAndAFloodOfMessagesIsCutOff) {
   EXPECT_EQ(first.WaitClosed(), 1008u);
   // Read until it answers: one read of /metrics here came back empty about once in ten
   // runs, with the counter already counted (it is counted before the close).
-  EXPECT_TRUE(Eventually([&] { return MetricValue({limited.port()}, "realtime_client_messages_refused_total") >= 11.0; }));
+  EXPECT_TRUE(
+      Eventually([&] { return MetricValue({limited.port()}, "realtime_client_messages_refused_total") >= 11.0; }));
 }
 
 TEST_F(RealtimeTest, RefusesBeforeTheUpgrade) {
@@ -183,7 +184,8 @@ TEST_F(RealtimeTest, ReconnectWithSinceReplaysWhatWasMissed) {
     EXPECT_GT((*message)["id"].get<std::string>(), previous);
     previous = (*message)["id"];
   }
-  EXPECT_EQ(types, (std::vector<std::string>{"appointment_created", "appointment_confirmation", "appointment_modified"}));
+  EXPECT_EQ(types,
+            (std::vector<std::string>{"appointment_created", "appointment_confirmation", "appointment_modified"}));
   // Then live messages follow.
   Publish(MakeEvent("appointment.completed", barber, client));
   auto live = again->Next();
@@ -393,9 +395,11 @@ TEST_F(RealtimeTest, BadInputGetsAnErrorAndTheConnectionStaysUsable) {
 TEST_F(RealtimeTest, ARequestWithABodyIsRefusedBeforeItIsParsed) {
   // A chunked body cut after its last chunk's first line trips an assertion in Beast's
   // chunk parser (a debug build aborted on it): nothing past the header is read.
-  const auto answer = RawExchange(a_.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n");
+  const auto answer =
+      RawExchange(a_.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n");
   EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
-  EXPECT_EQ(RawExchange(a_.port(), "POST /readyz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").rfind("HTTP/1.1 413", 0),
+  EXPECT_EQ(RawExchange(a_.port(), "POST /readyz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
+                .rfind("HTTP/1.1 413", 0),
             0u);
   EXPECT_EQ(HttpGet(a_.port(), "/healthz").first, 200u) << "the copy went down";
 }

@@ -18,9 +18,7 @@ class Clock {
 
 class SystemClock final : public Clock {
  public:
-  TimePoint Now() const override {
-    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  }
+  TimePoint Now() const override { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
   std::chrono::sys_time<std::chrono::milliseconds> NowMilliseconds() const override {
     return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
   }

@@ -8,7 +8,9 @@
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/result.hpp"
 
-namespace date { class time_zone; }
+namespace date {
+class time_zone;
+}
 
 namespace barbershop::common {
 
@@ -17,8 +19,8 @@ struct LocalTime {
   int year;
   unsigned month;
   unsigned day;
-  unsigned iso_weekday;     ///< 1 = Monday ... 7 = Sunday
-  int minute_of_day;        ///< 0 .. 1439
+  unsigned iso_weekday;  ///< 1 = Monday ... 7 = Sunday
+  int minute_of_day;     ///< 0 .. 1439
 };
 
 /// The shop's time zone: turns ISO 8601 text into instants and back.

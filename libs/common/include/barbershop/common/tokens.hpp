@@ -15,8 +15,8 @@ namespace barbershop::common {
 
 /// What a token says about its bearer.
 struct Claims {
-  std::string subject;   ///< the user id
-  std::string role;      ///< "customer", "barber" or "admin"
+  std::string subject;  ///< the user id
+  std::string role;     ///< "customer", "barber" or "admin"
   TimePoint expires_at;
 };
 

@@ -13,7 +13,7 @@ namespace barbershop::common {
 /// A server a service connects to (database, Redis, RabbitMQ, another service), the
 /// value it was given and where that came from, for the one start-up log line.
 struct UrlSetting {
-  std::string what;    ///< "database URL", "RabbitMQ URL", "core service address"
+  std::string what;  ///< "database URL", "RabbitMQ URL", "core service address"
   std::string value;
   std::string source;  ///< "flag --amqp-url" or "environment BARBERSHOP_AMQP_URL"
 };
