@@ -87,11 +87,14 @@ TEST(TokenServiceTest, TamperedOrMalformedTokensAreRefused) {
   const auto first_dot = token.find('.');
   token[first_dot + 5] = token[first_dot + 5] == 'A' ? 'B' : 'A';
   EXPECT_FALSE(service.Verify(token));
-  for (const std::string bad : {std::string(), std::string("abc"), std::string("a.b.c"), std::string(".."), std::string(5000, 'a')}) {
+  for (const std::string& bad :
+       {std::string(), std::string("abc"), std::string("a.b.c"), std::string(".."), std::string(5000, 'a')}) {
     EXPECT_EQ(service.Verify(bad).error().code, ErrorCode::kUnauthenticated) << bad;
   }
   // alg "none" with no signature.
-  EXPECT_FALSE(service.Verify("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJ1c2VyLTEiLCJyb2xlIjoiYWRtaW4iLCJpc3MiOiJiYXJiZXJzaG9wIiwiZXhwIjo0MDAwMDAwMDAwfQ."));
+  EXPECT_FALSE(
+      service.Verify("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0."
+                     "eyJzdWIiOiJ1c2VyLTEiLCJyb2xlIjoiYWRtaW4iLCJpc3MiOiJiYXJiZXJzaG9wIiwiZXhwIjo0MDAwMDAwMDAwfQ."));
 }
 
 TEST(BearerTokenTest, ExtractsTheToken) {
