@@ -29,7 +29,7 @@ std::unique_ptr<grpc::ClientContext> WithToken(const std::string& token) {
 // "YYYY-MM-DDTHH:MM" in the shop's wall clock, `days` days from now (a weekday the demo
 // barbers work: Monday to Saturday).
 std::string Slot(int days, int hour, int minute) {
-  std::time_t t = std::time(nullptr) + days * 86400;
+  std::time_t t = std::time(nullptr) + std::time_t{days} * 86400;
   std::tm tm{};
   gmtime_r(&t, &tm);
   while (tm.tm_wday == 0) {  // Sunday

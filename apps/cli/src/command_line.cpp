@@ -46,7 +46,9 @@ void DefineCommandLine(CLI::App& app, std::string& server, GlobalOptions& option
                      ", or the server of the stored session)");
   app.add_flag("--json", options.json, "print the server's answer as JSON");
 
-  const auto pick = [&action](CLI::App* sub, Action chosen) { sub->callback([&action, chosen] { action = chosen; }); };
+  const auto pick = [&action](CLI::App* sub, const Action& chosen) {
+    sub->callback([&action, chosen] { action = chosen; });
+  };
 
   auto* signup = app.add_subcommand("signup", "create an account");
   signup->add_option("--username", args.username, "3-32 characters: a-z, 0-9, '_', '.', '-'")->required();

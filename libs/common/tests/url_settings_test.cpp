@@ -29,7 +29,7 @@ class UrlOptionsTest : public ::testing::Test {
   void SetUp() override { unsetenv(kEnv); }
   void TearDown() override { unsetenv(kEnv); }
 
-  Result<std::vector<UrlSetting>> Parse(std::vector<std::string> args) {
+  Result<std::vector<UrlSetting>> Parse(const std::vector<std::string>& args) {
     CLI::App cli;
     UrlOptions urls(cli);
     urls.Add("--thing-url", kEnv, "thing URL", value_, "the thing", " (or none)");

@@ -112,7 +112,7 @@ AmqpConsumer::Ended AmqpConsumer::RunConnection() {
   while (!stop_) {
     amqp_maybe_release_buffers(connection);
     amqp_envelope_t envelope;
-    timeval wait{0, 200 * 1000};
+    timeval wait{0, suseconds_t{200} * 1000};
     const auto reply = amqp_consume_message(connection, &envelope, &wait, 0);
     if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_TIMEOUT) continue;
     if (reply.reply_type != AMQP_RESPONSE_NORMAL) {

@@ -12,7 +12,7 @@ namespace barbershop::realtime::hub {
 /// Longest chat text a client may send, in bytes of UTF-8.
 inline constexpr std::size_t kMaxChatTextBytes = 4096;
 /// Largest frame the server reads; a bigger one closes the socket with 1009.
-inline constexpr std::size_t kMaxFrameBytes = 64 * 1024;
+inline constexpr std::size_t kMaxFrameBytes = std::size_t{64} * 1024;
 
 /// {"type":"chat_message","message":"..."}
 struct ChatRequest {

@@ -17,7 +17,8 @@ struct StreamId {
   /// Accepts "123-4" (and "123", read as "123-0"); nullopt for anything else.
   static std::optional<StreamId> Parse(std::string_view text);
   std::string ToString() const;
-  auto operator<=>(const StreamId&) const = default;
+  // clang-tidy 14 takes the comparison category's literal 0 for a null pointer.
+  auto operator<=>(const StreamId&) const = default;  // NOLINT(modernize-use-nullptr)
 };
 
 /// The id of a stored message: its leading `{"id":"..."` member, or empty for a

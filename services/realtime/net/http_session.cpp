@@ -91,7 +91,7 @@ void HttpSession::Accept(Admission admission) {
   stream_.expires_never();
   auto session = std::make_shared<WebSocketSession>(context_, stream_.release_socket(), std::move(admission),
                                                     context_->NextNumber(), std::move(address));
-  session->Start(std::move(request_));
+  session->Start(request_);
 }
 
 void HttpSession::Refuse(const common::Error& error) {

@@ -74,7 +74,7 @@ bool WebSocketSession::Move(hub::SessionEvent event) {
   return true;
 }
 
-void WebSocketSession::Start(http::request<http::empty_body> request) {
+void WebSocketSession::Start(const http::request<http::empty_body>& request) {
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(10);
   timeouts.idle_timeout = context_->settings.idle_timeout;

@@ -35,7 +35,7 @@ class WebSocketSession final : public hub::Listener, public std::enable_shared_f
                    std::string address);
   ~WebSocketSession() override;
 
-  void Start(boost::beast::http::request<boost::beast::http::empty_body> request);
+  void Start(const boost::beast::http::request<boost::beast::http::empty_body>& request);
   void OnReady() override;
   void OnMessage(std::shared_ptr<const std::string> message) override;
   /// Closes with `code` once what is being written is out (forcibly after a grace period).

@@ -558,7 +558,7 @@ TEST_F(AppointmentsTest, EveryRpcButSignUpAndLoginNeedsAToken) {
   remove_off.set_time_off_id("1");
   TimeOffResponse off;
   ListTimeOffResponse offs;
-  for (const std::string token : {std::string(), std::string("not-a-token")}) {
+  for (const std::string& token : {std::string(), std::string("not-a-token")}) {
     EXPECT_EQ(stub_->GetUserProfile(Authed(token).get(), {}, &profile).error_code(), StatusCode::UNAUTHENTICATED);
     EXPECT_EQ(stub_->CreateAppointment(Authed(token).get(), create, &appointment).error_code(),
               StatusCode::UNAUTHENTICATED);
@@ -665,7 +665,7 @@ TEST_F(AppointmentsTest, ARetryWithTheSameIdempotencyKeyBooksOnce) {
 }
 
 TEST_F(AppointmentsTest, AMalformedIdempotencyKeyIsRefused) {
-  for (const std::string key : {std::string(129, 'k'), std::string("two words")}) {
+  for (const std::string& key : {std::string(129, 'k'), std::string("two words")}) {
     AppointmentResponse out;
     EXPECT_EQ(Book(client_, barber_.username, Slot(4, 13, 0), &out, "", key).error_code(), StatusCode::INVALID_ARGUMENT)
         << key;

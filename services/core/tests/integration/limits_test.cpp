@@ -35,7 +35,7 @@ grpc::Status TryBook(UserService::Stub& stub, const TestUser& client, const std:
   request.set_barber_name(barber);
   request.set_date_time(when);
   AppointmentResponse response;
-  const auto status = stub.CreateAppointment(Authed(client.token).get(), request, &response);
+  auto status = stub.CreateAppointment(Authed(client.token).get(), request, &response);
   if (id != nullptr) *id = response.appointment_id();
   return status;
 }

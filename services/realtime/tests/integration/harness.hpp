@@ -107,7 +107,7 @@ double MetricValue(const std::vector<std::uint16_t>& ports, const std::string& s
 class WsClient {
  public:
   WsClient();
-  ~WsClient();
+  ~WsClient();  // NOLINT(bugprone-exception-escape): see harness.cpp
 
   /// Opens the socket; the HTTP status of the handshake's answer (101 on success).
   unsigned Connect(std::uint16_t port, const std::string& target, const std::string& bearer = "",

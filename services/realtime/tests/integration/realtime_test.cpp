@@ -387,7 +387,7 @@ TEST_F(RealtimeTest, BadInputGetsAnErrorAndTheConnectionStaysUsable) {
   client.Send(R"({"type":"chat_message","message":"still here"})");
   EXPECT_TRUE(client.NextMatching(OfType("chat_ack")));
 
-  client.Send(std::string(70 * 1024, ' '));
+  client.Send(std::string(std::size_t{70} * 1024, ' '));
   EXPECT_EQ(client.WaitClosed(), 1009u);
   EXPECT_EQ(HttpGet(a_.port(), "/healthz").first, 200u) << "the copy went down";
 }

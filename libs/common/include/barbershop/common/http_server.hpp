@@ -51,7 +51,7 @@ class HttpServer {
   using Handler = HttpRoutes::Handler;
 
   HttpServer();
-  ~HttpServer();
+  ~HttpServer();  // NOLINT(bugprone-exception-escape): see http_server.cpp
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
