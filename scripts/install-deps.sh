@@ -10,7 +10,11 @@ packages=(
   libhowardhinnant-date-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libfuzzer-14-dev libclang-rt-14-dev clang-format-14 clang-tidy-14
   postgresql postgresql-contrib redis-server rabbitmq-server nghttp2-client libfaketime
+  python3 python3-kubernetes python3-yaml
 )
+# kubectl, which renders deploy/k8s for its check (k8s_overlays_valid), is not a Debian
+# package: the machines this project builds on come with it, and without it that test is
+# skipped.
 
 missing=()
 for p in "${packages[@]}"; do
