@@ -84,7 +84,7 @@ class ValidatorTest(unittest.TestCase):
     def test_misspelt_spec_field(self):
         documents = load_file("base/core.yaml")
         deployment = find(documents, "Deployment", "core")
-        deployment["spec"]["replcas"] = deployment["spec"].pop("replicas")
+        deployment["spec"]["replcas"] = 2
         self.assert_fails(documents, "Deployment/core: spec.replcas: unknown field (not in V1DeploymentSpec)")
 
     def test_replicas_of_the_wrong_type(self):
