@@ -4,9 +4,10 @@
 # or TLS), and the logs/ and temp/ folders nginx writes to.  Then run it with
 #   nginx -p DIR -c DIR/nginx.conf -e DIR/logs/error.log
 #
-# render.sh DIR --core-grpc HOST:PORT... --realtime HOST:PORT... LISTEN...
+# render.sh DIR --core-grpc HOST:PORT... [--realtime HOST:PORT...] LISTEN...
 #   --core-grpc HOST:PORT   a core copy's gRPC address (once per copy, at least one)
-#   --realtime HOST:PORT    a real-time copy's WebSocket address (once per copy, at least one)
+#   --realtime HOST:PORT    a real-time copy's WebSocket address (once per copy); without
+#                           any, /websocket/ answers 502 (a topology of the core alone)
 #   --grpc-listen ADDR      plaintext HTTP/2 for gRPC, e.g. 127.0.0.1:50050 or 50050
 #   --http-listen ADDR      plaintext HTTP/1.1 for WebSockets and probes, e.g. 127.0.0.1:8000
 #   --tls-listen ADDR       TLS, gRPC and HTTP on one port (ALPN), e.g. 443; needs:
@@ -18,7 +19,7 @@ set -euo pipefail
 
 usage() {
   echo "render.sh: $1" >&2
-  echo "usage: render.sh DIR --core-grpc HOST:PORT... --realtime HOST:PORT... [--grpc-listen ADDR] [--http-listen ADDR] [--tls-listen ADDR --tls-cert FILE --tls-key FILE]" >&2
+  echo "usage: render.sh DIR --core-grpc HOST:PORT... [--realtime HOST:PORT...] [--grpc-listen ADDR] [--http-listen ADDR] [--tls-listen ADDR --tls-cert FILE --tls-key FILE]" >&2
   exit 2
 }
 
@@ -48,7 +49,6 @@ while [ $# -gt 0 ]; do
   shift 2
 done
 [ ${#cores[@]} -gt 0 ] || usage "no --core-grpc copy"
-[ ${#realtimes[@]} -gt 0 ] || usage "no --realtime copy"
 [ -n "$grpc_listen$http_listen$tls_listen" ] || usage "nothing to listen on: give --grpc-listen, --http-listen or --tls-listen"
 if [ -n "$tls_listen" ]; then
   [ -n "$tls_cert" ] && [ -n "$tls_key" ] || usage "--tls-listen needs --tls-cert and --tls-key"
@@ -67,6 +67,8 @@ done
 {
   echo "# Written by render.sh: the copies behind the gateway."
   echo "upstream barbershop_core_grpc {"
+  # In shared memory: every worker process sees the same turns and failures.
+  echo "  zone barbershop_core_grpc 256k;"
   # Round robin per call: every gRPC call is its own request, so one client's calls spread
   # over every copy.  A copy that refuses a connection is left alone for a while.
   for server in "${cores[@]}"; do echo "  server $server max_fails=1 fail_timeout=5s;"; done
@@ -74,9 +76,13 @@ done
   echo "  keepalive_requests 1000000;"
   echo "}"
   echo "upstream barbershop_realtime {"
-  # Sockets live for hours: a new one goes to the copy holding the fewest.
+  echo "  zone barbershop_realtime 256k;"
+  # Sockets live for hours: a new one goes to the copy holding the fewest (counted over
+  # every worker process, in the zone).
   echo "  least_conn;"
   for server in "${realtimes[@]}"; do echo "  server $server max_fails=1 fail_timeout=5s;"; done
+  # No copy: an upstream needs a server, and one marked down is never tried.
+  [ ${#realtimes[@]} -gt 0 ] || echo "  server 127.0.0.1:9 down;"
   echo "}"
 } >"$dir/upstreams.conf.new"
 

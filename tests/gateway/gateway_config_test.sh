@@ -23,6 +23,11 @@ nginx_accepts "$work/plain" || fail "nginx -t refused the plaintext topology"
 grep -q "listen 127.0.0.1:50050 http2;" "$work/plain/servers.conf" || fail "no HTTP/2 listen for gRPC"
 grep -q "ssl" "$work/plain/servers.conf" && fail "a plaintext topology has a TLS server"
 
+# The core alone (make test's stack): /websocket/ has no copy to go to.
+"$render" "$work/core-only" --core-grpc 127.0.0.1:50051 --grpc-listen 127.0.0.1:50050 \
+  --http-listen 127.0.0.1:8000 || fail "render refused a topology without real-time copies"
+nginx_accepts "$work/core-only" || fail "nginx -t refused a topology without real-time copies"
+
 # TLS with several copies of each, as a compose file or a scale test has them.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 1 \
   -subj /CN=localhost >/dev/null 2>&1 || fail "openssl could not make a certificate"
@@ -50,7 +55,6 @@ refuses() {
 }
 ok=(--core-grpc 127.0.0.1:1 --realtime 127.0.0.1:2)
 refuses "no core" --realtime 127.0.0.1:2 --grpc-listen 3
-refuses "no copy" --core-grpc 127.0.0.1:1 --grpc-listen 3
 refuses "no listen" "${ok[@]}"
 refuses "a directive smuggled in an address" --core-grpc '127.0.0.1:1; include /etc/passwd' --realtime 127.0.0.1:2 --grpc-listen 3
 refuses "a port past 65535" "${ok[@]}" --grpc-listen 70000
