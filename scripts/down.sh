@@ -17,6 +17,7 @@ stop_pid() {
   fi
   rm -f "$file"
 }
+gateway_stop "$DATA/gateway"
 stop_pid "$DATA/realtime.pid"
 stop_pid "$DATA/core.pid"
 postgres_stop "$DATA/postgres"

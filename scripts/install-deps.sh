@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libsodium-dev libjwt-dev libcli11-dev libssl-dev
   libhowardhinnant-date-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libfuzzer-14-dev libclang-rt-14-dev clang-format-14 clang-tidy-14
-  postgresql postgresql-contrib redis-server rabbitmq-server nghttp2-client libfaketime
+  postgresql postgresql-contrib redis-server rabbitmq-server nginx nghttp2-client libfaketime openssl
   python3 python3-kubernetes python3-yaml
 )
 # kubectl, which renders deploy/k8s for its check (k8s_overlays_valid), is not a Debian
@@ -29,8 +29,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# Debian starts these as system services on install where it can; the project runs its
-# own copies on loopback, so stop any that came up.
-for service in postgresql redis-server rabbitmq-server; do
+# Debian starts these as system services on install where it can (nginx on port 80); the
+# project runs its own copies on loopback, so stop any that came up.
+for service in postgresql redis-server rabbitmq-server nginx; do
   $SUDO service "$service" stop >/dev/null 2>&1 || true
 done

@@ -3,6 +3,7 @@
 # in a data folder of the project's.  Sourced by up.sh, down.sh and test.sh.
 
 PG_BIN=/usr/lib/postgresql/15/bin
+GATEWAY_RENDER=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/deploy/gateway/render.sh
 
 # The data folder of make up and make down: BARBERSHOP_DATA_DIR (BARBERSHOP_DATA, its
 # older name), else .data in the project, as an absolute path.
@@ -240,4 +241,61 @@ rabbitmq_stop() {
   pkill -f "epmd -port $(cat "$dir/epmd.port")" 2>/dev/null || true
   # An epmd that Erlang started by itself carries the port in its environment only.
   epmd -port "$(cat "$dir/epmd.port")" -kill >/dev/null 2>&1 || true
+}
+
+# gateway_start DIR GRPC_PORT HTTP_PORT RENDER_ARGS...: the gateway (nginx, configured
+# from deploy/gateway by render.sh into DIR) on 127.0.0.1:GRPC_PORT (gRPC, HTTP/2) and
+# 127.0.0.1:HTTP_PORT (WebSockets and probes), in front of the copies RENDER_ARGS name
+# (--core-grpc HOST:PORT, --realtime HOST:PORT).  nginx runs in the foreground of a
+# background job, as the invoking user, with its pid file, logs and temporary files in DIR.
+# Sets STARTED_PID; returns once its /healthz answers, fails when nginx exits first
+# (gateway_log DIR says why: a taken port, say).
+gateway_start() {
+  local dir=$1 grpc_port=$2 http_port=$3
+  shift 3
+  "$GATEWAY_RENDER" "$dir" --grpc-listen "127.0.0.1:$grpc_port" --http-listen "127.0.0.1:$http_port" "$@" || return 1
+  : >"$dir/logs/error.log"
+  rm -f "$dir/gateway.pid"
+  real_clock nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" >"$dir/logs/nginx.out" 2>&1 </dev/null &
+  STARTED_PID=$!
+  # nginx writes its pid file once it holds its ports: until then, an answer on the port
+  # may come from another program (and nginx goes on trying to bind for a few seconds).
+  for _ in $(seq 1 300); do
+    [ "$(cat "$dir/gateway.pid" 2>/dev/null)" = "$STARTED_PID" ] && break
+    kill -0 "$STARTED_PID" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  wait_http "http://127.0.0.1:$http_port/healthz" 30 "$STARTED_PID"
+}
+
+# gateway_log DIR: what nginx said about its start and its errors.
+gateway_log() { cat "$1/logs/nginx.out" "$1/logs/error.log" 2>/dev/null; }
+
+# gateway_start_free DIR RENDER_ARGS...: gateway_start on free ports, which it sets in
+# GATEWAY_GRPC_PORT and GATEWAY_HTTP_PORT.  nginx cannot listen on port 0 and say which
+# port it got, so its ports are found free the way PostgreSQL's and Redis's are
+# (free_port); should another program take one before nginx binds it, nginx exits saying
+# so and the gateway starts again on two others.
+gateway_start_free() {
+  local dir=$1
+  shift
+  for _ in 1 2 3 4 5; do
+    GATEWAY_GRPC_PORT=$(free_port) || return 1
+    GATEWAY_HTTP_PORT=$(free_port) || return 1
+    [ "$GATEWAY_GRPC_PORT" != "$GATEWAY_HTTP_PORT" ] || continue
+    gateway_start "$dir" "$GATEWAY_GRPC_PORT" "$GATEWAY_HTTP_PORT" "$@" && return 0
+    kill -TERM "$STARTED_PID" 2>/dev/null && wait "$STARTED_PID" 2>/dev/null
+    gateway_log "$dir" | grep -q "Address already in use" || return 1
+  done
+  return 1
+}
+
+# gateway_stop DIR: stops the gateway started in DIR, closing its connections.
+gateway_stop() {
+  local dir=$1 pid
+  [ -f "$dir/gateway.pid" ] || return 0
+  pid=$(cat "$dir/gateway.pid")
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$dir/gateway.pid"
 }

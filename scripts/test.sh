@@ -56,6 +56,7 @@ cleanup() {
     kill -TERM "$CORE_PID" 2>/dev/null || true
     wait "$CORE_PID" 2>/dev/null || true
   fi
+  gateway_stop "$STACK/gateway"
   postgres_stop "$STACK/postgres"
   redis_stop "$STACK/redis"
   rabbitmq_stop "$STACK/rabbitmq" "$AMQP_PORT"
@@ -93,7 +94,7 @@ if ! core_start "build/$PRESET/services/core/barbershop-core" "$STACK/core.log" 
   "$BARBERSHOP_TEST_AMQP_URL" "$BARBERSHOP_TEST_JWT_SECRET" \
   BARBERSHOP_OUTBOX_SWEEP_MS=200 BARBERSHOP_DEMO_DATA=true \
   BARBERSHOP_SIGNUPS_PER_ADDRESS=0 BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0 BARBERSHOP_MAX_LIVE_BOOKINGS=0 \
-  "${FAKE_CLOCK[@]}"; then
+  BARBERSHOP_TRUSTED_PROXIES=127.0.0.1 "${FAKE_CLOCK[@]}"; then
   CORE_PID=$STARTED_PID
   echo "the core service did not start:" >&2
   tail -30 "$STACK/core.log" >&2
@@ -104,6 +105,18 @@ GRPC_PORT=$CORE_GRPC_PORT
 HTTP_PORT=$CORE_HTTP_PORT
 export BARBERSHOP_TEST_CORE_ADDRESS="127.0.0.1:$GRPC_PORT"
 export BARBERSHOP_TEST_CORE_HTTP="127.0.0.1:$HTTP_PORT"
+
+# The gateway in front of that core, as make up has one (the stack has no real-time copy:
+# tests start their own).  On free ports found the way PostgreSQL's and Redis's are, taking
+# others should one be gone by the time nginx binds it (gateway_start_free).  The seed's
+# client goes through it.
+if ! gateway_start_free "$STACK/gateway" --core-grpc "127.0.0.1:$GRPC_PORT"; then
+  echo "the gateway did not start:" >&2
+  gateway_log "$STACK/gateway" | tail -30 >&2
+  exit 1
+fi
+export BARBERSHOP_TEST_GATEWAY_GRPC="127.0.0.1:$GATEWAY_GRPC_PORT"
+export BARBERSHOP_TEST_GATEWAY_HTTP="127.0.0.1:$GATEWAY_HTTP_PORT"
 
 # TESTS=<regex> runs only the matching tests (while working on one part).
 # CTEST_ARGS adds to ctest's arguments (e.g. "--repeat until-fail:5").

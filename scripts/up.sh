@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# make up: installs what is missing, builds, starts PostgreSQL, Redis, RabbitMQ and both
-# services on loopback with demo data, and says where to point a client.  Safe to run twice.
+# make up: installs what is missing, builds, starts PostgreSQL, Redis, RabbitMQ, both
+# services and the gateway (nginx, the one entry point) on loopback with demo data, and
+# says where to point a client.  Safe to run twice.
 #
 # A second platform beside the first takes other ports and another data folder (make down
 # with the same BARBERSHOP_DATA_DIR stops it):
 #   BARBERSHOP_DATA_DIR   data folder (.data)
 #   BARBERSHOP_PG_PORT, BARBERSHOP_REDIS_PORT, BARBERSHOP_AMQP_PORT (55432, 56379, 55672)
 #   BARBERSHOP_GRPC_PORT, BARBERSHOP_HTTP_PORT, BARBERSHOP_WS_PORT (50051, 8080, 8081)
+#   BARBERSHOP_GATEWAY_GRPC_PORT, BARBERSHOP_GATEWAY_HTTP_PORT (50050, 8000): the gateway's
+#     gRPC port and its HTTP one (WebSockets, probes)
 #   BARBERSHOP_BUILD_DIR  run the binaries already built there (e.g. build/asan), no build
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +24,8 @@ AMQP_PORT=${BARBERSHOP_AMQP_PORT:-55672}
 GRPC_PORT=${BARBERSHOP_GRPC_PORT:-50051}
 HTTP_PORT=${BARBERSHOP_HTTP_PORT:-8080}
 WS_PORT=${BARBERSHOP_WS_PORT:-8081}
+GATEWAY_GRPC_PORT=${BARBERSHOP_GATEWAY_GRPC_PORT:-50050}
+GATEWAY_HTTP_PORT=${BARBERSHOP_GATEWAY_HTTP_PORT:-8000}
 BUILD=${BARBERSHOP_BUILD_DIR:-build/release}
 
 if [ -z "${BARBERSHOP_BUILD_DIR:-}" ]; then
@@ -62,18 +67,26 @@ realtime_ours=no
 running "$DATA/realtime.pid" && realtime_ours=yes
 redis_ours=no
 running "$DATA/redis/redis.pid" && redis_ours=yes
+gateway_ours=no
+running "$DATA/gateway/gateway.pid" && gateway_ours=yes
 check_port "$PG_PORT" PostgreSQL "$pg_ours"
 check_port "$REDIS_PORT" Redis "$redis_ours"
 check_port "$AMQP_PORT" RabbitMQ "$rabbit_ours"
 check_port "$GRPC_PORT" "core gRPC" "$core_ours"
 check_port "$HTTP_PORT" "core HTTP" "$core_ours"
 check_port "$WS_PORT" "real-time WebSocket" "$realtime_ours"
+check_port "$GATEWAY_GRPC_PORT" "gateway gRPC" "$gateway_ours"
+check_port "$GATEWAY_HTTP_PORT" "gateway HTTP" "$gateway_ours"
 
 postgres_start "$DATA/postgres" "$PG_PORT"
 postgres_createdb "$PG_PORT" barbershop
 redis_start "$DATA/redis" "$REDIS_PORT"
 rabbitmq_wait "$DATA/rabbitmq" "$AMQP_PORT" 120
 AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
+
+# Clients reach the services through the gateway on loopback: the services take a client's
+# address from the X-Forwarded-For the gateway adds, and believe it from loopback only.
+export BARBERSHOP_TRUSTED_PROXIES=127.0.0.1
 
 if [ ! -s "$DATA/jwt-secret" ]; then
   umask 077
@@ -110,21 +123,31 @@ if ! wait_http "http://127.0.0.1:$WS_PORT/readyz" 60 "$(cat "$DATA/realtime.pid"
   exit 1
 fi
 
-CLI="$BUILD/apps/cli/barbershop"
-[ "$GRPC_PORT" = 50051 ] || CLI="$CLI --server 127.0.0.1:$GRPC_PORT"  # the CLI's default is 50051
+if [ "$gateway_ours" = no ]; then
+  if ! gateway_start "$DATA/gateway" "$GATEWAY_GRPC_PORT" "$GATEWAY_HTTP_PORT" \
+    --core-grpc "127.0.0.1:$GRPC_PORT" --realtime "127.0.0.1:$WS_PORT"; then
+    echo "make up: the gateway (nginx) did not start; its log:" >&2
+    gateway_log "$DATA/gateway" | tail -20 >&2
+    exit 1
+  fi
+fi
+
+CLI="$BUILD/apps/cli/barbershop --server 127.0.0.1:$GATEWAY_GRPC_PORT"
 cat <<TXT
 
-The barbershop platform is running.
-  gRPC (core, UserService):  127.0.0.1:$GRPC_PORT   (reflection and health are on)
-  health and metrics:        http://127.0.0.1:$HTTP_PORT/healthz  /readyz  /metrics
-  real-time (WebSocket):     ws://127.0.0.1:$WS_PORT/websocket/client/<user_id>/appointments?token=<token>
-                             ws://127.0.0.1:$WS_PORT/websocket/barber/<barber_id>/appointments
-                             ws://127.0.0.1:$WS_PORT/websocket/appointment/<appointment_id>/chat
-                             (health: http://127.0.0.1:$WS_PORT/healthz /readyz /metrics)
+The barbershop platform is running.  Clients go through the gateway (nginx):
+  gRPC (UserService):        127.0.0.1:$GATEWAY_GRPC_PORT   (reflection and health are on)
+  WebSocket:                 ws://127.0.0.1:$GATEWAY_HTTP_PORT/websocket/client/<user_id>/appointments?token=<token>
+                             ws://127.0.0.1:$GATEWAY_HTTP_PORT/websocket/barber/<barber_id>/appointments
+                             ws://127.0.0.1:$GATEWAY_HTTP_PORT/websocket/appointment/<appointment_id>/chat
+  HTTP:                      http://127.0.0.1:$GATEWAY_HTTP_PORT/healthz (the gateway's own)
+Behind it, for debugging:
+  core:                      gRPC 127.0.0.1:$GRPC_PORT, http://127.0.0.1:$HTTP_PORT/healthz  /readyz  /metrics
+  real-time:                 ws://127.0.0.1:$WS_PORT/websocket/..., http://127.0.0.1:$WS_PORT/healthz /readyz /metrics
   PostgreSQL:                postgresql://postgres@127.0.0.1:$PG_PORT/barbershop
   Redis:                     redis://127.0.0.1:$REDIS_PORT
   RabbitMQ:                  $AMQP_URL (exchange barbershop.events)
-  logs:                      $DATA/core.log  $DATA/realtime.log
+  logs:                      $DATA/core.log  $DATA/realtime.log  $DATA/gateway/logs/
 
 Demo logins (password: barbershop-demo): demo@barbershop.test (customer),
 ana@barbershop.test, ion@barbershop.test, elena@barbershop.test (barbers), admin@barbershop.test.
@@ -133,6 +156,9 @@ Try the CLI:
   $CLI login --email demo@barbershop.test --password barbershop-demo
   $CLI barbers
   $CLI book --barber Ana --at "$(date -d 'next monday' +%Y-%m-%d)T10:00"
-
-Stop everything with: $( [ "$DATA" = "$PWD/.data" ] && echo "make down" || echo "BARBERSHOP_DATA_DIR=$DATA make down")
 TXT
+if command -v grpcurl >/dev/null; then
+  echo "  grpcurl -plaintext 127.0.0.1:$GATEWAY_GRPC_PORT list"
+fi
+echo
+echo "Stop everything with: $( [ "$DATA" = "$PWD/.data" ] && echo "make down" || echo "BARBERSHOP_DATA_DIR=$DATA make down")"

@@ -67,7 +67,7 @@ in_file() { grep -q -- "$1" "$2" || { echo "  not in $2: $1"; return 1; }; }
 # ---- A second make up platform, on free ports ------------------------------------------
 # A port found free may be taken before RabbitMQ or PostgreSQL binds it: try other ports.
 for attempt in 1 2 3; do
-  for name in PG REDIS AMQP GRPC HTTP WS; do export "BARBERSHOP_${name}_PORT=$(free_port)"; done
+  for name in PG REDIS AMQP GRPC HTTP WS GATEWAY_GRPC GATEWAY_HTTP; do export "BARBERSHOP_${name}_PORT=$(free_port)"; done
   started=$SECONDS
   platform_up=yes
   scripts/up.sh >"$work/up.log" 2>&1 && break
@@ -169,9 +169,10 @@ check "...saying what to set" in_file "no Redis URL: set --redis-url or BARBERSH
 check "the platform's database saw nothing" equal "$(platform_appointments)" "$appointments_before"
 check "the platform's broker saw nothing" equal "$(platform_events)" "$events_before"
 
-# ...and would have: a booking on the platform itself shows in both, as one event more
-# (by then anything published earlier to its broker has arrived too).
-id=$(book "$platform_core") && [ -n "$id" ] || fail "booking through the platform"
+# ...and would have: a booking on the platform itself, made through its gateway as its
+# clients make them, shows in both, as one event more (by then anything published earlier
+# to its broker has arrived too).
+id=$(book "127.0.0.1:$BARBERSHOP_GATEWAY_GRPC_PORT") && [ -n "$id" ] || fail "booking through the platform's gateway"
 for _ in $(seq 1 300); do
   [ "$(platform_events)" != "$events_before" ] && break
   sleep 0.1
@@ -186,7 +187,7 @@ scripts/down.sh >/dev/null
 platform_up=no
 still_open=""
 for port in "$BARBERSHOP_PG_PORT" "$BARBERSHOP_REDIS_PORT" "$BARBERSHOP_AMQP_PORT" "$BARBERSHOP_GRPC_PORT" \
-  "$BARBERSHOP_HTTP_PORT" "$BARBERSHOP_WS_PORT"; do
+  "$BARBERSHOP_HTTP_PORT" "$BARBERSHOP_WS_PORT" "$BARBERSHOP_GATEWAY_GRPC_PORT" "$BARBERSHOP_GATEWAY_HTTP_PORT"; do
   ! port_in_use "$port" || still_open="$still_open $port"
 done
 check "make down with the same data folder stops it" equal "$still_open" ""

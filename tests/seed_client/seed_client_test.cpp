@@ -1,5 +1,6 @@
 // A client that knows only the seed's proto: it must be able to sign up, log in, book,
-// list, move and cancel against the running core service (BARBERSHOP_TEST_CORE_ADDRESS).
+// list, move and cancel against the running core service, through the gateway in front of
+// it, as every client reaches it (BARBERSHOP_TEST_GATEWAY_GRPC).
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -11,9 +12,9 @@
 namespace {
 
 std::string CoreAddress() {
-  const char* address = std::getenv("BARBERSHOP_TEST_CORE_ADDRESS");
+  const char* address = std::getenv("BARBERSHOP_TEST_GATEWAY_GRPC");
   if (address == nullptr || *address == '\0') {
-    ADD_FAILURE() << "BARBERSHOP_TEST_CORE_ADDRESS is not set: run the tests with `make test`";
+    ADD_FAILURE() << "BARBERSHOP_TEST_GATEWAY_GRPC is not set: run the tests with `make test`";
     return "127.0.0.1:1";
   }
   return address;

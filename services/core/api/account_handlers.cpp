@@ -17,7 +17,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::SignUp(grpc::CallbackServerContext* c
   // thread, and only the insert takes a connection again.
   const Started started = calls_.Begin(call, "SignUp");
   const std::vector<std::pair<std::string, domain::AttemptLimit>> keys{
-      {domain::SignUpAddressKey(PeerAddress(call->peer())), ctx_.limits.signups_per_address}};
+      {domain::SignUpAddressKey(ClientAddress(call, ctx_.proxies)), ctx_.limits.signups_per_address}};
   if (!ctx_.limits.signups_per_address.enabled()) {
     HashAndCreateAccount(started, request, response);
     return started.reactor;
@@ -67,7 +67,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::Login(grpc::CallbackServerContext* ca
   // refused before the account is read or a password hashed.
   const std::vector<std::pair<std::string, domain::AttemptLimit>> keys{
       {domain::LoginEmailKey(*email), ctx_.limits.login_failures_per_email},
-      {domain::LoginAddressKey(PeerAddress(call->peer())), ctx_.limits.login_failures_per_address}};
+      {domain::LoginAddressKey(ClientAddress(call, ctx_.proxies)), ctx_.limits.login_failures_per_address}};
   return calls_.Run(
       call, "Login", false, {}, [this, request, response, keys, email = std::move(*email)](Call& c) -> Outcome {
         auto refused = c.work.attempts().RefusedFor(keys);

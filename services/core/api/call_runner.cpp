@@ -110,6 +110,10 @@ std::string_view Metadata(const grpc::CallbackServerContext* call, const char* k
   return {it->second.data(), it->second.size()};
 }
 
+std::string ClientAddress(const grpc::CallbackServerContext* call, const common::TrustedProxies& proxies) {
+  return proxies.ClientAddress(PeerAddress(call->peer()), Metadata(call, "x-forwarded-for"));
+}
+
 std::string PeerAddress(std::string_view peer) {
   for (const std::string_view scheme : {"ipv4:", "ipv6:"}) {
     if (peer.substr(0, scheme.size()) != scheme) continue;

@@ -14,6 +14,7 @@
 
 #include "barbershop/common/metrics.hpp"
 #include "barbershop/common/tokens.hpp"
+#include "barbershop/common/trusted_proxies.hpp"
 #include "barbershop/common/worker_pool.hpp"
 #include "domain/model.hpp"
 #include "domain/unit_of_work.hpp"
@@ -96,5 +97,10 @@ std::string_view Metadata(const grpc::CallbackServerContext* call, const char* k
 /// The address a call came from, without its port: "ipv4:10.1.2.3:5555" gives
 /// "10.1.2.3", "ipv6:[::1]:5555" gives "::1"; anything else is kept whole.
 std::string PeerAddress(std::string_view peer);
+
+/// The address of the client behind a call, for the per-address limits: the peer's, or,
+/// when the peer is one of `proxies` (the gateway), the one its `x-forwarded-for`
+/// metadata names (TrustedProxies::ClientAddress).
+std::string ClientAddress(const grpc::CallbackServerContext* call, const common::TrustedProxies& proxies);
 
 }  // namespace barbershop::core::api

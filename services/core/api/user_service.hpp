@@ -5,6 +5,7 @@
 #include "barbershop/common/passwords.hpp"
 #include "barbershop/common/shop_time.hpp"
 #include "barbershop/common/tokens.hpp"
+#include "barbershop/common/trusted_proxies.hpp"
 #include "barbershop/common/worker_pool.hpp"
 #include "call_runner.hpp"
 #include "domain/bookings.hpp"
@@ -27,6 +28,8 @@ struct ServiceContext {
   common::MetricsRegistry& metrics;
   domain::ListCache& lists;  ///< what the work queue's repositories keep; own lists are answered from it at once
   const domain::AbuseLimits& limits;
+  /// Whose X-Forwarded-For names the client that the per-address limits count.
+  const common::TrustedProxies& proxies;
 };
 
 /// The seed's UserService (plus ConfirmAppointment, GetAppointment, ListBarbers,

@@ -132,6 +132,11 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
       ->check(CLI::Range(0, 100000))
       ->capture_default_str()
       ->group(kLimits);
+  cli.add_option("--trusted-proxies", config.trusted_proxies,
+                 "peers whose x-forwarded-for metadata names the client for the per-address limits (the gateway): "
+                 "addresses and CIDR blocks, comma-separated, e.g. 127.0.0.1,10.0.0.0/8; empty trusts nobody")
+      ->envname("BARBERSHOP_TRUSTED_PROXIES")
+      ->group(kLimits);
   cli.add_option("--failpoints", config.failpoints,
                  "for tests only: failpoints to arm, name[=N[:key]],... (refused by a release build)")
       ->envname("BARBERSHOP_FAILPOINTS")

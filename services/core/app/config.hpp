@@ -51,6 +51,9 @@ struct CoreConfig {
   int signups_per_address = 20;
   int signup_window_seconds = 3600;
   int max_live_bookings = 8;
+  /// The peers (addresses and CIDR blocks, comma-separated) whose X-Forwarded-For names
+  /// the client that the per-address limits count: the gateway.  Empty: nobody's.
+  std::string trusted_proxies;
   /// For tests only: the failpoints to arm (common/failpoints.hpp), e.g.
   /// "relay.before_publish" to die after claiming a batch, before publishing it.
   std::string failpoints;

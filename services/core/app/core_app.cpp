@@ -60,6 +60,11 @@ common::Status CoreApp::Start() {
   limits_.login_failures_per_address = {config_.login_failures_per_address,
                                         std::chrono::seconds(config_.login_window_seconds)};
   limits_.signups_per_address = {config_.signups_per_address, std::chrono::seconds(config_.signup_window_seconds)};
+  auto proxies = common::TrustedProxies::Parse(config_.trusted_proxies);
+  if (!proxies)
+    return MakeError(ErrorCode::kInvalidArgument, proxies.error().message + " (BARBERSHOP_TRUSTED_PROXIES)");
+  proxies_ = std::move(*proxies);
+  spdlog::info("trusted proxies (client addresses from their x-forwarded-for): {}", proxies_.ToString());
 
   // Embedders (tests) fill the configuration themselves: no URL falls back to a default.
   if (config_.database_url.empty()) {
@@ -105,7 +110,7 @@ common::Status CoreApp::Start() {
                                                                        "Calls refused by a limit against abuse.",
                                                                        {{"limit", "live_bookings"}})});
   service_ = std::make_unique<api::UserServiceImpl>(api::ServiceContext{
-      *work_, *hashing_, hasher_, *tokens_, *shop_time_, clock_, policy_, metrics_, *lists_, limits_});
+      *work_, *hashing_, hasher_, *tokens_, *shop_time_, clock_, policy_, metrics_, *lists_, limits_, proxies_});
 
   const bool relay_idle = config_.relay && config_.amqp_url == kNoBroker;
   if (relay_idle) {

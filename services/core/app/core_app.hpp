@@ -11,6 +11,7 @@
 #include "barbershop/common/passwords.hpp"
 #include "barbershop/common/shop_time.hpp"
 #include "barbershop/common/tokens.hpp"
+#include "barbershop/common/trusted_proxies.hpp"
 #include "barbershop/common/worker_pool.hpp"
 #include "config.hpp"
 #include "domain/bookings.hpp"
@@ -61,6 +62,7 @@ class CoreApp {
   std::unique_ptr<common::ShopTime> shop_time_;
   domain::BookingPolicy policy_;
   domain::AbuseLimits limits_;
+  common::TrustedProxies proxies_;
   std::unique_ptr<storage::DbExecutor> executor_;
   std::unique_ptr<common::WorkerPool> hashing_;
   std::unique_ptr<domain::ListCache> lists_;

@@ -110,6 +110,11 @@ RealtimeConfig ParseRealtimeConfig(int argc, char** argv) {
       ->check(CLI::Range(1.0, 100000.0))
       ->capture_default_str()
       ->group(kLimits);
+  cli.add_option("--trusted-proxies", config.trusted_proxies,
+                 "peers whose X-Forwarded-For names the client for the per-address socket cap (the gateway): "
+                 "addresses and CIDR blocks, comma-separated, e.g. 127.0.0.1,10.0.0.0/8; empty trusts nobody")
+      ->envname("BARBERSHOP_TRUSTED_PROXIES")
+      ->group(kLimits);
   cli.add_option("--failpoints", config.failpoints,
                  "for tests only: failpoints to arm, name[=N[:key]],... (refused by a release build)")
       ->envname("BARBERSHOP_FAILPOINTS")

@@ -34,6 +34,9 @@ struct RealtimeConfig {
   int max_sockets_per_address = 1000;
   double messages_per_second = 5;
   double message_burst = 20;
+  /// The peers (addresses and CIDR blocks, comma-separated) whose X-Forwarded-For names
+  /// the client that the per-address socket cap counts: the gateway.  Empty: nobody's.
+  std::string trusted_proxies;
   /// For tests only: the failpoints to arm (common/failpoints.hpp), e.g.
   /// "events.before_ack=3:<user id>" to die after storing that user's third event, before
   /// acknowledging it.

@@ -51,6 +51,10 @@ common::Status RealtimeApp::Start() {
   if (config_.core_address.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "no core service address (set BARBERSHOP_CORE_ADDRESS)");
   }
+  auto proxies = common::TrustedProxies::Parse(config_.trusted_proxies);
+  if (!proxies)
+    return MakeError(ErrorCode::kInvalidArgument, proxies.error().message + " (BARBERSHOP_TRUSTED_PROXIES)");
+  spdlog::info("trusted proxies (client addresses from their X-Forwarded-For): {}", proxies->ToString());
   auto ws_address = common::SplitHostPort(config_.ws_address);
   if (!ws_address)
     return MakeError(ErrorCode::kInvalidArgument, ws_address.error().message + " (set BARBERSHOP_WS_ADDRESS)");
@@ -85,7 +89,7 @@ common::Status RealtimeApp::Start() {
                           std::chrono::seconds(config_.idle_timeout_seconds), 100, 10000, config_.socket_send_buffer,
                           static_cast<std::size_t>(config_.max_sockets_per_user),
                           static_cast<std::size_t>(config_.max_sockets_per_address), config_.messages_per_second,
-                          config_.message_burst},
+                          config_.message_burst, std::move(*proxies)},
       net::ServerDeps{io_, *blocking_, *tokens_, clock_, *parties_, *store_, *store_, *hub_, *server_metrics_,
                       readiness});
   if (auto ok = server_->Start(ws_address->first, ws_address->second); !ok) return ok.error();

@@ -27,6 +27,17 @@ namespace {
 
 constexpr std::chrono::seconds kRequestTimeout{15};
 
+/// Every X-Forwarded-For line of the request, in order, as one list.
+std::string ForwardedFor(const http::request<http::empty_body>& request) {
+  std::string list;
+  const auto [first, last] = request.equal_range("X-Forwarded-For");
+  for (auto field = first; field != last; ++field) {
+    if (!list.empty()) list += ',';
+    list.append(field->value().data(), field->value().size());
+  }
+  return list;
+}
+
 }  // namespace
 
 HttpSession::HttpSession(std::shared_ptr<ServerContext> context, Socket socket)
@@ -77,7 +88,11 @@ void HttpSession::OnRead(boost::system::error_code ec, std::size_t) {
 void HttpSession::Accept(Admission admission) {
   beast::error_code ec;
   const auto peer = stream_.socket().remote_endpoint(ec);
-  std::string address = ec ? std::string("unknown") : peer.address().to_string();
+  // Behind the gateway every socket comes from its address: the client's is the one the
+  // gateway appended to X-Forwarded-For, believed only from a trusted peer.
+  std::string address =
+      ec ? std::string("unknown")
+         : context_->settings.trusted_proxies.ClientAddress(peer.address().to_string(), ForwardedFor(request_));
   switch (context_->sockets.TryAdd(admission.claims.subject, address)) {
     case hub::SocketCounter::Verdict::kUserFull:
       return Refuse(

@@ -14,6 +14,7 @@
 #include "barbershop/common/http_server.hpp"
 #include "barbershop/common/result.hpp"
 #include "barbershop/common/tokens.hpp"
+#include "barbershop/common/trusted_proxies.hpp"
 #include "hub/hub.hpp"
 #include "hub/message_store.hpp"
 #include "net/server_metrics.hpp"
@@ -32,6 +33,9 @@ struct ServerSettings {
   std::size_t max_sockets_per_address = 1000;  ///< 0: no limit
   double messages_per_second = 5;              ///< what a client may send on one socket, on average (0: no limit)
   double message_burst = 20;                   ///< ... and at once
+  /// Peers (the gateway) whose X-Forwarded-For names the client that
+  /// max_sockets_per_address counts; by default nobody's.
+  common::TrustedProxies trusted_proxies;
 };
 
 /// What the server needs from the rest of the service.  All of it outlives the server.

@@ -124,6 +124,7 @@ struct WsClient::Impl {
   std::deque<json> messages;
   bool closed = false;
   unsigned close_code = 0;
+  std::vector<std::pair<std::string, std::string>> headers;  ///< added to the upgrade request
 
   void DoRead() {
     ws.async_read(buffer, [this](beast::error_code ec, std::size_t) {
@@ -158,9 +159,11 @@ unsigned WsClient::Connect(std::uint16_t port, const std::string& target, const 
   socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
   if (ec) return 0;
   socket.set_option(tcp::no_delay(true), ec);
-  impl_->ws.set_option(websocket::stream_base::decorator([bearer](websocket::request_type& request) {
-    if (!bearer.empty()) request.set(http::field::authorization, "Bearer " + bearer);
-  }));
+  impl_->ws.set_option(
+      websocket::stream_base::decorator([bearer, headers = impl_->headers](websocket::request_type& request) {
+        if (!bearer.empty()) request.set(http::field::authorization, "Bearer " + bearer);
+        for (const auto& [name, value] : headers) request.insert(name, value);
+      }));
   impl_->ws.read_message_max(1 << 24);
   websocket::response_type response;
   impl_->ws.handshake(response, "127.0.0.1", target, ec);
@@ -169,6 +172,10 @@ unsigned WsClient::Connect(std::uint16_t port, const std::string& target, const 
   impl_->thread = std::thread([this] { impl_->io.run(); });
   if (read) StartReading();
   return 101;
+}
+
+void WsClient::AddHeader(const std::string& name, const std::string& value) {
+  impl_->headers.emplace_back(name, value);
 }
 
 void WsClient::StartReading() {

@@ -109,6 +109,8 @@ class WsClient {
   WsClient();
   ~WsClient();  // NOLINT(bugprone-exception-escape): see harness.cpp
 
+  /// Adds a header to the upgrade request of the next Connect (X-Forwarded-For, say).
+  void AddHeader(const std::string& name, const std::string& value);
   /// Opens the socket; the HTTP status of the handshake's answer (101 on success).
   unsigned Connect(std::uint16_t port, const std::string& target, const std::string& bearer = "",
                    int receive_buffer = 0, bool read = true);

@@ -1,0 +1,52 @@
+#include "barbershop/testing/own_gateway.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+
+#include "barbershop/testing/stack.hpp"
+
+namespace barbershop::testing {
+
+OwnGateway::OwnGateway() {
+  static std::atomic<int> gateways{0};
+  dir_ = "/tmp/barbershop-test-gateway-" + std::to_string(getpid()) + "-" + std::to_string(gateways++);
+}
+
+OwnGateway::~OwnGateway() {
+  Stop();
+  RunStackCommand("rm -rf " + dir_);
+}
+
+bool OwnGateway::Start(const std::vector<std::string>& cores, const std::vector<std::string>& realtimes) {
+  std::string args = dir_;
+  for (const auto& core : cores) args += " --core-grpc " + core;
+  for (const auto& copy : realtimes) args += " --realtime " + copy;
+  if (!RunStackCommand("gateway_start_free " + args + " && echo $GATEWAY_GRPC_PORT $GATEWAY_HTTP_PORT >" + dir_ +
+                       "/ports")) {
+    return false;
+  }
+  std::ifstream ports(dir_ + "/ports");
+  unsigned grpc = 0;
+  unsigned http = 0;
+  ports >> grpc >> http;
+  grpc_port_ = static_cast<std::uint16_t>(grpc);
+  http_port_ = static_cast<std::uint16_t>(http);
+  return grpc_port_ != 0 && http_port_ != 0;
+}
+
+void OwnGateway::Stop() { RunStackCommand("gateway_stop " + dir_); }
+
+std::string OwnGateway::Log() const {
+  std::ostringstream log;
+  for (const auto* name : {"/logs/nginx.out", "/logs/error.log", "/logs/access.log"}) {
+    std::ifstream file(dir_ + name);
+    log << name << ":\n";
+    if (file) log << file.rdbuf() << "\n";
+  }
+  return log.str();
+}
+
+}  // namespace barbershop::testing
