@@ -30,7 +30,7 @@ cmake --build --preset release -j"$(nproc)" --target seed_client_test realtime_i
 scripts/images.sh
 
 PROJECT=barbershop-test-$$
-COMPOSE=(podman-compose -p "$PROJECT" -f deploy/compose/compose.yaml)
+COMPOSE=(podman-compose --podman-path "$PWD/deploy/compose/podman-host-network" -p "$PROJECT" -f deploy/compose/compose.yaml)
 LOGS=$(mktemp -d /tmp/barbershop-containers.XXXXXX)
 cleanup() {
   local rc=$?

@@ -13,4 +13,6 @@ done
 [ -z "${GATEWAY_HTTP_LISTEN:-}" ] || args+=(--http-listen "$GATEWAY_HTTP_LISTEN")
 dir=/tmp/gateway
 /usr/share/barbershop-gateway/render.sh "$dir" "${args[@]}"
+# The access log to the container's output, as the error log (-e stderr).
+ln -sf /dev/stdout "$dir/logs/access.log"
 exec nginx -p "$dir/" -c "$dir/nginx.conf" -e stderr

@@ -16,7 +16,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   initdb -D "$PGDATA" -U postgres -E UTF8 --auth-local=peer --auth-host=scram-sha-256 \
     --pwfile="$password_file" >/dev/null
   rm -f "$password_file"
-  echo "CREATE DATABASE \"${POSTGRES_DB:-barbershop}\"" | postgres --single -D "$PGDATA" -j postgres >/dev/null
+  echo "CREATE DATABASE \"${POSTGRES_DB:-barbershop}\";" | postgres --single -D "$PGDATA" -j postgres >/dev/null
 fi
 exec postgres -D "$PGDATA" -p "$port" -k /tmp -c listen_addresses="${POSTGRES_LISTEN:-127.0.0.1}" \
   -c max_connections="${POSTGRES_MAX_CONNECTIONS:-300}" "$@"
