@@ -46,6 +46,8 @@ cleanup() {
   exit $rc
 }
 trap cleanup EXIT
+trap "exit 130" INT
+trap "exit 143" TERM
 
 # Ports on 127.0.0.1 (every container is on the host network), secrets of this run's own.
 for name in PG REDIS AMQP EPMD AMQP_DIST CORE1_GRPC CORE1_HTTP CORE2_GRPC CORE2_HTTP REALTIME1 REALTIME2 \
