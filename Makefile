@@ -1,5 +1,5 @@
 # The two commands: `make up` runs the platform, `make test` runs every test.
-.PHONY: up down test test-tsan bench fuzz lint format build clean
+.PHONY: up down test test-tsan test-containers images bench fuzz lint format build clean
 
 up:
 	@scripts/up.sh
@@ -13,6 +13,15 @@ test:
 # The same tests built with ThreadSanitizer (build/tsan); no fuzzing.
 test-tsan:
 	@PRESET=tsan scripts/test.sh
+
+# The container images and the compose stack: builds every image, starts the stack and
+# runs the seed's client and a booking-to-socket test through its gateway.
+test-containers:
+	@scripts/test-containers.sh
+
+# The container images (podman, else docker), with their sizes.
+images:
+	@scripts/images.sh
 
 bench:
 	@scripts/bench.sh

@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages that building, running and testing need, when missing.
+#   install-deps.sh               what `make up` and `make test` need
+#   install-deps.sh --services    only what building the two service binaries needs (the
+#                                 build stage of deploy/containers/Containerfile)
+#   install-deps.sh --containers  the container tools (podman, runc, mmdebstrap,
+#                                 podman-compose) that `make test-containers` needs
 set -euo pipefail
 
-packages=(
-  build-essential cmake ccache pkg-config git ca-certificates tzdata procps iproute2 curl
+build_packages=(
+  build-essential cmake ccache pkg-config ca-certificates
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   libpqxx-dev libpq-dev libhiredis-dev librabbitmq-dev libboost1.81-dev libboost-json1.81-dev
   nlohmann-json3-dev libspdlog-dev libsodium-dev libjwt-dev libcli11-dev libssl-dev
-  libhowardhinnant-date-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libhowardhinnant-date-dev
+)
+test_packages=(
+  git tzdata procps iproute2 curl
+  libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libfuzzer-14-dev libclang-rt-14-dev clang-format-14 clang-tidy-14
   postgresql postgresql-contrib redis-server rabbitmq-server nginx nghttp2-client libfaketime openssl
   python3 python3-kubernetes python3-yaml
@@ -15,6 +24,14 @@ packages=(
 # kubectl, which renders deploy/k8s for its check (k8s_overlays_valid), is not a Debian
 # package: the machines this project builds on come with it, and without it that test is
 # skipped.
+container_packages=(podman runc uidmap mmdebstrap podman-compose)
+
+case "${1:-}" in
+  "") packages=("${build_packages[@]}" "${test_packages[@]}") ;;
+  --services) packages=("${build_packages[@]}") ;;
+  --containers) packages=("${container_packages[@]}") ;;
+  *) echo "usage: $0 [--services | --containers]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

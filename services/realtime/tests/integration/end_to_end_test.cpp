@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <future>
 #include <map>
 #include <random>
@@ -209,8 +210,12 @@ class EndToEndBase : public ::testing::Test {
   /// `welcome_id`.
   static std::unique_ptr<WsClient> Connect(RealtimeProcess& copy, const std::string& path, const std::string& token,
                                            std::string* welcome_id = nullptr) {
+    return Connect(copy.port(), path, token, welcome_id);
+  }
+  static std::unique_ptr<WsClient> Connect(std::uint16_t port, const std::string& path, const std::string& token,
+                                           std::string* welcome_id = nullptr) {
     auto socket = std::make_unique<WsClient>();
-    EXPECT_EQ(socket->Connect(copy.port(), path, token), 101u) << path;
+    EXPECT_EQ(socket->Connect(port, path, token), 101u) << path;
     const auto welcome = socket->NextMatching([](const json& m) { return m.value("type", "") == "welcome"; });
     EXPECT_TRUE(welcome) << path;
     if (welcome && welcome_id != nullptr) *welcome_id = (*welcome)["id"];
@@ -278,6 +283,49 @@ TEST_F(EndToEndTest, BookConfirmCancelReachTheOtherPartysSocketOnAnotherCopy) {
     }
   }
   EXPECT_TRUE(seen.empty()) << "a duplicate arrived: " << json(seen).dump();
+}
+
+// The platform through its one entry point, as clients reach it: with
+// BARBERSHOP_TEST_WS_PORT set (scripts/test-containers.sh), BARBERSHOP_TEST_CORE_ADDRESS is
+// the gateway's gRPC address and BARBERSHOP_TEST_WS_PORT its WebSocket port on 127.0.0.1,
+// in front of two copies of each service in containers; without it (make test), a copy
+// of the test's own takes the gateway's place.
+class EntryPointTest : public EndToEndBase {
+ protected:
+  void SetUp() override {
+    EndToEndBase::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    const char* port = std::getenv("BARBERSHOP_TEST_WS_PORT");
+    if (port != nullptr && *port != '\0') {
+      ws_port_ = static_cast<std::uint16_t>(std::stoi(port));
+      return;
+    }
+    copy_ = std::make_unique<RealtimeProcess>(stack_);
+    ASSERT_TRUE(copy_->Start()) << "the copy did not become ready";
+    ws_port_ = copy_->port();
+  }
+
+  std::unique_ptr<RealtimeProcess> copy_;
+  std::uint16_t ws_port_ = 0;
+};
+
+TEST_F(EntryPointTest, ABookingAndItsConfirmationReachBothPartiesSockets) {
+  auto barber_socket = Connect(ws_port_, BarberPath(barber_.user_id), barber_.token);
+  auto client_socket = Connect(ws_port_, ClientPath(client_.user_id), client_.token);
+
+  const auto booking = core_.BookRandomSlot(client_, kBarberName);
+  ASSERT_TRUE(booking);
+  const std::string id = booking->appointment.appointment_id();
+  const auto created = barber_socket->NextMatching(About("appointment_created", id), kDeliveryTimeout);
+  ASSERT_TRUE(created) << "the barber's socket did not receive appointment_created";
+  EXPECT_EQ((*created)["client_id"], client_.user_id);
+  EXPECT_EQ((*created)["appointment_date_time"], booking->appointment.date_time());
+
+  ASSERT_TRUE(core_.Confirm(barber_, id));
+  const auto confirmation = client_socket->NextMatching(About("appointment_confirmation", id), kDeliveryTimeout);
+  ASSERT_TRUE(confirmation) << "the client's socket did not receive appointment_confirmation";
+  EXPECT_EQ((*confirmation)["status"], "confirmed");
+  EXPECT_EQ((*confirmation)["barber_id"], barber_.user_id);
 }
 
 // A copy that dies holding events: A, the active consumer (the first to subscribe to the

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds the platform's images with podman (or docker):
+#   barbershop-core, barbershop-realtime   the services (deploy/containers/Containerfile)
+#   barbershop-gateway                     nginx in front of them
+#   barbershop-postgres, barbershop-redis, barbershop-rabbitmq
+#                                          Debian's servers, for the local compose stack
+# each tagged :latest and :VERSION, then prints their sizes.
+#   BASE_IMAGE  the Debian 12 base (localhost/debian:12-slim, made by scripts/base-image.sh
+#               when missing; debian:12-slim where a registry is reachable)
+#   IMAGES      which to build, e.g. "core realtime" (all six)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/containers.sh
+
+BASE_IMAGE=${BASE_IMAGE:-localhost/debian:12-slim}
+if [ "$BASE_IMAGE" = localhost/debian:12-slim ]; then
+  scripts/base-image.sh
+fi
+VERSION=$(sed -n 's/^project(barbershop .*VERSION \([0-9.]*\)).*/\1/p' CMakeLists.txt)
+REVISION=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+IMAGES=${IMAGES:-core realtime gateway postgres redis rabbitmq}
+
+common=(--build-arg BASE_IMAGE="$BASE_IMAGE" --build-arg VERSION="$VERSION" --build-arg REVISION="$REVISION")
+if [ "$ENGINE" = podman ]; then
+  # HEALTHCHECK is kept only in Docker's image format.
+  common+=(--format docker)
+fi
+# The services' build stage compiles through the host's compiler cache when there is one
+# (podman mounts it; docker keeps a cache mount of its own).
+service_cache=()
+if [ "$ENGINE" = podman ] && command -v ccache >/dev/null 2>&1; then
+  ccache_dir=$(ccache --get-config cache_dir)
+  mkdir -p "$ccache_dir"
+  service_cache=(--volume "$ccache_dir:/host-ccache" --build-arg CCACHE_DIR=/host-ccache)
+  # ccache hashes the locale variables: the host's, for hits on what the host compiled.
+  for name in LANG LC_ALL; do
+    if [ -n "${!name+set}" ]; then service_cache+=(--build-arg "$name=${!name}"); fi
+  done
+fi
+
+for image in $IMAGES; do
+  case "$image" in
+    core | realtime)
+      args=(--target "$image" -f deploy/containers/Containerfile "${service_cache[@]}") ;;
+    gateway | postgres | redis | rabbitmq)
+      args=(-f "deploy/containers/$image.Containerfile") ;;
+    *) echo "unknown image '$image' (core realtime gateway postgres redis rabbitmq)" >&2; exit 2 ;;
+  esac
+  echo "building barbershop-$image"
+  "$ENGINE" build "${common[@]}" "${args[@]}" \
+    -t "localhost/barbershop-$image:latest" -t "localhost/barbershop-$image:$VERSION" .
+done
+
+"$ENGINE" images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '/barbershop-[a-z]+:latest|debian:12-slim' | sort

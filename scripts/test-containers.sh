@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# make test-containers: installs what is missing (podman, mmdebstrap, podman-compose...),
+# builds the images (scripts/images.sh; the base image first when missing), starts the
+# compose stack (deploy/compose/compose.yaml) on free ports under a project name of its
+# own, waits until every container is healthy, and runs against the gateway:
+#   seed_client_test       the seed's client (gRPC through the gateway to both cores)
+#   EntryPointTest.*       a booking and its confirmation reach the barber's and the
+#                          client's sockets (gRPC and WebSockets through the gateway)
+# and checks the containers themselves (non-root, read-only, labels, a clean stop on
+# SIGTERM).  Prints the image sizes and how long the stack took to become healthy, then
+# removes every container and volume it made.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/stack.sh
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
+
+scripts/install-deps.sh
+scripts/install-deps.sh --containers
+source scripts/containers.sh
+if ! command -v podman-compose >/dev/null 2>&1; then
+  echo "make test-containers needs podman-compose" >&2
+  exit 1
+fi
+started=$(date +%s)
+
+# The test programs, built on the host from the release preset: the images' build stage
+# then finds the same objects in the compiler cache.  REBUILD=no starts the images and
+# runs the test programs already built (while working on the compose file).
+if [ "${REBUILD:-yes}" != no ]; then
+  cmake --preset release >/dev/null
+  cmake --build --preset release -j"$(nproc)" --target seed_client_test realtime_integration_tests
+  scripts/images.sh
+fi
+
+PROJECT=barbershop-test-$$
+COMPOSE=(podman-compose --podman-path "$PWD/deploy/compose/podman-host-network" -p "$PROJECT" -f deploy/compose/compose.yaml)
+LOGS=$(mktemp -d /tmp/barbershop-containers.XXXXXX)
+cleanup() {
+  local rc=$?
+  if [ $rc -ne 0 ]; then
+    for name in $(podman ps -a --filter "label=io.podman.compose.project=$PROJECT" --format '{{.Names}}'); do
+      podman logs "$name" >"$LOGS/$name.log" 2>&1 || true
+    done
+    echo "container logs kept in $LOGS" >&2
+  else
+    rm -rf "$LOGS"
+  fi
+  "${COMPOSE[@]}" down -v -t 20 >/dev/null 2>&1 || true
+  exit $rc
+}
+trap cleanup EXIT
+trap "exit 130" INT
+trap "exit 143" TERM
+
+# Ports on 127.0.0.1 (every container is on the host network), secrets of this run's own.
+for name in PG REDIS AMQP EPMD AMQP_DIST CORE1_GRPC CORE1_HTTP CORE2_GRPC CORE2_HTTP REALTIME1 REALTIME2 \
+  GATEWAY_GRPC GATEWAY_HTTP; do
+  port=$(free_port)
+  while [[ " ${taken_ports:-} " == *" $port "* ]]; do port=$(free_port); done
+  taken_ports="${taken_ports:-} $port"
+  export "BARBERSHOP_${name}_PORT=$port"
+done
+export BARBERSHOP_JWT_SECRET BARBERSHOP_PG_PASSWORD
+BARBERSHOP_JWT_SECRET=$(head -c 48 /dev/urandom | base64 -w0)
+BARBERSHOP_PG_PASSWORD=$(head -c 24 /dev/urandom | base64 -w0 | tr '+/' '-_')
+# The tests sign up and log in from one address (the gateway's), as no shop's customers do.
+export BARBERSHOP_SIGNUPS_PER_ADDRESS=0 BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0
+
+# Start order: what each container needs is healthy before it starts (podman-compose 1.0.3
+# does not wait for depends_on conditions itself).
+services=(postgres redis rabbitmq core-1 core-2 realtime-1 realtime-2 gateway)
+up_started=$(date +%s%3N)
+"${COMPOSE[@]}" up -d --no-build >"$LOGS/compose-up.log" 2>&1 || { cat "$LOGS/compose-up.log" >&2; exit 1; }
+
+# podman runs health checks from systemd timers, which this machine may not have: run
+# each container's check until it passes.
+wait_healthy() {
+  local container=$1 seconds=$2
+  for _ in $(seq 1 $((seconds * 2))); do
+    if podman healthcheck run "$container" >/dev/null 2>&1; then return 0; fi
+    sleep 0.5
+  done
+  echo "$container did not become healthy within $seconds s; its log:" >&2
+  podman logs --tail 30 "$container" >&2 || true
+  return 1
+}
+for service in "${services[@]}"; do
+  wait_healthy "${PROJECT}_${service}_1" 240
+done
+up_ms=$(($(date +%s%3N) - up_started))
+
+failed=0
+passed=0
+check() {
+  local what=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    echo "FAILED: $what" >&2
+    failed=$((failed + 1))
+  fi
+}
+
+GATEWAY_GRPC=127.0.0.1:$BARBERSHOP_GATEWAY_GRPC_PORT
+check "seed_client_test through the gateway" \
+  env BARBERSHOP_TEST_CORE_ADDRESS="$GATEWAY_GRPC" build/release/tests/seed_client_test
+check "EntryPointTest through the gateway" \
+  env BARBERSHOP_TEST_CORE_ADDRESS="$GATEWAY_GRPC" BARBERSHOP_TEST_WS_PORT="$BARBERSHOP_GATEWAY_HTTP_PORT" \
+  BARBERSHOP_TEST_REDIS_URL="redis://127.0.0.1:$BARBERSHOP_REDIS_PORT" \
+  BARBERSHOP_TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:$BARBERSHOP_AMQP_PORT/" \
+  BARBERSHOP_TEST_JWT_SECRET="$BARBERSHOP_JWT_SECRET" \
+  build/release/services/realtime/tests/realtime_integration_tests --gtest_filter='EntryPointTest.*'
+
+# The containers themselves.
+# The commit the images were built from: this one, or (REBUILD=no) any.
+revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+[ "${REBUILD:-yes}" != no ] || revision='[0-9a-f]{40}'
+
+for image in core realtime; do
+  container=${PROJECT}_${image}-1_1
+  check "barbershop-$image runs as uid 10001" \
+    test "$(podman exec "$container" id -u)" = 10001
+  check "barbershop-$image has a read-only root file system" \
+    test "$(podman inspect --format '{{.HostConfig.ReadonlyRootfs}}' "$container")" = true
+  label=$(podman image inspect --format '{{index .Labels "org.opencontainers.image.revision"}}' \
+    "localhost/barbershop-$image:latest")
+  check "barbershop-$image is labelled with revision $revision (has $label)" \
+    grep -Eqx "$revision" <<<"$label"
+  # SIGTERM: the service finishes in-flight work and exits 0 well within the grace period
+  # (a SIGKILL after it would show as 137).
+  stop_started=$(date +%s%3N)
+  podman stop -t 20 "${PROJECT}_${image}-2_1" >/dev/null
+  stop_ms=$(($(date +%s%3N) - stop_started))
+  check "barbershop-$image stops on SIGTERM with status 0 (took ${stop_ms} ms)" \
+    test "$(podman inspect --format '{{.State.ExitCode}}' "${PROJECT}_${image}-2_1")" = 0
+done
+
+echo
+echo "image sizes:"
+podman images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '/barbershop-[a-z]+:latest|debian:12-slim' | sort
+echo "compose up to every container healthy: $((up_ms / 1000)).$((up_ms % 1000 / 100)) s"
+echo "make test-containers took $(($(date +%s) - started)) s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
