@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "barbershop/testing/stack.hpp"
@@ -43,8 +44,10 @@ std::string OwnGateway::Log() const {
   std::ostringstream log;
   for (const auto* name : {"/logs/nginx.out", "/logs/error.log", "/logs/access.log"}) {
     std::ifstream file(dir_ + name);
-    log << name << ":\n";
-    if (file) log << file.rdbuf() << "\n";
+    // Read as a string: streaming an empty file's rdbuf() would set the failbit on `log`
+    // and silence every file after it.
+    const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+    log << name << ":\n" << text << "\n";
   }
   return log.str();
 }
