@@ -88,6 +88,22 @@ struct NewAppointment {
   int live_booking_cap = 0;
 };
 
+/// The appointment a proposal becomes once stored: its parties' names and its service's
+/// name and price copied in, as the appointment keeps them when they later change.
+inline Appointment AppointmentFrom(const NewAppointment& proposal) {
+  const auto* service = proposal.service;
+  return Appointment{proposal.id,
+                     proposal.barber->id,
+                     proposal.barber->name,
+                     proposal.client->id,
+                     proposal.client->username,
+                     proposal.starts_at,
+                     proposal.ends_at,
+                     proposal.status,
+                     service ? service->name : std::string(),
+                     service ? service->price_cents : 0};
+}
+
 /// An event to store in the outbox together with the change it describes.
 struct OutboxEvent {
   std::string event_id;

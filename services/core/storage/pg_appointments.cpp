@@ -27,17 +27,7 @@ std::string RoutingKey(domain::EventType type) { return std::string("appointment
 
 Result<Appointment> PgAppointmentRepository::Insert(
     const domain::NewAppointment& proposal, const std::function<domain::OutboxEvent(const Appointment&)>& event) {
-  const auto* service = proposal.service;
-  const Appointment created{proposal.id,
-                            proposal.barber->id,
-                            proposal.barber->name,
-                            proposal.client->id,
-                            proposal.client->username,
-                            proposal.starts_at,
-                            proposal.ends_at,
-                            proposal.status,
-                            service ? service->name : std::string(),
-                            service ? service->price_cents : 0};
+  const Appointment created = domain::AppointmentFrom(proposal);
   const auto outbox = event(created);
   return Guarded<Appointment>(db_, Access::kWrite, "InsertAppointment", [&]() -> Result<Appointment> {
     try {

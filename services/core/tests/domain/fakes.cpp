@@ -250,17 +250,7 @@ common::Result<std::vector<TimeOff>> InMemoryTimeOffRepository::ListTimeOff(cons
 
 common::Result<Appointment> InMemoryAppointmentRepository::Insert(
     const NewAppointment& proposal, const std::function<OutboxEvent(const Appointment&)>& event) {
-  const auto* service = proposal.service;
-  const Appointment created{proposal.id,
-                            proposal.barber->id,
-                            proposal.barber->name,
-                            proposal.client->id,
-                            proposal.client->username,
-                            proposal.starts_at,
-                            proposal.ends_at,
-                            proposal.status,
-                            service ? service->name : std::string(),
-                            service ? service->price_cents : 0};
+  const Appointment created = AppointmentFrom(proposal);
   const auto outbox = event(created);
   if (created.ends_at <= created.starts_at) return Internal();  // check constraint
   // In the order PostgreSQL meets them: the statement's own time off check, the triggers
