@@ -104,7 +104,7 @@ check() {
 
 GATEWAY_GRPC=127.0.0.1:$BARBERSHOP_GATEWAY_GRPC_PORT
 check "seed_client_test through the gateway" \
-  env BARBERSHOP_TEST_CORE_ADDRESS="$GATEWAY_GRPC" build/release/tests/seed_client_test
+  env BARBERSHOP_TEST_GATEWAY_GRPC="$GATEWAY_GRPC" build/release/tests/seed_client_test
 check "EntryPointTest through the gateway" \
   env BARBERSHOP_TEST_CORE_ADDRESS="$GATEWAY_GRPC" BARBERSHOP_TEST_WS_PORT="$BARBERSHOP_GATEWAY_HTTP_PORT" \
   BARBERSHOP_TEST_REDIS_URL="redis://127.0.0.1:$BARBERSHOP_REDIS_PORT" \
