@@ -20,11 +20,12 @@ VERSION=$(sed -n 's/^project(barbershop .*VERSION \([0-9.]*\)).*/\1/p' CMakeList
 REVISION=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 IMAGES=${IMAGES:-core realtime gateway postgres redis rabbitmq}
 
-common=(--build-arg BASE_IMAGE="$BASE_IMAGE" --build-arg VERSION="$VERSION" --build-arg REVISION="$REVISION")
+format=()
 if [ "$ENGINE" = podman ]; then
   # HEALTHCHECK is kept only in Docker's image format.
-  common+=(--format docker)
+  format=(--format docker)
 fi
+common=(--build-arg BASE_IMAGE="$BASE_IMAGE" "${format[@]}")
 # The services' build stage compiles through the host's compiler cache when there is one
 # (podman mounts it; docker keeps a cache mount of its own).
 service_cache=()
@@ -38,6 +39,9 @@ if [ "$ENGINE" = podman ] && command -v ccache >/dev/null 2>&1; then
   done
 fi
 
+labels=$(mktemp -d /tmp/barbershop-labels.XXXXXX)
+trap 'rm -rf "$labels"' EXIT
+
 for image in $IMAGES; do
   case "$image" in
     core | realtime)
@@ -46,9 +50,16 @@ for image in $IMAGES; do
       args=(-f "deploy/containers/$image.Containerfile") ;;
     *) echo "unknown image '$image' (core realtime gateway postgres redis rabbitmq)" >&2; exit 2 ;;
   esac
-  echo "building barbershop-$image"
-  "$ENGINE" build "${common[@]}" "${args[@]}" \
-    -t "localhost/barbershop-$image:latest" -t "localhost/barbershop-$image:$VERSION" .
+  name=localhost/barbershop-$image
+  echo "building $name"
+  "$ENGINE" build "${common[@]}" "${args[@]}" -t "$name:unlabelled-$$" .
+  # The version and revision labels, in a build of their own whose file holds their values:
+  # podman 4.3 takes a cached last step, with the labels it had, when only a build argument
+  # or a --label changed, so a rebuilt image would keep the first commit's revision.
+  printf 'FROM %s\nLABEL org.opencontainers.image.version="%s" org.opencontainers.image.revision="%s"\n' \
+    "$name:unlabelled-$$" "$VERSION" "$REVISION" >"$labels/Containerfile"
+  "$ENGINE" build "${format[@]}" -q -t "$name:latest" -t "$name:$VERSION" "$labels" >/dev/null
+  if [ "$ENGINE" = podman ]; then podman untag "$name:unlabelled-$$" "$name:unlabelled-$$"; else docker rmi "$name:unlabelled-$$" >/dev/null; fi
 done
 
 "$ENGINE" images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '/barbershop-[a-z]+:latest|debian:12-slim' | sort

@@ -13,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/stack.sh
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
+started=$(date +%s)
 
 scripts/install-deps.sh
 scripts/install-deps.sh --containers
@@ -21,7 +22,6 @@ if ! command -v podman-compose >/dev/null 2>&1; then
   echo "make test-containers needs podman-compose" >&2
   exit 1
 fi
-started=$(date +%s)
 
 # The test programs, built on the host from the release preset: the images' build stage
 # then finds the same objects in the compiler cache.  REBUILD=no starts the images and
@@ -29,23 +29,37 @@ started=$(date +%s)
 if [ "${REBUILD:-yes}" != no ]; then
   cmake --preset release >/dev/null
   cmake --build --preset release -j"$(nproc)" --target seed_client_test realtime_integration_tests
+  built=$(date +%s)
   scripts/images.sh
+  echo "host build $((built - started)) s (with the packages), images $(($(date +%s) - built)) s"
 fi
 
-PROJECT=barbershop-test-$$
+# A project name of this run's own (containers PROJECT_SERVICE_1, volumes PROJECT_NAME):
+# the process id alone may repeat, e.g. in a fresh CI container beside a leftover stack.
+PROJECT=barbershop-test-$$-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 COMPOSE=(podman-compose --podman-path "$PWD/deploy/compose/podman-host-network" -p "$PROJECT" -f deploy/compose/compose.yaml)
-LOGS=$(mktemp -d /tmp/barbershop-containers.XXXXXX)
+UP_LOG=$(mktemp /tmp/barbershop-compose-up.XXXXXX)
+# On failure, each container's state and the end of its log.  Then every container and
+# volume of this project goes: compose's down first (each container stopped within its
+# grace period), then, by the project's label, whatever down left (it reads the compose
+# file, which may be what failed).
 cleanup() {
-  local rc=$?
+  local rc=$? label="label=io.podman.compose.project=$PROJECT" name left
   if [ $rc -ne 0 ]; then
-    for name in $(podman ps -a --filter "label=io.podman.compose.project=$PROJECT" --format '{{.Names}}'); do
-      podman logs "$name" >"$LOGS/$name.log" 2>&1 || true
+    for name in $(podman ps -a --filter "$label" --format '{{.Names}}'); do
+      echo "--- $name, $(podman inspect --format '{{.State.Status}} (exit {{.State.ExitCode}})' "$name"); the end of its log:" >&2
+      podman logs --tail 40 "$name" >&2 || true
     done
-    echo "container logs kept in $LOGS" >&2
-  else
-    rm -rf "$LOGS"
   fi
   "${COMPOSE[@]}" down -v -t 20 >/dev/null 2>&1 || true
+  podman ps -aq --filter "$label" | xargs -r podman rm -f -v >/dev/null 2>&1 || true
+  podman volume ls -q --filter "$label" | xargs -r podman volume rm -f >/dev/null 2>&1 || true
+  rm -f "$UP_LOG"
+  left=$(podman ps -aq --filter "$label"; podman volume ls -q --filter "$label")
+  if [ -n "$left" ]; then
+    echo "left behind by $PROJECT:" $left >&2
+    [ $rc -ne 0 ] || rc=1
+  fi
   exit $rc
 }
 trap cleanup EXIT
@@ -70,7 +84,7 @@ export BARBERSHOP_SIGNUPS_PER_ADDRESS=0 BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0
 # does not wait for depends_on conditions itself).
 services=(postgres redis rabbitmq core-1 core-2 realtime-1 realtime-2 gateway)
 up_started=$(date +%s%3N)
-"${COMPOSE[@]}" up -d --no-build >"$LOGS/compose-up.log" 2>&1 || { cat "$LOGS/compose-up.log" >&2; exit 1; }
+"${COMPOSE[@]}" up -d --no-build >"$UP_LOG" 2>&1 || { cat "$UP_LOG" >&2; exit 1; }
 
 # podman runs health checks from systemd timers, which this machine may not have: run
 # each container's check until it passes.
@@ -88,6 +102,8 @@ for service in "${services[@]}"; do
   wait_healthy "${PROJECT}_${service}_1" 240
 done
 up_ms=$(($(date +%s%3N) - up_started))
+up_seconds="$((up_ms / 1000)).$((up_ms % 1000 / 100)) s"
+echo "compose up to every container healthy: $up_seconds"
 
 failed=0
 passed=0
@@ -104,7 +120,7 @@ check() {
 
 GATEWAY_GRPC=127.0.0.1:$BARBERSHOP_GATEWAY_GRPC_PORT
 check "seed_client_test through the gateway" \
-  env BARBERSHOP_TEST_CORE_ADDRESS="$GATEWAY_GRPC" build/release/tests/seed_client_test
+  env BARBERSHOP_TEST_GATEWAY_GRPC="$GATEWAY_GRPC" build/release/tests/seed_client_test
 check "EntryPointTest through the gateway" \
   env BARBERSHOP_TEST_CORE_ADDRESS="$GATEWAY_GRPC" BARBERSHOP_TEST_WS_PORT="$BARBERSHOP_GATEWAY_HTTP_PORT" \
   BARBERSHOP_TEST_REDIS_URL="redis://127.0.0.1:$BARBERSHOP_REDIS_PORT" \
@@ -139,7 +155,7 @@ done
 echo
 echo "image sizes:"
 podman images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '/barbershop-[a-z]+:latest|debian:12-slim' | sort
-echo "compose up to every container healthy: $((up_ms / 1000)).$((up_ms % 1000 / 100)) s"
+echo "compose up to every container healthy: $up_seconds"
 echo "make test-containers took $(($(date +%s) - started)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
