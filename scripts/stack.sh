@@ -290,6 +290,29 @@ gateway_start_free() {
   return 1
 }
 
+# gateway_reload DIR GRPC_PORT HTTP_PORT RENDER_ARGS...: renders the gateway started in
+# DIR again (other copies behind it, say) and has nginx take the new configuration, as
+# `nginx -s reload` does: new workers start with it, and the old ones finish what they
+# hold (open WebSockets) on the old one.  Returns once a worker runs the new
+# configuration; fails when nginx refuses it (gateway_log DIR says why) and keeps the old.
+gateway_reload() {
+  local dir=$1 grpc_port=$2 http_port=$3 pid before
+  shift 3
+  pid=$(cat "$dir/gateway.pid" 2>/dev/null) || return 1
+  "$GATEWAY_RENDER" "$dir" --grpc-listen "127.0.0.1:$grpc_port" --http-listen "127.0.0.1:$http_port" "$@" || return 1
+  real_clock nginx -t -q -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" >>"$dir/logs/nginx.out" 2>&1 ||
+    return 1
+  before=" $(pgrep -P "$pid" | tr '\n' ' ') "
+  kill -HUP "$pid" || return 1
+  for _ in $(seq 1 300); do
+    for worker in $(pgrep -P "$pid"); do
+      [[ "$before" == *" $worker "* ]] || return 0
+    done
+    sleep 0.1
+  done
+  return 1
+}
+
 # gateway_stop DIR: stops the gateway started in DIR, closing its connections.
 gateway_stop() {
   local dir=$1 pid

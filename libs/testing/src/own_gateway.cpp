@@ -21,12 +21,21 @@ OwnGateway::~OwnGateway() {
   RunStackCommand("rm -rf " + dir_);
 }
 
-bool OwnGateway::Start(const std::vector<std::string>& cores, const std::vector<std::string>& realtimes) {
-  std::string args = dir_;
+namespace {
+
+/// render.sh's arguments for these copies.
+std::string Upstreams(const std::vector<std::string>& cores, const std::vector<std::string>& realtimes) {
+  std::string args;
   for (const auto& core : cores) args += " --core-grpc " + core;
   for (const auto& copy : realtimes) args += " --realtime " + copy;
-  if (!RunStackCommand("gateway_start_free " + args + " && echo $GATEWAY_GRPC_PORT $GATEWAY_HTTP_PORT >" + dir_ +
-                       "/ports")) {
+  return args;
+}
+
+}  // namespace
+
+bool OwnGateway::Start(const std::vector<std::string>& cores, const std::vector<std::string>& realtimes) {
+  if (!RunStackCommand("gateway_start_free " + dir_ + Upstreams(cores, realtimes) +
+                       " && echo $GATEWAY_GRPC_PORT $GATEWAY_HTTP_PORT >" + dir_ + "/ports")) {
     return false;
   }
   std::ifstream ports(dir_ + "/ports");
@@ -36,6 +45,11 @@ bool OwnGateway::Start(const std::vector<std::string>& cores, const std::vector<
   grpc_port_ = static_cast<std::uint16_t>(grpc);
   http_port_ = static_cast<std::uint16_t>(http);
   return grpc_port_ != 0 && http_port_ != 0;
+}
+
+bool OwnGateway::Reload(const std::vector<std::string>& cores, const std::vector<std::string>& realtimes) {
+  return RunStackCommand("gateway_reload " + dir_ + " " + std::to_string(grpc_port_) + " " +
+                         std::to_string(http_port_) + Upstreams(cores, realtimes));
 }
 
 void OwnGateway::Stop() { RunStackCommand("gateway_stop " + dir_); }

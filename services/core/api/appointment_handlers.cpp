@@ -1,3 +1,4 @@
+#include "barbershop/common/failpoints.hpp"
 #include "domain/cached_repositories.hpp"
 #include "proto_mapping.hpp"
 #include "status_mapping.hpp"
@@ -42,6 +43,9 @@ grpc::ServerUnaryReactor* UserServiceImpl::CreateAppointment(grpc::CallbackServe
     if (!status.ok() && !key.empty() && c.work.ChangeInDoubt()) {
       c.work.Restart();
       status = book();
+    }
+    if (status.ok() && BARBERSHOP_FAILPOINT("booking.after_commit", response->appointment_id())) {
+      common::DieAtFailpoint("booking.after_commit", "booked " + response->appointment_id() + ", before answering");
     }
     return status;
   });

@@ -13,6 +13,7 @@
 //
 // The points:
 //   relay.before_publish   core: the outbox relay claimed a batch, before publishing it
+//   booking.after_commit   core: a booking is committed, before the call is answered
 //   events.before_store    real-time: an event arrived, before it is stored
 //   events.before_ack      real-time: an event is stored and fanned out, before its ack
 

@@ -21,6 +21,10 @@ class OwnGateway {
   /// and report what it got, so it takes free ports and, when another program took one
   /// meanwhile and nginx could not listen, two others (stack.sh's gateway_start_free).
   bool Start(const std::vector<std::string>& cores, const std::vector<std::string>& realtimes);
+  /// Puts it in front of other copies, as an operator's reload does: sockets and calls
+  /// already open stay where they are; new ones go to the new copies.  Returns once nginx
+  /// runs the new configuration.
+  bool Reload(const std::vector<std::string>& cores, const std::vector<std::string>& realtimes);
   void Stop();
 
   /// Where gRPC clients connect: "127.0.0.1:PORT".
