@@ -48,7 +48,9 @@ void Start(int i, Slot& slot, grpc::CompletionQueue& queue, Prepare prepare) {
   auto state = std::make_shared<State>();
   state->reader = prepare(slot.context.get(), &queue);
   state->reader->StartCall();
-  state->reader->Finish(&state->response, &slot.status, reinterpret_cast<void*>(static_cast<std::intptr_t>(i)));
+  // The tag carries the client's index back from the completion queue.
+  state->reader->Finish(&state->response, &slot.status,
+                        reinterpret_cast<void*>(static_cast<std::intptr_t>(i)));  // NOLINT(performance-no-int-to-ptr)
   slot.call = std::move(state);
 }
 
@@ -137,7 +139,8 @@ Figures Measure(const char* name, int clients, double seconds, int core_pid, con
 
 }  // namespace
 
-int main(int argc, char** argv) {
+// Only the options' set-up runs outside the try below, and it throws only on a mistake in it.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   // gRPC's mutexes: no deadlock-cycle bookkeeping on every lock in the load generator.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   std::string address;

@@ -23,7 +23,7 @@ echo "== clang-tidy"
 # which the sources include.
 export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=true
 cmake --preset release >/dev/null
-cmake --build --preset release --target barbershop_proto -j"$(nproc)" >/dev/null
+cmake --build --preset release --target barbershop_proto seed_proto -j"$(nproc)" >/dev/null
 mapfile -t units < <(git ls-files '*.cpp' '*.cc' | grep -v '^fuzz/')
 run-clang-tidy-14 -quiet -p build/release -j"$(nproc)" \
   -extra-arg=-Wno-unknown-warning-option "${units[@]/#/$PWD/}" >build/lint-tidy.log 2>&1 || {

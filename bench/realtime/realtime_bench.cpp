@@ -488,7 +488,8 @@ int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenServi
 
 }  // namespace
 
-int main(int argc, char** argv) {
+// An exception here ends the run, as it should in a load generator: nothing to clean up.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   const auto options = Parse(argc, argv);
   const char* secret = std::getenv("BARBERSHOP_JWT_SECRET");
   if ((options.mode != "idle" && options.mode != "fanout" && options.mode != "chat") || secret == nullptr ||

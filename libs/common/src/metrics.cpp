@@ -112,13 +112,23 @@ void MetricsRegistry::AddCallbackGauge(const std::string& name, const std::strin
   FamilyFor(name, "gauge", help).callback = std::move(read);
 }
 
+namespace {
+
+/// One sample's line: `name{labels} value`.
+void AppendSample(std::string& out, const std::string& name, const std::string& labels, double value) {
+  out.append(name).append(labels).append(" ").append(FormatNumber(value)).append("\n");
+}
+
+}  // namespace
+
 std::string MetricsRegistry::Render() const {
   std::lock_guard lock(mutex_);
   std::string out;
   for (const auto& [name, family] : families_) {
-    out += "# HELP " + name + " " + family.help + "\n# TYPE " + name + " " + family.type + "\n";
-    for (const auto& [labels, c] : family.counters) out += name + labels + " " + FormatNumber(c->Value()) + "\n";
-    for (const auto& [labels, g] : family.gauges) out += name + labels + " " + FormatNumber(g->Value()) + "\n";
+    out.append("# HELP ").append(name).append(" ").append(family.help).append("\n# TYPE ").append(name);
+    out.append(" ").append(family.type).append("\n");
+    for (const auto& [labels, c] : family.counters) AppendSample(out, name, labels, c->Value());
+    for (const auto& [labels, g] : family.gauges) AppendSample(out, name, labels, g->Value());
     for (const auto& [labels, h] : family.histograms) h->Render(name, labels, out);
     if (family.callback) out += name + " " + FormatNumber(family.callback()) + "\n";
   }

@@ -81,8 +81,8 @@ Result<TimePoint> ShopTime::Parse(std::string_view text) const {
   if (pos == text.size()) {
     const auto info = zone_->get_info(local);
     switch (info.result) {
+      // A time the clocks repeat (falling back) is its first occurrence.
       case date::local_info::unique:
-        return TimePoint{local.time_since_epoch() - info.first.offset};
       case date::local_info::ambiguous:
         return TimePoint{local.time_since_epoch() - info.first.offset};
       case date::local_info::nonexistent:

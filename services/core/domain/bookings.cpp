@@ -190,7 +190,7 @@ common::Result<Appointment> BookingService::Confirm(const Caller& caller, const 
   }
   Appointment after = *current;
   after.status = AppointmentStatus::kConfirmed;
-  return Transition(caller, *current, std::move(after), EventType::kConfirmed);
+  return Transition(caller, *current, after, EventType::kConfirmed);
 }
 
 common::Result<Appointment> BookingService::Modify(const Caller& caller, const std::string& appointment_id,
@@ -220,7 +220,7 @@ common::Result<Appointment> BookingService::Modify(const Caller& caller, const s
   if (caller.user_id == current->client_id && caller.role != Role::kAdmin && !(*barber)->auto_confirm) {
     after.status = AppointmentStatus::kPending;
   }
-  return Transition(caller, *current, std::move(after), EventType::kModified);
+  return Transition(caller, *current, after, EventType::kModified);
 }
 
 common::Result<Appointment> BookingService::Cancel(const Caller& caller, const std::string& appointment_id) {
@@ -235,7 +235,7 @@ common::Result<Appointment> BookingService::Cancel(const Caller& caller, const s
   }
   Appointment after = *current;
   after.status = AppointmentStatus::kCanceled;
-  return Transition(caller, *current, std::move(after), EventType::kCanceled);
+  return Transition(caller, *current, after, EventType::kCanceled);
 }
 
 common::Result<Appointment> BookingService::Close(const Caller& caller, const std::string& appointment_id,
@@ -260,7 +260,7 @@ common::Result<Appointment> BookingService::Close(const Caller& caller, const st
   }
   Appointment after = *current;
   after.status = outcome;
-  return Transition(caller, *current, std::move(after), completed ? EventType::kCompleted : EventType::kNoShow);
+  return Transition(caller, *current, after, completed ? EventType::kCompleted : EventType::kNoShow);
 }
 
 common::Result<Appointment> BookingService::Get(const Caller& caller, const std::string& appointment_id) {
@@ -360,7 +360,7 @@ common::Result<Appointment> BookingService::FindForCaller(const Caller& caller, 
 }
 
 common::Result<Appointment> BookingService::Transition(const Caller& caller, const Appointment& before,
-                                                       Appointment after, EventType type) {
+                                                       const Appointment& after, EventType type) {
   // A barber's move or cancellation close to the start needs the client's attention now.
   const bool by_barber = caller.role != Role::kCustomer && caller.user_id != before.client_id;
   const bool last_minute = by_barber && (type == EventType::kModified || type == EventType::kCanceled) &&

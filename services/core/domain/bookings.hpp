@@ -132,7 +132,7 @@ class BookingService {
     return service ? service->duration : policy_.default_length;
   }
   common::Result<Appointment> FindForCaller(const Caller& caller, const std::string& appointment_id);
-  common::Result<Appointment> Transition(const Caller& caller, const Appointment& before, Appointment after,
+  common::Result<Appointment> Transition(const Caller& caller, const Appointment& before, const Appointment& after,
                                          EventType type);
 
   AccountRepository& accounts_;

@@ -26,8 +26,8 @@ end
 return ids
 )lua";
 
-constexpr long long kDedupSeconds = 7 * 24 * 3600;
-constexpr long long kReadSetSeconds = 30 * 24 * 3600;
+constexpr long long kDedupSeconds = 7LL * 24 * 3600;
+constexpr long long kReadSetSeconds = 30LL * 24 * 3600;
 
 std::int64_t Milliseconds(const common::Clock& clock) { return clock.NowMilliseconds().time_since_epoch().count(); }
 
