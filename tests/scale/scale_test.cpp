@@ -57,11 +57,19 @@ constexpr int kCustomers = 300;
 constexpr int kBookingsPerSecond = 100;
 constexpr auto kRun = 30s;
 constexpr int kBookingThreads = 24;
+// The load books at least kRun's worth, and goes on at the same rate until every fault
+// has struck and the copies are back: on a slow machine the faults come later than
+// planned, and they must strike while customers are booking.  It never books more than
+// kMostBookings, which keeps every slot inside the booking horizon.
+constexpr int kLeastBookings = kBookingsPerSecond * static_cast<int>(kRun.count());
+constexpr int kMostBookings = 3 * kLeastBookings;
 // Where the faults strike: the real-time copy consuming the events dies at this event (a
-// third of the way in), and a core copy started in the rolling update dies at its this-
-// many-th booking, committed but not yet answered.
-constexpr int kEventsBeforeDeath = kBookingsPerSecond * static_cast<int>(kRun.count()) * 3 / 10;
+// third of the way into kRun), and a core copy started in the rolling update dies at its
+// this-many-th booking, committed but not yet answered.
+constexpr int kEventsBeforeDeath = kLeastBookings * 3 / 10;
 constexpr int kBookingsBeforeCrash = 80;
+// How long a fault may take to strike once the load is running.
+constexpr auto kFaultWait = 120s;
 // Slots of the shop's day the bookings take, one booking per slot and day: no two
 // bookings overlap, for a barber or a customer.
 constexpr int kSlotsPerDay = 28;  // 09:00 to 22:30, every 30 minutes
@@ -206,16 +214,17 @@ struct Booking {
   int barber = 0;
   std::string idempotency_key;
   std::string appointment_id;
+  bool made = false;    ///< the load got to it
   int unavailable = 0;  ///< UNAVAILABLE answers before the call completed
   std::string error;    ///< any other failure
   double finished = 0;  ///< seconds from the start of the load
 };
 
 /// "YYYY-MM-DDTHH:MM" in the shop's zone: the `slot`-th booking's own slot, from two days
-/// ahead.
-std::string SlotTime(int slot) {
+/// after `today`.
+std::string SlotTime(std::chrono::sys_days today, int slot) {
   using namespace std::chrono;
-  const year_month_day date(floor<days>(system_clock::now()) + days(2 + slot / kSlotsPerDay));
+  const year_month_day date(today + days(2 + slot / kSlotsPerDay));
   const int minute = 9 * 60 + (slot % kSlotsPerDay) * 30;
   char text[32];
   std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d", static_cast<int>(date.year()),
@@ -224,9 +233,10 @@ std::string SlotTime(int slot) {
 }
 
 /// Books `booking`, retrying a call answered UNAVAILABLE with the same idempotency key.
-void Book(UserService::Stub& stub, const Party& customer, const Party& barber, int slot, Booking& booking) {
+void Book(UserService::Stub& stub, const Party& customer, const Party& barber, const std::string& slot,
+          Booking& booking) {
   CreateAppointmentRequest request;
-  request.set_date_time(SlotTime(slot));
+  request.set_date_time(slot);
   request.set_barber_name(barber.name);
   auto pause = 50ms;
   const auto give_up = std::chrono::steady_clock::now() + 120s;
@@ -363,24 +373,27 @@ TEST_F(ScaleTest, AThousandSocketsAndSteadyBookingsThroughTheGatewayWhileCopiesD
   std::cout << "sockets per real-time copy: " << held[0] << ", " << held[1] << ", " << held[2] << "\n";
 
   // The load: booking k is due k / 100 s after the start, on its own slot; a customer
-  // books many barbers, a barber is booked by many customers.
-  constexpr int kBookings = kBookingsPerSecond * static_cast<int>(kRun.count());
-  std::vector<Booking> bookings(kBookings);
-  for (int k = 0; k < kBookings; ++k) {
+  // books many barbers, a barber is booked by many customers.  It runs until the faults
+  // are over (and for kRun at least).
+  std::vector<Booking> bookings(kMostBookings);
+  for (int k = 0; k < kMostBookings; ++k) {
     bookings[k].customer = k % kCustomers;
     bookings[k].barber = k % kBarbers;
     bookings[k].idempotency_key = NewId();
   }
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
   auto stub = UserService::NewStub(grpc::CreateChannel(gateway.grpc_address(), grpc::InsecureChannelCredentials()));
   std::atomic<int> next{0};
   std::atomic<int> done{0};
+  std::atomic<bool> faults_over{false};
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::jthread> load;
   for (int t = 0; t < kBookingThreads; ++t) {
     load.emplace_back([&] {
-      for (int k = next++; k < kBookings; k = next++) {
+      for (int k = next++; k < kMostBookings && (k < kLeastBookings || !faults_over); k = next++) {
         std::this_thread::sleep_until(start + std::chrono::microseconds(1000000LL * k / kBookingsPerSecond));
-        Book(*stub, customers[bookings[k].customer], barbers[bookings[k].barber], k, bookings[k]);
+        bookings[k].made = true;
+        Book(*stub, customers[bookings[k].customer], barbers[bookings[k].barber], SlotTime(today, k), bookings[k]);
         bookings[k].finished = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         ++done;
       }
@@ -390,11 +403,12 @@ TEST_F(ScaleTest, AThousandSocketsAndSteadyBookingsThroughTheGatewayWhileCopiesD
   std::ostringstream timeline;  // what happened when, for a failure's message
   const auto mark = [&](const std::string& what) {
     timeline << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s " << what
-             << "; ";
+             << " (" << done << " bookings done); ";
   };
   // A third of the way in, the copy that consumes the events dies; its sockets reconnect
   // through the gateway to the others, and another copy takes over the queue.
-  EXPECT_EQ(realtimes[0]->Wait(60s), 128 + SIGKILL) << "the events' consumer did not die at its failpoint";
+  EXPECT_EQ(realtimes[0]->Wait(kFaultWait), 128 + SIGKILL)
+      << "the events' consumer did not die at its failpoint; " << done << " bookings done";
   mark("real-time copy 0 died");
   const int done_at_kill = done;
 
@@ -432,11 +446,15 @@ TEST_F(ScaleTest, AThousandSocketsAndSteadyBookingsThroughTheGatewayWhileCopiesD
                                                    std::to_string(kBookingsBeforeCrash)}
                         : std::vector<std::string>{});
   }
-  EXPECT_EQ(cores.back()->Wait(60s), 128 + SIGKILL) << "the last core copy did not die at its failpoint";
+  EXPECT_EQ(cores.back()->Wait(kFaultWait), 128 + SIGKILL)
+      << "the last core copy did not die at its failpoint; while: " << timeline.str();
   mark("core copy " + std::to_string(cores.size() - 1) + " died");
   start_again(cores.size() - 1, {});
+  faults_over = true;
   for (auto& thread : load) thread.join();
   const auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto made = std::count_if(bookings.begin(), bookings.end(), [](const Booking& b) { return b.made; });
+  mark("the load over");
 
   // The customers: nothing but UNAVAILABLE, and every call completed by a retry.
   int unavailable = 0;
@@ -509,12 +527,13 @@ TEST_F(ScaleTest, AThousandSocketsAndSteadyBookingsThroughTheGatewayWhileCopiesD
   }
   EXPECT_EQ(resyncs, 0) << "a socket was told to resync: its replay was lost";
   // The faults struck where they were aimed.
-  EXPECT_GE(calls_retried, 1) << "no call was answered UNAVAILABLE: the core copy's crash after a commit went unseen";
+  EXPECT_GE(calls_retried, 1) << "no call was answered UNAVAILABLE: the core copy's crash after a commit went unseen; "
+                              << "while: " << timeline.str();
   EXPECT_GE(MetricValue(live_ports, duplicates), 1) << "the killed copy's unacknowledged event was not delivered again";
   EXPECT_GT(reconnects, 0) << "no socket was on the killed copy";
 
   std::cout << "scale: " << kBarbers << " sockets (" << held[0] << ", " << held[1] << ", " << held[2]
-            << " per real-time copy), " << booked << " of " << kBookings << " bookings in " << took << " s; "
+            << " per real-time copy), " << booked << " of " << made << " bookings in " << took << " s; "
             << done_at_kill << " done when the events' consumer was killed; " << calls_retried
             << " calls retried after " << unavailable << " UNAVAILABLE; " << errors.size() << " other errors; "
             << stored.size() << " rows in PostgreSQL; " << reconnects << " sockets reconnected with ?since=; "
