@@ -293,10 +293,14 @@ gateway_start_free() {
 # gateway_reload DIR GRPC_PORT HTTP_PORT RENDER_ARGS...: renders the gateway started in
 # DIR again (other copies behind it, say) and has nginx take the new configuration, as
 # `nginx -s reload` does: new workers start with it, and the old ones finish what they
-# hold (open WebSockets) on the old one.  Returns once a worker runs the new
-# configuration; fails when nginx refuses it (gateway_log DIR says why) and keeps the old.
+# hold on the old one.  An old worker tells its gRPC clients to go (HTTP/2 GOAWAY) and
+# closes their connections once their calls in flight are answered; its WebSockets stay
+# open until their clients leave.  Returns once a new worker runs and no old worker holds
+# a gRPC client's connection any more: from then on no call reaches a copy left out of
+# the new configuration.  Fails when nginx refuses it (gateway_log DIR says why) and keeps
+# the old, or when an old worker keeps a gRPC connection for 60 s.
 gateway_reload() {
-  local dir=$1 grpc_port=$2 http_port=$3 pid before
+  local dir=$1 grpc_port=$2 http_port=$3 pid before worker
   shift 3
   pid=$(cat "$dir/gateway.pid" 2>/dev/null) || return 1
   "$GATEWAY_RENDER" "$dir" --grpc-listen "127.0.0.1:$grpc_port" --http-listen "127.0.0.1:$http_port" "$@" || return 1
@@ -304,13 +308,39 @@ gateway_reload() {
     return 1
   before=" $(pgrep -P "$pid" | tr '\n' ' ') "
   kill -HUP "$pid" || return 1
-  for _ in $(seq 1 300); do
-    for worker in $(pgrep -P "$pid"); do
-      [[ "$before" == *" $worker "* ]] || return 0
-    done
+  for _ in $(seq 1 600); do
+    if gateway_has_new_worker "$pid" "$before"; then
+      local holding=""
+      for worker in $before; do
+        if process_holds_connection "$worker" "$grpc_port"; then holding=$worker; break; fi
+      done
+      [ -n "$holding" ] || return 0
+    fi
     sleep 0.1
   done
   return 1
+}
+
+# gateway_has_new_worker MASTER_PID " PIDS ": whether the master has a worker not in PIDS.
+gateway_has_new_worker() {
+  local worker
+  for worker in $(pgrep -P "$1"); do
+    [[ "$2" == *" $worker "* ]] || return 0
+  done
+  return 1
+}
+
+# process_holds_connection PID PORT: whether process PID (alive) holds an established TCP
+# connection whose local port is PORT, from its file descriptors and /proc/net/tcp{,6}.
+process_holds_connection() {
+  local pid=$1 port inodes
+  port=$(printf ':%04X' "$2")
+  inodes=" $(find "/proc/$pid/fd" -maxdepth 1 -type l -printf '%l\n' 2>/dev/null |
+    sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p' | tr '\n' ' ') "
+  [ "$inodes" != "  " ] || return 1
+  awk -v port="$port" -v inodes="$inodes" '
+    FNR > 1 && substr($2, length($2) - 4) == port && $4 == "01" && index(inodes, " " $10 " ") { found = 1 }
+    END { exit !found }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
 
 # gateway_stop DIR: stops the gateway started in DIR, closing its connections.

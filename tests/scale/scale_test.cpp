@@ -439,6 +439,7 @@ TEST_F(ScaleTest, AThousandSocketsAndSteadyBookingsThroughTheGatewayWhileCopiesD
     at(0.4 + 0.15 * static_cast<double>(i));
     mark("core copy " + std::to_string(i) + " leaving the gateway");
     EXPECT_TRUE(gateway.Reload(others(i), realtime_addresses)) << gateway.Log();
+    mark("core copy " + std::to_string(i) + " out of the gateway, stopping");
     cores[i]->Kill(SIGTERM);
     EXPECT_EQ(cores[i]->Wait(60s), 0) << "core copy " << i << " did not stop cleanly";
     const bool last = i + 1 == cores.size();
@@ -538,7 +539,8 @@ TEST_F(ScaleTest, AThousandSocketsAndSteadyBookingsThroughTheGatewayWhileCopiesD
             << " calls retried after " << unavailable << " UNAVAILABLE; " << errors.size() << " other errors; "
             << stored.size() << " rows in PostgreSQL; " << reconnects << " sockets reconnected with ?since=; "
             << MetricValue(live_ports, duplicates) << " redelivered events recognised; " << missing
-            << " events missing, " << twice << " shown twice\n";
+            << " events missing, " << twice << " shown twice\n"
+            << "timeline: " << timeline.str() << "\n";
 }
 
 }  // namespace
