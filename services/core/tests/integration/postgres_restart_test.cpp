@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -151,6 +152,8 @@ class Client {
 
   const TestUser& customer() const { return customer_; }
   int booked() const { return booked_count_; }
+  /// Whether a call of the client's is waiting for its answer.
+  bool waiting() const { return waiting_; }
   /// The appointment ids answered OK, one per booking.
   const std::vector<std::string>& booked_ids() const { return booked_ids_; }
   std::vector<CallRecord> calls() const {
@@ -172,7 +175,9 @@ class Client {
       context->AddMetadata("idempotency-key", "restart-" + std::to_string(slot));
       AppointmentResponse booked;
       auto started = SteadyClock::now();
+      waiting_ = true;
       auto status = stub_->CreateAppointment(context.get(), book, &booked);
+      waiting_ = false;
       Record(started, "CreateAppointment", status);
       in_hand = !status.ok();
       if (in_hand) {
@@ -184,7 +189,9 @@ class Client {
 
       AppointmentsResponse list;
       started = SteadyClock::now();
+      waiting_ = true;
       status = stub_->GetAppointments(Authed(customer_.token).get(), {}, &list);
+      waiting_ = false;
       Record(started, "GetAppointments", status);
       if (!status.ok()) resume_.Pass(abandoned_);
     }
@@ -203,6 +210,7 @@ class Client {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> abandoned_{false};  ///< the test ended early: stop at once
   std::atomic<int> booked_count_{0};
+  std::atomic<bool> waiting_{false};
   std::vector<std::string> booked_ids_;  ///< written by the thread, read after Stop
   mutable std::mutex mutex_;
   std::vector<CallRecord> calls_;
@@ -253,6 +261,29 @@ TEST(PostgresRestartTest, NoCallFailsOnceTheDatabaseIsBack) {
     return count;
   };
 
+  // What the clients' calls since `from` came to: how many ended with each status, the
+  // last failures' messages, and the calls still waiting for their answer.
+  const auto outcomes_since = [&clients](SteadyClock::time_point from) {
+    std::map<int, int> by_code;
+    std::vector<std::string> failures;
+    int waiting = 0;
+    for (const auto& client : clients) {
+      for (const auto& call : client->calls()) {
+        if (call.finished < from) continue;
+        ++by_code[static_cast<int>(call.code)];
+        if (call.code != grpc::StatusCode::OK) failures.push_back(std::string(call.method) + ": " + call.message);
+      }
+      waiting += client->waiting() ? 1 : 0;
+    }
+    std::ostringstream text;
+    text << "calls by status code:";
+    for (const auto& [code, count] : by_code) text << " " << code << "=" << count;
+    text << "; " << waiting << " of " << clients.size() << " clients waiting for an answer";
+    const std::size_t shown = std::min<std::size_t>(failures.size(), 5);
+    for (std::size_t i = failures.size() - shown; i < failures.size(); ++i) text << "\n  " << failures[i];
+    return text.str();
+  };
+
   // Calls made while PostgreSQL was up, from its start to its next stop, must all succeed.
   std::vector<std::pair<SteadyClock::time_point, SteadyClock::time_point>> healthy;
   for (int round = 1; round <= kRounds; ++round) {
@@ -266,7 +297,7 @@ TEST(PostgresRestartTest, NoCallFailsOnceTheDatabaseIsBack) {
     EXPECT_TRUE(Eventually([&] { return !ready(); }, std::chrono::seconds(60)))
         << "round " << round << ": ready while PostgreSQL is down";
     EXPECT_TRUE(Eventually([&] { return calls_since(down, true) >= kClients; }, std::chrono::seconds(60)))
-        << "round " << round << ": the clients did not notice PostgreSQL was down";
+        << "round " << round << ": the clients did not notice PostgreSQL was down; " << outcomes_since(down);
     EXPECT_FALSE(ready()) << "round " << round << ": ready while PostgreSQL is down";
 
     ASSERT_TRUE(postgres.Start()) << postgres.Log();
@@ -278,7 +309,7 @@ TEST(PostgresRestartTest, NoCallFailsOnceTheDatabaseIsBack) {
                 static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(ready_after).count()));
     // Enough calls after the restart to have used every connection of the pool.
     EXPECT_TRUE(Eventually([&] { return calls_since(back, false) >= 40 * kClients; }, std::chrono::seconds(30)))
-        << "round " << round << ": the clients made too few calls after the restart";
+        << "round " << round << ": the clients made too few calls after the restart; " << outcomes_since(back);
     healthy.emplace_back(back, SteadyClock::time_point::max());
   }
   for (auto& client : clients) client->Stop();
