@@ -284,7 +284,9 @@ TEST(EventsTest, WithoutABrokerEventsWaitInTheOutboxForACopyThatHasOne) {
   const auto events = EventsOf(queue, id, 1);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].routing_key, "appointment.created");
-  EXPECT_EQ(unsent(), 0);
+  // The relay marks the row sent once the broker confirmed it: the event can reach the
+  // queue first.
+  EXPECT_TRUE(Eventually([&] { return unsent() == 0; })) << "the relayed event is still marked unsent";
 }
 
 // A configuration that names no server stops the service at start, saying what to set.
