@@ -62,13 +62,12 @@ BENCHMARK(BM_TokenVerifyEs256Uncached);
 // decode alone, without the checks of the claims.
 void BM_TokenVerifyHs256Uncached(benchmark::State& state) {
   const std::string secret(48, 'k');
-  const auto token =
-      testing::SignRawToken("HS256", secret, "", testing::TokenPayload(kUserId, "customer", common::SystemClock().Now()));
+  const auto token = testing::SignRawToken("HS256", secret, "",
+                                           testing::TokenPayload(kUserId, "customer", common::SystemClock().Now()));
   for (auto _ : state) {
     jwt_t* jwt = nullptr;
-    benchmark::DoNotOptimize(
-        jwt_decode(&jwt, token.c_str(), reinterpret_cast<const unsigned char*>(secret.data()),
-                   static_cast<int>(secret.size())));
+    benchmark::DoNotOptimize(jwt_decode(&jwt, token.c_str(), reinterpret_cast<const unsigned char*>(secret.data()),
+                                        static_cast<int>(secret.size())));
     jwt_free(jwt);
   }
 }

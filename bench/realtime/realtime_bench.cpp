@@ -495,10 +495,10 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   const char* key_file = std::getenv("BARBERSHOP_TOKEN_SIGNING_KEY");
   const char* key_id = std::getenv("BARBERSHOP_TOKEN_SIGNING_KEY_ID");
   if ((options.mode != "idle" && options.mode != "fanout" && options.mode != "chat") || key_file == nullptr ||
-      key_id == nullptr ||
-      options.port == 0 || (options.mode == "fanout" && options.amqp.empty()) ||
+      key_id == nullptr || options.port == 0 || (options.mode == "fanout" && options.amqp.empty()) ||
       (options.mode == "chat" && options.core.empty())) {
-    std::cerr << "usage: BARBERSHOP_TOKEN_SIGNING_KEY=FILE BARBERSHOP_TOKEN_SIGNING_KEY_ID=KID realtime_bench idle|fanout|chat --port P [--pid PID] ...\n"
+    std::cerr << "usage: BARBERSHOP_TOKEN_SIGNING_KEY=FILE BARBERSHOP_TOKEN_SIGNING_KEY_ID=KID realtime_bench "
+                 "idle|fanout|chat --port P [--pid PID] ...\n"
                  "  fanout needs --amqp URL, chat needs --core HOST:PORT\n";
     return 2;
   }

@@ -1,10 +1,10 @@
 #include "barbershop/common/tokens.hpp"
 
 #include <jwt.h>
-#include <nlohmann/json.hpp>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <nlohmann/json.hpp>
 
 #include <array>
 #include <cctype>
@@ -71,7 +71,7 @@ std::optional<std::string> DecodeBase64Url(std::string_view segment) {
   unsigned bits = 0;
   int count = 0;
   for (const char c : segment) {
-    bits = (bits << 6) | static_cast<unsigned>(Base64UrlValue(c));
+    bits = ((bits << 6) | static_cast<unsigned>(Base64UrlValue(c))) & 0xFFFFu;
     count += 6;
     if (count >= 8) {
       count -= 8;
@@ -186,8 +186,8 @@ Result<std::map<std::string, std::string>> ReadPublicKeyDirectory(const std::fil
 Result<TokenSigner> TokenSigner::Create(std::string private_pem, std::string key_id, std::chrono::seconds lifetime,
                                         const Clock& clock) {
   if (!IsValidKeyId(key_id)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "the signing key id '" + key_id + "' is not a key id (letters, digits, '.', '_', '-'; at most 64)");
+    return MakeError(ErrorCode::kInvalidArgument, "the signing key id '" + key_id +
+                                                      "' is not a key id (letters, digits, '.', '_', '-'; at most 64)");
   }
   if (const auto problem = P256KeyProblem(private_pem, true); !problem.empty()) {
     return KeyError("the token signing key", problem);
@@ -304,16 +304,15 @@ Result<Claims> TokenVerifier::Decode(const std::string& token) const {
 
 Status CheckSignerAgainstVerifier(const TokenSigner& signer, const TokenVerifier& verifier) {
   if (!verifier.HasKey(signer.key_id())) {
-    return MakeError(ErrorCode::kInvalidArgument, "the signing key id '" + signer.key_id() +
-                                                      "' has no public key (" + signer.key_id() +
-                                                      ".pem) among the token public keys");
+    return MakeError(ErrorCode::kInvalidArgument, "the signing key id '" + signer.key_id() + "' has no public key (" +
+                                                      signer.key_id() + ".pem) among the token public keys");
   }
   auto token = signer.Issue("key-check", "customer");
   if (!token) return token.error();
   if (auto claims = verifier.Verify(*token); !claims) {
-    return MakeError(ErrorCode::kInvalidArgument, "the public key " + signer.key_id() +
-                                                      ".pem does not match the token signing key: " +
-                                                      claims.error().message);
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "the public key " + signer.key_id() + ".pem does not match the token signing key: " + claims.error().message);
   }
   return Ok{};
 }

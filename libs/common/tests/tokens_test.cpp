@@ -6,6 +6,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
+#include <tuple>
 
 #include "barbershop/testing/token_keys.hpp"
 
@@ -199,11 +202,10 @@ TEST_F(TokensTest, OnlyThreeBase64UrlSegmentsPass) {
 }
 
 TEST_F(TokensTest, SignerRefusesWhatIsNotAP256PrivateKey) {
-  for (const auto& [pem, kid, why] :
-       {std::tuple{KeyA().public_pem, std::string("a"), "a public key"},
-        std::tuple{std::string("not a key"), std::string("a"), "no PEM"},
-        std::tuple{KeyA().private_pem, std::string(""), "an empty kid"},
-        std::tuple{KeyA().private_pem, std::string("a/b"), "a kid with a slash"}}) {
+  for (const auto& [pem, kid, why] : {std::tuple{KeyA().public_pem, std::string("a"), "a public key"},
+                                      std::tuple{std::string("not a key"), std::string("a"), "no PEM"},
+                                      std::tuple{KeyA().private_pem, std::string(""), "an empty kid"},
+                                      std::tuple{KeyA().private_pem, std::string("a/b"), "a kid with a slash"}}) {
     EXPECT_FALSE(TokenSigner::Create(pem, kid, 1h, clock_)) << why;
   }
   EXPECT_FALSE(TokenSigner::Create(KeyA().private_pem, "a", 0s, clock_));
@@ -229,9 +231,8 @@ TEST(KeyIdTest, NamesAFile) {
 class KeyFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("barbershop-keys-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("barbershop-keys-" + std::to_string(getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_ / "public");
   }

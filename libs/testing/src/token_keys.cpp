@@ -2,11 +2,13 @@
 
 #include <jwt.h>
 #include <openssl/bio.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <utility>
@@ -64,8 +66,8 @@ common::TokenSigner TokenKeys::Signer(const common::Clock& clock, std::chrono::s
 }
 
 std::vector<std::pair<std::string, std::string>> TokenKeys::ForgedTokens(const std::string& subject,
-                                                                       const std::string& role,
-                                                                       common::TimePoint now) const {
+                                                                         const std::string& role,
+                                                                         common::TimePoint now) const {
   const auto public_pem = common::ReadP256KeyFile(public_keys_dir + "/" + key_id + ".pem", false);
   if (!public_pem) throw std::runtime_error(public_pem.error().message);
   const auto payload = TokenPayload(subject, role, now);
@@ -74,7 +76,8 @@ std::vector<std::pair<std::string, std::string>> TokenKeys::ForgedTokens(const s
       {"HS256 with a secret", SignRawToken("HS256", std::string(48, 's'), key_id, payload)},
       {"HS256 with the public key as its secret", SignRawToken("HS256", *public_pem, key_id, payload)},
       {"alg none", SignRawToken("none", "", key_id, payload)},
-      {"another key under an unknown key id", SignRawToken("ES256", stranger.private_pem, "unknown-" + key_id, payload)},
+      {"another key under an unknown key id",
+       SignRawToken("ES256", stranger.private_pem, "unknown-" + key_id, payload)},
       {"another key under the known key id", SignRawToken("ES256", stranger.private_pem, key_id, payload)},
   };
 }
@@ -110,8 +113,8 @@ std::string SignRawToken(const std::string& alg, const std::string& key, const s
 
 nlohmann::json TokenPayload(const std::string& subject, const std::string& role, common::TimePoint now) {
   const long seconds = now.time_since_epoch().count();
-  return {{"sub", subject}, {"role", role},          {"iss", common::kTokenIssuer}, {"aud", common::kTokenAudience},
-          {"iat", seconds}, {"nbf", seconds},        {"exp", seconds + 3600}};
+  return {{"sub", subject}, {"role", role},   {"iss", common::kTokenIssuer}, {"aud", common::kTokenAudience},
+          {"iat", seconds}, {"nbf", seconds}, {"exp", seconds + 3600}};
 }
 
 }  // namespace barbershop::testing

@@ -48,8 +48,8 @@ common::Status CoreApp::LoadTokenKeys() {
   }
   auto pem = common::ReadP256KeyFile(config_.token_signing_key, true);
   if (!pem) return MakeError(ErrorCode::kInvalidArgument, pem.error().message + " (BARBERSHOP_TOKEN_SIGNING_KEY)");
-  auto signer = common::TokenSigner::Create(std::move(*pem), config_.token_signing_key_id, config_.token_lifetime,
-                                            clock_);
+  auto signer =
+      common::TokenSigner::Create(std::move(*pem), config_.token_signing_key_id, config_.token_lifetime, clock_);
   if (!signer) return signer.error();
   auto verifier = common::TokenVerifier::FromDirectory(config_.token_public_keys, clock_);
   if (!verifier) {
@@ -130,8 +130,9 @@ common::Status CoreApp::Start() {
       *executor_, storage::PgWiring{lists_.get(), &metrics_.GetCounter("barbershop_throttled_total",
                                                                        "Calls refused by a limit against abuse.",
                                                                        {{"limit", "live_bookings"}})});
-  service_ = std::make_unique<api::UserServiceImpl>(api::ServiceContext{
-      *work_, *hashing_, hasher_, *signer_, *tokens_, *shop_time_, clock_, policy_, metrics_, *lists_, limits_, proxies_});
+  service_ = std::make_unique<api::UserServiceImpl>(api::ServiceContext{*work_, *hashing_, hasher_, *signer_, *tokens_,
+                                                                        *shop_time_, clock_, policy_, metrics_, *lists_,
+                                                                        limits_, proxies_});
 
   const bool relay_idle = config_.relay && config_.amqp_url == kNoBroker;
   if (relay_idle) {

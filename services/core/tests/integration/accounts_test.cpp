@@ -137,7 +137,6 @@ TEST_F(AccountsTest, MissingWrongOrExpiredTokenIsUnauthenticated) {
   const auto status = stub_->GetUserProfile(Authed(expired).get(), GetUserProfileRequest{}, &profile);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_NE(status.error_message().find("expired"), std::string::npos);
-
 }
 
 TEST_F(AccountsTest, ATokenNotSignedWithTheCoresKeyIsUnauthenticated) {

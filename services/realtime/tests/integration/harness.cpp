@@ -59,8 +59,7 @@ bool RealtimeProcess::Start(std::chrono::seconds timeout) {
   return Spawn(args,
                {"BARBERSHOP_WS_ADDRESS=127.0.0.1:0", "BARBERSHOP_REDIS_URL=" + stack_.redis_url,
                 "BARBERSHOP_AMQP_URL=" + stack_.amqp_url, "BARBERSHOP_CORE_ADDRESS=" + stack_.core_address,
-                stack_.keys.PublicKeysSetting(), "BARBERSHOP_INSTANCE_ID=test-" + copy,
-                "BARBERSHOP_LOG_LEVEL=warn"},
+                stack_.keys.PublicKeysSetting(), "BARBERSHOP_INSTANCE_ID=test-" + copy, "BARBERSHOP_LOG_LEVEL=warn"},
                "ws", "barbershop-realtime-test", timeout);
 }
 

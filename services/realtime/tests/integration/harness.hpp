@@ -35,11 +35,9 @@ struct TestStack {
   std::string amqp_url;
   std::string core_address;
   ::barbershop::testing::TokenKeys keys;  ///< the core's signing key and the public keys
-  std::string database_url;  ///< the running core's database (for replicas of the core)
+  std::string database_url;               ///< the running core's database (for replicas of the core)
   static TestStack FromEnvironment();
-  bool complete() const {
-    return !redis_url.empty() && !amqp_url.empty() && !core_address.empty() && keys.complete();
-  }
+  bool complete() const { return !redis_url.empty() && !amqp_url.empty() && !core_address.empty() && keys.complete(); }
 };
 
 using ::barbershop::testing::ChildProcess;
