@@ -225,7 +225,9 @@ Result<std::string> TokenSigner::Issue(const std::string& subject, const std::st
   return std::move(issued->token);
 }
 
-Result<TokenVerifier> TokenVerifier::Create(std::map<std::string, std::string> public_pems, const Clock& clock) {
+Result<TokenVerifier> TokenVerifier::Create(std::map<std::string, std::string> public_pems, const Clock& clock,
+                                            std::size_t remembered) {
+  if (remembered == 0) return MakeError(ErrorCode::kInvalidArgument, "a verifier remembers at least one token");
   if (public_pems.empty()) return MakeError(ErrorCode::kInvalidArgument, "no public key to check tokens with");
   for (const auto& [key_id, pem] : public_pems) {
     if (!IsValidKeyId(key_id)) return KeyError("the public key id '" + key_id + "'", "is not a key id");
@@ -233,7 +235,7 @@ Result<TokenVerifier> TokenVerifier::Create(std::map<std::string, std::string> p
       return KeyError("the public key " + key_id, problem);
     }
   }
-  return TokenVerifier(std::move(public_pems), clock);
+  return TokenVerifier(std::move(public_pems), clock, remembered);
 }
 
 Result<TokenVerifier> TokenVerifier::FromDirectory(const std::filesystem::path& directory, const Clock& clock) {
@@ -268,7 +270,7 @@ Result<Claims> TokenVerifier::Verify(const std::string& token) const {
     if (!decoded) return decoded.error();
     known = std::move(*decoded);
     const std::lock_guard lock(verified_->mutex);
-    if (verified_->claims.size() >= VerifiedTokens::kMaxEntries) verified_->claims.clear();
+    if (verified_->claims.size() >= verified_->max_entries) verified_->claims.clear();
     verified_->claims.emplace(token, *known);
   }
   if (clock_->Now() >= known->expires_at + kTokenLeeway) return Unauthenticated("the token has expired: log in again");

@@ -87,8 +87,12 @@ class TokenSigner {
 /// expiry is still checked against the clock on every call.
 class TokenVerifier {
  public:
+  /// How many verified tokens are remembered before the memory starts over.
+  static constexpr std::size_t kRememberedTokens = 8192;
+
   /// `public_pems`: EC P-256 public keys in PEM by key id; at least one.
-  static Result<TokenVerifier> Create(std::map<std::string, std::string> public_pems, const Clock& clock);
+  static Result<TokenVerifier> Create(std::map<std::string, std::string> public_pems, const Clock& clock,
+                                      std::size_t remembered = kRememberedTokens);
   /// The keys of ReadPublicKeyDirectory(directory).
   static Result<TokenVerifier> FromDirectory(const std::filesystem::path& directory, const Clock& clock);
 
@@ -102,13 +106,14 @@ class TokenVerifier {
  private:
   /// Tokens whose signature and claims were valid; cleared when it reaches its bound.
   struct VerifiedTokens {
-    static constexpr std::size_t kMaxEntries = 8192;
+    explicit VerifiedTokens(std::size_t bound) : max_entries(bound) {}
+    const std::size_t max_entries;
     std::mutex mutex;
     std::unordered_map<std::string, Claims> claims;
   };
 
-  TokenVerifier(std::map<std::string, std::string> public_pems, const Clock& clock)
-      : public_pems_(std::move(public_pems)), clock_(&clock), verified_(std::make_shared<VerifiedTokens>()) {}
+  TokenVerifier(std::map<std::string, std::string> public_pems, const Clock& clock, std::size_t remembered)
+      : public_pems_(std::move(public_pems)), clock_(&clock), verified_(std::make_shared<VerifiedTokens>(remembered)) {}
   Result<Claims> Decode(const std::string& token) const;
 
   std::map<std::string, std::string> public_pems_;
