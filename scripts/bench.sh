@@ -33,7 +33,7 @@ PG_PORT=$(free_port)
 postgres_start "$STACK/postgres" "$PG_PORT"
 postgres_createdb "$PG_PORT" barbershop
 DB_URL="postgresql://postgres@127.0.0.1:$PG_PORT/barbershop"
-JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)"
+token_keys_make "$STACK/token-keys" "bench-$(date -u +%Y%m%d)"
 # The load comes from one address and books far ahead: the per-address limits and the
 # live-booking cap would refuse it.
 # BENCH_LIMITS overrides them, e.g. with limits so high that they never refuse but every
@@ -49,7 +49,7 @@ bench_core() {
   local name=$1
   shift
   core_start build/release/services/core/barbershop-core "$STACK/$name.log" "$DB_URL" none \
-    "$JWT_SECRET" BARBERSHOP_DB_POOL_SIZE="$CLIENTS" BARBERSHOP_LOG_LEVEL=warn $BENCH_LIMITS "$@" ||
+    "$STACK/token-keys" BARBERSHOP_DB_POOL_SIZE="$CLIENTS" BARBERSHOP_LOG_LEVEL=warn $BENCH_LIMITS "$@" ||
     { tail -20 "$STACK/$name.log" >&2; exit 1; }
 }
 bench_core core
@@ -161,18 +161,20 @@ ulimit -n "$(ulimit -Hn)"  # 15,000 sockets on each side
 redis_start "$STACK/redis" "$RT_REDIS_PORT"
 rabbitmq_wait "$STACK/rabbitmq" "$RT_AMQP_PORT" 120
 RT_AMQP_URL="amqp://guest:guest@127.0.0.1:$RT_AMQP_PORT/"
-export BARBERSHOP_JWT_SECRET
-BARBERSHOP_JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)"
+# realtime_bench signs its users' tokens with the core's key.
+export BARBERSHOP_TOKEN_SIGNING_KEY="$STACK/token-keys/signing-key.pem"
+export BARBERSHOP_TOKEN_SIGNING_KEY_ID
+BARBERSHOP_TOKEN_SIGNING_KEY_ID=$(cat "$STACK/token-keys/signing-key-id")
 
 postgres_createdb "$PG_PORT" barbershop_realtime
 core_start build/release/services/core/barbershop-core "$STACK/core_realtime.log" \
   "postgresql://postgres@127.0.0.1:$PG_PORT/barbershop_realtime" "$RT_AMQP_URL" \
-  "$BARBERSHOP_JWT_SECRET" BARBERSHOP_DEMO_DATA=true BARBERSHOP_LOG_LEVEL=warn $BENCH_LIMITS ||
+  "$STACK/token-keys" BARBERSHOP_DEMO_DATA=true BARBERSHOP_LOG_LEVEL=warn $BENCH_LIMITS ||
   { tail -20 "$STACK/core_realtime.log" >&2; exit 1; }
 RT_CORE_PID=$STARTED_PID
 RT_GRPC_PORT=$CORE_GRPC_PORT RT_CORE_HTTP_PORT=$CORE_HTTP_PORT
 realtime_start build/release/services/realtime/barbershop-realtime "$STACK/realtime.log" \
-  "redis://127.0.0.1:$RT_REDIS_PORT" "$RT_AMQP_URL" "127.0.0.1:$RT_GRPC_PORT" "$BARBERSHOP_JWT_SECRET" \
+  "redis://127.0.0.1:$RT_REDIS_PORT" "$RT_AMQP_URL" "127.0.0.1:$RT_GRPC_PORT" "$STACK/token-keys" \
   BARBERSHOP_LOG_LEVEL=warn BARBERSHOP_MAX_SOCKETS_PER_USER=0 BARBERSHOP_MAX_SOCKETS_PER_ADDRESS=0 \
   BARBERSHOP_MESSAGES_PER_SECOND=0 || { tail -20 "$STACK/realtime.log" >&2; exit 1; }
 RT_PID=$STARTED_PID

@@ -116,18 +116,33 @@ port_of() {
   awk -v name="$2" '$1 == name { print $2 }' "$1"
 }
 
-# core_start BINARY LOG DATABASE_URL AMQP_URL JWT_SECRET [NAME=value ...]: the core
-# service on loopback, on ports it picks itself (reported in LOG.ports), with every
-# server it uses named here (AMQP_URL may be none: no broker), so that none comes from
-# the caller's environment.  Sets STARTED_PID, CORE_GRPC_PORT and CORE_HTTP_PORT, and
-# returns once it is ready; fails when it exits first or after 120 s.
+# token_keys_make DIR KID: a new EC P-256 key pair for signing login tokens, in the
+# layout core_start and realtime_start read: the private key in DIR/signing-key.pem (for
+# the core alone), its key id in DIR/signing-key-id, the public key in DIR/public/KID.pem.
+# Whatever DIR held before is replaced.
+token_keys_make() {
+  local dir=$1 kid=$2
+  rm -rf "$dir"
+  mkdir -p "$dir/public"
+  (umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$dir/signing-key.pem")
+  openssl pkey -in "$dir/signing-key.pem" -pubout -out "$dir/public/$kid.pem"
+  printf '%s\n' "$kid" >"$dir/signing-key-id"
+}
+
+# core_start BINARY LOG DATABASE_URL AMQP_URL KEYS [NAME=value ...]: the core service on
+# loopback, on ports it picks itself (reported in LOG.ports), with every server it uses
+# named here (AMQP_URL may be none: no broker) and the token keys of the folder KEYS
+# (token_keys_make), so that none comes from the caller's environment.  Sets
+# STARTED_PID, CORE_GRPC_PORT and CORE_HTTP_PORT, and returns once it is ready; fails
+# when it exits first or after 120 s.
 core_start() {
-  local binary=$1 log=$2 database_url=$3 amqp_url=$4 jwt_secret=$5
+  local binary=$1 log=$2 database_url=$3 amqp_url=$4 keys=$5
   shift 5
   rm -f "$log.ports"
   env BARBERSHOP_DATABASE_URL="$database_url" BARBERSHOP_AMQP_URL="$amqp_url" \
     BARBERSHOP_GRPC_ADDRESS=127.0.0.1:0 BARBERSHOP_HTTP_ADDRESS=127.0.0.1:0 BARBERSHOP_PORT_FILE="$log.ports" \
-    BARBERSHOP_JWT_SECRET="$jwt_secret" "$@" "$binary" >"$log" 2>&1 &
+    BARBERSHOP_TOKEN_SIGNING_KEY="$keys/signing-key.pem" BARBERSHOP_TOKEN_SIGNING_KEY_ID="$(cat "$keys/signing-key-id")" \
+    BARBERSHOP_TOKEN_PUBLIC_KEYS="$keys/public" "$@" "$binary" >"$log" 2>&1 &
   STARTED_PID=$!
   wait_port_file "$log.ports" 120 "$STARTED_PID" || return 1
   CORE_GRPC_PORT=$(port_of "$log.ports" grpc)
@@ -135,15 +150,16 @@ core_start() {
   wait_http "http://127.0.0.1:$CORE_HTTP_PORT/readyz" 120 "$STARTED_PID"
 }
 
-# realtime_start BINARY LOG REDIS_URL AMQP_URL CORE_ADDRESS JWT_SECRET [NAME=value ...]:
-# the real-time service on loopback, on a port it picks itself (reported in LOG.ports).
-# Sets STARTED_PID and REALTIME_WS_PORT, and returns once it is ready.
+# realtime_start BINARY LOG REDIS_URL AMQP_URL CORE_ADDRESS KEYS [NAME=value ...]: the
+# real-time service on loopback, on a port it picks itself (reported in LOG.ports),
+# checking tokens with the public keys of the folder KEYS (token_keys_make).  Sets
+# STARTED_PID and REALTIME_WS_PORT, and returns once it is ready.
 realtime_start() {
-  local binary=$1 log=$2 redis_url=$3 amqp_url=$4 core_address=$5 jwt_secret=$6
+  local binary=$1 log=$2 redis_url=$3 amqp_url=$4 core_address=$5 keys=$6
   shift 6
   rm -f "$log.ports"
   env BARBERSHOP_REDIS_URL="$redis_url" BARBERSHOP_AMQP_URL="$amqp_url" BARBERSHOP_CORE_ADDRESS="$core_address" \
-    BARBERSHOP_WS_ADDRESS=127.0.0.1:0 BARBERSHOP_PORT_FILE="$log.ports" BARBERSHOP_JWT_SECRET="$jwt_secret" \
+    BARBERSHOP_WS_ADDRESS=127.0.0.1:0 BARBERSHOP_PORT_FILE="$log.ports" BARBERSHOP_TOKEN_PUBLIC_KEYS="$keys/public" \
     "$@" "$binary" >"$log" 2>&1 &
   STARTED_PID=$!
   wait_port_file "$log.ports" 120 "$STARTED_PID" || return 1

@@ -55,6 +55,7 @@ cleanup() {
   podman ps -aq --filter "$label" | xargs -r podman rm -f -v >/dev/null 2>&1 || true
   podman volume ls -q --filter "$label" | xargs -r podman volume rm -f >/dev/null 2>&1 || true
   rm -f "$UP_LOG"
+  [ -z "${KEYS:-}" ] || rm -rf "$KEYS"
   left=$(podman ps -aq --filter "$label"; podman volume ls -q --filter "$label")
   if [ -n "$left" ]; then
     echo "left behind by $PROJECT:" $left >&2
@@ -74,8 +75,13 @@ for name in PG REDIS AMQP EPMD AMQP_DIST CORE1_GRPC CORE1_HTTP CORE2_GRPC CORE2_
   taken_ports="${taken_ports:-} $port"
   export "BARBERSHOP_${name}_PORT=$port"
 done
-export BARBERSHOP_JWT_SECRET BARBERSHOP_PG_PASSWORD
-BARBERSHOP_JWT_SECRET=$(head -c 48 /dev/urandom | base64 -w0)
+# The token keys: a pair of this run's own, mounted into the containers (the signing key
+# into the cores' only, readable by the services' user, 10001).
+KEYS=$(mktemp -d /tmp/barbershop-compose-keys.XXXXXX)
+token_keys_make "$KEYS" "containers-$(date -u +%Y%m%d)"
+chown 10001:10001 "$KEYS/signing-key.pem"
+export BARBERSHOP_TOKEN_KEYS="$KEYS" BARBERSHOP_TOKEN_SIGNING_KEY_ID BARBERSHOP_PG_PASSWORD
+BARBERSHOP_TOKEN_SIGNING_KEY_ID=$(cat "$KEYS/signing-key-id")
 BARBERSHOP_PG_PASSWORD=$(head -c 24 /dev/urandom | base64 -w0 | tr '+/' '-_')
 # The tests sign up and log in from one address (the gateway's), as no shop's customers do.
 export BARBERSHOP_SIGNUPS_PER_ADDRESS=0 BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0
@@ -125,7 +131,8 @@ check "EntryPointTest through the gateway" \
   env BARBERSHOP_TEST_CORE_ADDRESS="$GATEWAY_GRPC" BARBERSHOP_TEST_WS_PORT="$BARBERSHOP_GATEWAY_HTTP_PORT" \
   BARBERSHOP_TEST_REDIS_URL="redis://127.0.0.1:$BARBERSHOP_REDIS_PORT" \
   BARBERSHOP_TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:$BARBERSHOP_AMQP_PORT/" \
-  BARBERSHOP_TEST_JWT_SECRET="$BARBERSHOP_JWT_SECRET" \
+  BARBERSHOP_TEST_TOKEN_SIGNING_KEY="$KEYS/signing-key.pem" BARBERSHOP_TEST_TOKEN_SIGNING_KEY_ID="$BARBERSHOP_TOKEN_SIGNING_KEY_ID" \
+  BARBERSHOP_TEST_TOKEN_PUBLIC_KEYS="$KEYS/public" \
   build/release/services/realtime/tests/realtime_integration_tests --gtest_filter='EntryPointTest.*'
 
 # The containers themselves.

@@ -86,12 +86,18 @@ export BARBERSHOP_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 rabbitmq_wait "$STACK/rabbitmq" "$AMQP_PORT" 120
 export BARBERSHOP_TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
 
+# A token key pair of this run's own: the core signs with the private key, both services
+# check with the public keys' folder, and the tests mint their users' tokens with them.
+token_keys_make "$STACK/token-keys" "test-$(date -u +%Y%m%d%H%M%S)"
+export BARBERSHOP_TEST_TOKEN_SIGNING_KEY="$STACK/token-keys/signing-key.pem"
+export BARBERSHOP_TEST_TOKEN_PUBLIC_KEYS="$STACK/token-keys/public"
+export BARBERSHOP_TEST_TOKEN_SIGNING_KEY_ID
+BARBERSHOP_TEST_TOKEN_SIGNING_KEY_ID=$(cat "$STACK/token-keys/signing-key-id")
+
 # A core service process for the tests that talk to a running binary (the seed's client,
 # the CLI): the same build, started the way `make up` starts it.
-export BARBERSHOP_TEST_JWT_SECRET
-BARBERSHOP_TEST_JWT_SECRET="$(head -c 48 /dev/urandom | base64 -w0)"
 if ! core_start "build/$PRESET/services/core/barbershop-core" "$STACK/core.log" "$BARBERSHOP_TEST_DATABASE_URL" \
-  "$BARBERSHOP_TEST_AMQP_URL" "$BARBERSHOP_TEST_JWT_SECRET" \
+  "$BARBERSHOP_TEST_AMQP_URL" "$STACK/token-keys" \
   BARBERSHOP_OUTBOX_SWEEP_MS=200 BARBERSHOP_DEMO_DATA=true \
   BARBERSHOP_SIGNUPS_PER_ADDRESS=0 BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0 BARBERSHOP_MAX_LIVE_BOOKINGS=0 \
   BARBERSHOP_TRUSTED_PROXIES=127.0.0.1 "${FAKE_CLOCK[@]}"; then

@@ -88,16 +88,21 @@ AMQP_URL="amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
 # address from the X-Forwarded-For the gateway adds, and believe it from loopback only.
 export BARBERSHOP_TRUSTED_PROXIES=127.0.0.1
 
-if [ ! -s "$DATA/jwt-secret" ]; then
-  umask 077
-  head -c 48 /dev/urandom | base64 -w0 >"$DATA/jwt-secret"
+# The login tokens' development key pair, made once (docs/operations.md, "Token signing
+# keys and their rotation"): the core signs with the private key, both services check
+# with the public keys in token-keys/public.
+KEYS="$DATA/token-keys"
+if [ ! -s "$KEYS/signing-key-id" ]; then
+  token_keys_make "$KEYS" "dev-$(date -u +%Y%m%d)"
 fi
 
 if [ "$core_ours" = no ]; then
   BARBERSHOP_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/barbershop" \
   BARBERSHOP_GRPC_ADDRESS="127.0.0.1:$GRPC_PORT" \
   BARBERSHOP_HTTP_ADDRESS="127.0.0.1:$HTTP_PORT" \
-  BARBERSHOP_JWT_SECRET="$(cat "$DATA/jwt-secret")" \
+  BARBERSHOP_TOKEN_SIGNING_KEY="$KEYS/signing-key.pem" \
+  BARBERSHOP_TOKEN_SIGNING_KEY_ID="$(cat "$KEYS/signing-key-id")" \
+  BARBERSHOP_TOKEN_PUBLIC_KEYS="$KEYS/public" \
   BARBERSHOP_AMQP_URL="$AMQP_URL" \
   BARBERSHOP_DEMO_DATA=true \
     nohup "$BUILD/services/core/barbershop-core" >>"$DATA/core.log" 2>&1 &
@@ -108,7 +113,7 @@ if [ "$realtime_ours" = no ]; then
   BARBERSHOP_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
   BARBERSHOP_AMQP_URL="$AMQP_URL" \
   BARBERSHOP_CORE_ADDRESS="127.0.0.1:$GRPC_PORT" \
-  BARBERSHOP_JWT_SECRET="$(cat "$DATA/jwt-secret")" \
+  BARBERSHOP_TOKEN_PUBLIC_KEYS="$KEYS/public" \
     nohup "$BUILD/services/realtime/barbershop-realtime" >>"$DATA/realtime.log" 2>&1 &
   echo $! >"$DATA/realtime.pid"
 fi

@@ -5,7 +5,8 @@
 //   realtime_bench idle   --port P --pid SERVER_PID --connections 15000 --addresses 8
 //   realtime_bench fanout --port P --amqp URL --connections 10000 --users 200 --rate 1000 --seconds 20
 //   realtime_bench chat   --port P --core HOST:PORT --pairs 20 --rate 200 --seconds 10
-// The token key comes from BARBERSHOP_JWT_SECRET.  Chat books one appointment per pair
+// Tokens are signed with the core's key: BARBERSHOP_TOKEN_SIGNING_KEY (its PEM file) and
+// BARBERSHOP_TOKEN_SIGNING_KEY_ID.  Chat books one appointment per pair
 // through the core (a new customer with one of the core's barbers) and opens the chat
 // of each as its barber and as its client.
 #include <amqp.h>
@@ -354,7 +355,7 @@ std::vector<ChatPair> BookPairs(const std::string& core, int count) {
   return pairs;
 }
 
-int RunChat(const Options& options, const barbershop::common::TokenService& tokens) {
+int RunChat(const Options& options, const barbershop::common::TokenSigner& tokens) {
   const auto booking_started = Clock::now();
   const auto pairs = BookPairs(options.core, options.pairs);
   if (static_cast<int>(pairs.size()) < options.pairs) {
@@ -404,7 +405,7 @@ int RunChat(const Options& options, const barbershop::common::TokenService& toke
 
 // ---- idle and fan-out: self-issued tokens for made-up users ----
 
-int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenService& tokens) {
+int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenSigner& tokens) {
   const bool idle = options.mode == "idle";
   const int users = idle ? options.connections : options.users;
   std::vector<std::string> user_ids(static_cast<std::size_t>(users));
@@ -491,16 +492,24 @@ int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenServi
 // An exception here ends the run, as it should in a load generator: nothing to clean up.
 int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   const auto options = Parse(argc, argv);
-  const char* secret = std::getenv("BARBERSHOP_JWT_SECRET");
-  if ((options.mode != "idle" && options.mode != "fanout" && options.mode != "chat") || secret == nullptr ||
-      options.port == 0 || (options.mode == "fanout" && options.amqp.empty()) ||
+  const char* key_file = std::getenv("BARBERSHOP_TOKEN_SIGNING_KEY");
+  const char* key_id = std::getenv("BARBERSHOP_TOKEN_SIGNING_KEY_ID");
+  if ((options.mode != "idle" && options.mode != "fanout" && options.mode != "chat") || key_file == nullptr ||
+      key_id == nullptr || options.port == 0 || (options.mode == "fanout" && options.amqp.empty()) ||
       (options.mode == "chat" && options.core.empty())) {
-    std::cerr << "usage: BARBERSHOP_JWT_SECRET=... realtime_bench idle|fanout|chat --port P [--pid PID] ...\n"
+    std::cerr << "usage: BARBERSHOP_TOKEN_SIGNING_KEY=FILE BARBERSHOP_TOKEN_SIGNING_KEY_ID=KID realtime_bench "
+                 "idle|fanout|chat --port P [--pid PID] ...\n"
                  "  fanout needs --amqp URL, chat needs --core HOST:PORT\n";
     return 2;
   }
   barbershop::common::SystemClock clock;
-  auto tokens = *barbershop::common::TokenService::Create(secret, std::chrono::hours(2), clock);
+  auto pem = barbershop::common::ReadP256KeyFile(key_file, true);
+  auto signer = pem ? barbershop::common::TokenSigner::Create(*pem, key_id, std::chrono::hours(2), clock) : pem.error();
+  if (!signer) {
+    std::cerr << signer.error().message << "\n";
+    return 2;
+  }
+  const auto& tokens = *signer;
   const int status = options.mode == "chat" ? RunChat(options, tokens) : RunIdleOrFanOut(options, tokens);
   std::fflush(stdout);
   std::_Exit(status);  // thousands of sockets: let the kernel close them

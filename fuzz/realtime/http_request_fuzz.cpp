@@ -61,6 +61,13 @@ namespace hub = barbershop::realtime::hub;
 
 constexpr std::size_t kMostRequests = 32;  // on one connection, per input
 
+// A P-256 public key whose private half is gone.
+constexpr const char* kPublicKey =
+    "-----BEGIN PUBLIC KEY-----\n"
+    "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE3BZ9cYo6lZRPPn5jd26yrY55/Wxg\n"
+    "eTVaS/aEGaVp5tURxY7duBFk+3vMucizzS2OT4r8z4SYogcdWeIeSIZqyw==\n"
+    "-----END PUBLIC KEY-----\n";
+
 /// What a server saw of one request, or that the connection ended there.  Which error
 /// ends it may depend on the cuts (Beast reports a bare CR as bad_line_ending only when
 /// it scans past it in one piece; cut after the CR, the header ends up partial), but not
@@ -85,7 +92,7 @@ std::string Serialize(http::response<Body>& response) {
 std::string PathOf(std::string_view target) { return std::string(target.substr(0, target.find('?'))); }
 
 // HttpSession::OnRead and Upgrade in the real-time service, up to the token check.
-void DispatchRealtime(const http::request<http::empty_body>& request, const common::TokenService& tokens) {
+void DispatchRealtime(const http::request<http::empty_body>& request, const common::TokenVerifier& tokens) {
   unsigned status = 404;
   std::string body = "not found\n";
   if (websocket::is_upgrade(request)) {
@@ -145,7 +152,7 @@ beast::test::stream Connection(boost::asio::io_context& io, std::string_view byt
   return stream;
 }
 
-std::vector<Seen> ReadRealtime(boost::asio::io_context& io, const common::TokenService& tokens, std::string_view bytes,
+std::vector<Seen> ReadRealtime(boost::asio::io_context& io, const common::TokenVerifier& tokens, std::string_view bytes,
                                std::size_t piece) {
   auto stream = Connection(io, bytes, piece);
   beast::flat_buffer buffer;
@@ -189,7 +196,9 @@ std::vector<Seen> ReadCore(boost::asio::io_context& io, std::string_view bytes, 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static boost::asio::io_context io;
   static const common::FakeClock clock(common::TimePoint{std::chrono::seconds{1'800'000'000}});
-  static const auto tokens = *common::TokenService::Create(std::string(40, 'k'), std::chrono::hours{1}, clock);
+  // A public key that signed none of the tokens: an upgrade is refused, as one whose token
+  // is not the core's.
+  static const auto tokens = *common::TokenVerifier::Create({{"fuzz", kPublicKey}}, clock);
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   // A piece size that varies with the input, so that cuts fall everywhere.
   const std::size_t piece = 1 + size % 61;

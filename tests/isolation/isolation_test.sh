@@ -112,12 +112,12 @@ book() {
   "$cli" --server "$1" book --barber Ana --at "$(slot)" | head -n 1
 }
 scalar() { psql "$1" -tAc "$2"; }
-secret() { head -c 48 /dev/urandom | base64 -w0; }
+token_keys_make "$work/token-keys" "isolation-$(date -u +%Y%m%d)"
 
 # ---- make bench's way: a core on its own database, with no broker ----------------------
 psql "$admin_url" -qc "CREATE DATABASE $bench_db"
 bench_url=${test_db_url%/*}/$bench_db
-core_start "$core_bin" "$work/bench_core.log" "$bench_url" none "$(secret)" BARBERSHOP_DEMO_DATA=true ||
+core_start "$core_bin" "$work/bench_core.log" "$bench_url" none "$work/token-keys" BARBERSHOP_DEMO_DATA=true ||
   { pids+=("$STARTED_PID"); tail -20 "$work/bench_core.log" >&2; fail "the bench's core did not start"; }
 pids+=("$STARTED_PID")
 grpc=$CORE_GRPC_PORT http=$CORE_HTTP_PORT
@@ -135,7 +135,7 @@ check "its log names its database URL and where that came from" in_file \
 # ---- make test's way: a core on its own database, relaying to the test broker ---------
 psql "$admin_url" -qc "CREATE DATABASE $test_db"
 test_url=${test_db_url%/*}/$test_db
-core_start "$core_bin" "$work/test_core.log" "$test_url" "$test_amqp_url" "$(secret)" \
+core_start "$core_bin" "$work/test_core.log" "$test_url" "$test_amqp_url" "$work/token-keys" \
   BARBERSHOP_DEMO_DATA=true BARBERSHOP_OUTBOX_SWEEP_MS=100 ||
   { pids+=("$STARTED_PID"); tail -20 "$work/test_core.log" >&2; fail "the test's core did not start"; }
 pids+=("$STARTED_PID")
@@ -154,13 +154,15 @@ check "the booking and the pgbench rows stay in the bench database's outbox" \
 
 # ---- A service that names no server does not start -------------------------------------
 rc=0
-env -u BARBERSHOP_DATABASE_URL BARBERSHOP_JWT_SECRET="$(secret)" BARBERSHOP_GRPC_ADDRESS=127.0.0.1:0 \
+env -u BARBERSHOP_DATABASE_URL BARBERSHOP_TOKEN_SIGNING_KEY="$work/token-keys/signing-key.pem" \
+  BARBERSHOP_TOKEN_SIGNING_KEY_ID="$(cat "$work/token-keys/signing-key-id")" \
+  BARBERSHOP_TOKEN_PUBLIC_KEYS="$work/token-keys/public" BARBERSHOP_GRPC_ADDRESS=127.0.0.1:0 \
   BARBERSHOP_HTTP_ADDRESS=127.0.0.1:0 timeout 60 "$core_bin" >"$work/no_database.out" 2>&1 || rc=$?
 check "a core without a database URL stops at start (exit 2)" equal "$rc" 2
 check "...saying what to set" in_file "no database URL: set --database-url or BARBERSHOP_DATABASE_URL" \
   "$work/no_database.out"
 rc=0
-env -u BARBERSHOP_REDIS_URL BARBERSHOP_JWT_SECRET="$(secret)" BARBERSHOP_WS_ADDRESS=127.0.0.1:0 \
+env -u BARBERSHOP_REDIS_URL BARBERSHOP_TOKEN_PUBLIC_KEYS="$work/token-keys/public" BARBERSHOP_WS_ADDRESS=127.0.0.1:0 \
   timeout 60 "$realtime_bin" >"$work/no_redis.out" 2>&1 || rc=$?
 check "a real-time service without a Redis URL stops at start (exit 2)" equal "$rc" 2
 check "...saying what to set" in_file "no Redis URL: set --redis-url or BARBERSHOP_REDIS_URL" "$work/no_redis.out"

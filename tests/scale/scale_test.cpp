@@ -267,9 +267,7 @@ class ScaleTest : public ::testing::Test {
     if (!stack_.complete() || stack_.database_url.empty()) {
       GTEST_SKIP() << "needs the stack of scripts/test.sh (BARBERSHOP_TEST_* variables)";
     }
-    auto tokens = common::TokenService::Create(stack_.jwt_secret, std::chrono::hours(2), clock_);
-    ASSERT_TRUE(tokens) << "the tests' token key is refused";
-    tokens_.emplace(std::move(*tokens));
+    tokens_.emplace(stack_.keys.Signer(clock_, std::chrono::hours(2)));
   }
 
   /// Adds `count` users of `role` (barbers with a chair open 08:00 to 23:00 every day)
@@ -301,7 +299,7 @@ class ScaleTest : public ::testing::Test {
 
   TestStack stack_ = TestStack::FromEnvironment();
   common::SystemClock clock_;
-  std::optional<common::TokenService> tokens_;
+  std::optional<common::TokenSigner> tokens_;
 };
 
 /// The gateway's errors and warnings, and the calls it logged with a gRPC status other than OK.

@@ -24,8 +24,8 @@ K8S = os.path.dirname(HERE)
 VALIDATOR = os.path.join(HERE, "validate_manifests.py")
 
 # What the base reads that an overlay provides (generated ConfigMaps, Secrets).
-BASE_EXTERNAL = ["core-config", "realtime-config", "barbershop-jwt", "barbershop-db-app",
-                 "barbershop-mq-default-user"]
+BASE_EXTERNAL = ["core-config", "realtime-config", "barbershop-token-signing-key", "barbershop-token-public-keys",
+                 "barbershop-db-app", "barbershop-mq-default-user"]
 
 
 def load_file(relative_path):
@@ -203,9 +203,24 @@ class ValidatorTest(unittest.TestCase):
 
     def test_secret_that_nobody_makes(self):
         documents = load_file("base/core.yaml")
-        external = [name for name in BASE_EXTERNAL if name != "barbershop-jwt"]
-        self.assert_fails(documents, "env BARBERSHOP_JWT_SECRET reads Secret barbershop-jwt, which is neither rendered "
-                                    "nor made outside", external)
+        external = [name for name in BASE_EXTERNAL if name != "barbershop-token-signing-key"]
+        self.assert_fails(documents, "env BARBERSHOP_TOKEN_SIGNING_KEY_ID reads Secret barbershop-token-signing-key, "
+                                    "which is neither rendered nor made outside", external)
+        self.assert_fails(documents, "volume token-signing-key mounts Secret barbershop-token-signing-key, which is "
+                                    "neither rendered nor made outside", external)
+
+    def test_config_map_volume_that_nobody_makes(self):
+        documents = load_file("base/realtime.yaml")
+        external = [name for name in BASE_EXTERNAL if name != "barbershop-token-public-keys"]
+        self.assert_fails(documents, "Deployment/realtime: volume token-public-keys mounts ConfigMap "
+                                    "barbershop-token-public-keys, which is neither rendered nor made outside", external)
+
+    def test_volume_item_that_the_secret_lacks(self):
+        documents = load_file("base/core.yaml") + [{
+            "apiVersion": "v1", "kind": "Secret", "metadata": {"name": "barbershop-token-signing-key"},
+            "stringData": {"key-id": "k1", "private.pem": "..."}}]
+        self.assert_fails(documents, "volume token-signing-key mounts key signing-key.pem that "
+                                    "Secret/barbershop-token-signing-key lacks")
 
     # A rendered overlay, broken.
 

@@ -349,6 +349,23 @@ def check_references(documents, external):
                         if ref.get("key") not in keys:
                             errors.append(f"{where}: env {variable.get('name')} reads key {ref.get('key')} that "
                                           f"{kind}/{ref.get('name')} lacks")
+        for volume in spec.get("volumes") or []:
+            for kind, key, name_field in (("Secret", "secret", "secretName"), ("ConfigMap", "configMap", "name")):
+                source = volume.get(key)
+                if source is None or source.get("optional"):
+                    continue
+                ref = source.get(name_field)
+                target = by_kind.get(kind, {}).get(ref)
+                where = f"{object_name(workload)}: volume {volume.get('name')}"
+                if target is None and ref not in external:
+                    errors.append(f"{where} mounts {kind} {ref}, which is neither rendered nor made outside")
+                elif target is not None:
+                    keys = set()
+                    for field in ("data", "stringData", "binaryData"):
+                        keys |= set(target.get(field) or {})
+                    for item in source.get("items") or []:
+                        if item.get("key") not in keys:
+                            errors.append(f"{where} mounts key {item.get('key')} that {kind}/{ref} lacks")
     return errors
 
 

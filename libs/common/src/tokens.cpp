@@ -1,17 +1,27 @@
 #include "barbershop/common/tokens.hpp"
 
 #include <jwt.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <nlohmann/json.hpp>
 
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <optional>
+#include <sstream>
+#include <system_error>
 
 namespace barbershop::common {
 namespace {
 
-constexpr const char* kIssuer = "barbershop";
+constexpr const char* kAlgorithm = "ES256";
+constexpr const char* kP256GroupName = "prime256v1";
+constexpr std::size_t kMaxKeyFileBytes = 16 * 1024;
 
 struct JwtDeleter {
   void operator()(jwt_t* jwt) const { jwt_free(jwt); }
@@ -22,46 +32,216 @@ struct FreeDeleter {
   void operator()(char* p) const { std::free(p); }
 };
 
+struct BioDeleter {
+  void operator()(BIO* bio) const { BIO_free(bio); }
+};
+struct PkeyDeleter {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
+
 Error Unauthenticated(const char* why) { return MakeError(ErrorCode::kUnauthenticated, why); }
+Error NotValid() { return Unauthenticated("the token is not valid"); }
+
+bool IsBase64UrlChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
 
 bool IsBase64UrlSegment(std::string_view segment, std::size_t max_bytes) {
   if (segment.empty() || segment.size() > max_bytes) return false;
   for (const char c : segment) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    if (!ok) return false;
+    if (!IsBase64UrlChar(c)) return false;
   }
   return true;
 }
 
+int Base64UrlValue(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  return c == '-' ? 62 : 63;
+}
+
+/// The bytes of an unpadded base64url segment that HasTokenShape accepted; nullopt when
+/// its length cannot be one of base64's.
+std::optional<std::string> DecodeBase64Url(std::string_view segment) {
+  if (segment.size() % 4 == 1) return std::nullopt;
+  std::string out;
+  out.reserve(segment.size() * 3 / 4);
+  unsigned bits = 0;
+  int count = 0;
+  for (const char c : segment) {
+    bits = ((bits << 6) | static_cast<unsigned>(Base64UrlValue(c))) & 0xFFFFu;
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out.push_back(static_cast<char>((bits >> count) & 0xFF));
+    }
+  }
+  return out;
+}
+
+/// The public key of the token's header "kid", when the header is a JSON object whose
+/// "alg" is exactly ES256 and whose "kid" is one of `keys`; nullptr otherwise.
+const std::string* KeyForHeader(std::string_view token, const std::map<std::string, std::string>& keys) {
+  const auto header = DecodeBase64Url(token.substr(0, token.find('.')));
+  if (!header) return nullptr;
+  const auto json = nlohmann::json::parse(*header, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) return nullptr;
+  const auto alg = json.find("alg");
+  const auto kid = json.find("kid");
+  if (alg == json.end() || kid == json.end() || !alg->is_string() || !kid->is_string()) return nullptr;
+  if (alg->get_ref<const std::string&>() != kAlgorithm) return nullptr;
+  const auto key = keys.find(kid->get_ref<const std::string&>());
+  return key == keys.end() ? nullptr : &key->second;
+}
+
+/// The integer claim `name`, or nullopt when it is missing or not an integer.
+std::optional<long> IntegerGrant(jwt_t* jwt, const char* name) {
+  errno = 0;
+  const long value = jwt_get_grant_int(jwt, name);
+  if (errno != 0) return std::nullopt;
+  return value;
+}
+
+bool GrantIs(jwt_t* jwt, const char* name, std::string_view expected) {
+  const char* value = jwt_get_grant(jwt, name);
+  return value != nullptr && std::string_view(value) == expected;
+}
+
+/// Why `pem` is not an EC P-256 key of the kind wanted, or empty.
+std::string P256KeyProblem(const std::string& pem, bool private_key) {
+  if (!private_key && pem.find("PRIVATE KEY") != std::string::npos) {
+    return "holds a private key where a public key is expected (only the core keeps the private key; give the "
+           "others its public half: openssl pkey -pubout)";
+  }
+  const std::unique_ptr<BIO, BioDeleter> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  if (!bio) return "cannot be read";
+  const PkeyPtr key(private_key ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
+                                : PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  if (!key) return private_key ? "is not a PEM private key" : "is not a PEM public key";
+  std::array<char, 64> group{};
+  std::size_t length = 0;
+  if (EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_EC ||
+      EVP_PKEY_get_group_name(key.get(), group.data(), group.size(), &length) != 1 ||
+      std::string_view(group.data(), length) != kP256GroupName) {
+    return "is not an EC P-256 key (make one with: openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256)";
+  }
+  return {};
+}
+
+Error KeyError(const std::string& what, const std::string& problem) {
+  return MakeError(ErrorCode::kInvalidArgument, what + " " + problem);
+}
+
 }  // namespace
 
-Result<TokenService> TokenService::Create(std::string key, std::chrono::seconds lifetime, const Clock& clock) {
-  if (key.size() < 32) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "the token signing key must be at least 32 bytes (set BARBERSHOP_JWT_SECRET)");
+bool IsValidKeyId(std::string_view key_id) {
+  if (key_id.empty() || key_id.size() > 64 || key_id.front() == '.') return false;
+  for (const char c : key_id) {
+    if (!IsBase64UrlChar(c) && c != '.') return false;
+  }
+  return true;
+}
+
+Result<std::string> ReadP256KeyFile(const std::filesystem::path& file, bool private_key) {
+  const std::string what = std::string(private_key ? "the private key file " : "the public key file ") + file.string();
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(file, error)) return KeyError(what, "does not exist or is not a file");
+  const auto size = std::filesystem::file_size(file, error);
+  if (error || size > kMaxKeyFileBytes) return KeyError(what, "cannot be read or is too large for a key");
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) return KeyError(what, "cannot be read");
+  auto pem = text.str();
+  if (const auto problem = P256KeyProblem(pem, private_key); !problem.empty()) return KeyError(what, problem);
+  return pem;
+}
+
+Result<std::map<std::string, std::string>> ReadPublicKeyDirectory(const std::filesystem::path& directory) {
+  const std::string what = "the public key folder " + directory.string();
+  std::error_code error;
+  if (!std::filesystem::is_directory(directory, error)) return KeyError(what, "does not exist or is not a folder");
+  std::map<std::string, std::string> keys;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+    const auto& path = entry.path();
+    // A mounted ConfigMap or Secret also holds "..data" and dated folders: only *.pem
+    // files (or links to them) are keys.
+    if (path.extension() != ".pem" || !entry.is_regular_file(error)) continue;
+    const auto key_id = path.stem().string();
+    if (!IsValidKeyId(key_id)) {
+      return KeyError(what, "holds " + path.filename().string() +
+                                ", whose name is not a key id (letters, digits, '.', '_', '-'; at most 64)");
+    }
+    auto pem = ReadP256KeyFile(path, false);
+    if (!pem) return pem.error();
+    keys.emplace(key_id, std::move(*pem));
+  }
+  if (error) return KeyError(what, "cannot be listed: " + error.message());
+  if (keys.empty()) return KeyError(what, "holds no public key (<kid>.pem files)");
+  return keys;
+}
+
+Result<TokenSigner> TokenSigner::Create(std::string private_pem, std::string key_id, std::chrono::seconds lifetime,
+                                        const Clock& clock) {
+  if (!IsValidKeyId(key_id)) {
+    return MakeError(ErrorCode::kInvalidArgument, "the signing key id '" + key_id +
+                                                      "' is not a key id (letters, digits, '.', '_', '-'; at most 64)");
+  }
+  if (const auto problem = P256KeyProblem(private_pem, true); !problem.empty()) {
+    return KeyError("the token signing key", problem);
   }
   if (lifetime <= std::chrono::seconds{0}) {
     return MakeError(ErrorCode::kInvalidArgument, "the token lifetime must be positive");
   }
-  return TokenService(std::move(key), lifetime, clock);
+  return TokenSigner(std::move(private_pem), std::move(key_id), lifetime, clock);
 }
 
-Result<std::string> TokenService::Issue(const std::string& subject, const std::string& role) const {
+Result<TokenSigner::Issued> TokenSigner::IssueToken(const std::string& subject, const std::string& role) const {
   jwt_t* raw = nullptr;
   if (jwt_new(&raw) != 0) return MakeError(ErrorCode::kInternal, "cannot create a token");
   JwtPtr jwt(raw);
-  const auto now = clock_->Now().time_since_epoch().count();
-  const auto exp = now + lifetime_.count();
+  const auto now = clock_->Now();
+  const auto expires_at = now + lifetime_;
+  const long seconds = now.time_since_epoch().count();
   if (jwt_add_grant(jwt.get(), "sub", subject.c_str()) != 0 || jwt_add_grant(jwt.get(), "role", role.c_str()) != 0 ||
-      jwt_add_grant(jwt.get(), "iss", kIssuer) != 0 || jwt_add_grant_int(jwt.get(), "iat", now) != 0 ||
-      jwt_add_grant_int(jwt.get(), "exp", exp) != 0 ||
-      jwt_set_alg(jwt.get(), JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(key_.data()),
-                  static_cast<int>(key_.size())) != 0) {
+      jwt_add_grant(jwt.get(), "iss", kTokenIssuer) != 0 || jwt_add_grant(jwt.get(), "aud", kTokenAudience) != 0 ||
+      jwt_add_grant_int(jwt.get(), "iat", seconds) != 0 || jwt_add_grant_int(jwt.get(), "nbf", seconds) != 0 ||
+      jwt_add_grant_int(jwt.get(), "exp", expires_at.time_since_epoch().count()) != 0 ||
+      jwt_add_header(jwt.get(), "kid", key_id_.c_str()) != 0 ||
+      jwt_set_alg(jwt.get(), JWT_ALG_ES256, reinterpret_cast<const unsigned char*>(private_pem_.data()),
+                  static_cast<int>(private_pem_.size())) != 0) {
     return MakeError(ErrorCode::kInternal, "cannot create a token");
   }
   std::unique_ptr<char, FreeDeleter> text(jwt_encode_str(jwt.get()));
-  if (!text) return MakeError(ErrorCode::kInternal, "cannot create a token");
-  return std::string(text.get());
+  if (!text) return MakeError(ErrorCode::kInternal, "cannot sign a token");
+  return Issued{std::string(text.get()), expires_at};
+}
+
+Result<std::string> TokenSigner::Issue(const std::string& subject, const std::string& role) const {
+  auto issued = IssueToken(subject, role);
+  if (!issued) return issued.error();
+  return std::move(issued->token);
+}
+
+Result<TokenVerifier> TokenVerifier::Create(std::map<std::string, std::string> public_pems, const Clock& clock,
+                                            std::size_t remembered) {
+  if (remembered == 0) return MakeError(ErrorCode::kInvalidArgument, "a verifier remembers at least one token");
+  if (public_pems.empty()) return MakeError(ErrorCode::kInvalidArgument, "no public key to check tokens with");
+  for (const auto& [key_id, pem] : public_pems) {
+    if (!IsValidKeyId(key_id)) return KeyError("the public key id '" + key_id + "'", "is not a key id");
+    if (const auto problem = P256KeyProblem(pem, false); !problem.empty()) {
+      return KeyError("the public key " + key_id, problem);
+    }
+  }
+  return TokenVerifier(std::move(public_pems), clock, remembered);
+}
+
+Result<TokenVerifier> TokenVerifier::FromDirectory(const std::filesystem::path& directory, const Clock& clock) {
+  auto keys = ReadPublicKeyDirectory(directory);
+  if (!keys) return keys.error();
+  return Create(std::move(*keys), clock);
 }
 
 bool HasTokenShape(std::string_view token) {
@@ -74,11 +254,11 @@ bool HasTokenShape(std::string_view token) {
          IsBase64UrlSegment(token.substr(second_dot + 1), kMaxTokenSignatureBytes);
 }
 
-Result<Claims> TokenService::Verify(const std::string& token) const {
+Result<Claims> TokenVerifier::Verify(const std::string& token) const {
   if (token.empty()) return Unauthenticated("a token is required: log in and send 'authorization: Bearer <token>'");
   // Nothing but the three segments goes further: not to the JWT library, not into the
   // metadata of a call that passes the token on.
-  if (!HasTokenShape(token)) return Unauthenticated("the token is not valid");
+  if (!HasTokenShape(token)) return NotValid();
   std::optional<Claims> known;
   {
     const std::lock_guard lock(verified_->mutex);
@@ -90,32 +270,53 @@ Result<Claims> TokenService::Verify(const std::string& token) const {
     if (!decoded) return decoded.error();
     known = std::move(*decoded);
     const std::lock_guard lock(verified_->mutex);
-    if (verified_->claims.size() >= VerifiedTokens::kMaxEntries) verified_->claims.clear();
+    if (verified_->claims.size() >= verified_->max_entries) verified_->claims.clear();
     verified_->claims.emplace(token, *known);
   }
-  if (clock_->Now() >= known->expires_at) return Unauthenticated("the token has expired: log in again");
+  if (clock_->Now() >= known->expires_at + kTokenLeeway) return Unauthenticated("the token has expired: log in again");
   return std::move(*known);
 }
 
-Result<Claims> TokenService::Decode(const std::string& token) const {
+Result<Claims> TokenVerifier::Decode(const std::string& token) const {
+  // libjwt takes the algorithm from the header and the key as given: an HS256 token would
+  // be checked with the public key as its HMAC secret.  So the header is read here first.
+  const std::string* public_pem = KeyForHeader(token, public_pems_);
+  if (public_pem == nullptr) return NotValid();
   jwt_t* raw = nullptr;
-  if (jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(key_.data()),
-                 static_cast<int>(key_.size())) != 0 ||
+  if (jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(public_pem->data()),
+                 static_cast<int>(public_pem->size())) != 0 ||
       raw == nullptr) {
-    return Unauthenticated("the token is not valid");
+    return NotValid();
   }
   JwtPtr jwt(raw);
-  if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256) return Unauthenticated("the token is not valid");
-  const char* iss = jwt_get_grant(jwt.get(), "iss");
+  if (jwt_get_alg(jwt.get()) != JWT_ALG_ES256) return NotValid();
   const char* sub = jwt_get_grant(jwt.get(), "sub");
   const char* role = jwt_get_grant(jwt.get(), "role");
-  errno = 0;
-  const long exp = jwt_get_grant_int(jwt.get(), "exp");
-  if (errno != 0 || sub == nullptr || role == nullptr || iss == nullptr || std::string_view(iss) != kIssuer ||
-      *sub == '\0') {
-    return Unauthenticated("the token is not valid");
+  const auto exp = IntegerGrant(jwt.get(), "exp");
+  const auto nbf = IntegerGrant(jwt.get(), "nbf");
+  const auto iat = IntegerGrant(jwt.get(), "iat");
+  if (sub == nullptr || *sub == '\0' || role == nullptr || !exp || !nbf || !iat ||
+      !GrantIs(jwt.get(), "iss", kTokenIssuer) || !GrantIs(jwt.get(), "aud", kTokenAudience)) {
+    return NotValid();
   }
-  return Claims{sub, role, TimePoint{std::chrono::seconds{exp}}};
+  const auto latest_start = (clock_->Now() + kTokenLeeway).time_since_epoch().count();
+  if (*nbf > latest_start || *iat > latest_start) return Unauthenticated("the token is not valid yet");
+  return Claims{sub, role, TimePoint{std::chrono::seconds{*exp}}};
+}
+
+Status CheckSignerAgainstVerifier(const TokenSigner& signer, const TokenVerifier& verifier) {
+  if (!verifier.HasKey(signer.key_id())) {
+    return MakeError(ErrorCode::kInvalidArgument, "the signing key id '" + signer.key_id() + "' has no public key (" +
+                                                      signer.key_id() + ".pem) among the token public keys");
+  }
+  auto token = signer.Issue("key-check", "customer");
+  if (!token) return token.error();
+  if (auto claims = verifier.Verify(*token); !claims) {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "the public key " + signer.key_id() + ".pem does not match the token signing key: " + claims.error().message);
+  }
+  return Ok{};
 }
 
 std::string BearerToken(std::string_view authorization) {

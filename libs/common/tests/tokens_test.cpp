@@ -2,99 +2,222 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <tuple>
+#include <vector>
+
+#include "barbershop/testing/token_keys.hpp"
+
 namespace barbershop::common {
 namespace {
 
 using namespace std::chrono_literals;
+using ::barbershop::testing::KeyPair;
+using ::barbershop::testing::NewEcKeyPair;
+using ::barbershop::testing::SignRawToken;
+using ::barbershop::testing::TokenPayload;
 
-const std::string kKey(40, 'k');
+constexpr TimePoint kNow{1'800'000'000s};
 
-TEST(TokenServiceTest, RefusesShortKey) {
-  SystemClock clock;
-  const auto service = TokenService::Create("short", 1h, clock);
-  ASSERT_FALSE(service);
-  EXPECT_NE(service.error().message.find("32 bytes"), std::string::npos);
+// Made once: key generation is the slow part of a test.
+const KeyPair& KeyA() {
+  static const KeyPair pair = NewEcKeyPair();
+  return pair;
+}
+const KeyPair& KeyB() {
+  static const KeyPair pair = NewEcKeyPair();
+  return pair;
 }
 
-TEST(TokenServiceTest, IssuedTokenVerifiesWithItsClaims) {
-  FakeClock clock(TimePoint{1'800'000'000s});
-  const auto service = TokenService::Create(kKey, 1h, clock).value();
-  const auto token = service.Issue("user-1", "barber").value();
-  const auto claims = service.Verify(token);
-  ASSERT_TRUE(claims);
+class TokensTest : public ::testing::Test {
+ protected:
+  TokenSigner Signer(const KeyPair& pair, const std::string& kid, std::chrono::seconds lifetime = 1h) {
+    return TokenSigner::Create(pair.private_pem, kid, lifetime, clock_).value();
+  }
+  TokenVerifier Verifier(std::map<std::string, std::string> keys) {
+    return TokenVerifier::Create(std::move(keys), clock_).value();
+  }
+  /// A token signed with key A under `kid` whose claims `change` adjusts.
+  std::string Raw(const std::function<void(nlohmann::json&)>& change, const std::string& kid = "a") {
+    auto payload = TokenPayload("user-1", "admin", clock_.Now());
+    change(payload);
+    return SignRawToken("ES256", KeyA().private_pem, kid, payload);
+  }
+  static void ExpectRefused(const Result<Claims>& claims, const std::string& why) {
+    ASSERT_FALSE(claims) << why;
+    EXPECT_EQ(claims.error().code, ErrorCode::kUnauthenticated) << why;
+  }
+
+  FakeClock clock_{kNow};
+  TokenVerifier verifier_ = Verifier({{"a", KeyA().public_pem}});
+  TokenSigner signer_ = Signer(KeyA(), "a");
+};
+
+TEST_F(TokensTest, IssuedTokenVerifiesWithItsClaims) {
+  const auto issued = signer_.IssueToken("user-1", "barber").value();
+  EXPECT_EQ(issued.expires_at, kNow + 1h);
+  const auto claims = verifier_.Verify(issued.token);
+  ASSERT_TRUE(claims) << claims.error().message;
   EXPECT_EQ(claims->subject, "user-1");
   EXPECT_EQ(claims->role, "barber");
-  EXPECT_EQ(claims->expires_at, TimePoint{1'800'003'600s});
+  EXPECT_EQ(claims->expires_at, kNow + 1h);
+  // The header names the algorithm and the key; the signature is JOSE's 64 bytes.
+  EXPECT_EQ(issued.token.substr(issued.token.rfind('.') + 1).size(), 86u);
+  EXPECT_TRUE(verifier_.Verify(SignRawToken("ES256", KeyA().private_pem, "a", TokenPayload("u", "customer", kNow))));
 }
 
-TEST(TokenServiceTest, ExpiredTokenIsRefused) {
-  FakeClock clock(TimePoint{1'800'000'000s});
-  const auto service = TokenService::Create(kKey, 1h, clock).value();
-  const auto token = service.Issue("user-1", "customer").value();
-  clock.Advance(1h);
-  const auto claims = service.Verify(token);
-  ASSERT_FALSE(claims);
-  EXPECT_EQ(claims.error().code, ErrorCode::kUnauthenticated);
+TEST_F(TokensTest, TokensOfEveryKnownKeyVerify) {
+  // Rotation: both public keys are known while tokens of either key are out there.
+  const auto both = Verifier({{"a", KeyA().public_pem}, {"b", KeyB().public_pem}});
+  EXPECT_TRUE(both.Verify(signer_.Issue("user-1", "customer").value()));
+  EXPECT_TRUE(both.Verify(Signer(KeyB(), "b").Issue("user-2", "customer").value()));
+  EXPECT_TRUE(CheckSignerAgainstVerifier(Signer(KeyB(), "b"), both));
+}
+
+TEST_F(TokensTest, AKeyIdOfAnotherKeyIsRefused) {
+  const auto both = Verifier({{"a", KeyA().public_pem}, {"b", KeyB().public_pem}});
+  // Signed with key B but naming key A, and the other way round.
+  ExpectRefused(both.Verify(Signer(KeyB(), "a").Issue("user-1", "admin").value()), "B's token under kid a");
+  ExpectRefused(both.Verify(Signer(KeyA(), "b").Issue("user-1", "admin").value()), "A's token under kid b");
+  const auto status = CheckSignerAgainstVerifier(Signer(KeyB(), "a"), both);
+  ASSERT_FALSE(status);
+  EXPECT_NE(status.error().message.find("does not match"), std::string::npos) << status.error().message;
+}
+
+TEST_F(TokensTest, AnUnknownOrMissingKeyIdIsRefused) {
+  ExpectRefused(verifier_.Verify(Signer(KeyA(), "elsewhere").Issue("user-1", "admin").value()), "unknown kid");
+  ExpectRefused(verifier_.Verify(Raw([](auto&) {}, "")), "no kid");
+  const auto status = CheckSignerAgainstVerifier(Signer(KeyA(), "elsewhere"), verifier_);
+  ASSERT_FALSE(status);
+  EXPECT_NE(status.error().message.find("has no public key"), std::string::npos) << status.error().message;
+}
+
+TEST_F(TokensTest, OtherAlgorithmsAreRefused) {
+  const auto payload = TokenPayload("user-1", "admin", kNow);
+  ExpectRefused(verifier_.Verify(SignRawToken("HS256", std::string(48, 's'), "a", payload)), "HS256 with a secret");
+  // Algorithm confusion: the public key, which everyone may know, as the HMAC secret.
+  ExpectRefused(verifier_.Verify(SignRawToken("HS256", KeyA().public_pem, "a", payload)), "HS256 with the public key");
+  ExpectRefused(verifier_.Verify(SignRawToken("none", "", "a", payload)), "alg none");
+  ExpectRefused(
+      verifier_.Verify("eyJhbGciOiJub25lIiwidHlwIjoiSldUIiwia2lkIjoiYSJ9."
+                       "eyJzdWIiOiJ1c2VyLTEiLCJyb2xlIjoiYWRtaW4iLCJpc3MiOiJiYXJiZXJzaG9wIiwiZXhwIjo0MDAwMDAwMDAwfQ.x"),
+      "alg none, written by hand");
+}
+
+TEST_F(TokensTest, ExpiryIsCheckedWithALeeway) {
+  const auto token = signer_.Issue("user-1", "customer").value();
+  clock_.Advance(1h + kTokenLeeway - 1s);
+  EXPECT_TRUE(verifier_.Verify(token)) << "within the leeway after exp";
+  clock_.Advance(1s);
+  const auto claims = verifier_.Verify(token);
+  ExpectRefused(claims, "expired");
   EXPECT_NE(claims.error().message.find("expired"), std::string::npos);
+  // Decoded afresh, the same holds.
+  ExpectRefused(Verifier({{"a", KeyA().public_pem}}).Verify(token), "expired, not remembered");
 }
 
-TEST(TokenServiceTest, RememberedTokenStillExpires) {
-  FakeClock clock(TimePoint{1'800'000'000s});
-  const auto service = TokenService::Create(kKey, 1h, clock).value();
-  const auto token = service.Issue("user-1", "customer").value();
-  ASSERT_TRUE(service.Verify(token));
-  ASSERT_TRUE(service.Verify(token));  // the second check is answered from memory
-  clock.Advance(1h);
-  const auto claims = service.Verify(token);
-  ASSERT_FALSE(claims);
-  EXPECT_NE(claims.error().message.find("expired"), std::string::npos);
+TEST_F(TokensTest, TokensFromTheFutureAreRefusedBeyondTheLeeway) {
+  const long now = kNow.time_since_epoch().count();
+  const long leeway = kTokenLeeway.count();
+  EXPECT_TRUE(verifier_.Verify(Raw([&](auto& p) { p["nbf"] = now + leeway; })));
+  EXPECT_TRUE(verifier_.Verify(Raw([&](auto& p) { p["iat"] = now + leeway; })));
+  ExpectRefused(verifier_.Verify(Raw([&](auto& p) { p["nbf"] = now + leeway + 1; })), "nbf in the future");
+  ExpectRefused(verifier_.Verify(Raw([&](auto& p) { p["iat"] = now + leeway + 1; })), "iat in the future");
 }
 
-TEST(TokenServiceTest, RememberedTokenIsNotValidUnderAnotherKey) {
-  SystemClock clock;
-  const auto mine = TokenService::Create(kKey, 1h, clock).value();
-  const auto theirs = TokenService::Create(std::string(40, 'x'), 1h, clock).value();
-  const auto token = theirs.Issue("user-1", "admin").value();
-  ASSERT_TRUE(theirs.Verify(token));
-  EXPECT_FALSE(mine.Verify(token));
-  EXPECT_FALSE(mine.Verify(token));
-}
-
-TEST(TokenServiceTest, ManyTokensStayCorrectPastTheMemoryBound) {
-  SystemClock clock;
-  const auto service = TokenService::Create(kKey, 1h, clock).value();
-  for (int i = 0; i < 9000; ++i) {
-    const auto subject = "user-" + std::to_string(i);
-    const auto claims = service.Verify(service.Issue(subject, "customer").value());
-    ASSERT_TRUE(claims) << i;
-    ASSERT_EQ(claims->subject, subject);
+TEST_F(TokensTest, EveryClaimMustBeThereAndRight) {
+  EXPECT_TRUE(verifier_.Verify(Raw([](auto&) {})));
+  ExpectRefused(verifier_.Verify(Raw([](auto& p) { p["iss"] = "someone-else"; })), "wrong iss");
+  ExpectRefused(verifier_.Verify(Raw([](auto& p) { p["aud"] = "another-service"; })), "wrong aud");
+  ExpectRefused(verifier_.Verify(Raw([](auto& p) { p["sub"] = ""; })), "empty sub");
+  for (const char* claim : {"sub", "role", "iss", "aud", "exp", "nbf", "iat"}) {
+    ExpectRefused(verifier_.Verify(Raw([&](auto& p) { p.erase(claim); })), std::string("without ") + claim);
   }
+  ExpectRefused(verifier_.Verify(Raw([](auto& p) { p["exp"] = "tomorrow"; })), "exp not a number");
 }
 
-TEST(TokenServiceTest, TokenSignedWithAnotherKeyIsRefused) {
-  SystemClock clock;
-  const auto mine = TokenService::Create(kKey, 1h, clock).value();
-  const auto theirs = TokenService::Create(std::string(40, 'x'), 1h, clock).value();
-  const auto token = theirs.Issue("user-1", "admin").value();
-  EXPECT_EQ(mine.Verify(token).error().code, ErrorCode::kUnauthenticated);
+TEST_F(TokensTest, RememberedTokenStillExpires) {
+  const auto token = signer_.Issue("user-1", "customer").value();
+  ASSERT_TRUE(verifier_.Verify(token));
+  ASSERT_TRUE(verifier_.Verify(token));  // the second check is answered from memory
+  clock_.Advance(1h + kTokenLeeway);
+  const auto claims = verifier_.Verify(token);
+  ExpectRefused(claims, "expired");
+  EXPECT_NE(claims.error().message.find("expired"), std::string::npos);
 }
 
-TEST(TokenServiceTest, TamperedOrMalformedTokensAreRefused) {
-  SystemClock clock;
-  const auto service = TokenService::Create(kKey, 1h, clock).value();
-  auto token = service.Issue("user-1", "customer").value();
-  // Flip the role inside the payload: the signature no longer matches.
+TEST_F(TokensTest, RememberedTokenIsNotValidUnderAnotherKey) {
+  const auto theirs = Verifier({{"a", KeyB().public_pem}});
+  const auto token = Signer(KeyB(), "a").Issue("user-1", "admin").value();
+  ASSERT_TRUE(theirs.Verify(token));
+  ExpectRefused(verifier_.Verify(token), "another key");
+  ExpectRefused(verifier_.Verify(token), "another key, twice");
+}
+
+TEST_F(TokensTest, ManyTokensStayCorrectPastTheMemoryBound) {
+  const auto small = TokenVerifier::Create({{"a", KeyA().public_pem}}, clock_, 16).value();
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 40; ++i) tokens.push_back(signer_.Issue("user-" + std::to_string(i), "customer").value());
+  for (int round = 0; round < 2; ++round) {
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      const auto claims = small.Verify(tokens[i]);
+      ASSERT_TRUE(claims) << i;
+      ASSERT_EQ(claims->subject, "user-" + std::to_string(i));
+    }
+  }
+  clock_.Advance(1h + kTokenLeeway);
+  for (const auto& token : tokens) ExpectRefused(small.Verify(token), "expired, remembered or not");
+}
+
+TEST_F(TokensTest, TamperedOrMalformedTokensAreRefused) {
+  const auto token = signer_.Issue("user-1", "customer").value();
+  // Change the payload: the signature no longer matches.
   const auto first_dot = token.find('.');
-  token[first_dot + 5] = token[first_dot + 5] == 'A' ? 'B' : 'A';
-  EXPECT_FALSE(service.Verify(token));
+  for (const std::size_t at : {first_dot + 5, first_dot + 20, token.rfind('.') - 3}) {
+    auto tampered = token;
+    tampered[at] = tampered[at] == 'A' ? 'B' : 'A';
+    ExpectRefused(verifier_.Verify(tampered), "tampered at " + std::to_string(at));
+  }
+  // A header that is not JSON, or not an object.
+  ExpectRefused(verifier_.Verify("bm90LWpzb24" + token.substr(first_dot)), "header not JSON");
+  ExpectRefused(verifier_.Verify("WzFd" + token.substr(first_dot)), "header an array");
   for (const std::string& bad :
        {std::string(), std::string("abc"), std::string("a.b.c"), std::string(".."), std::string(5000, 'a')}) {
-    EXPECT_EQ(service.Verify(bad).error().code, ErrorCode::kUnauthenticated) << bad;
+    ExpectRefused(verifier_.Verify(bad), bad);
   }
-  // alg "none" with no signature.
-  EXPECT_FALSE(
-      service.Verify("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0."
-                     "eyJzdWIiOiJ1c2VyLTEiLCJyb2xlIjoiYWRtaW4iLCJpc3MiOiJiYXJiZXJzaG9wIiwiZXhwIjo0MDAwMDAwMDAwfQ."));
+  EXPECT_TRUE(verifier_.Verify(token)) << "a refused variant must not spoil the real token";
+}
+
+TEST_F(TokensTest, OnlyThreeBase64UrlSegmentsPass) {
+  const auto token = signer_.Issue("user-1", "customer").value();
+  EXPECT_TRUE(HasTokenShape(token));
+  // The library reads a token as a C string: whatever follows a NUL was never checked,
+  // and a NUL or line break passed on in gRPC metadata aborts the process.
+  for (const std::string& bad :
+       {token + std::string(1, '\0'), token + std::string(1, '\0') + "x", token + "\r\n", " " + token, token + " ",
+        token + "=", token + ".x", std::string("a.b"), std::string("..."), std::string("a..c"),
+        "a.b.c" + std::string(2000, 'd'), std::string(300, 'a') + ".b.c"}) {
+    EXPECT_FALSE(HasTokenShape(bad)) << bad.size();
+    ExpectRefused(verifier_.Verify(bad), "bad shape");
+  }
+  EXPECT_TRUE(verifier_.Verify(token));
+}
+
+TEST_F(TokensTest, SignerRefusesWhatIsNotAP256PrivateKey) {
+  for (const auto& [pem, kid, why] : {std::tuple{KeyA().public_pem, std::string("a"), "a public key"},
+                                      std::tuple{std::string("not a key"), std::string("a"), "no PEM"},
+                                      std::tuple{KeyA().private_pem, std::string(""), "an empty kid"},
+                                      std::tuple{KeyA().private_pem, std::string("a/b"), "a kid with a slash"}}) {
+    EXPECT_FALSE(TokenSigner::Create(pem, kid, 1h, clock_)) << why;
+  }
+  EXPECT_FALSE(TokenSigner::Create(KeyA().private_pem, "a", 0s, clock_));
+  EXPECT_FALSE(TokenVerifier::Create({}, clock_));
+  EXPECT_FALSE(TokenVerifier::Create({{"a", KeyA().private_pem}}, clock_));
 }
 
 TEST(BearerTokenTest, ExtractsTheToken) {
@@ -104,23 +227,73 @@ TEST(BearerTokenTest, ExtractsTheToken) {
   EXPECT_EQ(BearerToken("Bearer"), "");
 }
 
-TEST(TokenServiceTest, OnlyThreeBase64UrlSegmentsPass) {
-  FakeClock clock(TimePoint{1'800'000'000s});
-  const auto service = TokenService::Create(kKey, 1h, clock).value();
-  const auto token = service.Issue("user-1", "customer").value();
-  EXPECT_TRUE(HasTokenShape(token));
-  // The library reads a token as a C string: whatever follows a NUL was never checked,
-  // and a NUL or line break passed on in gRPC metadata aborts the process.
-  for (const std::string& bad :
-       {token + std::string(1, '\0'), token + std::string(1, '\0') + "x", token + "\r\n", " " + token, token + " ",
-        token + "=", token + ".x", std::string("a.b"), std::string("..."), std::string("a..c"),
-        "a.b.c" + std::string(2000, 'd'), std::string(300, 'a') + ".b.c"}) {
-    EXPECT_FALSE(HasTokenShape(bad)) << bad.size();
-    const auto claims = service.Verify(bad);
-    ASSERT_FALSE(claims);
-    EXPECT_EQ(claims.error().code, ErrorCode::kUnauthenticated);
+TEST(KeyIdTest, NamesAFile) {
+  EXPECT_TRUE(IsValidKeyId("dev-20261202"));
+  EXPECT_TRUE(IsValidKeyId("core_2026.12"));
+  for (const char* bad : {"", ".hidden", "a/b", "a b", "ключ"}) EXPECT_FALSE(IsValidKeyId(bad)) << bad;
+  EXPECT_FALSE(IsValidKeyId(std::string(65, 'k')));
+}
+
+/// A folder of its own under the test's temporary folder, removed at the end.
+class KeyFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("barbershop-keys-" + std::to_string(getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_ / "public");
   }
-  EXPECT_TRUE(service.Verify(token)) << "a refused variant must not spoil the real token";
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void Write(const std::filesystem::path& file, const std::string& text) { std::ofstream(dir_ / file) << text; }
+  static void ExpectErrorMentions(const Error& error, const std::string& words) {
+    EXPECT_EQ(error.code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(error.message.find(words), std::string::npos) << error.message;
+  }
+
+  std::filesystem::path dir_;
+  FakeClock clock_{kNow};
+};
+
+TEST_F(KeyFilesTest, ReadsAFolderOfPublicKeysByKeyId) {
+  Write("public/dev-1.pem", KeyA().public_pem);
+  Write("public/dev-2.pem", KeyB().public_pem);
+  Write("public/README", "not a key, not read");
+  std::filesystem::create_directories(dir_ / "public" / "..data");
+  const auto keys = ReadPublicKeyDirectory(dir_ / "public");
+  ASSERT_TRUE(keys) << keys.error().message;
+  ASSERT_EQ(keys->size(), 2u);
+  EXPECT_EQ(keys->at("dev-1"), KeyA().public_pem);
+  Write("signing.pem", KeyB().private_pem);
+  const auto pem = ReadP256KeyFile(dir_ / "signing.pem", true);
+  ASSERT_TRUE(pem) << pem.error().message;
+  const auto signer = TokenSigner::Create(*pem, "dev-2", 1h, clock_).value();
+  const auto verifier = TokenVerifier::FromDirectory(dir_ / "public", clock_).value();
+  EXPECT_TRUE(CheckSignerAgainstVerifier(signer, verifier));
+}
+
+TEST_F(KeyFilesTest, SaysWhatIsWrongWithAKeyFile) {
+  ExpectErrorMentions(ReadP256KeyFile(dir_ / "missing.pem", true).error(), "does not exist");
+  const auto p384 = NewEcKeyPair("P-384");
+  Write("p384.pem", p384.public_pem);
+  ExpectErrorMentions(ReadP256KeyFile(dir_ / "p384.pem", false).error(), "not an EC P-256 key");
+  Write("p384-private.pem", p384.private_pem);
+  ExpectErrorMentions(ReadP256KeyFile(dir_ / "p384-private.pem", true).error(), "not an EC P-256 key");
+  Write("private.pem", KeyA().private_pem);
+  ExpectErrorMentions(ReadP256KeyFile(dir_ / "private.pem", false).error(), "private key where a public key");
+  Write("public.pem", KeyA().public_pem);
+  ExpectErrorMentions(ReadP256KeyFile(dir_ / "public.pem", true).error(), "not a PEM private key");
+  Write("garbage.pem", "garbage");
+  ExpectErrorMentions(ReadP256KeyFile(dir_ / "garbage.pem", false).error(), "not a PEM public key");
+}
+
+TEST_F(KeyFilesTest, SaysWhatIsWrongWithAPublicKeyFolder) {
+  ExpectErrorMentions(ReadPublicKeyDirectory(dir_ / "missing").error(), "does not exist");
+  ExpectErrorMentions(ReadPublicKeyDirectory(dir_ / "public").error(), "holds no public key");
+  Write("public/dev-1.pem", KeyA().private_pem);
+  ExpectErrorMentions(ReadPublicKeyDirectory(dir_ / "public").error(), "private key where a public key");
+  Write("public/dev-1.pem", KeyA().public_pem);
+  Write("public/a key.pem", KeyB().public_pem);
+  ExpectErrorMentions(ReadPublicKeyDirectory(dir_ / "public").error(), "not a key id");
 }
 
 }  // namespace

@@ -10,11 +10,12 @@ bool RunStackCommand(const std::string& command) {
   return std::system(line.c_str()) == 0;
 }
 
-std::vector<std::string> TestCoreSettings(const std::string& jwt_secret) {
-  return {"BARBERSHOP_JWT_SECRET=" + jwt_secret, "BARBERSHOP_LOG_LEVEL=warn",
-          "BARBERSHOP_GRPC_ADDRESS=127.0.0.1:0", "BARBERSHOP_HTTP_ADDRESS=127.0.0.1:0",
-          "BARBERSHOP_SIGNUPS_PER_ADDRESS=0",    "BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0",
-          "BARBERSHOP_MAX_LIVE_BOOKINGS=0"};
+std::vector<std::string> TestCoreSettings(const TokenKeys& keys) {
+  auto settings = keys.CoreSettings();
+  settings.insert(settings.end(), {"BARBERSHOP_LOG_LEVEL=warn", "BARBERSHOP_GRPC_ADDRESS=127.0.0.1:0",
+                                   "BARBERSHOP_HTTP_ADDRESS=127.0.0.1:0", "BARBERSHOP_SIGNUPS_PER_ADDRESS=0",
+                                   "BARBERSHOP_LOGIN_FAILURES_PER_ADDRESS=0", "BARBERSHOP_MAX_LIVE_BOOKINGS=0"});
+  return settings;
 }
 
 }  // namespace barbershop::testing

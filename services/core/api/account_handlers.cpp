@@ -81,7 +81,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::Login(grpc::CallbackServerContext* ca
         calls_.OnHashing(
             c.started,
             [this, started = c.started, keys, request, response, user = std::move(*user)]() mutable -> Outcome {
-              auto session = domain::CompleteLogin(ctx_.hasher, ctx_.tokens, std::move(user), request->password());
+              auto session = domain::CompleteLogin(ctx_.hasher, ctx_.signer, std::move(user), request->password());
               if (!session && session.error().code == ErrorCode::kUnauthenticated) {
                 calls_.OnDatabase(started, std::nullopt, [keys, failure = session.error()](Call& counting) -> Outcome {
                   if (auto counted = counting.work.attempts().Count(keys); !counted)

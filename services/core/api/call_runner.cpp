@@ -12,7 +12,7 @@ grpc::Status Busy() { return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the se
 
 }  // namespace
 
-CallRunner::CallRunner(domain::WorkQueue& work, common::WorkerPool& hashing, const common::TokenService& tokens,
+CallRunner::CallRunner(domain::WorkQueue& work, common::WorkerPool& hashing, const common::TokenVerifier& tokens,
                        common::MetricsRegistry& metrics)
     : work_(work),
       hashing_(hashing),

@@ -51,7 +51,7 @@ class CallRunner {
   /// Runs on the gRPC thread before the database: a status answers the call there.
   using Quick = std::function<Outcome(const domain::Caller&)>;
 
-  CallRunner(domain::WorkQueue& work, common::WorkerPool& hashing, const common::TokenService& tokens,
+  CallRunner(domain::WorkQueue& work, common::WorkerPool& hashing, const common::TokenVerifier& tokens,
              common::MetricsRegistry& metrics);
 
   /// Checks the token (unless `needs_token` is false), tries `quick` when given, then runs
@@ -82,7 +82,7 @@ class CallRunner {
 
   domain::WorkQueue& work_;
   common::WorkerPool& hashing_;
-  const common::TokenService& tokens_;
+  const common::TokenVerifier& tokens_;
   common::MetricsRegistry& metrics_;
   common::Counter& handler_failures_;  ///< steps that threw (answered INTERNAL)
   std::atomic<bool> open_{false};

@@ -21,7 +21,8 @@ struct ServiceContext {
   domain::WorkQueue& work;      ///< repositories on database workers
   common::WorkerPool& hashing;  ///< Argon2id, off the database workers
   const common::PasswordHasher& hasher;
-  const common::TokenService& tokens;
+  const common::TokenSigner& signer;  ///< issues login tokens
+  const common::TokenVerifier& tokens;
   const common::ShopTime& shop_time;
   const common::Clock& clock;
   const domain::BookingPolicy& policy;

@@ -28,8 +28,17 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
                  "once listening, write the ports taken (lines 'grpc PORT' and 'http PORT') to this file; with port 0 "
                  "in the addresses, this is how a starter learns them")
       ->envname("BARBERSHOP_PORT_FILE");
-  cli.add_option("--jwt-secret", config.jwt_secret, "token signing key, at least 32 bytes (required)")
-      ->envname("BARBERSHOP_JWT_SECRET");
+  cli.add_option("--token-signing-key", config.token_signing_key,
+                 "PEM file of the EC P-256 private key that signs login tokens (ES256); only the core has it "
+                 "(required)")
+      ->envname("BARBERSHOP_TOKEN_SIGNING_KEY");
+  cli.add_option("--token-signing-key-id", config.token_signing_key_id,
+                 "the signing key's id, written into every token's header; <ID>.pem in the public key folder must "
+                 "be its public key (required)")
+      ->envname("BARBERSHOP_TOKEN_SIGNING_KEY_ID");
+  cli.add_option("--token-public-keys", config.token_public_keys,
+                 "folder of the public keys that tokens are checked with, one <key id>.pem file each (required)")
+      ->envname("BARBERSHOP_TOKEN_PUBLIC_KEYS");
   cli.add_option("--token-lifetime-seconds", token_seconds, "how long a login token is valid")
       ->envname("BARBERSHOP_TOKEN_LIFETIME_SECONDS")
       ->check(CLI::Range(60LL, 30LL * 24 * 3600))

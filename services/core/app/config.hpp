@@ -20,7 +20,11 @@ struct CoreConfig {
   std::string http_address = "127.0.0.1:8080";
   /// Where to write the ports taken once listening (empty: nowhere); see WritePortFile.
   std::string port_file;
-  std::string jwt_secret;
+  /// Login tokens (ES256): the PEM file of the private key that signs them, its key id,
+  /// and the folder of public keys (<key id>.pem) that check them.
+  std::string token_signing_key;
+  std::string token_signing_key_id;
+  std::string token_public_keys;
   std::chrono::seconds token_lifetime{12 * 3600};
   std::string shop_timezone = "Europe/Chisinau";
   int appointment_minutes = 30;

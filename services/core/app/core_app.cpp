@@ -40,15 +40,36 @@ std::string WithConnectTimeout(const std::string& url) {
 
 }  // namespace
 
+common::Status CoreApp::LoadTokenKeys() {
+  if (config_.token_signing_key.empty() || config_.token_signing_key_id.empty() || config_.token_public_keys.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "no token keys (set BARBERSHOP_TOKEN_SIGNING_KEY, BARBERSHOP_TOKEN_SIGNING_KEY_ID and "
+                     "BARBERSHOP_TOKEN_PUBLIC_KEYS)");
+  }
+  auto pem = common::ReadP256KeyFile(config_.token_signing_key, true);
+  if (!pem) return MakeError(ErrorCode::kInvalidArgument, pem.error().message + " (BARBERSHOP_TOKEN_SIGNING_KEY)");
+  auto signer =
+      common::TokenSigner::Create(std::move(*pem), config_.token_signing_key_id, config_.token_lifetime, clock_);
+  if (!signer) return signer.error();
+  auto verifier = common::TokenVerifier::FromDirectory(config_.token_public_keys, clock_);
+  if (!verifier) {
+    return MakeError(ErrorCode::kInvalidArgument, verifier.error().message + " (BARBERSHOP_TOKEN_PUBLIC_KEYS)");
+  }
+  // A core whose tokens nobody accepts must not start: sign one and check it.
+  if (auto matches = common::CheckSignerAgainstVerifier(*signer, *verifier); !matches) return matches.error();
+  spdlog::info("login tokens signed with key {} (ES256)", signer->key_id());
+  signer_ = std::make_unique<common::TokenSigner>(std::move(*signer));
+  tokens_ = std::make_unique<common::TokenVerifier>(std::move(*verifier));
+  return common::Ok{};
+}
+
 CoreApp::CoreApp(CoreConfig config, const common::Clock& clock) : config_(std::move(config)), clock_(clock) {}
 
 CoreApp::~CoreApp() { Shutdown(); }
 
 common::Status CoreApp::Start() {
   if (auto armed = common::ArmFailpoints(config_.failpoints); !armed) return armed.error();
-  auto tokens = common::TokenService::Create(config_.jwt_secret, config_.token_lifetime, clock_);
-  if (!tokens) return tokens.error();
-  tokens_ = std::make_unique<common::TokenService>(std::move(*tokens));
+  if (auto keys = LoadTokenKeys(); !keys) return keys.error();
   auto zone = common::ShopTime::ForZone(config_.shop_timezone);
   if (!zone) return MakeError(ErrorCode::kInvalidArgument, zone.error().message + " (set BARBERSHOP_SHOP_TIMEZONE)");
   shop_time_ = std::make_unique<common::ShopTime>(std::move(*zone));
@@ -109,8 +130,9 @@ common::Status CoreApp::Start() {
       *executor_, storage::PgWiring{lists_.get(), &metrics_.GetCounter("barbershop_throttled_total",
                                                                        "Calls refused by a limit against abuse.",
                                                                        {{"limit", "live_bookings"}})});
-  service_ = std::make_unique<api::UserServiceImpl>(api::ServiceContext{
-      *work_, *hashing_, hasher_, *tokens_, *shop_time_, clock_, policy_, metrics_, *lists_, limits_, proxies_});
+  service_ = std::make_unique<api::UserServiceImpl>(api::ServiceContext{*work_, *hashing_, hasher_, *signer_, *tokens_,
+                                                                        *shop_time_, clock_, policy_, metrics_, *lists_,
+                                                                        limits_, proxies_});
 
   const bool relay_idle = config_.relay && config_.amqp_url == kNoBroker;
   if (relay_idle) {

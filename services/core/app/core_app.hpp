@@ -52,13 +52,17 @@ class CoreApp {
   common::MetricsRegistry& metrics() { return metrics_; }
 
  private:
+  /// The token signer and verifier from the configured key files; fails when the public
+  /// keys have none that checks what the signing key signs.
+  common::Status LoadTokenKeys();
   common::HttpReply Ready();
 
   CoreConfig config_;
   const common::Clock& clock_;
   common::MetricsRegistry metrics_;
   common::PasswordHasher hasher_;
-  std::unique_ptr<common::TokenService> tokens_;
+  std::unique_ptr<common::TokenSigner> signer_;
+  std::unique_ptr<common::TokenVerifier> tokens_;
   std::unique_ptr<common::ShopTime> shop_time_;
   domain::BookingPolicy policy_;
   domain::AbuseLimits limits_;

@@ -31,7 +31,7 @@ common::Result<std::string> LoginEmail(const std::string& email, const std::stri
   return std::move(*normalized);
 }
 
-common::Result<Session> CompleteLogin(const common::PasswordHasher& hasher, const common::TokenService& tokens,
+common::Result<Session> CompleteLogin(const common::PasswordHasher& hasher, const common::TokenSigner& signer,
                                       std::optional<User> user, const std::string& password) {
   if (!user) {
     // Spend the same effort as a real check, so timing does not tell which part was wrong.
@@ -40,11 +40,9 @@ common::Result<Session> CompleteLogin(const common::PasswordHasher& hasher, cons
     return MakeError(ErrorCode::kUnauthenticated, kBadLogin);
   }
   if (!hasher.Verify(password, user->password_hash)) return MakeError(ErrorCode::kUnauthenticated, kBadLogin);
-  auto token = tokens.Issue(user->id, RoleName(user->role));
-  if (!token) return token.error();
-  auto claims = tokens.Verify(*token);
-  if (!claims) return claims.error();
-  return Session{std::move(*token), std::move(*user), claims->expires_at};
+  auto issued = signer.IssueToken(user->id, RoleName(user->role));
+  if (!issued) return issued.error();
+  return Session{std::move(issued->token), std::move(*user), issued->expires_at};
 }
 
 common::Result<User> AccountService::SignUp(const std::string& username, const std::string& email,
@@ -54,7 +52,7 @@ common::Result<User> AccountService::SignUp(const std::string& username, const s
   return accounts_.CreateUser(account->username, account->email, account->password_hash, Role::kCustomer);
 }
 
-common::Result<Caller> Authenticate(const common::TokenService& tokens, const std::string& token) {
+common::Result<Caller> Authenticate(const common::TokenVerifier& tokens, const std::string& token) {
   auto claims = tokens.Verify(token);
   if (!claims) return claims.error();
   const auto role = ParseRole(claims->role);

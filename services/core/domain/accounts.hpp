@@ -36,12 +36,12 @@ common::Result<std::string> LoginEmail(const std::string& email, const std::stri
 /// Checks `password` against the account found for the login's e-mail (nullopt when
 /// none was) and issues a token.  Spends the same effort when there is no account, and
 /// fails with the same message whatever was wrong.  No database.
-common::Result<Session> CompleteLogin(const common::PasswordHasher& hasher, const common::TokenService& tokens,
+common::Result<Session> CompleteLogin(const common::PasswordHasher& hasher, const common::TokenSigner& signer,
                                       std::optional<User> user, const std::string& password);
 
-/// The caller a token names, when the token is valid (signed by this service, not
+/// The caller a token names, when the token is valid (signed with the core's key, not
 /// expired) and names a known role.  The one check every authenticated call passes.
-common::Result<Caller> Authenticate(const common::TokenService& tokens, const std::string& token);
+common::Result<Caller> Authenticate(const common::TokenVerifier& tokens, const std::string& token);
 
 /// Accounts made without a call: the demo data, the tests' and benchmarks' users.  Holds
 /// only references; one per use is cheap.

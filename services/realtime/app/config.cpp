@@ -34,8 +34,10 @@ RealtimeConfig ParseRealtimeConfig(int argc, char** argv) {
            "RabbitMQ URL (amqp://USER:PASSWORD@HOST:PORT/VHOST)");
   urls.Add("--core-address", "BARBERSHOP_CORE_ADDRESS", "core service address", config.core_address,
            "the core service's gRPC address, HOST:PORT (for chat permissions)");
-  cli.add_option("--jwt-secret", config.jwt_secret, "the core's token signing key, at least 32 bytes (required)")
-      ->envname("BARBERSHOP_JWT_SECRET");
+  cli.add_option("--token-public-keys", config.token_public_keys,
+                 "folder of the core's public keys that tokens are checked with, one <key id>.pem file each "
+                 "(required)")
+      ->envname("BARBERSHOP_TOKEN_PUBLIC_KEYS");
   cli.add_option("--instance-id", config.instance_id,
                  "this copy's name in sessions and presence (default hostname-pid)")
       ->envname("BARBERSHOP_INSTANCE_ID");

@@ -15,7 +15,8 @@ struct RealtimeConfig {
   std::string port_file;
   std::string redis_url;
   std::string amqp_url;
-  std::string jwt_secret;
+  /// Folder of the core's public keys (<key id>.pem) that tokens are checked with.
+  std::string token_public_keys;
   std::string core_address;
   std::string instance_id;  ///< default: hostname-pid
   std::string shop_timezone = "Europe/Chisinau";

@@ -35,9 +35,14 @@ RealtimeApp::~RealtimeApp() { Shutdown(); }
 
 common::Status RealtimeApp::Start() {
   if (auto armed = common::ArmFailpoints(config_.failpoints); !armed) return armed.error();
-  auto tokens = common::TokenService::Create(config_.jwt_secret, std::chrono::hours(1), clock_);
-  if (!tokens) return MakeError(ErrorCode::kInvalidArgument, tokens.error().message + " (set BARBERSHOP_JWT_SECRET)");
-  tokens_ = std::make_unique<common::TokenService>(std::move(*tokens));
+  if (config_.token_public_keys.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "no token public keys (set BARBERSHOP_TOKEN_PUBLIC_KEYS)");
+  }
+  auto tokens = common::TokenVerifier::FromDirectory(config_.token_public_keys, clock_);
+  if (!tokens) {
+    return MakeError(ErrorCode::kInvalidArgument, tokens.error().message + " (BARBERSHOP_TOKEN_PUBLIC_KEYS)");
+  }
+  tokens_ = std::make_unique<common::TokenVerifier>(std::move(*tokens));
   auto zone = common::ShopTime::ForZone(config_.shop_timezone);
   if (!zone) return MakeError(ErrorCode::kInvalidArgument, zone.error().message + " (set BARBERSHOP_SHOP_TIMEZONE)");
   shop_time_ = std::make_unique<common::ShopTime>(std::move(*zone));

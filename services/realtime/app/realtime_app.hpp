@@ -60,7 +60,7 @@ class RealtimeApp {
   RealtimeConfig config_;
   const common::Clock& clock_;
   common::MetricsRegistry metrics_;
-  std::unique_ptr<common::TokenService> tokens_;
+  std::unique_ptr<common::TokenVerifier> tokens_;
   std::unique_ptr<common::ShopTime> shop_time_;
   boost::asio::io_context io_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;

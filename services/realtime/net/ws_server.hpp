@@ -42,7 +42,7 @@ struct ServerSettings {
 struct ServerDeps {
   boost::asio::io_context& io;
   boost::asio::thread_pool& blocking;  ///< where Redis and gRPC calls run
-  const common::TokenService& tokens;
+  const common::TokenVerifier& tokens;
   const common::Clock& clock;  ///< dates chat messages and sessions; tells when tokens and chats expire
   store::AppointmentParties& parties;
   hub::MessageStore& messages;

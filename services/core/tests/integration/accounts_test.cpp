@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -130,17 +132,52 @@ TEST_F(AccountsTest, MissingWrongOrExpiredTokenIsUnauthenticated) {
 
   const auto user = NewCustomer(*stub_);
   common::FakeClock past(common::SystemClock().Now() - std::chrono::hours(48));
-  const auto old_tokens = common::TokenService::Create(kTestJwtSecret, std::chrono::hours(1), past).value();
+  const auto old_tokens = TestKeys().Signer(past);
   const auto expired = old_tokens.Issue(user.id, "customer").value();
   const auto status = stub_->GetUserProfile(Authed(expired).get(), GetUserProfileRequest{}, &profile);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_NE(status.error_message().find("expired"), std::string::npos);
+}
 
-  common::SystemClock now;
-  const auto forged =
-      common::TokenService::Create(std::string(40, 'f'), std::chrono::hours(1), now).value().Issue(user.id, "admin");
-  EXPECT_EQ(stub_->GetUserProfile(Authed(*forged).get(), GetUserProfileRequest{}, &profile).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+TEST_F(AccountsTest, ATokenNotSignedWithTheCoresKeyIsUnauthenticated) {
+  const auto admin = NewAdmin(*stub_);
+  const auto now = common::SystemClock().Now();
+  UserProfile profile;
+  ASSERT_TRUE(stub_->GetUserProfile(Authed(admin.token).get(), GetUserProfileRequest{}, &profile).ok());
+  // The same claims as the admin's real token, signed otherwise.
+  for (const auto& [what, forged] : TestKeys().ForgedTokens(admin.id, "admin", now)) {
+    const auto status = stub_->GetUserProfile(Authed(forged).get(), GetUserProfileRequest{}, &profile);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << what;
+    EXPECT_EQ(status.error_message(), "the token is not valid") << what;
+  }
+  // The stack's own key signing the same claims is accepted: only the signature differed.
+  const auto real = ::barbershop::testing::SignRawToken(
+      "ES256", common::ReadP256KeyFile(TestKeys().signing_key_file, true).value(), TestKeys().key_id,
+      ::barbershop::testing::TokenPayload(admin.id, "admin", now));
+  const auto status = stub_->GetUserProfile(Authed(real).get(), GetUserProfileRequest{}, &profile);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(profile.user_id(), admin.id);
+}
+
+// A core whose tokens nobody would accept does not start: its key id must have a public
+// key in the folder, and that key must check what the signing key signs.
+TEST(CoreStartTest, RefusesASigningKeyWithoutItsPublicKey) {
+  const auto dir = std::filesystem::temp_directory_path() / ("barbershop-public-keys-" + Unique());
+  std::filesystem::create_directories(dir);
+  const auto own_name = dir / (TestKeys().key_id + ".pem");
+  std::ofstream(own_name) << ::barbershop::testing::NewEcKeyPair().public_pem;
+  const auto start = [&] {
+    auto config = TestConfig(TestCore::Get().database_url());
+    config.token_public_keys = dir.string();
+    common::SystemClock clock;
+    app::CoreApp core(config, clock);
+    const auto started = core.Start();
+    return started ? std::string() : started.error().message;
+  };
+  EXPECT_NE(start().find("does not match the token signing key"), std::string::npos) << start();
+  std::filesystem::rename(own_name, dir / "another-key.pem");
+  EXPECT_NE(start().find("has no public key"), std::string::npos) << start();
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(AccountsTest, ListBarbersNamesEachBarberWithHours) {

@@ -36,6 +36,21 @@ class StopCoreAtExit final : public ::testing::Environment {
 [[maybe_unused]] const auto* const kStopCoreAtExit = ::testing::AddGlobalTestEnvironment(new StopCoreAtExit);
 }  // namespace
 
+const ::barbershop::testing::TokenKeys& TestKeys() {
+  static const auto keys = ::barbershop::testing::TokenKeys::FromEnvironment();
+  if (!keys.complete()) {
+    std::fprintf(stderr, "BARBERSHOP_TEST_TOKEN_* (the token keys) are not set: run the tests with `make test`\n");
+    std::abort();
+  }
+  return keys;
+}
+
+void UseTestKeys(app::CoreConfig& config) {
+  config.token_signing_key = TestKeys().signing_key_file;
+  config.token_signing_key_id = TestKeys().key_id;
+  config.token_public_keys = TestKeys().public_keys_dir;
+}
+
 void WithoutAddressLimits(app::CoreConfig& config) {
   config.signups_per_address = 0;
   config.login_failures_per_address = 0;
@@ -53,7 +68,7 @@ TestCore::TestCore() {
   config.database_url = database_url_;
   config.grpc_address = "127.0.0.1:0";
   config.http_address = "127.0.0.1:0";
-  config.jwt_secret = kTestJwtSecret;
+  UseTestKeys(config);
   config.shop_timezone = "Europe/Chisinau";
   config.db_pool_size = 8;
   config.amqp_url = TestAmqpUrl();
@@ -75,7 +90,7 @@ std::unique_ptr<UserService::Stub> TestCore::NewStub() const {
 std::string Unique() { return common::NewUuid().substr(0, 8); }
 
 bool SpawnCore(ChildProcess& child, const std::vector<std::string>& settings) {
-  auto env = ::barbershop::testing::TestCoreSettings(kTestJwtSecret);
+  auto env = ::barbershop::testing::TestCoreSettings(TestKeys());
   env.insert(env.end(), settings.begin(), settings.end());
   return child.Spawn({BARBERSHOP_CORE_BINARY}, env, "http", "barbershop-core-test");
 }
@@ -102,7 +117,7 @@ app::CoreConfig TestConfig(const std::string& database_url) {
   config.database_url = database_url;
   config.grpc_address = "127.0.0.1:0";
   config.http_address = "127.0.0.1:0";
-  config.jwt_secret = kTestJwtSecret;
+  UseTestKeys(config);
   config.db_pool_size = 4;
   config.amqp_url = TestAmqpUrl();
   config.outbox_sweep_ms = 200;

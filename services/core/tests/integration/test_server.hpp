@@ -12,12 +12,15 @@
 #include "barbershop/testing/eventually.hpp"
 #include "barbershop/testing/own_broker.hpp"
 #include "barbershop/testing/stack.hpp"
+#include "barbershop/testing/token_keys.hpp"
 #include "user_service.grpc.pb.h"
 
 namespace barbershop::core::testing {
 
-/// The key the test server signs tokens with.
-inline const std::string kTestJwtSecret = "integration-test-secret-0123456789abcdef";
+/// The token keys that make test made (BARBERSHOP_TEST_TOKEN_*); aborts when missing.
+const ::barbershop::testing::TokenKeys& TestKeys();
+/// Gives `config` the test token keys: the signing key, its id and the public keys.
+void UseTestKeys(app::CoreConfig& config);
 
 /// A core service started once per test process on free ports, against the PostgreSQL
 /// named by BARBERSHOP_TEST_DATABASE_URL (the test runner starts it).

@@ -44,7 +44,7 @@ std::string NewId() { return common::NewUuid(); }
 
 TestStack TestStack::FromEnvironment() {
   return TestStack{Env("BARBERSHOP_TEST_REDIS_URL"), Env("BARBERSHOP_TEST_AMQP_URL"),
-                   Env("BARBERSHOP_TEST_CORE_ADDRESS"), Env("BARBERSHOP_TEST_JWT_SECRET"),
+                   Env("BARBERSHOP_TEST_CORE_ADDRESS"), ::barbershop::testing::TokenKeys::FromEnvironment(),
                    Env("BARBERSHOP_TEST_DATABASE_URL")};
 }
 
@@ -59,8 +59,7 @@ bool RealtimeProcess::Start(std::chrono::seconds timeout) {
   return Spawn(args,
                {"BARBERSHOP_WS_ADDRESS=127.0.0.1:0", "BARBERSHOP_REDIS_URL=" + stack_.redis_url,
                 "BARBERSHOP_AMQP_URL=" + stack_.amqp_url, "BARBERSHOP_CORE_ADDRESS=" + stack_.core_address,
-                "BARBERSHOP_JWT_SECRET=" + stack_.jwt_secret, "BARBERSHOP_INSTANCE_ID=test-" + copy,
-                "BARBERSHOP_LOG_LEVEL=warn"},
+                stack_.keys.PublicKeysSetting(), "BARBERSHOP_INSTANCE_ID=test-" + copy, "BARBERSHOP_LOG_LEVEL=warn"},
                "ws", "barbershop-realtime-test", timeout);
 }
 
@@ -68,7 +67,7 @@ CoreProcess::CoreProcess(const TestStack& stack, std::vector<std::string> settin
     : stack_(stack), settings_(std::move(settings)) {}
 
 bool CoreProcess::Start(std::chrono::seconds timeout) {
-  auto settings = ::barbershop::testing::TestCoreSettings(stack_.jwt_secret);
+  auto settings = ::barbershop::testing::TestCoreSettings(stack_.keys);
   settings.push_back("BARBERSHOP_DATABASE_URL=" + stack_.database_url);
   settings.push_back("BARBERSHOP_AMQP_URL=" + stack_.amqp_url);
   for (const auto& setting : settings_) {

@@ -21,6 +21,7 @@
 #include "barbershop/testing/eventually.hpp"
 #include "barbershop/testing/own_broker.hpp"
 #include "barbershop/testing/stack.hpp"
+#include "barbershop/testing/token_keys.hpp"
 
 namespace barbershop::realtime::testing {
 
@@ -33,12 +34,10 @@ struct TestStack {
   std::string redis_url;
   std::string amqp_url;
   std::string core_address;
-  std::string jwt_secret;
-  std::string database_url;  ///< the running core's database (for replicas of the core)
+  ::barbershop::testing::TokenKeys keys;  ///< the core's signing key and the public keys
+  std::string database_url;               ///< the running core's database (for replicas of the core)
   static TestStack FromEnvironment();
-  bool complete() const {
-    return !redis_url.empty() && !amqp_url.empty() && !core_address.empty() && !jwt_secret.empty();
-  }
+  bool complete() const { return !redis_url.empty() && !amqp_url.empty() && !core_address.empty() && keys.complete(); }
 };
 
 using ::barbershop::testing::ChildProcess;

@@ -90,14 +90,13 @@ class WebSocketPermissionMatrixTest : public ::testing::Test {
     auto appointment = BookAppointment(stack_);
     auto others = BookAppointment(stack_);
     if (!appointment || !others) return std::nullopt;
-    const auto tokens = common::TokenService::Create(stack_.jwt_secret, std::chrono::hours(1), clock_);
-    if (!tokens) return std::nullopt;
+    const auto tokens = stack_.keys.Signer(clock_);
     Callers callers{*appointment, *others, {}};
     callers.tokens[kClient] = appointment->client_token;
     callers.tokens[kOtherCustomer] = others->client_token;
-    callers.tokens[kBarber] = *tokens->Issue(appointment->barber_id, "barber");
-    callers.tokens[kOtherBarber] = *tokens->Issue(NewId(), "barber");
-    callers.tokens[kAdmin] = *tokens->Issue(NewId(), "admin");
+    callers.tokens[kBarber] = *tokens.Issue(appointment->barber_id, "barber");
+    callers.tokens[kOtherBarber] = *tokens.Issue(NewId(), "barber");
+    callers.tokens[kAdmin] = *tokens.Issue(NewId(), "admin");
     return callers;
   }
 

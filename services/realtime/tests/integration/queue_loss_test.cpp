@@ -80,7 +80,7 @@ class QueueLossTest : public ::testing::Test {
     if (!shared_.complete() || shared_.database_url.empty()) {
       GTEST_SKIP() << "needs the stack of scripts/test.sh (BARBERSHOP_TEST_* variables)";
     }
-    tokens_.emplace(*common::TokenService::Create(shared_.jwt_secret, std::chrono::hours(1), clock_));
+    tokens_.emplace(shared_.keys.Signer(clock_));
     ASSERT_TRUE(broker_.Start()) << "the test's RabbitMQ did not start";
     ASSERT_TRUE(database_.created()) << "could not create the test's database";
     stack_ = shared_;
@@ -138,7 +138,7 @@ class QueueLossTest : public ::testing::Test {
 
   TestStack shared_ = TestStack::FromEnvironment();
   common::SystemClock clock_;
-  std::optional<common::TokenService> tokens_;
+  std::optional<common::TokenSigner> tokens_;
   OwnBroker broker_;
   OwnDatabase database_{shared_.database_url};
   TestStack stack_;

@@ -35,7 +35,7 @@ class RealtimeTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!stack_.complete()) GTEST_SKIP() << "needs the stack of scripts/test.sh (BARBERSHOP_TEST_* variables)";
-    tokens_.emplace(*common::TokenService::Create(stack_.jwt_secret, std::chrono::hours(1), clock_));
+    tokens_.emplace(stack_.keys.Signer(clock_));
     ASSERT_TRUE(a_.Start()) << "copy A did not become ready";
     ASSERT_TRUE(b_.Start()) << "copy B did not become ready";
   }
@@ -60,7 +60,7 @@ class RealtimeTest : public ::testing::Test {
 
   TestStack stack_ = TestStack::FromEnvironment();
   common::SystemClock clock_;
-  std::optional<common::TokenService> tokens_;
+  std::optional<common::TokenSigner> tokens_;
   RealtimeProcess a_{stack_, kCopyArgs};
   RealtimeProcess b_{stack_, kCopyArgs};
   EventPublisher publisher_{stack_.amqp_url.empty() ? "amqp://x" : stack_.amqp_url};
@@ -118,13 +118,26 @@ TEST_F(RealtimeTest, RefusesBeforeTheUpgrade) {
   EXPECT_EQ(c1.Connect(a_.port(), ClientPath(client)), 401u) << "no token";
   EXPECT_EQ(c2.Connect(a_.port(), ClientPath(client), "not-a-token"), 401u) << "garbage token";
   common::FakeClock long_ago(clock_.Now() - std::chrono::hours(3));
-  auto old_tokens = *common::TokenService::Create(stack_.jwt_secret, std::chrono::hours(1), long_ago);
+  const auto old_tokens = stack_.keys.Signer(long_ago);
   EXPECT_EQ(c3.Connect(a_.port(), ClientPath(client), *old_tokens.Issue(client, "customer")), 401u) << "expired";
   EXPECT_EQ(c4.Connect(a_.port(), ClientPath(client), Token(NewId(), "customer")), 403u) << "someone else's stream";
   EXPECT_EQ(c5.Connect(a_.port(), BarberPath(barber), Token(client, "customer")), 403u) << "customer on a barber path";
   EXPECT_EQ(c6.Connect(a_.port(), "/websocket/nowhere/x/y", Token(client, "customer")), 404u);
   EXPECT_EQ(c7.Connect(a_.port(), ClientPath(client) + "?token=" + Token(client, "customer")), 101u)
       << "the token may come in the query";
+}
+
+TEST_F(RealtimeTest, RefusesATokenNotSignedWithTheCoresKey) {
+  const auto client = NewId();
+  for (const auto& [what, forged] : stack_.keys.ForgedTokens(client, "customer", clock_.Now())) {
+    WsClient socket;
+    EXPECT_EQ(socket.Connect(a_.port(), ClientPath(client), forged), 401u) << what;
+    WsClient in_query;
+    EXPECT_EQ(in_query.Connect(a_.port(), ClientPath(client) + "?token=" + forged), 401u) << what << " (in the query)";
+  }
+  WsClient real;
+  EXPECT_EQ(real.Connect(a_.port(), ClientPath(client), Token(client, "customer")), 101u)
+      << "the same claims signed with the core's key";
 }
 
 TEST_F(RealtimeTest, AnEventReachesExactlyTheRightUsersOnAnyCopy) {
@@ -513,7 +526,7 @@ TEST_F(RealtimeTest, SigtermClosesSocketsWithGoingAwayAndExits) {
 TEST_F(RealtimeTest, AnExpiredTokenClosesTheSocketWith1008) {
   const auto client = NewId();
   common::FakeClock almost(clock_.Now() - std::chrono::seconds(3600 - 2));
-  auto short_tokens = *common::TokenService::Create(stack_.jwt_secret, std::chrono::hours(1), almost);
+  const auto short_tokens = stack_.keys.Signer(almost);
   WsClient socket;
   ASSERT_EQ(socket.Connect(a_.port(), ClientPath(client), *short_tokens.Issue(client, "customer")), 101u);
   EXPECT_EQ(socket.WaitClosed(30s), 1008u);

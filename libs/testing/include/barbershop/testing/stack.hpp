@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "barbershop/testing/token_keys.hpp"
+
 namespace barbershop::testing {
 
 /// Runs `command` in bash after sourcing scripts/stack.sh, the functions that start and
@@ -11,10 +13,10 @@ namespace barbershop::testing {
 bool RunStackCommand(const std::string& command);
 
 /// The settings of a core service that a test starts as a child process, as NAME=value:
-/// its token key, quiet logs, both listeners on port 0 (it reports the ports it got),
+/// the token keys, quiet logs, both listeners on port 0 (it reports the ports it got),
 /// and the limits that count per client address off: a test signs up and books many
 /// users from one address, as no shop's customers do.  Later settings of the same name
 /// override these.
-std::vector<std::string> TestCoreSettings(const std::string& jwt_secret);
+std::vector<std::string> TestCoreSettings(const TokenKeys& keys);
 
 }  // namespace barbershop::testing
