@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include "reconnect_backoff.hpp"
 
@@ -38,6 +40,39 @@ class Notices final : public pqxx::notification_receiver {
   domain::ListCache& cache_;
 };
 
+// Migration 010's channel: "closed <id>" when an account is deactivated or deleted, "open
+// <id>" when it is reactivated.
+constexpr const char* kAccountsChannel = "account_states";
+
+class AccountNotices final : public pqxx::notification_receiver {
+ public:
+  AccountNotices(pqxx::connection& connection, domain::ListCache& cache)
+      : notification_receiver(connection, kAccountsChannel), cache_(cache) {}
+
+  void operator()(const std::string& payload, int) override {
+    const std::string_view notice(payload);
+    const auto space = notice.find(' ');
+    if (space == std::string_view::npos) return;
+    const auto party = notice.substr(space + 1);
+    if (notice.substr(0, space) == "open") {
+      cache_.Reopen(party);
+    } else {
+      cache_.Close(party);
+    }
+  }
+
+ private:
+  domain::ListCache& cache_;
+};
+
+// The accounts closed now, read once the feed listens: any closed later is heard of.
+std::vector<std::string> ClosedAccounts(pqxx::connection& connection) {
+  pqxx::nontransaction tx(connection);
+  std::vector<std::string> closed;
+  for (const auto& row : tx.exec("SELECT id::text FROM users WHERE NOT active")) closed.push_back(row[0].as<std::string>());
+  return closed;
+}
+
 }  // namespace
 
 ListCacheFeed::ListCacheFeed(std::string database_url, domain::ListCache& cache, common::Counter& reconnects)
@@ -60,8 +95,12 @@ void ListCacheFeed::Run() {
   while (!stopping_) {
     try {
       pqxx::connection connection(database_url_);
+      // The accounts closed are read once their channel is listened to, so that none
+      // closed meanwhile goes unheard.
+      AccountNotices accounts(connection, cache_);
+      cache_.SetClosed(ClosedAccounts(connection));
       Notices notices(connection, cache_);
-      // The receiver's LISTEN has run: from here on no change goes unheard, and what
+      // The receivers' LISTENs have run: from here on no change goes unheard, and what
       // changed before is forgotten by going online.
       cache_.SetOnline(true);
       reconnect.Connected();
