@@ -60,13 +60,14 @@ grpc::ServerUnaryReactor* UserServiceImpl::PasswordCall(grpc::CallbackServerCont
       throttled_logins_.Inc();
       return ToGrpcStatus(domain::TooManyAttempts("failed logins", *refused));
     }
-    calls_.OnHashing(c.started, [this, started = c.started, keys, &password, then, user = std::move(**user)]() -> Outcome {
-      if (auto ok = domain::CheckCurrentPassword(ctx_.hasher, user, password); !ok) {
-        CountFailure(started, keys, ok.error());
-        return std::nullopt;
-      }
-      return then(started, user);
-    });
+    calls_.OnHashing(c.started,
+                     [this, started = c.started, keys, &password, then, user = std::move(**user)]() -> Outcome {
+                       if (auto ok = domain::CheckCurrentPassword(ctx_.hasher, user, password); !ok) {
+                         CountFailure(started, keys, ok.error());
+                         return std::nullopt;
+                       }
+                       return then(started, user);
+                     });
     return std::nullopt;
   });
 }
@@ -106,8 +107,8 @@ grpc::ServerUnaryReactor* UserServiceImpl::DeleteAccount(grpc::CallbackServerCon
   const auto remove = [this, response](const Started& started, const domain::User& user) -> Outcome {
     const domain::Caller caller{user.id, user.role};
     calls_.OnDatabase(started, caller, [this, response](Call& c) {
-      auto canceled = domain::DeleteCustomerAccount(c.work.accounts(), c.work.appointments(), *c.caller,
-                                                    ctx_.shop_time, ctx_.clock.Now());
+      auto canceled = domain::DeleteCustomerAccount(c.work.accounts(), c.work.appointments(), *c.caller, ctx_.shop_time,
+                                                    ctx_.clock.Now());
       if (!canceled) return ToGrpcStatus(canceled.error());
       response->set_success(true);
       response->set_message("Account deleted; " + std::to_string(*canceled) +

@@ -89,8 +89,7 @@ class UserServiceImpl final : public UserService::CallbackService {
                                        SaveBarberResponse* response) override;
   grpc::ServerUnaryReactor* UpdateProfile(grpc::CallbackServerContext* call, const UpdateProfileRequest* request,
                                           UserProfile* response) override;
-  grpc::ServerUnaryReactor* SetAccountActive(grpc::CallbackServerContext* call,
-                                             const SetAccountActiveRequest* request,
+  grpc::ServerUnaryReactor* SetAccountActive(grpc::CallbackServerContext* call, const SetAccountActiveRequest* request,
                                              AccountResponse* response) override;
   grpc::ServerUnaryReactor* ChangePassword(grpc::CallbackServerContext* call, const ChangePasswordRequest* request,
                                            AccountResponse* response) override;

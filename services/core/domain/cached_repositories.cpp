@@ -53,8 +53,7 @@ common::Status CachedBarbers::SaveBarber(const std::string& user_id, const std::
   return saved;
 }
 
-common::Result<std::optional<User>> CachedAccounts::UpdateProfile(const std::string& id,
-                                                                 const ProfileChange& change) {
+common::Result<std::optional<User>> CachedAccounts::UpdateProfile(const std::string& id, const ProfileChange& change) {
   auto updated = inner_.UpdateProfile(id, change);
   if (updated && updated->has_value() && change.username) cache_.ForgetAll();
   return updated;
@@ -72,8 +71,8 @@ common::Result<bool> CachedAccounts::SetActive(const std::string& id, bool activ
   return found;
 }
 
-common::Status CachedAccounts::DeleteCustomer(const std::string& id, const std::vector<AppointmentChange>& cancellations,
-                                              TimePoint now) {
+common::Status CachedAccounts::DeleteCustomer(const std::string& id,
+                                              const std::vector<AppointmentChange>& cancellations, TimePoint now) {
   auto deleted = inner_.DeleteCustomer(id, cancellations, now);
   if (deleted) {
     cache_.Close(id);

@@ -89,9 +89,7 @@ class CachedAccounts final : public AccountRepository {
     return inner_.FindUserByEmail(email);
   }
   common::Result<std::optional<User>> FindUserById(const std::string& id) override { return inner_.FindUserById(id); }
-  common::Result<AccountState> FindAccountState(const std::string& id) override {
-    return inner_.FindAccountState(id);
-  }
+  common::Result<AccountState> FindAccountState(const std::string& id) override { return inner_.FindAccountState(id); }
   common::Result<std::optional<User>> UpdateProfile(const std::string& id, const ProfileChange& change) override;
   common::Result<bool> SetActive(const std::string& id, bool active) override;
   common::Result<bool> ReplacePasswordHash(const std::string& id, const std::string& old_hash,

@@ -97,8 +97,8 @@ void ListCache::Reopen(std::string_view party) {
 void ListCache::SetClosed(std::vector<std::string> parties) {
   const std::lock_guard lock(mutex_);
   ForgetAllLocked();
-  closed_ = std::unordered_set<std::string>(std::make_move_iterator(parties.begin()),
-                                            std::make_move_iterator(parties.end()));
+  closed_ =
+      std::unordered_set<std::string>(std::make_move_iterator(parties.begin()), std::make_move_iterator(parties.end()));
 }
 
 void ListCache::ForgetAllLocked() {

@@ -124,7 +124,8 @@ common::Status MayDeleteAccount(const User& user) {
 }
 
 common::Result<std::size_t> DeleteCustomerAccount(AccountRepository& accounts, AppointmentRepository& appointments,
-                                     const Caller& caller, const common::ShopTime& shop_time, TimePoint now) {
+                                                  const Caller& caller, const common::ShopTime& shop_time,
+                                                  TimePoint now) {
   auto listed = appointments.ListForClient(caller.user_id, TimeRange{now, kEndOfTime});
   if (!listed) return listed.error();
   std::vector<AppointmentChange> cancellations;

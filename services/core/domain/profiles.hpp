@@ -45,7 +45,8 @@ common::Status MayDeleteAccount(const User& user);
 /// and scrubs the account, in one transaction (AccountRepository::DeleteCustomer).  How
 /// many appointments it canceled.
 common::Result<std::size_t> DeleteCustomerAccount(AccountRepository& accounts, AppointmentRepository& appointments,
-                                     const Caller& caller, const common::ShopTime& shop_time, TimePoint now);
+                                                  const Caller& caller, const common::ShopTime& shop_time,
+                                                  TimePoint now);
 
 /// The name a deleted customer's appointments keep.
 inline constexpr const char* kFormerCustomer = "former customer";

@@ -69,7 +69,8 @@ class AccountNotices final : public pqxx::notification_receiver {
 std::vector<std::string> ClosedAccounts(pqxx::connection& connection) {
   pqxx::nontransaction tx(connection);
   std::vector<std::string> closed;
-  for (const auto& row : tx.exec("SELECT id::text FROM users WHERE NOT active")) closed.push_back(row[0].as<std::string>());
+  for (const auto& row : tx.exec("SELECT id::text FROM users WHERE NOT active"))
+    closed.push_back(row[0].as<std::string>());
   return closed;
 }
 

@@ -73,8 +73,8 @@ Result<std::optional<User>> PgAccountRepository::UpdateProfile(const std::string
       pqxx::nontransaction tx(db_.Connection());
       // The username's copies on the account's appointments follow it (migration 004).
       return FirstOrNone<UserRows>(tx.exec_prepared(
-          stmt::kUpdateProfile, id, change.username.has_value(), change.username.value_or(""),
-          change.email.has_value(), change.email.value_or(""), change.phone.has_value(), change.phone.value_or("")));
+          stmt::kUpdateProfile, id, change.username.has_value(), change.username.value_or(""), change.email.has_value(),
+          change.email.value_or(""), change.phone.has_value(), change.phone.value_or("")));
     } catch (const pqxx::sql_error& e) {
       if (e.sqlstate() != kUniqueViolation) throw;
       return Taken(e);

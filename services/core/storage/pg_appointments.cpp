@@ -114,10 +114,10 @@ Result<Appointment> PgAppointmentRepository::Update(const Appointment& before, c
 
 long long StoreChange(pqxx::transaction_base& tx, const Appointment& before, const Appointment& after,
                       const domain::OutboxEvent& event) {
-  const auto rows = tx.exec_prepared(stmt::kUpdateAppointment, after.id, domain::StatusName(after.status),
-                                     Epoch(after.starts_at), Epoch(after.ends_at), domain::StatusName(before.status),
-                                     Epoch(before.starts_at), event.event_id, RoutingKey(event.type),
-                                     event.payload_json, before.client_id, before.barber_id);
+  const auto rows =
+      tx.exec_prepared(stmt::kUpdateAppointment, after.id, domain::StatusName(after.status), Epoch(after.starts_at),
+                       Epoch(after.ends_at), domain::StatusName(before.status), Epoch(before.starts_at), event.event_id,
+                       RoutingKey(event.type), event.payload_json, before.client_id, before.barber_id);
   return rows[0][0].as<long long>();
 }
 

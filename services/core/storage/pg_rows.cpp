@@ -28,10 +28,13 @@ UserRows::UserRows(const pqxx::result& result)
       active_(result.column_number("active")) {}
 
 domain::User UserRows::operator()(const pqxx::row& row) const {
-  return domain::User{row[id_].as<std::string>(), row[username_].as<std::string>(), row[email_].as<std::string>(),
+  return domain::User{row[id_].as<std::string>(),
+                      row[username_].as<std::string>(),
+                      row[email_].as<std::string>(),
                       row[password_hash_].as<std::string>(),
                       domain::ParseRole(row[role_].as<std::string>()).value_or(domain::Role::kCustomer),
-                      TextOrEmpty(row[phone_]), row[active_].as<bool>()};
+                      TextOrEmpty(row[phone_]),
+                      row[active_].as<bool>()};
 }
 
 BarberRows::BarberRows(const pqxx::result& result)

@@ -118,9 +118,8 @@ common::Status InMemoryAccountRepository::Untaken(const std::string& id, const s
 }
 
 common::Result<std::optional<User>> InMemoryAccountRepository::FindUserByEmail(const std::string& email) {
-  const auto it = std::find_if(store_.users.begin(), store_.users.end(), [&](const User& u) {
-    return u.email == email && !store_.deleted_users.contains(u.id);
-  });
+  const auto it = std::find_if(store_.users.begin(), store_.users.end(),
+                               [&](const User& u) { return u.email == email && !store_.deleted_users.contains(u.id); });
   if (it == store_.users.end()) return std::optional<User>{};
   return std::optional<User>{*it};
 }

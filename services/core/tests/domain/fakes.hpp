@@ -38,7 +38,7 @@ struct InMemoryStore {
 
   const common::Clock& clock;
   std::vector<User> users;
-  std::set<std::string> deleted_users;  ///< by id: scrubbed, their username and e-mail free again
+  std::set<std::string> deleted_users;    ///< by id: scrubbed, their username and e-mail free again
   std::map<std::string, Barber> barbers;  ///< by user id
   std::vector<TimeOff> time_off;          ///< barber_name filled in when read
   long long last_time_off_id = 0;

@@ -153,8 +153,8 @@ TEST_F(ProfilesTest, ADeactivatedAccountIsToldSoOnlyWithTheRightPassword) {
   const auto tokens = common::TokenService::Create("a signing key of at least thirty-two bytes", 1h, clock_).value();
   EXPECT_TRUE(Fails(CompleteLogin(Hasher(), tokens, Stored(erin.id), "a wrong password"), ErrorCode::kUnauthenticated,
                     "wrong e-mail or password"));
-  EXPECT_TRUE(Fails(CompleteLogin(Hasher(), tokens, Stored(erin.id), kPassword), ErrorCode::kPermissionDenied,
-                    "deactivated"));
+  EXPECT_TRUE(
+      Fails(CompleteLogin(Hasher(), tokens, Stored(erin.id), kPassword), ErrorCode::kPermissionDenied, "deactivated"));
 }
 
 TEST_F(ProfilesTest, ANewPasswordFollowsTheSignUpRulesAndIsNotTheCurrentOne) {
@@ -215,9 +215,9 @@ TEST_F(ProfilesTest, ADeletionThatFindsAnAppointmentChangedMeanwhileChangesNothi
   Appointment after = stale;
   after.status = AppointmentStatus::kCanceled;
   const std::size_t events_before = work_.store().outbox.size();
-  EXPECT_TRUE(Fails(work_.accounts().DeleteCustomer(carol_.id, {{stale, after, {"e", EventType::kCanceled, "{}"}}},
-                                                    clock_.Now()),
-                    ErrorCode::kFailedPrecondition));
+  EXPECT_TRUE(Fails(
+      work_.accounts().DeleteCustomer(carol_.id, {{stale, after, {"e", EventType::kCanceled, "{}"}}}, clock_.Now()),
+      ErrorCode::kFailedPrecondition));
   // Nor when an appointment ahead is left out of the cancellations.
   EXPECT_TRUE(Fails(work_.accounts().DeleteCustomer(carol_.id, {}, clock_.Now()), ErrorCode::kFailedPrecondition));
   EXPECT_EQ(Read(ahead->id).status, AppointmentStatus::kPending);

@@ -265,9 +265,9 @@ TEST_F(ProfileTest, DeletingAnAccountCancelsWhatIsAheadAndAnonymisesThePast) {
 
   for (const auto& id : {ahead, ahead_too, keyed}) {
     EXPECT_EQ(Column("status", "appointments", id), "canceled");
-    EXPECT_EQ(QueryScalar("SELECT string_agg(routing_key, ',' ORDER BY id) FROM outbox WHERE aggregate_id = '" + id +
-                          "'"),
-              "appointment.created,appointment.canceled");
+    EXPECT_EQ(
+        QueryScalar("SELECT string_agg(routing_key, ',' ORDER BY id) FROM outbox WHERE aggregate_id = '" + id + "'"),
+        "appointment.created,appointment.canceled");
   }
   EXPECT_EQ(Column("status", "appointments", done), "completed");
   EXPECT_EQ(Column("status", "appointments", begun), "confirmed");
