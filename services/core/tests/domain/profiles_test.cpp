@@ -12,18 +12,12 @@ namespace {
 using namespace std::chrono_literals;
 using common::ErrorCode;
 
-constexpr const char* kPassword = "correct horse battery";
+constexpr const char* kPassword = kTestPassword;
 
 class ProfilesTest : public ShopFixture {
  protected:
-  static const common::PasswordHasher& Hasher() {
-    static const common::PasswordHasher hasher(common::PasswordHasher::Cost::kInteractive, 1);
-    return hasher;
-  }
-  static const std::string& PasswordHash() {
-    static const std::string hash = Hasher().Hash(kPassword).value();
-    return hash;
-  }
+  static const common::PasswordHasher& Hasher() { return TestHasher(); }
+  static const std::string& PasswordHash() { return TestPasswordHash(); }
   User Stored(const std::string& id) { return work_.accounts().FindUserById(id).value().value(); }
   common::Result<User> Update(const User& caller, const std::string& user_id, ProfileChange change) {
     return UpdateProfile(work_.accounts(), As(caller), user_id, std::move(change));
