@@ -31,7 +31,7 @@ common::Error TryAgain(const char* what) {
 Result<User> PgAccountRepository::CreateUser(const std::string& username, const std::string& email,
                                              const std::string& password_hash, domain::Role role) {
   return Guarded<User>(db_, Access::kWrite, "CreateUser", [&]() -> Result<User> {
-    User user{common::NewUuid(), username, email, password_hash, role};
+    User user{common::NewUuid(), username, email, password_hash, role, {}, true};
     try {
       pqxx::nontransaction tx(db_.Connection());
       tx.exec_prepared(stmt::kInsertUser, user.id, username, email, password_hash, domain::RoleName(role));
