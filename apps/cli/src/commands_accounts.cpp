@@ -63,7 +63,7 @@ int Commands::UpdateProfile(const std::string& user_id, const std::optional<std:
   if (phone) request.set_phone(*phone);
   return Send(&UserService::Stub::UpdateProfile, request, [](std::ostream& out, const UserProfile& profile) {
     out << "Profile saved.\n";
-    PrintProfile(out, profile, false);
+    PrintAccount(out, profile);
   });
 }
 

@@ -40,8 +40,10 @@ void PrintBarbers(std::ostream& out, const ListBarbersResponse& response);
 void PrintServices(std::ostream& out, const Barber& barber);
 void PrintTimeOff(std::ostream& out, const ListTimeOffResponse& response);
 void PrintAppointments(std::ostream& out, const AppointmentsResponse& response);
-/// A profile, then (unless `with_appointments` is false) its appointments.
-void PrintProfile(std::ostream& out, const UserProfile& profile, bool with_appointments = true);
+/// A profile's account: username, e-mail, id, role, phone and barber name where set.
+void PrintAccount(std::ostream& out, const UserProfile& profile);
+/// The account, then the profile's appointments.
+void PrintProfile(std::ostream& out, const UserProfile& profile);
 
 /// Where a command's answer goes (`out`, as text or JSON) and its failure (one line on
 /// `err`).  Holds references only; not thread-safe.
