@@ -342,7 +342,7 @@ check "account-delete forgets the session" test ! -e "$work/config/leaver/barber
 as ion list
 check "the barber sees the booking canceled" status_in_list_is "$leaver_booking" canceled
 check "the barber sees a former customer" grep -qE "^$leaver_booking .* former customer" <<<"$out"
-as leaver login --email "$leaver@cli.test" --password "$password"
+as leaver "${server[@]}" login --email "$leaver@cli.test" --password "$password"
 check "a deleted account cannot log in" rc_is 1
 as ion account-delete --password barbershop-demo
 check "a barber cannot delete their account" rc_is 1
