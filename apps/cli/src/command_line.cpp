@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "commands.hpp"
@@ -29,6 +30,10 @@ struct Arguments {
   std::string service;
   std::string reason;
   std::string hours;
+  std::string new_password;
+  std::optional<std::string> new_username;
+  std::optional<std::string> new_email;
+  std::optional<std::string> new_phone;
   bool auto_confirm = false;
   int minutes = 30;
   std::int64_t price_cents = 0;
@@ -151,6 +156,34 @@ void DefineCommandLine(CLI::App& app, std::string& server, GlobalOptions& option
   pick(list, [&args](Commands& c) { return c.List(args.user_id, args.at, args.to); });
 
   pick(app.add_subcommand("profile", "show your account and appointments"), [](Commands& c) { return c.Profile(); });
+
+  auto* profile = app.add_subcommand("profile-update", "change your username, e-mail or phone (those given only)");
+  profile->add_option("--username", args.new_username, "3-32 characters: a-z, 0-9, '_', '.', '-'");
+  profile->add_option("--email", args.new_email, "e-mail address, used to log in");
+  profile->add_option("--phone", args.new_phone, "e.g. \"+44 20 7946 0958\"; \"\" removes it");
+  profile->add_option("--user", args.user_id, "whose profile (an admin's choice; default: your own)");
+  pick(profile, [&args](Commands& c) {
+    return c.UpdateProfile(args.user_id, args.new_username, args.new_email, args.new_phone);
+  });
+
+  auto* password = app.add_subcommand("password", "change your password");
+  password->add_option("--current", args.password, "your password now")->required();
+  password->add_option("--new", args.new_password, "8 to 128 characters, not the current one")->required();
+  pick(password, [&args](Commands& c) { return c.ChangePassword(args.password, args.new_password); });
+
+  // An admin's: an account by its user id.
+  auto activation = [&](const char* name, const char* description, bool active) {
+    auto* command = app.add_subcommand(name, description);
+    command->add_option("USER_ID", args.user_id)->required();
+    pick(command, [&args, active](Commands& c) { return c.SetAccountActive(args.user_id, active); });
+  };
+  activation("account-deactivate", "stop an account from logging in and refuse its sessions (an admin)", false);
+  activation("account-activate", "let a deactivated account log in again (an admin)", true);
+
+  auto* remove_account = app.add_subcommand(
+      "account-delete", "delete your customer account: upcoming appointments are canceled; logs you out");
+  remove_account->add_option("--password", args.password, "your password, to confirm")->required();
+  pick(remove_account, [&args](Commands& c) { return c.DeleteAccount(args.password); });
 }
 
 }  // namespace

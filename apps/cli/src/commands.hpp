@@ -34,6 +34,13 @@ class Commands {
   int Login(const std::string& email, const std::string& password);
   int Logout();
   int Profile();
+  /// The fields given change; those not given stay.  `user_id` empty: your own profile.
+  int UpdateProfile(const std::string& user_id, const std::optional<std::string>& username,
+                    const std::optional<std::string>& email, const std::optional<std::string>& phone);
+  int ChangePassword(const std::string& current_password, const std::string& new_password);
+  int SetAccountActive(const std::string& user_id, bool active);
+  /// Deletes your account and forgets the stored session.
+  int DeleteAccount(const std::string& password);
 
   // Appointments.
   int Slots(const std::string& barber, const std::string& date, const std::string& service);
@@ -83,6 +90,13 @@ class Commands {
       return printer_.Fail(*failed);
     }
     return printer_.Show(response, [&](std::ostream& out) { as_text(out, response); });
+  }
+
+  // Every change of an account answers with an AccountResponse: its message is printed.
+  template <typename Request>
+  int ChangeAccount(grpc::Status (UserService::Stub::*method)(grpc::ClientContext*, const Request&, AccountResponse*),
+                    const Request& request) {
+    return Send(method, request, [](std::ostream& out, const AccountResponse& r) { out << r.message() << '\n'; });
   }
 
   // Every change of an appointment answers with an AppointmentResponse.

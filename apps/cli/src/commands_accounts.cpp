@@ -1,4 +1,5 @@
-// signup, login, logout, profile.
+// signup, login, logout, profile, profile-update, password, account-activate,
+// account-deactivate, account-delete.
 
 #include "commands.hpp"
 
@@ -51,6 +52,43 @@ int Commands::Profile() {
     return printer_.Fail(*failed);
   }
   return printer_.Show(response, [&](std::ostream& out) { PrintProfile(out, response); });
+}
+
+int Commands::UpdateProfile(const std::string& user_id, const std::optional<std::string>& username,
+                            const std::optional<std::string>& email, const std::optional<std::string>& phone) {
+  UpdateProfileRequest request;
+  request.set_user_id(user_id);
+  if (username) request.set_username(*username);
+  if (email) request.set_email(*email);
+  if (phone) request.set_phone(*phone);
+  return Send(&UserService::Stub::UpdateProfile, request, [](std::ostream& out, const UserProfile& profile) {
+    out << "Profile saved.\n";
+    PrintAccount(out, profile);
+  });
+}
+
+int Commands::ChangePassword(const std::string& current_password, const std::string& new_password) {
+  ChangePasswordRequest request;
+  request.set_current_password(current_password);
+  request.set_new_password(new_password);
+  return ChangeAccount(&UserService::Stub::ChangePassword, request);
+}
+
+int Commands::SetAccountActive(const std::string& user_id, bool active) {
+  SetAccountActiveRequest request;
+  request.set_user_id(user_id);
+  request.set_active(active);
+  return ChangeAccount(&UserService::Stub::SetAccountActive, request);
+}
+
+int Commands::DeleteAccount(const std::string& password) {
+  DeleteAccountRequest request;
+  request.set_current_password(password);
+  const int code = ChangeAccount(&UserService::Stub::DeleteAccount, request);
+  if (code != kExitOk) return code;
+  // The session's token is refused from now on: it is of no use any more.
+  if (auto removed = sessions_.Remove(); !removed) return printer_.Fail(removed.error());
+  return code;
 }
 
 }  // namespace barbershop::cli

@@ -111,12 +111,17 @@ void PrintAppointments(std::ostream& out, const AppointmentsResponse& response) 
   }
 }
 
-void PrintProfile(std::ostream& out, const UserProfile& profile) {
+void PrintAccount(std::ostream& out, const UserProfile& profile) {
   out << "username: " << profile.username() << '\n'
       << "email: " << profile.email() << '\n'
       << "user id: " << profile.user_id() << '\n'
       << "role: " << profile.role() << '\n';
+  if (!profile.phone().empty()) out << "phone: " << profile.phone() << '\n';
   if (!profile.barber_name().empty()) out << "barber name: " << profile.barber_name() << '\n';
+}
+
+void PrintProfile(std::ostream& out, const UserProfile& profile) {
+  PrintAccount(out, profile);
   if (profile.appointments().empty()) {
     out << "appointments: none\n";
     return;

@@ -40,6 +40,9 @@ void PrintBarbers(std::ostream& out, const ListBarbersResponse& response);
 void PrintServices(std::ostream& out, const Barber& barber);
 void PrintTimeOff(std::ostream& out, const ListTimeOffResponse& response);
 void PrintAppointments(std::ostream& out, const AppointmentsResponse& response);
+/// A profile's account: username, e-mail, id, role, phone and barber name where set.
+void PrintAccount(std::ostream& out, const UserProfile& profile);
+/// The account, then the profile's appointments.
 void PrintProfile(std::ostream& out, const UserProfile& profile);
 
 /// Where a command's answer goes (`out`, as text or JSON) and its failure (one line on

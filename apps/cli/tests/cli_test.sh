@@ -268,6 +268,86 @@ check "a client cannot save a chair" rc_is 1
 as ion barber-save --name Ion --hours "Mon-Sat 09:00-18:00"
 check "Ion's hours are back" rc_is 0
 
+# The client changes their profile: a new username shows on their appointments.
+as client profile-update --phone "+44 20 7946-0958"
+check "profile-update of the phone succeeds" rc_is 0
+check "profile-update prints the phone as kept" grep -q "^phone: +442079460958$" <<<"$out"
+as client profile-update --phone 12345
+check "a bad phone exits 1" rc_is 1
+check "a bad phone is named" err_mentions phone
+as client profile-update
+check "profile-update without a field exits 1" rc_is 1
+check "profile-update without a field says nothing changes" err_mentions "nothing to change"
+as client profile-update --username "$other"
+check "a username taken exits 1" rc_is 1
+check "a username taken says so" err_mentions "username is taken"
+renamed=${client}_r
+as client profile-update --username "$renamed"
+check "profile-update of the username succeeds" rc_is 0
+as client list
+check "the new username shows on the client's appointments" test "$(listed_field "$id" 5)" = "$renamed"
+as client profile
+check "the profile keeps the phone" grep -q "^phone: +442079460958$" <<<"$out"
+
+# The client changes their password: the old one no longer logs in.
+as client password --current wrong-password --new "$password-2"
+check "a wrong current password exits 1" rc_is 1
+check "a wrong current password says so" err_mentions "current password"
+as client password --current "$password" --new "$password"
+check "an unchanged password exits 1" rc_is 1
+as client password --current "$password"
+check "password without --new is a usage error" rc_is 2
+as client password --current "$password" --new "$password-2"
+check "password succeeds" rc_is 0
+as client login --email "$client@cli.test" --password "$password"
+check "the old password no longer logs in" rc_is 1
+as client login --email "$client@cli.test" --password "$password-2"
+check "the new password logs in" rc_is 0
+
+# An admin deactivates the other user, then reactivates them.
+as other profile
+other_id=$(awk '$1 == "user" && $2 == "id:" { print $3 }' <<<"$out")
+check "the other user's profile shows their id" is_id "$other_id"
+as other account-deactivate "$other_id"
+check "a customer cannot deactivate an account" err_mentions PERMISSION_DENIED
+as admin "${server[@]}" login --email admin@barbershop.test --password barbershop-demo
+check "the admin logs in" rc_is 0
+as admin account-deactivate "$other_id"
+check "the admin deactivates the other user" rc_is 0
+as other list
+check "a deactivated user's session is refused" rc_is 1
+check "a deactivated user is told so" err_mentions deactivated
+as other login --email "$other@cli.test" --password "$password"
+check "a deactivated user cannot log in" rc_is 1
+check "a deactivated user's login says so" err_mentions deactivated
+as admin account-activate "$other_id"
+check "the admin reactivates the other user" rc_is 0
+as other list
+check "a reactivated user's session works again" rc_is 0
+
+# A customer deletes their account; a barber cannot.
+leaver=cli_$RANDOM$RANDOM
+as leaver "${server[@]}" signup --username "$leaver" --email "$leaver@cli.test" --password "$password"
+as leaver "${server[@]}" login --email "$leaver@cli.test" --password "$password"
+check "a customer who will leave logs in" rc_is 0
+with_free_slot leaver book --barber Ion --at
+check "the leaving customer books" rc_is 0
+leaver_booking=$(head -n 1 <<<"$out")
+as leaver account-delete --password wrong-password
+check "account-delete with a wrong password exits 1" rc_is 1
+as leaver account-delete --password "$password"
+check "account-delete succeeds" rc_is 0
+check "account-delete says one appointment was canceled" grep -q "1 upcoming" <<<"$out"
+check "account-delete forgets the session" test ! -e "$work/config/leaver/barbershop/session.json"
+as ion list
+check "the barber sees the booking canceled" status_in_list_is "$leaver_booking" canceled
+check "the barber sees a former customer" grep -qE "^$leaver_booking .* former customer" <<<"$out"
+as leaver "${server[@]}" login --email "$leaver@cli.test" --password "$password"
+check "a deleted account cannot log in" rc_is 1
+as ion account-delete --password barbershop-demo
+check "a barber cannot delete their account" rc_is 1
+check "a barber is told why" err_mentions barber
+
 as client book --barber Ion
 check "a missing option is a usage error (exit 2)" rc_is 2
 

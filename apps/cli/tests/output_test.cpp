@@ -86,6 +86,17 @@ TEST(ProfileTest, ABarbersAppointmentsAreAnIndentedTable) {
             "  a1  2026-12-01T15:00:00+02:00  Ion  confirmed  maria  -\n");
 }
 
+TEST(ProfileTest, AnAccountAloneShowsItsPhoneAndNoAppointments) {
+  UserProfile profile;
+  profile.set_username("maria");
+  profile.set_email("maria@example.com");
+  profile.set_user_id("u1");
+  profile.set_role("customer");
+  profile.set_phone("+37369123456");
+  EXPECT_EQ(Text(PrintAccount, profile),
+            "username: maria\nemail: maria@example.com\nuser id: u1\nrole: customer\nphone: +37369123456\n");
+}
+
 TEST(BarberTest, ABarberLineHasNameIdAndGroupedHours) {
   ListBarbersResponse response;
   Barber& ana = *response.add_barbers();

@@ -5,7 +5,7 @@
 #include "status_mapping.hpp"
 #include "user_service.hpp"
 
-// SignUp, Login and GetUserProfile.
+// SignUp, Login and GetUserProfile; the steps that check a password again.
 
 namespace barbershop::core::api {
 
@@ -83,11 +83,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::Login(grpc::CallbackServerContext* ca
             [this, started = c.started, keys, request, response, user = std::move(*user)]() mutable -> Outcome {
               auto session = domain::CompleteLogin(ctx_.hasher, ctx_.signer, std::move(user), request->password());
               if (!session && session.error().code == ErrorCode::kUnauthenticated) {
-                calls_.OnDatabase(started, std::nullopt, [keys, failure = session.error()](Call& counting) -> Outcome {
-                  if (auto counted = counting.work.attempts().Count(keys); !counted)
-                    return ToGrpcStatus(counted.error());
-                  return ToGrpcStatus(failure);
-                });
+                CountFailure(started, keys, session.error());
                 return std::nullopt;
               }
               if (!session) return ToGrpcStatus(session.error());
@@ -109,6 +105,27 @@ grpc::ServerUnaryReactor* UserServiceImpl::Login(grpc::CallbackServerContext* ca
       });
 }
 
+void UserServiceImpl::CountFailure(const Started& started,
+                                   const std::vector<std::pair<std::string, domain::AttemptLimit>>& keys,
+                                   const common::Error& failure) {
+  calls_.OnDatabase(started, std::nullopt, [keys, failure](Call& counting) -> Outcome {
+    if (auto counted = counting.work.attempts().Count(keys); !counted) return ToGrpcStatus(counted.error());
+    return ToGrpcStatus(failure);
+  });
+}
+
+void UserServiceImpl::FillProfile(domain::UnitOfWork& work, const domain::User& user, UserProfile* profile) {
+  profile->set_username(user.username);
+  profile->set_email(user.email);
+  profile->set_user_id(user.id);
+  profile->set_role(domain::RoleName(user.role));
+  profile->set_phone(user.phone);
+  if (user.role == domain::Role::kBarber) {
+    auto barber = work.barbers().FindBarberById(user.id);
+    if (barber && barber->has_value()) profile->set_barber_name((*barber)->name);
+  }
+}
+
 grpc::ServerUnaryReactor* UserServiceImpl::GetUserProfile(grpc::CallbackServerContext* call,
                                                           const GetUserProfileRequest* request, UserProfile* response) {
   return calls_.Run(call, "GetUserProfile", true, request->token(), [this, response](Call& c) {
@@ -118,14 +135,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetUserProfile(grpc::CallbackServerCo
     if (!user->has_value()) return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "the account no longer exists");
     auto list = bookings.List(*c.caller, c.caller->user_id);
     if (!list) return ToGrpcStatus(list.error());
-    response->set_username((*user)->username);
-    response->set_email((*user)->email);
-    response->set_user_id((*user)->id);
-    response->set_role(domain::RoleName((*user)->role));
-    if ((*user)->role == domain::Role::kBarber) {
-      auto barber = c.work.barbers().FindBarberById((*user)->id);
-      if (barber && barber->has_value()) response->set_barber_name((*barber)->name);
-    }
+    FillProfile(c.work, **user, response);
     for (const auto& a : list->appointments) ToProto(a, ctx_.shop_time, response->add_appointments());
     return grpc::Status::OK;
   });

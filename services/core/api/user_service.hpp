@@ -35,10 +35,11 @@ struct ServiceContext {
 
 /// The seed's UserService (plus ConfirmAppointment, GetAppointment, ListBarbers,
 /// CompleteAppointment, MarkNoShow, GetAvailableSlots, SaveService, RemoveService,
-/// AddTimeOff, RemoveTimeOff, ListTimeOff and SaveBarber) on the callback API.  Each
+/// AddTimeOff, RemoveTimeOff, ListTimeOff, SaveBarber, UpdateProfile, SetAccountActive,
+/// ChangePassword and DeleteAccount) on the callback API.  Each
 /// handler reads as the callback examples do: validate, work, finish; the CallRunner runs
-/// its steps.  The handlers are in account_handlers.cpp, appointment_handlers.cpp and
-/// barber_handlers.cpp.
+/// its steps.  The handlers are in account_handlers.cpp, profile_handlers.cpp,
+/// appointment_handlers.cpp and barber_handlers.cpp.
 class UserServiceImpl final : public UserService::CallbackService {
  public:
   explicit UserServiceImpl(ServiceContext context);
@@ -87,6 +88,14 @@ class UserServiceImpl final : public UserService::CallbackService {
                                         ListTimeOffResponse* response) override;
   grpc::ServerUnaryReactor* SaveBarber(grpc::CallbackServerContext* call, const SaveBarberRequest* request,
                                        SaveBarberResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateProfile(grpc::CallbackServerContext* call, const UpdateProfileRequest* request,
+                                          UserProfile* response) override;
+  grpc::ServerUnaryReactor* SetAccountActive(grpc::CallbackServerContext* call, const SetAccountActiveRequest* request,
+                                             AccountResponse* response) override;
+  grpc::ServerUnaryReactor* ChangePassword(grpc::CallbackServerContext* call, const ChangePasswordRequest* request,
+                                           AccountResponse* response) override;
+  grpc::ServerUnaryReactor* DeleteAccount(grpc::CallbackServerContext* call, const DeleteAccountRequest* request,
+                                          AccountResponse* response) override;
 
  private:
   grpc::Status AppointmentCall(Call& call, const char* verb,
@@ -98,6 +107,20 @@ class UserServiceImpl final : public UserService::CallbackService {
                                       AppointmentResponse* response);
   /// SignUp's steps after its address was counted: hash the password, then insert.
   void HashAndCreateAccount(const Started& started, const SignUpRequest* request, SignUpResponse* response);
+  /// A password that was not right: counted against `keys` (as a failed login), then the
+  /// call is answered with `failure`.
+  void CountFailure(const Started& started, const std::vector<std::pair<std::string, domain::AttemptLimit>>& keys,
+                    const common::Error& failure);
+  /// Runs `then` on a hashing thread with the caller's account once `password` proved to
+  /// be its current one.  The account is read first and must pass `allowed`; past the
+  /// limits of failed logins of its e-mail or the call's address it is refused, and a
+  /// wrong password counts toward both, as a failed login does.
+  using WithUser = std::function<Outcome(const Started&, const domain::User&)>;
+  grpc::ServerUnaryReactor* PasswordCall(grpc::CallbackServerContext* call, const char* method,
+                                         const std::string& password,
+                                         std::function<common::Status(const domain::User&)> allowed, WithUser then);
+  /// A profile as UserProfile shows it (without appointments): a barber's name too.
+  static void FillProfile(domain::UnitOfWork& work, const domain::User& user, UserProfile* profile);
 
   ServiceContext ctx_;
   CallRunner calls_;

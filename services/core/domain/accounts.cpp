@@ -40,6 +40,8 @@ common::Result<Session> CompleteLogin(const common::PasswordHasher& hasher, cons
     return MakeError(ErrorCode::kUnauthenticated, kBadLogin);
   }
   if (!hasher.Verify(password, user->password_hash)) return MakeError(ErrorCode::kUnauthenticated, kBadLogin);
+  // Said only to whoever knows the password: a guesser learns nothing from it.
+  if (!user->active) return MakeError(ErrorCode::kPermissionDenied, "this account is deactivated");
   auto issued = signer.IssueToken(user->id, RoleName(user->role));
   if (!issued) return issued.error();
   return Session{std::move(issued->token), std::move(*user), issued->expires_at};

@@ -35,7 +35,8 @@ common::Result<NewAccount> PrepareAccount(const common::PasswordHasher& hasher, 
 common::Result<std::string> LoginEmail(const std::string& email, const std::string& password);
 /// Checks `password` against the account found for the login's e-mail (nullopt when
 /// none was) and issues a token.  Spends the same effort when there is no account, and
-/// fails with the same message whatever was wrong.  No database.
+/// fails with the same message whatever was wrong; only then says (kPermissionDenied)
+/// when the account is deactivated.  No database.
 common::Result<Session> CompleteLogin(const common::PasswordHasher& hasher, const common::TokenSigner& signer,
                                       std::optional<User> user, const std::string& password);
 

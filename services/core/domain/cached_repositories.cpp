@@ -53,4 +53,32 @@ common::Status CachedBarbers::SaveBarber(const std::string& user_id, const std::
   return saved;
 }
 
+common::Result<std::optional<User>> CachedAccounts::UpdateProfile(const std::string& id, const ProfileChange& change) {
+  auto updated = inner_.UpdateProfile(id, change);
+  if (updated && updated->has_value() && change.username) cache_.ForgetAll();
+  return updated;
+}
+
+common::Result<bool> CachedAccounts::SetActive(const std::string& id, bool active) {
+  auto found = inner_.SetActive(id, active);
+  if (found && *found) {
+    if (active) {
+      cache_.Reopen(id);
+    } else {
+      cache_.Close(id);
+    }
+  }
+  return found;
+}
+
+common::Status CachedAccounts::DeleteCustomer(const std::string& id,
+                                              const std::vector<AppointmentChange>& cancellations, TimePoint now) {
+  auto deleted = inner_.DeleteCustomer(id, cancellations, now);
+  if (deleted) {
+    cache_.Close(id);
+    cache_.ForgetAll();  // "former customer" shows on their barbers' lists
+  }
+  return deleted;
+}
+
 }  // namespace barbershop::core::domain

@@ -73,4 +73,35 @@ class CachedBarbers final : public BarberRepository {
   ListCache& cache_;
 };
 
+/// The account repository with the list cache told of what shows on lists or closes
+/// them: a new username shows on the account's appointments, and so in any list (every
+/// list is forgotten); a deactivated or deleted account's lists are closed, so that its
+/// old tokens never get one from memory.  Other copies hear of both through the feed.
+class CachedAccounts final : public AccountRepository {
+ public:
+  CachedAccounts(AccountRepository& inner, ListCache& cache) : inner_(inner), cache_(cache) {}
+
+  common::Result<User> CreateUser(const std::string& username, const std::string& email,
+                                  const std::string& password_hash, Role role) override {
+    return inner_.CreateUser(username, email, password_hash, role);
+  }
+  common::Result<std::optional<User>> FindUserByEmail(const std::string& email) override {
+    return inner_.FindUserByEmail(email);
+  }
+  common::Result<std::optional<User>> FindUserById(const std::string& id) override { return inner_.FindUserById(id); }
+  common::Result<AccountState> FindAccountState(const std::string& id) override { return inner_.FindAccountState(id); }
+  common::Result<std::optional<User>> UpdateProfile(const std::string& id, const ProfileChange& change) override;
+  common::Result<bool> SetActive(const std::string& id, bool active) override;
+  common::Result<bool> ReplacePasswordHash(const std::string& id, const std::string& old_hash,
+                                           const std::string& new_hash) override {
+    return inner_.ReplacePasswordHash(id, old_hash, new_hash);
+  }
+  common::Status DeleteCustomer(const std::string& id, const std::vector<AppointmentChange>& cancellations,
+                                TimePoint now) override;
+
+ private:
+  AccountRepository& inner_;
+  ListCache& cache_;
+};
+
 }  // namespace barbershop::core::domain

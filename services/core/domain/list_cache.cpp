@@ -22,7 +22,7 @@ std::shared_ptr<const std::vector<Appointment>> ListCache::Find(const ListKey& k
   if (!enabled()) return nullptr;
   const auto now = clock_.Now();
   const std::lock_guard lock(mutex_);
-  if (!online_) return nullptr;
+  if (!online_ || closed_.contains(key.party)) return nullptr;
   // A party is remembered from its first miss (its generation guards the read that
   // follows), so the number of parties is bounded too.
   if (parties_.size() >= max_entries_ && !parties_.contains(key.party)) ForgetAllLocked();
@@ -42,7 +42,7 @@ void ListCache::Store(const ListKey& key, const Ticket& ticket, const std::vecto
   auto kept = std::make_shared<const std::vector<Appointment>>(list);  // copied before taking the lock
   const auto now = clock_.Now();
   const std::lock_guard lock(mutex_);
-  if (!online_ || ticket.epoch != epoch_) return;
+  if (!online_ || ticket.epoch != epoch_ || closed_.contains(key.party)) return;
   const auto found = parties_.find(key.party);
   if (found == parties_.end() || found->second.generation != ticket.generation) return;
   if (appointments_kept_ + list.size() > max_entries_) {
@@ -81,6 +81,24 @@ void ListCache::SetOnline(bool online) {
   const std::lock_guard lock(mutex_);
   ForgetAllLocked();
   online_ = online;
+}
+
+void ListCache::Close(std::string_view party) {
+  Forget(party);
+  const std::lock_guard lock(mutex_);
+  closed_.emplace(party);
+}
+
+void ListCache::Reopen(std::string_view party) {
+  const std::lock_guard lock(mutex_);
+  closed_.erase(std::string(party));
+}
+
+void ListCache::SetClosed(std::vector<std::string> parties) {
+  const std::lock_guard lock(mutex_);
+  ForgetAllLocked();
+  closed_ =
+      std::unordered_set<std::string>(std::make_move_iterator(parties.begin()), std::make_move_iterator(parties.end()));
 }
 
 void ListCache::ForgetAllLocked() {

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "barbershop/common/clock.hpp"
@@ -48,6 +49,14 @@ class ListCache {
   /// Offline forgets everything and keeps nothing until back online.
   void SetOnline(bool online);
 
+  /// The party's account was deactivated or deleted: its lists are forgotten, and none
+  /// is kept or answered until Reopen, so that a list is never answered without the
+  /// account check of a database read.  Kept while offline.
+  void Close(std::string_view party);
+  void Reopen(std::string_view party);
+  /// Every closed party at once, as the database lists them (the feed, on connecting).
+  void SetClosed(std::vector<std::string> parties);
+
   bool online() const;
 
  private:
@@ -71,6 +80,7 @@ class ListCache {
   std::uint64_t epoch_ = 0;
   std::size_t appointments_kept_ = 0;
   std::unordered_map<std::string, Party> parties_;
+  std::unordered_set<std::string> closed_;
 };
 
 }  // namespace barbershop::core::domain

@@ -28,6 +28,15 @@ struct User {
   std::string email;
   std::string password_hash;
   Role role;
+  std::string phone;   ///< "+" and 7 to 15 digits, or empty
+  bool active = true;  ///< false: deactivated by an admin, or deleted
+};
+
+/// What every authenticated call checks of its caller's account.
+enum class AccountState {
+  kActive,
+  kDeactivated,  ///< by an admin; may be reactivated
+  kGone,         ///< deleted, or never there
 };
 
 /// Opening hours on one ISO weekday (1 = Monday), in minutes of the shop's wall clock.

@@ -16,6 +16,28 @@ struct BookingParties {
   std::optional<User> client;  ///< id and username only
 };
 
+/// An event to store in the outbox together with the change it describes.
+struct OutboxEvent {
+  std::string event_id;
+  EventType type;
+  std::string payload_json;
+};
+
+/// An appointment's change and the outbox event that announces it, stored together.
+struct AppointmentChange {
+  Appointment before;
+  Appointment after;
+  OutboxEvent event;
+};
+
+/// The fields a profile change sets; those unset stay as they are.  An empty phone
+/// removes the phone number.  Checked (and normalized) before a repository sees them.
+struct ProfileChange {
+  std::optional<std::string> username;
+  std::optional<std::string> email;
+  std::optional<std::string> phone;
+};
+
 /// Accounts: who may log in, and as what.  An implementation is used by one thread at a
 /// time.
 class AccountRepository {
@@ -26,6 +48,26 @@ class AccountRepository {
                                           const std::string& password_hash, Role role) = 0;
   virtual common::Result<std::optional<User>> FindUserByEmail(const std::string& email) = 0;
   virtual common::Result<std::optional<User>> FindUserById(const std::string& id) = 0;
+  /// The state of the account with this id: one read by its primary key.
+  virtual common::Result<AccountState> FindAccountState(const std::string& id) = 0;
+  /// Changes the fields `change` sets on the account (not deleted); the account as
+  /// changed, nullopt when there is none.  kAlreadyExists naming the field when the
+  /// username or e-mail is taken.  A new username shows on the account's appointments.
+  virtual common::Result<std::optional<User>> UpdateProfile(const std::string& id, const ProfileChange& change) = 0;
+  /// Deactivates or reactivates the account (not deleted); false when there is none.
+  virtual common::Result<bool> SetActive(const std::string& id, bool active) = 0;
+  /// Replaces the account's password hash while it is still `old_hash`; false when it is
+  /// not (changed meanwhile) or the account is gone.
+  virtual common::Result<bool> ReplacePasswordHash(const std::string& id, const std::string& old_hash,
+                                                   const std::string& new_hash) = 0;
+  /// Deletes a customer's account, in one transaction: stores `cancellations` (each as
+  /// AppointmentRepository::Update does, with its event), then scrubs the account (its
+  /// username becomes "former customer", on its appointments too; its e-mail, phone and
+  /// password are cleared; it is inactive for good).  kFailedPrecondition, changing
+  /// nothing, when an appointment changed meanwhile or the client still has a live one
+  /// starting after `now`.
+  virtual common::Status DeleteCustomer(const std::string& id, const std::vector<AppointmentChange>& cancellations,
+                                        TimePoint now) = 0;
 };
 
 /// Barbers: their chairs (name, hours, auto-confirm) and price lists.  An implementation
@@ -103,13 +145,6 @@ inline Appointment AppointmentFrom(const NewAppointment& proposal) {
                      service ? service->name : std::string(),
                      service ? service->price_cents : 0};
 }
-
-/// An event to store in the outbox together with the change it describes.
-struct OutboxEvent {
-  std::string event_id;
-  EventType type;
-  std::string payload_json;
-};
 
 /// Appointments.  Every write stores its outbox event in the same transaction.
 /// An implementation is used by one thread at a time.

@@ -54,6 +54,21 @@ common::Result<std::string> NormalizeEmail(std::string_view email) {
   return normalized;
 }
 
+common::Result<std::string> NormalizePhone(std::string_view phone) {
+  std::string kept;
+  for (const char c : phone) {
+    if (c != ' ' && c != '-') kept.push_back(c);
+  }
+  const auto digits = std::string_view(kept).substr(kept.empty() ? 0 : 1);
+  const bool all_digits = std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (kept.empty() || kept.front() != '+' || digits.size() < 7 || digits.size() > 15 || !all_digits) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "phone must be '+' and the country code, then the number: 7 to 15 digits in all, "
+                     "like +44 20 7946 0958");
+  }
+  return kept;
+}
+
 common::Status ValidatePassword(std::string_view password) {
   if (password.size() < 8 || password.size() > 128) {
     return MakeError(ErrorCode::kInvalidArgument, "password must be 8 to 128 characters");

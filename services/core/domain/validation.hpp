@@ -11,6 +11,9 @@ namespace barbershop::core::domain {
 common::Status ValidateUsername(std::string_view username);
 /// Trims, checks the shape (local@domain.tld, at most 254 characters) and lower-cases.
 common::Result<std::string> NormalizeEmail(std::string_view email);
+/// A phone number as kept: "+" and 7 to 15 digits (E.164), after dropping the spaces
+/// and dashes people write between them.
+common::Result<std::string> NormalizePhone(std::string_view phone);
 /// 8 to 128 bytes, valid UTF-8.
 common::Status ValidatePassword(std::string_view password);
 /// A canonical UUID ("8-4-4-4-12" hex); names the field in the error.

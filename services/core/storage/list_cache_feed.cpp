@@ -6,37 +6,67 @@
 
 #include <chrono>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include "reconnect_backoff.hpp"
 
 namespace barbershop::core::storage {
 namespace {
 
+// One channel's notices, each handed to `on` with its payload.
+class Receiver final : public pqxx::notification_receiver {
+ public:
+  using Handler = void (*)(domain::ListCache&, std::string_view);
+  Receiver(pqxx::connection& connection, const char* channel, domain::ListCache& cache, Handler on)
+      : notification_receiver(connection, channel), cache_(cache), on_(on) {}
+
+  void operator()(const std::string& payload, int) override { on_(cache_, payload); }
+
+ private:
+  domain::ListCache& cache_;
+  Handler on_;
+};
+
 // Migration 007's channel.  A notice names a barber and a client ("<id> <id>"), or is "*"
 // when every list may have changed.
 constexpr const char* kChannel = "appointment_lists";
 
-class Notices final : public pqxx::notification_receiver {
- public:
-  Notices(pqxx::connection& connection, domain::ListCache& cache)
-      : notification_receiver(connection, kChannel), cache_(cache) {}
-
-  void operator()(const std::string& payload, int) override {
-    if (payload == "*") {
-      cache_.ForgetAll();
-      return;
-    }
-    std::string_view rest(payload);
-    while (!rest.empty()) {
-      const auto space = rest.find(' ');
-      cache_.Forget(rest.substr(0, space));
-      rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
-    }
+void OnListsChanged(domain::ListCache& cache, std::string_view payload) {
+  if (payload == "*") {
+    cache.ForgetAll();
+    return;
   }
+  while (!payload.empty()) {
+    const auto space = payload.find(' ');
+    cache.Forget(payload.substr(0, space));
+    payload = space == std::string_view::npos ? std::string_view() : payload.substr(space + 1);
+  }
+}
 
- private:
-  domain::ListCache& cache_;
-};
+// Migration 010's channel: "closed <id>" when an account is deactivated or deleted, "open
+// <id>" when it is reactivated.
+constexpr const char* kAccountsChannel = "account_states";
+
+void OnAccountState(domain::ListCache& cache, std::string_view payload) {
+  const auto space = payload.find(' ');
+  if (space == std::string_view::npos) return;
+  const auto party = payload.substr(space + 1);
+  if (payload.substr(0, space) == "open") {
+    cache.Reopen(party);
+  } else {
+    cache.Close(party);
+  }
+}
+
+// The accounts closed now, read once the feed listens: any closed later is heard of.
+std::vector<std::string> ClosedAccounts(pqxx::connection& connection) {
+  pqxx::nontransaction tx(connection);
+  std::vector<std::string> closed;
+  for (const auto& row : tx.exec("SELECT id::text FROM users WHERE NOT active"))
+    closed.push_back(row[0].as<std::string>());
+  return closed;
+}
 
 }  // namespace
 
@@ -60,8 +90,12 @@ void ListCacheFeed::Run() {
   while (!stopping_) {
     try {
       pqxx::connection connection(database_url_);
-      Notices notices(connection, cache_);
-      // The receiver's LISTEN has run: from here on no change goes unheard, and what
+      // The accounts closed are read once their channel is listened to, so that none
+      // closed meanwhile goes unheard.
+      Receiver accounts(connection, kAccountsChannel, cache_, OnAccountState);
+      cache_.SetClosed(ClosedAccounts(connection));
+      Receiver lists(connection, kChannel, cache_, OnListsChanged);
+      // The receivers' LISTENs have run: from here on no change goes unheard, and what
       // changed before is forgotten by going online.
       cache_.SetOnline(true);
       reconnect.Connected();

@@ -13,8 +13,8 @@ namespace barbershop::core::storage {
 /// Keeps a ListCache in step with PostgreSQL: on its own connection it listens for the
 /// notices that migration 007's trigger sends when appointments change, whichever copy
 /// of the service (or whoever else) changed them, and has the cache forget those
-/// parties' lists.  While the connection is down the cache is offline, and the feed
-/// reconnects with backoff; the cache comes back empty once listening again.  Owns one
+/// parties' lists; and for migration 010's, which close or reopen an account's lists.  While the connection is down the
+/// cache is offline, and the feed reconnects with backoff; the cache comes back empty once listening again.  Owns one
 /// thread; Start/Stop from one thread.
 class ListCacheFeed {
  public:

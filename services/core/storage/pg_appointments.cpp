@@ -92,13 +92,7 @@ Result<Appointment> PgAppointmentRepository::Update(const Appointment& before, c
   return Guarded<Appointment>(db_, Access::kWrite, "UpdateAppointment", [&]() -> Result<Appointment> {
     try {
       pqxx::nontransaction tx(db_.Connection());
-      const auto rows = RetryingDeadlocks([&] {
-        return tx.exec_prepared(stmt::kUpdateAppointment, after.id, domain::StatusName(after.status),
-                                Epoch(after.starts_at), Epoch(after.ends_at), domain::StatusName(before.status),
-                                Epoch(before.starts_at), event.event_id, RoutingKey(event.type), event.payload_json,
-                                before.client_id, before.barber_id);
-      });
-      if (rows[0][0].as<long long>() == 0) {
+      if (RetryingDeadlocks([&] { return StoreChange(tx, before, after, event); }) == 0) {
         const auto off =
             tx.exec_prepared(stmt::kBarberIsOff, after.barber_id, Epoch(after.starts_at), Epoch(after.ends_at));
         if (after.starts_at != before.starts_at && off[0][0].as<bool>()) {
@@ -116,6 +110,15 @@ Result<Appointment> PgAppointmentRepository::Update(const Appointment& before, c
     }
     return after;
   });
+}
+
+long long StoreChange(pqxx::transaction_base& tx, const Appointment& before, const Appointment& after,
+                      const domain::OutboxEvent& event) {
+  const auto rows =
+      tx.exec_prepared(stmt::kUpdateAppointment, after.id, domain::StatusName(after.status), Epoch(after.starts_at),
+                       Epoch(after.ends_at), domain::StatusName(before.status), Epoch(before.starts_at), event.event_id,
+                       RoutingKey(event.type), event.payload_json, before.client_id, before.barber_id);
+  return rows[0][0].as<long long>();
 }
 
 std::optional<Appointment> FindAppointment(pqxx::transaction_base& tx, const std::string& id) {

@@ -33,6 +33,12 @@ class PgAppointmentRepository final : public domain::AppointmentRepository {
   common::Counter* cap_refusals_;
 };
 
+/// Stores `after` (its status and times) and its outbox event in one statement, when the
+/// row still has `before`'s status and start; the rows changed (0 or 1).  Inside a
+/// caller's transaction, or alone in autocommit.
+long long StoreChange(pqxx::transaction_base& tx, const domain::Appointment& before, const domain::Appointment& after,
+                      const domain::OutboxEvent& event);
+
 /// One appointment read inside a caller's transaction (prepared statements required).
 std::optional<domain::Appointment> FindAppointment(pqxx::transaction_base& tx, const std::string& id);
 

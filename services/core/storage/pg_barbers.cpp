@@ -63,7 +63,8 @@ Result<domain::BookingParties> PgBarberRepository::FindBookingParties(const std:
         parties.barber = BarberRows(rows)(rows[0]);
         const auto client_username = rows[0]["client_username"];
         if (!client_username.is_null()) {
-          parties.client = domain::User{client_id, client_username.as<std::string>(), {}, {}, domain::Role::kCustomer};
+          parties.client =
+              domain::User{client_id, client_username.as<std::string>(), {}, {}, domain::Role::kCustomer, {}, true};
         }
         return parties;
       });

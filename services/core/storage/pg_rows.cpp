@@ -23,12 +23,18 @@ UserRows::UserRows(const pqxx::result& result)
       username_(result.column_number("username")),
       email_(result.column_number("email")),
       password_hash_(result.column_number("password_hash")),
-      role_(result.column_number("role")) {}
+      role_(result.column_number("role")),
+      phone_(result.column_number("phone")),
+      active_(result.column_number("active")) {}
 
 domain::User UserRows::operator()(const pqxx::row& row) const {
-  return domain::User{row[id_].as<std::string>(), row[username_].as<std::string>(), row[email_].as<std::string>(),
+  return domain::User{row[id_].as<std::string>(),
+                      row[username_].as<std::string>(),
+                      row[email_].as<std::string>(),
                       row[password_hash_].as<std::string>(),
-                      domain::ParseRole(row[role_].as<std::string>()).value_or(domain::Role::kCustomer)};
+                      domain::ParseRole(row[role_].as<std::string>()).value_or(domain::Role::kCustomer),
+                      TextOrEmpty(row[phone_]),
+                      row[active_].as<bool>()};
 }
 
 BarberRows::BarberRows(const pqxx::result& result)

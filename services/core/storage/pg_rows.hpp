@@ -34,7 +34,7 @@ class UserRows {
   domain::User operator()(const pqxx::row& row) const;
 
  private:
-  pqxx::row::size_type id_, username_, email_, password_hash_, role_;
+  pqxx::row::size_type id_, username_, email_, password_hash_, role_, phone_, active_;
 };
 
 class BarberRows {

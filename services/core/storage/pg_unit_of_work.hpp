@@ -25,7 +25,7 @@ class PgUnitOfWork final : public domain::UnitOfWork {
  public:
   PgUnitOfWork(Database& db, const PgWiring& wiring);
 
-  domain::AccountRepository& accounts() override { return accounts_; }
+  domain::AccountRepository& accounts() override { return *accounts_in_use_; }
   domain::BarberRepository& barbers() override { return *barbers_in_use_; }
   domain::TimeOffRepository& time_off() override { return time_off_; }
   domain::AppointmentRepository& appointments() override { return *appointments_in_use_; }
@@ -40,9 +40,11 @@ class PgUnitOfWork final : public domain::UnitOfWork {
   PgTimeOffRepository time_off_;
   PgAppointmentRepository appointments_;
   PgAttemptCounter attempts_;
+  std::optional<domain::CachedAccounts> accounts_cached_;
   std::optional<domain::CachedBarbers> barbers_cached_;
   std::optional<domain::CachedAppointments> appointments_cached_;
-  domain::BarberRepository* barbers_in_use_ = &barbers_;  ///< through the cache when wired
+  domain::AccountRepository* accounts_in_use_ = &accounts_;  ///< through the cache when wired
+  domain::BarberRepository* barbers_in_use_ = &barbers_;
   domain::AppointmentRepository* appointments_in_use_ = &appointments_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "domain/profiles.hpp"
 #include "domain/repositories.hpp"
 
 namespace barbershop::core::storage {
@@ -58,9 +59,30 @@ void PrepareStatements(pqxx::connection& c) {
   const string barbers = string("SELECT") + kBarberFields + " FROM barbers b";
   c.prepare(stmt::kInsertUser,
             "INSERT INTO users (id, username, email, password_hash, role) VALUES ($1, $2, $3, $4, $5)");
-  const string users = "SELECT id::text AS id, username, email, password_hash, role FROM users";
-  c.prepare(stmt::kUserByEmail, users + " WHERE email = $1");
+  const string user_columns = "id::text AS id, username, email, password_hash, role, phone, active";
+  const string users = "SELECT " + user_columns + " FROM users";
+  c.prepare(stmt::kUserByEmail, users + " WHERE email = $1 AND deleted_at IS NULL");
   c.prepare(stmt::kUserById, users + " WHERE id = $1");
+  c.prepare(stmt::kAccountState, "SELECT active, deleted_at IS NOT NULL AS deleted FROM users WHERE id = $1");
+  // Each field changes only when its flag says so; an empty phone removes it.
+  c.prepare(stmt::kUpdateProfile,
+            "UPDATE users SET username = CASE WHEN $2::bool THEN $3::text ELSE username END, "
+            "email = CASE WHEN $4::bool THEN $5::text ELSE email END, "
+            "phone = CASE WHEN $6::bool THEN nullif($7::text, '') ELSE phone END "
+            "WHERE id = $1 AND deleted_at IS NULL RETURNING " +
+                user_columns);
+  c.prepare(stmt::kSetActive, "UPDATE users SET active = $2 WHERE id = $1 AND deleted_at IS NULL");
+  c.prepare(stmt::kReplacePasswordHash,
+            "UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2 AND deleted_at IS NULL");
+  // A deletion holds its client's lock, as a booking does (LockBarberAndClient and
+  // migration 008's trigger), so that no booking of theirs commits while it runs.
+  c.prepare(stmt::kLockClient, "SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))");
+  c.prepare(stmt::kLiveAfter,
+            "SELECT count(*) FROM appointments WHERE client_id = $1 AND status IN ('pending', 'confirmed') "
+            "AND starts_at > to_timestamp($2::float8)");
+  c.prepare(stmt::kScrubCustomer, string("UPDATE users SET username = '") + domain::kFormerCustomer +
+                                      "', email = '', phone = NULL, password_hash = '', active = false, "
+                                      "deleted_at = now() WHERE id = $1 AND role = 'customer' AND deleted_at IS NULL");
   c.prepare(stmt::kMakeBarber, "UPDATE users SET role = 'barber' WHERE id = $1");
   c.prepare(stmt::kSaveChair,
             "INSERT INTO barbers (user_id, display_name, auto_confirm) VALUES ($1, $2, $3) "

@@ -11,20 +11,14 @@ namespace {
 using namespace std::chrono_literals;
 using common::ErrorCode;
 
-constexpr const char* kPassword = "correct horse battery";
+constexpr const char* kPassword = kTestPassword;
 
 // Argon2id takes tens of milliseconds a hash: one hasher, and as few hashes as the rules
 // need.
 class AccountsTest : public ShopFixture {
  protected:
-  static const common::PasswordHasher& Hasher() {
-    static const common::PasswordHasher hasher(common::PasswordHasher::Cost::kInteractive, 1);
-    return hasher;
-  }
-  static const std::string& PasswordHash() {
-    static const std::string hash = Hasher().Hash(kPassword).value();
-    return hash;
-  }
+  static const common::PasswordHasher& Hasher() { return TestHasher(); }
+  static const std::string& PasswordHash() { return TestPasswordHash(); }
   User AddWithPassword(const std::string& username, Role role) {
     return work_.accounts().CreateUser(username, username + "@example.com", PasswordHash(), role).value();
   }

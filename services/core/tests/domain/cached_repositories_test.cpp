@@ -19,7 +19,7 @@ class CachedRepositoriesTest : public ShopFixture {
   // Books `client` into Ana's chair at `at` through the cached repository.
   common::Result<Appointment> Insert(const User& client, const std::string& at) {
     const Barber barber = work_.barbers().FindBarberById(ana_.id).value().value();
-    const User party{client.id, client.username, {}, {}, Role::kCustomer};
+    const User party{client.id, client.username, {}, {}, Role::kCustomer, {}, true};
     const NewAppointment proposal{common::NewUuid(),           &barber, &party, At(at),  At(at) + 30min,
                                   AppointmentStatus::kPending, "",      "",     nullptr, 0};
     return appointments_.Insert(proposal, [](const Appointment&) {

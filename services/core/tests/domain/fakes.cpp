@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "barbershop/common/ids.hpp"
+#include "domain/profiles.hpp"
 
 namespace barbershop::core::domain {
 
@@ -93,23 +94,32 @@ TimeOff AsRead(const InMemoryStore& store, TimeOff off) {
 
 common::Result<User> InMemoryAccountRepository::CreateUser(const std::string& username, const std::string& email,
                                                            const std::string& password_hash, Role role) {
-  // users_username_key is checked before users_email_key, as PostgreSQL does (in the
-  // order the columns declare them).
-  const auto taken = [&](auto field) { return std::any_of(store_.users.begin(), store_.users.end(), field); };
-  if (taken([&](const User& u) { return u.username == username; })) {
-    return MakeError(ErrorCode::kAlreadyExists, "that username is taken");
-  }
-  if (taken([&](const User& u) { return u.email == email; })) {
-    return MakeError(ErrorCode::kAlreadyExists, "an account with that e-mail already exists");
-  }
-  User user{common::NewUuid(), username, email, password_hash, role};
+  if (auto ok = Untaken({}, &username, &email); !ok) return ok.error();
+  User user{common::NewUuid(), username, email, password_hash, role, {}, true};
   store_.users.push_back(user);
   return user;
 }
 
+common::Status InMemoryAccountRepository::Untaken(const std::string& id, const std::string* username,
+                                                  const std::string* email) const {
+  // users_username_key is checked before users_email_key, as PostgreSQL does (in the
+  // order the indexes were made).
+  const auto taken = [&](auto same) {
+    return std::any_of(store_.users.begin(), store_.users.end(),
+                       [&](const User& u) { return u.id != id && !store_.deleted_users.contains(u.id) && same(u); });
+  };
+  if (username != nullptr && taken([&](const User& u) { return u.username == *username; })) {
+    return MakeError(ErrorCode::kAlreadyExists, "that username is taken");
+  }
+  if (email != nullptr && taken([&](const User& u) { return u.email == *email; })) {
+    return MakeError(ErrorCode::kAlreadyExists, "an account with that e-mail already exists");
+  }
+  return Ok{};
+}
+
 common::Result<std::optional<User>> InMemoryAccountRepository::FindUserByEmail(const std::string& email) {
-  const auto it =
-      std::find_if(store_.users.begin(), store_.users.end(), [&](const User& u) { return u.email == email; });
+  const auto it = std::find_if(store_.users.begin(), store_.users.end(),
+                               [&](const User& u) { return u.email == email && !store_.deleted_users.contains(u.id); });
   if (it == store_.users.end()) return std::optional<User>{};
   return std::optional<User>{*it};
 }
@@ -118,6 +128,82 @@ common::Result<std::optional<User>> InMemoryAccountRepository::FindUserById(cons
   const User* user = UserById(store_, id);
   if (user == nullptr) return std::optional<User>{};
   return std::optional<User>{*user};
+}
+
+common::Result<AccountState> InMemoryAccountRepository::FindAccountState(const std::string& id) {
+  const User* user = UserById(store_, id);
+  if (user == nullptr || store_.deleted_users.contains(id)) return AccountState::kGone;
+  return user->active ? AccountState::kActive : AccountState::kDeactivated;
+}
+
+common::Result<std::optional<User>> InMemoryAccountRepository::UpdateProfile(const std::string& id,
+                                                                             const ProfileChange& change) {
+  User* user = UserById(store_, id);
+  if (user == nullptr || store_.deleted_users.contains(id)) return std::optional<User>{};
+  if (auto ok = Untaken(id, change.username ? &*change.username : nullptr, change.email ? &*change.email : nullptr);
+      !ok) {
+    return ok.error();
+  }
+  if (change.username) {
+    user->username = *change.username;
+    // appointments_client_fkey cascades the rename onto the appointments' copies.
+    for (auto& stored : store_.appointments) {
+      if (stored.appointment.client_id == id) stored.appointment.client_name = user->username;
+    }
+  }
+  if (change.email) user->email = *change.email;
+  if (change.phone) user->phone = *change.phone;
+  return std::optional<User>{*user};
+}
+
+common::Result<bool> InMemoryAccountRepository::SetActive(const std::string& id, bool active) {
+  User* user = UserById(store_, id);
+  if (user == nullptr || store_.deleted_users.contains(id)) return false;
+  user->active = active;
+  return true;
+}
+
+common::Result<bool> InMemoryAccountRepository::ReplacePasswordHash(const std::string& id, const std::string& old_hash,
+                                                                    const std::string& new_hash) {
+  User* user = UserById(store_, id);
+  if (user == nullptr || store_.deleted_users.contains(id) || user->password_hash != old_hash) return false;
+  user->password_hash = new_hash;
+  return true;
+}
+
+common::Status InMemoryAccountRepository::DeleteCustomer(const std::string& id,
+                                                         const std::vector<AppointmentChange>& cancellations,
+                                                         TimePoint now) {
+  // One transaction: a refusal leaves the store as it was.
+  const auto appointments = store_.appointments;
+  const auto outbox = store_.outbox;
+  const auto rolled_back = [&](common::Error error) -> common::Status {
+    store_.appointments = appointments;
+    store_.outbox = outbox;
+    return error;
+  };
+  InMemoryAppointmentRepository rows(store_);
+  for (const auto& c : cancellations) {
+    if (!rows.Update(c.before, c.after, c.event)) {
+      return rolled_back(MakeError(ErrorCode::kFailedPrecondition, "an appointment changed meanwhile; try again"));
+    }
+  }
+  const bool live_ahead = std::any_of(store_.appointments.begin(), store_.appointments.end(), [&](const auto& s) {
+    return s.appointment.client_id == id && IsLive(s.appointment.status) && s.appointment.starts_at > now;
+  });
+  if (live_ahead) {
+    return rolled_back(MakeError(ErrorCode::kFailedPrecondition, "your appointments changed meanwhile; try again"));
+  }
+  User* user = UserById(store_, id);
+  if (user == nullptr || user->role != Role::kCustomer || store_.deleted_users.contains(id)) {
+    return rolled_back(MakeError(ErrorCode::kFailedPrecondition, "the account is gone, or no longer a customer's"));
+  }
+  *user = User{id, kFormerCustomer, {}, {}, Role::kCustomer, {}, false};
+  store_.deleted_users.insert(id);
+  for (auto& stored : store_.appointments) {
+    if (stored.appointment.client_id == id) stored.appointment.client_name = kFormerCustomer;
+  }
+  return Ok{};
 }
 
 common::Status InMemoryBarberRepository::SaveBarber(const std::string& user_id, const std::string& name,
@@ -169,7 +255,7 @@ common::Result<BookingParties> InMemoryBarberRepository::FindBookingParties(cons
   if (barber == nullptr) return parties;
   parties.barber = AsRead(*barber);
   if (const User* client = UserById(store_, client_id)) {
-    parties.client = User{client_id, client->username, {}, {}, Role::kCustomer};
+    parties.client = User{client_id, client->username, {}, {}, Role::kCustomer, {}, true};
   }
   return parties;
 }

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,7 @@ struct InMemoryStore {
 
   const common::Clock& clock;
   std::vector<User> users;
+  std::set<std::string> deleted_users;    ///< by id: scrubbed, their username and e-mail free again
   std::map<std::string, Barber> barbers;  ///< by user id
   std::vector<TimeOff> time_off;          ///< barber_name filled in when read
   long long last_time_off_id = 0;
@@ -52,8 +54,19 @@ class InMemoryAccountRepository final : public AccountRepository {
                                   const std::string& password_hash, Role role) override;
   common::Result<std::optional<User>> FindUserByEmail(const std::string& email) override;
   common::Result<std::optional<User>> FindUserById(const std::string& id) override;
+  common::Result<AccountState> FindAccountState(const std::string& id) override;
+  common::Result<std::optional<User>> UpdateProfile(const std::string& id, const ProfileChange& change) override;
+  common::Result<bool> SetActive(const std::string& id, bool active) override;
+  common::Result<bool> ReplacePasswordHash(const std::string& id, const std::string& old_hash,
+                                           const std::string& new_hash) override;
+  common::Status DeleteCustomer(const std::string& id, const std::vector<AppointmentChange>& cancellations,
+                                TimePoint now) override;
 
  private:
+  /// A live account other than `id` has this username or e-mail (the partial unique
+  /// indexes users_username_key and users_email_key, in that order).
+  common::Status Untaken(const std::string& id, const std::string* username, const std::string* email) const;
+
   InMemoryStore& store_;
 };
 

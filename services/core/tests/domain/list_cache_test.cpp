@@ -45,6 +45,33 @@ class ListCacheTest : public ::testing::Test {
   ListCache cache_;
 };
 
+TEST_F(ListCacheTest, AClosedPartysListsAreNeitherAnsweredNorKeptUntilReopened) {
+  Fill(Key("c"), ListOf(2));
+  Fill(Key("b", true), ListOf(1));
+  cache_.Close("c");
+  EXPECT_EQ(Kept(Key("c")), 0u);
+  std::optional<ListCache::Ticket> ticket;
+  EXPECT_EQ(cache_.Find(Key("c"), ticket), nullptr);
+  EXPECT_FALSE(ticket);                 // nothing to keep: a read for it is not stored
+  EXPECT_EQ(Kept(Key("b", true)), 1u);  // other parties keep theirs
+
+  // Closed parties stay closed through the feed going away and coming back; the feed's
+  // list of them replaces the earlier one.
+  cache_.SetOnline(false);
+  cache_.SetOnline(true);
+  EXPECT_EQ(cache_.Find(Key("c"), ticket), nullptr);
+  EXPECT_FALSE(ticket);
+  cache_.SetClosed({"d"});
+  Fill(Key("c"), ListOf(2));
+  EXPECT_EQ(Kept(Key("c")), 2u);
+  EXPECT_EQ(cache_.Find(Key("d"), ticket), nullptr);
+  EXPECT_FALSE(ticket);
+
+  cache_.Reopen("d");
+  Fill(Key("d"), ListOf(1, "d"));
+  EXPECT_EQ(Kept(Key("d")), 1u);
+}
+
 TEST_F(ListCacheTest, AnAnswerIsKeptForItsPartyRangeAndKind) {
   Fill(Key("c"), ListOf(3));
   std::optional<ListCache::Ticket> ticket;

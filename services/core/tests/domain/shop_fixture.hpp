@@ -5,6 +5,7 @@
 #include <string>
 
 #include "barbershop/common/clock.hpp"
+#include "barbershop/common/passwords.hpp"
 #include "barbershop/common/shop_time.hpp"
 #include "domain/bookings.hpp"
 #include "fakes.hpp"
@@ -22,6 +23,18 @@ template <typename T>
                                          << error.message;
   }
   return ::testing::AssertionSuccess();
+}
+
+/// The password of the tests that hash one, and its hash, made once with one hasher:
+/// Argon2id takes tens of milliseconds a hash.
+inline constexpr const char* kTestPassword = "correct horse battery";
+inline const common::PasswordHasher& TestHasher() {
+  static const common::PasswordHasher hasher(common::PasswordHasher::Cost::kInteractive, 1);
+  return hasher;
+}
+inline const std::string& TestPasswordHash() {
+  static const std::string hash = TestHasher().Hash(kTestPassword).value();
+  return hash;
 }
 
 /// A shop in Europe/Chisinau on an in-memory store, with a clock that stands at Tuesday

@@ -155,6 +155,35 @@ TEST_F(ListCacheReplicasTest, ARenameAndAnOperatorsSqlReachKeptLists) {
   EXPECT_TRUE(Eventually([&] { return Listed(*b_, client_) == std::vector<std::string>{marked}; }));
 }
 
+TEST_F(ListCacheReplicasTest, ADeactivatedAccountGetsNoListFromAnyCopysMemory) {
+  Book(*a_, Slot(2, 10, 0));
+  ASSERT_TRUE(FromMemory(*b_, replica_->http_port(), client_));
+  const TestUser admin = NewAdmin(*a_, core_.database_url());
+  const auto set_active = [&](bool active) {
+    SetAccountActiveRequest request;
+    request.set_user_id(client_.id);
+    request.set_active(active);
+    AccountResponse response;
+    return a_->SetAccountActive(Authed(admin.token).get(), request, &response);
+  };
+  const auto own_list = [&] {
+    AppointmentsResponse response;
+    return b_->GetAppointments(Authed(client_.token).get(), GetAppointmentsRequest(), &response).error_code();
+  };
+  // Deactivated through one copy: the other, which kept the list, refuses it too.
+  ASSERT_TRUE(set_active(false).ok());
+  EXPECT_TRUE(Eventually([&] { return own_list() == grpc::StatusCode::UNAUTHENTICATED; }));
+  // An admin's read of the list through that copy does not give it back to the account.
+  GetAppointmentsRequest of_client;
+  of_client.set_user_id(client_.id);
+  AppointmentsResponse read;
+  ASSERT_TRUE(b_->GetAppointments(Authed(admin.token).get(), of_client, &read).ok());
+  EXPECT_EQ(own_list(), grpc::StatusCode::UNAUTHENTICATED);
+
+  ASSERT_TRUE(set_active(true).ok());
+  EXPECT_TRUE(Eventually([&] { return own_list() == grpc::StatusCode::OK; }));
+}
+
 TEST_F(ListCacheReplicasTest, ListsAreReadAgainAfterTheFeedWasAway) {
   const auto id = Book(*a_, Slot(2, 10, 0));
   ASSERT_TRUE(FromMemory(*b_, replica_->http_port(), client_));

@@ -140,7 +140,28 @@ class Shop {
   /// A new client, for a cell that turns the client into something else.
   void RenewClient() { client_ = NewCustomer(*stub_); }
 
+  /// `who`'s password now (the client's for nobody), and a new one they change it to.
+  std::string PasswordOf(Who who) { return Person(who).password; }
+  void PasswordChanged(Who who, const std::string& password) { Person(who).password = password; }
+
  private:
+  TestUser& Person(Who who) {
+    switch (who) {
+      case kNobody:
+      case kClient:
+        return client_;
+      case kOtherCustomer:
+        return other_customer_;
+      case kBarber:
+        return barber_;
+      case kOtherBarber:
+        return other_barber_;
+      case kAdmin:
+        return admin_;
+    }
+    return client_;
+  }
+
   // Slot n: weekday 1 + n % 7, then 08:00, 08:30, ... 19:30, then a week later.
   static std::string SlotNumber(int n, int plus_minutes) {
     const int half_hour = (n / 7) % 24;
@@ -206,6 +227,7 @@ void PrintTo(const Row& row, std::ostream* out) { *out << row.name; }
 constexpr auto OK = StatusCode::OK;
 constexpr auto UNAUTH = StatusCode::UNAUTHENTICATED;
 constexpr auto DENIED = StatusCode::PERMISSION_DENIED;
+constexpr auto REFUSED = StatusCode::FAILED_PRECONDITION;
 
 const std::vector<Row>& Rows() {
   // clang-format off
@@ -341,6 +363,42 @@ const std::vector<Row>& Rows() {
          request.set_user_id(shop.client().id);
          request.set_name("chair_" + Unique());
          return Call(shop, who, &UserService::Stub::SaveBarber, request);
+       }},
+      {"UpdateProfile_TheirOwn", "UpdateProfile",        {UNAUTH, OK,     OK,     OK,     OK,     OK},
+       [](Shop& shop, Who who) {
+         UpdateProfileRequest request;
+         request.set_phone("+37369" + std::to_string(100000 + static_cast<int>(who)));
+         return Call(shop, who, &UserService::Stub::UpdateProfile, request);
+       }},
+      {"UpdateProfile_OfTheClient", "UpdateProfile",     {UNAUTH, OK,     DENIED, DENIED, DENIED, OK},
+       [](Shop& shop, Who who) {
+         UpdateProfileRequest request;
+         request.set_user_id(shop.client().id);
+         request.set_phone("+37369" + std::to_string(200000 + static_cast<int>(who)));
+         return Call(shop, who, &UserService::Stub::UpdateProfile, request);
+       }},
+      {"SetAccountActive_TheClient", "SetAccountActive", {UNAUTH, DENIED, DENIED, DENIED, DENIED, OK},
+       [](Shop& shop, Who who) {
+         // Active as they are: the client keeps acting in the next cells.
+         SetAccountActiveRequest request;
+         request.set_user_id(shop.client().id);
+         request.set_active(true);
+         return Call(shop, who, &UserService::Stub::SetAccountActive, request);
+       }},
+      {"ChangePassword_TheirOwn", "ChangePassword",      {UNAUTH, OK,     OK,     OK,     OK,     OK},
+       [](Shop& shop, Who who) {
+         ChangePasswordRequest request;
+         request.set_current_password(shop.PasswordOf(who));
+         request.set_new_password(shop.PasswordOf(who) + "-changed");
+         const auto status = Call(shop, who, &UserService::Stub::ChangePassword, request);
+         if (status.ok()) shop.PasswordChanged(who, request.new_password());
+         return status;
+       }},
+      {"DeleteAccount_TheirOwn", "DeleteAccount",        {UNAUTH, OK,     OK,     REFUSED, REFUSED, REFUSED},
+       [](Shop& shop, Who who) {
+         DeleteAccountRequest request;
+         request.set_current_password(shop.PasswordOf(who));
+         return Call(shop, who, &UserService::Stub::DeleteAccount, request);
        }},
   };
   // clang-format on
