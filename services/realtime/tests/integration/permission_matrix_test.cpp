@@ -5,6 +5,7 @@
 // path has a row: a StreamKind added without one does not compile (RowCovering, with
 // -Werror=switch from CMakeLists.txt), and the coverage test checks that the row exists
 // and names a path of that kind.
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include "barbershop/common/tokens.hpp"
 #include "harness.hpp"
 #include "hub/routes.hpp"
+#include "user_service.grpc.pb.h"
 
 namespace barbershop::realtime::testing {
 namespace {
@@ -30,8 +32,9 @@ constexpr const char* kCallerNames[] = {"anonymous",  "the client",     "another
 
 /// An appointment booked through the core and the tokens of the six callers.  The two
 /// customers signed up and logged in through the core, each with an appointment of the
-/// same barber; the barbers' and the admin's tokens are signed with the core's key, as
-/// its login would sign them.
+/// same barber; the barber's token is signed with the core's key, as its login would sign
+/// it; another barber and the admin are the demo data's, logged in through the core (the
+/// core refuses a token whose account does not exist).
 struct Callers {
   BookedAppointment appointment;
   BookedAppointment others;  ///< another customer's appointment with the same barber
@@ -83,6 +86,10 @@ class WebSocketPermissionMatrixTest : public ::testing::Test {
   void SetUp() override {
     if (!stack_.complete()) GTEST_SKIP() << "needs the stack of scripts/test.sh (BARBERSHOP_TEST_* variables)";
     ASSERT_TRUE(copy_.Start()) << "the real-time copy did not become ready";
+    // Bookings go to the demo barber Elena (BookAppointment); Ana is another barber.
+    other_barber_token_ = DemoLogin("ana@barbershop.test");
+    admin_token_ = DemoLogin("admin@barbershop.test");
+    ASSERT_FALSE(other_barber_token_.empty() || admin_token_.empty()) << "the demo accounts could not log in";
   }
 
   /// A fresh appointment and the six callers around it.
@@ -95,14 +102,28 @@ class WebSocketPermissionMatrixTest : public ::testing::Test {
     callers.tokens[kClient] = appointment->client_token;
     callers.tokens[kOtherCustomer] = others->client_token;
     callers.tokens[kBarber] = *tokens.Issue(appointment->barber_id, "barber");
-    callers.tokens[kOtherBarber] = *tokens.Issue(NewId(), "barber");
-    callers.tokens[kAdmin] = *tokens.Issue(NewId(), "admin");
+    callers.tokens[kOtherBarber] = other_barber_token_;
+    callers.tokens[kAdmin] = admin_token_;
     return callers;
+  }
+
+  /// The token the core's login gives a demo account, or empty.
+  std::string DemoLogin(const std::string& email) const {
+    auto stub = UserService::NewStub(grpc::CreateChannel(stack_.core_address, grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    LoginRequest request;
+    request.set_email(email);
+    request.set_password("barbershop-demo");
+    LoginResponse response;
+    return stub->Login(&context, request, &response).ok() ? response.token() : std::string();
   }
 
   TestStack stack_ = TestStack::FromEnvironment();
   common::SystemClock clock_;
   RealtimeProcess copy_{stack_};
+  std::string other_barber_token_;
+  std::string admin_token_;
 };
 
 TEST_F(WebSocketPermissionMatrixTest, EachCallerGetsTheUpgradeStatusOfItsCell) {
