@@ -29,7 +29,9 @@ std::vector<std::string> ManyTokens(const common::Clock& clock) {
   const auto signer = common::TokenSigner::Create(Keys().private_pem, "bench", std::chrono::hours(1), clock).value();
   std::vector<std::string> issued;
   for (int i = 0; i < 1000; ++i) {
-    issued.push_back(signer.Issue("3f2b9c1e-8d4a-4b6f-9e2d-" + std::to_string(100000000000 + i), "customer").value());
+    issued.push_back(
+        signer.Issue("3f2b9c1e-8d4a-4b6f-9e2d-" + std::to_string(100000000000 + i), "customer", "bench-session")
+            .value());
   }
   return issued;
 }

@@ -367,8 +367,8 @@ int RunChat(const Options& options, const barbershop::common::TokenSigner& token
   Sockets sockets;
   for (const auto& pair : pairs) {
     const auto target = "/websocket/appointment/" + pair.appointment_id + "/chat";
-    sockets.Open(options.port, 1, target, *tokens.Issue(pair.barber_id, "barber"), Connection::Measure::kChat,
-                 pair.barber_id);
+    sockets.Open(options.port, 1, target, *tokens.Issue(pair.barber_id, "barber", "bench-session"),
+                 Connection::Measure::kChat, pair.barber_id);
     sockets.Open(options.port, 1, target, pair.client_token, Connection::Measure::kChat, pair.client_id);
   }
   sockets.AwaitOpen();
@@ -412,7 +412,7 @@ int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenSigne
   std::vector<std::string> user_tokens(user_ids.size());
   for (std::size_t i = 0; i < user_ids.size(); ++i) {
     user_ids[i] = barbershop::common::NewUuid();
-    user_tokens[i] = *tokens.Issue(user_ids[i], "customer");
+    user_tokens[i] = *tokens.Issue(user_ids[i], "customer", "bench-session");
   }
   const long rss_before = options.pid > 0 ? ResidentKiB(options.pid) : -1;
   Sockets sockets;

@@ -290,7 +290,7 @@ class ScaleTest : public ::testing::Test {
             "SELECT $1, d, 480, 1380 FROM generate_series(1, 7) d",
             party.id);
       }
-      party.token = *tokens_->Issue(party.id, role);
+      party.token = *tokens_->Issue(party.id, role, "scale-session");
       parties.push_back(std::move(party));
     }
     tx.commit();
@@ -400,8 +400,8 @@ TEST_F(ScaleTest, AThousandSocketsAndSteadyBookingsThroughTheGatewayWhileCopiesD
 
   std::ostringstream timeline;  // what happened when, for a failure's message
   const auto mark = [&](const std::string& what) {
-    timeline << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s " << what
-             << " (" << done << " bookings done); ";
+    timeline << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s " << what << " ("
+             << done << " bookings done); ";
   };
   // A third of the way in, the copy that consumes the events dies; its sockets reconnect
   // through the gateway to the others, and another copy takes over the queue.
@@ -532,12 +532,11 @@ TEST_F(ScaleTest, AThousandSocketsAndSteadyBookingsThroughTheGatewayWhileCopiesD
   EXPECT_GT(reconnects, 0) << "no socket was on the killed copy";
 
   std::cout << "scale: " << kBarbers << " sockets (" << held[0] << ", " << held[1] << ", " << held[2]
-            << " per real-time copy), " << booked << " of " << made << " bookings in " << took << " s; "
-            << done_at_kill << " done when the events' consumer was killed; " << calls_retried
-            << " calls retried after " << unavailable << " UNAVAILABLE; " << errors.size() << " other errors; "
-            << stored.size() << " rows in PostgreSQL; " << reconnects << " sockets reconnected with ?since=; "
-            << MetricValue(live_ports, duplicates) << " redelivered events recognised; " << missing
-            << " events missing, " << twice << " shown twice\n"
+            << " per real-time copy), " << booked << " of " << made << " bookings in " << took << " s; " << done_at_kill
+            << " done when the events' consumer was killed; " << calls_retried << " calls retried after " << unavailable
+            << " UNAVAILABLE; " << errors.size() << " other errors; " << stored.size() << " rows in PostgreSQL; "
+            << reconnects << " sockets reconnected with ?since=; " << MetricValue(live_ports, duplicates)
+            << " redelivered events recognised; " << missing << " events missing, " << twice << " shown twice\n"
             << "timeline: " << timeline.str() << "\n";
 }
 

@@ -37,9 +37,14 @@ std::string DeclareEventTopology(amqp_connection_state_t connection, std::uint16
   single_active.value.value.boolean = 1;
   amqp_queue_declare(connection, channel, Bytes(topology.queue), 0, 1, 0, 0, amqp_table_t{1, &single_active});
   if (auto failed = Failure(connection, "queue.declare " + topology.queue); !failed.empty()) return failed;
-  amqp_queue_bind(connection, channel, Bytes(topology.queue), Bytes(topology.exchange), Bytes(topology.binding),
-                  amqp_empty_table);
-  return Failure(connection, "queue.bind " + topology.queue);
+  for (const auto& binding : topology.bindings) {
+    amqp_queue_bind(connection, channel, Bytes(topology.queue), Bytes(topology.exchange), Bytes(binding),
+                    amqp_empty_table);
+    if (auto failed = Failure(connection, "queue.bind " + topology.queue + " " + binding); !failed.empty()) {
+      return failed;
+    }
+  }
+  return {};
 }
 
 }  // namespace barbershop::common

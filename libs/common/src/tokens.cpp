@@ -198,7 +198,8 @@ Result<TokenSigner> TokenSigner::Create(std::string private_pem, std::string key
   return TokenSigner(std::move(private_pem), std::move(key_id), lifetime, clock);
 }
 
-Result<TokenSigner::Issued> TokenSigner::IssueToken(const std::string& subject, const std::string& role) const {
+Result<TokenSigner::Issued> TokenSigner::IssueToken(const std::string& subject, const std::string& role,
+                                                    const std::string& session_id) const {
   jwt_t* raw = nullptr;
   if (jwt_new(&raw) != 0) return MakeError(ErrorCode::kInternal, "cannot create a token");
   JwtPtr jwt(raw);
@@ -206,8 +207,9 @@ Result<TokenSigner::Issued> TokenSigner::IssueToken(const std::string& subject, 
   const auto expires_at = now + lifetime_;
   const long seconds = now.time_since_epoch().count();
   if (jwt_add_grant(jwt.get(), "sub", subject.c_str()) != 0 || jwt_add_grant(jwt.get(), "role", role.c_str()) != 0 ||
-      jwt_add_grant(jwt.get(), "iss", kTokenIssuer) != 0 || jwt_add_grant(jwt.get(), "aud", kTokenAudience) != 0 ||
-      jwt_add_grant_int(jwt.get(), "iat", seconds) != 0 || jwt_add_grant_int(jwt.get(), "nbf", seconds) != 0 ||
+      jwt_add_grant(jwt.get(), "sid", session_id.c_str()) != 0 || jwt_add_grant(jwt.get(), "iss", kTokenIssuer) != 0 ||
+      jwt_add_grant(jwt.get(), "aud", kTokenAudience) != 0 || jwt_add_grant_int(jwt.get(), "iat", seconds) != 0 ||
+      jwt_add_grant_int(jwt.get(), "nbf", seconds) != 0 ||
       jwt_add_grant_int(jwt.get(), "exp", expires_at.time_since_epoch().count()) != 0 ||
       jwt_add_header(jwt.get(), "kid", key_id_.c_str()) != 0 ||
       jwt_set_alg(jwt.get(), JWT_ALG_ES256, reinterpret_cast<const unsigned char*>(private_pem_.data()),
@@ -219,8 +221,9 @@ Result<TokenSigner::Issued> TokenSigner::IssueToken(const std::string& subject, 
   return Issued{std::string(text.get()), expires_at};
 }
 
-Result<std::string> TokenSigner::Issue(const std::string& subject, const std::string& role) const {
-  auto issued = IssueToken(subject, role);
+Result<std::string> TokenSigner::Issue(const std::string& subject, const std::string& role,
+                                       const std::string& session_id) const {
+  auto issued = IssueToken(subject, role, session_id);
   if (!issued) return issued.error();
   return std::move(issued->token);
 }
@@ -292,16 +295,17 @@ Result<Claims> TokenVerifier::Decode(const std::string& token) const {
   if (jwt_get_alg(jwt.get()) != JWT_ALG_ES256) return NotValid();
   const char* sub = jwt_get_grant(jwt.get(), "sub");
   const char* role = jwt_get_grant(jwt.get(), "role");
+  const char* sid = jwt_get_grant(jwt.get(), "sid");
   const auto exp = IntegerGrant(jwt.get(), "exp");
   const auto nbf = IntegerGrant(jwt.get(), "nbf");
   const auto iat = IntegerGrant(jwt.get(), "iat");
-  if (sub == nullptr || *sub == '\0' || role == nullptr || !exp || !nbf || !iat ||
+  if (sub == nullptr || *sub == '\0' || role == nullptr || sid == nullptr || *sid == '\0' || !exp || !nbf || !iat ||
       !GrantIs(jwt.get(), "iss", kTokenIssuer) || !GrantIs(jwt.get(), "aud", kTokenAudience)) {
     return NotValid();
   }
   const auto latest_start = (clock_->Now() + kTokenLeeway).time_since_epoch().count();
   if (*nbf > latest_start || *iat > latest_start) return Unauthenticated("the token is not valid yet");
-  return Claims{sub, role, TimePoint{std::chrono::seconds{*exp}}};
+  return Claims{sub, role, TimePoint{std::chrono::seconds{*exp}}, sid};
 }
 
 Status CheckSignerAgainstVerifier(const TokenSigner& signer, const TokenVerifier& verifier) {
@@ -309,7 +313,7 @@ Status CheckSignerAgainstVerifier(const TokenSigner& signer, const TokenVerifier
     return MakeError(ErrorCode::kInvalidArgument, "the signing key id '" + signer.key_id() + "' has no public key (" +
                                                       signer.key_id() + ".pem) among the token public keys");
   }
-  auto token = signer.Issue("key-check", "customer");
+  auto token = signer.Issue("key-check", "customer", "key-check");
   if (!token) return token.error();
   if (auto claims = verifier.Verify(*token); !claims) {
     return MakeError(

@@ -59,13 +59,14 @@ class TokensTest : public ::testing::Test {
 };
 
 TEST_F(TokensTest, IssuedTokenVerifiesWithItsClaims) {
-  const auto issued = signer_.IssueToken("user-1", "barber").value();
+  const auto issued = signer_.IssueToken("user-1", "barber", "session-1").value();
   EXPECT_EQ(issued.expires_at, kNow + 1h);
   const auto claims = verifier_.Verify(issued.token);
   ASSERT_TRUE(claims) << claims.error().message;
   EXPECT_EQ(claims->subject, "user-1");
   EXPECT_EQ(claims->role, "barber");
   EXPECT_EQ(claims->expires_at, kNow + 1h);
+  EXPECT_EQ(claims->session_id, "session-1");
   // The header names the algorithm and the key; the signature is JOSE's 64 bytes.
   EXPECT_EQ(issued.token.substr(issued.token.rfind('.') + 1).size(), 86u);
   EXPECT_TRUE(verifier_.Verify(SignRawToken("ES256", KeyA().private_pem, "a", TokenPayload("u", "customer", kNow))));
@@ -74,23 +75,26 @@ TEST_F(TokensTest, IssuedTokenVerifiesWithItsClaims) {
 TEST_F(TokensTest, TokensOfEveryKnownKeyVerify) {
   // Rotation: both public keys are known while tokens of either key are out there.
   const auto both = Verifier({{"a", KeyA().public_pem}, {"b", KeyB().public_pem}});
-  EXPECT_TRUE(both.Verify(signer_.Issue("user-1", "customer").value()));
-  EXPECT_TRUE(both.Verify(Signer(KeyB(), "b").Issue("user-2", "customer").value()));
+  EXPECT_TRUE(both.Verify(signer_.Issue("user-1", "customer", "session-1").value()));
+  EXPECT_TRUE(both.Verify(Signer(KeyB(), "b").Issue("user-2", "customer", "session-1").value()));
   EXPECT_TRUE(CheckSignerAgainstVerifier(Signer(KeyB(), "b"), both));
 }
 
 TEST_F(TokensTest, AKeyIdOfAnotherKeyIsRefused) {
   const auto both = Verifier({{"a", KeyA().public_pem}, {"b", KeyB().public_pem}});
   // Signed with key B but naming key A, and the other way round.
-  ExpectRefused(both.Verify(Signer(KeyB(), "a").Issue("user-1", "admin").value()), "B's token under kid a");
-  ExpectRefused(both.Verify(Signer(KeyA(), "b").Issue("user-1", "admin").value()), "A's token under kid b");
+  ExpectRefused(both.Verify(Signer(KeyB(), "a").Issue("user-1", "admin", "session-1").value()),
+                "B's token under kid a");
+  ExpectRefused(both.Verify(Signer(KeyA(), "b").Issue("user-1", "admin", "session-1").value()),
+                "A's token under kid b");
   const auto status = CheckSignerAgainstVerifier(Signer(KeyB(), "a"), both);
   ASSERT_FALSE(status);
   EXPECT_NE(status.error().message.find("does not match"), std::string::npos) << status.error().message;
 }
 
 TEST_F(TokensTest, AnUnknownOrMissingKeyIdIsRefused) {
-  ExpectRefused(verifier_.Verify(Signer(KeyA(), "elsewhere").Issue("user-1", "admin").value()), "unknown kid");
+  ExpectRefused(verifier_.Verify(Signer(KeyA(), "elsewhere").Issue("user-1", "admin", "session-1").value()),
+                "unknown kid");
   ExpectRefused(verifier_.Verify(Raw([](auto&) {}, "")), "no kid");
   const auto status = CheckSignerAgainstVerifier(Signer(KeyA(), "elsewhere"), verifier_);
   ASSERT_FALSE(status);
@@ -110,7 +114,7 @@ TEST_F(TokensTest, OtherAlgorithmsAreRefused) {
 }
 
 TEST_F(TokensTest, ExpiryIsCheckedWithALeeway) {
-  const auto token = signer_.Issue("user-1", "customer").value();
+  const auto token = signer_.Issue("user-1", "customer", "session-1").value();
   clock_.Advance(1h + kTokenLeeway - 1s);
   EXPECT_TRUE(verifier_.Verify(token)) << "within the leeway after exp";
   clock_.Advance(1s);
@@ -135,14 +139,15 @@ TEST_F(TokensTest, EveryClaimMustBeThereAndRight) {
   ExpectRefused(verifier_.Verify(Raw([](auto& p) { p["iss"] = "someone-else"; })), "wrong iss");
   ExpectRefused(verifier_.Verify(Raw([](auto& p) { p["aud"] = "another-service"; })), "wrong aud");
   ExpectRefused(verifier_.Verify(Raw([](auto& p) { p["sub"] = ""; })), "empty sub");
-  for (const char* claim : {"sub", "role", "iss", "aud", "exp", "nbf", "iat"}) {
+  ExpectRefused(verifier_.Verify(Raw([](auto& p) { p["sid"] = ""; })), "empty sid");
+  for (const char* claim : {"sub", "role", "sid", "iss", "aud", "exp", "nbf", "iat"}) {
     ExpectRefused(verifier_.Verify(Raw([&](auto& p) { p.erase(claim); })), std::string("without ") + claim);
   }
   ExpectRefused(verifier_.Verify(Raw([](auto& p) { p["exp"] = "tomorrow"; })), "exp not a number");
 }
 
 TEST_F(TokensTest, RememberedTokenStillExpires) {
-  const auto token = signer_.Issue("user-1", "customer").value();
+  const auto token = signer_.Issue("user-1", "customer", "session-1").value();
   ASSERT_TRUE(verifier_.Verify(token));
   ASSERT_TRUE(verifier_.Verify(token));  // the second check is answered from memory
   clock_.Advance(1h + kTokenLeeway);
@@ -153,7 +158,7 @@ TEST_F(TokensTest, RememberedTokenStillExpires) {
 
 TEST_F(TokensTest, RememberedTokenIsNotValidUnderAnotherKey) {
   const auto theirs = Verifier({{"a", KeyB().public_pem}});
-  const auto token = Signer(KeyB(), "a").Issue("user-1", "admin").value();
+  const auto token = Signer(KeyB(), "a").Issue("user-1", "admin", "session-1").value();
   ASSERT_TRUE(theirs.Verify(token));
   ExpectRefused(verifier_.Verify(token), "another key");
   ExpectRefused(verifier_.Verify(token), "another key, twice");
@@ -162,7 +167,8 @@ TEST_F(TokensTest, RememberedTokenIsNotValidUnderAnotherKey) {
 TEST_F(TokensTest, ManyTokensStayCorrectPastTheMemoryBound) {
   const auto small = TokenVerifier::Create({{"a", KeyA().public_pem}}, clock_, 16).value();
   std::vector<std::string> tokens;
-  for (int i = 0; i < 40; ++i) tokens.push_back(signer_.Issue("user-" + std::to_string(i), "customer").value());
+  for (int i = 0; i < 40; ++i)
+    tokens.push_back(signer_.Issue("user-" + std::to_string(i), "customer", "session-1").value());
   for (int round = 0; round < 2; ++round) {
     for (std::size_t i = 0; i < tokens.size(); ++i) {
       const auto claims = small.Verify(tokens[i]);
@@ -175,7 +181,7 @@ TEST_F(TokensTest, ManyTokensStayCorrectPastTheMemoryBound) {
 }
 
 TEST_F(TokensTest, TamperedOrMalformedTokensAreRefused) {
-  const auto token = signer_.Issue("user-1", "customer").value();
+  const auto token = signer_.Issue("user-1", "customer", "session-1").value();
   // Change the payload: the signature no longer matches.
   const auto first_dot = token.find('.');
   for (const std::size_t at : {first_dot + 5, first_dot + 20, token.rfind('.') - 3}) {
@@ -194,7 +200,7 @@ TEST_F(TokensTest, TamperedOrMalformedTokensAreRefused) {
 }
 
 TEST_F(TokensTest, OnlyThreeBase64UrlSegmentsPass) {
-  const auto token = signer_.Issue("user-1", "customer").value();
+  const auto token = signer_.Issue("user-1", "customer", "session-1").value();
   EXPECT_TRUE(HasTokenShape(token));
   // The library reads a token as a C string: whatever follows a NUL was never checked,
   // and a NUL or line break passed on in gRPC metadata aborts the process.

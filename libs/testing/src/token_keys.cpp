@@ -114,7 +114,7 @@ std::string SignRawToken(const std::string& alg, const std::string& key, const s
 nlohmann::json TokenPayload(const std::string& subject, const std::string& role, common::TimePoint now) {
   const long seconds = now.time_since_epoch().count();
   return {{"sub", subject}, {"role", role},   {"iss", common::kTokenIssuer}, {"aud", common::kTokenAudience},
-          {"iat", seconds}, {"nbf", seconds}, {"exp", seconds + 3600}};
+          {"iat", seconds}, {"nbf", seconds}, {"exp", seconds + 3600},       {"sid", "session-1"}};
 }
 
 }  // namespace barbershop::testing

@@ -1,5 +1,6 @@
 #include "accounts.hpp"
 
+#include "barbershop/common/ids.hpp"
 #include "chairs.hpp"
 #include "validation.hpp"
 
@@ -42,7 +43,7 @@ common::Result<Session> CompleteLogin(const common::PasswordHasher& hasher, cons
   if (!hasher.Verify(password, user->password_hash)) return MakeError(ErrorCode::kUnauthenticated, kBadLogin);
   // Said only to whoever knows the password: a guesser learns nothing from it.
   if (!user->active) return MakeError(ErrorCode::kPermissionDenied, "this account is deactivated");
-  auto issued = signer.IssueToken(user->id, RoleName(user->role));
+  auto issued = signer.IssueToken(user->id, RoleName(user->role), common::NewUuid());
   if (!issued) return issued.error();
   return Session{std::move(issued->token), std::move(*user), issued->expires_at};
 }

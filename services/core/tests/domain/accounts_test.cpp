@@ -36,7 +36,7 @@ TEST_F(AccountsTest, AValidTokenGivesTheCaller) {
   const User carol = AddCustomer("carol");
   for (const auto& [role, name] :
        {std::pair{Role::kCustomer, "customer"}, std::pair{Role::kBarber, "barber"}, std::pair{Role::kAdmin, "admin"}}) {
-    const auto caller = Authenticate(tokens_, signer_.Issue(carol.id, name).value());
+    const auto caller = Authenticate(tokens_, signer_.Issue(carol.id, name, "session-1").value());
     ASSERT_TRUE(caller) << caller.error().message;
     EXPECT_EQ(caller->user_id, carol.id);
     EXPECT_EQ(caller->role, role);
@@ -46,13 +46,14 @@ TEST_F(AccountsTest, AValidTokenGivesTheCaller) {
 TEST_F(AccountsTest, ATokenSignedWithAnotherKeyIsRefused) {
   const auto elsewhere =
       common::TokenSigner::Create(::barbershop::testing::NewEcKeyPair().private_pem, "core-1", 1h, clock_).value();
-  EXPECT_TRUE(Fails(Authenticate(tokens_, elsewhere.Issue("some-user", "admin").value()), ErrorCode::kUnauthenticated));
+  EXPECT_TRUE(Fails(Authenticate(tokens_, elsewhere.Issue("some-user", "admin", "session-1").value()),
+                    ErrorCode::kUnauthenticated));
   EXPECT_TRUE(Fails(Authenticate(tokens_, "not.a.token"), ErrorCode::kUnauthenticated));
   EXPECT_TRUE(Fails(Authenticate(tokens_, ""), ErrorCode::kUnauthenticated));
 }
 
 TEST_F(AccountsTest, AnExpiredTokenIsRefused) {
-  const auto token = signer_.Issue("some-user", "customer").value();
+  const auto token = signer_.Issue("some-user", "customer", "session-1").value();
   clock_.Advance(1h + common::kTokenLeeway - 1s);
   EXPECT_TRUE(Authenticate(tokens_, token));
   clock_.Advance(1s);
@@ -60,8 +61,8 @@ TEST_F(AccountsTest, AnExpiredTokenIsRefused) {
 }
 
 TEST_F(AccountsTest, ATokenNamingNoKnownRoleIsRefused) {
-  EXPECT_TRUE(Fails(Authenticate(tokens_, signer_.Issue("some-user", "owner").value()), ErrorCode::kUnauthenticated,
-                    "the token is not valid"));
+  EXPECT_TRUE(Fails(Authenticate(tokens_, signer_.Issue("some-user", "owner", "session-1").value()),
+                    ErrorCode::kUnauthenticated, "the token is not valid"));
 }
 
 TEST_F(AccountsTest, TheRightPasswordLogsInWithATokenForTheAccount) {

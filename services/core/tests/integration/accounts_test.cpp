@@ -133,7 +133,7 @@ TEST_F(AccountsTest, MissingWrongOrExpiredTokenIsUnauthenticated) {
   const auto user = NewCustomer(*stub_);
   common::FakeClock past(common::SystemClock().Now() - std::chrono::hours(48));
   const auto old_tokens = TestKeys().Signer(past);
-  const auto expired = old_tokens.Issue(user.id, "customer").value();
+  const auto expired = old_tokens.Issue(user.id, "customer", "session-1").value();
   const auto status = stub_->GetUserProfile(Authed(expired).get(), GetUserProfileRequest{}, &profile);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_NE(status.error_message().find("expired"), std::string::npos);

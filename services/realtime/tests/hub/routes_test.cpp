@@ -48,24 +48,25 @@ TEST(RoutesTest, RefusesOtherPathsAndBadQueries) {
 TEST(RoutesTest, OnlyTheOwnerOpensAStream) {
   const auto barber_route = *ParseRoute("/websocket/barber/b-1/appointments");
   const auto client_route = *ParseRoute("/websocket/client/c-1/appointments");
-  EXPECT_TRUE(Authorize(barber_route, Claims{"b-1", "barber", {}}, nullptr));
-  EXPECT_FALSE(Authorize(barber_route, Claims{"b-2", "barber", {}}, nullptr));
-  EXPECT_FALSE(Authorize(barber_route, Claims{"b-1", "customer", {}}, nullptr));
-  EXPECT_FALSE(Authorize(barber_route, Claims{"x", "admin", {}}, nullptr));
-  EXPECT_TRUE(Authorize(client_route, Claims{"c-1", "customer", {}}, nullptr));
-  EXPECT_FALSE(Authorize(client_route, Claims{"c-2", "customer", {}}, nullptr));
-  EXPECT_EQ(Authorize(client_route, Claims{"c-2", "customer", {}}, nullptr).error().code, ErrorCode::kPermissionDenied);
+  EXPECT_TRUE(Authorize(barber_route, Claims{"b-1", "barber", {}, "s-1"}, nullptr));
+  EXPECT_FALSE(Authorize(barber_route, Claims{"b-2", "barber", {}, "s-1"}, nullptr));
+  EXPECT_FALSE(Authorize(barber_route, Claims{"b-1", "customer", {}, "s-1"}, nullptr));
+  EXPECT_FALSE(Authorize(barber_route, Claims{"x", "admin", {}, "s-1"}, nullptr));
+  EXPECT_TRUE(Authorize(client_route, Claims{"c-1", "customer", {}, "s-1"}, nullptr));
+  EXPECT_FALSE(Authorize(client_route, Claims{"c-2", "customer", {}, "s-1"}, nullptr));
+  EXPECT_EQ(Authorize(client_route, Claims{"c-2", "customer", {}, "s-1"}, nullptr).error().code,
+            ErrorCode::kPermissionDenied);
 }
 
 TEST(RoutesTest, OnlyThePartiesOrAnAdminOpenAChat) {
   const auto chat = *ParseRoute("/websocket/appointment/a-1/chat");
   const Parties parties{"b-1", "c-1"};
-  EXPECT_TRUE(Authorize(chat, Claims{"b-1", "barber", {}}, &parties));
-  EXPECT_TRUE(Authorize(chat, Claims{"c-1", "customer", {}}, &parties));
-  EXPECT_TRUE(Authorize(chat, Claims{"adm", "admin", {}}, &parties));
-  EXPECT_FALSE(Authorize(chat, Claims{"b-2", "barber", {}}, &parties));
-  EXPECT_FALSE(Authorize(chat, Claims{"c-2", "customer", {}}, &parties));
-  EXPECT_FALSE(Authorize(chat, Claims{"c-1", "customer", {}}, nullptr));
+  EXPECT_TRUE(Authorize(chat, Claims{"b-1", "barber", {}, "s-1"}, &parties));
+  EXPECT_TRUE(Authorize(chat, Claims{"c-1", "customer", {}, "s-1"}, &parties));
+  EXPECT_TRUE(Authorize(chat, Claims{"adm", "admin", {}, "s-1"}, &parties));
+  EXPECT_FALSE(Authorize(chat, Claims{"b-2", "barber", {}, "s-1"}, &parties));
+  EXPECT_FALSE(Authorize(chat, Claims{"c-2", "customer", {}, "s-1"}, &parties));
+  EXPECT_FALSE(Authorize(chat, Claims{"c-1", "customer", {}, "s-1"}, nullptr));
 }
 
 TEST(RoutesTest, MapsErrorsToHttpStatuses) {

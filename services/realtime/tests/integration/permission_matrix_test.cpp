@@ -101,7 +101,7 @@ class WebSocketPermissionMatrixTest : public ::testing::Test {
     Callers callers{*appointment, *others, {}};
     callers.tokens[kClient] = appointment->client_token;
     callers.tokens[kOtherCustomer] = others->client_token;
-    callers.tokens[kBarber] = *tokens.Issue(appointment->barber_id, "barber");
+    callers.tokens[kBarber] = *tokens.Issue(appointment->barber_id, "barber", "session-1");
     callers.tokens[kOtherBarber] = other_barber_token_;
     callers.tokens[kAdmin] = admin_token_;
     return callers;

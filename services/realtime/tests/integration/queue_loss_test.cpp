@@ -104,7 +104,8 @@ class QueueLossTest : public ::testing::Test {
   /// A socket on the barber's stream of `copy`, replaying it from its start.
   std::unique_ptr<WsClient> ConnectBarber(const RealtimeProcess& copy, const std::string& barber_id) {
     auto socket = std::make_unique<WsClient>();
-    EXPECT_EQ(socket->Connect(copy.port(), BarberPath(barber_id) + "?since=0-0", *tokens_->Issue(barber_id, "barber")),
+    EXPECT_EQ(socket->Connect(copy.port(), BarberPath(barber_id) + "?since=0-0",
+                              *tokens_->Issue(barber_id, "barber", "session-1")),
               101u);
     return socket;
   }

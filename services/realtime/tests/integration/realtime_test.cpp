@@ -40,7 +40,9 @@ class RealtimeTest : public ::testing::Test {
     ASSERT_TRUE(b_.Start()) << "copy B did not become ready";
   }
 
-  std::string Token(const std::string& user, const std::string& role) { return *tokens_->Issue(user, role); }
+  std::string Token(const std::string& user, const std::string& role) {
+    return *tokens_->Issue(user, role, "session-1");
+  }
 
   /// Connects a client to its own appointments stream and reads the welcome message.
   std::unique_ptr<WsClient> ConnectClient(RealtimeProcess& copy, const std::string& user,
@@ -119,7 +121,8 @@ TEST_F(RealtimeTest, RefusesBeforeTheUpgrade) {
   EXPECT_EQ(c2.Connect(a_.port(), ClientPath(client), "not-a-token"), 401u) << "garbage token";
   common::FakeClock long_ago(clock_.Now() - std::chrono::hours(3));
   const auto old_tokens = stack_.keys.Signer(long_ago);
-  EXPECT_EQ(c3.Connect(a_.port(), ClientPath(client), *old_tokens.Issue(client, "customer")), 401u) << "expired";
+  EXPECT_EQ(c3.Connect(a_.port(), ClientPath(client), *old_tokens.Issue(client, "customer", "session-1")), 401u)
+      << "expired";
   EXPECT_EQ(c4.Connect(a_.port(), ClientPath(client), Token(NewId(), "customer")), 403u) << "someone else's stream";
   EXPECT_EQ(c5.Connect(a_.port(), BarberPath(barber), Token(client, "customer")), 403u) << "customer on a barber path";
   EXPECT_EQ(c6.Connect(a_.port(), "/websocket/nowhere/x/y", Token(client, "customer")), 404u);
@@ -528,7 +531,7 @@ TEST_F(RealtimeTest, AnExpiredTokenClosesTheSocketWith1008) {
   common::FakeClock almost(clock_.Now() - std::chrono::seconds(3600 - 2));
   const auto short_tokens = stack_.keys.Signer(almost);
   WsClient socket;
-  ASSERT_EQ(socket.Connect(a_.port(), ClientPath(client), *short_tokens.Issue(client, "customer")), 101u);
+  ASSERT_EQ(socket.Connect(a_.port(), ClientPath(client), *short_tokens.Issue(client, "customer", "session-1")), 101u);
   EXPECT_EQ(socket.WaitClosed(30s), 1008u);
 }
 

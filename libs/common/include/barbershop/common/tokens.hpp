@@ -20,6 +20,7 @@ struct Claims {
   std::string subject;  ///< the user id
   std::string role;     ///< "customer", "barber" or "admin"
   TimePoint expires_at;
+  std::string session_id;  ///< "sid": the login session the token belongs to
 };
 
 /// Who issues the tokens ("iss") and for whom ("aud"); a token naming anything else is
@@ -59,8 +60,9 @@ class TokenSigner {
     std::string token;
     TimePoint expires_at;
   };
-  Result<Issued> IssueToken(const std::string& subject, const std::string& role) const;
-  Result<std::string> Issue(const std::string& subject, const std::string& role) const;
+  /// A token for `subject` acting as `role` within the login session `session_id`.
+  Result<Issued> IssueToken(const std::string& subject, const std::string& role, const std::string& session_id) const;
+  Result<std::string> Issue(const std::string& subject, const std::string& role, const std::string& session_id) const;
 
   const std::string& key_id() const { return key_id_; }
   std::chrono::seconds lifetime() const { return lifetime_; }
@@ -80,7 +82,7 @@ class TokenSigner {
 /// Only ES256 with a known "kid" is decoded at all: the header is read first, and any
 /// other algorithm (HS256 with the public key as its secret, "none") is refused before
 /// the JWT library sees the token.  Then the signature, "iss", "aud", "exp", "nbf" and
-/// "iat" (none in the future beyond kTokenLeeway).
+/// "iat" (none in the future beyond kTokenLeeway), and a session id ("sid").
 ///
 /// A client sends the same token with every call, so tokens whose signature checked out
 /// are remembered (a bounded set, keyed by the whole token text, signature included);
