@@ -271,7 +271,7 @@ class ScaleTest : public ::testing::Test {
   }
 
   /// Adds `count` users of `role` (barbers with a chair open 08:00 to 23:00 every day)
-  /// with SQL, and signs each a token.
+  /// with SQL, each with a login session, and signs each a token.
   std::vector<Party> AddUsers(const std::string& role, int count) {
     const auto run = NewId().substr(0, 8);
     std::vector<Party> parties;
@@ -290,7 +290,10 @@ class ScaleTest : public ::testing::Test {
             "SELECT $1, d, 480, 1380 FROM generate_series(1, 7) d",
             party.id);
       }
-      party.token = *tokens_->Issue(party.id, role, "scale-session");
+      // Each party's login session, as a login starts it: the core checks it on every call.
+      const auto session_id = NewId();
+      tx.exec_params("INSERT INTO sessions (id, user_id, created_at) VALUES ($1, $2, now())", session_id, party.id);
+      party.token = *tokens_->Issue(party.id, role, session_id);
       parties.push_back(std::move(party));
     }
     tx.commit();

@@ -4,6 +4,7 @@
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <sodium.h>
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -14,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <system_error>
 
 namespace barbershop::common {
@@ -321,6 +323,30 @@ Status CheckSignerAgainstVerifier(const TokenSigner& signer, const TokenVerifier
         "the public key " + signer.key_id() + ".pem does not match the token signing key: " + claims.error().message);
   }
   return Ok{};
+}
+
+RefreshToken NewRefreshToken() {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
+  std::array<unsigned char, 32> random{};
+  randombytes_buf(random.data(), random.size());
+  std::array<char, kRefreshTokenLength + 1> text{};
+  sodium_bin2base64(text.data(), text.size(), random.data(), random.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  RefreshToken token{std::string(text.data(), kRefreshTokenLength), {}};
+  token.hash = RefreshTokenHash(token.text);
+  return token;
+}
+
+std::string RefreshTokenHash(std::string_view text) {
+  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
+  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+  return std::string(hex.data(), crypto_hash_sha256_BYTES * 2);
+}
+
+bool HasRefreshTokenShape(std::string_view text) {
+  return text.size() == kRefreshTokenLength && IsBase64UrlSegment(text, kRefreshTokenLength);
 }
 
 std::string BearerToken(std::string_view authorization) {

@@ -302,5 +302,27 @@ TEST_F(KeyFilesTest, SaysWhatIsWrongWithAPublicKeyFolder) {
   ExpectErrorMentions(ReadPublicKeyDirectory(dir_ / "public").error(), "not a key id");
 }
 
+TEST(RefreshTokenTest, IsRandomAndOnlyItsHashIsKept) {
+  const auto a = NewRefreshToken();
+  const auto b = NewRefreshToken();
+  EXPECT_NE(a.text, b.text);
+  EXPECT_TRUE(HasRefreshTokenShape(a.text));
+  EXPECT_EQ(a.hash, RefreshTokenHash(a.text));
+  EXPECT_NE(a.hash, b.hash);
+  EXPECT_EQ(a.hash.size(), 64u);
+  EXPECT_EQ(a.hash.find(a.text), std::string::npos);
+  // SHA-256 of "abc", as FIPS 180-2 gives it.
+  EXPECT_EQ(RefreshTokenHash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(RefreshTokenTest, ShapeIsFortyThreeBase64UrlCharacters) {
+  EXPECT_FALSE(HasRefreshTokenShape(""));
+  EXPECT_FALSE(HasRefreshTokenShape(std::string(42, 'a')));
+  EXPECT_FALSE(HasRefreshTokenShape(std::string(44, 'a')));
+  EXPECT_TRUE(HasRefreshTokenShape(std::string(43, '-')));
+  EXPECT_FALSE(HasRefreshTokenShape(std::string(42, 'a') + "="));
+  EXPECT_FALSE(HasRefreshTokenShape(std::string(42, 'a') + "+"));
+}
+
 }  // namespace
 }  // namespace barbershop::common

@@ -1,11 +1,13 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/accounts.hpp"
+#include "domain/sessions.hpp"
 #include "proto_mapping.hpp"
 #include "status_mapping.hpp"
 #include "user_service.hpp"
 
-// SignUp, Login and GetUserProfile; the steps that check a password again.
+// SignUp, Login, RefreshSession, Logout and GetUserProfile; the steps that check a
+// password again.
 
 namespace barbershop::core::api {
 
@@ -81,28 +83,100 @@ grpc::ServerUnaryReactor* UserServiceImpl::Login(grpc::CallbackServerContext* ca
         calls_.OnHashing(
             c.started,
             [this, started = c.started, keys, request, response, user = std::move(*user)]() mutable -> Outcome {
-              auto session = domain::CompleteLogin(ctx_.hasher, ctx_.signer, std::move(user), request->password());
-              if (!session && session.error().code == ErrorCode::kUnauthenticated) {
-                CountFailure(started, keys, session.error());
+              auto checked = domain::CompleteLogin(ctx_.hasher, std::move(user), request->password());
+              if (!checked && checked.error().code == ErrorCode::kUnauthenticated) {
+                CountFailure(started, keys, checked.error());
                 return std::nullopt;
               }
-              if (!session) return ToGrpcStatus(session.error());
-              response->set_token(session->token);
-              response->set_message("Logged in as " + session->user.username + ".");
-              response->set_user_id(session->user.id);
-              response->set_role(domain::RoleName(session->user.role));
-              response->set_expires_at(ctx_.shop_time.Format(session->expires_at));
-              if (!ctx_.limits.login_failures_per_email.enabled()) return grpc::Status::OK;
-              // A login that succeeds clears its e-mail's failures (not its address's: one good
-              // account must not reset the count for guessing at others).
-              calls_.OnDatabase(started, std::nullopt, [email_key = keys.front().first](Call& forgetting) -> Outcome {
-                (void)forgetting.work.attempts().Forget(email_key);  // logged inside when it fails
-                return grpc::Status::OK;
-              });
-              return std::nullopt;
+              if (!checked) return ToGrpcStatus(checked.error());
+              return StartSession(started, *checked, response, keys.front().first);
             });
         return std::nullopt;
       });
+}
+
+Outcome UserServiceImpl::StartSession(const Started& started, const domain::User& user, LoginResponse* response,
+                                      const std::string& email_key) {
+  const auto now = ctx_.clock.Now();
+  auto session = domain::StartSession(now, ctx_.refresh_lifetime);
+  auto access = ctx_.signer.IssueToken(user.id, domain::RoleName(user.role), session.id);
+  if (!access) return ToGrpcStatus(access.error());
+  FillLogin(user, *access, session.id, session.refresh.text, session.refresh_expires_at, response);
+  const bool forget = ctx_.limits.login_failures_per_email.enabled();
+  calls_.OnDatabase(started, std::nullopt,
+                    [session = std::move(session), user_id = user.id, email_key, forget, now](Call& c) -> Outcome {
+                      if (auto created = c.work.sessions().CreateSession(session.id, user_id, session.refresh.hash, now,
+                                                                         session.refresh_expires_at);
+                          !created) {
+                        return ToGrpcStatus(created.error());
+                      }
+                      spdlog::info("user {} started session {}", user_id, session.id);
+                      // A login that succeeds clears its e-mail's failures (not its address's: one
+                      // good account must not reset the count for guessing at others).
+                      if (forget) (void)c.work.attempts().Forget(email_key);  // logged inside when it fails
+                      return grpc::Status::OK;
+                    });
+  return std::nullopt;
+}
+
+void UserServiceImpl::FillLogin(const domain::User& user, const common::TokenSigner::Issued& access,
+                                const std::string& session_id, const std::string& refresh_token,
+                                domain::TimePoint refresh_expires_at, LoginResponse* response) const {
+  response->set_token(access.token);
+  response->set_message("Logged in as " + user.username + ".");
+  response->set_user_id(user.id);
+  response->set_role(domain::RoleName(user.role));
+  response->set_expires_at(ctx_.shop_time.Format(access.expires_at));
+  response->set_refresh_token(refresh_token);
+  response->set_refresh_expires_at(ctx_.shop_time.Format(refresh_expires_at));
+  response->set_session_id(session_id);
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::RefreshSession(grpc::CallbackServerContext* call,
+                                                          const RefreshSessionRequest* request,
+                                                          LoginResponse* response) {
+  // The refresh token is its own credential: no access token is needed (it has usually
+  // expired when a client refreshes).
+  if (!common::HasRefreshTokenShape(request->refresh_token())) {
+    const Started started = calls_.Begin(call, "RefreshSession");
+    calls_.Finish(started, ToGrpcStatus(domain::RefreshRefusal(domain::RefreshUse::kUnknown)));
+    return started.reactor;
+  }
+  return calls_.Run(call, "RefreshSession", false, {}, [this, request, response](Call& c) -> Outcome {
+    const auto now = ctx_.clock.Now();
+    const auto next = common::NewRefreshToken();
+    const auto next_expires_at = now + ctx_.refresh_lifetime;
+    auto outcome = c.work.sessions().RotateRefreshToken(common::RefreshTokenHash(request->refresh_token()), next.hash,
+                                                        now, next_expires_at);
+    if (!outcome) return ToGrpcStatus(outcome.error());
+    if (outcome->use == domain::RefreshUse::kReused) {
+      // One of two holders is not the owner, and which one is not known: the session ends.
+      auto ended =
+          c.work.sessions().EndSession(outcome->session_id, outcome->user.id,
+                                       domain::EndingFor(domain::SessionEnd::kRefreshReused, ctx_.shop_time, now));
+      if (!ended) return ToGrpcStatus(ended.error());
+      spdlog::warn("a used refresh token of session {} was presented again: the session ended", outcome->session_id);
+    }
+    if (outcome->use != domain::RefreshUse::kRotated) return ToGrpcStatus(domain::RefreshRefusal(outcome->use));
+    auto access = ctx_.signer.IssueToken(outcome->user.id, domain::RoleName(outcome->user.role), outcome->session_id);
+    if (!access) return ToGrpcStatus(access.error());
+    FillLogin(outcome->user, *access, outcome->session_id, next.text, next_expires_at, response);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::Logout(grpc::CallbackServerContext* call, const LogoutRequest*,
+                                                  AccountResponse* response) {
+  return calls_.Run(call, "Logout", true, {}, [this, response](Call& c) -> Outcome {
+    auto ended =
+        c.work.sessions().EndSession(c.caller->session_id, c.caller->user_id,
+                                     domain::EndingFor(domain::SessionEnd::kLogout, ctx_.shop_time, ctx_.clock.Now()));
+    if (!ended) return ToGrpcStatus(ended.error());
+    response->set_success(true);
+    response->set_message("Logged out.");
+    spdlog::info("user {} ended session {}", c.caller->user_id, c.caller->session_id);
+    return grpc::Status::OK;
+  });
 }
 
 void UserServiceImpl::CountFailure(const Started& started,

@@ -3,7 +3,7 @@
 #include "barbershop/common/contained.hpp"
 #include "barbershop/common/grpc_codes.hpp"
 #include "domain/accounts.hpp"
-#include "domain/profiles.hpp"
+#include "domain/sessions.hpp"
 #include "status_mapping.hpp"
 
 namespace barbershop::core::api {
@@ -11,12 +11,13 @@ namespace {
 
 grpc::Status Busy() { return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is busy; try again shortly"); }
 
-// An authenticated call's first database step reads its caller's account state first,
-// one read by primary key on the same connection: the tokens of an account deactivated
-// or deleted since they were issued are refused.
-CallRunner::Body OpenAccountsOnly(CallRunner::Body body) {
+// An authenticated call's first database step reads its caller's session first, one read
+// by primary key on the same connection: the tokens of a session that has ended (logout,
+// a password change, a reused refresh token) or of an account deactivated or deleted
+// since they were issued are refused.
+CallRunner::Body OpenSessionsOnly(CallRunner::Body body) {
   return [body = std::move(body)](Call& c) -> Outcome {
-    if (auto open = domain::CheckAccountOpen(c.work.accounts(), *c.caller); !open) return ToGrpcStatus(open.error());
+    if (auto open = domain::CheckSessionOpen(c.work.sessions(), *c.caller); !open) return ToGrpcStatus(open.error());
     return body(c);
   };
 }
@@ -57,7 +58,7 @@ grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* call, con
       if (answered) return started.reactor;
     }
   }
-  OnDatabase(started, std::move(caller), needs_token ? OpenAccountsOnly(std::move(body)) : std::move(body));
+  OnDatabase(started, std::move(caller), needs_token ? OpenSessionsOnly(std::move(body)) : std::move(body));
   return started.reactor;
 }
 

@@ -55,8 +55,8 @@ class CallRunner {
              common::MetricsRegistry& metrics);
 
   /// Checks the token (unless `needs_token` is false), tries `quick` when given, then runs
-  /// `body` on a database worker, after checking there that the token's account is still
-  /// active (one read by primary key).
+  /// `body` on a database worker, after checking there that the token's session is still
+  /// open and its account active (one read by primary key).
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* call, const char* method, bool needs_token,
                                 std::string request_token, Body body, const Quick& quick = {});
   /// Called once the service that owns this runner is fully built, before it serves:

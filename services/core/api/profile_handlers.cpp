@@ -2,6 +2,7 @@
 
 #include "domain/accounts.hpp"
 #include "domain/profiles.hpp"
+#include "domain/sessions.hpp"
 #include "status_mapping.hpp"
 #include "user_service.hpp"
 
@@ -28,9 +29,10 @@ grpc::ServerUnaryReactor* UserServiceImpl::UpdateProfile(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* UserServiceImpl::SetAccountActive(grpc::CallbackServerContext* call,
                                                             const SetAccountActiveRequest* request,
                                                             AccountResponse* response) {
-  return calls_.Run(call, "SetAccountActive", true, {}, [request, response](Call& c) {
+  return calls_.Run(call, "SetAccountActive", true, {}, [this, request, response](Call& c) {
     const bool active = request->active();
-    if (auto ok = domain::SetAccountActive(c.work.accounts(), *c.caller, request->user_id(), active); !ok) {
+    const auto ending = domain::EndingFor(domain::SessionEnd::kDeactivated, ctx_.shop_time, ctx_.clock.Now());
+    if (auto ok = domain::SetAccountActive(c.work.accounts(), *c.caller, request->user_id(), active, ending); !ok) {
       return ToGrpcStatus(ok.error());
     }
     response->set_success(true);
@@ -61,12 +63,13 @@ grpc::ServerUnaryReactor* UserServiceImpl::PasswordCall(grpc::CallbackServerCont
       return ToGrpcStatus(domain::TooManyAttempts("failed logins", *refused));
     }
     calls_.OnHashing(c.started,
-                     [this, started = c.started, keys, &password, then, user = std::move(**user)]() -> Outcome {
+                     [this, started = c.started, keys, &password, then, user = std::move(**user),
+                      session_id = c.caller->session_id]() -> Outcome {
                        if (auto ok = domain::CheckCurrentPassword(ctx_.hasher, user, password); !ok) {
                          CountFailure(started, keys, ok.error());
                          return std::nullopt;
                        }
-                       return then(started, user);
+                       return then(started, user, session_id);
                      });
     return std::nullopt;
   });
@@ -79,23 +82,28 @@ grpc::ServerUnaryReactor* UserServiceImpl::ChangePassword(grpc::CallbackServerCo
     return domain::CheckNewPassword(request->current_password(), request->new_password());
   };
   // On the hashing thread, once the current password checked out: the new one is hashed
-  // with the same parameters, then stored unless the password changed meanwhile.
-  const auto change = [this, request, response](const Started& started, const domain::User& user) -> Outcome {
+  // with the same parameters, then stored unless the password changed meanwhile, and
+  // every other session of the user ends.
+  const auto change = [this, request, response](const Started& started, const domain::User& user,
+                                                const std::string& session_id) -> Outcome {
     auto hash = ctx_.hasher.Hash(request->new_password());
     if (!hash) return ToGrpcStatus(hash.error());
-    calls_.OnDatabase(started, std::nullopt,
-                      [response, id = user.id, old_hash = user.password_hash, hash = std::move(*hash)](Call& c) {
-                        auto replaced = c.work.accounts().ReplacePasswordHash(id, old_hash, hash);
-                        if (!replaced) return ToGrpcStatus(replaced.error());
-                        if (!*replaced) {
-                          return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
-                                              "the password was changed meanwhile; try again");
-                        }
-                        response->set_success(true);
-                        response->set_message("Password changed. Log in with the new one from now on.");
-                        spdlog::info("user {} changed their password", id);
-                        return grpc::Status::OK;
-                      });
+    calls_.OnDatabase(
+        started, std::nullopt,
+        [this, response, id = user.id, old_hash = user.password_hash, hash = std::move(*hash), session_id](Call& c) {
+          const auto ending = domain::EndingFor(domain::SessionEnd::kPasswordChanged, ctx_.shop_time, ctx_.clock.Now());
+          auto replaced = c.work.accounts().ReplacePasswordHash(id, old_hash, hash, session_id, ending);
+          if (!replaced) return ToGrpcStatus(replaced.error());
+          if (!*replaced) {
+            return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "the password was changed meanwhile; try again");
+          }
+          response->set_success(true);
+          response->set_message(
+              "Password changed; you are logged out everywhere else. Log in with the new one from now "
+              "on.");
+          spdlog::info("user {} changed their password", id);
+          return grpc::Status::OK;
+        });
     return std::nullopt;
   };
   return PasswordCall(call, "ChangePassword", request->current_password(), allowed, change);
@@ -104,8 +112,9 @@ grpc::ServerUnaryReactor* UserServiceImpl::ChangePassword(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* UserServiceImpl::DeleteAccount(grpc::CallbackServerContext* call,
                                                          const DeleteAccountRequest* request,
                                                          AccountResponse* response) {
-  const auto remove = [this, response](const Started& started, const domain::User& user) -> Outcome {
-    const domain::Caller caller{user.id, user.role};
+  const auto remove = [this, response](const Started& started, const domain::User& user,
+                                       const std::string& session_id) -> Outcome {
+    const domain::Caller caller{user.id, user.role, session_id};
     calls_.OnDatabase(started, caller, [this, response](Call& c) {
       auto canceled = domain::DeleteCustomerAccount(c.work.accounts(), c.work.appointments(), *c.caller, ctx_.shop_time,
                                                     ctx_.clock.Now());

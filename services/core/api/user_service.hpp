@@ -21,7 +21,8 @@ struct ServiceContext {
   domain::WorkQueue& work;      ///< repositories on database workers
   common::WorkerPool& hashing;  ///< Argon2id, off the database workers
   const common::PasswordHasher& hasher;
-  const common::TokenSigner& signer;  ///< issues login tokens
+  const common::TokenSigner& signer;      ///< issues access tokens
+  std::chrono::seconds refresh_lifetime;  ///< of each refresh token
   const common::TokenVerifier& tokens;
   const common::ShopTime& shop_time;
   const common::Clock& clock;
@@ -36,7 +37,7 @@ struct ServiceContext {
 /// The seed's UserService (plus ConfirmAppointment, GetAppointment, ListBarbers,
 /// CompleteAppointment, MarkNoShow, GetAvailableSlots, SaveService, RemoveService,
 /// AddTimeOff, RemoveTimeOff, ListTimeOff, SaveBarber, UpdateProfile, SetAccountActive,
-/// ChangePassword and DeleteAccount) on the callback API.  Each
+/// ChangePassword, DeleteAccount, RefreshSession and Logout) on the callback API.  Each
 /// handler reads as the callback examples do: validate, work, finish; the CallRunner runs
 /// its steps.  The handlers are in account_handlers.cpp, profile_handlers.cpp,
 /// appointment_handlers.cpp and barber_handlers.cpp.
@@ -96,6 +97,10 @@ class UserServiceImpl final : public UserService::CallbackService {
                                            AccountResponse* response) override;
   grpc::ServerUnaryReactor* DeleteAccount(grpc::CallbackServerContext* call, const DeleteAccountRequest* request,
                                           AccountResponse* response) override;
+  grpc::ServerUnaryReactor* RefreshSession(grpc::CallbackServerContext* call, const RefreshSessionRequest* request,
+                                           LoginResponse* response) override;
+  grpc::ServerUnaryReactor* Logout(grpc::CallbackServerContext* call, const LogoutRequest* request,
+                                   AccountResponse* response) override;
 
  private:
   grpc::Status AppointmentCall(Call& call, const char* verb,
@@ -114,11 +119,20 @@ class UserServiceImpl final : public UserService::CallbackService {
   /// Runs `then` on a hashing thread with the caller's account once `password` proved to
   /// be its current one.  The account is read first and must pass `allowed`; past the
   /// limits of failed logins of its e-mail or the call's address it is refused, and a
-  /// wrong password counts toward both, as a failed login does.
-  using WithUser = std::function<Outcome(const Started&, const domain::User&)>;
+  /// wrong password counts toward both, as a failed login does.  `then` also hears the
+  /// caller's session.
+  using WithUser = std::function<Outcome(const Started&, const domain::User&, const std::string& session_id)>;
   grpc::ServerUnaryReactor* PasswordCall(grpc::CallbackServerContext* call, const char* method,
                                          const std::string& password,
                                          std::function<common::Status(const domain::User&)> allowed, WithUser then);
+  /// Login's steps after the password checked out, on the hashing thread: signs the
+  /// session's first access token, then stores the session (and forgets the failed
+  /// logins of `email_key`).
+  Outcome StartSession(const Started& started, const domain::User& user, LoginResponse* response,
+                       const std::string& email_key);
+  /// A login's or a refresh's answer: the access token, the refresh token, the account.
+  void FillLogin(const domain::User& user, const common::TokenSigner::Issued& access, const std::string& session_id,
+                 const std::string& refresh_token, domain::TimePoint refresh_expires_at, LoginResponse* response) const;
   /// A profile as UserProfile shows it (without appointments): a barber's name too.
   static void FillProfile(domain::UnitOfWork& work, const domain::User& user, UserProfile* profile);
 

@@ -11,6 +11,7 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
   CoreConfig config;
   CLI::App cli{"barbershop-core: accounts, barbers and appointments over gRPC, on PostgreSQL"};
   long long token_seconds = config.token_lifetime.count();
+  long long refresh_seconds = config.refresh_token_lifetime.count();
   common::UrlOptions urls(cli);
   urls.Add("--database-url", "BARBERSHOP_DATABASE_URL", "database URL", config.database_url,
            "PostgreSQL connection URL (postgresql://USER[:PASSWORD]@HOST:PORT/DATABASE)");
@@ -39,9 +40,15 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
   cli.add_option("--token-public-keys", config.token_public_keys,
                  "folder of the public keys that tokens are checked with, one <key id>.pem file each (required)")
       ->envname("BARBERSHOP_TOKEN_PUBLIC_KEYS");
-  cli.add_option("--token-lifetime-seconds", token_seconds, "how long a login token is valid")
+  cli.add_option("--token-lifetime-seconds", token_seconds,
+                 "how long an access token is valid; a client refreshes it with its refresh token")
       ->envname("BARBERSHOP_TOKEN_LIFETIME_SECONDS")
-      ->check(CLI::Range(60LL, 30LL * 24 * 3600))
+      ->check(CLI::Range(60LL, 24LL * 3600))
+      ->capture_default_str();
+  cli.add_option("--refresh-token-lifetime-seconds", refresh_seconds,
+                 "how long a refresh token is valid unless used; each refresh gives a new one")
+      ->envname("BARBERSHOP_REFRESH_TOKEN_LIFETIME_SECONDS")
+      ->check(CLI::Range(300LL, 365LL * 24 * 3600))
       ->capture_default_str();
   cli.add_option("--shop-timezone", config.shop_timezone, "the shop's IANA time zone")
       ->envname("BARBERSHOP_SHOP_TIMEZONE")
@@ -162,6 +169,7 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
   }
   config.urls = std::move(*resolved);
   config.token_lifetime = std::chrono::seconds{token_seconds};
+  config.refresh_token_lifetime = std::chrono::seconds{refresh_seconds};
   return config;
 }
 

@@ -25,7 +25,10 @@ struct CoreConfig {
   std::string token_signing_key;
   std::string token_signing_key_id;
   std::string token_public_keys;
-  std::chrono::seconds token_lifetime{12 * 3600};
+  /// How long an access token works, and a refresh token unless used (each refresh
+  /// gives a new one).
+  std::chrono::seconds token_lifetime{15 * 60};
+  std::chrono::seconds refresh_token_lifetime{30 * 24 * 3600};
   std::string shop_timezone = "Europe/Chisinau";
   int appointment_minutes = 30;
   int db_pool_size = 16;

@@ -130,9 +130,9 @@ common::Status CoreApp::Start() {
       *executor_, storage::PgWiring{lists_.get(), &metrics_.GetCounter("barbershop_throttled_total",
                                                                        "Calls refused by a limit against abuse.",
                                                                        {{"limit", "live_bookings"}})});
-  service_ = std::make_unique<api::UserServiceImpl>(api::ServiceContext{*work_, *hashing_, hasher_, *signer_, *tokens_,
-                                                                        *shop_time_, clock_, policy_, metrics_, *lists_,
-                                                                        limits_, proxies_});
+  service_ = std::make_unique<api::UserServiceImpl>(
+      api::ServiceContext{*work_, *hashing_, hasher_, *signer_, config_.refresh_token_lifetime, *tokens_, *shop_time_,
+                          clock_, policy_, metrics_, *lists_, limits_, proxies_});
 
   const bool relay_idle = config_.relay && config_.amqp_url == kNoBroker;
   if (relay_idle) {

@@ -10,12 +10,6 @@
 
 namespace barbershop::core::domain {
 
-struct Session {
-  std::string token;
-  User user;
-  TimePoint expires_at;
-};
-
 /// A sign-up whose fields were checked and whose password was hashed.
 struct NewAccount {
   std::string username;
@@ -34,11 +28,11 @@ common::Result<NewAccount> PrepareAccount(const common::PasswordHasher& hasher, 
 /// e-mail or the password cannot be right.
 common::Result<std::string> LoginEmail(const std::string& email, const std::string& password);
 /// Checks `password` against the account found for the login's e-mail (nullopt when
-/// none was) and issues a token.  Spends the same effort when there is no account, and
-/// fails with the same message whatever was wrong; only then says (kPermissionDenied)
-/// when the account is deactivated.  No database.
-common::Result<Session> CompleteLogin(const common::PasswordHasher& hasher, const common::TokenSigner& signer,
-                                      std::optional<User> user, const std::string& password);
+/// none was); the account that may log in.  Spends the same effort when there is no
+/// account, and fails with the same message whatever was wrong; only then says
+/// (kPermissionDenied) when the account is deactivated.  No database.
+common::Result<User> CompleteLogin(const common::PasswordHasher& hasher, std::optional<User> user,
+                                   const std::string& password);
 
 /// The caller a token names, when the token is valid (signed with the core's key, not
 /// expired) and names a known role.  The one check every authenticated call passes.

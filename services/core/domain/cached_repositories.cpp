@@ -59,8 +59,8 @@ common::Result<std::optional<User>> CachedAccounts::UpdateProfile(const std::str
   return updated;
 }
 
-common::Result<bool> CachedAccounts::SetActive(const std::string& id, bool active) {
-  auto found = inner_.SetActive(id, active);
+common::Result<bool> CachedAccounts::SetActive(const std::string& id, bool active, const SessionEnding& ending) {
+  auto found = inner_.SetActive(id, active, ending);
   if (found && *found) {
     if (active) {
       cache_.Reopen(id);
@@ -72,8 +72,9 @@ common::Result<bool> CachedAccounts::SetActive(const std::string& id, bool activ
 }
 
 common::Status CachedAccounts::DeleteCustomer(const std::string& id,
-                                              const std::vector<AppointmentChange>& cancellations, TimePoint now) {
-  auto deleted = inner_.DeleteCustomer(id, cancellations, now);
+                                              const std::vector<AppointmentChange>& cancellations, TimePoint now,
+                                              const SessionEnding& ending) {
+  auto deleted = inner_.DeleteCustomer(id, cancellations, now, ending);
   if (deleted) {
     cache_.Close(id);
     cache_.ForgetAll();  // "former customer" shows on their barbers' lists

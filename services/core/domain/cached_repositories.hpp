@@ -89,15 +89,15 @@ class CachedAccounts final : public AccountRepository {
     return inner_.FindUserByEmail(email);
   }
   common::Result<std::optional<User>> FindUserById(const std::string& id) override { return inner_.FindUserById(id); }
-  common::Result<AccountState> FindAccountState(const std::string& id) override { return inner_.FindAccountState(id); }
   common::Result<std::optional<User>> UpdateProfile(const std::string& id, const ProfileChange& change) override;
-  common::Result<bool> SetActive(const std::string& id, bool active) override;
+  common::Result<bool> SetActive(const std::string& id, bool active, const SessionEnding& ending) override;
   common::Result<bool> ReplacePasswordHash(const std::string& id, const std::string& old_hash,
-                                           const std::string& new_hash) override {
-    return inner_.ReplacePasswordHash(id, old_hash, new_hash);
+                                           const std::string& new_hash, const std::string& kept_session,
+                                           const SessionEnding& ending) override {
+    return inner_.ReplacePasswordHash(id, old_hash, new_hash, kept_session, ending);
   }
   common::Status DeleteCustomer(const std::string& id, const std::vector<AppointmentChange>& cancellations,
-                                TimePoint now) override;
+                                TimePoint now, const SessionEnding& ending) override;
 
  private:
   AccountRepository& inner_;

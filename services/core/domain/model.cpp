@@ -14,6 +14,22 @@ const char* RoleName(Role role) {
   return "customer";
 }
 
+const char* SessionEndName(SessionEnd reason) {
+  switch (reason) {
+    case SessionEnd::kLogout:
+      return "logout";
+    case SessionEnd::kPasswordChanged:
+      return "password_changed";
+    case SessionEnd::kDeactivated:
+      return "deactivated";
+    case SessionEnd::kAccountDeleted:
+      return "account_deleted";
+    case SessionEnd::kRefreshReused:
+      break;
+  }
+  return "refresh_reused";
+}
+
 std::optional<Role> ParseRole(std::string_view name) {
   if (name == "customer") return Role::kCustomer;
   if (name == "barber") return Role::kBarber;

@@ -20,6 +20,7 @@ std::optional<Role> ParseRole(std::string_view name);
 struct Caller {
   std::string user_id;
   Role role;
+  std::string session_id{};  ///< the login session the token belongs to
 };
 
 struct User {
@@ -32,12 +33,16 @@ struct User {
   bool active = true;  ///< false: deactivated by an admin, or deleted
 };
 
-/// What every authenticated call checks of its caller's account.
-enum class AccountState {
-  kActive,
-  kDeactivated,  ///< by an admin; may be reactivated
-  kGone,         ///< deleted, or never there
+/// What every authenticated call checks of its caller's session.
+enum class SessionState {
+  kOpen,
+  kEnded,          ///< logged out, ended by a password change or a reused refresh token, or unknown
+  kAccountClosed,  ///< the account was deactivated or deleted
 };
+
+/// Why a login session ended.
+enum class SessionEnd { kLogout, kPasswordChanged, kDeactivated, kAccountDeleted, kRefreshReused };
+const char* SessionEndName(SessionEnd reason);
 
 /// Opening hours on one ISO weekday (1 = Monday), in minutes of the shop's wall clock.
 struct WorkingHours {

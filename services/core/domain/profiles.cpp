@@ -2,6 +2,7 @@
 
 #include "bookings.hpp"
 #include "events.hpp"
+#include "sessions.hpp"
 #include "validation.hpp"
 
 namespace barbershop::core::domain {
@@ -9,20 +10,6 @@ namespace barbershop::core::domain {
 using common::ErrorCode;
 using common::MakeError;
 using common::Ok;
-
-common::Status CheckAccountOpen(AccountRepository& accounts, const Caller& caller) {
-  auto state = accounts.FindAccountState(caller.user_id);
-  if (!state) return state.error();
-  switch (*state) {
-    case AccountState::kActive:
-      return Ok{};
-    case AccountState::kDeactivated:
-      return MakeError(ErrorCode::kUnauthenticated, "this account is deactivated");
-    case AccountState::kGone:
-      break;
-  }
-  return MakeError(ErrorCode::kUnauthenticated, "the account no longer exists");
-}
 
 namespace {
 
@@ -77,7 +64,7 @@ common::Result<User> UpdateProfile(AccountRepository& accounts, const Caller& ca
 }
 
 common::Status SetAccountActive(AccountRepository& accounts, const Caller& caller, const std::string& user_id,
-                                bool active) {
+                                bool active, const SessionEnding& ending) {
   if (caller.role != Role::kAdmin) {
     return MakeError(ErrorCode::kPermissionDenied, "only an admin can deactivate or reactivate an account");
   }
@@ -85,7 +72,7 @@ common::Status SetAccountActive(AccountRepository& accounts, const Caller& calle
   if (user_id == caller.user_id) {
     return MakeError(ErrorCode::kFailedPrecondition, "an admin cannot deactivate or reactivate their own account");
   }
-  auto found = accounts.SetActive(user_id, active);
+  auto found = accounts.SetActive(user_id, active, ending);
   if (!found) return found.error();
   if (!*found) return NoAccount(user_id);
   return Ok{};
@@ -136,7 +123,10 @@ common::Result<std::size_t> DeleteCustomerAccount(AccountRepository& accounts, A
     auto event = MakeOutboxEvent({EventType::kCanceled, after, caller, &before, false, std::nullopt}, shop_time, now);
     cancellations.push_back(AppointmentChange{before, std::move(after), std::move(event)});
   }
-  if (auto deleted = accounts.DeleteCustomer(caller.user_id, cancellations, now); !deleted) return deleted.error();
+  if (auto deleted = accounts.DeleteCustomer(caller.user_id, cancellations, now,
+                                             EndingFor(SessionEnd::kAccountDeleted, shop_time, now));
+      !deleted)
+    return deleted.error();
   return cancellations.size();
 }
 

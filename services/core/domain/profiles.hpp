@@ -13,19 +13,16 @@ namespace barbershop::core::domain {
 // admin and deletion.  The rules and who may do what; the service runs the steps (the
 // password checks on the hashing threads, the rest on the database workers).
 
-/// The check every authenticated call passes after its token's: the caller's account is
-/// still there and active (kUnauthenticated otherwise).
-common::Status CheckAccountOpen(AccountRepository& accounts, const Caller& caller);
-
 /// Changes the profile of `user_id` (the caller's own when empty; another's for an admin
 /// only): the fields `change` sets, checked as at sign-up (the phone as NormalizePhone
 /// reads it, or empty to remove it).  kInvalidArgument when it sets none.
 common::Result<User> UpdateProfile(AccountRepository& accounts, const Caller& caller, const std::string& user_id,
                                    ProfileChange change);
 
-/// An admin deactivates (`active` false) or reactivates another account.
+/// An admin deactivates (`active` false) or reactivates another account.  A deactivation
+/// ends the account's sessions, as `ending` says.
 common::Status SetAccountActive(AccountRepository& accounts, const Caller& caller, const std::string& user_id,
-                                bool active);
+                                bool active, const SessionEnding& ending);
 
 /// The checks of a new password before anything is hashed: as at sign-up, and not the
 /// current one.  No database.
@@ -42,8 +39,8 @@ common::Status MayDeleteAccount(const User& user);
 
 /// Deletes `caller`'s account (a customer's, checked before): cancels each of their
 /// live appointments that starts after `now`, each with its appointment.canceled event,
-/// and scrubs the account, in one transaction (AccountRepository::DeleteCustomer).  How
-/// many appointments it canceled.
+/// scrubs the account and ends its sessions, in one transaction
+/// (AccountRepository::DeleteCustomer).  How many appointments it canceled.
 common::Result<std::size_t> DeleteCustomerAccount(AccountRepository& accounts, AppointmentRepository& appointments,
                                                   const Caller& caller, const common::ShopTime& shop_time,
                                                   TimePoint now);

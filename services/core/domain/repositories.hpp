@@ -30,6 +30,19 @@ struct AppointmentChange {
   OutboxEvent event;
 };
 
+/// The outbox event that announces a session's end (routing key "session.ended").
+struct SessionEndedEvent {
+  std::string event_id;
+  std::string payload_json;
+};
+
+/// Sessions ended by a change, stored with it: why, when, and each one's event.
+struct SessionEnding {
+  SessionEnd reason;
+  TimePoint at;
+  std::function<SessionEndedEvent(const std::string& session_id, const std::string& user_id)> announce;
+};
+
 /// The fields a profile change sets; those unset stay as they are.  An empty phone
 /// removes the phone number.  Checked (and normalized) before a repository sees them.
 struct ProfileChange {
@@ -48,26 +61,66 @@ class AccountRepository {
                                           const std::string& password_hash, Role role) = 0;
   virtual common::Result<std::optional<User>> FindUserByEmail(const std::string& email) = 0;
   virtual common::Result<std::optional<User>> FindUserById(const std::string& id) = 0;
-  /// The state of the account with this id: one read by its primary key.
-  virtual common::Result<AccountState> FindAccountState(const std::string& id) = 0;
   /// Changes the fields `change` sets on the account (not deleted); the account as
   /// changed, nullopt when there is none.  kAlreadyExists naming the field when the
   /// username or e-mail is taken.  A new username shows on the account's appointments.
   virtual common::Result<std::optional<User>> UpdateProfile(const std::string& id, const ProfileChange& change) = 0;
-  /// Deactivates or reactivates the account (not deleted); false when there is none.
-  virtual common::Result<bool> SetActive(const std::string& id, bool active) = 0;
-  /// Replaces the account's password hash while it is still `old_hash`; false when it is
-  /// not (changed meanwhile) or the account is gone.
+  /// Deactivates or reactivates the account (not deleted); false when there is none.  A
+  /// deactivation ends every open session of the account, as `ending` says, in the same
+  /// transaction.
+  virtual common::Result<bool> SetActive(const std::string& id, bool active, const SessionEnding& ending) = 0;
+  /// Replaces the account's password hash while it is still `old_hash`, and ends every
+  /// other open session of the account than `kept_session`, in one transaction; false
+  /// when the hash is not `old_hash` (changed meanwhile) or the account is gone.
   virtual common::Result<bool> ReplacePasswordHash(const std::string& id, const std::string& old_hash,
-                                                   const std::string& new_hash) = 0;
+                                                   const std::string& new_hash, const std::string& kept_session,
+                                                   const SessionEnding& ending) = 0;
   /// Deletes a customer's account, in one transaction: stores `cancellations` (each as
   /// AppointmentRepository::Update does, with its event), then scrubs the account (its
   /// username becomes "former customer", on its appointments too; its e-mail, phone and
-  /// password are cleared; it is inactive for good).  kFailedPrecondition, changing
-  /// nothing, when an appointment changed meanwhile or the client still has a live one
-  /// starting after `now`.
+  /// password are cleared; it is inactive for good) and ends its open sessions.
+  /// kFailedPrecondition, changing nothing, when an appointment changed meanwhile or the
+  /// client still has a live one starting after `now`.
   virtual common::Status DeleteCustomer(const std::string& id, const std::vector<AppointmentChange>& cancellations,
-                                        TimePoint now) = 0;
+                                        TimePoint now, const SessionEnding& ending) = 0;
+};
+
+/// What a refresh token's use found.
+enum class RefreshUse {
+  kRotated,  ///< it was current: it is used up now, and the next one stored
+  kUnknown,  ///< no such token (never issued, or pruned)
+  kExpired,
+  kReused,        ///< it had been used already: someone else holds a copy
+  kSessionEnded,  ///< its session has ended, or its account is closed
+};
+
+struct RefreshOutcome {
+  RefreshUse use;
+  std::string session_id;  ///< empty for kUnknown
+  User user;               ///< the session's account, as it is now (kRotated only)
+};
+
+/// Login sessions and their refresh tokens (by hash; the tokens themselves are never
+/// stored).  An implementation is used by one thread at a time.
+class SessionRepository {
+ public:
+  virtual ~SessionRepository() = default;
+  /// Starts a session for the account with its first refresh token.
+  virtual common::Status CreateSession(const std::string& session_id, const std::string& user_id,
+                                       const std::string& refresh_hash, TimePoint now,
+                                       TimePoint refresh_expires_at) = 0;
+  /// The state of the session and its account, when the session is the user's: one read
+  /// by primary key.  kEnded for a session that is not there or is another user's.
+  virtual common::Result<SessionState> FindSessionState(const std::string& session_id, const std::string& user_id) = 0;
+  /// Uses the refresh token with this hash: when it is unused and unexpired, and its
+  /// session and account are open, marks it used and stores `next_hash` after it, in one
+  /// transaction.  Otherwise changes nothing and says why.
+  virtual common::Result<RefreshOutcome> RotateRefreshToken(const std::string& used_hash, const std::string& next_hash,
+                                                            TimePoint now, TimePoint next_expires_at) = 0;
+  /// Ends the user's session, with its event, unless it has ended already; whether it
+  /// was open.
+  virtual common::Result<bool> EndSession(const std::string& session_id, const std::string& user_id,
+                                          const SessionEnding& ending) = 0;
 };
 
 /// Barbers: their chairs (name, hours, auto-confirm) and price lists.  An implementation

@@ -3,6 +3,7 @@
 #include "barbershop/common/ids.hpp"
 #include "pg_appointments.hpp"
 #include "pg_rows.hpp"
+#include "pg_sessions.hpp"
 #include "statements.hpp"
 
 namespace barbershop::core::storage {
@@ -57,15 +58,6 @@ Result<std::optional<User>> PgAccountRepository::FindUserById(const std::string&
   });
 }
 
-Result<domain::AccountState> PgAccountRepository::FindAccountState(const std::string& id) {
-  return Guarded<domain::AccountState>(db_, Access::kRead, "FindAccountState", [&]() -> Result<domain::AccountState> {
-    pqxx::nontransaction tx(db_.Connection());
-    const auto rows = tx.exec_prepared(stmt::kAccountState, id);
-    if (rows.empty() || rows[0]["deleted"].as<bool>()) return domain::AccountState::kGone;
-    return rows[0]["active"].as<bool>() ? domain::AccountState::kActive : domain::AccountState::kDeactivated;
-  });
-}
-
 Result<std::optional<User>> PgAccountRepository::UpdateProfile(const std::string& id,
                                                                const domain::ProfileChange& change) {
   return Guarded<std::optional<User>>(db_, Access::kWrite, "UpdateProfile", [&]() -> Result<std::optional<User>> {
@@ -82,24 +74,31 @@ Result<std::optional<User>> PgAccountRepository::UpdateProfile(const std::string
   });
 }
 
-Result<bool> PgAccountRepository::SetActive(const std::string& id, bool active) {
-  return Guarded<bool>(db_, Access::kWrite, "SetActive", [&]() -> Result<bool> {
-    pqxx::nontransaction tx(db_.Connection());
-    return tx.exec_prepared(stmt::kSetActive, id, active).affected_rows() > 0;
+Result<bool> PgAccountRepository::SetActive(const std::string& id, bool active, const domain::SessionEnding& ending) {
+  return Guarded<bool>(db_, Access::kTransaction, "SetActive", [&]() -> Result<bool> {
+    pqxx::work tx(db_.Connection());
+    if (tx.exec_prepared(stmt::kSetActive, id, active).affected_rows() == 0) return false;
+    if (!active) EndSessionsOf(tx, id, {}, ending);
+    tx.commit();
+    return true;
   });
 }
 
 Result<bool> PgAccountRepository::ReplacePasswordHash(const std::string& id, const std::string& old_hash,
-                                                      const std::string& new_hash) {
-  return Guarded<bool>(db_, Access::kWrite, "ReplacePasswordHash", [&]() -> Result<bool> {
-    pqxx::nontransaction tx(db_.Connection());
-    return tx.exec_prepared(stmt::kReplacePasswordHash, id, old_hash, new_hash).affected_rows() > 0;
+                                                      const std::string& new_hash, const std::string& kept_session,
+                                                      const domain::SessionEnding& ending) {
+  return Guarded<bool>(db_, Access::kTransaction, "ReplacePasswordHash", [&]() -> Result<bool> {
+    pqxx::work tx(db_.Connection());
+    if (tx.exec_prepared(stmt::kReplacePasswordHash, id, old_hash, new_hash).affected_rows() == 0) return false;
+    EndSessionsOf(tx, id, kept_session, ending);
+    tx.commit();
+    return true;
   });
 }
 
 common::Status PgAccountRepository::DeleteCustomer(const std::string& id,
                                                    const std::vector<domain::AppointmentChange>& cancellations,
-                                                   domain::TimePoint now) {
+                                                   domain::TimePoint now, const domain::SessionEnding& ending) {
   return Guarded<common::Ok>(db_, Access::kTransaction, "DeleteCustomer", [&]() -> common::Status {
     try {
       pqxx::work tx(db_.Connection());
@@ -113,6 +112,7 @@ common::Status PgAccountRepository::DeleteCustomer(const std::string& id,
       if (tx.exec_prepared(stmt::kScrubCustomer, id).affected_rows() == 0) {
         return MakeError(ErrorCode::kFailedPrecondition, "the account is gone, or no longer a customer's");
       }
+      EndSessionsOf(tx, id, {}, ending);
       tx.commit();
     } catch (const pqxx::sql_error& e) {
       // A booking of the client's that waited on the other lock first: nothing changed.

@@ -14,14 +14,14 @@ class PgAccountRepository final : public domain::AccountRepository {
                                           const std::string& password_hash, domain::Role role) override;
   common::Result<std::optional<domain::User>> FindUserByEmail(const std::string& email) override;
   common::Result<std::optional<domain::User>> FindUserById(const std::string& id) override;
-  common::Result<domain::AccountState> FindAccountState(const std::string& id) override;
   common::Result<std::optional<domain::User>> UpdateProfile(const std::string& id,
                                                             const domain::ProfileChange& change) override;
-  common::Result<bool> SetActive(const std::string& id, bool active) override;
+  common::Result<bool> SetActive(const std::string& id, bool active, const domain::SessionEnding& ending) override;
   common::Result<bool> ReplacePasswordHash(const std::string& id, const std::string& old_hash,
-                                           const std::string& new_hash) override;
+                                           const std::string& new_hash, const std::string& kept_session,
+                                           const domain::SessionEnding& ending) override;
   common::Status DeleteCustomer(const std::string& id, const std::vector<domain::AppointmentChange>& cancellations,
-                                domain::TimePoint now) override;
+                                domain::TimePoint now, const domain::SessionEnding& ending) override;
 
  private:
   Database& db_;

@@ -3,7 +3,13 @@
 namespace barbershop::core::storage {
 
 PgUnitOfWork::PgUnitOfWork(Database& db, const PgWiring& wiring)
-    : db_(db), accounts_(db), barbers_(db), time_off_(db), appointments_(db, wiring.cap_refusals), attempts_(db) {
+    : db_(db),
+      accounts_(db),
+      barbers_(db),
+      time_off_(db),
+      appointments_(db, wiring.cap_refusals),
+      attempts_(db),
+      sessions_(db) {
   if (wiring.lists != nullptr) {
     accounts_in_use_ = &accounts_cached_.emplace(accounts_, *wiring.lists);
     barbers_in_use_ = &barbers_cached_.emplace(barbers_, *wiring.lists);

@@ -7,6 +7,7 @@
 #include "pg_appointments.hpp"
 #include "pg_attempt_counter.hpp"
 #include "pg_barbers.hpp"
+#include "pg_sessions.hpp"
 #include "pg_time_off.hpp"
 
 namespace barbershop::core::storage {
@@ -30,6 +31,7 @@ class PgUnitOfWork final : public domain::UnitOfWork {
   domain::TimeOffRepository& time_off() override { return time_off_; }
   domain::AppointmentRepository& appointments() override { return *appointments_in_use_; }
   domain::AttemptCounter& attempts() override { return attempts_; }
+  domain::SessionRepository& sessions() override { return sessions_; }
   bool ChangeInDoubt() const override { return db_.ChangeInDoubt(); }
   void Restart() override { db_.BeginWork(); }
 
@@ -40,6 +42,7 @@ class PgUnitOfWork final : public domain::UnitOfWork {
   PgTimeOffRepository time_off_;
   PgAppointmentRepository appointments_;
   PgAttemptCounter attempts_;
+  PgSessionRepository sessions_;
   std::optional<domain::CachedAccounts> accounts_cached_;
   std::optional<domain::CachedBarbers> barbers_cached_;
   std::optional<domain::CachedAppointments> appointments_cached_;

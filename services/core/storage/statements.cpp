@@ -63,7 +63,6 @@ void PrepareStatements(pqxx::connection& c) {
   const string users = "SELECT " + user_columns + " FROM users";
   c.prepare(stmt::kUserByEmail, users + " WHERE email = $1 AND deleted_at IS NULL");
   c.prepare(stmt::kUserById, users + " WHERE id = $1");
-  c.prepare(stmt::kAccountState, "SELECT active, deleted_at IS NOT NULL AS deleted FROM users WHERE id = $1");
   // Each field changes only when its flag says so; an empty phone removes it.
   c.prepare(stmt::kUpdateProfile,
             "UPDATE users SET username = CASE WHEN $2::bool THEN $3::text ELSE username END, "
@@ -77,6 +76,40 @@ void PrepareStatements(pqxx::connection& c) {
   // A deletion holds its client's lock, as a booking does (LockBarberAndClient and
   // migration 008's trigger), so that no booking of theirs commits while it runs.
   c.prepare(stmt::kLockClient, "SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))");
+  // Sessions (migration 011).  Times come in as epoch seconds from the service's clock.
+  c.prepare(stmt::kInsertSession, R"(
+    WITH s AS (INSERT INTO sessions (id, user_id, created_at) VALUES ($1, $2, to_timestamp($3::float8)) RETURNING id)
+    INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at)
+    SELECT $4, id, to_timestamp($3::float8), to_timestamp($5::float8) FROM s)");
+  c.prepare(stmt::kSessionState,
+            "SELECT s.ended_at IS NULL AS open, u.active FROM sessions s JOIN users u ON u.id = s.user_id "
+            "WHERE s.id = $1 AND s.user_id = $2");
+  // The token with its session and account, both locked: a refresh and an end of the
+  // same session take turns.
+  c.prepare(stmt::kRefreshTokenForUse,
+            "SELECT r.session_id::text AS session_id, extract(epoch FROM r.expires_at)::bigint AS expires_at, "
+            "r.used_at IS NOT NULL AS used, s.ended_at IS NULL AS open, u.id::text AS id, u.username, u.email, "
+            "u.password_hash, u.role, u.phone, u.active "
+            "FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id JOIN users u ON u.id = s.user_id "
+            "WHERE r.token_hash = $1 FOR UPDATE OF r, s");
+  c.prepare(stmt::kUseRefreshToken, R"(
+    WITH used AS (UPDATE refresh_tokens SET used_at = to_timestamp($3::float8) WHERE token_hash = $1
+                  RETURNING session_id)
+    INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at)
+    SELECT $2, session_id, to_timestamp($3::float8), to_timestamp($4::float8) FROM used)");
+  // Used tokens are kept until they expire, to recognise a second use; then they go.
+  c.prepare(stmt::kPruneRefreshTokens,
+            "DELETE FROM refresh_tokens WHERE session_id = $1 AND expires_at < to_timestamp($2::float8)");
+  c.prepare(stmt::kOpenSessionsOf,
+            "SELECT id::text FROM sessions WHERE user_id = $1 AND ended_at IS NULL ORDER BY id FOR UPDATE");
+  c.prepare(stmt::kEndSession, string() + R"(
+    WITH ended AS (
+      UPDATE sessions SET ended_at = to_timestamp($3::float8), end_reason = $4
+      WHERE id = $1 AND user_id = $2 AND ended_at IS NULL
+      RETURNING id),
+    event AS ()" + OutboxInsert("SELECT $5::uuid, id, 'session.ended', $6::jsonb FROM ended") +
+                                   R"()
+    SELECT count(*) FROM ended)");
   c.prepare(stmt::kLiveAfter,
             "SELECT count(*) FROM appointments WHERE client_id = $1 AND status IN ('pending', 'confirmed') "
             "AND starts_at > to_timestamp($2::float8)");

@@ -11,19 +11,26 @@ namespace barbershop::core::storage {
 void PrepareStatements(pqxx::connection& connection);
 
 /// The one way an event enters the outbox: an INSERT of the rows `rows` selects, each
-/// (event id, appointment id, routing key, JSON payload).  A statement that changes an
-/// appointment writes its event in the same statement (a CTE), so both commit together.
+/// (event id, aggregate id, routing key, JSON payload); the aggregate is the appointment
+/// or the session the event is about.  A statement that changes one writes its event in
+/// the same statement (a CTE), so both commit together.
 std::string OutboxInsert(const std::string& rows);
 
 namespace stmt {
 inline constexpr const char* kInsertUser = "insert_user";
 inline constexpr const char* kUserByEmail = "user_by_email";
 inline constexpr const char* kUserById = "user_by_id";
-inline constexpr const char* kAccountState = "account_state";
 inline constexpr const char* kUpdateProfile = "update_profile";
 inline constexpr const char* kSetActive = "set_active";
 inline constexpr const char* kReplacePasswordHash = "replace_password_hash";
 inline constexpr const char* kLockClient = "lock_client";
+inline constexpr const char* kInsertSession = "insert_session";
+inline constexpr const char* kSessionState = "session_state";
+inline constexpr const char* kRefreshTokenForUse = "refresh_token_for_use";
+inline constexpr const char* kUseRefreshToken = "use_refresh_token";
+inline constexpr const char* kPruneRefreshTokens = "prune_refresh_tokens";
+inline constexpr const char* kOpenSessionsOf = "open_sessions_of";
+inline constexpr const char* kEndSession = "end_session";
 inline constexpr const char* kLiveAfter = "live_after";
 inline constexpr const char* kScrubCustomer = "scrub_customer";
 inline constexpr const char* kMakeBarber = "make_barber";

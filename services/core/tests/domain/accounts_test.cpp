@@ -65,25 +65,30 @@ TEST_F(AccountsTest, ATokenNamingNoKnownRoleIsRefused) {
                     ErrorCode::kUnauthenticated, "the token is not valid"));
 }
 
-TEST_F(AccountsTest, TheRightPasswordLogsInWithATokenForTheAccount) {
+TEST_F(AccountsTest, TheRightPasswordLogsInTheAccount) {
   const User ana = AddWithPassword("ana", Role::kBarber);
   const auto email = LoginEmail("  Ana@Example.COM ", kPassword);
   ASSERT_TRUE(email) << email.error().message;
   EXPECT_EQ(*email, "ana@example.com");
-  const auto session = CompleteLogin(Hasher(), signer_, work_.accounts().FindUserByEmail(*email).value(), kPassword);
-  ASSERT_TRUE(session) << session.error().message;
-  EXPECT_EQ(session->user.id, ana.id);
-  EXPECT_EQ(session->expires_at, clock_.Now() + 1h);
-  const auto caller = Authenticate(tokens_, session->token);
+  const auto user = CompleteLogin(Hasher(), work_.accounts().FindUserByEmail(*email).value(), kPassword);
+  ASSERT_TRUE(user) << user.error().message;
+  EXPECT_EQ(user->id, ana.id);
+}
+
+TEST_F(AccountsTest, ATokenNamesItsCallerAndSession) {
+  const auto issued = signer_.IssueToken("3f2b9c1e-8d4a-4b6f-9e2d-1a7c5b3e9f01", "barber", "session-7").value();
+  EXPECT_EQ(issued.expires_at, clock_.Now() + 1h);
+  const auto caller = Authenticate(tokens_, issued.token);
   ASSERT_TRUE(caller) << caller.error().message;
-  EXPECT_EQ(caller->user_id, ana.id);
+  EXPECT_EQ(caller->user_id, "3f2b9c1e-8d4a-4b6f-9e2d-1a7c5b3e9f01");
   EXPECT_EQ(caller->role, Role::kBarber);
+  EXPECT_EQ(caller->session_id, "session-7");
 }
 
 TEST_F(AccountsTest, AWrongPasswordAndAnUnknownEmailGiveTheSameAnswer) {
   const User ana = AddWithPassword("ana", Role::kCustomer);
-  const auto wrong_password = CompleteLogin(Hasher(), signer_, ana, "not the password");
-  const auto unknown_email = CompleteLogin(Hasher(), signer_, std::nullopt, kPassword);
+  const auto wrong_password = CompleteLogin(Hasher(), ana, "not the password");
+  const auto unknown_email = CompleteLogin(Hasher(), std::nullopt, kPassword);
   const auto bad_email = LoginEmail("no-at-sign", kPassword);
   const auto empty_password = LoginEmail("ana@example.com", "");
   for (const auto* refused : {&wrong_password, &unknown_email}) {

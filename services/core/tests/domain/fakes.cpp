@@ -130,12 +130,6 @@ common::Result<std::optional<User>> InMemoryAccountRepository::FindUserById(cons
   return std::optional<User>{*user};
 }
 
-common::Result<AccountState> InMemoryAccountRepository::FindAccountState(const std::string& id) {
-  const User* user = UserById(store_, id);
-  if (user == nullptr || store_.deleted_users.contains(id)) return AccountState::kGone;
-  return user->active ? AccountState::kActive : AccountState::kDeactivated;
-}
-
 common::Result<std::optional<User>> InMemoryAccountRepository::UpdateProfile(const std::string& id,
                                                                              const ProfileChange& change) {
   User* user = UserById(store_, id);
@@ -156,24 +150,29 @@ common::Result<std::optional<User>> InMemoryAccountRepository::UpdateProfile(con
   return std::optional<User>{*user};
 }
 
-common::Result<bool> InMemoryAccountRepository::SetActive(const std::string& id, bool active) {
+common::Result<bool> InMemoryAccountRepository::SetActive(const std::string& id, bool active,
+                                                          const SessionEnding& ending) {
   User* user = UserById(store_, id);
   if (user == nullptr || store_.deleted_users.contains(id)) return false;
   user->active = active;
+  if (!active) store_.EndSessionsOf(id, {}, ending);
   return true;
 }
 
 common::Result<bool> InMemoryAccountRepository::ReplacePasswordHash(const std::string& id, const std::string& old_hash,
-                                                                    const std::string& new_hash) {
+                                                                    const std::string& new_hash,
+                                                                    const std::string& kept_session,
+                                                                    const SessionEnding& ending) {
   User* user = UserById(store_, id);
   if (user == nullptr || store_.deleted_users.contains(id) || user->password_hash != old_hash) return false;
   user->password_hash = new_hash;
+  store_.EndSessionsOf(id, kept_session, ending);
   return true;
 }
 
 common::Status InMemoryAccountRepository::DeleteCustomer(const std::string& id,
                                                          const std::vector<AppointmentChange>& cancellations,
-                                                         TimePoint now) {
+                                                         TimePoint now, const SessionEnding& ending) {
   // One transaction: a refusal leaves the store as it was.
   const auto appointments = store_.appointments;
   const auto outbox = store_.outbox;
@@ -203,7 +202,74 @@ common::Status InMemoryAccountRepository::DeleteCustomer(const std::string& id,
   for (auto& stored : store_.appointments) {
     if (stored.appointment.client_id == id) stored.appointment.client_name = kFormerCustomer;
   }
+  store_.EndSessionsOf(id, {}, ending);
   return Ok{};
+}
+
+void InMemoryStore::EndSessionsOf(const std::string& user_id, const std::string& kept, const SessionEnding& ending) {
+  for (const auto& [id, session] : std::map(sessions)) {
+    if (session.user_id == user_id && id != kept) EndSession(id, user_id, ending);
+  }
+}
+
+bool InMemoryStore::EndSession(const std::string& session_id, const std::string& user_id, const SessionEnding& ending) {
+  const auto found = sessions.find(session_id);
+  if (found == sessions.end() || found->second.user_id != user_id || found->second.ended) return false;
+  found->second.ended = ending.reason;
+  session_events.push_back(StoredSessionEvent{session_id, ending.announce(session_id, user_id)});
+  return true;
+}
+
+common::Status InMemorySessionRepository::CreateSession(const std::string& session_id, const std::string& user_id,
+                                                        const std::string& refresh_hash, TimePoint,
+                                                        TimePoint refresh_expires_at) {
+  // The primary keys and the foreign key to users.
+  if (UserById(store_, user_id) == nullptr || store_.sessions.contains(session_id) ||
+      store_.refresh_tokens.contains(refresh_hash)) {
+    return Internal();
+  }
+  store_.sessions[session_id] = InMemoryStore::StoredSession{user_id, std::nullopt};
+  store_.refresh_tokens[refresh_hash] = InMemoryStore::StoredRefreshToken{session_id, refresh_expires_at, false};
+  return Ok{};
+}
+
+common::Result<SessionState> InMemorySessionRepository::FindSessionState(const std::string& session_id,
+                                                                         const std::string& user_id) {
+  const auto found = store_.sessions.find(session_id);
+  if (found == store_.sessions.end() || found->second.user_id != user_id || found->second.ended) {
+    return SessionState::kEnded;
+  }
+  const User* user = UserById(store_, user_id);
+  return user != nullptr && user->active ? SessionState::kOpen : SessionState::kAccountClosed;
+}
+
+common::Result<RefreshOutcome> InMemorySessionRepository::RotateRefreshToken(const std::string& used_hash,
+                                                                             const std::string& next_hash,
+                                                                             TimePoint now, TimePoint next_expires_at) {
+  const auto token = store_.refresh_tokens.find(used_hash);
+  if (token == store_.refresh_tokens.end()) return RefreshOutcome{RefreshUse::kUnknown, {}, {}};
+  const auto& session = store_.sessions.at(token->second.session_id);
+  const User* user = UserById(store_, session.user_id);
+  RefreshOutcome outcome{RefreshUse::kRotated, token->second.session_id, *user};
+  if (session.ended || !user->active) {
+    outcome.use = RefreshUse::kSessionEnded;
+  } else if (token->second.used) {
+    outcome.use = RefreshUse::kReused;
+  } else if (token->second.expires_at <= now) {
+    outcome.use = RefreshUse::kExpired;
+  }
+  if (outcome.use != RefreshUse::kRotated) return outcome;
+  token->second.used = true;
+  store_.refresh_tokens[next_hash] = InMemoryStore::StoredRefreshToken{outcome.session_id, next_expires_at, false};
+  std::erase_if(store_.refresh_tokens, [&](const auto& entry) {
+    return entry.second.session_id == outcome.session_id && entry.second.expires_at < now;
+  });
+  return outcome;
+}
+
+common::Result<bool> InMemorySessionRepository::EndSession(const std::string& session_id, const std::string& user_id,
+                                                           const SessionEnding& ending) {
+  return store_.EndSession(session_id, user_id, ending);
 }
 
 common::Status InMemoryBarberRepository::SaveBarber(const std::string& user_id, const std::string& name,

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -35,6 +36,20 @@ struct InMemoryStore {
     int attempts = 0;
     TimePoint window_ends;
   };
+  struct StoredSession {
+    std::string user_id;
+    std::optional<SessionEnd> ended;
+  };
+  struct StoredRefreshToken {
+    std::string session_id;
+    TimePoint expires_at;
+    bool used = false;
+  };
+  /// A session's end, as the outbox holds it (routing key session.ended).
+  struct StoredSessionEvent {
+    std::string session_id;
+    SessionEndedEvent event;
+  };
 
   const common::Clock& clock;
   std::vector<User> users;
@@ -44,7 +59,16 @@ struct InMemoryStore {
   long long last_time_off_id = 0;
   std::vector<StoredAppointment> appointments;  ///< in the order they were made
   std::vector<StoredEvent> outbox;
-  std::map<std::string, Attempts> attempts;  ///< by key
+  std::map<std::string, Attempts> attempts;                  ///< by key
+  std::map<std::string, StoredSession> sessions;             ///< by id
+  std::map<std::string, StoredRefreshToken> refresh_tokens;  ///< by hash
+  std::vector<StoredSessionEvent> session_events;
+
+  /// Ends the user's open sessions but `kept`, each with its event, as the storage's
+  /// EndSessionsOf does.
+  void EndSessionsOf(const std::string& user_id, const std::string& kept, const SessionEnding& ending);
+  /// Ends one session with its event unless it has ended; whether it was open.
+  bool EndSession(const std::string& session_id, const std::string& user_id, const SessionEnding& ending);
 };
 
 class InMemoryAccountRepository final : public AccountRepository {
@@ -54,13 +78,13 @@ class InMemoryAccountRepository final : public AccountRepository {
                                   const std::string& password_hash, Role role) override;
   common::Result<std::optional<User>> FindUserByEmail(const std::string& email) override;
   common::Result<std::optional<User>> FindUserById(const std::string& id) override;
-  common::Result<AccountState> FindAccountState(const std::string& id) override;
   common::Result<std::optional<User>> UpdateProfile(const std::string& id, const ProfileChange& change) override;
-  common::Result<bool> SetActive(const std::string& id, bool active) override;
+  common::Result<bool> SetActive(const std::string& id, bool active, const SessionEnding& ending) override;
   common::Result<bool> ReplacePasswordHash(const std::string& id, const std::string& old_hash,
-                                           const std::string& new_hash) override;
+                                           const std::string& new_hash, const std::string& kept_session,
+                                           const SessionEnding& ending) override;
   common::Status DeleteCustomer(const std::string& id, const std::vector<AppointmentChange>& cancellations,
-                                TimePoint now) override;
+                                TimePoint now, const SessionEnding& ending) override;
 
  private:
   /// A live account other than `id` has this username or e-mail (the partial unique
@@ -136,6 +160,22 @@ class InMemoryAttemptCounter final : public AttemptCounter {
   InMemoryStore& store_;
 };
 
+/// Sessions and refresh tokens as PgSessionRepository keeps them.
+class InMemorySessionRepository final : public SessionRepository {
+ public:
+  explicit InMemorySessionRepository(InMemoryStore& store) : store_(store) {}
+  common::Status CreateSession(const std::string& session_id, const std::string& user_id,
+                               const std::string& refresh_hash, TimePoint now, TimePoint refresh_expires_at) override;
+  common::Result<SessionState> FindSessionState(const std::string& session_id, const std::string& user_id) override;
+  common::Result<RefreshOutcome> RotateRefreshToken(const std::string& used_hash, const std::string& next_hash,
+                                                    TimePoint now, TimePoint next_expires_at) override;
+  common::Result<bool> EndSession(const std::string& session_id, const std::string& user_id,
+                                  const SessionEnding& ending) override;
+
+ private:
+  InMemoryStore& store_;
+};
+
 /// Every repository on one in-memory store.  Not thread-safe.
 class InMemoryUnitOfWork final : public UnitOfWork {
  public:
@@ -145,13 +185,15 @@ class InMemoryUnitOfWork final : public UnitOfWork {
         barbers_(store_),
         time_off_(store_),
         appointments_(store_),
-        attempts_(store_) {}
+        attempts_(store_),
+        sessions_(store_) {}
 
   AccountRepository& accounts() override { return accounts_; }
   BarberRepository& barbers() override { return barbers_; }
   TimeOffRepository& time_off() override { return time_off_; }
   AppointmentRepository& appointments() override { return appointments_; }
   AttemptCounter& attempts() override { return attempts_; }
+  SessionRepository& sessions() override { return sessions_; }
   /// Nothing in memory is ever in doubt.
   bool ChangeInDoubt() const override { return false; }
   void Restart() override {}
@@ -166,6 +208,7 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   InMemoryTimeOffRepository time_off_;
   InMemoryAppointmentRepository appointments_;
   InMemoryAttemptCounter attempts_;
+  InMemorySessionRepository sessions_;
 };
 
 }  // namespace barbershop::core::domain

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "barbershop/testing/token_keys.hpp"
+#include <nlohmann/json.hpp>
+
 #include "domain/accounts.hpp"
+#include "domain/sessions.hpp"
 #include "domain/validation.hpp"
 #include "shop_fixture.hpp"
 
@@ -27,6 +29,18 @@ class ProfilesTest : public ShopFixture {
     return BookingService(work_, Shop(), clock_, policy_).Create(As(client), "", at, "Ana");
   }
   Appointment Read(const std::string& id) { return work_.appointments().Find(id).value().value(); }
+  /// The user as a caller in a new session of theirs.
+  Caller LoggedIn(const User& user) {
+    const auto session = StartSession(clock_.Now(), kDefaultRefreshLifetime);
+    EXPECT_TRUE(work_.sessions().CreateSession(session.id, user.id, session.refresh.hash, clock_.Now(),
+                                               session.refresh_expires_at));
+    return Caller{user.id, user.role, session.id};
+  }
+  common::Status Open(const Caller& caller) { return CheckSessionOpen(work_.sessions(), caller); }
+  SessionEnding Ending(SessionEnd reason) { return EndingFor(reason, Shop(), clock_.Now()); }
+  common::Status SetActive(const User& admin, const std::string& user_id, bool active) {
+    return SetAccountActive(work_.accounts(), As(admin), user_id, active, Ending(SessionEnd::kDeactivated));
+  }
 
   User ana_ = AddBarber("ana", "Ana");
   User carol_ = AddCustomer("carol");
@@ -125,32 +139,49 @@ TEST_F(ProfilesTest, ANewUsernameShowsOnTheClientsAppointments) {
 }
 
 TEST_F(ProfilesTest, AnAdminDeactivatesAndReactivatesAnotherAccount) {
-  EXPECT_TRUE(CheckAccountOpen(work_.accounts(), As(carol_)));
-  EXPECT_TRUE(Fails(SetAccountActive(work_.accounts(), As(carol_), ana_.id, false), ErrorCode::kPermissionDenied));
-  EXPECT_TRUE(Fails(SetAccountActive(work_.accounts(), As(ana_), carol_.id, false), ErrorCode::kPermissionDenied));
-  EXPECT_TRUE(
-      Fails(SetAccountActive(work_.accounts(), As(admin_), admin_.id, false), ErrorCode::kFailedPrecondition, "own"));
-  EXPECT_TRUE(CheckAccountOpen(work_.accounts(), As(admin_)));
-  EXPECT_TRUE(Fails(SetAccountActive(work_.accounts(), As(admin_), "3f2b9c1e-8d4a-4b6f-9e2d-1a7c5b3e9f01", false),
-                    ErrorCode::kNotFound));
+  const Caller carol = LoggedIn(carol_);
+  const Caller carol_elsewhere = LoggedIn(carol_);
+  const Caller admin = LoggedIn(admin_);
+  EXPECT_TRUE(Open(carol));
+  EXPECT_TRUE(Fails(SetActive(carol_, ana_.id, false), ErrorCode::kPermissionDenied));
+  EXPECT_TRUE(Fails(SetActive(ana_, carol_.id, false), ErrorCode::kPermissionDenied));
+  EXPECT_TRUE(Fails(SetActive(admin_, admin_.id, false), ErrorCode::kFailedPrecondition, "own"));
+  EXPECT_TRUE(Open(admin));
+  EXPECT_TRUE(Fails(SetActive(admin_, "3f2b9c1e-8d4a-4b6f-9e2d-1a7c5b3e9f01", false), ErrorCode::kNotFound));
+  EXPECT_TRUE(work_.store().session_events.empty());
 
-  ASSERT_TRUE(SetAccountActive(work_.accounts(), As(admin_), carol_.id, false));
-  EXPECT_TRUE(Fails(CheckAccountOpen(work_.accounts(), As(carol_)), ErrorCode::kUnauthenticated, "deactivated"));
-  ASSERT_TRUE(SetAccountActive(work_.accounts(), As(admin_), carol_.id, true));
-  EXPECT_TRUE(CheckAccountOpen(work_.accounts(), As(carol_)));
-  EXPECT_TRUE(Fails(CheckAccountOpen(work_.accounts(), Caller{"3f2b9c1e-8d4a-4b6f-9e2d-1a7c5b3e9f01", Role::kAdmin}),
-                    ErrorCode::kUnauthenticated, "no longer exists"));
+  // A deactivation ends every session of the account, each with its event.
+  ASSERT_TRUE(SetActive(admin_, carol_.id, false));
+  EXPECT_TRUE(Fails(Open(carol), ErrorCode::kUnauthenticated, "ended"));
+  EXPECT_TRUE(Fails(Open(carol_elsewhere), ErrorCode::kUnauthenticated, "ended"));
+  ASSERT_EQ(work_.store().session_events.size(), 2u);
+  const auto event = nlohmann::json::parse(work_.store().session_events[0].event.payload_json);
+  EXPECT_EQ(event["type"], "session.ended");
+  EXPECT_EQ(event["user_id"], carol_.id);
+  EXPECT_EQ(event["reason"], "deactivated");
+  EXPECT_TRUE(Open(admin));
+  // Reactivated, the account logs in again: the old sessions stay ended.
+  ASSERT_TRUE(SetActive(admin_, carol_.id, true));
+  EXPECT_TRUE(Fails(Open(carol), ErrorCode::kUnauthenticated, "ended"));
+  EXPECT_TRUE(Open(LoggedIn(carol_)));
+  EXPECT_EQ(work_.store().session_events.size(), 2u);
+}
+
+TEST_F(ProfilesTest, ASessionOfAnotherUserOrOfNoOneIsNotOpen) {
+  const Caller carol = LoggedIn(carol_);
+  EXPECT_TRUE(Fails(Open(Caller{ana_.id, Role::kBarber, carol.session_id}), ErrorCode::kUnauthenticated, "ended"));
+  EXPECT_TRUE(Fails(Open(Caller{carol_.id, Role::kCustomer, "3f2b9c1e-8d4a-4b6f-9e2d-1a7c5b3e9f01"}),
+                    ErrorCode::kUnauthenticated, "ended"));
+  EXPECT_TRUE(Fails(Open(Caller{carol_.id, Role::kCustomer, "not-an-id"}), ErrorCode::kUnauthenticated, "ended"));
+  EXPECT_TRUE(Fails(Open(As(carol_)), ErrorCode::kUnauthenticated, "ended"));
 }
 
 TEST_F(ProfilesTest, ADeactivatedAccountIsToldSoOnlyWithTheRightPassword) {
   const User erin = work_.accounts().CreateUser("erin", "erin@example.com", PasswordHash(), Role::kCustomer).value();
-  ASSERT_TRUE(work_.accounts().SetActive(erin.id, false).value());
-  const auto tokens =
-      common::TokenSigner::Create(::barbershop::testing::NewEcKeyPair().private_pem, "core-1", 1h, clock_).value();
-  EXPECT_TRUE(Fails(CompleteLogin(Hasher(), tokens, Stored(erin.id), "a wrong password"), ErrorCode::kUnauthenticated,
+  ASSERT_TRUE(work_.accounts().SetActive(erin.id, false, Ending(SessionEnd::kDeactivated)).value());
+  EXPECT_TRUE(Fails(CompleteLogin(Hasher(), Stored(erin.id), "a wrong password"), ErrorCode::kUnauthenticated,
                     "wrong e-mail or password"));
-  EXPECT_TRUE(
-      Fails(CompleteLogin(Hasher(), tokens, Stored(erin.id), kPassword), ErrorCode::kPermissionDenied, "deactivated"));
+  EXPECT_TRUE(Fails(CompleteLogin(Hasher(), Stored(erin.id), kPassword), ErrorCode::kPermissionDenied, "deactivated"));
 }
 
 TEST_F(ProfilesTest, ANewPasswordFollowsTheSignUpRulesAndIsNotTheCurrentOne) {
@@ -169,7 +200,35 @@ TEST_F(ProfilesTest, OnlyACustomerDeletesTheirAccount) {
   EXPECT_TRUE(Fails(MayDeleteAccount(admin_), ErrorCode::kFailedPrecondition, "admin"));
 }
 
+TEST_F(ProfilesTest, APasswordChangeEndsEveryOtherSessionOfTheUser) {
+  const Caller here = LoggedIn(carol_);
+  const Caller phone = LoggedIn(carol_);
+  const Caller tablet = LoggedIn(carol_);
+  const Caller ana = LoggedIn(ana_);
+  const User carol = Stored(carol_.id);
+  ASSERT_TRUE(work_.accounts()
+                  .ReplacePasswordHash(carol.id, carol.password_hash, "new hash", here.session_id,
+                                       Ending(SessionEnd::kPasswordChanged))
+                  .value());
+  EXPECT_TRUE(Open(here));
+  EXPECT_TRUE(Fails(Open(phone), ErrorCode::kUnauthenticated, "ended"));
+  EXPECT_TRUE(Fails(Open(tablet), ErrorCode::kUnauthenticated, "ended"));
+  EXPECT_TRUE(Open(ana));
+  ASSERT_EQ(work_.store().session_events.size(), 2u);
+  for (const auto& ended : work_.store().session_events) {
+    EXPECT_NE(ended.session_id, here.session_id);
+    EXPECT_EQ(nlohmann::json::parse(ended.event.payload_json)["reason"], "password_changed");
+  }
+  // A change that finds another hash than it read changes nothing and ends nothing.
+  EXPECT_FALSE(work_.accounts()
+                   .ReplacePasswordHash(carol.id, carol.password_hash, "newer hash", here.session_id,
+                                        Ending(SessionEnd::kPasswordChanged))
+                   .value());
+  EXPECT_EQ(work_.store().session_events.size(), 2u);
+}
+
 TEST_F(ProfilesTest, DeletionCancelsWhatIsAheadAndLeavesAFormerCustomerOnThePast) {
+  const Caller carol = LoggedIn(carol_);
   const auto past = Book(carol_, "2026-12-07T10:00");
   const auto canceled_before = Book(carol_, "2026-12-07T11:00");
   ASSERT_TRUE(past && canceled_before);
@@ -196,14 +255,17 @@ TEST_F(ProfilesTest, DeletionCancelsWhatIsAheadAndLeavesAFormerCustomerOnThePast
   EXPECT_EQ(Read(past->id).client_name, kFormerCustomer);
   EXPECT_EQ(Read(canceled_before->id).client_name, kFormerCustomer);
 
-  EXPECT_TRUE(Fails(CheckAccountOpen(work_.accounts(), As(carol_)), ErrorCode::kUnauthenticated, "no longer exists"));
+  EXPECT_TRUE(Fails(Open(carol), ErrorCode::kUnauthenticated, "ended"));
+  ASSERT_EQ(work_.store().session_events.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(work_.store().session_events[0].event.payload_json)["reason"], "account_deleted");
   EXPECT_FALSE(work_.accounts().FindUserByEmail("carol@example.com").value());
   // The e-mail and the username are free again; the old account stays gone.
   EXPECT_TRUE(work_.accounts().CreateUser("carol", "carol@example.com", "hash", Role::kCustomer));
-  EXPECT_FALSE(work_.accounts().SetActive(carol_.id, true).value());
+  EXPECT_FALSE(work_.accounts().SetActive(carol_.id, true, Ending(SessionEnd::kDeactivated)).value());
 }
 
 TEST_F(ProfilesTest, ADeletionThatFindsAnAppointmentChangedMeanwhileChangesNothing) {
+  const Caller carol = LoggedIn(carol_);
   const auto ahead = Book(carol_, "2026-12-07T10:00");
   ASSERT_TRUE(ahead);
   Appointment stale = *ahead;
@@ -211,15 +273,17 @@ TEST_F(ProfilesTest, ADeletionThatFindsAnAppointmentChangedMeanwhileChangesNothi
   Appointment after = stale;
   after.status = AppointmentStatus::kCanceled;
   const std::size_t events_before = work_.store().outbox.size();
-  EXPECT_TRUE(Fails(
-      work_.accounts().DeleteCustomer(carol_.id, {{stale, after, {"e", EventType::kCanceled, "{}"}}}, clock_.Now()),
-      ErrorCode::kFailedPrecondition));
+  EXPECT_TRUE(Fails(work_.accounts().DeleteCustomer(carol_.id, {{stale, after, {"e", EventType::kCanceled, "{}"}}},
+                                                    clock_.Now(), Ending(SessionEnd::kAccountDeleted)),
+                    ErrorCode::kFailedPrecondition));
   // Nor when an appointment ahead is left out of the cancellations.
-  EXPECT_TRUE(Fails(work_.accounts().DeleteCustomer(carol_.id, {}, clock_.Now()), ErrorCode::kFailedPrecondition));
+  EXPECT_TRUE(Fails(work_.accounts().DeleteCustomer(carol_.id, {}, clock_.Now(), Ending(SessionEnd::kAccountDeleted)),
+                    ErrorCode::kFailedPrecondition));
   EXPECT_EQ(Read(ahead->id).status, AppointmentStatus::kPending);
   EXPECT_EQ(Read(ahead->id).client_name, "carol");
   EXPECT_EQ(work_.store().outbox.size(), events_before);
-  EXPECT_TRUE(CheckAccountOpen(work_.accounts(), As(carol_)));
+  EXPECT_TRUE(Open(carol));
+  EXPECT_TRUE(work_.store().session_events.empty());
 }
 
 }  // namespace

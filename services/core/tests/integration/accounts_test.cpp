@@ -150,10 +150,13 @@ TEST_F(AccountsTest, ATokenNotSignedWithTheCoresKeyIsUnauthenticated) {
     EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << what;
     EXPECT_EQ(status.error_message(), "the token is not valid") << what;
   }
-  // The stack's own key signing the same claims is accepted: only the signature differed.
+  // The stack's own key signing the same claims, in the admin's session, is accepted: only
+  // the signature differed.
+  auto claims = ::barbershop::testing::TokenPayload(admin.id, "admin", now);
+  claims["sid"] =
+      QueryScalar("SELECT id::text FROM sessions WHERE user_id = '" + admin.id + "' ORDER BY created_at DESC LIMIT 1");
   const auto real = ::barbershop::testing::SignRawToken(
-      "ES256", common::ReadP256KeyFile(TestKeys().signing_key_file, true).value(), TestKeys().key_id,
-      ::barbershop::testing::TokenPayload(admin.id, "admin", now));
+      "ES256", common::ReadP256KeyFile(TestKeys().signing_key_file, true).value(), TestKeys().key_id, claims);
   const auto status = stub_->GetUserProfile(Authed(real).get(), GetUserProfileRequest{}, &profile);
   EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(profile.user_id(), admin.id);

@@ -400,6 +400,21 @@ const std::vector<Row>& Rows() {
          request.set_current_password(shop.PasswordOf(who));
          return Call(shop, who, &UserService::Stub::DeleteAccount, request);
        }},
+      {"RefreshSession", "RefreshSession",               {OK,     OK,     OK,     OK,     OK,     OK},
+       [](Shop& shop, Who who) {
+         // The refresh token decides, whatever access token comes along.
+         LoginRequest login;
+         login.set_email(shop.client().email);
+         login.set_password(shop.client().password);
+         LoginResponse session;
+         grpc::ClientContext context;
+         if (auto status = shop.stub().Login(&context, login, &session); !status.ok()) return status;
+         RefreshSessionRequest request;
+         request.set_refresh_token(session.refresh_token());
+         return Call(shop, who, &UserService::Stub::RefreshSession, request);
+       }},
+      {"Logout_TheirOwn", "Logout",                      {UNAUTH, OK,     OK,     OK,     OK,     OK},
+       [](Shop& shop, Who who) { return Call(shop, who, &UserService::Stub::Logout, {}); }},
   };
   // clang-format on
   return kRows;

@@ -87,9 +87,11 @@ class WebSocketPermissionMatrixTest : public ::testing::Test {
     if (!stack_.complete()) GTEST_SKIP() << "needs the stack of scripts/test.sh (BARBERSHOP_TEST_* variables)";
     ASSERT_TRUE(copy_.Start()) << "the real-time copy did not become ready";
     // Bookings go to the demo barber Elena (BookAppointment); Ana is another barber.
+    barber_token_ = DemoLogin("elena@barbershop.test");
     other_barber_token_ = DemoLogin("ana@barbershop.test");
     admin_token_ = DemoLogin("admin@barbershop.test");
-    ASSERT_FALSE(other_barber_token_.empty() || admin_token_.empty()) << "the demo accounts could not log in";
+    ASSERT_FALSE(barber_token_.empty() || other_barber_token_.empty() || admin_token_.empty())
+        << "the demo accounts could not log in";
   }
 
   /// A fresh appointment and the six callers around it.
@@ -97,11 +99,10 @@ class WebSocketPermissionMatrixTest : public ::testing::Test {
     auto appointment = BookAppointment(stack_);
     auto others = BookAppointment(stack_);
     if (!appointment || !others) return std::nullopt;
-    const auto tokens = stack_.keys.Signer(clock_);
     Callers callers{*appointment, *others, {}};
     callers.tokens[kClient] = appointment->client_token;
     callers.tokens[kOtherCustomer] = others->client_token;
-    callers.tokens[kBarber] = *tokens.Issue(appointment->barber_id, "barber", "session-1");
+    callers.tokens[kBarber] = barber_token_;
     callers.tokens[kOtherBarber] = other_barber_token_;
     callers.tokens[kAdmin] = admin_token_;
     return callers;
@@ -120,7 +121,7 @@ class WebSocketPermissionMatrixTest : public ::testing::Test {
   }
 
   TestStack stack_ = TestStack::FromEnvironment();
-  common::SystemClock clock_;
+  std::string barber_token_;
   RealtimeProcess copy_{stack_};
   std::string other_barber_token_;
   std::string admin_token_;

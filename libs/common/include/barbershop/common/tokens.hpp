@@ -137,6 +137,21 @@ inline constexpr std::size_t kMaxTokenSignatureBytes = 512;
 /// before a token is used in any way.
 bool HasTokenShape(std::string_view token);
 
+/// A refresh token: 32 random bytes in base64url (43 characters).  Only its hash is
+/// stored, so a copy of the database gives no one a working token.
+struct RefreshToken {
+  std::string text;  ///< handed to the client, once
+  std::string hash;  ///< RefreshTokenHash(text), what the database keeps
+};
+inline constexpr std::size_t kRefreshTokenLength = 43;
+/// A new refresh token from the system's random source (libsodium).
+RefreshToken NewRefreshToken();
+/// SHA-256 of the token, in lower-case hex.  A token is random and 256 bits long, so a
+/// fast hash suffices: there is no password to guess behind it.
+std::string RefreshTokenHash(std::string_view text);
+/// Whether `text` is 43 base64url characters, as every refresh token is.
+bool HasRefreshTokenShape(std::string_view text);
+
 /// The token in an "authorization: Bearer <token>" value, or empty.
 std::string BearerToken(std::string_view authorization);
 
