@@ -1,7 +1,7 @@
 #include "bus/event_handler.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <variant>
@@ -79,8 +79,7 @@ Handled EventHandler::HandleSessionEnded(const hub::SessionEndedEvent& event,
   auto ended = store_.EndSession(event.session_id, note, ended_session_memory_);
   if (!ended) {
     retries_.Inc();
-    spdlog::warn("cannot record the end of login session {}: {}; will retry", event.session_id,
-                 ended.error().message);
+    spdlog::warn("cannot record the end of login session {}: {}; will retry", event.session_id, ended.error().message);
     return Handled{Handled::Outcome::kRetry, {}, {}};
   }
   (*ended ? delivered_ : duplicates_).Inc();

@@ -157,7 +157,7 @@ std::variant<AppointmentEvent, SessionEndedEvent, PoisonReason> ParseSessionEnde
 }  // namespace
 
 std::variant<AppointmentEvent, SessionEndedEvent, PoisonReason> ParseEvent(std::string_view body,
-                                                                          const common::ShopTime& shop_time) {
+                                                                           const common::ShopTime& shop_time) {
   const auto parsed = json::parse(body, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) return PoisonReason{"bad_json", "the body is not a JSON object"};
   std::string type;

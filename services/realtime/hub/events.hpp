@@ -57,7 +57,7 @@ inline constexpr std::size_t kMaxSessionIdBytes = 128;
 /// letters, digits, '-' and '_'), user_id and reason; a reason this copy does not know
 /// still ends the session (ending one is the safe side of doubt).
 std::variant<AppointmentEvent, SessionEndedEvent, PoisonReason> ParseEvent(std::string_view body,
-                                                                          const common::ShopTime& shop_time);
+                                                                           const common::ShopTime& shop_time);
 
 /// One message for one user's inbox: the stored JSON object, without its id.
 struct Delivery {

@@ -23,8 +23,8 @@ auto OfType(const std::string& type) {
 }
 
 json SessionEnded(const std::string& session_id, const std::string& user_id, const std::string& reason = "logout") {
-  return json{{"event_id", NewId()},          {"type", "session.ended"}, {"occurred_at", "2026-12-02T10:15:00+02:00"},
-              {"session_id", session_id},     {"user_id", user_id},      {"reason", reason}};
+  return json{{"event_id", NewId()},      {"type", "session.ended"}, {"occurred_at", "2026-12-02T10:15:00+02:00"},
+              {"session_id", session_id}, {"user_id", user_id},      {"reason", reason}};
 }
 
 const std::string kClosedSample = "realtime_session_ended_closes_total";
