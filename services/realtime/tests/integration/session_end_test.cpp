@@ -125,9 +125,10 @@ TEST_F(SessionEndTest, AMalformedSessionEventIsDeadLetteredAndEndsNothing) {
   auto odd_session = SessionEnded("rt:inbox:" + user, user);
   for (const auto& [event, reason] : {std::pair{no_session, "missing_field"}, std::pair{odd_session, "bad_field"}}) {
     Publish(event);
+    const auto event_id = event["event_id"].get<std::string>();
     std::string found;
     Eventually([&] {
-      found = publisher_.FindDeadLetterReason("barbershop.realtime.dead", event["event_id"].get<std::string>());
+      found = publisher_.FindDeadLetterReason("barbershop.realtime.dead", event_id);
       return !found.empty();
     });
     EXPECT_EQ(found, reason) << event.dump();
