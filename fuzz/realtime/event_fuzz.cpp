@@ -1,6 +1,7 @@
-// An appointment event body from the bus, handled as the event handler handles it
-// (bus/event_handler.cpp): parsed, then turned into the messages stored for and sent to
-// the barber's and the client's sockets.
+// An event body from the bus, handled as the event handler handles it
+// (bus/event_handler.cpp): parsed, then an appointment event turned into the messages
+// stored for and sent to the barber's and the client's sockets, an ended login session
+// checked for the id that names its Redis key.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -22,8 +23,16 @@ void Handle(std::string_view body, const common::ShopTime& shop_time) {
   auto parsed = hub::ParseEvent(body, shop_time);
   if (const auto* poison = std::get_if<hub::PoisonReason>(&parsed)) {
     Require(poison->code == "bad_json" || poison->code == "missing_field" || poison->code == "unknown_type" ||
-                poison->code == "bad_time",
+                poison->code == "bad_time" || poison->code == "bad_field",
             "a poison message says why with a known code");
+    return;
+  }
+  if (const auto* ended = std::get_if<hub::SessionEndedEvent>(&parsed)) {
+    Require(!ended->event_id.empty() && !ended->user_id.empty() && !ended->reason.empty(),
+            "an ended session names its event, user and reason");
+    Require(!ended->session_id.empty() && ended->session_id.size() <= hub::kMaxSessionIdBytes &&
+                ended->session_id.find_first_of(" :*\r\n") == std::string::npos,
+            "an ended session's id is short and plain (it names a Redis key)");
     return;
   }
   const auto& event = std::get<hub::AppointmentEvent>(parsed);

@@ -88,6 +88,12 @@ RealtimeConfig ParseRealtimeConfig(int argc, char** argv) {
       ->envname("BARBERSHOP_SHUTDOWN_GRACE_SECONDS")
       ->check(CLI::Range(0, 60))
       ->capture_default_str();
+  cli.add_option("--ended-session-memory-seconds", config.ended_session_memory_seconds,
+                 "how long a login session the core ended is remembered (its tokens refused, its sockets closed): at "
+                 "least the core's access token lifetime plus 30 s of leeway")
+      ->envname("BARBERSHOP_ENDED_SESSION_MEMORY_SECONDS")
+      ->check(CLI::Range(60, 30 * 24 * 3600))
+      ->capture_default_str();
   const char* kLimits = "Limits against abuse (0 turns one off)";
   cli.add_option("--max-sockets-per-user", config.max_sockets_per_user, "open sockets one user may hold on this copy")
       ->envname("BARBERSHOP_MAX_SOCKETS_PER_USER")

@@ -30,6 +30,10 @@ struct RealtimeConfig {
   int chat_max_length = 1000;
   int prefetch = 300;
   int shutdown_grace_seconds = 3;
+  /// How long Redis remembers a login session the core ended: at least the core's access
+  /// token lifetime plus the 30 s of leeway tokens get, so that no token of it is accepted
+  /// again.
+  int ended_session_memory_seconds = 3600;
   // Limits against abuse (0 turns one off).
   int max_sockets_per_user = 16;
   int max_sockets_per_address = 1000;

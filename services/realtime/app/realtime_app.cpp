@@ -95,14 +95,16 @@ common::Status RealtimeApp::Start() {
                           static_cast<std::size_t>(config_.max_sockets_per_user),
                           static_cast<std::size_t>(config_.max_sockets_per_address), config_.messages_per_second,
                           config_.message_burst, std::move(*proxies)},
-      net::ServerDeps{io_, *blocking_, *tokens_, clock_, *parties_, *store_, *store_, *hub_, *server_metrics_,
+      net::ServerDeps{io_, *blocking_, *tokens_, clock_, *parties_, *store_, *store_, *store_, *hub_, *server_metrics_,
                       readiness});
   if (auto ok = server_->Start(ws_address->first, ws_address->second); !ok) return ok.error();
 
-  events_ = std::make_unique<bus::EventHandler>(*store_, *shop_time_, metrics_,
-                                                [this](const std::string& appointment_id, const hub::Parties& parties) {
-                                                  parties_->Remember(appointment_id, parties);
-                                                });
+  events_ = std::make_unique<bus::EventHandler>(
+      *store_, *shop_time_, metrics_,
+      [this](const std::string& appointment_id, const hub::Parties& parties) {
+        parties_->Remember(appointment_id, parties);
+      },
+      std::chrono::seconds(config_.ended_session_memory_seconds));
   bus::AmqpSettings amqp;
   amqp.url = config_.amqp_url;
   amqp.prefetch = config_.prefetch;

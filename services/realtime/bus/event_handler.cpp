@@ -1,16 +1,19 @@
 #include "bus/event_handler.hpp"
 
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <variant>
 
 #include "barbershop/common/failpoints.hpp"
+#include "barbershop/common/text.hpp"
 
 namespace barbershop::realtime::bus {
 
 EventHandler::EventHandler(store::RealtimeStore& store, const common::ShopTime& shop_time,
-                           common::MetricsRegistry& metrics, PartiesSeen parties_seen)
+                           common::MetricsRegistry& metrics, PartiesSeen parties_seen,
+                           std::chrono::seconds ended_session_memory)
     : store_(store),
       shop_time_(shop_time),
       metrics_(metrics),
@@ -20,7 +23,8 @@ EventHandler::EventHandler(store::RealtimeStore& store, const common::ShopTime& 
       duplicates_(
           metrics.GetCounter("realtime_events_total", "Events from the bus, by result", {{"result", "duplicate"}})),
       retries_(metrics.GetCounter("realtime_events_total", "Events from the bus, by result", {{"result", "retry"}})),
-      handle_seconds_(metrics.GetHistogram("realtime_event_handle_seconds", "Time to store and fan out one event")) {}
+      handle_seconds_(metrics.GetHistogram("realtime_event_handle_seconds", "Time to store and fan out one event")),
+      ended_session_memory_(ended_session_memory) {}
 
 Handled EventHandler::Handle(std::string_view routing_key, std::string_view body) {
   const auto started = std::chrono::steady_clock::now();
@@ -33,7 +37,12 @@ Handled EventHandler::Handle(std::string_view routing_key, std::string_view body
     spdlog::warn("dead-lettering an event with routing key {}: {} ({})", routing_key, poison->code, poison->detail);
     return Handled{Handled::Outcome::kDeadLetter, poison->code, poison->detail};
   }
-  const auto& event = std::get<hub::AppointmentEvent>(parsed);
+  if (const auto* ended = std::get_if<hub::SessionEndedEvent>(&parsed)) return HandleSessionEnded(*ended, started);
+  return HandleAppointment(std::get<hub::AppointmentEvent>(parsed), started);
+}
+
+Handled EventHandler::HandleAppointment(const hub::AppointmentEvent& event,
+                                        std::chrono::steady_clock::time_point started) {
   // Failpoints count each event once, however often it is delivered, and only the events
   // of the user an armed point names (as barber or client).
   if (BARBERSHOP_FAILPOINT("events.before_store", event.event_id, event.barber_id, event.client_id)) {
@@ -59,6 +68,23 @@ Handled EventHandler::Handle(std::string_view routing_key, std::string_view body
   if (BARBERSHOP_FAILPOINT("events.before_ack", event.event_id, event.barber_id, event.client_id)) {
     common::DieAtFailpoint("events.before_ack", "after storing event " + event.event_id + ", before acknowledging it");
   }
+  return Handled{};
+}
+
+Handled EventHandler::HandleSessionEnded(const hub::SessionEndedEvent& event,
+                                         std::chrono::steady_clock::time_point started) {
+  // What the key holds is for people reading Redis; the copies need only its existence.
+  const auto note = common::ToJsonText(
+      nlohmann::json{{"user_id", event.user_id}, {"reason", event.reason}, {"event_id", event.event_id}});
+  auto ended = store_.EndSession(event.session_id, note, ended_session_memory_);
+  if (!ended) {
+    retries_.Inc();
+    spdlog::warn("cannot record the end of login session {}: {}; will retry", event.session_id, ended.error().message);
+    return Handled{Handled::Outcome::kRetry, {}, {}};
+  }
+  (*ended ? delivered_ : duplicates_).Inc();
+  if (*ended) spdlog::info("login session {} of user {} ended ({})", event.session_id, event.user_id, event.reason);
+  handle_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return Handled{};
 }
 

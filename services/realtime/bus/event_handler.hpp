@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -17,17 +18,21 @@ namespace barbershop::realtime::bus {
 /// Turns one appointment event from the bus into inbox messages: stores each recipient's
 /// message in their inbox and publishes it to whichever copies hold their sockets, in one
 /// atomic step that also remembers the event id, so an event seen twice is delivered
-/// once.  Thread-safe.
+/// once.  An ended login session is remembered in Redis for `ended_session_memory` and
+/// published to every copy, once however often it comes.  Thread-safe.
 class EventHandler {
  public:
   using PartiesSeen = std::function<void(const std::string& appointment_id, const hub::Parties&)>;
 
   EventHandler(store::RealtimeStore& store, const common::ShopTime& shop_time, common::MetricsRegistry& metrics,
-               PartiesSeen parties_seen);
+               PartiesSeen parties_seen, std::chrono::seconds ended_session_memory);
 
   Handled Handle(std::string_view routing_key, std::string_view body);
 
  private:
+  Handled HandleAppointment(const hub::AppointmentEvent& event, std::chrono::steady_clock::time_point started);
+  Handled HandleSessionEnded(const hub::SessionEndedEvent& event, std::chrono::steady_clock::time_point started);
+
   store::RealtimeStore& store_;
   const common::ShopTime& shop_time_;
   common::MetricsRegistry& metrics_;
@@ -36,6 +41,7 @@ class EventHandler {
   common::Counter& duplicates_;
   common::Counter& retries_;
   common::Histogram& handle_seconds_;
+  std::chrono::seconds ended_session_memory_;
 };
 
 }  // namespace barbershop::realtime::bus

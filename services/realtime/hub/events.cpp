@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <variant>
@@ -130,14 +131,41 @@ json Notification(const AppointmentEvent& event, std::string text, std::string_v
   return message;
 }
 
+constexpr std::string_view kSessionEndedType = "session.ended";
+
+bool IsSessionId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxSessionIdBytes) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+std::variant<AppointmentEvent, SessionEndedEvent, PoisonReason> ParseSessionEnded(const json& parsed) {
+  SessionEndedEvent event;
+  for (const auto& [field, target] :
+       std::initializer_list<std::pair<const char*, std::string*>>{{"event_id", &event.event_id},
+                                                                   {"session_id", &event.session_id},
+                                                                   {"user_id", &event.user_id},
+                                                                   {"reason", &event.reason}}) {
+    if (!ReadString(parsed, field, *target)) return PoisonReason{"missing_field", field};
+  }
+  if (!IsSessionId(event.session_id)) return PoisonReason{"bad_field", "session_id"};
+  ReadString(parsed, "occurred_at", event.occurred_at);
+  return event;
+}
+
 }  // namespace
 
-std::variant<AppointmentEvent, PoisonReason> ParseEvent(std::string_view body, const common::ShopTime& shop_time) {
+std::variant<AppointmentEvent, SessionEndedEvent, PoisonReason> ParseEvent(std::string_view body,
+                                                                           const common::ShopTime& shop_time) {
   const auto parsed = json::parse(body, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) return PoisonReason{"bad_json", "the body is not a JSON object"};
+  std::string type;
+  if (!ReadString(parsed, "type", type)) return PoisonReason{"missing_field", "type"};
+  if (type == kSessionEndedType) return ParseSessionEnded(parsed);
+  if (FindKind(type) == nullptr) return PoisonReason{"unknown_type", type.substr(0, 64)};
   AppointmentEvent event;
-  if (!ReadString(parsed, "type", event.type)) return PoisonReason{"missing_field", "type"};
-  if (FindKind(event.type) == nullptr) return PoisonReason{"unknown_type", event.type.substr(0, 64)};
+  event.type = std::move(type);
   if (!ReadString(parsed, "event_id", event.event_id)) return PoisonReason{"missing_field", "event_id"};
   ReadString(parsed, "occurred_at", event.occurred_at);
   const auto appointment = parsed.find("appointment");

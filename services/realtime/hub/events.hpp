@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "barbershop/common/result.hpp"
@@ -31,14 +32,32 @@ struct AppointmentEvent {
   bool last_minute = false;
 };
 
+/// A login session the core ended (logout, password change, deactivation, account
+/// deletion, a refresh token used twice): type "session.ended".  Every socket opened
+/// with a token of that session ("sid") is closed, on every copy.
+struct SessionEndedEvent {
+  std::string event_id;
+  std::string session_id;
+  std::string user_id;
+  std::string reason;  ///< "logout", "password_changed", "deactivated", "account_deleted", "refresh_reused"
+  std::string occurred_at;
+};
+
 /// Why an event cannot be handled: such a message goes to the dead-letter queue.
 struct PoisonReason {
-  std::string code;  ///< "bad_json", "missing_field", "unknown_type", "bad_time"
+  std::string code;  ///< "bad_json", "missing_field", "unknown_type", "bad_time", "bad_field"
   std::string detail;
 };
 
-/// Parses an event body; a PoisonReason for anything the service cannot act on.
-std::variant<AppointmentEvent, PoisonReason> ParseEvent(std::string_view body, const common::ShopTime& shop_time);
+/// The longest login session id an event may name (the core's are UUIDs).
+inline constexpr std::size_t kMaxSessionIdBytes = 128;
+
+/// Parses an event body; a PoisonReason for anything the service cannot act on.  A
+/// session.ended event needs event_id, session_id (at most kMaxSessionIdBytes of
+/// letters, digits, '-' and '_'), user_id and reason; a reason this copy does not know
+/// still ends the session (ending one is the safe side of doubt).
+std::variant<AppointmentEvent, SessionEndedEvent, PoisonReason> ParseEvent(std::string_view body,
+                                                                           const common::ShopTime& shop_time);
 
 /// One message for one user's inbox: the stored JSON object, without its id.
 struct Delivery {

@@ -32,7 +32,26 @@ void Hub::Leave(const std::string& channel, const Listener* listener) {
   }
 }
 
+void Hub::Keep(const std::string& channel, std::function<void(const std::string& message)> on_message,
+               std::function<void()> on_subscribed) {
+  std::lock_guard lock(mutex_);
+  // Never unsubscribed: every confirmation is this subscription's, none is counted.
+  kept_[channel] = std::make_shared<const KeptChannel>(KeptChannel{std::move(on_message), std::move(on_subscribed)});
+  subscriber_.Subscribe(channel);
+}
+
+std::shared_ptr<const Hub::KeptChannel> Hub::Kept(const std::string& channel) const {
+  std::lock_guard lock(mutex_);
+  const auto it = kept_.find(channel);
+  return it == kept_.end() ? nullptr : it->second;
+}
+
 void Hub::OnSubscribed(const std::string& channel) {
+  // A kept channel's callbacks run without the lock: they may call back into the hub.
+  if (const auto kept = Kept(channel)) {
+    if (kept->on_subscribed) kept->on_subscribed();
+    return;
+  }
   std::vector<std::weak_ptr<Listener>> waiting;
   {
     std::lock_guard lock(mutex_);
@@ -67,6 +86,7 @@ std::vector<std::string> Hub::OnSubscriptionsLost() {
     subscribes_in_flight_[name] = 1;
     names.push_back(name);
   }
+  for (const auto& [name, kept] : kept_) names.push_back(name);
   return names;
 }
 
@@ -78,15 +98,24 @@ void Hub::SetFanOut(FanOut fan_out) {
 void Hub::Deliver(const std::string& channel, std::shared_ptr<const std::string> message) {
   std::vector<std::shared_ptr<Listener>> targets;
   FanOut fan_out;
+  std::shared_ptr<const KeptChannel> kept;
   {
     std::lock_guard lock(mutex_);
-    const auto it = channels_.find(channel);
-    if (it == channels_.end()) return;
-    targets.reserve(it->second.listeners.size());
-    for (const auto& [raw, weak] : it->second.listeners) {
-      if (auto listener = weak.lock()) targets.push_back(std::move(listener));
+    if (const auto it = channels_.find(channel); it != channels_.end()) {
+      targets.reserve(it->second.listeners.size());
+      for (const auto& [raw, weak] : it->second.listeners) {
+        if (auto listener = weak.lock()) targets.push_back(std::move(listener));
+      }
+      fan_out = fan_out_;
+    } else if (const auto keeping = kept_.find(channel); keeping != kept_.end()) {
+      kept = keeping->second;
+    } else {
+      return;
     }
-    fan_out = fan_out_;
+  }
+  if (kept) {
+    if (kept->on_message) kept->on_message(*message);
+    return;
   }
   auto deliver = [targets = std::move(targets), message = std::move(message)] {
     for (const auto& listener : targets) listener->OnMessage(message);

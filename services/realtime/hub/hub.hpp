@@ -44,6 +44,13 @@ class Hub {
   /// Without one (or after it is reset), Deliver calls the listeners on its own thread.
   void SetFanOut(FanOut fan_out);
 
+  /// Subscribes to `channel` for the hub's whole life, whatever its sockets do: each
+  /// message published on it goes to `on_message` (on the subscriber's thread: hand long
+  /// work elsewhere), and `on_subscribed` runs each time its subscription is confirmed,
+  /// the first time and after every lost connection.  Not a channel sockets join.
+  void Keep(const std::string& channel, std::function<void(const std::string& message)> on_message,
+            std::function<void()> on_subscribed);
+
   /// Adds a listener; its OnReady runs once the channel is subscribed (at once if it is).
   void Join(const std::string& channel, const std::shared_ptr<Listener>& listener);
   void Leave(const std::string& channel, const Listener* listener);
@@ -66,10 +73,18 @@ class Hub {
     std::vector<std::weak_ptr<Listener>> waiting;  // joined before the subscription was confirmed
   };
 
+  struct KeptChannel {
+    std::function<void(const std::string& message)> on_message;
+    std::function<void()> on_subscribed;
+  };
+
+  std::shared_ptr<const KeptChannel> Kept(const std::string& channel) const;
+
   ChannelSubscriber& subscriber_;
   mutable std::mutex mutex_;
   FanOut fan_out_;
   std::map<std::string, Channel> channels_;
+  std::map<std::string, std::shared_ptr<const KeptChannel>> kept_;
   /// Subscribes sent and not yet confirmed, per channel; kept while a channel comes and
   /// goes, so that a late confirmation is matched to its subscribe.
   std::map<std::string, int> subscribes_in_flight_;

@@ -86,6 +86,9 @@ void HttpSession::OnRead(boost::system::error_code ec, std::size_t) {
 }
 
 void HttpSession::Accept(Admission admission) {
+  if (admission.watch->ended()) {
+    return Refuse(MakeError(ErrorCode::kUnauthenticated, "the login session of this token has ended"));
+  }
   beast::error_code ec;
   const auto peer = stream_.socket().remote_endpoint(ec);
   // Behind the gateway every socket comes from its address: the client's is the one the

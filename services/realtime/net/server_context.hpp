@@ -38,6 +38,11 @@ class ServerContext {
   ServerDeps deps;
   const hub::ReplayPlanner replays;
   hub::SocketCounter sockets;
+  /// Which sockets (and upgrades under way) belong to which login session.
+  hub::LoginSessions login_sessions;
+  /// Set when the open login sessions must be checked against the ended ones in Redis
+  /// (a check after pub/sub came back failed): the sweep tries again.
+  std::atomic<bool> recheck_ended_sessions{false};
   /// Set once on shutdown: no new connection is admitted.
   std::atomic<bool> stopping{false};
   /// What a plain HTTP request (no upgrade) gets: /healthz, /metrics, and /readyz, which

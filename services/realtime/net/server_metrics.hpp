@@ -17,8 +17,9 @@ struct ServerMetrics {
   common::Histogram& chat_store_seconds;
   common::Counter& accept_backoffs;
   common::Counter& resyncs;
-  common::Counter& messages_refused;   ///< client messages over the socket's rate
-  common::Counter& blocking_failures;  ///< jobs on the blocking pool that threw
+  common::Counter& messages_refused;      ///< client messages over the socket's rate
+  common::Counter& session_ended_closes;  ///< sockets closed because their login session ended
+  common::Counter& blocking_failures;     ///< jobs on the blocking pool that threw
   common::Counter& Refused(unsigned status);
 };
 

@@ -23,17 +23,28 @@ void AuthorizeUpgrade(const std::shared_ptr<ServerContext>& context, std::string
   if (!claims) return done(claims.error());
   if (route->kind != hub::StreamKind::kChat) {
     if (auto allowed = hub::Authorize(*route, *claims, nullptr); !allowed) return done(allowed.error());
-    return done(Admission{std::move(*route), std::move(*claims), {}});
   }
+  // Watched before Redis is asked: a session that ends after the answer is heard by the
+  // watch, and the socket is closed as soon as it is accepted (or refused, if not yet).
+  auto watch = context->login_sessions.Add(claims->session_id);
   context->PostBlocking([context, strand, done = std::move(done), route = std::move(*route),
-                         claims = std::move(*claims), token = std::move(token)]() mutable {
+                         claims = std::move(*claims), token = std::move(token), watch = std::move(watch)]() mutable {
+    if (auto open = hub::CheckSessionOpen(context->deps.ended_sessions, claims.session_id); !open) {
+      return boost::asio::post(strand, [done = std::move(done), error = open.error()] { done(error); });
+    }
+    if (route.kind != hub::StreamKind::kChat) {
+      return boost::asio::post(strand, [done = std::move(done), route = std::move(route), claims = std::move(claims),
+                                        watch = std::move(watch)]() mutable {
+        done(Admission{std::move(route), std::move(claims), {}, std::move(watch)});
+      });
+    }
     auto parties = context->deps.parties.Lookup(token, route.id);
     boost::asio::post(strand, [context, done = std::move(done), route = std::move(route), claims = std::move(claims),
-                               parties = std::move(parties)]() mutable {
+                               parties = std::move(parties), watch = std::move(watch)]() mutable {
       if (!parties) return done(parties.error());
       if (auto allowed = hub::Authorize(route, claims, &*parties); !allowed) return done(allowed.error());
       if (auto open = hub::ChatOpen(*parties, context->deps.clock.Now()); !open) return done(open.error());
-      done(Admission{std::move(route), std::move(claims), std::move(*parties)});
+      done(Admission{std::move(route), std::move(claims), std::move(*parties), std::move(watch)});
     });
   });
 }

@@ -27,6 +27,7 @@ namespace {
 
 constexpr std::chrono::seconds kSlowCloseGrace{2};
 constexpr std::uint16_t kSlowCloseCode = 4000;
+constexpr std::uint16_t kSessionEndedCloseCode = 4001;
 // An idle socket waits for its next message with a read buffer of this many bytes; the
 // rest of a message is read into a buffer of its size, released once it is handled.
 constexpr std::size_t kIdleReadBytes = 16;
@@ -49,6 +50,7 @@ WebSocketSession::WebSocketSession(std::shared_ptr<ServerContext> context, Socke
       route_(std::move(admission.route)),
       claims_(std::move(admission.claims)),
       parties_(std::move(admission.parties)),
+      watch_(std::move(admission.watch)),
       number_(number),
       address_(std::move(address)),
       connected_at_(context_->deps.clock.NowMilliseconds()),
@@ -95,6 +97,8 @@ void WebSocketSession::OnAccept(beast::error_code ec) {
   deps().metrics.accepted.Inc();
   deps().metrics.connections.Add(1);
   if (context_->stopping) return Close(static_cast<std::uint16_t>(websocket::close_code::going_away), "shutting down");
+  // The session may have ended since the upgrade asked Redis: its watch heard it.
+  if (!context_->login_sessions.Attach(*watch_, shared_from_this())) return CloseForEndedSession();
   // The token's expiry is watched by the server's sweep (net/ws_server.cpp): one timer
   // for all sockets rather than one each.
   joined_ = true;
@@ -174,6 +178,17 @@ void WebSocketSession::OnMessage(Frame message) {
     }
     self->Enqueue(std::move(message));
   });
+}
+
+void WebSocketSession::OnSessionEnded() {
+  asio::post(ws_.get_executor(), [self = shared_from_this()] { self->CloseForEndedSession(); });
+}
+
+void WebSocketSession::CloseForEndedSession() {
+  if (hub::IsClosing(state_)) return;
+  deps().metrics.session_ended_closes.Inc();
+  spdlog::debug("closing a socket of user {} on {}: its login session ended", claims_.subject, Channel());
+  Close(kSessionEndedCloseCode, "session_ended");
 }
 
 void WebSocketSession::Enqueue(Frame frame) {

@@ -16,6 +16,7 @@
 
 #include "hub/hub.hpp"
 #include "hub/limits.hpp"
+#include "hub/login_sessions.hpp"
 #include "hub/message_store.hpp"
 #include "hub/replay_planner.hpp"
 #include "hub/session_state.hpp"
@@ -29,7 +30,9 @@ namespace barbershop::realtime::net {
 /// it, pings), its place in the hub, and the replay, chat and mark-read work it hands to
 /// the blocking pool (decided by hub::ReplayPlanner and hub/chat.hpp).  Everything it
 /// does runs on its strand; other threads reach it through posts.
-class WebSocketSession final : public hub::Listener, public std::enable_shared_from_this<WebSocketSession> {
+class WebSocketSession final : public hub::Listener,
+                               public hub::SessionEndListener,
+                               public std::enable_shared_from_this<WebSocketSession> {
  public:
   WebSocketSession(std::shared_ptr<ServerContext> context, Socket socket, Admission admission, std::uint64_t number,
                    std::string address);
@@ -38,6 +41,8 @@ class WebSocketSession final : public hub::Listener, public std::enable_shared_f
   void Start(const boost::beast::http::request<boost::beast::http::empty_body>& request);
   void OnReady() override;
   void OnMessage(std::shared_ptr<const std::string> message) override;
+  /// Closes the socket with 4001 "session_ended".
+  void OnSessionEnded() override;
   /// Closes with `code` once what is being written is out (forcibly after a grace period).
   void Close(std::uint16_t code, const char* reason);
   /// Thread-safe: reads only what the constructor set.
@@ -68,6 +73,7 @@ class WebSocketSession final : public hub::Listener, public std::enable_shared_f
   /// After a blocking job for a client message: its error, if any, then the next read.
   void Answered(const common::Status& result);
   void SendError(const common::Error& error);
+  void CloseForEndedSession();
   void DoClose();
   void Finish();
   std::string StreamKey() const;
@@ -82,6 +88,7 @@ class WebSocketSession final : public hub::Listener, public std::enable_shared_f
   hub::Route route_;
   common::Claims claims_;
   hub::Parties parties_;
+  std::shared_ptr<hub::LoginSessions::Watch> watch_;  // this socket in the server's login session index
   std::uint64_t number_;
   std::string address_;  // the client's, counted in the server's SocketCounter until destroyed
   std::chrono::sys_time<std::chrono::milliseconds> connected_at_;

@@ -19,13 +19,29 @@ namespace {
 
 constexpr std::chrono::seconds kSweepEvery{1};
 
-/// Every second: closes (1008) the sockets whose token has expired.  One timer for all
-/// sockets rather than one each.
+/// On the blocking pool: ends the open login sessions that Redis remembers as ended (some
+/// may have ended while pub/sub was down); on failure the sweep tries again.
+void CheckEndedSessions(const std::shared_ptr<ServerContext>& context) {
+  context->PostBlocking([context] {
+    auto ended = hub::CatchUpEndedSessions(context->login_sessions, context->deps.ended_sessions);
+    if (!ended) {
+      spdlog::warn("cannot check for login sessions ended while pub/sub was down: {}; trying again",
+                   ended.error().message);
+      context->recheck_ended_sessions = true;
+    } else if (*ended > 0) {
+      spdlog::info("{} login sessions ended while pub/sub was down; their sockets are closed", *ended);
+    }
+  });
+}
+
+/// Every second: closes (1008) the sockets whose token has expired, and checks the login
+/// sessions again if that failed before.  One timer for all sockets rather than one each.
 void SweepExpiredTokens(const std::shared_ptr<ServerContext>& context,
                         const std::shared_ptr<asio::steady_timer>& timer) {
   timer->expires_after(kSweepEvery);
   timer->async_wait([context, timer](boost::system::error_code ec) {
     if (ec || context->stopping) return;
+    if (context->recheck_ended_sessions.exchange(false)) CheckEndedSessions(context);
     const auto now = context->deps.clock.Now();
     for (const auto& session : context->Snapshot()) {
       if (session->expires_at() > now) continue;
@@ -51,6 +67,12 @@ common::Status WsServer::Start(const std::string& host, std::uint16_t port) {
   context_->deps.hub.SetFanOut([context = context_](const std::string& channel, std::function<void()> deliver) {
     asio::post(context->FanOutStrand(channel), std::move(deliver));
   });
+  // Ended login sessions, for the copy's whole life: each closes its sockets here.  Once
+  // the channel is subscribed (again), whatever ended before is read from Redis.
+  context_->deps.hub.Keep(
+      hub::kEndedSessionsChannel,
+      [context = context_](const std::string& session_id) { context->login_sessions.End(session_id); },
+      [context = context_] { CheckEndedSessions(context); });
   listener_->Run();
   SweepExpiredTokens(context_, sweep_timer_);
   return common::Ok{};

@@ -16,6 +16,7 @@
 #include "barbershop/common/tokens.hpp"
 #include "barbershop/common/trusted_proxies.hpp"
 #include "hub/hub.hpp"
+#include "hub/login_sessions.hpp"
 #include "hub/message_store.hpp"
 #include "net/server_metrics.hpp"
 #include "store/appointment_parties.hpp"
@@ -47,6 +48,7 @@ struct ServerDeps {
   store::AppointmentParties& parties;
   hub::MessageStore& messages;
   hub::SessionStore& sessions;
+  hub::EndedSessionStore& ended_sessions;  ///< login sessions the core ended
   hub::Hub& hub;
   ServerMetrics& metrics;
   /// Runs on `blocking`: 200 when Redis and RabbitMQ are reachable.

@@ -26,6 +26,18 @@ end
 return ids
 )lua";
 
+// ARGV: the ended session's key, what to store in it, its lifetime in seconds, the
+// channel and the session id to publish on it.
+constexpr const char* kEndSessionScript = R"lua(
+if not redis.call('SET', ARGV[1], ARGV[2], 'NX', 'EX', ARGV[3]) then return 0 end
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 1
+)lua";
+
+// Ended sessions asked about in one pipeline (after pub/sub came back): small enough not
+// to hold up Redis's other clients for long.
+constexpr std::size_t kEndedSessionBatch = 500;
+
 constexpr long long kDedupSeconds = 7LL * 24 * 3600;
 constexpr long long kReadSetSeconds = 30LL * 24 * 3600;
 
@@ -59,6 +71,9 @@ common::Status FirstError(const common::Result<std::vector<RedisValue>>& replies
 
 std::string RealtimeStore::InboxKey(std::string_view user_id) { return "rt:inbox:" + std::string(user_id); }
 std::string RealtimeStore::ChatKey(std::string_view appointment_id) { return "rt:chat:" + std::string(appointment_id); }
+std::string RealtimeStore::EndedSessionKey(std::string_view session_id) {
+  return "rt:ended-session:" + std::string(session_id);
+}
 
 common::Result<std::optional<std::vector<std::string>>> RealtimeStore::AppendAndPublish(
     const std::string& dedup_key, const std::vector<Append>& messages, bool chat, std::chrono::seconds expire) {
@@ -171,6 +186,36 @@ common::Status RealtimeStore::Publish(const std::string& channel, const std::str
   auto reply = pool_.Command({"PUBLISH", channel, message});
   if (!reply) return reply.error();
   return common::Ok{};
+}
+
+common::Result<bool> RealtimeStore::EndSession(const std::string& session_id, const std::string& note,
+                                               std::chrono::seconds remember_for) {
+  auto reply = pool_.Command({"EVAL", kEndSessionScript, "0", EndedSessionKey(session_id), note,
+                              std::to_string(remember_for.count()), hub::kEndedSessionsChannel, session_id});
+  if (!reply) return reply.error();
+  return reply->integer == 1;
+}
+
+common::Result<bool> RealtimeStore::IsSessionEnded(const std::string& session_id) {
+  auto reply = pool_.Command({"EXISTS", EndedSessionKey(session_id)});
+  if (!reply) return reply.error();
+  return reply->integer > 0;
+}
+
+common::Result<std::vector<std::string>> RealtimeStore::EndedAmong(const std::vector<std::string>& session_ids) {
+  std::vector<std::string> ended;
+  for (std::size_t from = 0; from < session_ids.size(); from += kEndedSessionBatch) {
+    const auto to = std::min(session_ids.size(), from + kEndedSessionBatch);
+    std::vector<std::vector<std::string>> commands;
+    commands.reserve(to - from);
+    for (auto i = from; i < to; ++i) commands.push_back({"EXISTS", EndedSessionKey(session_ids[i])});
+    auto replies = pool_.Pipeline(commands);
+    if (auto failed = FirstError(replies); !failed) return failed.error();
+    for (auto i = from; i < to; ++i) {
+      if ((*replies)[i - from].integer > 0) ended.push_back(session_ids[i]);
+    }
+  }
+  return ended;
 }
 
 common::Status RealtimeStore::Ping() {

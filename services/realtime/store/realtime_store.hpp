@@ -9,6 +9,7 @@
 
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/result.hpp"
+#include "hub/login_sessions.hpp"
 #include "hub/message_store.hpp"
 #include "store/redis_client.hpp"
 
@@ -29,9 +30,10 @@ using hub::StoredMessage;
 using hub::StreamState;
 
 /// The service's state in Redis: capped streams (per-user inboxes, per-appointment chats),
-/// event de-duplication, read notifications, sessions and presence.  Every call blocks on
-/// Redis; call from worker threads, never from a socket's strand.  Thread-safe.
-class RealtimeStore final : public hub::MessageStore, public hub::SessionStore {
+/// event de-duplication, read notifications, sessions and presence, and the login
+/// sessions the core ended.  Every call blocks on Redis; call from worker threads, never
+/// from a socket's strand.  Thread-safe.
+class RealtimeStore final : public hub::MessageStore, public hub::SessionStore, public hub::EndedSessionStore {
  public:
   /// `clock` dates presence: a session counts as online until its refresh's ttl ends.
   RealtimeStore(RedisPool& pool, long long inbox_max_length, long long chat_max_length, const common::Clock& clock)
@@ -39,6 +41,8 @@ class RealtimeStore final : public hub::MessageStore, public hub::SessionStore {
 
   static std::string InboxKey(std::string_view user_id);
   static std::string ChatKey(std::string_view appointment_id);
+  /// rt:ended-session:<session id>: the login session ended (kept a while, then gone).
+  static std::string EndedSessionKey(std::string_view session_id);
 
   /// In one atomic step: unless `dedup_key` (may be empty) was seen before, adds each
   /// message to its stream (capped), publishes it with its id on its channel and
@@ -68,6 +72,14 @@ class RealtimeStore final : public hub::MessageStore, public hub::SessionStore {
 
   /// Publishes an ephemeral message (not stored) on a channel.
   common::Status Publish(const std::string& channel, const std::string& message) override;
+
+  /// SET rt:ended-session:<id> NX EX, and only when set, PUBLISH the id on
+  /// hub::kEndedSessionsChannel, in one script.
+  common::Result<bool> EndSession(const std::string& session_id, const std::string& note,
+                                  std::chrono::seconds remember_for) override;
+  common::Result<bool> IsSessionEnded(const std::string& session_id) override;
+  /// EXISTS for each, pipelined in batches.
+  common::Result<std::vector<std::string>> EndedAmong(const std::vector<std::string>& session_ids) override;
 
   common::Status Ping();
   /// What Redis uses and may use (INFO memory).

@@ -129,5 +129,57 @@ TEST_F(EventsTest, PoisonEventsSayWhy) {
   EXPECT_EQ(reason(bad_time.dump()), "bad_time");
 }
 
+json SessionEnded() {
+  return json{{"event_id", "e-9"},
+              {"type", "session.ended"},
+              {"occurred_at", "2026-12-02T10:15:00+02:00"},
+              {"session_id", "0b6c2d4e-8f1a-4c3b-9d2e-7a5f6b8c9d0e"},
+              {"user_id", "c-1"},
+              {"reason", "logout"}};
+}
+
+TEST_F(EventsTest, AnEndedLoginSessionIsParsed) {
+  auto parsed = ParseEvent(SessionEnded().dump(), shop_time_);
+  ASSERT_TRUE(std::holds_alternative<SessionEndedEvent>(parsed));
+  const auto& ended = std::get<SessionEndedEvent>(parsed);
+  EXPECT_EQ(ended.event_id, "e-9");
+  EXPECT_EQ(ended.session_id, "0b6c2d4e-8f1a-4c3b-9d2e-7a5f6b8c9d0e");
+  EXPECT_EQ(ended.user_id, "c-1");
+  EXPECT_EQ(ended.reason, "logout");
+  EXPECT_EQ(ended.occurred_at, "2026-12-02T10:15:00+02:00");
+  // A reason this copy does not know yet still ends the session.
+  auto later = SessionEnded();
+  later["reason"] = "admin_revoked";
+  EXPECT_TRUE(std::holds_alternative<SessionEndedEvent>(ParseEvent(later.dump(), shop_time_)));
+}
+
+TEST_F(EventsTest, AMalformedEndedSessionSaysWhy) {
+  const auto reason = [&](const json& body) {
+    auto parsed = ParseEvent(body.dump(), shop_time_);
+    EXPECT_TRUE(std::holds_alternative<PoisonReason>(parsed)) << body.dump();
+    return std::holds_alternative<PoisonReason>(parsed) ? std::get<PoisonReason>(parsed) : PoisonReason{};
+  };
+  for (const char* field : {"event_id", "session_id", "user_id", "reason"}) {
+    auto missing = SessionEnded();
+    missing.erase(field);
+    EXPECT_EQ(reason(missing).code, "missing_field") << field;
+    EXPECT_EQ(reason(missing).detail, field);
+    auto empty = SessionEnded();
+    empty[field] = "";
+    EXPECT_EQ(reason(empty).code, "missing_field") << field;
+    auto number = SessionEnded();
+    number[field] = 42;
+    EXPECT_EQ(reason(number).code, "missing_field") << field;
+  }
+  for (const std::string& odd : std::vector<std::string>{"a b", "rt:inbox:x", std::string(129, 'a'), "s\n", "*"}) {
+    auto bad = SessionEnded();
+    bad["session_id"] = odd;
+    EXPECT_EQ(reason(bad).code, "bad_field") << odd;
+  }
+  auto longest = SessionEnded();
+  longest["session_id"] = std::string(128, 'a');
+  EXPECT_TRUE(std::holds_alternative<SessionEndedEvent>(ParseEvent(longest.dump(), shop_time_)));
+}
+
 }  // namespace
 }  // namespace barbershop::realtime::hub

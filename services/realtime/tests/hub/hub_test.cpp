@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 namespace barbershop::realtime::hub {
@@ -101,6 +102,35 @@ TEST(HubTest, ALateConfirmationOfAnUndoneSubscribeDoesNotMakeANewSocketReady) {
   EXPECT_EQ(second->ready, 1);
   hub.OnSubscribed("user:1");  // a stray one changes nothing
   EXPECT_EQ(second->ready, 1);
+}
+
+TEST(HubTest, AKeptChannelIsSubscribedForLifeAndAgainAfterALoss) {
+  FakeSubscriber subscriber;
+  Hub hub(subscriber);
+  std::vector<std::string> heard;
+  int subscribed = 0;
+  hub.Keep(
+      "sessions:ended", [&](const std::string& message) { heard.push_back(message); }, [&] { ++subscribed; });
+  EXPECT_EQ(subscriber.calls, std::vector<std::string>{"+sessions:ended"});
+  hub.OnSubscribed("sessions:ended");
+  EXPECT_EQ(subscribed, 1);
+  hub.Deliver("sessions:ended", std::make_shared<const std::string>("s-1"));
+  EXPECT_EQ(heard, std::vector<std::string>{"s-1"});
+  EXPECT_EQ(hub.channel_count(), 0u) << "not a channel of sockets";
+
+  // Sockets coming and going elsewhere never unsubscribe it.
+  auto socket = std::make_shared<RecordingListener>();
+  hub.Join("user:1", socket);
+  hub.Leave("user:1", socket.get());
+  EXPECT_EQ(subscriber.calls, (std::vector<std::string>{"+sessions:ended", "+user:1", "-user:1"}));
+
+  // The connection is lost: subscribed anew, and told again once confirmed.
+  const auto again = hub.OnSubscriptionsLost();
+  EXPECT_NE(std::find(again.begin(), again.end(), "sessions:ended"), again.end());
+  hub.OnSubscribed("sessions:ended");
+  EXPECT_EQ(subscribed, 2);
+  hub.Deliver("sessions:ended", std::make_shared<const std::string>("s-2"));
+  EXPECT_EQ(heard, (std::vector<std::string>{"s-1", "s-2"}));
 }
 
 TEST(HubTest, JoinAndLeaveRacingOnOneChannelKeepTheSubscriberInStep) {

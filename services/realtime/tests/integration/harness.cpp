@@ -274,12 +274,16 @@ EventPublisher::EventPublisher(const std::string& amqp_url) : impl_(std::make_un
 
 EventPublisher::~EventPublisher() = default;
 
-bool EventPublisher::Publish(const std::string& routing_key, const std::string& body) {
+bool EventPublisher::Publish(const std::string& routing_key, const std::string& body, const std::string& message_id) {
   if (!impl_->ok) return false;
   amqp_basic_properties_t props;
   props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG;
   props.content_type = amqp_cstring_bytes("application/json");
   props.delivery_mode = 2;
+  if (!message_id.empty()) {
+    props._flags |= AMQP_BASIC_MESSAGE_ID_FLAG;
+    props.message_id = amqp_cstring_bytes(message_id.c_str());
+  }
   return amqp_basic_publish(impl_->connection.state(), common::kAmqpChannel, amqp_cstring_bytes("barbershop.events"),
                             amqp_cstring_bytes(routing_key.c_str()), 0, 0, &props,
                             amqp_bytes_t{body.size(), const_cast<char*>(body.data())}) == AMQP_STATUS_OK;

@@ -152,7 +152,8 @@ class EventPublisher {
  public:
   explicit EventPublisher(const std::string& amqp_url);
   ~EventPublisher();
-  bool Publish(const std::string& routing_key, const std::string& body);
+  /// Persistent, as JSON; with `message_id` (the core sends the event id) when given.
+  bool Publish(const std::string& routing_key, const std::string& body, const std::string& message_id = "");
   /// The first message in `queue` whose body contains `needle`: its x-reason header, or
   /// empty.  Reads (and requeues) at most `max` messages.
   std::string FindDeadLetterReason(const std::string& queue, const std::string& needle, int max = 1000);
