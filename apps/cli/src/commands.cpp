@@ -21,6 +21,32 @@ Expected<Session> Commands::RequireSession() const {
   return std::move(**stored);
 }
 
-CoreClient Commands::Client(const Session& session) const { return CoreClient(ServerFor(session), session.token); }
+CoreClient Commands::Client(const Session& session) const {
+  CoreClient client(ServerFor(session), session.token);
+  if (!session.refresh_token.empty()) client.RefreshWith([this, session] { return Refreshed(session); });
+  return client;
+}
+
+std::optional<std::string> Commands::Refreshed(const Session& session) const {
+  CoreClient client(ServerFor(session), {});
+  RefreshSessionRequest request;
+  request.set_refresh_token(session.refresh_token);
+  LoginResponse response;
+  if (client.Call(&UserService::Stub::RefreshSession, request, &response) || response.token().empty()) {
+    return std::nullopt;  // the call's own refusal says to log in again
+  }
+  if (sessions_.Save(SessionFrom(session.server, response))) return std::nullopt;
+  return response.token();
+}
+
+Session SessionFrom(const std::string& server, const LoginResponse& response) {
+  return Session{server,
+                 response.token(),
+                 response.user_id(),
+                 response.role(),
+                 response.expires_at(),
+                 response.refresh_token(),
+                 response.refresh_expires_at()};
+}
 
 }  // namespace barbershop::cli

@@ -22,6 +22,9 @@ struct GlobalOptions {
   bool json = false;
 };
 
+/// The session a login or a refresh answered, on `server`.
+Session SessionFrom(const std::string& server, const LoginResponse& response);
+
 /// Each method runs one command and returns the process exit code.  Holds references
 /// only; not thread-safe.
 class Commands {
@@ -76,7 +79,12 @@ class Commands {
 
   Expected<Session> RequireSession() const;
 
+  /// A client on the session, which refreshes the session by itself when its access
+  /// token is refused (and stores the new one).
   CoreClient Client(const Session& session) const;
+  /// The new access token of `session` after a refresh, stored; nothing when the refresh
+  /// was refused.
+  std::optional<std::string> Refreshed(const Session& session) const;
 
   // A call on the stored session: sends `request` and prints the answer, with `as_text`
   // or as JSON.

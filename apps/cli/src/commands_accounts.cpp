@@ -28,8 +28,7 @@ int Commands::Login(const std::string& email, const std::string& password) {
   LoginResponse response;
   if (auto failed = client.Call(&UserService::Stub::Login, request, &response)) return printer_.Fail(*failed);
   if (response.token().empty()) return printer_.Fail({kExitRefused, "the server sent no token"});
-  const Session session{server, response.token(), response.user_id(), response.role(), response.expires_at()};
-  if (auto failed = sessions_.Save(session)) return printer_.Fail(*failed);
+  if (auto failed = sessions_.Save(SessionFrom(server, response))) return printer_.Fail(*failed);
   return printer_.Show(response, [&](std::ostream& out) {
     out << (response.message().empty() ? "Logged in." : response.message()) << '\n';
     if (!response.role().empty()) out << "role: " << response.role() << '\n';
@@ -37,9 +36,24 @@ int Commands::Login(const std::string& email, const std::string& password) {
 }
 
 int Commands::Logout() {
+  // The server ends the session first (its tokens stop working, its sockets close); the
+  // file goes in any case, so that this machine is logged out even when the server
+  // cannot be reached.
+  const auto session = StoredSession();
+  std::optional<Failure> ending;
+  if (session) {
+    AccountResponse response;
+    ending = Client(*session).Call(&UserService::Stub::Logout, LogoutRequest{}, &response);
+  }
   auto removed = sessions_.Remove();
   if (!removed) return printer_.Fail(removed.error());
-  return printer_.ShowMessage(*removed ? "Logged out." : "Not logged in; nothing to do.");
+  if (!*removed) return printer_.ShowMessage("Not logged in; nothing to do.");
+  if (ending && ending->exit_code == kExitUnreachable) {
+    return printer_.Fail(
+        {ending->exit_code, "logged out here, but the server could not end the session: " + ending->message});
+  }
+  // Refused (the session had ended already, say): this machine is logged out all the same.
+  return printer_.ShowMessage(ending ? "Logged out here; the server said: " + ending->message : "Logged out.");
 }
 
 int Commands::Profile() {

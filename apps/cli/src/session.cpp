@@ -74,8 +74,8 @@ Expected<std::optional<Session>> SessionStore::Load() const {
   if (!json.is_object() || field("token").empty()) {
     return Failure{kExitRefused, "the session file " + path_.string() + " is damaged; run 'barbershop login' again"};
   }
-  return std::optional<Session>{
-      Session{field("server"), field("token"), field("user_id"), field("role"), field("expires_at")}};
+  return std::optional<Session>{Session{field("server"), field("token"), field("user_id"), field("role"),
+                                        field("expires_at"), field("refresh_token"), field("refresh_expires_at")}};
 }
 
 std::optional<Failure> SessionStore::Save(const Session& session) const {
@@ -91,7 +91,9 @@ std::optional<Failure> SessionStore::Save(const Session& session) const {
                                           {"token", session.token},
                                           {"user_id", session.user_id},
                                           {"role", session.role},
-                                          {"expires_at", session.expires_at}}
+                                          {"expires_at", session.expires_at},
+                                          {"refresh_token", session.refresh_token},
+                                          {"refresh_expires_at", session.refresh_expires_at}}
                                .dump(2) +
                            "\n";
   const fs::path temp = path_.string() + ".tmp";

@@ -21,6 +21,9 @@ struct Session {
   std::string user_id;
   std::string role;
   std::string expires_at;
+  /// Gets the next access token when this one has expired; each refresh replaces it.
+  std::string refresh_token{};
+  std::string refresh_expires_at{};
 };
 
 /// The core's HOST:PORT: an explicit --server (`given`), then `from_environment` (the value

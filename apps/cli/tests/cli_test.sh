@@ -111,6 +111,19 @@ check "signup of a new user succeeds" rc_is 0
 as client "${server[@]}" login --email "$client@cli.test" --password "$password"
 check "login succeeds" rc_is 0
 check "login stores the session with mode 0600" file_mode_is "$work/config/client/barbershop/session.json" 600
+session_file=$work/config/client/barbershop/session.json
+session_field() { sed -n "s/^ *\"$1\": \"\(.*\)\",\{0,1\}\$/\1/p" "$session_file"; }
+check "login stores a refresh token" test "$(session_field refresh_token | wc -c)" -eq 44
+
+# An access token the server refuses (as an expired one is) is refreshed by itself: the
+# command goes through, and the session file holds the new tokens.
+refresh_before=$(session_field refresh_token)
+sed -i 's/"token": "[^"]*"/"token": "aaaa.bbbb.cccc"/' "$session_file"
+as client "${server[@]}" barbers
+check "a refused access token is refreshed and the command goes through" rc_is 0
+check "the refreshed access token is stored" test "$(session_field token)" != aaaa.bbbb.cccc
+check "the refresh token is replaced at each refresh" test "$(session_field refresh_token)" != "$refresh_before"
+check "the refreshed session file stays private" file_mode_is "$session_file" 600
 
 # Without --server the session's server is used.
 as client barbers
@@ -316,14 +329,18 @@ as admin account-deactivate "$other_id"
 check "the admin deactivates the other user" rc_is 0
 as other list
 check "a deactivated user's session is refused" rc_is 1
-check "a deactivated user is told so" err_mentions deactivated
+check "a deactivated user is told the session has ended" err_mentions "session has ended"
 as other login --email "$other@cli.test" --password "$password"
 check "a deactivated user cannot log in" rc_is 1
 check "a deactivated user's login says so" err_mentions deactivated
 as admin account-activate "$other_id"
 check "the admin reactivates the other user" rc_is 0
 as other list
-check "a reactivated user's session works again" rc_is 0
+check "a reactivated user's old session stays ended" rc_is 1
+as other login --email "$other@cli.test" --password "$password"
+check "a reactivated user logs in again" rc_is 0
+as other list
+check "a reactivated user's new session works" rc_is 0
 
 # A customer deletes their account; a barber cannot.
 leaver=cli_$RANDOM$RANDOM
@@ -351,9 +368,19 @@ check "a barber is told why" err_mentions barber
 as client book --barber Ion
 check "a missing option is a usage error (exit 2)" rc_is 2
 
+cp "$session_file" "$work/session-before-logout.json"
 as client logout
 check "logout succeeds" rc_is 0
+check "logout says so" test "$out" = "Logged out."
 check "logout removes the session file" test ! -e "$work/config/client/barbershop/session.json"
+# The server ended the session: its tokens, refresh token included, no longer work.
+cp "$work/session-before-logout.json" "$session_file"
+as client list
+check "a logged-out session's tokens are refused" rc_is 1
+check "a logged-out session is told to log in again" err_mentions "log in"
+as client logout
+check "logging out an ended session still logs this machine out" rc_is 0
+check "logging out an ended session removes the file" test ! -e "$session_file"
 as client list
 check "a command without a session exits 1" rc_is 1
 check "a command without a session says so" \

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "barbershop/common/token_settings.hpp"
+
 namespace barbershop::core::app {
 
 CoreConfig ParseCoreConfig(int argc, char** argv) {
@@ -37,9 +39,7 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
                  "the signing key's id, written into every token's header; <ID>.pem in the public key folder must "
                  "be its public key (required)")
       ->envname("BARBERSHOP_TOKEN_SIGNING_KEY_ID");
-  cli.add_option("--token-public-keys", config.token_public_keys,
-                 "folder of the public keys that tokens are checked with, one <key id>.pem file each (required)")
-      ->envname("BARBERSHOP_TOKEN_PUBLIC_KEYS");
+  common::AddTokenPublicKeysOption(cli, config.token_public_keys);
   cli.add_option("--token-lifetime-seconds", token_seconds,
                  "how long an access token is valid; a client refreshes it with its refresh token")
       ->envname("BARBERSHOP_TOKEN_LIFETIME_SECONDS")

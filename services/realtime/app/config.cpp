@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "barbershop/common/token_settings.hpp"
+
 namespace barbershop::realtime::app {
 
 namespace {
@@ -34,10 +36,7 @@ RealtimeConfig ParseRealtimeConfig(int argc, char** argv) {
            "RabbitMQ URL (amqp://USER:PASSWORD@HOST:PORT/VHOST)");
   urls.Add("--core-address", "BARBERSHOP_CORE_ADDRESS", "core service address", config.core_address,
            "the core service's gRPC address, HOST:PORT (for chat permissions)");
-  cli.add_option("--token-public-keys", config.token_public_keys,
-                 "folder of the core's public keys that tokens are checked with, one <key id>.pem file each "
-                 "(required)")
-      ->envname("BARBERSHOP_TOKEN_PUBLIC_KEYS");
+  common::AddTokenPublicKeysOption(cli, config.token_public_keys);
   cli.add_option("--instance-id", config.instance_id,
                  "this copy's name in sessions and presence (default hostname-pid)")
       ->envname("BARBERSHOP_INSTANCE_ID");

@@ -285,13 +285,8 @@ TEST_F(ProfileTest, DeletingAnAccountCancelsWhatIsAheadAndAnonymisesThePast) {
   EXPECT_EQ(refused.error_code(), StatusCode::UNAUTHENTICATED);
   EXPECT_NE(refused.error_message().find("session has ended"), std::string::npos) << refused.error_message();
   EXPECT_EQ(LoginAs(client_.email, client_.password).error_code(), StatusCode::UNAUTHENTICATED);
-  SignUpRequest again;
-  again.set_username(client_.username);
-  again.set_email(client_.email);
-  again.set_password(client_.password);
   SignUpResponse signed_up;
-  grpc::ClientContext context;
-  ASSERT_TRUE(stub_->SignUp(&context, again, &signed_up).ok());
+  ASSERT_TRUE(SignUp(*stub_, client_, &signed_up).ok());
   EXPECT_NE(signed_up.user_id(), client_.id);
   // The new account books with the same idempotency key: a key books once per booker.
   const TestUser old_client = client_;

@@ -167,18 +167,22 @@ std::string Login(UserService::Stub& stub, const std::string& email, const std::
   return response.token();
 }
 
+grpc::Status SignUp(UserService::Stub& stub, const TestUser& user, SignUpResponse* response) {
+  SignUpRequest request;
+  request.set_username(user.username);
+  request.set_email(user.email);
+  request.set_password(user.password);
+  grpc::ClientContext context;
+  return stub.SignUp(&context, request, response);
+}
+
 TestUser NewCustomer(UserService::Stub& stub) {
   TestUser user;
   user.username = "client_" + Unique();
   user.email = user.username + "@example.com";
   user.password = "a-good-password";
-  SignUpRequest request;
-  request.set_username(user.username);
-  request.set_email(user.email);
-  request.set_password(user.password);
   SignUpResponse response;
-  grpc::ClientContext context;
-  const auto status = stub.SignUp(&context, request, &response);
+  const auto status = SignUp(stub, user, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
   user.token = Login(stub, user.email, user.password, &user.id);
   EXPECT_EQ(user.id, response.user_id());

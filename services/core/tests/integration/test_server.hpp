@@ -97,6 +97,8 @@ std::string Unique();
 /// Logs in; returns the token (and the user's id in `id`).
 std::string Login(UserService::Stub& stub, const std::string& email, const std::string& password,
                   std::string* id = nullptr);
+/// Signs up the user's username, e-mail and password.
+grpc::Status SignUp(UserService::Stub& stub, const TestUser& user, SignUpResponse* response);
 /// Signs up and logs in a new customer.
 TestUser NewCustomer(UserService::Stub& stub);
 /// A new barber (working Monday to Saturday, 09:00 to 18:00 shop time, or around the

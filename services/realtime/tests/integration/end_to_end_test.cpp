@@ -51,6 +51,7 @@ using Seen = MessageCounts;
 struct Session {
   std::string user_id;
   std::string token;
+  std::string email;
 };
 
 /// A booking as the core answered it, with the shop-time slot that was asked for.
@@ -75,7 +76,7 @@ class CoreClient {
     const auto status = stub_->Login(context.get(), request, &response);
     EXPECT_TRUE(status.ok()) << "Login " << email << ": " << status.error_message();
     if (!status.ok()) return std::nullopt;
-    return Session{response.user_id(), response.token()};
+    return Session{response.user_id(), response.token(), email};
   }
 
   std::optional<Session> SignUpAndLogin() {
@@ -150,6 +151,14 @@ class CoreClient {
   bool Cancel(const Session& client, const std::string& appointment_id) {
     return Act<CancelAppointmentRequest>(client, appointment_id, &UserService::Stub::CancelAppointment,
                                          "CancelAppointment");
+  }
+
+  bool Logout(const Session& session) {
+    auto context = Context(session.token);
+    AccountResponse response;
+    const auto status = stub_->Logout(context.get(), LogoutRequest{}, &response);
+    EXPECT_TRUE(status.ok()) << "Logout: " << status.error_message();
+    return status.ok();
   }
 
  private:
@@ -283,6 +292,31 @@ TEST_F(EndToEndTest, BookConfirmCancelReachTheOtherPartysSocketOnAnotherCopy) {
     }
   }
   EXPECT_TRUE(seen.empty()) << "a duplicate arrived: " << json(seen).dump();
+}
+
+TEST_F(EndToEndTest, ALogoutClosesThatSessionsSocketsOnEveryCopyAndNoOthers) {
+  const auto phone = core_.SignUpAndLogin();
+  ASSERT_TRUE(phone);
+  const auto laptop = core_.Login(phone->email, "end-to-end-password");
+  ASSERT_TRUE(laptop);
+  auto phone_on_a = Connect(a_, ClientPath(phone->user_id), phone->token);
+  auto phone_on_b = Connect(b_, ClientPath(phone->user_id), phone->token);
+  auto laptop_on_a = Connect(a_, ClientPath(laptop->user_id), laptop->token);
+
+  ASSERT_TRUE(core_.Logout(*phone));
+  const auto logged_out = std::chrono::steady_clock::now();
+  constexpr unsigned kSessionEnded = 4001;
+  EXPECT_EQ(phone_on_a->WaitClosed(kDeliveryTimeout), kSessionEnded);
+  EXPECT_EQ(phone_on_b->WaitClosed(kDeliveryTimeout), kSessionEnded);
+  std::printf("logout to both sockets closed: %lld ms\n",
+              static_cast<long long>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - logged_out)
+                      .count()));
+  EXPECT_FALSE(laptop_on_a->WaitClosed(200ms)) << "the other session's socket closed";
+  // The logged-out token opens no new socket; the other session's still does.
+  WsClient again;
+  EXPECT_EQ(again.Connect(a_.port(), ClientPath(phone->user_id), phone->token), 401u);
+  Connect(b_, ClientPath(laptop->user_id), laptop->token);
 }
 
 // The platform through its one entry point, as clients reach it: with
