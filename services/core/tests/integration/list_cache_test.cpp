@@ -180,7 +180,10 @@ TEST_F(ListCacheReplicasTest, ADeactivatedAccountGetsNoListFromAnyCopysMemory) {
   ASSERT_TRUE(b_->GetAppointments(Authed(admin.token).get(), of_client, &read).ok());
   EXPECT_EQ(own_list(), grpc::StatusCode::UNAUTHENTICATED);
 
+  // Reactivated, the account logs in again (its old sessions stay ended) and has its list.
   ASSERT_TRUE(set_active(true).ok());
+  EXPECT_EQ(own_list(), grpc::StatusCode::UNAUTHENTICATED);
+  client_.token = Login(*a_, client_.email, client_.password);
   EXPECT_TRUE(Eventually([&] { return own_list() == grpc::StatusCode::OK; }));
 }
 
