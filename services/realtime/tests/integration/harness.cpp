@@ -3,14 +3,17 @@
 #include <amqp.h>
 #include <grpc/support/time.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/asio.hpp>
+
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <sstream>
 
 #include <atomic>
 #include <cstdio>
@@ -390,6 +393,38 @@ json MakeEvent(const std::string& type, const std::string& barber_id, const std:
                 {"end", "2026-11-27T15:30:00+02:00"},
                 {"status", "confirmed"}}},
               {"actor", {{"user_id", barber_id}, {"role", "barber"}}}};
+}
+
+PubSubOutage::PubSubOutage(const std::string& redis_url, long at_least) : redis_(*store::ParseRedisUrl(redis_url)) {
+  Cut(at_least);
+}
+
+void PubSubOutage::Cut(long at_least) {
+  const auto limit = Command({"CONFIG", "GET", "maxclients"});
+  ASSERT_EQ(limit.elements.size(), 2u);
+  std::istringstream pubsub(Command({"CLIENT", "LIST", "TYPE", "pubsub"}).text);
+  long subscribers = 0;  // one line a connection
+  for (std::string line; std::getline(pubsub, line);) subscribers += line.empty() ? 0 : 1;
+  ASSERT_GE(subscribers, at_least) << "each copy has a pub/sub connection";
+  const auto info = Command({"INFO", "clients"}).text;
+  const auto at = info.find("connected_clients:");
+  ASSERT_NE(at, std::string::npos);
+  const long connected = std::stol(info.substr(at + 18));
+  original_limit_ = limit.elements[1].text;
+  Command({"CONFIG", "SET", "maxclients", std::to_string(connected - subscribers)});
+  ASSERT_GE(Command({"CLIENT", "KILL", "TYPE", "pubsub"}).integer, subscribers);
+}
+
+store::RedisValue PubSubOutage::Command(const std::vector<std::string>& args) {
+  auto reply = redis_.Command(args);
+  EXPECT_TRUE(reply) << args[0] << " " << args[1] << ": " << reply.error().message;
+  return reply ? *reply : store::RedisValue{};
+}
+
+void PubSubOutage::Restore() {
+  if (original_limit_.empty()) return;
+  (void)redis_.Command({"CONFIG", "SET", "maxclients", original_limit_});
+  original_limit_.clear();
 }
 
 }  // namespace barbershop::realtime::testing

@@ -22,6 +22,7 @@
 #include "barbershop/testing/own_broker.hpp"
 #include "barbershop/testing/stack.hpp"
 #include "barbershop/testing/token_keys.hpp"
+#include "store/redis_client.hpp"
 
 namespace barbershop::realtime::testing {
 
@@ -177,5 +178,28 @@ json MakeEvent(const std::string& type, const std::string& barber_id, const std:
                const std::string& appointment_id = "", const std::string& event_id = "");
 
 std::string NewId();
+
+/// Cuts every Redis pub/sub connection (each copy's subscriber) and keeps them from
+/// connecting again while it lasts: Redis's maxclients is lowered to the connections that
+/// stay open, and restored by Restore or the destructor.  Fails the test (fatally) when
+/// fewer than `at_least` pub/sub connections are there to cut.
+class PubSubOutage {
+ public:
+  PubSubOutage(const std::string& redis_url, long at_least);
+  ~PubSubOutage() { Restore(); }
+  PubSubOutage(const PubSubOutage&) = delete;
+  PubSubOutage& operator=(const PubSubOutage&) = delete;
+
+  /// A command on the outage's own connection (a test failure when it fails).
+  store::RedisValue Command(const std::vector<std::string>& args);
+  /// Redis takes connections again: the copies' subscribers come back.
+  void Restore();
+
+ private:
+  void Cut(long at_least);
+
+  store::RedisConnection redis_;
+  std::string original_limit_;
+};
 
 }  // namespace barbershop::realtime::testing

@@ -214,32 +214,9 @@ TEST_F(RealtimeTest, WhatWasPublishedWhileRedisPubSubWasAwayStillArrives) {
   const auto client = NewId();
   auto socket = ConnectClient(a_, client);
 
-  // Cut every copy's pub/sub connection and keep them from reconnecting: Redis takes no
-  // new connections while this one stays open.
-  store::RedisConnection redis(*store::ParseRedisUrl(stack_.redis_url));
-  auto command = [&redis](const std::vector<std::string>& args) {
-    auto reply = redis.Command(args);
-    EXPECT_TRUE(reply) << args[0] << " " << args[1] << ": " << reply.error().message;
-    return reply ? *reply : store::RedisValue{};
-  };
-  const auto limit = command({"CONFIG", "GET", "maxclients"});
-  ASSERT_EQ(limit.elements.size(), 2u);
-  const auto original_limit = limit.elements[1].text;
-  std::istringstream pubsub(command({"CLIENT", "LIST", "TYPE", "pubsub"}).text);
-  long subscribers = 0;  // one line a connection
-  for (std::string line; std::getline(pubsub, line);) subscribers += line.empty() ? 0 : 1;
-  ASSERT_GE(subscribers, 1) << "the copy holding the socket has a pub/sub connection";
-  const auto info = command({"INFO", "clients"}).text;
-  const auto at = info.find("connected_clients:");
-  ASSERT_NE(at, std::string::npos);
-  const long connected = std::stol(info.substr(at + 18));
-  command({"CONFIG", "SET", "maxclients", std::to_string(connected - subscribers)});
-  struct Restore {
-    store::RedisConnection& redis;
-    std::string limit;
-    ~Restore() { (void)redis.Command({"CONFIG", "SET", "maxclients", limit}); }
-  } restore{redis, original_limit};
-  ASSERT_GE(command({"CLIENT", "KILL", "TYPE", "pubsub"}).integer, subscribers);
+  // Cut every copy's pub/sub connection and keep them from reconnecting.
+  PubSubOutage outage(stack_.redis_url, 1);
+  ASSERT_FALSE(HasFatalFailure());
 
   // The event is stored in the user's inbox, but no copy hears it published.
   const auto missed = MakeEvent("appointment.confirmed", barber, client);
@@ -247,7 +224,7 @@ TEST_F(RealtimeTest, WhatWasPublishedWhileRedisPubSubWasAwayStillArrives) {
   EXPECT_FALSE(socket->Next(1500ms)) << "the pub/sub connection was not down";
 
   // Redis takes connections again: the copy subscribes anew and catches its sockets up.
-  command({"CONFIG", "SET", "maxclients", original_limit});
+  outage.Restore();
   const auto caught_up = socket->Next(10s);
   ASSERT_TRUE(caught_up) << "the event published during the outage never arrived";
   EXPECT_EQ((*caught_up)["type"], "appointment_confirmation");

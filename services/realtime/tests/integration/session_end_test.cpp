@@ -157,43 +157,20 @@ TEST_F(SessionEndTest, ASessionEndedWhileRedisPubSubWasAwayClosesItsSocketsWhenI
   auto socket = Open(a_, user, ended);
   auto other_login = Open(a_, user, other);
 
-  // Cut every copy's pub/sub connection and keep them from reconnecting: Redis takes no
-  // new connections while this one stays open.
-  store::RedisConnection redis(*store::ParseRedisUrl(stack_.redis_url));
-  auto command = [&redis](const std::vector<std::string>& args) {
-    auto reply = redis.Command(args);
-    EXPECT_TRUE(reply) << args[0] << " " << args[1] << ": " << reply.error().message;
-    return reply ? *reply : store::RedisValue{};
-  };
-  const auto limit = command({"CONFIG", "GET", "maxclients"});
-  ASSERT_EQ(limit.elements.size(), 2u);
-  const auto original_limit = limit.elements[1].text;
-  std::istringstream pubsub(command({"CLIENT", "LIST", "TYPE", "pubsub"}).text);
-  long subscribers = 0;  // one line a connection
-  for (std::string line; std::getline(pubsub, line);) subscribers += line.empty() ? 0 : 1;
-  ASSERT_GE(subscribers, 2) << "each copy has a pub/sub connection";
-  const auto info = command({"INFO", "clients"}).text;
-  const auto at = info.find("connected_clients:");
-  ASSERT_NE(at, std::string::npos);
-  const long connected = std::stol(info.substr(at + 18));
-  command({"CONFIG", "SET", "maxclients", std::to_string(connected - subscribers)});
-  struct Restore {
-    store::RedisConnection& redis;
-    std::string limit;
-    ~Restore() { (void)redis.Command({"CONFIG", "SET", "maxclients", limit}); }
-  } restore{redis, original_limit};
-  ASSERT_GE(command({"CLIENT", "KILL", "TYPE", "pubsub"}).integer, subscribers);
+  // Cut every copy's pub/sub connection and keep them from reconnecting.
+  PubSubOutage outage(stack_.redis_url, 2);
+  ASSERT_FALSE(HasFatalFailure());
 
   // The end is remembered in Redis, but no copy hears it published.
   const double delivered_before = MetricValue(Ports(), kDeliveredSample);
   Publish(SessionEnded(ended, user, "password_changed"));
   ASSERT_TRUE(Eventually([&] { return MetricValue(Ports(), kDeliveredSample) >= delivered_before + 1; }));
-  EXPECT_EQ(command({"EXISTS", "rt:ended-session:" + ended}).integer, 1);
+  EXPECT_EQ(outage.Command({"EXISTS", "rt:ended-session:" + ended}).integer, 1);
   EXPECT_FALSE(socket->WaitClosed(std::chrono::milliseconds(500))) << "the pub/sub connection was not down";
 
   // Redis takes connections again: the copy subscribes anew, finds the session ended and
   // closes its socket; the other login stays.
-  command({"CONFIG", "SET", "maxclients", original_limit});
+  outage.Restore();
   EXPECT_EQ(socket->WaitClosed(std::chrono::seconds(10)), kSessionEndedCode);
   const auto after = MakeEvent("appointment.confirmed", NewId(), user);
   ASSERT_TRUE(publisher_.Publish("appointment.confirmed", after.dump()));
