@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <fstream>
 #include <string_view>
 
@@ -34,6 +35,20 @@ std::string TempDir() {
 std::string UniqueName(const std::string& log_name) {
   static std::atomic<int> next{0};
   return log_name + "-" + std::to_string(getpid()) + "-" + std::to_string(next++);
+}
+
+/// The last lines of a child's log.
+std::string LogTail(const std::string& path) {
+  constexpr std::size_t kLines = 40;
+  std::ifstream in(path);
+  std::deque<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(std::move(line));
+    if (lines.size() > kLines) lines.pop_front();
+  }
+  std::string tail;
+  for (const auto& line : lines) tail += line + "\n";
+  return tail;
 }
 
 }  // namespace
@@ -117,6 +132,7 @@ bool ChildProcess::Spawn(const std::vector<std::string>& args, const std::vector
   if (pid_ < 0) return false;
 
   bool exited = false;
+  std::string last_answer = "no port file yet";
   const bool ready = Eventually(
       [&] {
         int status = 0;
@@ -125,10 +141,18 @@ bool ChildProcess::Spawn(const std::vector<std::string>& args, const std::vector
           exited = true;
           return true;
         }
-        return ReadPorts() && port(probe) != 0 && HttpGet(port(probe), "/readyz").first == 200;
+        if (!ReadPorts() || port(probe) == 0) return false;
+        const auto [code, body] = HttpGet(port(probe), "/readyz");
+        last_answer = code == 0 ? "no answer from /readyz" : "/readyz answered " + std::to_string(code) + ": " + body;
+        return code == 200;
       },
       timeout);
-  return ready && !exited;
+  if (ready && !exited) return true;
+  // Why, in the test's output: a child that never got ready says so in its log.
+  std::fprintf(stderr, "%s %s; the end of its log (%s):\n%s\n", args.front().c_str(),
+               exited ? "exited before it was ready" : ("was not ready in time (" + last_answer + ")").c_str(),
+               log_.c_str(), LogTail(log_).c_str());
+  return false;
 }
 
 bool ChildProcess::ReadPorts() {
