@@ -214,6 +214,10 @@ realtime_settle
 echo "== real-time service: chat, 20 appointments, 200 messages/s for 10 s"
 "$RT_BENCH" chat --port "$WS_PORT" --core "127.0.0.1:$RT_GRPC_PORT" --pairs 20 --rate 200 --seconds 10 |
   tee "$STACK/rt_chat.out"
+realtime_settle
+echo "== real-time service: session ends, 2,000 sockets each of its own login, 500 session.ended/s"
+"$RT_BENCH" sessions --port "$WS_PORT" --amqp "$RT_AMQP_URL" --connections 2000 --addresses 8 --rate 500 |
+  tee "$STACK/rt_sessions.out"
 
 echo "== real-time figures"
 sed -n 's/.*; \([0-9.]*\) KiB per connection/resident memory per idle connection: \1 KiB (target at most 5 KiB)/p' \
@@ -224,6 +228,7 @@ sed -n 's/^publish-to-receive latency: \(p50 [0-9.]* ms, p99 [0-9.]* ms\).*/publ
   "$STACK/rt_latency.out"
 sed -n 's/^chat round trip, send to the sender.s chat_ack: /chat round trip (send to chat_ack): /p; s/^chat delivery, send to the other party.s chat_message: /chat delivery (send to the other party): /p' \
   "$STACK/rt_chat.out"
+sed -n 's/^session ended on the bus to its socket closed/session end to socket close/p' "$STACK/rt_sessions.out"
 
 # ---- The whole platform ---------------------------------------------------------------
 # Commit to screen: bookings at 200/s through the core (outbox, relay, RabbitMQ) and the

@@ -5,6 +5,9 @@
 //   realtime_bench idle   --port P --pid SERVER_PID --connections 15000 --addresses 8
 //   realtime_bench fanout --port P --amqp URL --connections 10000 --users 200 --rate 1000 --seconds 20
 //   realtime_bench chat   --port P --core HOST:PORT --pairs 20 --rate 200 --seconds 10
+//   realtime_bench sessions --port P --amqp URL --connections 2000 --addresses 8 --rate 500
+// Sessions opens each socket with a login session of its own, then ends the sessions on
+// the bus (session.ended, as the core's logout does) and times each socket's close.
 // Tokens are signed with the core's key: BARBERSHOP_TOKEN_SIGNING_KEY (its PEM file) and
 // BARBERSHOP_TOKEN_SIGNING_KEY_ID.  Chat books one appointment per pair
 // through the core (a new customer with one of the core's barbers) and opens the chat
@@ -122,7 +125,7 @@ struct Stats {
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   /// What the connection measures in each message it receives.
-  enum class Measure { kNothing, kEvent, kChat };
+  enum class Measure { kNothing, kEvent, kChat, kClose };
 
   Connection(asio::io_context& io, Stats& stats, Measure measure, std::string user_id = {})
       : ws_(asio::make_strand(io)), stats_(stats), measure_(measure), user_id_(std::move(user_id)) {}
@@ -164,8 +167,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
 
-  std::vector<double> latencies_us;  ///< fan-out: publish to receive; chat: send to the other party receiving
-  std::vector<double> ack_us;        ///< chat: send to the sender's chat_ack
+  std::vector<double> latencies_us;        ///< fan-out: publish to receive; chat: send to the other party receiving
+  std::atomic<std::int64_t> closed_ns{0};  ///< sessions: when the server's close arrived
+  std::atomic<unsigned> close_code{0};
+  std::vector<double> ack_us;  ///< chat: send to the sender's chat_ack
   long received = 0;
   long sent_ = 0;
 
@@ -181,7 +186,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void DoRead() {
     ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return;
+      if (ec) {
+        if (self->measure_ == Measure::kClose && ec == websocket::error::closed) {
+          self->close_code = self->ws_.reason().code;
+          self->closed_ns = NowNs();
+        }
+        return;
+      }
       self->OnMessage(std::string_view(static_cast<const char*>(self->buffer_.data().data()), self->buffer_.size()));
       self->buffer_.consume(self->buffer_.size());
       self->DoRead();
@@ -264,6 +275,16 @@ struct Sockets {
 
   ~Sockets() { Stop(); }
 };
+
+/// Publishes `body` to the events exchange as the core's relay does (persistent).
+void PublishEvent(amqp_connection_state_t amqp, const char* routing_key, const std::string& body) {
+  amqp_basic_properties_t props;
+  props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG;
+  props.delivery_mode = 2;
+  amqp_basic_publish(amqp, barbershop::common::kAmqpChannel, amqp_cstring_bytes("barbershop.events"),
+                     amqp_cstring_bytes(routing_key), 0, 0, &props,
+                     amqp_bytes_t{body.size(), const_cast<char*>(body.data())});
+}
 
 // ---- chat: appointments booked through the core ----
 
@@ -460,13 +481,7 @@ int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenSigne
                                  {"end", "2026-11-27T15:30:00+02:00"},
                                  {"status", "confirmed"}}},
                                {"actor", {{"user_id", a}, {"role", "barber"}}}};
-    const auto body = event.dump();
-    amqp_basic_properties_t props;
-    props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG;
-    props.delivery_mode = 2;
-    amqp_basic_publish(amqp, barbershop::common::kAmqpChannel, amqp_cstring_bytes("barbershop.events"),
-                       amqp_cstring_bytes("appointment.confirmed"), 0, 0, &props,
-                       amqp_bytes_t{body.size(), const_cast<char*>(body.data())});
+    PublishEvent(amqp, "appointment.confirmed", event.dump());
     ++published;
   }
   std::this_thread::sleep_for(3s);  // drain
@@ -487,6 +502,69 @@ int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenSigne
   return 0;
 }
 
+// ---- session ends: every socket a login session of its own ----
+
+int RunSessions(const Options& options, const barbershop::common::TokenSigner& tokens) {
+  constexpr unsigned kSessionEndedCode = 4001;
+  constexpr double kTargetMs = 1000;
+  struct Login {
+    std::string user_id;
+    std::string session_id;
+  };
+  std::vector<Login> logins(static_cast<std::size_t>(options.connections));
+  Sockets sockets;
+  for (auto& login : logins) {
+    login = {barbershop::common::NewUuid(), barbershop::common::NewUuid()};
+    sockets.Open(options.port, options.addresses, "/websocket/client/" + login.user_id + "/appointments",
+                 *tokens.Issue(login.user_id, "customer", login.session_id), Connection::Measure::kClose);
+  }
+  sockets.AwaitOpen();
+  if (sockets.stats.failed > 0) return 1;
+  std::this_thread::sleep_for(std::chrono::seconds(options.settle));  // welcomes first
+
+  const auto connection = barbershop::common::AmqpConnection::Open(options.amqp, {});
+  if (!connection) {
+    std::fprintf(stderr, "RabbitMQ: %s\n", connection.error().c_str());
+    return 1;
+  }
+  std::vector<std::int64_t> published_ns(logins.size());
+  const auto publish_start = Clock::now();
+  for (std::size_t i = 0; i < logins.size(); ++i) {
+    std::this_thread::sleep_until(publish_start +
+                                  std::chrono::microseconds(static_cast<long>(i) * 1000000 / options.rate));
+    const nlohmann::json event{{"event_id", barbershop::common::NewUuid()},
+                               {"type", "session.ended"},
+                               {"occurred_at", "2026-11-26T10:00:00+02:00"},
+                               {"session_id", logins[i].session_id},
+                               {"user_id", logins[i].user_id},
+                               {"reason", "logout"}};
+    published_ns[i] = NowNs();
+    PublishEvent(connection.state(), "session.ended", event.dump());
+  }
+  const auto all_closed = [&] {
+    return std::all_of(sockets.all.begin(), sockets.all.end(), [](const auto& c) { return c->closed_ns.load() != 0; });
+  };
+  const auto wait_until = Clock::now() + 10s;
+  while (!all_closed() && Clock::now() < wait_until) std::this_thread::sleep_for(10ms);
+  sockets.Stop();
+  std::vector<double> latencies;
+  long closed = 0;
+  for (std::size_t i = 0; i < logins.size(); ++i) {
+    const auto& c = *sockets.all[i];
+    if (c.closed_ns.load() == 0 || c.close_code.load() != kSessionEndedCode) continue;
+    ++closed;
+    latencies.push_back(static_cast<double>(c.closed_ns.load() - published_ns[i]) / 1000.0);
+  }
+  const double max_ms = Percentile(latencies, 1.0) / 1000;
+  std::printf(
+      "session ended on the bus to its socket closed (%u): %ld of %zu sockets, %d sessions/s; p50 %.2f ms, "
+      "p99 %.2f ms, max %.2f ms (target: every socket within %.0f ms: %s)\n",
+      kSessionEndedCode, closed, logins.size(), options.rate, Percentile(latencies, 0.50) / 1000,
+      Percentile(latencies, 0.99) / 1000, max_ms, kTargetMs,
+      closed == static_cast<long>(logins.size()) && max_ms <= kTargetMs ? "met" : "missed");
+  return closed == static_cast<long>(logins.size()) ? 0 : 1;
+}
+
 }  // namespace
 
 // An exception here ends the run, as it should in a load generator: nothing to clean up.
@@ -494,12 +572,13 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   const auto options = Parse(argc, argv);
   const char* key_file = std::getenv("BARBERSHOP_TOKEN_SIGNING_KEY");
   const char* key_id = std::getenv("BARBERSHOP_TOKEN_SIGNING_KEY_ID");
-  if ((options.mode != "idle" && options.mode != "fanout" && options.mode != "chat") || key_file == nullptr ||
-      key_id == nullptr || options.port == 0 || (options.mode == "fanout" && options.amqp.empty()) ||
+  if ((options.mode != "idle" && options.mode != "fanout" && options.mode != "chat" && options.mode != "sessions") ||
+      key_file == nullptr || key_id == nullptr || options.port == 0 ||
+      ((options.mode == "fanout" || options.mode == "sessions") && options.amqp.empty()) ||
       (options.mode == "chat" && options.core.empty())) {
     std::cerr << "usage: BARBERSHOP_TOKEN_SIGNING_KEY=FILE BARBERSHOP_TOKEN_SIGNING_KEY_ID=KID realtime_bench "
-                 "idle|fanout|chat --port P [--pid PID] ...\n"
-                 "  fanout needs --amqp URL, chat needs --core HOST:PORT\n";
+                 "idle|fanout|chat|sessions --port P [--pid PID] ...\n"
+                 "  fanout and sessions need --amqp URL, chat needs --core HOST:PORT\n";
     return 2;
   }
   barbershop::common::SystemClock clock;
@@ -510,7 +589,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     return 2;
   }
   const auto& tokens = *signer;
-  const int status = options.mode == "chat" ? RunChat(options, tokens) : RunIdleOrFanOut(options, tokens);
+  const int status = options.mode == "chat"       ? RunChat(options, tokens)
+                     : options.mode == "sessions" ? RunSessions(options, tokens)
+                                                  : RunIdleOrFanOut(options, tokens);
   std::fflush(stdout);
   std::_Exit(status);  // thousands of sockets: let the kernel close them
 }

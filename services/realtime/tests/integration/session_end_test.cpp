@@ -76,15 +76,12 @@ TEST_F(SessionEndTest, AnEndedSessionsSocketsCloseOnEveryCopyAndItsTokenIsRefuse
   auto other_login = Open(a_, user, other);
   const double closed_before = MetricValue(Ports(), kClosedSample);
 
+  // How soon they close is measured by `make bench` (realtime_bench sessions, against its
+  // target of a second); here, that they do, with the code that says why.
   const auto event = SessionEnded(ended, user);
-  const auto published = std::chrono::steady_clock::now();
   Publish(event);
-  const auto within_a_second = [&] {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(published + std::chrono::seconds(1) -
-                                                                 std::chrono::steady_clock::now());
-  };
-  EXPECT_EQ(on_a->WaitClosed(within_a_second()), kSessionEndedCode) << "copy A's socket of the ended session";
-  EXPECT_EQ(on_b->WaitClosed(within_a_second()), kSessionEndedCode) << "copy B's socket of the ended session";
+  EXPECT_EQ(on_a->WaitClosed(std::chrono::seconds(10)), kSessionEndedCode) << "copy A's socket of the ended session";
+  EXPECT_EQ(on_b->WaitClosed(std::chrono::seconds(10)), kSessionEndedCode) << "copy B's socket of the ended session";
   EXPECT_TRUE(Eventually([&] { return MetricValue(Ports(), kClosedSample) == closed_before + 2; }));
 
   // The other login stays open and is still served.
