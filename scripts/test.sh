@@ -112,11 +112,11 @@ HTTP_PORT=$CORE_HTTP_PORT
 export BARBERSHOP_TEST_CORE_ADDRESS="127.0.0.1:$GRPC_PORT"
 export BARBERSHOP_TEST_CORE_HTTP="127.0.0.1:$HTTP_PORT"
 
-# The gateway in front of that core, as make up has one (the stack has no real-time copy:
-# tests start their own).  On free ports found the way PostgreSQL's and Redis's are, taking
+# The gateway in front of that core, gRPC and the JSON API, as make up has one (the stack
+# has no real-time copy: tests start their own).  On free ports found the way PostgreSQL's and Redis's are, taking
 # others should one be gone by the time nginx binds it (gateway_start_free).  The seed's
 # client goes through it.
-if ! gateway_start_free "$STACK/gateway" --core-grpc "127.0.0.1:$GRPC_PORT"; then
+if ! gateway_start_free "$STACK/gateway" --core-grpc "127.0.0.1:$GRPC_PORT" --core-http "127.0.0.1:$HTTP_PORT"; then
   echo "the gateway did not start:" >&2
   gateway_log "$STACK/gateway" | tail -30 >&2
   exit 1

@@ -130,7 +130,7 @@ fi
 
 if [ "$gateway_ours" = no ]; then
   if ! gateway_start "$DATA/gateway" "$GATEWAY_GRPC_PORT" "$GATEWAY_HTTP_PORT" \
-    --core-grpc "127.0.0.1:$GRPC_PORT" --realtime "127.0.0.1:$WS_PORT"; then
+    --core-grpc "127.0.0.1:$GRPC_PORT" --core-http "127.0.0.1:$HTTP_PORT" --realtime "127.0.0.1:$WS_PORT"; then
     echo "make up: the gateway (nginx) did not start; its log:" >&2
     gateway_log "$DATA/gateway" | tail -20 >&2
     exit 1
@@ -142,6 +142,7 @@ cat <<TXT
 
 The barbershop platform is running.  Clients go through the gateway (nginx):
   gRPC (UserService):        127.0.0.1:$GATEWAY_GRPC_PORT   (reflection and health are on)
+  JSON API:                  http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/barbers   (every call; docs/api/openapi.yaml)
   WebSocket:                 ws://127.0.0.1:$GATEWAY_HTTP_PORT/websocket/client/<user_id>/appointments?token=<token>
                              ws://127.0.0.1:$GATEWAY_HTTP_PORT/websocket/barber/<barber_id>/appointments
                              ws://127.0.0.1:$GATEWAY_HTTP_PORT/websocket/appointment/<appointment_id>/chat
@@ -161,6 +162,8 @@ Try the CLI:
   $CLI login --email demo@barbershop.test --password barbershop-demo
   $CLI barbers
   $CLI book --barber Ana --at "$(date -d 'next monday' +%Y-%m-%d)T10:00"
+Or the JSON API:
+  curl -s http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/barbers/Ana/slots?date=$(date -d 'next monday' +%Y-%m-%d)
 TXT
 if command -v grpcurl >/dev/null; then
   echo "  grpcurl -plaintext 127.0.0.1:$GATEWAY_GRPC_PORT list"

@@ -6,6 +6,9 @@ args=()
 for server in ${GATEWAY_CORE_GRPC:?set GATEWAY_CORE_GRPC to the gRPC addresses of the core copies}; do
   args+=(--core-grpc "$server")
 done
+for server in ${GATEWAY_CORE_HTTP:-}; do
+  args+=(--core-http "$server")
+done
 for server in ${GATEWAY_REALTIME:?set GATEWAY_REALTIME to the WebSocket addresses of the real-time copies}; do
   args+=(--realtime "$server")
 done

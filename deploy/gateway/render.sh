@@ -4,8 +4,10 @@
 # or TLS), and the logs/ and temp/ folders nginx writes to.  Then run it with
 #   nginx -p DIR -c DIR/nginx.conf -e DIR/logs/error.log
 #
-# render.sh DIR --core-grpc HOST:PORT... [--realtime HOST:PORT...] LISTEN...
+# render.sh DIR --core-grpc HOST:PORT... [--core-http HOST:PORT...] [--realtime HOST:PORT...] LISTEN...
 #   --core-grpc HOST:PORT   a core copy's gRPC address (once per copy, at least one)
+#   --core-http HOST:PORT   a core copy's HTTP address, for the JSON API under /v1/ (once
+#                           per copy); without any, /v1/ answers 502
 #   --realtime HOST:PORT    a real-time copy's WebSocket address (once per copy); without
 #                           any, /websocket/ answers 502 (a topology of the core alone)
 #   --grpc-listen ADDR      plaintext HTTP/2 for gRPC, e.g. 127.0.0.1:50050 or 50050
@@ -19,7 +21,7 @@ set -euo pipefail
 
 usage() {
   echo "render.sh: $1" >&2
-  echo "usage: render.sh DIR --core-grpc HOST:PORT... [--realtime HOST:PORT...] [--grpc-listen ADDR] [--http-listen ADDR] [--tls-listen ADDR --tls-cert FILE --tls-key FILE]" >&2
+  echo "usage: render.sh DIR --core-grpc HOST:PORT... [--core-http HOST:PORT...] [--realtime HOST:PORT...] [--grpc-listen ADDR] [--http-listen ADDR] [--tls-listen ADDR --tls-cert FILE --tls-key FILE]" >&2
   exit 2
 }
 
@@ -33,11 +35,12 @@ is_path() { [[ "$1" =~ ^/[^[:space:]\;\{\}\"\'\$]*$ ]]; }
 [ $# -ge 1 ] || usage "no folder given"
 dir=$1
 shift
-cores=() realtimes=() grpc_listen="" http_listen="" tls_listen="" tls_cert="" tls_key=""
+cores=() core_https=() realtimes=() grpc_listen="" http_listen="" tls_listen="" tls_cert="" tls_key=""
 while [ $# -gt 0 ]; do
   [ $# -ge 2 ] || usage "$1 needs a value"
   case "$1" in
     --core-grpc) is_server "$2" || usage "--core-grpc '$2' is not HOST:PORT"; cores+=("$2") ;;
+    --core-http) is_server "$2" || usage "--core-http '$2' is not HOST:PORT"; core_https+=("$2") ;;
     --realtime) is_server "$2" || usage "--realtime '$2' is not HOST:PORT"; realtimes+=("$2") ;;
     --grpc-listen) is_listen "$2" || usage "--grpc-listen '$2' is not [HOST:]PORT"; grpc_listen=$2 ;;
     --http-listen) is_listen "$2" || usage "--http-listen '$2' is not [HOST:]PORT"; http_listen=$2 ;;
@@ -75,6 +78,14 @@ done
   echo "  keepalive 64;"
   echo "  keepalive_requests 1000000;"
   echo "}"
+  echo "upstream barbershop_core_http {"
+  echo "  zone barbershop_core_http 256k;"
+  # The JSON API: each request is a call, round robin over the copies as gRPC's are.
+  for server in "${core_https[@]}"; do echo "  server $server max_fails=1 fail_timeout=5s;"; done
+  [ ${#core_https[@]} -gt 0 ] || echo "  server 127.0.0.1:9 down;"
+  echo "  keepalive 64;"
+  echo "  keepalive_requests 1000000;"
+  echo "}"
   echo "upstream barbershop_realtime {"
   echo "  zone barbershop_realtime 256k;"
   # Sockets live for hours: a new one goes to the copy holding the fewest (counted over
@@ -95,7 +106,7 @@ done
     echo "}"
   fi
   if [ -n "$http_listen" ]; then
-    echo "server {  # WebSockets and probes, plaintext HTTP/1.1"
+    echo "server {  # the JSON API, WebSockets and probes, plaintext HTTP/1.1"
     echo "  listen $http_listen;"
     echo "  include http_routes.conf;"
     echo "}"

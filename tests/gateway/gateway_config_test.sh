@@ -17,7 +17,7 @@ nginx_accepts() {
 }
 
 # Plaintext, as make up and make test run it: one core and one copy each.
-"$render" "$work/plain" --core-grpc 127.0.0.1:50051 --realtime 127.0.0.1:8081 \
+"$render" "$work/plain" --core-grpc 127.0.0.1:50051 --core-http 127.0.0.1:8080 --realtime 127.0.0.1:8081 \
   --grpc-listen 127.0.0.1:50050 --http-listen 127.0.0.1:8000 || fail "render refused a plaintext topology"
 nginx_accepts "$work/plain" || fail "nginx -t refused the plaintext topology"
 grep -q "listen 127.0.0.1:50050 http2;" "$work/plain/servers.conf" || fail "no HTTP/2 listen for gRPC"
@@ -32,13 +32,14 @@ nginx_accepts "$work/core-only" || fail "nginx -t refused a topology without rea
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 1 \
   -subj /CN=localhost >/dev/null 2>&1 || fail "openssl could not make a certificate"
 "$render" "$work/tls" --core-grpc core-1:50051 --core-grpc 127.0.0.2:50051 --core-grpc '[::1]:50051' \
-  --realtime realtime-1:8081 --realtime 127.0.0.3:8081 --http-listen 8000 --tls-listen 127.0.0.1:8443 \
+  --core-http core-1:8080 --core-http 127.0.0.2:8080 --core-http '[::1]:8080' --realtime realtime-1:8081 --realtime 127.0.0.3:8081 --http-listen 8000 --tls-listen 127.0.0.1:8443 \
   --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" || fail "render refused a TLS topology"
 # Names resolve when nginx starts: give the test's names loopback addresses.
-sed -i 's/core-1:/127.0.0.4:/; s/realtime-1:/127.0.0.5:/' "$work/tls/upstreams.conf"
+sed -i 's/core-1:/127.0.0.4:/g; s/realtime-1:/127.0.0.5:/' "$work/tls/upstreams.conf"
 nginx_accepts "$work/tls" || fail "nginx -t refused the TLS topology"
 grep -q "listen 127.0.0.1:8443 ssl http2;" "$work/tls/servers.conf" || fail "no TLS listen with HTTP/2"
-[ "$(grep -c '^  server ' "$work/tls/upstreams.conf")" = 5 ] || fail "not one server line per copy"
+[ "$(grep -c '^  server ' "$work/tls/upstreams.conf")" = 8 ] || fail "not one server line per copy"
+grep -q "server 127.0.0.2:8080 max_fails" "$work/tls/upstreams.conf" || fail "no JSON API upstream for a core copy"
 
 # Bad settings: exit status 2, a message, nothing written.
 refuses() {
@@ -57,6 +58,7 @@ ok=(--core-grpc 127.0.0.1:1 --realtime 127.0.0.1:2)
 refuses "no core" --realtime 127.0.0.1:2 --grpc-listen 3
 refuses "no listen" "${ok[@]}"
 refuses "a directive smuggled in an address" --core-grpc '127.0.0.1:1; include /etc/passwd' --realtime 127.0.0.1:2 --grpc-listen 3
+refuses "a JSON API address that is not one" "${ok[@]}" --core-http 'core;' --grpc-listen 3
 refuses "a port past 65535" "${ok[@]}" --grpc-listen 70000
 refuses "no port" "${ok[@]}" --grpc-listen 127.0.0.1
 refuses "TLS without a certificate" "${ok[@]}" --tls-listen 8443

@@ -12,6 +12,7 @@
 #include <boost/beast/http.hpp>
 
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -53,7 +54,8 @@ std::string LogTail(const std::string& path) {
 
 }  // namespace
 
-std::pair<unsigned, std::string> HttpGet(std::uint16_t port, const std::string& target) {
+HttpAnswer HttpCall(std::uint16_t port, const std::string& method, const std::string& target,
+                    const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body) {
   namespace beast = boost::beast;
   namespace http = beast::http;
   try {
@@ -61,16 +63,30 @@ std::pair<unsigned, std::string> HttpGet(std::uint16_t port, const std::string& 
     beast::tcp_stream stream(io);
     stream.expires_after(std::chrono::seconds(30));  // a busy machine answers late, not never
     stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
-    http::request<http::empty_body> request{http::verb::get, target, 11};
+    http::request<http::string_body> request{http::string_to_verb(method), target, 11};
     request.set(http::field::host, "127.0.0.1");
+    for (const auto& [name, value] : headers) request.set(name, value);
+    request.body() = body;
+    if (!body.empty()) request.prepare_payload();
     http::write(stream, request);
     beast::flat_buffer buffer;
     http::response<http::string_body> response;
     http::read(stream, buffer, response);
-    return {response.result_int(), response.body()};
+    HttpAnswer answer{response.result_int(), {}, response.body()};
+    for (const auto& field : response) {
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      answer.headers[name] = std::string(field.value());
+    }
+    return answer;
   } catch (const std::exception&) {
-    return {0, ""};
+    return {};
   }
+}
+
+std::pair<unsigned, std::string> HttpGet(std::uint16_t port, const std::string& target) {
+  auto answer = HttpCall(port, "GET", target);
+  return {answer.status, std::move(answer.body)};
 }
 
 std::string RawExchange(std::uint16_t port, const std::string& bytes) {

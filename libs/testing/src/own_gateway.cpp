@@ -24,17 +24,20 @@ OwnGateway::~OwnGateway() {
 namespace {
 
 /// render.sh's arguments for these copies.
-std::string Upstreams(const std::vector<std::string>& cores, const std::vector<std::string>& realtimes) {
+std::string Upstreams(const std::vector<std::string>& cores, const std::vector<std::string>& realtimes,
+                      const std::vector<std::string>& core_https) {
   std::string args;
   for (const auto& core : cores) args += " --core-grpc " + core;
+  for (const auto& core : core_https) args += " --core-http " + core;
   for (const auto& copy : realtimes) args += " --realtime " + copy;
   return args;
 }
 
 }  // namespace
 
-bool OwnGateway::Start(const std::vector<std::string>& cores, const std::vector<std::string>& realtimes) {
-  if (!RunStackCommand("gateway_start_free " + dir_ + Upstreams(cores, realtimes) +
+bool OwnGateway::Start(const std::vector<std::string>& cores, const std::vector<std::string>& realtimes,
+                       const std::vector<std::string>& core_https) {
+  if (!RunStackCommand("gateway_start_free " + dir_ + Upstreams(cores, realtimes, core_https) +
                        " && echo $GATEWAY_GRPC_PORT $GATEWAY_HTTP_PORT >" + dir_ + "/ports")) {
     return false;
   }
@@ -47,9 +50,10 @@ bool OwnGateway::Start(const std::vector<std::string>& cores, const std::vector<
   return grpc_port_ != 0 && http_port_ != 0;
 }
 
-bool OwnGateway::Reload(const std::vector<std::string>& cores, const std::vector<std::string>& realtimes) {
+bool OwnGateway::Reload(const std::vector<std::string>& cores, const std::vector<std::string>& realtimes,
+                        const std::vector<std::string>& core_https) {
   return RunStackCommand("gateway_reload " + dir_ + " " + std::to_string(grpc_port_) + " " +
-                         std::to_string(http_port_) + Upstreams(cores, realtimes));
+                         std::to_string(http_port_) + Upstreams(cores, realtimes, core_https));
 }
 
 void OwnGateway::Stop() { RunStackCommand("gateway_stop " + dir_); }

@@ -71,7 +71,8 @@ grpc::ServerUnaryReactor* UserServiceImpl::Login(grpc::CallbackServerContext* ca
       {domain::LoginEmailKey(*email), ctx_.limits.login_failures_per_email},
       {domain::LoginAddressKey(ClientAddress(call, ctx_.proxies)), ctx_.limits.login_failures_per_address}};
   return calls_.Run(
-      call, "Login", false, {}, [this, request, response, keys, email = std::move(*email)](Call& c) -> Outcome {
+      call, "Login", Access::kNoToken, {},
+      [this, request, response, keys, email = std::move(*email)](Call& c) -> Outcome {
         auto refused = c.work.attempts().RefusedFor(keys);
         if (!refused) return ToGrpcStatus(refused.error());
         if (refused->count() > 0) {
@@ -142,7 +143,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::RefreshSession(grpc::CallbackServerCo
     calls_.Finish(started, ToGrpcStatus(domain::RefreshRefusal(domain::RefreshUse::kUnknown)));
     return started.reactor;
   }
-  return calls_.Run(call, "RefreshSession", false, {}, [this, request, response](Call& c) -> Outcome {
+  return calls_.Run(call, "RefreshSession", Access::kNoToken, {}, [this, request, response](Call& c) -> Outcome {
     const auto now = ctx_.clock.Now();
     const auto next = common::NewRefreshToken();
     const auto next_expires_at = now + ctx_.refresh_lifetime;
@@ -167,7 +168,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::RefreshSession(grpc::CallbackServerCo
 
 grpc::ServerUnaryReactor* UserServiceImpl::Logout(grpc::CallbackServerContext* call, const LogoutRequest*,
                                                   AccountResponse* response) {
-  return calls_.Run(call, "Logout", true, {}, [this, response](Call& c) -> Outcome {
+  return calls_.Run(call, "Logout", Access::kToken, {}, [this, response](Call& c) -> Outcome {
     auto ended =
         c.work.sessions().EndSession(c.caller->session_id, c.caller->user_id,
                                      domain::EndingFor(domain::SessionEnd::kLogout, ctx_.shop_time, ctx_.clock.Now()));
@@ -202,7 +203,7 @@ void UserServiceImpl::FillProfile(domain::UnitOfWork& work, const domain::User& 
 
 grpc::ServerUnaryReactor* UserServiceImpl::GetUserProfile(grpc::CallbackServerContext* call,
                                                           const GetUserProfileRequest* request, UserProfile* response) {
-  return calls_.Run(call, "GetUserProfile", true, request->token(), [this, response](Call& c) {
+  return calls_.Run(call, "GetUserProfile", Access::kToken, request->token(), [this, response](Call& c) {
     domain::BookingService bookings(c.work, ctx_.shop_time, ctx_.clock, ctx_.policy);
     auto user = c.work.accounts().FindUserById(c.caller->user_id);
     if (!user) return ToGrpcStatus(user.error());

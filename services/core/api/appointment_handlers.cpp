@@ -27,34 +27,35 @@ grpc::ServerUnaryReactor* UserServiceImpl::CreateAppointment(grpc::CallbackServe
                                                              const CreateAppointmentRequest* request,
                                                              AppointmentResponse* response) {
   std::string key(Metadata(call, "idempotency-key"));
-  return calls_.Run(call, "CreateAppointment", true, {}, [this, request, response, key = std::move(key)](Call& c) {
-    const auto book = [&] {
-      return AppointmentCall(
-          c, "booked",
-          [&](domain::BookingService& s) {
-            return s.Create(*c.caller, request->user_id(), request->date_time(), request->barber_name(), key,
-                            request->service());
-          },
-          response);
-    };
-    auto status = book();
-    // The connection broke after the booking was sent: it may have been made.  Under its
-    // idempotency key, asking again answers with that booking if it was, and books it if not.
-    if (!status.ok() && !key.empty() && c.work.ChangeInDoubt()) {
-      c.work.Restart();
-      status = book();
-    }
-    if (status.ok() && BARBERSHOP_FAILPOINT("booking.after_commit", response->appointment_id())) {
-      common::DieAtFailpoint("booking.after_commit", "booked " + response->appointment_id() + ", before answering");
-    }
-    return status;
-  });
+  return calls_.Run(
+      call, "CreateAppointment", Access::kToken, {}, [this, request, response, key = std::move(key)](Call& c) {
+        const auto book = [&] {
+          return AppointmentCall(
+              c, "booked",
+              [&](domain::BookingService& s) {
+                return s.Create(*c.caller, request->user_id(), request->date_time(), request->barber_name(), key,
+                                request->service());
+              },
+              response);
+        };
+        auto status = book();
+        // The connection broke after the booking was sent: it may have been made.  Under its
+        // idempotency key, asking again answers with that booking if it was, and books it if not.
+        if (!status.ok() && !key.empty() && c.work.ChangeInDoubt()) {
+          c.work.Restart();
+          status = book();
+        }
+        if (status.ok() && BARBERSHOP_FAILPOINT("booking.after_commit", response->appointment_id())) {
+          common::DieAtFailpoint("booking.after_commit", "booked " + response->appointment_id() + ", before answering");
+        }
+        return status;
+      });
 }
 
 grpc::ServerUnaryReactor* UserServiceImpl::ModifyAppointment(grpc::CallbackServerContext* call,
                                                              const ModifyAppointmentRequest* request,
                                                              AppointmentResponse* response) {
-  return calls_.Run(call, "ModifyAppointment", true, {}, [this, request, response](Call& c) {
+  return calls_.Run(call, "ModifyAppointment", Access::kToken, {}, [this, request, response](Call& c) {
     return AppointmentCall(
         c, "moved",
         [&](domain::BookingService& s) { return s.Modify(*c.caller, request->appointment_id(), request->date_time()); },
@@ -65,7 +66,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::ModifyAppointment(grpc::CallbackServe
 grpc::ServerUnaryReactor* UserServiceImpl::CancelAppointment(grpc::CallbackServerContext* call,
                                                              const CancelAppointmentRequest* request,
                                                              AppointmentResponse* response) {
-  return calls_.Run(call, "CancelAppointment", true, {}, [this, request, response](Call& c) {
+  return calls_.Run(call, "CancelAppointment", Access::kToken, {}, [this, request, response](Call& c) {
     return AppointmentCall(
         c, "canceled", [&](domain::BookingService& s) { return s.Cancel(*c.caller, request->appointment_id()); },
         response);
@@ -75,7 +76,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::CancelAppointment(grpc::CallbackServe
 grpc::ServerUnaryReactor* UserServiceImpl::ConfirmAppointment(grpc::CallbackServerContext* call,
                                                               const ConfirmAppointmentRequest* request,
                                                               AppointmentResponse* response) {
-  return calls_.Run(call, "ConfirmAppointment", true, {}, [this, request, response](Call& c) {
+  return calls_.Run(call, "ConfirmAppointment", Access::kToken, {}, [this, request, response](Call& c) {
     return AppointmentCall(
         c, "confirmed", [&](domain::BookingService& s) { return s.Confirm(*c.caller, request->appointment_id()); },
         response);
@@ -97,7 +98,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::MarkNoShow(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* UserServiceImpl::CloseCall(grpc::CallbackServerContext* call, const char* method,
                                                      const std::string& appointment_id,
                                                      domain::AppointmentStatus outcome, AppointmentResponse* response) {
-  return calls_.Run(call, method, true, {}, [this, &appointment_id, outcome, response](Call& c) {
+  return calls_.Run(call, method, Access::kToken, {}, [this, &appointment_id, outcome, response](Call& c) {
     return AppointmentCall(
         c, outcome == domain::AppointmentStatus::kCompleted ? "completed" : "marked a no-show",
         [&](domain::BookingService& s) { return s.Close(*c.caller, appointment_id, outcome); }, response);
@@ -107,9 +108,9 @@ grpc::ServerUnaryReactor* UserServiceImpl::CloseCall(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* UserServiceImpl::GetAvailableSlots(grpc::CallbackServerContext* call,
                                                              const GetAvailableSlotsRequest* request,
                                                              GetAvailableSlotsResponse* response) {
-  return calls_.Run(call, "GetAvailableSlots", true, {}, [this, request, response](Call& c) {
+  return calls_.Run(call, "GetAvailableSlots", Access::kTokenIfGiven, {}, [this, request, response](Call& c) {
     domain::BookingService bookings(c.work, ctx_.shop_time, ctx_.clock, ctx_.policy);
-    auto slots = bookings.Slots(*c.caller, request->barber_name(), request->date(), request->service());
+    auto slots = bookings.Slots(request->barber_name(), request->date(), request->service());
     if (!slots) return ToGrpcStatus(slots.error());
     for (const auto start : *slots) response->add_slots(ctx_.shop_time.Format(start));
     return grpc::Status::OK;
@@ -119,7 +120,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetAvailableSlots(grpc::CallbackServe
 grpc::ServerUnaryReactor* UserServiceImpl::GetAppointment(grpc::CallbackServerContext* call,
                                                           const GetAppointmentRequest* request,
                                                           AppointmentResponse* response) {
-  return calls_.Run(call, "GetAppointment", true, {}, [this, request, response](Call& c) {
+  return calls_.Run(call, "GetAppointment", Access::kToken, {}, [this, request, response](Call& c) {
     return AppointmentCall(
         c, "found", [&](domain::BookingService& s) { return s.Get(*c.caller, request->appointment_id()); }, response);
   });
@@ -147,7 +148,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetAppointments(grpc::CallbackServerC
     return std::nullopt;
   };
   return calls_.Run(
-      call, "GetAppointments", true, {},
+      call, "GetAppointments", Access::kToken, {},
       [this, request, answer](Call& c) {
         domain::BookingService bookings(c.work, ctx_.shop_time, ctx_.clock, ctx_.policy);
         auto list = bookings.List(*c.caller, request->user_id(), request->from(), request->to());

@@ -36,7 +36,7 @@ grpc::Status TimeOffAnswer(const common::Result<domain::TimeOff>& result, const 
 grpc::ServerUnaryReactor* UserServiceImpl::ListBarbers(grpc::CallbackServerContext* call,
                                                        const ListBarbersRequest* request,
                                                        ListBarbersResponse* response) {
-  return calls_.Run(call, "ListBarbers", true, {}, [response](Call& c) {
+  return calls_.Run(call, "ListBarbers", Access::kTokenIfGiven, {}, [response](Call& c) {
     auto barbers = c.work.barbers().ListBarbers();
     if (!barbers) return ToGrpcStatus(barbers.error());
     for (const auto& b : *barbers) ToProto(b, response->add_barbers());
@@ -46,7 +46,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::ListBarbers(grpc::CallbackServerConte
 
 grpc::ServerUnaryReactor* UserServiceImpl::SaveBarber(grpc::CallbackServerContext* call,
                                                       const SaveBarberRequest* request, SaveBarberResponse* response) {
-  return calls_.Run(call, "SaveBarber", true, {}, [this, request, response](Call& c) {
+  return calls_.Run(call, "SaveBarber", Access::kToken, {}, [this, request, response](Call& c) {
     auto hours = FromProto(request->hours());
     if (!hours) return ToGrpcStatus(hours.error());
     auto saved = domain::SaveChair(c.work.accounts(), c.work.barbers(), *c.caller, request->user_id(), request->name(),
@@ -61,7 +61,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::SaveBarber(grpc::CallbackServerContex
 
 grpc::ServerUnaryReactor* UserServiceImpl::SaveService(grpc::CallbackServerContext* call,
                                                        const SaveServiceRequest* request, ServiceResponse* response) {
-  return calls_.Run(call, "SaveService", true, {}, [request, response](Call& c) {
+  return calls_.Run(call, "SaveService", Access::kToken, {}, [request, response](Call& c) {
     const auto& in = request->service();
     domain::BarberService service{in.name(), std::chrono::minutes{in.duration_minutes()}, in.price_cents()};
     return ServiceAnswer(
@@ -73,7 +73,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::SaveService(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* UserServiceImpl::RemoveService(grpc::CallbackServerContext* call,
                                                          const RemoveServiceRequest* request,
                                                          ServiceResponse* response) {
-  return calls_.Run(call, "RemoveService", true, {}, [request, response](Call& c) {
+  return calls_.Run(call, "RemoveService", Access::kToken, {}, [request, response](Call& c) {
     return ServiceAnswer(domain::PriceList(c.work.barbers()).Remove(*c.caller, request->barber_name(), request->name()),
                          "removed", response);
   });
@@ -81,7 +81,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::RemoveService(grpc::CallbackServerCon
 
 grpc::ServerUnaryReactor* UserServiceImpl::AddTimeOff(grpc::CallbackServerContext* call,
                                                       const AddTimeOffRequest* request, TimeOffResponse* response) {
-  return calls_.Run(call, "AddTimeOff", true, {}, [this, request, response](Call& c) {
+  return calls_.Run(call, "AddTimeOff", Access::kToken, {}, [this, request, response](Call& c) {
     domain::TimeOffBook book(c.work.barbers(), c.work.time_off(), ctx_.shop_time, ctx_.clock);
     return TimeOffAnswer(book.Add(*c.caller, request->barber_name(), request->from(), request->to(), request->reason()),
                          "added", ctx_.shop_time, response);
@@ -91,7 +91,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::AddTimeOff(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* UserServiceImpl::RemoveTimeOff(grpc::CallbackServerContext* call,
                                                          const RemoveTimeOffRequest* request,
                                                          TimeOffResponse* response) {
-  return calls_.Run(call, "RemoveTimeOff", true, {}, [this, request, response](Call& c) {
+  return calls_.Run(call, "RemoveTimeOff", Access::kToken, {}, [this, request, response](Call& c) {
     domain::TimeOffBook book(c.work.barbers(), c.work.time_off(), ctx_.shop_time, ctx_.clock);
     return TimeOffAnswer(book.Remove(*c.caller, request->time_off_id()), "removed", ctx_.shop_time, response);
   });
@@ -100,7 +100,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::RemoveTimeOff(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* UserServiceImpl::ListTimeOff(grpc::CallbackServerContext* call,
                                                        const ListTimeOffRequest* request,
                                                        ListTimeOffResponse* response) {
-  return calls_.Run(call, "ListTimeOff", true, {}, [this, request, response](Call& c) {
+  return calls_.Run(call, "ListTimeOff", Access::kToken, {}, [this, request, response](Call& c) {
     auto list = domain::TimeOffBook(c.work.barbers(), c.work.time_off(), ctx_.shop_time, ctx_.clock)
                     .List(*c.caller, request->barber_name(), request->from(), request->to());
     if (!list) return ToGrpcStatus(list.error());

@@ -35,30 +35,33 @@ CallRunner::CallRunner(domain::WorkQueue& work, common::WorkerPool& hashing, con
                             [this] { return static_cast<double>(in_flight_.load()); });
 }
 
-grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* call, const char* method, bool needs_token,
+grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* call, const char* method, Access access,
                                           std::string request_token, Body body, const Quick& quick) {
   const Started started = Begin(call, method);
   std::optional<domain::Caller> caller;
-  if (needs_token) {
+  if (access != Access::kNoToken) {
     std::string token = common::BearerToken(Metadata(call, "authorization"));
     if (token.empty()) token = std::move(request_token);
-    auto authenticated = domain::Authenticate(tokens_, token);
-    if (!authenticated) {
-      Finish(started, ToGrpcStatus(authenticated.error()));
-      return started.reactor;
-    }
-    caller = std::move(*authenticated);
-    if (quick) {
-      bool answered = true;  // also when it threw: Step answered INTERNAL
-      Step(started, [&] {
-        auto outcome = quick(*caller);
-        answered = outcome.has_value();
-        return outcome;
-      });
-      if (answered) return started.reactor;
+    if (!token.empty() || access == Access::kToken) {
+      auto authenticated = domain::Authenticate(tokens_, token);
+      if (!authenticated) {
+        Finish(started, ToGrpcStatus(authenticated.error()));
+        return started.reactor;
+      }
+      caller = std::move(*authenticated);
     }
   }
-  OnDatabase(started, std::move(caller), needs_token ? OpenSessionsOnly(std::move(body)) : std::move(body));
+  if (caller && quick) {
+    bool answered = true;  // also when it threw: Step answered INTERNAL
+    Step(started, [&] {
+      auto outcome = quick(*caller);
+      answered = outcome.has_value();
+      return outcome;
+    });
+    if (answered) return started.reactor;
+  }
+  const bool signed_in = caller.has_value();
+  OnDatabase(started, std::move(caller), signed_in ? OpenSessionsOnly(std::move(body)) : std::move(body));
   return started.reactor;
 }
 
@@ -123,6 +126,13 @@ std::string_view Metadata(const grpc::CallbackServerContext* call, const char* k
 }
 
 std::string ClientAddress(const grpc::CallbackServerContext* call, const common::TrustedProxies& proxies) {
+  // The server listens on TCP only, where every peer is "ipv4:..." or "ipv6:...": a call
+  // on the in-process channel has no address (gRPC 1.51 says "unknown").
+  const std::string peer = call->peer();
+  if (peer == "unknown" || peer.rfind("inproc", 0) == 0) {
+    const auto named = Metadata(call, "x-forwarded-for");
+    return named.empty() ? peer : std::string(named);
+  }
   return proxies.ClientAddress(PeerAddress(call->peer()), Metadata(call, "x-forwarded-for"));
 }
 

@@ -32,7 +32,14 @@ struct Started {
 struct Call {
   const Started& started;
   domain::UnitOfWork& work;
-  const domain::Caller* caller;  ///< null for SignUp and Login
+  const domain::Caller* caller;  ///< null when the call needs no token and has none
+};
+
+/// Who may make a call.
+enum class Access {
+  kNoToken,       ///< anyone; a token is not read (SignUp, Login, RefreshSession)
+  kTokenIfGiven,  ///< anyone (browsing barbers and free slots); a token given must be valid
+  kToken,         ///< a signed-in user, with a valid token of a session still open
 };
 
 /// A step's result: the call's status, or nullopt when the step handed the call on to
@@ -54,10 +61,11 @@ class CallRunner {
   CallRunner(domain::WorkQueue& work, common::WorkerPool& hashing, const common::TokenVerifier& tokens,
              common::MetricsRegistry& metrics);
 
-  /// Checks the token (unless `needs_token` is false), tries `quick` when given, then runs
-  /// `body` on a database worker, after checking there that the token's session is still
-  /// open and its account active (one read by primary key).
-  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* call, const char* method, bool needs_token,
+  /// Checks the token as `access` says, tries `quick` when given and there is a caller,
+  /// then runs `body` on a database worker, after checking there that the token's session
+  /// is still open and its account active (one read by primary key).  Without a caller
+  /// (kNoToken, or kTokenIfGiven without a token) `Call::caller` is null.
+  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* call, const char* method, Access access,
                                 std::string request_token, Body body, const Quick& quick = {});
   /// Called once the service that owns this runner is fully built, before it serves:
   /// every call then sees what was written while it was built.  gRPC hands each call to
@@ -101,7 +109,9 @@ std::string PeerAddress(std::string_view peer);
 
 /// The address of the client behind a call, for the per-address limits: the peer's, or,
 /// when the peer is one of `proxies` (the gateway), the one its `x-forwarded-for`
-/// metadata names (TrustedProxies::ClientAddress).
+/// metadata names (TrustedProxies::ClientAddress).  A call over the in-process channel
+/// comes from the service's own JSON API, which names the client it resolved the same
+/// way: its `x-forwarded-for` is taken whole.
 std::string ClientAddress(const grpc::CallbackServerContext* call, const common::TrustedProxies& proxies);
 
 }  // namespace barbershop::core::api

@@ -13,7 +13,7 @@ namespace barbershop::core::api {
 
 grpc::ServerUnaryReactor* UserServiceImpl::UpdateProfile(grpc::CallbackServerContext* call,
                                                          const UpdateProfileRequest* request, UserProfile* response) {
-  return calls_.Run(call, "UpdateProfile", true, {}, [request, response](Call& c) {
+  return calls_.Run(call, "UpdateProfile", Access::kToken, {}, [request, response](Call& c) {
     domain::ProfileChange change;
     if (request->has_username()) change.username = request->username();
     if (request->has_email()) change.email = request->email();
@@ -29,7 +29,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::UpdateProfile(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* UserServiceImpl::SetAccountActive(grpc::CallbackServerContext* call,
                                                             const SetAccountActiveRequest* request,
                                                             AccountResponse* response) {
-  return calls_.Run(call, "SetAccountActive", true, {}, [this, request, response](Call& c) {
+  return calls_.Run(call, "SetAccountActive", Access::kToken, {}, [this, request, response](Call& c) {
     const bool active = request->active();
     const auto ending = domain::EndingFor(domain::SessionEnd::kDeactivated, ctx_.shop_time, ctx_.clock.Now());
     if (auto ok = domain::SetAccountActive(c.work.accounts(), *c.caller, request->user_id(), active, ending); !ok) {
@@ -48,7 +48,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::PasswordCall(grpc::CallbackServerCont
                                                         std::function<common::Status(const domain::User&)> allowed,
                                                         WithUser then) {
   const std::string address = ClientAddress(call, ctx_.proxies);
-  return calls_.Run(call, method, true, {}, [this, address, &password, allowed, then](Call& c) -> Outcome {
+  return calls_.Run(call, method, Access::kToken, {}, [this, address, &password, allowed, then](Call& c) -> Outcome {
     auto user = c.work.accounts().FindUserById(c.caller->user_id);
     if (!user) return ToGrpcStatus(user.error());
     if (!user->has_value()) return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "the account no longer exists");

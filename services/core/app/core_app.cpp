@@ -4,6 +4,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
 
+#include "api/json_api.hpp"
 #include "api/user_service.hpp"
 #include "barbershop/common/contained.hpp"
 #include "barbershop/common/failpoints.hpp"
@@ -172,6 +173,7 @@ common::Status CoreApp::Start() {
                      "cannot listen for gRPC on " + config_.grpc_address + " (is the port taken?)");
   }
   server_->GetHealthCheckService()->SetServingStatus(true);
+  json_ = std::make_unique<api::JsonApi>(server_->InProcessChannel(grpc::ChannelArguments()), proxies_);
 
   auto http_address = common::SplitHostPort(config_.http_address);
   if (!http_address) return http_address.error();
@@ -199,6 +201,15 @@ common::Status CoreApp::Start() {
   http_.Handle("/metrics", [this] {
     return common::HttpReply{200, "text/plain; version=0.0.4; charset=utf-8", metrics_.Render()};
   });
+  http_.HandleApi(
+      "/v1/",
+      [this](common::HttpRequest request, common::HttpResponder respond) {
+        json_->Handle(std::move(request), std::move(respond));
+      },
+      [](unsigned status, std::string_view message) {
+        return api::JsonApi::Error(status, status == 413 ? "RESOURCE_EXHAUSTED" : "INVALID_ARGUMENT", message);
+      },
+      api::JsonApi::kBodyLimit);
   if (auto ok = http_.Start(http_address->first, http_address->second); !ok) return ok.error();
   spdlog::info("core service listening: gRPC on {} (port {}), HTTP on {}:{}", config_.grpc_address, grpc_port_,
                http_address->first, http_.port());

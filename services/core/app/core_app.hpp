@@ -22,7 +22,8 @@
 
 namespace barbershop::core::api {
 class UserServiceImpl;
-}
+class JsonApi;
+}  // namespace barbershop::core::api
 namespace barbershop::core::storage {
 class ListCacheFeed;
 }
@@ -35,7 +36,7 @@ class ReminderScheduler;
 namespace barbershop::core::app {
 
 /// The assembled core service: migrations, database executor, gRPC server with health
-/// and reflection, and the HTTP probe/metrics server.
+/// and reflection, and the HTTP server: probes, metrics and the JSON API.
 class CoreApp {
  public:
   CoreApp(CoreConfig config, const common::Clock& clock);
@@ -77,6 +78,7 @@ class CoreApp {
   std::vector<std::unique_ptr<events::RabbitPublisher>> publishers_;
   std::vector<std::unique_ptr<events::OutboxRelay>> relays_;  ///< relays_[i] publishes through publishers_[i]
   std::unique_ptr<events::ReminderScheduler> reminders_;
+  std::unique_ptr<api::JsonApi> json_;  ///< the JSON API (/v1/ on the HTTP port), over server_
   common::HttpServer http_;
   int grpc_port_ = 0;
   std::atomic<bool> stopped_{false};  ///< read by /readyz on the probe server's thread

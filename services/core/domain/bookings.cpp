@@ -267,8 +267,8 @@ common::Result<Appointment> BookingService::Get(const Caller& caller, const std:
   return FindForCaller(caller, appointment_id);
 }
 
-common::Result<std::vector<TimePoint>> BookingService::Slots(const Caller& caller, const std::string& barber_name,
-                                                             const std::string& date, const std::string& service) {
+common::Result<std::vector<TimePoint>> BookingService::Slots(const std::string& barber_name, const std::string& date,
+                                                             const std::string& service) {
   const auto midnight = ParseDayOrTime(shop_time_, date);
   if (!IsCalendarDay(date) || !midnight) {
     return MakeError(ErrorCode::kInvalidArgument,

@@ -107,9 +107,10 @@ class BookingService {
   common::Result<Appointment> Close(const Caller& caller, const std::string& appointment_id, AppointmentStatus outcome);
   common::Result<Appointment> Get(const Caller& caller, const std::string& appointment_id);
   /// Where `barber_name` can still be booked on `date` ("2026-12-01", the shop's calendar)
-  /// for `service` (the shop's default length when empty).
-  common::Result<std::vector<TimePoint>> Slots(const Caller& caller, const std::string& barber_name,
-                                               const std::string& date, const std::string& service = {});
+  /// for `service` (the shop's default length when empty).  Anyone may ask, signed in or
+  /// not: a shop shows what is free before anyone signs up, and the answer names no one.
+  common::Result<std::vector<TimePoint>> Slots(const std::string& barber_name, const std::string& date,
+                                               const std::string& service = {});
   /// A barber's chair when `user_id` is a barber, otherwise that client's bookings, that
   /// start in [from, to) (ISO 8601 text; a calendar day alone is its start): from the
   /// start of today (shop time) when `from` is empty, with no end when `to` is.

@@ -10,6 +10,19 @@
 
 namespace barbershop::testing {
 
+/// An HTTP answer: its status (0 when nothing listens or no answer came within 30 s), its
+/// header fields by lower-case name, and its body.
+struct HttpAnswer {
+  unsigned status = 0;
+  std::map<std::string, std::string> headers;
+  std::string body;
+};
+
+/// `method` http://127.0.0.1:port/target with these header fields and body (a
+/// Content-Length is added for a body).
+HttpAnswer HttpCall(std::uint16_t port, const std::string& method, const std::string& target,
+                    const std::vector<std::pair<std::string, std::string>>& headers = {}, const std::string& body = "");
+
 /// GET http://127.0.0.1:port/target: the status and body, or {0, ""} when nothing
 /// listens there or no answer comes within 30 s.
 std::pair<unsigned, std::string> HttpGet(std::uint16_t port, const std::string& target);
