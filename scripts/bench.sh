@@ -24,6 +24,7 @@ cleanup() {
     kill -TERM "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
+  gateway_stop "$STACK/gateway"
   postgres_stop "$STACK/postgres"
   rm -rf "$STACK"
 }
@@ -117,6 +118,70 @@ h2load_listing h2load_uncached "$UNCACHED_GRPC_PORT" "$UNCACHED_HTTP_PORT" "$UNC
 kill -TERM "$UNCACHED_PID"
 wait "$UNCACHED_PID" || true
 UNCACHED_PID=""
+
+# ---- The JSON API beside gRPC ---------------------------------------------------------
+# The slot read (GetAvailableSlots, anonymous) and the list read (GetAppointments, the
+# first lister's token) from h2load, $CLIENTS connections with one call in flight each:
+# gRPC and JSON on the core's own ports, and both through the gateway (nginx), as clients
+# reach them.  A JSON call runs the gRPC handler over the core's in-process channel, so
+# /metrics counts both: any call answered with another code than OK fails the run.
+gateway_start_free "$STACK/gateway" --core-grpc "127.0.0.1:$GRPC_PORT" --core-http "127.0.0.1:$HTTP_PORT" ||
+  { gateway_log "$STACK/gateway" | tail -20 >&2; exit 1; }
+nginx_cpu() {  # the gateway's master and workers, CPU seconds so far
+  local master
+  master=$(cat "$STACK/gateway/gateway.pid")
+  for pid in "$master" $(pgrep -P "$master"); do proc_cpu "$pid"; done | awk '{ s += $1 } END { print s + 0 }'
+}
+SLOT_BARBER=$(head -1 "$STACK/pairs" | cut -d' ' -f1)
+SLOT_DAY=$(date -d '+7 days' +%F)
+grpc_frame() {  # MESSAGE TEXT: the request in gRPC's framing (uncompressed, 4-byte length)
+  protoc --encode="$1" -I proto proto/user_service.proto <<<"$2" >"$STACK/frame.raw"
+  local n
+  n=$(stat -c %s "$STACK/frame.raw")
+  printf '\000'
+  # shellcheck disable=SC2059 # the format is the four length bytes as octal escapes
+  printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((n >> 24 & 255)) $((n >> 16 & 255)) $((n >> 8 & 255)) $((n & 255)))"
+  cat "$STACK/frame.raw"
+}
+grpc_frame GetAvailableSlotsRequest "barber_name: \"$SLOT_BARBER\" date: \"$SLOT_DAY\"" >"$STACK/slots_request"
+h2load_read() {  # LABEL METHOD URL [h2load options...]: one line of figures, into $STACK/reads
+  local label=$1 method=$2 url=$3 ok_before other_before ok_after other_after core_before core_after nginx_before
+  local nginx_after
+  shift 3
+  read -r ok_before other_before < <(grpc_calls "$HTTP_PORT" "$method")
+  core_before=$(proc_cpu "$CORE_PID") nginx_before=$(nginx_cpu)
+  rm -f "$STACK/read.log"  # h2load appends
+  h2load -c "$CLIENTS" -m 1 -t 1 --warm-up-time=1s -D "$SECONDS_EACH" --log-file "$STACK/read.log" "$@" "$url" \
+    >"$STACK/read.out" 2>&1
+  core_after=$(proc_cpu "$CORE_PID") nginx_after=$(nginx_cpu)
+  read -r ok_after other_after < <(grpc_calls "$HTTP_PORT" "$method")
+  sort -n -k3 "$STACK/read.log" | awk -v label="$label" -v seconds="$SECONDS_EACH" \
+    -v calls_all=$((ok_after - ok_before)) -v errors=$((other_after - other_before)) \
+    -v core="$(echo "$core_before $core_after" | awk '{ print $2 - $1 }')" \
+    -v nginx="$(echo "$nginx_before $nginx_after" | awk '{ print $2 - $1 }')" '
+    { latency[NR] = $3 / 1000 }
+    END {
+      printf "%-32s calls=%d errors=%d throughput=%.1f/s p50=%.2fms p99=%.2fms core_cpu_per_call=%.0fus gateway_cpu_per_call=%.0fus\n", \
+        label, NR, errors, NR / seconds, latency[int(NR * 0.50)], latency[int(NR * 0.99)], \
+        1e6 * core / calls_all, 1e6 * nginx / calls_all
+    }' | tee -a "$STACK/reads"
+  tail -1 "$STACK/reads" | grep -q "errors=0 " && grep -q " 0 failed, 0 errored, 0 timeout" "$STACK/read.out" ||
+    { echo "h2load: calls failed" >&2; cat "$STACK/read.out" >&2; exit 1; }
+}
+GRPC_HEADERS=(-H "content-type: application/grpc" -H "te: trailers")
+TOKEN_HEADER=(-H "authorization: Bearer $(cat "$STACK/token")")
+echo "== JSON API and gRPC: slots of $SLOT_BARBER on $SLOT_DAY and a client's list, $CLIENTS connections, ${SECONDS_EACH}s each"
+for via in direct gateway; do
+  if [ $via = direct ]; then grpc=$GRPC_PORT http=$HTTP_PORT; else grpc=$GATEWAY_GRPC_PORT http=$GATEWAY_HTTP_PORT; fi
+  h2load_read "slots gRPC ($via)" GetAvailableSlots "http://127.0.0.1:$grpc/UserService/GetAvailableSlots" \
+    -d "$STACK/slots_request" "${GRPC_HEADERS[@]}"
+  h2load_read "slots JSON ($via)" GetAvailableSlots \
+    "http://127.0.0.1:$http/v1/barbers/$SLOT_BARBER/slots?date=$SLOT_DAY" --h1
+  h2load_read "list gRPC ($via)" GetAppointments "http://127.0.0.1:$grpc/UserService/GetAppointments" \
+    -d "$STACK/empty_request" "${GRPC_HEADERS[@]}" "${TOKEN_HEADER[@]}"
+  h2load_read "list JSON ($via)" GetAppointments "http://127.0.0.1:$http/v1/appointments" --h1 "${TOKEN_HEADER[@]}"
+done
+gateway_stop "$STACK/gateway"
 
 echo "== pgbench: the same booking SQL, $CLIENTS clients, ${SECONDS_EACH}s"
 scripts=()
