@@ -1,6 +1,8 @@
 #include "barbershop/testing/child_process.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +17,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <fstream>
 #include <string_view>
@@ -122,7 +125,6 @@ bool ChildProcess::Spawn(const std::vector<std::string>& args, const std::vector
   std::remove(port_file_.c_str());
   ports_.clear();
 
-  // Everything the child needs is built before fork: this process has threads.
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
     if (std::string_view(*e).rfind("BARBERSHOP_", 0) != 0) env.emplace_back(*e);
@@ -136,16 +138,22 @@ bool ChildProcess::Spawn(const std::vector<std::string>& args, const std::vector
   std::vector<char*> envp;
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
-  pid_ = fork();
-  if (pid_ == 0) {
-    if (FILE* out = std::fopen(log_.c_str(), "w")) {
-      dup2(fileno(out), 1);
-      dup2(fileno(out), 2);
-    }
-    execve(argv[0], argv.data(), envp.data());
-    _exit(127);
+  // posix_spawn, not fork: between fork and exec a child of a threaded process may only
+  // make async-signal-safe calls, and opening the log there (malloc) can hang it for good
+  // when another thread held the allocator's lock at the fork.
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = -1;
+  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) {
+    pid_ = -1;
+    std::fprintf(stderr, "%s could not be started: %s\n", args.front().c_str(), std::strerror(spawned));
+    return false;
   }
-  if (pid_ < 0) return false;
+  pid_ = pid;
 
   bool exited = false;
   std::string last_answer = "no port file yet";
