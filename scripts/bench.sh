@@ -79,33 +79,42 @@ grpc_calls() {  # HTTP_PORT METHOD: "OK-count other-count" answered so far
 }
 proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"; }
 printf '\0\0\0\0\0' >"$STACK/empty_request"  # gRPC framing: uncompressed, 0 bytes (an empty request)
-h2load_listing() {  # NAME GRPC_PORT HTTP_PORT PID: prints the GetAppointments line, into $STACK/NAME.figures
-  local name=$1 grpc_port=$2 http_port=$3 pid=$4 ok_before other_before ok_after other_after cpu_before cpu_after
-  read -r ok_before other_before < <(grpc_calls "$http_port" GetAppointments)
-  cpu_before=$(proc_cpu "$pid")
-  TIMEFORMAT='%U %S'
-  { time h2load -c "$CLIENTS" -m 1 -t 1 --warm-up-time=1s -D "$SECONDS_EACH" --log-file "$STACK/$name.log" \
-      -d "$STACK/empty_request" -H "content-type: application/grpc" -H "te: trailers" \
-      -H "authorization: Bearer $(cat "$STACK/token")" "http://127.0.0.1:$grpc_port/UserService/GetAppointments" \
-      >"$STACK/$name.out" 2>&1; } 2>"$STACK/$name.time"
-  cpu_after=$(proc_cpu "$pid")
-  read -r ok_after other_after < <(grpc_calls "$http_port" GetAppointments)
-  sort -n -k3 "$STACK/$name.log" | awk -v seconds="$SECONDS_EACH" -v clients="$CLIENTS" \
+nginx_cpu() {  # the gateway's master and workers, CPU seconds so far
+  local master
+  [ -f "$STACK/gateway/gateway.pid" ] || { echo 0; return; }
+  master=$(cat "$STACK/gateway/gateway.pid")
+  for pid in "$master" $(pgrep -P "$master"); do proc_cpu "$pid"; done | awk '{ s += $1 } END { print s + 0 }'
+}
+h2load_read() {  # OUT PID METRICS_PORT LABEL METHOD URL [h2load options...]: one line of figures, appended to OUT
+  local out=$1 pid=$2 metrics=$3 label=$4 method=$5 url=$6
+  local ok_before other_before ok_after other_after core_before core_after nginx_before nginx_after
+  shift 6
+  read -r ok_before other_before < <(grpc_calls "$metrics" "$method")
+  core_before=$(proc_cpu "$pid") nginx_before=$(nginx_cpu)
+  rm -f "$STACK/read.log"  # h2load appends
+  h2load -c "$CLIENTS" -m 1 -t 1 --warm-up-time=1s -D "$SECONDS_EACH" --log-file "$STACK/read.log" "$@" "$url" \
+    >"$STACK/read.out" 2>&1
+  core_after=$(proc_cpu "$pid") nginx_after=$(nginx_cpu)
+  read -r ok_after other_after < <(grpc_calls "$metrics" "$method")
+  sort -n -k3 "$STACK/read.log" | awk -v label="$label" -v seconds="$SECONDS_EACH" \
     -v calls_all=$((ok_after - ok_before)) -v errors=$((other_after - other_before)) \
-    -v service="$(echo "$cpu_before $cpu_after" | awk '{ print $2 - $1 }')" -v generator="$(cat "$STACK/$name.time")" '
+    -v core="$(echo "$core_before $core_after" | awk '{ print $2 - $1 }')" \
+    -v nginx="$(echo "$nginx_before $nginx_after" | awk '{ print $2 - $1 }')" '
     { latency[NR] = $3 / 1000 }
     END {
-      split(generator, g, " ")
-      printf "GetAppointments   clients=%d calls=%d errors=%d seconds=%d throughput=%.1f/s p50=%.2fms p99=%.2fms", \
-        clients, NR, errors, seconds, NR / seconds, latency[int(NR * 0.50)], latency[int(NR * 0.99)]
-      printf " service_cpu_per_call=%.0fus generator_cpu_per_call=%.0fus (h2load)\n", \
-        1e6 * service / calls_all, 1e6 * (g[1] + g[2]) / calls_all
-    }' | tee "$STACK/$name.figures"
-  grep -q "errors=0 " "$STACK/$name.figures" && grep -q " 0 failed, 0 errored, 0 timeout" "$STACK/$name.out" ||
-    { echo "h2load: calls failed" >&2; cat "$STACK/$name.out" >&2; exit 1; }
+      printf "%-32s calls=%d errors=%d throughput=%.1f/s p50=%.2fms p99=%.2fms core_cpu_per_call=%.0fus gateway_cpu_per_call=%.0fus\n", \
+        label, NR, errors, NR / seconds, latency[int(NR * 0.50)], latency[int(NR * 0.99)], \
+        1e6 * core / calls_all, 1e6 * nginx / calls_all
+    }' | tee -a "$out"
+  tail -1 "$out" | grep -q "errors=0 " && grep -q " 0 failed, 0 errored, 0 timeout" "$STACK/read.out" ||
+    { echo "h2load: calls failed" >&2; cat "$STACK/read.out" >&2; exit 1; }
 }
+GRPC_HEADERS=(-H "content-type: application/grpc" -H "te: trailers")
+TOKEN_HEADER=(-H "authorization: Bearer $(cat "$STACK/token")")
 echo "== core service: GetAppointments from h2load, $CLIENTS connections, ${SECONDS_EACH}s after 1 s of warm-up"
-h2load_listing h2load "$GRPC_PORT" "$HTTP_PORT" "$CORE_PID"
+h2load_read "$STACK/h2load.figures" "$CORE_PID" "$HTTP_PORT" GetAppointments GetAppointments \
+  "http://127.0.0.1:$GRPC_PORT/UserService/GetAppointments" -d "$STACK/empty_request" "${GRPC_HEADERS[@]}" \
+  "${TOKEN_HEADER[@]}"
 
 # The same with the list cache off, on a second copy of the service (same database,
 # fresh ports): every call reads PostgreSQL, as a list does the first time it is asked
@@ -114,7 +123,9 @@ bench_core core_uncached BARBERSHOP_LIST_CACHE_SECONDS=0
 UNCACHED_PID=$STARTED_PID STARTED_PID=""
 UNCACHED_GRPC_PORT=$CORE_GRPC_PORT UNCACHED_HTTP_PORT=$CORE_HTTP_PORT
 echo "== core service, list cache off: GetAppointments from h2load, $CLIENTS connections, ${SECONDS_EACH}s"
-h2load_listing h2load_uncached "$UNCACHED_GRPC_PORT" "$UNCACHED_HTTP_PORT" "$UNCACHED_PID"
+h2load_read "$STACK/h2load_uncached.figures" "$UNCACHED_PID" "$UNCACHED_HTTP_PORT" GetAppointments GetAppointments \
+  "http://127.0.0.1:$UNCACHED_GRPC_PORT/UserService/GetAppointments" -d "$STACK/empty_request" "${GRPC_HEADERS[@]}" \
+  "${TOKEN_HEADER[@]}"
 kill -TERM "$UNCACHED_PID"
 wait "$UNCACHED_PID" || true
 UNCACHED_PID=""
@@ -127,11 +138,6 @@ UNCACHED_PID=""
 # /metrics counts both: any call answered with another code than OK fails the run.
 gateway_start_free "$STACK/gateway" --core-grpc "127.0.0.1:$GRPC_PORT" --core-http "127.0.0.1:$HTTP_PORT" ||
   { gateway_log "$STACK/gateway" | tail -20 >&2; exit 1; }
-nginx_cpu() {  # the gateway's master and workers, CPU seconds so far
-  local master
-  master=$(cat "$STACK/gateway/gateway.pid")
-  for pid in "$master" $(pgrep -P "$master"); do proc_cpu "$pid"; done | awk '{ s += $1 } END { print s + 0 }'
-}
 SLOT_BARBER=$(head -1 "$STACK/pairs" | cut -d' ' -f1)
 SLOT_DAY=$(date -d '+7 days' +%F)
 grpc_frame() {  # MESSAGE TEXT: the request in gRPC's framing (uncompressed, 4-byte length)
@@ -144,42 +150,17 @@ grpc_frame() {  # MESSAGE TEXT: the request in gRPC's framing (uncompressed, 4-b
   cat "$STACK/frame.raw"
 }
 grpc_frame GetAvailableSlotsRequest "barber_name: \"$SLOT_BARBER\" date: \"$SLOT_DAY\"" >"$STACK/slots_request"
-h2load_read() {  # LABEL METHOD URL [h2load options...]: one line of figures, into $STACK/reads
-  local label=$1 method=$2 url=$3 ok_before other_before ok_after other_after core_before core_after nginx_before
-  local nginx_after
-  shift 3
-  read -r ok_before other_before < <(grpc_calls "$HTTP_PORT" "$method")
-  core_before=$(proc_cpu "$CORE_PID") nginx_before=$(nginx_cpu)
-  rm -f "$STACK/read.log"  # h2load appends
-  h2load -c "$CLIENTS" -m 1 -t 1 --warm-up-time=1s -D "$SECONDS_EACH" --log-file "$STACK/read.log" "$@" "$url" \
-    >"$STACK/read.out" 2>&1
-  core_after=$(proc_cpu "$CORE_PID") nginx_after=$(nginx_cpu)
-  read -r ok_after other_after < <(grpc_calls "$HTTP_PORT" "$method")
-  sort -n -k3 "$STACK/read.log" | awk -v label="$label" -v seconds="$SECONDS_EACH" \
-    -v calls_all=$((ok_after - ok_before)) -v errors=$((other_after - other_before)) \
-    -v core="$(echo "$core_before $core_after" | awk '{ print $2 - $1 }')" \
-    -v nginx="$(echo "$nginx_before $nginx_after" | awk '{ print $2 - $1 }')" '
-    { latency[NR] = $3 / 1000 }
-    END {
-      printf "%-32s calls=%d errors=%d throughput=%.1f/s p50=%.2fms p99=%.2fms core_cpu_per_call=%.0fus gateway_cpu_per_call=%.0fus\n", \
-        label, NR, errors, NR / seconds, latency[int(NR * 0.50)], latency[int(NR * 0.99)], \
-        1e6 * core / calls_all, 1e6 * nginx / calls_all
-    }' | tee -a "$STACK/reads"
-  tail -1 "$STACK/reads" | grep -q "errors=0 " && grep -q " 0 failed, 0 errored, 0 timeout" "$STACK/read.out" ||
-    { echo "h2load: calls failed" >&2; cat "$STACK/read.out" >&2; exit 1; }
-}
-GRPC_HEADERS=(-H "content-type: application/grpc" -H "te: trailers")
-TOKEN_HEADER=(-H "authorization: Bearer $(cat "$STACK/token")")
 echo "== JSON API and gRPC: slots of $SLOT_BARBER on $SLOT_DAY and a client's list, $CLIENTS connections, ${SECONDS_EACH}s each"
+core_read() { h2load_read "$STACK/reads" "$CORE_PID" "$HTTP_PORT" "$@"; }  # LABEL METHOD URL [options...]
 for via in direct gateway; do
   if [ $via = direct ]; then grpc=$GRPC_PORT http=$HTTP_PORT; else grpc=$GATEWAY_GRPC_PORT http=$GATEWAY_HTTP_PORT; fi
-  h2load_read "slots gRPC ($via)" GetAvailableSlots "http://127.0.0.1:$grpc/UserService/GetAvailableSlots" \
+  core_read "slots gRPC ($via)" GetAvailableSlots "http://127.0.0.1:$grpc/UserService/GetAvailableSlots" \
     -d "$STACK/slots_request" "${GRPC_HEADERS[@]}"
-  h2load_read "slots JSON ($via)" GetAvailableSlots \
-    "http://127.0.0.1:$http/v1/barbers/$SLOT_BARBER/slots?date=$SLOT_DAY" --h1
-  h2load_read "list gRPC ($via)" GetAppointments "http://127.0.0.1:$grpc/UserService/GetAppointments" \
+  core_read "slots JSON ($via)" GetAvailableSlots "http://127.0.0.1:$http/v1/barbers/$SLOT_BARBER/slots?date=$SLOT_DAY" \
+    --h1
+  core_read "list gRPC ($via)" GetAppointments "http://127.0.0.1:$grpc/UserService/GetAppointments" \
     -d "$STACK/empty_request" "${GRPC_HEADERS[@]}" "${TOKEN_HEADER[@]}"
-  h2load_read "list JSON ($via)" GetAppointments "http://127.0.0.1:$http/v1/appointments" --h1 "${TOKEN_HEADER[@]}"
+  core_read "list JSON ($via)" GetAppointments "http://127.0.0.1:$http/v1/appointments" --h1 "${TOKEN_HEADER[@]}"
 done
 gateway_stop "$STACK/gateway"
 

@@ -39,5 +39,26 @@ TEST(TextTest, JsonOfBrokenTextIsWrittenNotThrown) {
   EXPECT_EQ(nlohmann::json::parse(text)["message"], std::string(63, 'a') + "\xef\xbf\xbd");  // U+FFFD
 }
 
+TEST(TextTest, PercentDecoding) {
+  EXPECT_EQ(PercentDecode("a%20b+c", PlusSign::kItself), "a b+c");
+  EXPECT_EQ(PercentDecode("a%20b+c", PlusSign::kSpace), "a b c");
+  EXPECT_EQ(PercentDecode("%C8%98tefan", PlusSign::kItself), "\xC8\x98tefan");
+  EXPECT_EQ(PercentDecode("%2f%2F", PlusSign::kItself), "//");
+  EXPECT_EQ(PercentDecode("", PlusSign::kItself), "");
+  for (const char* bad : {"%", "%2", "%g0", "%0g", "abc%", "ab%4"}) {
+    EXPECT_FALSE(PercentDecode(bad, PlusSign::kSpace)) << bad;
+  }
+}
+
+TEST(TextTest, QueryStringsBecomeDecodedPairsInOrder) {
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(ParseQuery("date=2026-12-04&service=beard+trim&x%3Dy=%26"),
+            (Pairs{{"date", "2026-12-04"}, {"service", "beard trim"}, {"x=y", "&"}}));
+  EXPECT_EQ(ParseQuery("&&flag&a=&=b&a=2"), (Pairs{{"flag", ""}, {"a", ""}, {"", "b"}, {"a", "2"}}));
+  EXPECT_EQ(ParseQuery(""), Pairs{});
+  EXPECT_FALSE(ParseQuery("a=1&b=%zz"));
+  EXPECT_FALSE(ParseQuery("%4=1"));
+}
+
 }  // namespace
 }  // namespace barbershop::common

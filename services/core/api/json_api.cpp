@@ -1,7 +1,6 @@
 #include "json_api.hpp"
 
 #include <google/protobuf/util/json_util.h>
-#include <nlohmann/json.hpp>
 
 #include <cctype>
 #include <charconv>
@@ -12,6 +11,7 @@
 #include <utility>
 
 #include "barbershop/common/grpc_codes.hpp"
+#include "barbershop/common/text.hpp"
 #include "status_mapping.hpp"
 #include "user_service.grpc.pb.h"
 
@@ -76,19 +76,11 @@ bool SetFromText(Message& message, const FieldDescriptor& field, const std::stri
 /// A GET's or DELETE's query string into `message`'s fields, by name.
 common::Status FillFromQuery(std::string_view query, Message& message) {
   const auto* descriptor = message.GetDescriptor();
+  const auto pairs = common::ParseQuery(query);
+  if (!pairs)
+    return common::MakeError(common::ErrorCode::kInvalidArgument, "the query string has a malformed %-escape");
   std::vector<std::string> seen;
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const auto pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    const auto eq = pair.find('=');
-    std::string key;
-    std::string value;
-    if (!PercentDecode(pair.substr(0, eq), true, &key) ||
-        !PercentDecode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true, &value)) {
-      return common::MakeError(common::ErrorCode::kInvalidArgument, "the query string has a malformed %-escape");
-    }
+  for (const auto& [key, value] : *pairs) {
     if (key == "token") {
       return common::MakeError(common::ErrorCode::kInvalidArgument,
                                "send the token in the Authorization header, not in the URL");
@@ -161,10 +153,9 @@ JsonApi::JsonApi(std::shared_ptr<grpc::ChannelInterface> channel, const common::
 }
 
 common::HttpReply JsonApi::Error(unsigned status, std::string_view code, std::string_view message) {
-  nlohmann::json body{{"code", code}, {"message", message}};
   return common::HttpReply{status,
                            kJson,
-                           body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+                           common::ToJsonText({{"code", code}, {"message", message}}) + "\n",
                            {{"Cache-Control", "no-store"}}};
 }
 

@@ -1,14 +1,9 @@
 #include "json_routes.hpp"
 
+#include "barbershop/common/text.hpp"
+
 namespace barbershop::core::api {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::vector<std::string_view> Segments(std::string_view path) {
   std::vector<std::string_view> segments;
@@ -32,11 +27,9 @@ bool Fits(std::string_view pattern, const std::vector<std::string_view>& path,
   for (std::size_t i = 0; i < want.size(); ++i) {
     const auto segment = want[i];
     if (segment.size() > 2 && segment.front() == '{' && segment.back() == '}') {
-      std::string value;
-      if (!PercentDecode(path[i], false, &value) || value.empty() || value.find('/') != std::string::npos) {
-        return false;
-      }
-      fields->emplace_back(std::string(segment.substr(1, segment.size() - 2)), std::move(value));
+      auto value = common::PercentDecode(path[i], common::PlusSign::kItself);
+      if (!value || value->empty() || value->find('/') != std::string::npos) return false;
+      fields->emplace_back(std::string(segment.substr(1, segment.size() - 2)), std::move(*value));
     } else if (segment != path[i]) {
       return false;
     }
@@ -99,26 +92,6 @@ RouteMatch MatchRoute(std::string_view method, std::string_view path) {
     }
   }
   return match;
-}
-
-bool PercentDecode(std::string_view text, bool plus_is_space, std::string* out) {
-  out->clear();
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%') {
-      if (i + 2 >= text.size()) return false;
-      const int high = HexValue(text[i + 1]);
-      const int low = HexValue(text[i + 2]);
-      if (high < 0 || low < 0) return false;
-      out->push_back(static_cast<char>(high * 16 + low));
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out->push_back(' ');
-    } else {
-      out->push_back(c);
-    }
-  }
-  return true;
 }
 
 }  // namespace barbershop::core::api

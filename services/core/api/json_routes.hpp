@@ -34,8 +34,4 @@ struct RouteMatch {
 /// are decoded; one that is malformed, or decodes to a slash or nothing, matches no route.
 RouteMatch MatchRoute(std::string_view method, std::string_view path);
 
-/// Decodes %XX escapes (and, when `plus_is_space`, '+' as a space, as in a query string);
-/// false when an escape is malformed.
-bool PercentDecode(std::string_view text, bool plus_is_space, std::string* out);
-
 }  // namespace barbershop::core::api

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <vector>
 
+#include "barbershop/common/text.hpp"
 #include "hub/stream_id.hpp"
 
 namespace barbershop::realtime::hub {
@@ -23,13 +24,6 @@ std::vector<std::string_view> Split(std::string_view text, char separator) {
   }
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 bool IsIdText(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (const char c : id) {
@@ -40,26 +34,6 @@ bool IsIdText(std::string_view id) {
 }
 
 }  // namespace
-
-std::optional<std::string> UrlDecode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      const int hi = HexValue(text[i + 1]);
-      const int lo = HexValue(text[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
 
 common::Result<Route> ParseRoute(std::string_view target) {
   const auto question = target.find('?');
@@ -82,16 +56,12 @@ common::Result<Route> ParseRoute(std::string_view target) {
     return MakeError(ErrorCode::kNotFound, "no such WebSocket path");
   }
 
-  if (!query.empty()) {
-    for (const auto pair : Split(query, '&')) {
-      const auto equals = pair.find('=');
-      const auto name = pair.substr(0, equals);
-      auto value = UrlDecode(equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1));
-      if (!value) return MakeError(ErrorCode::kInvalidArgument, "malformed query string");
-      if (name == "token") route.token = std::move(*value);
-      if (name == "since") route.since = std::move(*value);
-      if (name == "before") route.before = std::move(*value);
-    }
+  auto pairs = common::ParseQuery(query);
+  if (!pairs) return MakeError(ErrorCode::kInvalidArgument, "malformed query string");
+  for (auto& [name, value] : *pairs) {
+    if (name == "token") route.token = std::move(value);
+    if (name == "since") route.since = std::move(value);
+    if (name == "before") route.before = std::move(value);
   }
   if (!route.since.empty() && !StreamId::Parse(route.since)) {
     return MakeError(ErrorCode::kInvalidArgument, "since must be a message id such as 1700000000000-0");

@@ -53,9 +53,6 @@ std::string ChannelFor(const Route& route);
 std::string UserChannel(std::string_view user_id);
 std::string ChatChannel(std::string_view appointment_id);
 
-/// Decodes %XX and '+' in a query value; nullopt when malformed.
-std::optional<std::string> UrlDecode(std::string_view text);
-
 /// The HTTP status that refuses an upgrade for an error (401, 403, 404, 400, 503, 500).
 unsigned HttpStatusFor(common::ErrorCode code);
 

@@ -60,17 +60,6 @@ TEST(JsonRoutesTest, AnUnknownPathMatchesNothingAndAKnownOneNamesItsMethods) {
   EXPECT_EQ(MatchRoute("GET", "/v1/appointments/x/cancel").allow, "POST");
 }
 
-TEST(JsonRoutesTest, PercentDecoding) {
-  std::string out;
-  EXPECT_TRUE(PercentDecode("a%20b+c", false, &out));
-  EXPECT_EQ(out, "a b+c");
-  EXPECT_TRUE(PercentDecode("a%20b+c", true, &out));
-  EXPECT_EQ(out, "a b c");
-  EXPECT_TRUE(PercentDecode("%C8%98tefan", false, &out));
-  EXPECT_EQ(out, "\xC8\x98tefan");
-  for (const char* bad : {"%", "%2", "%g0", "abc%"}) EXPECT_FALSE(PercentDecode(bad, false, &out)) << bad;
-}
-
 TEST(JsonRoutesTest, GrpcCodesBecomeTheirHttpStatuses) {
   using grpc::StatusCode;
   const std::pair<StatusCode, unsigned> table[] = {

@@ -299,6 +299,12 @@ TEST(PostgresRestartTest, NoCallFailsOnceTheDatabaseIsBack) {
     EXPECT_TRUE(Eventually([&] { return calls_since(down, true) >= kClients; }, std::chrono::seconds(60)))
         << "round " << round << ": the clients did not notice PostgreSQL was down; " << outcomes_since(down);
     EXPECT_FALSE(ready()) << "round " << round << ": ready while PostgreSQL is down";
+    // The JSON API answers the same calls with 503 and the gRPC code's name.
+    const auto json = ::barbershop::testing::HttpCall(
+        static_cast<std::uint16_t>(http_port), "POST", "/v1/sessions", {{"content-type", "application/json"}},
+        R"({"email": "nobody@example.com", "password": "a-good-password"})");
+    EXPECT_EQ(json.status, 503u) << "round " << round << ": " << json.body;
+    EXPECT_NE(json.body.find(R"("code":"UNAVAILABLE")"), std::string::npos) << json.body;
 
     ASSERT_TRUE(postgres.Start()) << postgres.Log();
     const auto back = SteadyClock::now();

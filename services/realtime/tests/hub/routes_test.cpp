@@ -77,12 +77,6 @@ TEST(RoutesTest, MapsErrorsToHttpStatuses) {
   for (const auto& [code, status] : table) EXPECT_EQ(HttpStatusFor(code), status);
 }
 
-TEST(RoutesTest, UrlDecode) {
-  EXPECT_EQ(*UrlDecode("a%20b+c"), "a b c");
-  EXPECT_FALSE(UrlDecode("%4"));
-  EXPECT_FALSE(UrlDecode("%g0"));
-}
-
 TEST(RoutesTest, IdsComeOutInLowerCase) {
   const auto upper = ParseRoute("/websocket/appointment/3F2B9C1E-8D4A-4B6F-9E2D-1A7C5B3E9F01/chat");
   const auto lower = ParseRoute("/websocket/appointment/3f2b9c1e-8d4a-4b6f-9e2d-1a7c5b3e9f01/chat");
