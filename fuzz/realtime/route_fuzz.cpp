@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "barbershop/common/text.hpp"
 #include "check.hpp"
 #include "hub/protocol.hpp"
 #include "hub/routes.hpp"
@@ -16,6 +17,7 @@ namespace {
 using barbershop::fuzz::NoThrow;
 using barbershop::fuzz::Require;
 using barbershop::fuzz::RequireJsonObject;
+namespace common = barbershop::common;
 namespace hub = barbershop::realtime::hub;
 
 std::string PercentEncode(std::string_view text) {
@@ -43,9 +45,16 @@ void Route(std::string_view target) {
     Require(channel.size() > route->id.size(), "the channel names the id");
   }
 
-  if (const auto decoded = hub::UrlDecode(target)) {
-    Require(decoded->size() <= target.size(), "decoding never lengthens the text");
-    Require(hub::UrlDecode(PercentEncode(*decoded)) == decoded, "decoding undoes encoding");
+  for (const auto plus : {common::PlusSign::kItself, common::PlusSign::kSpace}) {
+    if (const auto decoded = common::PercentDecode(target, plus)) {
+      Require(decoded->size() <= target.size(), "decoding never lengthens the text");
+      Require(common::PercentDecode(PercentEncode(*decoded), plus) == decoded, "decoding undoes encoding");
+    }
+  }
+  if (const auto pairs = common::ParseQuery(target)) {
+    std::size_t bytes = 0;
+    for (const auto& [name, value] : *pairs) bytes += name.size() + value.size();
+    Require(bytes <= target.size(), "a query's pairs are no longer than the query");
   }
 }
 
