@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "check.hpp"
+#include "hub/availability.hpp"
 #include "hub/events.hpp"
 #include "hub/routes.hpp"
 
@@ -35,7 +36,20 @@ void Handle(std::string_view body, const common::ShopTime& shop_time) {
             "an ended session's id is short and plain (it names a Redis key)");
     return;
   }
+  if (const auto* changed = std::get_if<hub::ScheduleChangedEvent>(&parsed)) {
+    Require(!changed->event_id.empty() && !changed->change.empty(), "a schedule change names its event and change");
+    Require(!changed->barber_id.empty() && changed->barber_id.size() <= hub::kMaxSessionIdBytes &&
+                changed->barber_id.find_first_of(" :*\r\n") == std::string::npos,
+            "a schedule change's barber id is short and plain (it names a Redis channel)");
+    const auto notice = RequireJsonObject(hub::AvailabilityNoticeFor(*changed, shop_time), "a notice is JSON");
+    Require(notice.value("barber_id", "") == changed->barber_id, "the notice names the barber");
+    return;
+  }
   const auto& event = std::get<hub::AppointmentEvent>(parsed);
+  if (const auto notice = hub::AvailabilityNoticeFor(event, shop_time)) {
+    Require(RequireJsonObject(*notice, "a notice is JSON").value("barber_id", "") == event.barber_id,
+            "the notice names the barber");
+  }
   Require(!event.event_id.empty() && !event.barber_id.empty() && !event.client_id.empty(),
           "a parsed event names itself and both parties");
   Require(shop_time.Parse(event.start).has_value(), "a parsed event starts at a readable instant");

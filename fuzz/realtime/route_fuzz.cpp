@@ -56,6 +56,9 @@ void Route(std::string_view target) {
     for (const auto& [name, value] : *pairs) bytes += name.size() + value.size();
     Require(bytes <= target.size(), "a query's pairs are no longer than the query");
   }
+  if (route && route->kind == hub::StreamKind::kBarberAvailability) {
+    Require(route->date.size() == 10 && route->token.empty(), "an availability stream has a day and keeps no token");
+  }
 }
 
 }  // namespace

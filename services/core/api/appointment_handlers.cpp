@@ -109,8 +109,15 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetAvailableSlots(grpc::CallbackServe
                                                              const GetAvailableSlotsRequest* request,
                                                              GetAvailableSlotsResponse* response) {
   return calls_.Run(call, "GetAvailableSlots", Access::kTokenIfGiven, {}, [this, request, response](Call& c) {
+    // The barber by name or by id: one of the two.
+    if (!request->barber_name().empty() && !request->barber_id().empty()) {
+      return ToGrpcStatus(
+          common::MakeError(common::ErrorCode::kInvalidArgument, "give barber_name or barber_id, not both"));
+    }
     domain::BookingService bookings(c.work, ctx_.shop_time, ctx_.clock, ctx_.policy);
-    auto slots = bookings.Slots(request->barber_name(), request->date(), request->service());
+    auto slots = request->barber_id().empty()
+                     ? bookings.Slots(request->barber_name(), request->date(), request->service())
+                     : bookings.SlotsById(request->barber_id(), request->date(), request->service());
     if (!slots) return ToGrpcStatus(slots.error());
     for (const auto start : *slots) response->add_slots(ctx_.shop_time.Format(start));
     return grpc::Status::OK;

@@ -50,7 +50,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::SaveBarber(grpc::CallbackServerContex
     auto hours = FromProto(request->hours());
     if (!hours) return ToGrpcStatus(hours.error());
     auto saved = domain::SaveChair(c.work.accounts(), c.work.barbers(), *c.caller, request->user_id(), request->name(),
-                                   *hours, request->auto_confirm());
+                                   *hours, request->auto_confirm(), ctx_.shop_time, ctx_.clock.Now());
     if (!saved) return ToGrpcStatus(saved.error());
     response->set_success(true);
     response->set_message("Barber saved: " + saved->name + ".");
@@ -61,21 +61,20 @@ grpc::ServerUnaryReactor* UserServiceImpl::SaveBarber(grpc::CallbackServerContex
 
 grpc::ServerUnaryReactor* UserServiceImpl::SaveService(grpc::CallbackServerContext* call,
                                                        const SaveServiceRequest* request, ServiceResponse* response) {
-  return calls_.Run(call, "SaveService", Access::kToken, {}, [request, response](Call& c) {
+  return calls_.Run(call, "SaveService", Access::kToken, {}, [this, request, response](Call& c) {
     const auto& in = request->service();
     domain::BarberService service{in.name(), std::chrono::minutes{in.duration_minutes()}, in.price_cents()};
-    return ServiceAnswer(
-        domain::PriceList(c.work.barbers()).Save(*c.caller, request->barber_name(), std::move(service)), "saved",
-        response);
+    domain::PriceList prices(c.work.barbers(), ctx_.shop_time, ctx_.clock);
+    return ServiceAnswer(prices.Save(*c.caller, request->barber_name(), std::move(service)), "saved", response);
   });
 }
 
 grpc::ServerUnaryReactor* UserServiceImpl::RemoveService(grpc::CallbackServerContext* call,
                                                          const RemoveServiceRequest* request,
                                                          ServiceResponse* response) {
-  return calls_.Run(call, "RemoveService", Access::kToken, {}, [request, response](Call& c) {
-    return ServiceAnswer(domain::PriceList(c.work.barbers()).Remove(*c.caller, request->barber_name(), request->name()),
-                         "removed", response);
+  return calls_.Run(call, "RemoveService", Access::kToken, {}, [this, request, response](Call& c) {
+    domain::PriceList prices(c.work.barbers(), ctx_.shop_time, ctx_.clock);
+    return ServiceAnswer(prices.Remove(*c.caller, request->barber_name(), request->name()), "removed", response);
   });
 }
 

@@ -205,7 +205,7 @@ std::unique_ptr<Message> JsonApi::Build(const common::HttpRequest& request, cons
   return message;
 }
 
-void JsonApi::Handle(common::HttpRequest request, common::HttpResponder respond) const {
+void JsonApi::Handle(const common::HttpRequest& request, common::HttpResponder respond) const {
   const std::string_view target = request.target;
   const auto question = target.find('?');
   const auto path = target.substr(0, question);

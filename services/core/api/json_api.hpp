@@ -26,7 +26,7 @@ namespace barbershop::core::api {
 class JsonApi {
  public:
   /// Bodies up to this size are read; a larger one is refused with 413.
-  static constexpr std::size_t kBodyLimit = 64 * 1024;
+  static constexpr std::size_t kBodyLimit = std::size_t{64} * 1024;
 
   /// `channel` reaches the core's own gRPC server; `proxies` are trusted to name the
   /// client in X-Forwarded-For, as they are for gRPC.  Throws std::logic_error when a
@@ -34,7 +34,7 @@ class JsonApi {
   JsonApi(std::shared_ptr<grpc::ChannelInterface> channel, const common::TrustedProxies& proxies);
 
   /// Answers one request through `respond`, now or once its call is done.
-  void Handle(common::HttpRequest request, common::HttpResponder respond) const;
+  void Handle(const common::HttpRequest& request, common::HttpResponder respond) const;
 
   /// An error answer: `status` and {"code": code, "message": message}.
   static common::HttpReply Error(unsigned status, std::string_view code, std::string_view message);

@@ -203,8 +203,8 @@ common::Status CoreApp::Start() {
   });
   http_.HandleApi(
       "/v1/",
-      [this](common::HttpRequest request, common::HttpResponder respond) {
-        json_->Handle(std::move(request), std::move(respond));
+      [this](const common::HttpRequest& request, common::HttpResponder respond) {
+        json_->Handle(request, std::move(respond));
       },
       [](unsigned status, std::string_view message) {
         return api::JsonApi::Error(status, status == 413 ? "RESOURCE_EXHAUSTED" : "INVALID_ARGUMENT", message);

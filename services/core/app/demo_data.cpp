@@ -38,7 +38,7 @@ common::Status EnsureDemoData(storage::Database& db, const common::PasswordHashe
     for (const auto& offer :
          {domain::BarberService{"Haircut", minutes(30), 2500}, domain::BarberService{"Beard trim", minutes(15), 1200},
           domain::BarberService{"Haircut and beard", minutes(45), 3500}}) {
-      if (auto ok = barbers.SaveService(id, offer); !ok) return ok.error();
+      if (auto ok = barbers.SaveService(id, offer, std::nullopt); !ok) return ok.error();
     }
   }
   auto customer = accounts.FindUserByEmail(kDemoCustomerEmail);

@@ -47,7 +47,8 @@ class AccountService {
 
   /// Creates a customer account.
   common::Result<User> SignUp(const std::string& username, const std::string& email, const std::string& password);
-  /// Creates (or updates) a barber account with a display name and working hours.
+  /// Creates (or updates) a barber account with a display name and working hours.  Writes
+  /// no event: the real-time service hears of changes made by calls (SaveChair).
   common::Result<User> SaveBarber(const std::string& username, const std::string& email, const std::string& password,
                                   const std::string& name, const std::vector<WorkingHours>& hours, bool auto_confirm);
 

@@ -269,15 +269,28 @@ common::Result<Appointment> BookingService::Get(const Caller& caller, const std:
 
 common::Result<std::vector<TimePoint>> BookingService::Slots(const std::string& barber_name, const std::string& date,
                                                              const std::string& service) {
+  if (auto ok = ValidateBarberName(barber_name); !ok) return ok.error();
+  return SlotsOf([&] { return barbers_.FindBarberByName(barber_name); }, "no barber named '" + barber_name + "'", date,
+                 service);
+}
+
+common::Result<std::vector<TimePoint>> BookingService::SlotsById(const std::string& barber_id, const std::string& date,
+                                                                 const std::string& service) {
+  if (auto ok = ValidateId(barber_id, "barber_id"); !ok) return ok.error();
+  return SlotsOf([&] { return barbers_.FindBarberById(barber_id); }, "no barber with id " + barber_id, date, service);
+}
+
+common::Result<std::vector<TimePoint>> BookingService::SlotsOf(
+    const std::function<common::Result<std::optional<Barber>>()>& find, const std::string& missing,
+    const std::string& date, const std::string& service) {
   const auto midnight = ParseDayOrTime(shop_time_, date);
   if (!IsCalendarDay(date) || !midnight) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "date must be a calendar day like 2026-12-01, not '" + date.substr(0, 32) + "'");
   }
-  if (auto ok = ValidateBarberName(barber_name); !ok) return ok.error();
-  auto found = barbers_.FindBarberByName(barber_name);
+  auto found = find();
   if (!found) return found.error();
-  if (!found->has_value()) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
+  if (!found->has_value()) return MakeError(ErrorCode::kNotFound, missing);
   const Barber& chair = **found;
   const auto offered = Offered(chair, service);
   if (!offered) return offered.error();

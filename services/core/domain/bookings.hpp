@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -111,6 +112,10 @@ class BookingService {
   /// not: a shop shows what is free before anyone signs up, and the answer names no one.
   common::Result<std::vector<TimePoint>> Slots(const std::string& barber_name, const std::string& date,
                                                const std::string& service = {});
+  /// What Slots answers, for the barber whose user id is `barber_id` (the id the barbers'
+  /// events and WebSocket paths name them by).
+  common::Result<std::vector<TimePoint>> SlotsById(const std::string& barber_id, const std::string& date,
+                                                   const std::string& service = {});
   /// A barber's chair when `user_id` is a barber, otherwise that client's bookings, that
   /// start in [from, to) (ISO 8601 text; a calendar day alone is its start): from the
   /// start of today (shop time) when `from` is empty, with no end when `to` is.
@@ -132,6 +137,12 @@ class BookingService {
   std::chrono::minutes LengthOf(const BarberService* service) const {
     return service ? service->duration : policy_.default_length;
   }
+  /// The free slots on `date` for `service` of the barber `find` reads, once `date` is a
+  /// calendar day: kNotFound saying `missing` when `find` reads none.  Slots and SlotsById
+  /// answer with it.
+  common::Result<std::vector<TimePoint>> SlotsOf(const std::function<common::Result<std::optional<Barber>>()>& find,
+                                                 const std::string& missing, const std::string& date,
+                                                 const std::string& service);
   common::Result<Appointment> FindForCaller(const Caller& caller, const std::string& appointment_id);
   common::Result<Appointment> Transition(const Caller& caller, const Appointment& before, const Appointment& after,
                                          EventType type);

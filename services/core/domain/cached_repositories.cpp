@@ -47,8 +47,9 @@ void CachedAppointments::Changed(const Appointment& appointment) {
 }
 
 common::Status CachedBarbers::SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
-                                         const std::vector<WorkingHours>& hours) {
-  auto saved = inner_.SaveBarber(user_id, name, auto_confirm, hours);
+                                         const std::vector<WorkingHours>& hours,
+                                         const std::optional<OutboxEvent>& event) {
+  auto saved = inner_.SaveBarber(user_id, name, auto_confirm, hours, event);
   if (saved) cache_.ForgetAll();
   return saved;
 }

@@ -48,7 +48,7 @@ class CachedBarbers final : public BarberRepository {
   CachedBarbers(BarberRepository& inner, ListCache& cache) : inner_(inner), cache_(cache) {}
 
   common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
-                            const std::vector<WorkingHours>& hours) override;
+                            const std::vector<WorkingHours>& hours, const std::optional<OutboxEvent>& event) override;
   common::Result<std::optional<Barber>> FindBarberById(const std::string& id) override {
     return inner_.FindBarberById(id);
   }
@@ -60,12 +60,13 @@ class CachedBarbers final : public BarberRepository {
                                                     const std::string& client_id) override {
     return inner_.FindBookingParties(barber_name, client_id);
   }
-  common::Status SaveService(const std::string& barber_id, const BarberService& service) override {
-    return inner_.SaveService(barber_id, service);
+  common::Status SaveService(const std::string& barber_id, const BarberService& service,
+                             const std::optional<OutboxEvent>& event) override {
+    return inner_.SaveService(barber_id, service, event);
   }
-  common::Result<std::optional<BarberService>> RemoveService(const std::string& barber_id,
-                                                             const std::string& name) override {
-    return inner_.RemoveService(barber_id, name);
+  common::Result<std::optional<BarberService>> RemoveService(const std::string& barber_id, const std::string& name,
+                                                             const OutboxEvent& event) override {
+    return inner_.RemoveService(barber_id, name, event);
   }
 
  private:

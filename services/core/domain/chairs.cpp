@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "events.hpp"
 #include "validation.hpp"
 
 namespace barbershop::core::domain {
@@ -54,7 +55,8 @@ common::Status ValidateChair(const std::string& name, const std::vector<WorkingH
 
 common::Result<Barber> SaveChair(AccountRepository& accounts, BarberRepository& barbers, const Caller& caller,
                                  const std::string& user_id, const std::string& name,
-                                 const std::vector<WorkingHours>& hours, bool auto_confirm) {
+                                 const std::vector<WorkingHours>& hours, bool auto_confirm,
+                                 const common::ShopTime& shop_time, TimePoint now) {
   const std::string& target = user_id.empty() ? caller.user_id : user_id;
   if (auto ok = ValidateId(target, "user_id"); !ok) return ok.error();
   if (caller.role != Role::kAdmin && !(caller.role == Role::kBarber && target == caller.user_id)) {
@@ -68,7 +70,8 @@ common::Result<Barber> SaveChair(AccountRepository& accounts, BarberRepository& 
   if ((*user)->role == Role::kAdmin) {
     return MakeError(ErrorCode::kFailedPrecondition, "an admin account cannot also be a barber");
   }
-  if (auto ok = barbers.SaveBarber(target, name, auto_confirm, hours); !ok) return ok.error();
+  const auto event = MakeScheduleChangedEvent({ScheduleChange::kHoursChanged, target, name}, shop_time, now);
+  if (auto ok = barbers.SaveBarber(target, name, auto_confirm, hours, event); !ok) return ok.error();
   auto saved = barbers.FindBarberById(target);
   if (!saved) return saved.error();
   if (!saved->has_value()) return MakeError(ErrorCode::kInternal, "internal error");

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "barbershop/common/shop_time.hpp"
 #include "repositories.hpp"
 
 namespace barbershop::core::domain {
@@ -19,9 +20,11 @@ common::Status ValidateChair(const std::string& name, const std::vector<WorkingH
 /// Makes `user_id` (the caller when empty) a barber with this name, these working hours
 /// and auto-confirm setting, or changes them for a barber: an admin for anyone but an
 /// admin, a barber for their own chair.  Bookings already made stay as they are; a
-/// new name shows on them too.  Returns the barber as saved.
+/// new name shows on them too.  Stores a barber.schedule_changed event ("hours_changed",
+/// occurred at `now`) with the change.  Returns the barber as saved.
 common::Result<Barber> SaveChair(AccountRepository& accounts, BarberRepository& barbers, const Caller& caller,
                                  const std::string& user_id, const std::string& name,
-                                 const std::vector<WorkingHours>& hours, bool auto_confirm);
+                                 const std::vector<WorkingHours>& hours, bool auto_confirm,
+                                 const common::ShopTime& shop_time, TimePoint now);
 
 }  // namespace barbershop::core::domain

@@ -6,13 +6,31 @@
 #include "barbershop/common/text.hpp"
 
 namespace barbershop::core::domain {
+namespace {
+
+const char* ScheduleChangeName(ScheduleChange change) {
+  switch (change) {
+    case ScheduleChange::kTimeOffAdded:
+      return "time_off_added";
+    case ScheduleChange::kTimeOffRemoved:
+      return "time_off_removed";
+    case ScheduleChange::kHoursChanged:
+      return "hours_changed";
+    case ScheduleChange::kServicesChanged:
+      return "services_changed";
+  }
+  return "hours_changed";
+}
+
+}  // namespace
 
 OutboxEvent MakeOutboxEvent(const EventDetails& details, const common::ShopTime& shop_time, TimePoint now) {
   const Appointment& a = details.appointment;
   const std::string event_id = common::NewUuid();
+  const std::string routing_key = std::string("appointment.") + EventTypeName(details.type);
   nlohmann::json payload = {
       {"event_id", event_id},
-      {"type", std::string("appointment.") + EventTypeName(details.type)},
+      {"type", routing_key},
       {"occurred_at", shop_time.Format(now)},
       {"appointment",
        {{"id", a.id},
@@ -39,7 +57,22 @@ OutboxEvent MakeOutboxEvent(const EventDetails& details, const common::ShopTime&
   }
   if (details.last_minute) payload["last_minute"] = true;
   if (details.reminder_minutes) payload["reminder"] = {{"minutes_before", *details.reminder_minutes}};
-  return OutboxEvent{event_id, details.type, common::ToJsonText(payload)};
+  return OutboxEvent{event_id, routing_key, common::ToJsonText(payload)};
+}
+
+OutboxEvent MakeScheduleChangedEvent(const ScheduleChangeDetails& details, const common::ShopTime& shop_time,
+                                     TimePoint now) {
+  const std::string event_id = common::NewUuid();
+  nlohmann::json payload = {{"event_id", event_id},
+                            {"type", kScheduleChangedKey},
+                            {"occurred_at", shop_time.Format(now)},
+                            {"barber", {{"id", details.barber_id}, {"name", details.barber_name}}},
+                            {"change", ScheduleChangeName(details.change)}};
+  if (details.time_off) {
+    payload["from"] = shop_time.Format(details.time_off->from);
+    payload["to"] = shop_time.Format(details.time_off->to);
+  }
+  return OutboxEvent{event_id, kScheduleChangedKey, common::ToJsonText(payload)};
 }
 
 }  // namespace barbershop::core::domain

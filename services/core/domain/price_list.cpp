@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "chairs.hpp"
+#include "events.hpp"
 #include "validation.hpp"
 
 namespace barbershop::core::domain {
@@ -49,7 +50,7 @@ common::Result<BarberService> PriceList::Save(const Caller& caller, const std::s
   if (auto ok = ValidateService(service); !ok) return ok.error();
   auto chair = ChairFor(barbers_, caller, barber_name);
   if (!chair) return chair.error();
-  if (auto ok = barbers_.SaveService(chair->id, service); !ok) return ok.error();
+  if (auto ok = barbers_.SaveService(chair->id, service, Announce(*chair)); !ok) return ok.error();
   return service;
 }
 
@@ -58,12 +59,16 @@ common::Result<BarberService> PriceList::Remove(const Caller& caller, const std:
   if (name.empty() || name.size() > 64) return MakeError(ErrorCode::kInvalidArgument, "name is required");
   auto chair = ChairFor(barbers_, caller, barber_name);
   if (!chair) return chair.error();
-  auto removed = barbers_.RemoveService(chair->id, name);
+  auto removed = barbers_.RemoveService(chair->id, name, Announce(*chair));
   if (!removed) return removed.error();
   if (!removed->has_value()) {
     return MakeError(ErrorCode::kNotFound, chair->name + " offers no service called '" + name + "'");
   }
   return std::move(**removed);
+}
+
+OutboxEvent PriceList::Announce(const Barber& chair) const {
+  return MakeScheduleChangedEvent({ScheduleChange::kServicesChanged, chair.id, chair.name}, shop_time_, clock_.Now());
 }
 
 }  // namespace barbershop::core::domain

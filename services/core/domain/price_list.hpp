@@ -3,6 +3,8 @@
 #include <optional>
 #include <string>
 
+#include "barbershop/common/clock.hpp"
+#include "barbershop/common/shop_time.hpp"
 #include "repositories.hpp"
 
 namespace barbershop::core::domain {
@@ -14,11 +16,13 @@ common::Status ValidateService(const BarberService& service);
 /// The barber's service called `name`, ignoring case; nullptr when there is none.
 const BarberService* FindService(const Barber& barber, const std::string& name);
 
-/// A barber's price list: the barber or an admin adds, changes and removes services.
-/// Holds only a reference; one per call is cheap.
+/// A barber's price list: the barber or an admin adds, changes and removes services,
+/// each change with a barber.schedule_changed event ("services_changed": the lengths a
+/// slot can be booked for changed).  Holds only references; one per call is cheap.
 class PriceList {
  public:
-  explicit PriceList(BarberRepository& barbers) : barbers_(barbers) {}
+  PriceList(BarberRepository& barbers, const common::ShopTime& shop_time, const common::Clock& clock)
+      : barbers_(barbers), shop_time_(shop_time), clock_(clock) {}
 
   /// Adds `service` to `barber_name`'s list (the caller's own when empty), or replaces
   /// the one of the same name; returns it as stored.
@@ -27,7 +31,12 @@ class PriceList {
   common::Result<BarberService> Remove(const Caller& caller, const std::string& barber_name, const std::string& name);
 
  private:
+  /// The event that announces a change to `chair`'s price list.
+  OutboxEvent Announce(const Barber& chair) const;
+
   BarberRepository& barbers_;
+  const common::ShopTime& shop_time_;
+  const common::Clock& clock_;
 };
 
 }  // namespace barbershop::core::domain

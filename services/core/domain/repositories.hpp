@@ -16,10 +16,13 @@ struct BookingParties {
   std::optional<User> client;  ///< id and username only
 };
 
-/// An event to store in the outbox together with the change it describes.
+/// An event to store in the outbox together with the change it describes: the routing
+/// key it is published with ("appointment.<type>", "barber.schedule_changed") and its
+/// JSON payload.  The repository that stores the change names the aggregate (the
+/// appointment, the barber).
 struct OutboxEvent {
   std::string event_id;
-  EventType type;
+  std::string routing_key;
   std::string payload_json;
 };
 
@@ -123,14 +126,18 @@ class SessionRepository {
                                           const SessionEnding& ending) = 0;
 };
 
-/// Barbers: their chairs (name, hours, auto-confirm) and price lists.  An implementation
-/// is used by one thread at a time.
+/// Barbers: their chairs (name, hours, auto-confirm) and price lists.  Each change that
+/// comes with an event stores it in the same transaction, about the barber.  An
+/// implementation is used by one thread at a time.
 class BarberRepository {
  public:
   virtual ~BarberRepository() = default;
-  /// Makes an existing user a barber with these hours (replacing any earlier hours).
+  /// Makes an existing user a barber with these hours (replacing any earlier hours), with
+  /// `event` when there is one (barbers made without a call, such as the demo data's,
+  /// announce nothing).
   virtual common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
-                                    const std::vector<WorkingHours>& hours) = 0;
+                                    const std::vector<WorkingHours>& hours,
+                                    const std::optional<OutboxEvent>& event) = 0;
   virtual common::Result<std::optional<Barber>> FindBarberById(const std::string& id) = 0;
   /// The barber with this display name, ignoring case.
   virtual common::Result<std::optional<Barber>> FindBarberByName(const std::string& name) = 0;
@@ -139,23 +146,29 @@ class BarberRepository {
   virtual common::Result<BookingParties> FindBookingParties(const std::string& barber_name,
                                                             const std::string& client_id) = 0;
   /// Adds the service to the barber's price list, or replaces the one of the same name
-  /// (ignoring case).
-  virtual common::Status SaveService(const std::string& barber_id, const BarberService& service) = 0;
-  /// Removes the barber's service of that name (ignoring case); the one removed, if any.
+  /// (ignoring case), with `event` when there is one (as for SaveBarber).
+  virtual common::Status SaveService(const std::string& barber_id, const BarberService& service,
+                                     const std::optional<OutboxEvent>& event) = 0;
+  /// Removes the barber's service of that name (ignoring case), with `event`; the one
+  /// removed, if any (none: nothing changes, and no event is stored).
   virtual common::Result<std::optional<BarberService>> RemoveService(const std::string& barber_id,
-                                                                     const std::string& name) = 0;
+                                                                     const std::string& name,
+                                                                     const OutboxEvent& event) = 0;
 };
 
-/// Barbers' time off.  An implementation is used by one thread at a time.
+/// Barbers' time off.  Each change stores its event in the same transaction, about the
+/// barber.  An implementation is used by one thread at a time.
 class TimeOffRepository {
  public:
   virtual ~TimeOffRepository() = default;
-  /// Stores the time off; kFailedPrecondition naming them when live appointments of the
-  /// barber fall in it (the database decides, also against a booking racing it).
-  virtual common::Result<TimeOff> AddTimeOff(const Barber& barber, const TimeRange& during,
-                                             const std::string& reason) = 0;
+  /// Stores the time off with `event`; kFailedPrecondition naming them, and storing
+  /// neither, when live appointments of the barber fall in it (the database decides, also
+  /// against a booking racing it).
+  virtual common::Result<TimeOff> AddTimeOff(const Barber& barber, const TimeRange& during, const std::string& reason,
+                                             const OutboxEvent& event) = 0;
   virtual common::Result<std::optional<TimeOff>> FindTimeOffById(const std::string& id) = 0;
-  virtual common::Status DeleteTimeOff(const std::string& id) = 0;
+  /// Deletes the time off with `event`; neither when it is gone already.
+  virtual common::Status DeleteTimeOff(const std::string& id, const OutboxEvent& event) = 0;
   /// The barber's time off overlapping `range`, the earliest first, at most 500.
   virtual common::Result<std::vector<TimeOff>> ListTimeOff(const std::string& barber_id, const TimeRange& range) = 0;
 };

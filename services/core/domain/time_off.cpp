@@ -4,6 +4,7 @@
 
 #include "bookings.hpp"
 #include "chairs.hpp"
+#include "events.hpp"
 #include "validation.hpp"
 
 namespace barbershop::core::domain {
@@ -39,7 +40,9 @@ common::Result<TimeOff> TimeOffBook::Add(const Caller& caller, const std::string
   }
   auto chair = ChairFor(barbers_, caller, barber_name);
   if (!chair) return chair.error();
-  return time_off_.AddTimeOff(*chair, *range, reason);
+  const auto event = MakeScheduleChangedEvent({ScheduleChange::kTimeOffAdded, chair->id, chair->name, *range},
+                                              shop_time_, clock_.Now());
+  return time_off_.AddTimeOff(*chair, *range, reason, event);
 }
 
 common::Result<TimeOff> TimeOffBook::Remove(const Caller& caller, const std::string& time_off_id) {
@@ -51,7 +54,9 @@ common::Result<TimeOff> TimeOffBook::Remove(const Caller& caller, const std::str
   if (off.barber_id != caller.user_id && caller.role != Role::kAdmin) {
     return MakeError(ErrorCode::kPermissionDenied, "that time off is someone else's");
   }
-  if (auto ok = time_off_.DeleteTimeOff(off.id); !ok) return ok.error();
+  const auto event = MakeScheduleChangedEvent(
+      {ScheduleChange::kTimeOffRemoved, off.barber_id, off.barber_name, off.during}, shop_time_, clock_.Now());
+  if (auto ok = time_off_.DeleteTimeOff(off.id, event); !ok) return ok.error();
   return off;
 }
 

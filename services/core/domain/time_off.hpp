@@ -11,7 +11,8 @@ namespace barbershop::core::domain {
 
 /// A barber's time off: the barber or an admin adds, lists and removes it.  Time off
 /// never overlaps a live appointment: adding it is refused while one falls in it, and a
-/// booking is refused inside it.  Holds only references; one per call is cheap.
+/// booking is refused inside it.  Adding or removing it stores a barber.schedule_changed
+/// event with it.  Holds only references; one per call is cheap.
 class TimeOffBook {
  public:
   TimeOffBook(BarberRepository& barbers, TimeOffRepository& time_off, const common::ShopTime& shop_time,

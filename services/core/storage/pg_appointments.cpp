@@ -21,8 +21,6 @@ common::Error OverlapError(const pqxx::sql_error& e) {
   return MakeError(ErrorCode::kAlreadyExists, "that slot is already booked");
 }
 
-std::string RoutingKey(domain::EventType type) { return std::string("appointment.") + domain::EventTypeName(type); }
-
 }  // namespace
 
 Result<Appointment> PgAppointmentRepository::Insert(
@@ -35,7 +33,7 @@ Result<Appointment> PgAppointmentRepository::Insert(
       const auto rows = RetryingDeadlocks([&] {
         return tx.exec_prepared(stmt::kInsertAppointment, created.id, created.barber_id, created.client_id,
                                 Epoch(created.starts_at), Epoch(created.ends_at), domain::StatusName(created.status),
-                                outbox.event_id, RoutingKey(outbox.type), outbox.payload_json, proposal.idempotency_key,
+                                outbox.event_id, outbox.routing_key, outbox.payload_json, proposal.idempotency_key,
                                 proposal.booked_by, created.barber_name, created.client_name, created.service_name,
                                 created.price_cents, proposal.live_booking_cap);
       });
@@ -117,7 +115,7 @@ long long StoreChange(pqxx::transaction_base& tx, const Appointment& before, con
   const auto rows =
       tx.exec_prepared(stmt::kUpdateAppointment, after.id, domain::StatusName(after.status), Epoch(after.starts_at),
                        Epoch(after.ends_at), domain::StatusName(before.status), Epoch(before.starts_at), event.event_id,
-                       RoutingKey(event.type), event.payload_json, before.client_id, before.barber_id);
+                       event.routing_key, event.payload_json, before.client_id, before.barber_id);
   return rows[0][0].as<long long>();
 }
 

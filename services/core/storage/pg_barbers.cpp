@@ -11,8 +11,20 @@ using common::Ok;
 using common::Result;
 using domain::Barber;
 
+namespace {
+
+// Stores the change's event, when it has one, about the barber, in the change's
+// transaction.
+void StoreEvent(pqxx::transaction_base& tx, const std::string& barber_id,
+                const std::optional<domain::OutboxEvent>& event) {
+  if (event) tx.exec_prepared(stmt::kInsertEvent, event->event_id, barber_id, event->routing_key, event->payload_json);
+}
+
+}  // namespace
+
 common::Status PgBarberRepository::SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
-                                              const std::vector<domain::WorkingHours>& hours) {
+                                              const std::vector<domain::WorkingHours>& hours,
+                                              const std::optional<domain::OutboxEvent>& event) {
   return Guarded<Ok>(db_, Access::kTransaction, "SaveBarber", [&]() -> common::Status {
     try {
       pqxx::work tx(db_.Connection());
@@ -22,6 +34,7 @@ common::Status PgBarberRepository::SaveBarber(const std::string& user_id, const 
       for (const auto& h : hours) {
         tx.exec_prepared(stmt::kAddWorkingHours, user_id, static_cast<int>(h.weekday), h.opens_minute, h.closes_minute);
       }
+      StoreEvent(tx, user_id, event);
       tx.commit();
     } catch (const pqxx::sql_error& e) {
       if (e.sqlstate() != kUniqueViolation) throw;
@@ -70,21 +83,26 @@ Result<domain::BookingParties> PgBarberRepository::FindBookingParties(const std:
       });
 }
 
-common::Status PgBarberRepository::SaveService(const std::string& barber_id, const domain::BarberService& service) {
-  return Guarded<Ok>(db_, Access::kWrite, "SaveService", [&]() -> common::Status {
-    pqxx::nontransaction tx(db_.Connection());
+common::Status PgBarberRepository::SaveService(const std::string& barber_id, const domain::BarberService& service,
+                                               const std::optional<domain::OutboxEvent>& event) {
+  return Guarded<Ok>(db_, Access::kTransaction, "SaveService", [&]() -> common::Status {
+    pqxx::work tx(db_.Connection());
     tx.exec_prepared(stmt::kSaveService, barber_id, service.name, static_cast<int>(service.duration.count()),
                      service.price_cents);
+    StoreEvent(tx, barber_id, event);
+    tx.commit();
     return Ok{};
   });
 }
 
 Result<std::optional<domain::BarberService>> PgBarberRepository::RemoveService(const std::string& barber_id,
-                                                                               const std::string& name) {
+                                                                               const std::string& name,
+                                                                               const domain::OutboxEvent& event) {
   return Guarded<std::optional<domain::BarberService>>(
       db_, Access::kWrite, "RemoveService", [&]() -> Result<std::optional<domain::BarberService>> {
         pqxx::nontransaction tx(db_.Connection());
-        const auto rows = tx.exec_prepared(stmt::kRemoveService, barber_id, name);
+        const auto rows = tx.exec_prepared(stmt::kRemoveService, barber_id, name, event.event_id, event.routing_key,
+                                           event.payload_json);
         if (rows.empty()) return std::optional<domain::BarberService>{};
         const auto& row = rows[0];
         return std::optional<domain::BarberService>{domain::BarberService{

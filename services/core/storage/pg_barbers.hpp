@@ -12,15 +12,18 @@ class PgBarberRepository final : public domain::BarberRepository {
   explicit PgBarberRepository(Database& db) : db_(db) {}
 
   common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
-                            const std::vector<domain::WorkingHours>& hours) override;
+                            const std::vector<domain::WorkingHours>& hours,
+                            const std::optional<domain::OutboxEvent>& event) override;
   common::Result<std::optional<domain::Barber>> FindBarberById(const std::string& id) override;
   common::Result<std::optional<domain::Barber>> FindBarberByName(const std::string& name) override;
   common::Result<std::vector<domain::Barber>> ListBarbers() override;
   common::Result<domain::BookingParties> FindBookingParties(const std::string& barber_name,
                                                             const std::string& client_id) override;
-  common::Status SaveService(const std::string& barber_id, const domain::BarberService& service) override;
+  common::Status SaveService(const std::string& barber_id, const domain::BarberService& service,
+                             const std::optional<domain::OutboxEvent>& event) override;
   common::Result<std::optional<domain::BarberService>> RemoveService(const std::string& barber_id,
-                                                                     const std::string& name) override;
+                                                                     const std::string& name,
+                                                                     const domain::OutboxEvent& event) override;
 
  private:
   Database& db_;

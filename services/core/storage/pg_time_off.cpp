@@ -12,11 +12,12 @@ using common::Result;
 using domain::TimeOff;
 
 Result<TimeOff> PgTimeOffRepository::AddTimeOff(const domain::Barber& barber, const domain::TimeRange& during,
-                                                const std::string& reason) {
+                                                const std::string& reason, const domain::OutboxEvent& event) {
   return Guarded<TimeOff>(db_, Access::kWrite, "AddTimeOff", [&]() -> Result<TimeOff> {
     try {
       pqxx::nontransaction tx(db_.Connection());
-      const auto rows = tx.exec_prepared(stmt::kAddTimeOff, barber.id, Epoch(during.from), Epoch(during.to), reason);
+      const auto rows = tx.exec_prepared(stmt::kAddTimeOff, barber.id, Epoch(during.from), Epoch(during.to), reason,
+                                         event.event_id, event.routing_key, event.payload_json);
       return TimeOff{rows[0]["id"].as<std::string>(), barber.id, barber.name, during, reason};
     } catch (const pqxx::sql_error& e) {
       if (e.sqlstate() != kAppointmentsInTimeOff) throw;
@@ -40,10 +41,10 @@ Result<std::optional<TimeOff>> PgTimeOffRepository::FindTimeOffById(const std::s
                                          });
 }
 
-common::Status PgTimeOffRepository::DeleteTimeOff(const std::string& id) {
+common::Status PgTimeOffRepository::DeleteTimeOff(const std::string& id, const domain::OutboxEvent& event) {
   return Guarded<Ok>(db_, Access::kWrite, "DeleteTimeOff", [&]() -> common::Status {
     pqxx::nontransaction tx(db_.Connection());
-    tx.exec_prepared(stmt::kDeleteTimeOff, id);
+    tx.exec_prepared(stmt::kDeleteTimeOff, id, event.event_id, event.routing_key, event.payload_json);
     return Ok{};
   });
 }

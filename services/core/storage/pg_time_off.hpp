@@ -12,9 +12,9 @@ class PgTimeOffRepository final : public domain::TimeOffRepository {
   explicit PgTimeOffRepository(Database& db) : db_(db) {}
 
   common::Result<domain::TimeOff> AddTimeOff(const domain::Barber& barber, const domain::TimeRange& during,
-                                             const std::string& reason) override;
+                                             const std::string& reason, const domain::OutboxEvent& event) override;
   common::Result<std::optional<domain::TimeOff>> FindTimeOffById(const std::string& id) override;
-  common::Status DeleteTimeOff(const std::string& id) override;
+  common::Status DeleteTimeOff(const std::string& id, const domain::OutboxEvent& event) override;
   common::Result<std::vector<domain::TimeOff>> ListTimeOff(const std::string& barber_id,
                                                            const domain::TimeRange& range) override;
 

@@ -57,6 +57,7 @@ void PrepareStatements(pqxx::connection& c) {
   // costs more than running them.
   c.set_variable("plan_cache_mode", "force_generic_plan");
   const string barbers = string("SELECT") + kBarberFields + " FROM barbers b";
+  c.prepare(stmt::kInsertEvent, OutboxInsert("SELECT $1::uuid, $2::uuid, $3::text, $4::jsonb"));
   c.prepare(stmt::kInsertUser,
             "INSERT INTO users (id, username, email, password_hash, role) VALUES ($1, $2, $3, $4, $5)");
   const string user_columns = "id::text AS id, username, email, password_hash, role, phone, active";
@@ -174,23 +175,45 @@ void PrepareStatements(pqxx::connection& c) {
       std::to_string(domain::kListLimit + 1);
   c.prepare(stmt::kAppointmentsOfClient, string("SELECT") + kAppointmentColumns + " WHERE a.client_id = $1" + in_range);
   c.prepare(stmt::kAppointmentsOfBarber, string("SELECT") + kAppointmentColumns + " WHERE a.barber_id = $1" + in_range);
+  // A removal from a barber's price list or time off, or new time off, writes its
+  // barber.schedule_changed event, about the barber, from the rows it changed: none
+  // changed, no event.  Its event id, routing key and payload are the parameters from
+  // `first` on.
+  const auto barber_event = [](int first, const char* changed) {
+    const auto param = [first](int i) { return "$" + std::to_string(first + i); };
+    return OutboxInsert("SELECT " + param(0) + "::uuid, barber_id, " + param(1) + "::text, " + param(2) +
+                        "::jsonb FROM " + changed);
+  };
   c.prepare(stmt::kSaveService, R"(
     INSERT INTO barber_services (barber_id, name, duration_minutes, price_cents) VALUES ($1, $2, $3, $4)
     ON CONFLICT (barber_id, lower(name)) DO UPDATE
     SET name = EXCLUDED.name, duration_minutes = EXCLUDED.duration_minutes, price_cents = EXCLUDED.price_cents)");
-  c.prepare(stmt::kRemoveService,
-            "DELETE FROM barber_services WHERE barber_id = $1 AND lower(name) = lower($2) "
-            "RETURNING name, duration_minutes, price_cents");
+  c.prepare(stmt::kRemoveService, string() + R"(
+    WITH removed AS (
+      DELETE FROM barber_services WHERE barber_id = $1 AND lower(name) = lower($2)
+      RETURNING barber_id, name, duration_minutes, price_cents),
+    event AS ()" + barber_event(3, "removed") +
+                                      R"()
+    SELECT name, duration_minutes, price_cents FROM removed)");
   const string time_off = R"(
     SELECT t.id::text AS id, t.barber_id::text AS barber_id, b.display_name AS barber_name,
            extract(epoch FROM lower(t.during))::bigint AS starts_at,
            extract(epoch FROM upper(t.during))::bigint AS ends_at, t.reason
     FROM time_off t JOIN barbers b ON b.user_id = t.barber_id)";
-  c.prepare(stmt::kAddTimeOff,
-            "INSERT INTO time_off (barber_id, during, reason) "
-            "VALUES ($1, tstzrange(to_timestamp($2::float8), to_timestamp($3::float8)), $4) RETURNING id::text AS id");
+  c.prepare(stmt::kAddTimeOff, string() + R"(
+    WITH added AS (
+      INSERT INTO time_off (barber_id, during, reason)
+      VALUES ($1, tstzrange(to_timestamp($2::float8), to_timestamp($3::float8)), $4)
+      RETURNING id, barber_id),
+    event AS ()" + barber_event(5, "added") +
+                                   R"()
+    SELECT id::text AS id FROM added)");
   c.prepare(stmt::kTimeOffById, time_off + " WHERE t.id = $1::bigint");
-  c.prepare(stmt::kDeleteTimeOff, "DELETE FROM time_off WHERE id = $1::bigint");
+  c.prepare(stmt::kDeleteTimeOff, string() + R"(
+    WITH removed AS (DELETE FROM time_off WHERE id = $1::bigint RETURNING barber_id),
+    event AS ()" + barber_event(2, "removed") +
+                                      R"()
+    SELECT count(*) FROM removed)");
   c.prepare(stmt::kTimeOffListOfBarber,
             time_off +
                 " WHERE t.barber_id = $1 AND t.during && tstzrange(to_timestamp($2::float8), "

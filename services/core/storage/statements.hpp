@@ -11,12 +11,16 @@ namespace barbershop::core::storage {
 void PrepareStatements(pqxx::connection& connection);
 
 /// The one way an event enters the outbox: an INSERT of the rows `rows` selects, each
-/// (event id, aggregate id, routing key, JSON payload); the aggregate is the appointment
-/// or the session the event is about.  A statement that changes one writes its event in
-/// the same statement (a CTE), so both commit together.
+/// (event id, aggregate id, routing key, JSON payload); the aggregate is the appointment,
+/// the session or the barber the event is about.  A statement that changes one writes its
+/// event in the same statement (a CTE), so both commit together; a change made of several
+/// statements writes it in the same transaction (kInsertEvent).
 std::string OutboxInsert(const std::string& rows);
 
 namespace stmt {
+/// One event (event id, aggregate id, routing key, JSON payload), inside the transaction
+/// of the change it announces.
+inline constexpr const char* kInsertEvent = "insert_event";
 inline constexpr const char* kInsertUser = "insert_user";
 inline constexpr const char* kUserByEmail = "user_by_email";
 inline constexpr const char* kUserById = "user_by_id";

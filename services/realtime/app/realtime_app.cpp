@@ -11,6 +11,7 @@
 #include "hub/hub.hpp"
 #include "net/ws_server.hpp"
 #include "store/appointment_parties.hpp"
+#include "store/core_slots.hpp"
 #include "store/realtime_store.hpp"
 #include "store/redis_client.hpp"
 #include "store/redis_subscriber.hpp"
@@ -71,10 +72,15 @@ common::Status RealtimeApp::Start() {
   hub_ = std::make_unique<hub::Hub>(*subscriber_);
   subscriber_->Start(*hub_);
   parties_ = std::make_unique<store::GrpcAppointmentParties>(config_.core_address, kPartiesCacheFor, *shop_time_);
+  slots_ = std::make_unique<store::CoreSlotSource>(config_.core_address);
+  availability_ = std::make_unique<hub::AvailabilityFeed>(*hub_, *slots_);
 
   server_metrics_ = std::make_unique<net::ServerMetrics>(metrics_);
   metrics_.AddCallbackGauge("realtime_hub_channels", "Pub/sub channels this copy is subscribed to",
                             [this] { return static_cast<double>(hub_->channel_count()); });
+  metrics_.AddCallbackGauge("realtime_availability_streams",
+                            "Barber, day and service triples whose free slots this copy's sockets watch",
+                            [this] { return static_cast<double>(availability_->key_count()); });
   auto readiness = [this] {
     if (auto ok = store_->Ping(); !ok)
       return common::HttpReply{503, "text/plain; charset=utf-8", "redis unreachable\n"};
@@ -95,8 +101,8 @@ common::Status RealtimeApp::Start() {
                           static_cast<std::size_t>(config_.max_sockets_per_user),
                           static_cast<std::size_t>(config_.max_sockets_per_address), config_.messages_per_second,
                           config_.message_burst, std::move(*proxies)},
-      net::ServerDeps{io_, *blocking_, *tokens_, clock_, *parties_, *store_, *store_, *store_, *hub_, *server_metrics_,
-                      readiness});
+      net::ServerDeps{io_, *blocking_, *tokens_, clock_, *parties_, *store_, *store_, *store_, *hub_, *slots_,
+                      *availability_, *server_metrics_, readiness});
   if (auto ok = server_->Start(ws_address->first, ws_address->second); !ok) return ok.error();
 
   events_ = std::make_unique<bus::EventHandler>(

@@ -20,12 +20,14 @@
 namespace barbershop::realtime {
 namespace hub {
 class Hub;
-}
+class AvailabilityFeed;
+}  // namespace hub
 namespace store {
 class RedisPool;
 class RedisSubscriber;
 class RealtimeStore;
 class GrpcAppointmentParties;
+class CoreSlotSource;
 }  // namespace store
 namespace bus {
 class AmqpConsumer;
@@ -69,6 +71,10 @@ class RealtimeApp {
   std::unique_ptr<store::RealtimeStore> store_;
   std::unique_ptr<store::RedisSubscriber> subscriber_;
   std::unique_ptr<hub::Hub> hub_;
+  // Destroyed in this order, after the server: the slot source waits for its answers,
+  // which go to the feed, which leaves the hub.
+  std::unique_ptr<hub::AvailabilityFeed> availability_;
+  std::unique_ptr<store::CoreSlotSource> slots_;
   std::unique_ptr<store::GrpcAppointmentParties> parties_;
   std::unique_ptr<bus::EventHandler> events_;
   std::unique_ptr<bus::AmqpConsumer> consumer_;

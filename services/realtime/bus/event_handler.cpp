@@ -8,6 +8,7 @@
 
 #include "barbershop/common/failpoints.hpp"
 #include "barbershop/common/text.hpp"
+#include "hub/availability.hpp"
 
 namespace barbershop::realtime::bus {
 
@@ -38,6 +39,9 @@ Handled EventHandler::Handle(std::string_view routing_key, std::string_view body
     return Handled{Handled::Outcome::kDeadLetter, poison->code, poison->detail};
   }
   if (const auto* ended = std::get_if<hub::SessionEndedEvent>(&parsed)) return HandleSessionEnded(*ended, started);
+  if (const auto* changed = std::get_if<hub::ScheduleChangedEvent>(&parsed)) {
+    return HandleScheduleChanged(*changed, started);
+  }
   return HandleAppointment(std::get<hub::AppointmentEvent>(parsed), started);
 }
 
@@ -63,6 +67,11 @@ Handled EventHandler::HandleAppointment(const hub::AppointmentEvent& event,
     spdlog::warn("cannot store event {}: {}; will retry", event.event_id, stored.error().message);
     return Handled{Handled::Outcome::kRetry, {}, {}};
   }
+  // Published for a duplicate too: the first delivery may have died before its notice.
+  if (const auto notice = hub::AvailabilityNoticeFor(event, shop_time_);
+      notice && !PublishNotice(event.barber_id, *notice, event.event_id)) {
+    return Handled{Handled::Outcome::kRetry, {}, {}};
+  }
   (stored->has_value() ? delivered_ : duplicates_).Inc();
   handle_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (BARBERSHOP_FAILPOINT("events.before_ack", event.event_id, event.barber_id, event.client_id)) {
@@ -86,6 +95,26 @@ Handled EventHandler::HandleSessionEnded(const hub::SessionEndedEvent& event,
   if (*ended) spdlog::info("login session {} of user {} ended ({})", event.session_id, event.user_id, event.reason);
   handle_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return Handled{};
+}
+
+Handled EventHandler::HandleScheduleChanged(const hub::ScheduleChangedEvent& event,
+                                            std::chrono::steady_clock::time_point started) {
+  if (!PublishNotice(event.barber_id, hub::AvailabilityNoticeFor(event, shop_time_), event.event_id)) {
+    return Handled{Handled::Outcome::kRetry, {}, {}};
+  }
+  delivered_.Inc();
+  handle_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return Handled{};
+}
+
+bool EventHandler::PublishNotice(const std::string& barber_id, const std::string& notice, const std::string& event_id) {
+  if (auto published = store_.Publish(hub::AvailabilityChannel(barber_id), notice); !published) {
+    retries_.Inc();
+    spdlog::warn("cannot publish the availability notice of event {}: {}; will retry", event_id,
+                 published.error().message);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace barbershop::realtime::bus

@@ -19,7 +19,10 @@ namespace barbershop::realtime::bus {
 /// message in their inbox and publishes it to whichever copies hold their sockets, in one
 /// atomic step that also remembers the event id, so an event seen twice is delivered
 /// once.  An ended login session is remembered in Redis for `ended_session_memory` and
-/// published to every copy, once however often it comes.  Thread-safe.
+/// published to every copy, once however often it comes.  A booking, move or
+/// cancellation, and a change to a barber's hours, services or time off, also publish a
+/// notice on the barber's availability channel (hub/availability.hpp), every time the
+/// event comes: a second notice only makes watchers read the slots again.  Thread-safe.
 class EventHandler {
  public:
   using PartiesSeen = std::function<void(const std::string& appointment_id, const hub::Parties&)>;
@@ -32,6 +35,9 @@ class EventHandler {
  private:
   Handled HandleAppointment(const hub::AppointmentEvent& event, std::chrono::steady_clock::time_point started);
   Handled HandleSessionEnded(const hub::SessionEndedEvent& event, std::chrono::steady_clock::time_point started);
+  Handled HandleScheduleChanged(const hub::ScheduleChangedEvent& event, std::chrono::steady_clock::time_point started);
+  /// Publishes an availability notice; false (counted as a retry) when Redis refused it.
+  bool PublishNotice(const std::string& barber_id, const std::string& notice, const std::string& event_id);
 
   store::RealtimeStore& store_;
   const common::ShopTime& shop_time_;

@@ -50,7 +50,7 @@ common::Result<std::string> SendChatMessage(MessageStore& store, const common::C
 }
 
 common::Status CheckMarkRead(StreamKind kind, const std::string& notification_id) {
-  if (kind == StreamKind::kChat) {
+  if (kind == StreamKind::kChat || kind == StreamKind::kBarberAvailability) {
     return MakeError(ErrorCode::kInvalidArgument, "mark_read goes to your appointments stream");
   }
   if (!StreamId::Parse(notification_id)) {

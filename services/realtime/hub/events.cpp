@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "barbershop/common/text.hpp"
+#include "hub/availability.hpp"
 
 namespace barbershop::realtime::hub {
 
@@ -54,8 +55,7 @@ LocalText ToLocalText(const common::ShopTime& shop_time, const std::string& iso)
   const auto instant = shop_time.Parse(iso);
   if (!instant) return {iso, "", 0};
   const auto local = shop_time.ToLocal(*instant);
-  char date[16];
-  std::snprintf(date, sizeof date, "%04d-%02u-%02u", local.year, local.month, local.day);
+  const auto date = CalendarDay(local);
   const auto days = std::chrono::sys_days{std::chrono::year{local.year} / std::chrono::month{local.month} /
                                           std::chrono::day{local.day}};
   return {date, common::FormatClockMinutes(local.minute_of_day), static_cast<int>(days.time_since_epoch().count())};
@@ -132,15 +132,17 @@ json Notification(const AppointmentEvent& event, std::string text, std::string_v
 }
 
 constexpr std::string_view kSessionEndedType = "session.ended";
+constexpr std::string_view kScheduleChangedType = "barber.schedule_changed";
 
-bool IsSessionId(std::string_view id) {
+/// An id safe to name a Redis key or channel with: letters, digits, '-' and '_'.
+bool IsPlainId(std::string_view id) {
   if (id.empty() || id.size() > kMaxSessionIdBytes) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
   });
 }
 
-std::variant<AppointmentEvent, SessionEndedEvent, PoisonReason> ParseSessionEnded(const json& parsed) {
+ParsedEvent ParseSessionEnded(const json& parsed) {
   SessionEndedEvent event;
   for (const auto& [field, target] :
        std::initializer_list<std::pair<const char*, std::string*>>{{"event_id", &event.event_id},
@@ -149,20 +151,39 @@ std::variant<AppointmentEvent, SessionEndedEvent, PoisonReason> ParseSessionEnde
                                                                    {"reason", &event.reason}}) {
     if (!ReadString(parsed, field, *target)) return PoisonReason{"missing_field", field};
   }
-  if (!IsSessionId(event.session_id)) return PoisonReason{"bad_field", "session_id"};
+  if (!IsPlainId(event.session_id)) return PoisonReason{"bad_field", "session_id"};
   ReadString(parsed, "occurred_at", event.occurred_at);
+  return event;
+}
+
+ParsedEvent ParseScheduleChanged(const json& parsed, const common::ShopTime& shop_time) {
+  ScheduleChangedEvent event;
+  if (!ReadString(parsed, "event_id", event.event_id)) return PoisonReason{"missing_field", "event_id"};
+  if (!ReadString(parsed, "change", event.change)) return PoisonReason{"missing_field", "change"};
+  const auto barber = parsed.find("barber");
+  if (barber == parsed.end() || !barber->is_object() || !ReadString(*barber, "id", event.barber_id)) {
+    return PoisonReason{"missing_field", "barber.id"};
+  }
+  if (!IsPlainId(event.barber_id)) return PoisonReason{"bad_field", "barber.id"};
+  for (const auto& [field, target] : {std::pair{"from", &event.from}, std::pair{"to", &event.to}}) {
+    std::string text;
+    if (!ReadString(parsed, field, text)) continue;
+    auto instant = shop_time.Parse(text);
+    if (!instant) return PoisonReason{"bad_time", field};
+    *target = *instant;
+  }
   return event;
 }
 
 }  // namespace
 
-std::variant<AppointmentEvent, SessionEndedEvent, PoisonReason> ParseEvent(std::string_view body,
-                                                                           const common::ShopTime& shop_time) {
+ParsedEvent ParseEvent(std::string_view body, const common::ShopTime& shop_time) {
   const auto parsed = json::parse(body, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) return PoisonReason{"bad_json", "the body is not a JSON object"};
   std::string type;
   if (!ReadString(parsed, "type", type)) return PoisonReason{"missing_field", "type"};
   if (type == kSessionEndedType) return ParseSessionEnded(parsed);
+  if (type == kScheduleChangedType) return ParseScheduleChanged(parsed, shop_time);
   if (FindKind(type) == nullptr) return PoisonReason{"unknown_type", type.substr(0, 64)};
   AppointmentEvent event;
   event.type = std::move(type);

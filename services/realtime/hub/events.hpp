@@ -43,6 +43,17 @@ struct SessionEndedEvent {
   std::string occurred_at;
 };
 
+/// A barber's hours, services or time off changed (type "barber.schedule_changed"): their
+/// free slots may have changed, on the days of [from, to) when the change was time off,
+/// on any day otherwise.
+struct ScheduleChangedEvent {
+  std::string event_id;
+  std::string barber_id;
+  std::string change;  ///< "time_off_added", "time_off_removed", "hours_changed", "services_changed"
+  std::optional<common::TimePoint> from;
+  std::optional<common::TimePoint> to;
+};
+
 /// Why an event cannot be handled: such a message goes to the dead-letter queue.
 struct PoisonReason {
   std::string code;  ///< "bad_json", "missing_field", "unknown_type", "bad_time", "bad_field"
@@ -52,12 +63,16 @@ struct PoisonReason {
 /// The longest login session id an event may name (the core's are UUIDs).
 inline constexpr std::size_t kMaxSessionIdBytes = 128;
 
+/// An event as read from the bus, or why it cannot be handled.
+using ParsedEvent = std::variant<AppointmentEvent, SessionEndedEvent, ScheduleChangedEvent, PoisonReason>;
+
 /// Parses an event body; a PoisonReason for anything the service cannot act on.  A
 /// session.ended event needs event_id, session_id (at most kMaxSessionIdBytes of
 /// letters, digits, '-' and '_'), user_id and reason; a reason this copy does not know
-/// still ends the session (ending one is the safe side of doubt).
-std::variant<AppointmentEvent, SessionEndedEvent, PoisonReason> ParseEvent(std::string_view body,
-                                                                           const common::ShopTime& shop_time);
+/// still ends the session (ending one is the safe side of doubt).  A
+/// barber.schedule_changed event needs event_id, barber.id (as plain as a session id)
+/// and change; from and to, when given, must be readable times.
+ParsedEvent ParseEvent(std::string_view body, const common::ShopTime& shop_time);
 
 /// One message for one user's inbox: the stored JSON object, without its id.
 struct Delivery {

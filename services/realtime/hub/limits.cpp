@@ -16,10 +16,12 @@ bool TokenBucket::Take(Clock::time_point now) {
 
 SocketCounter::Verdict SocketCounter::TryAdd(const std::string& user, const std::string& address) {
   const std::lock_guard lock(mutex_);
-  auto& of_user = users_[user];
+  // Anonymous sockets (no user) count against their address only.
+  std::size_t no_user = 0;
+  auto& of_user = user.empty() ? no_user : users_[user];
   auto& of_address = addresses_[address];
   Verdict verdict = Verdict::kAdmitted;
-  if (per_user_ > 0 && of_user >= per_user_) {
+  if (!user.empty() && per_user_ > 0 && of_user >= per_user_) {
     verdict = Verdict::kUserFull;
   } else if (per_address_ > 0 && of_address >= per_address_) {
     verdict = Verdict::kAddressFull;
@@ -30,14 +32,14 @@ SocketCounter::Verdict SocketCounter::TryAdd(const std::string& user, const std:
     return verdict;
   }
   // Leave no empty entry behind a refusal.
-  if (of_user == 0) users_.erase(user);
+  if (of_user == 0 && !user.empty()) users_.erase(user);
   if (of_address == 0) addresses_.erase(address);
   return verdict;
 }
 
 void SocketCounter::Remove(const std::string& user, const std::string& address) {
   const std::lock_guard lock(mutex_);
-  Decrement(users_, user);
+  if (!user.empty()) Decrement(users_, user);
   Decrement(addresses_, address);
 }
 

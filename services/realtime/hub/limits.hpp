@@ -31,7 +31,8 @@ class SocketCounter {
  public:
   SocketCounter(std::size_t per_user, std::size_t per_address) : per_user_(per_user), per_address_(per_address) {}
   enum class Verdict { kAdmitted, kUserFull, kAddressFull };
-  /// Counts a socket of `user` from `address` unless either is at its limit.
+  /// Counts a socket of `user` from `address` unless either is at its limit.  An empty
+  /// `user` (a socket anyone may open) counts against its address only.
   Verdict TryAdd(const std::string& user, const std::string& address);
   /// Forgets a socket that TryAdd admitted.
   void Remove(const std::string& user, const std::string& address);

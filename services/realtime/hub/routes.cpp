@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "barbershop/common/text.hpp"
+#include "hub/availability.hpp"
 #include "hub/stream_id.hpp"
 
 namespace barbershop::realtime::hub {
@@ -33,6 +34,41 @@ bool IsIdText(std::string_view id) {
   return true;
 }
 
+/// Whether `date` is a day of the calendar written YYYY-MM-DD.
+bool IsCalendarDay(std::string_view date) {
+  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return false;
+  for (std::size_t i = 0; i < date.size(); ++i) {
+    if (i != 4 && i != 7 && (date[i] < '0' || date[i] > '9')) return false;
+  }
+  const auto number = [&](std::size_t at, std::size_t length) {
+    int value = 0;
+    for (std::size_t i = at; i < at + length; ++i) value = value * 10 + (date[i] - '0');
+    return value;
+  };
+  const int year = number(0, 4);
+  const int month = number(5, 2);
+  const int day = number(8, 2);
+  if (year < 1970 || month < 1 || month > 12 || day < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+common::Result<Route> CheckAvailabilityQuery(Route route) {
+  if (!route.since.empty() || !route.before.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "an availability stream starts from the current slots: no since or before");
+  }
+  if (!IsCalendarDay(route.date)) {
+    return MakeError(ErrorCode::kInvalidArgument, "date must be a calendar day like 2026-12-01");
+  }
+  if (route.service.size() > kMaxServiceNameBytes || !common::IsValidUtf8(route.service)) {
+    return MakeError(ErrorCode::kInvalidArgument, "service must be a service's name, at most 64 bytes of UTF-8");
+  }
+  route.token.clear();  // anyone may watch: a token is neither needed nor kept
+  return route;
+}
+
 }  // namespace
 
 common::Result<Route> ParseRoute(std::string_view target) {
@@ -44,7 +80,7 @@ common::Result<Route> ParseRoute(std::string_view target) {
   if (segments.size() != 5 || !segments[0].empty() || segments[1] != "websocket" || !IsIdText(segments[3])) {
     return MakeError(ErrorCode::kNotFound, "no such WebSocket path");
   }
-  Route route{StreamKind::kChat, std::string(segments[3]), {}, {}, {}};
+  Route route{StreamKind::kChat, std::string(segments[3])};
   for (auto& c : route.id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (segments[2] == "barber" && segments[4] == "appointments") {
     route.kind = StreamKind::kBarberAppointments;
@@ -52,6 +88,8 @@ common::Result<Route> ParseRoute(std::string_view target) {
     route.kind = StreamKind::kClientAppointments;
   } else if (segments[2] == "appointment" && segments[4] == "chat") {
     route.kind = StreamKind::kChat;
+  } else if (segments[2] == "barber" && segments[4] == "availability") {
+    route.kind = StreamKind::kBarberAvailability;
   } else {
     return MakeError(ErrorCode::kNotFound, "no such WebSocket path");
   }
@@ -59,10 +97,19 @@ common::Result<Route> ParseRoute(std::string_view target) {
   auto pairs = common::ParseQuery(query);
   if (!pairs) return MakeError(ErrorCode::kInvalidArgument, "malformed query string");
   for (auto& [name, value] : *pairs) {
-    if (name == "token") route.token = std::move(value);
-    if (name == "since") route.since = std::move(value);
-    if (name == "before") route.before = std::move(value);
+    if (name == "token") {
+      route.token = std::move(value);
+    } else if (name == "since") {
+      route.since = std::move(value);
+    } else if (name == "before") {
+      route.before = std::move(value);
+    } else if (name == "date") {
+      route.date = std::move(value);
+    } else if (name == "service") {
+      route.service = std::move(value);
+    }
   }
+  if (route.kind == StreamKind::kBarberAvailability) return CheckAvailabilityQuery(std::move(route));
   if (!route.since.empty() && !StreamId::Parse(route.since)) {
     return MakeError(ErrorCode::kInvalidArgument, "since must be a message id such as 1700000000000-0");
   }
@@ -89,6 +136,8 @@ common::Status Authorize(const Route& route, const common::Claims& claims, const
         return common::Ok{};
       }
       return MakeError(ErrorCode::kPermissionDenied, "only the appointment's barber and client may open its chat");
+    case StreamKind::kBarberAvailability:
+      return common::Ok{};
   }
   return MakeError(ErrorCode::kPermissionDenied, "not allowed");
 }
@@ -102,7 +151,16 @@ std::string UserChannel(std::string_view user_id) { return "user:" + std::string
 std::string ChatChannel(std::string_view appointment_id) { return "chat:" + std::string(appointment_id); }
 
 std::string ChannelFor(const Route& route) {
-  return route.kind == StreamKind::kChat ? ChatChannel(route.id) : UserChannel(route.id);
+  switch (route.kind) {
+    case StreamKind::kChat:
+      return ChatChannel(route.id);
+    case StreamKind::kBarberAvailability:
+      return AvailabilityChannel(route.id);
+    case StreamKind::kBarberAppointments:
+    case StreamKind::kClientAppointments:
+      break;
+  }
+  return UserChannel(route.id);
 }
 
 unsigned HttpStatusFor(common::ErrorCode code) {

@@ -86,7 +86,7 @@ void HttpSession::OnRead(boost::system::error_code ec, std::size_t) {
 }
 
 void HttpSession::Accept(Admission admission) {
-  if (admission.watch->ended()) {
+  if (admission.watch && admission.watch->ended()) {
     return Refuse(MakeError(ErrorCode::kUnauthenticated, "the login session of this token has ended"));
   }
   beast::error_code ec;

@@ -7,12 +7,35 @@ namespace barbershop::realtime::net {
 using common::ErrorCode;
 using common::MakeError;
 
+namespace {
+
+/// A barber's availability: anyone may watch, once the core knows the barber, the day and
+/// the service (a request that cannot be answered is refused as the core refused it).
+void AdmitWatcher(const std::shared_ptr<ServerContext>& context, hub::Route route, const Strand& strand,
+                  std::function<void(common::Result<Admission>)> done) {
+  const hub::AvailabilityKey key{route.id, route.date, route.service};
+  context->deps.slots.FreeSlots(key, [strand, done = std::move(done), route = std::move(route)](
+                                         common::Result<std::vector<std::string>> slots) mutable {
+    boost::asio::post(strand, [done = std::move(done), route = std::move(route), slots = std::move(slots)]() mutable {
+      if (!slots) return done(slots.error());
+      // No user and a token that never expires: only the address limit and the server's
+      // shutdown close it.
+      common::Claims nobody;
+      nobody.expires_at = common::TimePoint::max();
+      done(Admission{std::move(route), std::move(nobody), {}, nullptr});
+    });
+  });
+}
+
+}  // namespace
+
 void AuthorizeUpgrade(const std::shared_ptr<ServerContext>& context, std::string_view target,
                       std::string_view authorization, const Strand& strand,
                       std::function<void(common::Result<Admission>)> done) {
   auto route = hub::ParseRoute(target);
   if (!route) return done(route.error());
   if (context->stopping) return done(MakeError(ErrorCode::kUnavailable, "shutting down"));
+  if (hub::IsPublic(*route)) return AdmitWatcher(context, std::move(*route), strand, std::move(done));
   std::string token = common::BearerToken(authorization);
   if (token.empty()) token = route->token;
   if (token.empty()) {

@@ -97,6 +97,7 @@ void WebSocketSession::OnAccept(beast::error_code ec) {
   deps().metrics.accepted.Inc();
   deps().metrics.connections.Add(1);
   if (context_->stopping) return Close(static_cast<std::uint16_t>(websocket::close_code::going_away), "shutting down");
+  if (hub::IsPublic(route_)) return StartWatching();
   // The session may have ended since the upgrade asked Redis: its watch heard it.
   if (!context_->login_sessions.Attach(*watch_, shared_from_this())) return CloseForEndedSession();
   // The token's expiry is watched by the server's sweep (net/ws_server.cpp): one timer
@@ -111,6 +112,14 @@ void WebSocketSession::OnAccept(beast::error_code ec) {
       (void)self->deps().messages.Publish(self->Channel(), hub::Presence(self->claims_.subject, true));
     }
   });
+  DoRead();
+}
+
+void WebSocketSession::StartWatching() {
+  // Nothing to replay: the feed sends the current slots first, then each change.
+  joined_ = true;
+  Move(hub::SessionEvent::kReplayed);
+  deps().availability.Join(AvailabilityKey(), shared_from_this());
   DoRead();
 }
 
@@ -331,6 +340,7 @@ void WebSocketSession::Finish() {
   context_->Remove(number_);
   deps().metrics.connections.Add(-1);
   if (!joined_) return;
+  if (hub::IsPublic(route_)) return deps().availability.Leave(AvailabilityKey(), this);
   deps().hub.Leave(Channel(), this);
   // The job may outlive this socket and the server: it holds only what outlives both.
   context_->PostBlocking([sessions = &deps().sessions, messages = &deps().messages, record = record(),

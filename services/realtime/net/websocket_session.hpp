@@ -47,6 +47,9 @@ class WebSocketSession final : public hub::Listener,
   void Close(std::uint16_t code, const char* reason);
   /// Thread-safe: reads only what the constructor set.
   hub::SessionRecord record() const;
+  /// Thread-safe: whether the socket was opened without a token (an availability stream):
+  /// it has no user, login session or session record.
+  bool anonymous() const { return claims_.subject.empty(); }
   /// Thread-safe: when the token the socket was opened with expires.
   common::TimePoint expires_at() const { return claims_.expires_at; }
   boost::asio::any_io_executor get_executor() { return ws_.get_executor(); }
@@ -59,6 +62,8 @@ class WebSocketSession final : public hub::Listener,
   /// Moves to the state after `event`; false when the event did not apply.
   bool Move(hub::SessionEvent event);
   void OnAccept(boost::system::error_code ec);
+  /// An availability stream: joins the feed instead of the hub; nothing is replayed.
+  void StartWatching();
   void Replay();
   void CatchUp();
   void FinishReplay(hub::Replay replay);
@@ -78,6 +83,7 @@ class WebSocketSession final : public hub::Listener,
   void Finish();
   std::string StreamKey() const;
   std::string Channel() const { return hub::ChannelFor(route_); }
+  hub::AvailabilityKey AvailabilityKey() const { return {route_.id, route_.date, route_.service}; }
   ServerDeps& deps() const { return context_->deps; }
 
   // Tens of thousands of these stay open at once, mostly idle: what an idle one holds is

@@ -99,7 +99,8 @@ void WsServer::TouchSessions(std::chrono::seconds ttl) {
   // batches with a pause between them let those through.
   constexpr std::size_t kBatch = 200;
   constexpr auto kPause = std::chrono::milliseconds(5);
-  const auto sessions = context_->Snapshot();
+  auto sessions = context_->Snapshot();
+  std::erase_if(sessions, [](const auto& session) { return session->anonymous(); });  // no user, no record
   std::vector<hub::SessionRecord> records;
   records.reserve(kBatch);
   for (std::size_t i = 0; i < sessions.size(); ++i) {

@@ -15,6 +15,7 @@
 #include "barbershop/common/result.hpp"
 #include "barbershop/common/tokens.hpp"
 #include "barbershop/common/trusted_proxies.hpp"
+#include "hub/availability.hpp"
 #include "hub/hub.hpp"
 #include "hub/login_sessions.hpp"
 #include "hub/message_store.hpp"
@@ -50,6 +51,8 @@ struct ServerDeps {
   hub::SessionStore& sessions;
   hub::EndedSessionStore& ended_sessions;  ///< login sessions the core ended
   hub::Hub& hub;
+  hub::SlotSource& slots;               ///< the free slots an availability stream starts from
+  hub::AvailabilityFeed& availability;  ///< the availability streams' watchers and their changes
   ServerMetrics& metrics;
   /// Runs on `blocking`: 200 when Redis and RabbitMQ are reachable.
   std::function<common::HttpReply()> readiness;
@@ -58,8 +61,8 @@ struct ServerDeps {
 class ServerContext;
 class Listener;
 
-/// The WebSocket and probe server (Boost.Beast): the seed's three paths, /healthz,
-/// /readyz and /metrics on one port.  A connection is authenticated and authorised
+/// The WebSocket and probe server (Boost.Beast): the seed's three paths, a barber's live
+/// availability, /healthz, /readyz and /metrics on one port.  A connection is authenticated and authorised
 /// before the upgrade (net/upgrade.cpp); each socket runs on its own strand with a
 /// bounded send queue (net/websocket_session.cpp).  Thread-safe.
 class WsServer {

@@ -59,7 +59,7 @@ TEST_F(BookingServiceTest, AFreeSlotIsBookedPendingAndTheOutboxSaysWhoBookedWhat
 
   ASSERT_EQ(Store().outbox.size(), 1u);
   EXPECT_EQ(Store().outbox[0].aggregate_id, made->id);
-  EXPECT_EQ(Store().outbox[0].event.type, EventType::kCreated);
+  EXPECT_EQ(Store().outbox[0].event.routing_key, "appointment.created");
   const auto event = LastEvent();
   EXPECT_EQ(event["type"], "appointment.created");
   EXPECT_EQ(event["appointment"]["barber_id"], ana_.id);
@@ -147,7 +147,7 @@ TEST_F(BookingServiceTest, OnlyFutureTimesWithinHoursAndHorizonCanBeBooked) {
 }
 
 TEST_F(BookingServiceTest, AServiceGivesTheBookingItsLengthAndPrice) {
-  ASSERT_TRUE(work_.barbers().SaveService(ana_.id, {"Beard trim", 45min, 2500}));
+  ASSERT_TRUE(work_.barbers().SaveService(ana_.id, {"Beard trim", 45min, 2500}, std::nullopt));
   const auto made = Book(carol_, "2026-12-07T10:00", "Ana", {}, {}, "beard TRIM");
   ASSERT_TRUE(made) << made.error().message;
   EXPECT_EQ(made->ends_at, At("2026-12-07T10:45"));
@@ -162,8 +162,8 @@ TEST_F(BookingServiceTest, AServiceGivesTheBookingItsLengthAndPrice) {
 TEST_F(BookingServiceTest, AnUnknownServiceIsNotFoundNamingThoseOffered) {
   EXPECT_TRUE(Fails(Book(carol_, "2026-12-07T10:00", "Ana", {}, {}, "Shave"), ErrorCode::kNotFound,
                     "Ana offers no service called 'Shave'; offered: none"));
-  ASSERT_TRUE(work_.barbers().SaveService(ana_.id, {"Cut", 30min, 2000}));
-  ASSERT_TRUE(work_.barbers().SaveService(ana_.id, {"Beard", 15min, 1000}));
+  ASSERT_TRUE(work_.barbers().SaveService(ana_.id, {"Cut", 30min, 2000}, std::nullopt));
+  ASSERT_TRUE(work_.barbers().SaveService(ana_.id, {"Beard", 15min, 1000}, std::nullopt));
   EXPECT_TRUE(
       Fails(Book(carol_, "2026-12-07T10:00", "Ana", {}, {}, "Shave"), ErrorCode::kNotFound, "offered: Beard, Cut"));
   EXPECT_TRUE(Store().appointments.empty());
@@ -231,7 +231,7 @@ TEST_F(BookedTest, AClientsMoveGoesBackToPending) {
   const auto stored = Stored(booked_.id);
   EXPECT_EQ(stored.status, AppointmentStatus::kPending);
   EXPECT_EQ(stored.starts_at, At("2026-12-07T11:00"));
-  EXPECT_EQ(Store().outbox.back().event.type, EventType::kModified);
+  EXPECT_EQ(Store().outbox.back().event.routing_key, "appointment.modified");
   EXPECT_EQ(LastEvent()["previous"]["start"], "2026-12-07T10:00:00+02:00");
   EXPECT_FALSE(LastEvent().contains("last_minute"));
 }
@@ -260,13 +260,13 @@ TEST_F(BookedTest, AMoveIsHeldToTheSameRulesAsABooking) {
   EXPECT_TRUE(
       Fails(service_.Modify(As(carol_), booked_.id, "2026-12-01T07:00"), ErrorCode::kInvalidArgument, "in the past"));
   ASSERT_TRUE(work_.time_off().AddTimeOff(*work_.barbers().FindBarberById(ana_.id).value(),
-                                          {At("2026-12-07T14:00"), At("2026-12-07T16:00")}, "dentist"));
+                                          {At("2026-12-07T14:00"), At("2026-12-07T16:00")}, "dentist", {}));
   EXPECT_TRUE(Fails(service_.Modify(As(carol_), booked_.id, "2026-12-07T15:00"), ErrorCode::kFailedPrecondition,
                     "Ana is off at that time"));
   EXPECT_TRUE(Fails(service_.Modify(As(dan_), booked_.id, "2026-12-07T12:00"), ErrorCode::kPermissionDenied,
                     "that appointment belongs to someone else"));
   EXPECT_EQ(Stored(booked_.id).starts_at, At("2026-12-07T10:00"));
-  EXPECT_EQ(Store().outbox.size(), 2u);  // the two bookings only
+  EXPECT_EQ(Store().outbox.size(), 3u);  // the two bookings and the time off only
 }
 
 TEST_F(BookedTest, ACustomerCannotMoveAnAppointmentThatHasStarted) {
@@ -288,7 +288,7 @@ TEST_F(BookedTest, AChangeBasedOnAStaleReadIsRefused) {
   ASSERT_TRUE(service_.Modify(As(ana_), booked_.id, "2026-12-07T11:00"));
   Appointment after = stale;
   after.status = AppointmentStatus::kCanceled;
-  const OutboxEvent event{common::NewUuid(), EventType::kCanceled, "{}"};
+  const OutboxEvent event{common::NewUuid(), "appointment.canceled", "{}"};
   EXPECT_TRUE(Fails(work_.appointments().Update(stale, after, event), ErrorCode::kFailedPrecondition,
                     "changed by someone else"));
   EXPECT_EQ(Stored(booked_.id).status, AppointmentStatus::kPending);
@@ -300,7 +300,7 @@ TEST_F(BookedTest, AClientCancelsBeforeTheStartButNotAfter) {
   ASSERT_TRUE(canceled) << canceled.error().message;
   EXPECT_EQ(canceled->status, AppointmentStatus::kCanceled);
   EXPECT_EQ(Stored(booked_.id).status, AppointmentStatus::kCanceled);
-  EXPECT_EQ(Store().outbox.back().event.type, EventType::kCanceled);
+  EXPECT_EQ(Store().outbox.back().event.routing_key, "appointment.canceled");
   EXPECT_TRUE(Fails(service_.Cancel(As(carol_), booked_.id), ErrorCode::kFailedPrecondition,
                     "a canceled appointment cannot be canceled"));
 
@@ -341,7 +341,7 @@ TEST_F(BookedTest, OnlyTheBarberOrAnAdminConfirmsAPendingAppointment) {
   const auto confirmed = service_.Confirm(As(ana_), booked_.id);
   ASSERT_TRUE(confirmed) << confirmed.error().message;
   EXPECT_EQ(Stored(booked_.id).status, AppointmentStatus::kConfirmed);
-  EXPECT_EQ(Store().outbox.back().event.type, EventType::kConfirmed);
+  EXPECT_EQ(Store().outbox.back().event.routing_key, "appointment.confirmed");
   EXPECT_TRUE(Fails(service_.Confirm(As(ana_), booked_.id), ErrorCode::kFailedPrecondition,
                     "only a pending appointment can be confirmed; this one is confirmed"));
 
@@ -362,7 +362,7 @@ TEST_F(BookedTest, OnlyAConfirmedAppointmentThatHasStartedCloses) {
   const auto completed = service_.Close(As(ana_), booked_.id, AppointmentStatus::kCompleted);
   ASSERT_TRUE(completed) << completed.error().message;
   EXPECT_EQ(Stored(booked_.id).status, AppointmentStatus::kCompleted);
-  EXPECT_EQ(Store().outbox.back().event.type, EventType::kCompleted);
+  EXPECT_EQ(Store().outbox.back().event.routing_key, "appointment.completed");
   EXPECT_TRUE(Fails(service_.Close(As(ana_), booked_.id, AppointmentStatus::kNoShow), ErrorCode::kFailedPrecondition,
                     "this one is completed"));
 }
@@ -374,7 +374,7 @@ TEST_F(BookedTest, ANoShowIsMarkedByTheBarberOrAnAdmin) {
                     "a no-show"));
   ASSERT_TRUE(service_.Close(As(root_), at_bob.id, AppointmentStatus::kNoShow));
   EXPECT_EQ(Stored(at_bob.id).status, AppointmentStatus::kNoShow);
-  EXPECT_EQ(Store().outbox.back().event.type, EventType::kNoShow);
+  EXPECT_EQ(Store().outbox.back().event.routing_key, "appointment.no_show");
 }
 
 TEST_F(BookedTest, AnAppointmentIsSeenOnlyByItsParties) {
@@ -455,17 +455,38 @@ TEST_F(BookingServiceTest, SlotsLeaveOutWhatIsBookedTimeOffAndThePast) {
   const auto canceled = Booked(carol_, "2026-12-07T11:00");
   ASSERT_TRUE(service_.Cancel(As(carol_), canceled.id));
   ASSERT_TRUE(work_.time_off().AddTimeOff(*work_.barbers().FindBarberById(ana_.id).value(),
-                                          {At("2026-12-07T13:00"), At("2026-12-07T14:00")}, ""));
+                                          {At("2026-12-07T13:00"), At("2026-12-07T14:00")}, "", {}));
   clock_.Set(At("2026-12-07T09:10"));
   EXPECT_EQ(starts(), (std::vector<std::string>{"09:30", "10:30", "11:00", "11:30", "12:00", "12:30", "14:00", "14:30",
                                                 "15:00", "15:30", "16:00", "16:30", "17:00", "17:30"}));
-  ASSERT_TRUE(work_.barbers().SaveService(ana_.id, {"Long", 60min, 0}));
+  ASSERT_TRUE(work_.barbers().SaveService(ana_.id, {"Long", 60min, 0}, std::nullopt));
   EXPECT_EQ(starts("Long"), (std::vector<std::string>{"10:30", "11:00", "11:30", "12:00", "14:00", "14:30", "15:00",
                                                       "15:30", "16:00", "16:30", "17:00"}));
   EXPECT_TRUE(Fails(service_.Slots("Zed", "2026-12-07"), ErrorCode::kNotFound));
   EXPECT_TRUE(
       Fails(service_.Slots("Ana", "2026-12-07T10:00"), ErrorCode::kInvalidArgument, "date must be a calendar day"));
   EXPECT_TRUE(Fails(service_.Slots("Ana", "2026-12-07", "Shave"), ErrorCode::kNotFound, "offered: Long"));
+}
+
+TEST_F(BookingServiceTest, SlotsByBarberIdAreTheSlotsByName) {
+  Booked(carol_, "2026-12-07T10:00");
+  ASSERT_TRUE(work_.barbers().SaveService(ana_.id, {"Long", 60min, 0}, std::nullopt));
+  for (const std::string service : {"", "long"}) {
+    const auto by_name = service_.Slots("Ana", "2026-12-07", service);
+    const auto by_id = service_.SlotsById(ana_.id, "2026-12-07", service);
+    ASSERT_TRUE(by_name) << by_name.error().message;
+    ASSERT_TRUE(by_id) << by_id.error().message;
+    EXPECT_EQ(*by_id, *by_name) << service;
+    EXPECT_EQ(by_id->size(), service.empty() ? 17u : 15u);
+  }
+  EXPECT_TRUE(Fails(service_.SlotsById("Ana", "2026-12-07"), ErrorCode::kInvalidArgument, "barber_id"));
+  EXPECT_TRUE(Fails(service_.SlotsById("", "2026-12-07"), ErrorCode::kInvalidArgument, "barber_id"));
+  const std::string unknown = common::NewUuid();
+  EXPECT_TRUE(Fails(service_.SlotsById(unknown, "2026-12-07"), ErrorCode::kNotFound, "no barber with id " + unknown));
+  EXPECT_TRUE(Fails(service_.SlotsById(carol_.id, "2026-12-07"), ErrorCode::kNotFound));  // a client has no chair
+  EXPECT_TRUE(Fails(service_.SlotsById(ana_.id, "2026-12-07T10:00"), ErrorCode::kInvalidArgument,
+                    "date must be a calendar day"));
+  EXPECT_TRUE(Fails(service_.SlotsById(ana_.id, "2026-12-07", "Shave"), ErrorCode::kNotFound, "offered: Long"));
 }
 
 }  // namespace

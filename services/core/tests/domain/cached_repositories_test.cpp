@@ -23,13 +23,13 @@ class CachedRepositoriesTest : public ShopFixture {
     const NewAppointment proposal{common::NewUuid(),           &barber, &party, At(at),  At(at) + 30min,
                                   AppointmentStatus::kPending, "",      "",     nullptr, 0};
     return appointments_.Insert(proposal, [](const Appointment&) {
-      return OutboxEvent{common::NewUuid(), EventType::kCreated, "{}"};
+      return OutboxEvent{common::NewUuid(), "appointment.created", "{}"};
     });
   }
   common::Result<Appointment> Cancel(const Appointment& before) {
     Appointment after = before;
     after.status = AppointmentStatus::kCanceled;
-    return appointments_.Update(before, after, OutboxEvent{common::NewUuid(), EventType::kCanceled, "{}"});
+    return appointments_.Update(before, after, OutboxEvent{common::NewUuid(), "appointment.canceled", "{}"});
   }
   static TimeRange Ahead() { return {At("2026-12-01T00:00"), kEndOfTime}; }
   std::size_t ClientList(const User& client) { return appointments_.ListForClient(client.id, Ahead()).value().size(); }
@@ -100,11 +100,11 @@ TEST_F(CachedRepositoriesTest, ABarbersSaveForgetsEveryList) {
   EXPECT_EQ(ClientList(dan_), 0u);
   AddBarber("bob", "Bob");
   // Refused (the name is Bob's, ignoring case): nothing forgotten.
-  EXPECT_FALSE(barbers_.SaveBarber(ana_.id, "BOB", false, {{1, 9 * 60, 18 * 60}}));
+  EXPECT_FALSE(barbers_.SaveBarber(ana_.id, "BOB", false, {{1, 9 * 60, 18 * 60}}, std::nullopt));
   EXPECT_EQ(ClientList(carol_), 1u);
   EXPECT_EQ(Reads(), 2u);
 
-  ASSERT_TRUE(barbers_.SaveBarber(ana_.id, "Ana Maria", false, {{1, 9 * 60, 18 * 60}}));
+  ASSERT_TRUE(barbers_.SaveBarber(ana_.id, "Ana Maria", false, {{1, 9 * 60, 18 * 60}}, std::nullopt));
   const auto listed = appointments_.ListForClient(carol_.id, Ahead()).value();
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].barber_name, "Ana Maria");  // the new name shows on the appointment

@@ -27,7 +27,8 @@ class ChairsTest : public ShopFixture {
   }
   common::Result<Barber> Save(const User& caller, const std::string& user_id, const std::string& name,
                               const std::vector<WorkingHours>& hours = kWeekdays, bool auto_confirm = false) {
-    return SaveChair(work_.accounts(), work_.barbers(), As(caller), user_id, name, hours, auto_confirm);
+    return SaveChair(work_.accounts(), work_.barbers(), As(caller), user_id, name, hours, auto_confirm, Shop(),
+                     clock_.Now());
   }
   Role RoleOf(const User& user) { return work_.accounts().FindUserById(user.id).value()->role; }
   Barber Stored(const User& barber) { return work_.barbers().FindBarberById(barber.id).value().value(); }
@@ -140,10 +141,23 @@ TEST_F(ChairsTest, ABadChairOrUnknownUserChangesNothing) {
   EXPECT_TRUE(Fails(Save(root_, "carol", "Carol"), ErrorCode::kInvalidArgument, "user_id must be an id"));
 }
 
+TEST_F(ChairsTest, ASavedChairStoresAnHoursChangedEventAndARefusedSaveNone) {
+  EXPECT_TRUE(Fails(Save(ana_, "", "Ana", {{1, 600, 540}}), ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(Fails(Save(ana_, bob_.id, "Bob"), ErrorCode::kPermissionDenied));
+  EXPECT_TRUE(Fails(Save(ana_, "", "BOB"), ErrorCode::kAlreadyExists));
+  EXPECT_TRUE(ScheduleChanges().empty());
+  ASSERT_TRUE(Save(ana_, "", "Ana Maria", kWeekdays, true));
+  EXPECT_EQ(ScheduleChanges(), std::vector<nlohmann::json>{ScheduleChangeNow(ana_, "Ana Maria", "hours_changed")});
+  ASSERT_TRUE(Save(root_, carol_.id, "Carol"));  // a new chair
+  const auto changes = ScheduleChanges();
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[1], ScheduleChangeNow(carol_, "Carol", "hours_changed"));
+}
+
 class PriceListChangesTest : public ChairsTest {
  protected:
   std::vector<BarberService> ServicesOf(const User& barber) { return Stored(barber).services; }
-  PriceList prices_{work_.barbers()};
+  PriceList prices_{work_.barbers(), Shop(), clock_};
 };
 
 TEST_F(PriceListChangesTest, ABarberAddsChangesAndRemovesTheirServices) {
@@ -187,6 +201,17 @@ TEST_F(PriceListChangesTest, AServiceNeedsANameALengthInStepsOfFiveAndAPrice) {
   EXPECT_TRUE(prices_.Save(As(ana_), "", {"Cut", 480min, 100000000}));
   EXPECT_TRUE(prices_.Save(As(ana_), "", {"Free look", 5min, 0}));
   EXPECT_TRUE(Fails(prices_.Remove(As(ana_), "", ""), ErrorCode::kInvalidArgument, "name is required"));
+}
+
+TEST_F(PriceListChangesTest, EachPriceListChangeStoresAServicesChangedEvent) {
+  EXPECT_TRUE(Fails(prices_.Save(As(ana_), "", {"Cut", 7min, 0}), ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(Fails(prices_.Save(As(bob_), "Ana", {"Cut", 30min, 2000}), ErrorCode::kPermissionDenied));
+  EXPECT_TRUE(Fails(prices_.Remove(As(ana_), "", "Cut"), ErrorCode::kNotFound));
+  EXPECT_TRUE(ScheduleChanges().empty());
+  ASSERT_TRUE(prices_.Save(As(root_), "Ana", {"Cut", 30min, 2000}));
+  ASSERT_TRUE(prices_.Remove(As(ana_), "", "cut"));
+  const auto changed = ScheduleChangeNow(ana_, "Ana", "services_changed");
+  EXPECT_EQ(ScheduleChanges(), (std::vector<nlohmann::json>{changed, changed}));
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ class EventsTest : public ::testing::Test {
     const auto event = MakeOutboxEvent(details, shop_, shop_.Parse("2026-12-01T10:00").value());
     auto json = nlohmann::json::parse(event.payload_json);
     EXPECT_EQ(json["event_id"], event.event_id);
-    EXPECT_EQ(event.type, details.type);
+    EXPECT_EQ(event.routing_key, json["type"]);
     return json;
   }
   common::ShopTime shop_;
@@ -79,6 +79,32 @@ TEST_F(EventsTest, EveryEventHasItsOwnId) {
   const EventDetails details{EventType::kCreated, appointment_, Caller{"c-1", Role::kCustomer}, nullptr, false,
                              std::nullopt};
   EXPECT_NE(MakeOutboxEvent(details, shop_, {}).event_id, MakeOutboxEvent(details, shop_, {}).event_id);
+}
+
+TEST_F(EventsTest, AScheduleChangeNamesTheBarberWhatChangedAndForTimeOffItsRange) {
+  const TimeRange off{shop_.Parse("2026-12-07T12:00").value(), shop_.Parse("2026-12-07T14:00").value()};
+  const auto now = shop_.Parse("2026-12-01T10:00").value();
+  const auto added = MakeScheduleChangedEvent({ScheduleChange::kTimeOffAdded, "b-1", "Ana", off}, shop_, now);
+  EXPECT_EQ(added.routing_key, "barber.schedule_changed");
+  EXPECT_EQ(nlohmann::json::parse(added.payload_json), (nlohmann::json{{"event_id", added.event_id},
+                                                                       {"type", "barber.schedule_changed"},
+                                                                       {"occurred_at", "2026-12-01T10:00:00+02:00"},
+                                                                       {"barber", {{"id", "b-1"}, {"name", "Ana"}}},
+                                                                       {"change", "time_off_added"},
+                                                                       {"from", "2026-12-07T12:00:00+02:00"},
+                                                                       {"to", "2026-12-07T14:00:00+02:00"}}));
+  const auto removed = MakeScheduleChangedEvent({ScheduleChange::kTimeOffRemoved, "b-1", "Ana", off}, shop_, now);
+  EXPECT_EQ(nlohmann::json::parse(removed.payload_json)["change"], "time_off_removed");
+  EXPECT_NE(removed.event_id, added.event_id);
+  for (const auto& [change, name] : {std::pair{ScheduleChange::kHoursChanged, "hours_changed"},
+                                     std::pair{ScheduleChange::kServicesChanged, "services_changed"}}) {
+    const auto event = MakeScheduleChangedEvent({change, "b-1", "Ana"}, shop_, now);
+    const auto json = nlohmann::json::parse(event.payload_json);
+    EXPECT_EQ(json["change"], name);
+    EXPECT_EQ(json["barber"]["name"], "Ana");
+    EXPECT_FALSE(json.contains("from")) << name;
+    EXPECT_FALSE(json.contains("to")) << name;
+  }
 }
 
 }  // namespace

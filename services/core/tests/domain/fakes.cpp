@@ -83,6 +83,11 @@ Barber AsRead(Barber barber) {
   return barber;
 }
 
+// The time off row with this id, or the end of the rows.
+std::vector<TimeOff>::iterator TimeOffById(InMemoryStore& store, const std::string& id) {
+  return std::find_if(store.time_off.begin(), store.time_off.end(), [&](const TimeOff& t) { return t.id == id; });
+}
+
 // A time off row as read: with the barber's name as it is now.
 TimeOff AsRead(const InMemoryStore& store, TimeOff off) {
   const auto barber = store.barbers.find(off.barber_id);
@@ -273,7 +278,8 @@ common::Result<bool> InMemorySessionRepository::EndSession(const std::string& se
 }
 
 common::Status InMemoryBarberRepository::SaveBarber(const std::string& user_id, const std::string& name,
-                                                    bool auto_confirm, const std::vector<WorkingHours>& hours) {
+                                                    bool auto_confirm, const std::vector<WorkingHours>& hours,
+                                                    const std::optional<OutboxEvent>& event) {
   User* user = UserById(store_, user_id);
   if (user == nullptr || name.empty() || name.size() > 64) return Internal();  // foreign key, check
   const Barber* same_name = BarberByName(store_, name);
@@ -290,6 +296,7 @@ common::Status InMemoryBarberRepository::SaveBarber(const std::string& user_id, 
   for (auto& stored : store_.appointments) {
     if (stored.appointment.barber_id == user_id) stored.appointment.barber_name = name;
   }
+  if (event) store_.outbox.push_back({user_id, *event});
   return Ok{};
 }
 
@@ -326,7 +333,8 @@ common::Result<BookingParties> InMemoryBarberRepository::FindBookingParties(cons
   return parties;
 }
 
-common::Status InMemoryBarberRepository::SaveService(const std::string& barber_id, const BarberService& service) {
+common::Status InMemoryBarberRepository::SaveService(const std::string& barber_id, const BarberService& service,
+                                                     const std::optional<OutboxEvent>& event) {
   const auto barber = store_.barbers.find(barber_id);
   if (barber == store_.barbers.end()) return Internal();  // foreign key
   auto& services = barber->second.services;
@@ -337,11 +345,13 @@ common::Status InMemoryBarberRepository::SaveService(const std::string& barber_i
   } else {
     *same = service;
   }
+  if (event) store_.outbox.push_back({barber_id, *event});
   return Ok{};
 }
 
 common::Result<std::optional<BarberService>> InMemoryBarberRepository::RemoveService(const std::string& barber_id,
-                                                                                     const std::string& name) {
+                                                                                     const std::string& name,
+                                                                                     const OutboxEvent& event) {
   const auto barber = store_.barbers.find(barber_id);
   if (barber == store_.barbers.end()) return std::optional<BarberService>{};
   auto& services = barber->second.services;
@@ -350,11 +360,12 @@ common::Result<std::optional<BarberService>> InMemoryBarberRepository::RemoveSer
   if (same == services.end()) return std::optional<BarberService>{};
   BarberService removed = *same;
   services.erase(same);
+  store_.outbox.push_back({barber_id, event});
   return std::optional<BarberService>{removed};
 }
 
 common::Result<TimeOff> InMemoryTimeOffRepository::AddTimeOff(const Barber& barber, const TimeRange& during,
-                                                              const std::string& reason) {
+                                                              const std::string& reason, const OutboxEvent& event) {
   if (!store_.barbers.contains(barber.id) || during.from >= during.to || reason.size() > 200) return Internal();
   // The trigger time_off_clear_of_appointments names the live appointments in the way,
   // the earliest first.
@@ -373,18 +384,21 @@ common::Result<TimeOff> InMemoryTimeOffRepository::AddTimeOff(const Barber& barb
   }
   TimeOff off{std::to_string(++store_.last_time_off_id), barber.id, barber.name, during, reason};
   store_.time_off.push_back(off);
+  store_.outbox.push_back({barber.id, event});
   return off;
 }
 
 common::Result<std::optional<TimeOff>> InMemoryTimeOffRepository::FindTimeOffById(const std::string& id) {
-  const auto it =
-      std::find_if(store_.time_off.begin(), store_.time_off.end(), [&](const TimeOff& t) { return t.id == id; });
+  const auto it = TimeOffById(store_, id);
   if (it == store_.time_off.end()) return std::optional<TimeOff>{};
   return std::optional<TimeOff>{AsRead(store_, *it)};
 }
 
-common::Status InMemoryTimeOffRepository::DeleteTimeOff(const std::string& id) {
-  std::erase_if(store_.time_off, [&](const TimeOff& t) { return t.id == id; });
+common::Status InMemoryTimeOffRepository::DeleteTimeOff(const std::string& id, const OutboxEvent& event) {
+  const auto it = TimeOffById(store_, id);
+  if (it == store_.time_off.end()) return Ok{};
+  store_.outbox.push_back({it->barber_id, event});
+  store_.time_off.erase(it);
   return Ok{};
 }
 

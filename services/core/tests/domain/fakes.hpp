@@ -27,7 +27,7 @@ struct InMemoryStore {
     std::string booked_by;
     std::string idempotency_key;
   };
-  /// A row of the outbox: the event and the appointment it is about.
+  /// A row of the outbox: the event and the appointment or barber it is about.
   struct StoredEvent {
     std::string aggregate_id;
     OutboxEvent event;
@@ -98,15 +98,16 @@ class InMemoryBarberRepository final : public BarberRepository {
  public:
   explicit InMemoryBarberRepository(InMemoryStore& store) : store_(store) {}
   common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
-                            const std::vector<WorkingHours>& hours) override;
+                            const std::vector<WorkingHours>& hours, const std::optional<OutboxEvent>& event) override;
   common::Result<std::optional<Barber>> FindBarberById(const std::string& id) override;
   common::Result<std::optional<Barber>> FindBarberByName(const std::string& name) override;
   common::Result<std::vector<Barber>> ListBarbers() override;
   common::Result<BookingParties> FindBookingParties(const std::string& barber_name,
                                                     const std::string& client_id) override;
-  common::Status SaveService(const std::string& barber_id, const BarberService& service) override;
-  common::Result<std::optional<BarberService>> RemoveService(const std::string& barber_id,
-                                                             const std::string& name) override;
+  common::Status SaveService(const std::string& barber_id, const BarberService& service,
+                             const std::optional<OutboxEvent>& event) override;
+  common::Result<std::optional<BarberService>> RemoveService(const std::string& barber_id, const std::string& name,
+                                                             const OutboxEvent& event) override;
 
  private:
   InMemoryStore& store_;
@@ -115,9 +116,10 @@ class InMemoryBarberRepository final : public BarberRepository {
 class InMemoryTimeOffRepository final : public TimeOffRepository {
  public:
   explicit InMemoryTimeOffRepository(InMemoryStore& store) : store_(store) {}
-  common::Result<TimeOff> AddTimeOff(const Barber& barber, const TimeRange& during, const std::string& reason) override;
+  common::Result<TimeOff> AddTimeOff(const Barber& barber, const TimeRange& during, const std::string& reason,
+                                     const OutboxEvent& event) override;
   common::Result<std::optional<TimeOff>> FindTimeOffById(const std::string& id) override;
-  common::Status DeleteTimeOff(const std::string& id) override;
+  common::Status DeleteTimeOff(const std::string& id, const OutboxEvent& event) override;
   common::Result<std::vector<TimeOff>> ListTimeOff(const std::string& barber_id, const TimeRange& range) override;
 
  private:

@@ -249,8 +249,8 @@ TEST_F(ProfilesTest, DeletionCancelsWhatIsAheadAndLeavesAFormerCustomerOnThePast
   }
   const auto& outbox = work_.store().outbox;
   ASSERT_EQ(outbox.size(), events_before + 2);
-  EXPECT_EQ(outbox[events_before].event.type, EventType::kCanceled);
-  EXPECT_EQ(outbox[events_before + 1].event.type, EventType::kCanceled);
+  EXPECT_EQ(outbox[events_before].event.routing_key, "appointment.canceled");
+  EXPECT_EQ(outbox[events_before + 1].event.routing_key, "appointment.canceled");
   EXPECT_EQ(Read(past->id).status, AppointmentStatus::kPending);
   EXPECT_EQ(Read(past->id).client_name, kFormerCustomer);
   EXPECT_EQ(Read(canceled_before->id).client_name, kFormerCustomer);
@@ -273,7 +273,7 @@ TEST_F(ProfilesTest, ADeletionThatFindsAnAppointmentChangedMeanwhileChangesNothi
   Appointment after = stale;
   after.status = AppointmentStatus::kCanceled;
   const std::size_t events_before = work_.store().outbox.size();
-  EXPECT_TRUE(Fails(work_.accounts().DeleteCustomer(carol_.id, {{stale, after, {"e", EventType::kCanceled, "{}"}}},
+  EXPECT_TRUE(Fails(work_.accounts().DeleteCustomer(carol_.id, {{stale, after, {"e", "appointment.canceled", "{}"}}},
                                                     clock_.Now(), Ending(SessionEnd::kAccountDeleted)),
                     ErrorCode::kFailedPrecondition));
   // Nor when an appointment ahead is left out of the cancellations.

@@ -110,5 +110,35 @@ TEST_F(TimeOffTest, OnlyItsBarberOrAnAdminRemovesTimeOff) {
   EXPECT_TRUE(book_.Remove(As(root_), again->id));
 }
 
+TEST_F(TimeOffTest, AddingAndRemovingTimeOffStoresAnEventAboutTheBarberWithItsRange) {
+  const auto off = Add(root_, "Ana", "2026-12-07T12:00", "2026-12-07T14:00");
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_EQ(ScheduleChanges(),
+            std::vector<nlohmann::json>{ScheduleChangeNow(ana_, "Ana", "time_off_added", "2026-12-07T12:00:00+02:00",
+                                                          "2026-12-07T14:00:00+02:00")});
+  clock_.Advance(std::chrono::minutes(5));
+  ASSERT_TRUE(book_.Remove(As(ana_), off->id));
+  const auto changes = ScheduleChanges();
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[1], ScheduleChangeNow(ana_, "Ana", "time_off_removed", "2026-12-07T12:00:00+02:00",
+                                          "2026-12-07T14:00:00+02:00"));
+  EXPECT_EQ(work_.store().outbox.size(), 2u);
+}
+
+TEST_F(TimeOffTest, RefusedTimeOffStoresNoEvent) {
+  ASSERT_TRUE(bookings_.Create(As(carol_), "", "2026-12-07T10:00", "Ana"));
+  EXPECT_TRUE(Fails(Add(ana_, "", "2026-12-07", "2026-12-08"), ErrorCode::kFailedPrecondition));
+  EXPECT_TRUE(Fails(Add(ana_, "", "2026-12-08", "2026-12-07"), ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(Fails(Add(bob_, "Ana", "2026-12-09", "2026-12-10"), ErrorCode::kPermissionDenied));
+  const auto off = Add(bob_, "", "2026-12-09", "2026-12-10");
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_TRUE(Fails(book_.Remove(As(ana_), off->id), ErrorCode::kPermissionDenied));
+  const auto changes = ScheduleChanges();
+  ASSERT_EQ(changes.size(), 1u);  // Bob's time off only
+  EXPECT_EQ(changes[0]["change"], "time_off_added");
+  EXPECT_EQ(changes[0]["barber"]["id"], bob_.id);
+  EXPECT_EQ(work_.store().outbox.size(), 2u);  // and the booking
+}
+
 }  // namespace
 }  // namespace barbershop::core::domain

@@ -390,6 +390,62 @@ TEST_F(AppointmentsTest, AvailableSlotsLeaveOutBookingsAndTimeOff) {
   EXPECT_EQ(none.slots_size(), 0);
 }
 
+TEST_F(AppointmentsTest, AvailableSlotsByBarberIdAreThoseByName) {
+  const std::string day = Slot(2, 10, 0).substr(0, 10);  // a Tuesday ahead
+  BookOk(client_, day + "T10:00");
+  const auto free = [&](const std::string& barber_name, const std::string& barber_id, GetAvailableSlotsResponse* out,
+                        const std::string& token = "") {
+    GetAvailableSlotsRequest request;
+    request.set_barber_name(barber_name);
+    request.set_barber_id(barber_id);
+    request.set_date(day);
+    return stub_->GetAvailableSlots(Authed(token).get(), request, out);
+  };
+  GetAvailableSlotsResponse by_name;
+  ASSERT_TRUE(free(barber_.username, "", &by_name).ok());
+  EXPECT_EQ(by_name.slots_size(), 17);  // 09:00 to 17:30 but 10:00
+  GetAvailableSlotsResponse by_id;
+  ASSERT_TRUE(free("", barber_.id, &by_id).ok());  // with no token, as by name
+  EXPECT_EQ(std::vector<std::string>(by_id.slots().begin(), by_id.slots().end()),
+            std::vector<std::string>(by_name.slots().begin(), by_name.slots().end()));
+  GetAvailableSlotsResponse signed_in;
+  ASSERT_TRUE(free("", barber_.id, &signed_in, client_.token).ok());
+  EXPECT_EQ(signed_in.slots_size(), by_name.slots_size());
+
+  GetAvailableSlotsResponse none;
+  const auto both = free(barber_.username, barber_.id, &none);
+  EXPECT_EQ(both.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(both.error_message(), "give barber_name or barber_id, not both");
+  EXPECT_EQ(free("", "", &none).error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(free("", "not-an-id", &none).error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(free("", client_.id, &none).error_code(), StatusCode::NOT_FOUND);  // a user, not a barber
+  const std::string unknown = "00000000-0000-4000-8000-000000000000";
+  const auto missing = free("", unknown, &none);
+  EXPECT_EQ(missing.error_code(), StatusCode::NOT_FOUND);
+  EXPECT_EQ(missing.error_message(), "no barber with id " + unknown);
+  EXPECT_EQ(none.slots_size(), 0);
+}
+
+TEST_F(AppointmentsTest, PriceListChangesAnnounceTheBarbersScheduleChange) {
+  ServiceResponse response;
+  EXPECT_EQ(SaveService(barber_, "", "Fade", 7, 3000, &response).error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(SaveService(client_, barber_.username, "Fade", 60, 3000, &response).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(ScheduleChanges(barber_).empty());
+
+  ASSERT_TRUE(SaveService(barber_, "", "Fade", 60, 3000, &response).ok());
+  auto events = ScheduleChanges(barber_);
+  ASSERT_EQ(events.size(), 1U);
+  EXPECT_TRUE(IsScheduleChange(events[0], barber_, barber_.username, "services_changed"));
+
+  EXPECT_EQ(RemoveService(barber_, "", "Shave", &response).error_code(), StatusCode::NOT_FOUND);
+  EXPECT_EQ(ScheduleChanges(barber_).size(), 1U);
+  ASSERT_TRUE(RemoveService(barber_, "", "fade", &response).ok());
+  events = ScheduleChanges(barber_);
+  ASSERT_EQ(events.size(), 2U);
+  EXPECT_TRUE(IsScheduleChange(events[1], barber_, barber_.username, "services_changed"));
+}
+
 TEST_F(AppointmentsTest, GetAppointmentIsForItsPartiesOnly) {
   const auto id = BookOk(client_, Slot(3, 15, 0));
   GetAppointmentRequest request;

@@ -118,5 +118,28 @@ TEST_F(ChairsTest, OnlyTheBarberOrAnAdminSavesAChairAndBadInputChangesNothing) {
   EXPECT_EQ(HoursOf(barber.username), std::vector<std::string>{"2 09:00-17:00"});
 }
 
+TEST_F(ChairsTest, SavingAChairAnnouncesTheBarbersNewHoursAndARefusedSaveNothing) {
+  const auto barber = NewBarber(*stub_);
+  const std::vector<std::tuple<int, std::string, std::string>> week{{2, "09:00", "17:00"}};
+  EXPECT_EQ(Save(barber, "", barber.username, {{2, "17:00", "09:00"}}).error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Save(user_, barber.id, barber.username, week).error_code(), StatusCode::PERMISSION_DENIED);
+  const auto rival = NewBarber(*stub_);
+  EXPECT_EQ(Save(barber, "", rival.username, week).error_code(), StatusCode::ALREADY_EXISTS);
+  EXPECT_TRUE(ScheduleChanges(barber).empty());
+
+  ASSERT_TRUE(Save(barber, "", barber.username, week).ok());
+  auto events = ScheduleChanges(barber);
+  ASSERT_EQ(events.size(), 1U);
+  EXPECT_TRUE(IsScheduleChange(events[0], barber, barber.username, "hours_changed"));
+
+  // An admin's save under a new name announces the new name.
+  const std::string renamed = barber.username + " B";
+  ASSERT_TRUE(Save(admin_, barber.id, renamed, week, true).ok());
+  events = ScheduleChanges(barber);
+  ASSERT_EQ(events.size(), 2U);
+  EXPECT_TRUE(IsScheduleChange(events[1], barber, renamed, "hours_changed"));
+  EXPECT_TRUE(ScheduleChanges(rival).empty());
+}
+
 }  // namespace
 }  // namespace barbershop::core::testing

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <set>
 
 #include "barbershop/common/ids.hpp"
 #include "barbershop/common/passwords.hpp"
@@ -264,6 +265,44 @@ std::string QueryScalar(const std::string& sql, const std::string& database_url)
   const auto rows = tx.exec(sql);
   if (rows.empty() || rows[0][0].is_null()) return {};
   return rows[0][0].as<std::string>();
+}
+
+std::vector<nlohmann::json> ScheduleChanges(const TestUser& barber) {
+  pqxx::connection connection(TestCore::Get().database_url());
+  pqxx::nontransaction tx(connection);
+  std::vector<nlohmann::json> payloads;
+  for (const auto& row : tx.exec_params(
+           "SELECT event_id::text, routing_key, payload::text FROM outbox WHERE aggregate_id = $1 ORDER BY id",
+           barber.id)) {
+    payloads.push_back(nlohmann::json::parse(row[2].as<std::string>()));
+    EXPECT_EQ(row[1].as<std::string>(), "barber.schedule_changed");
+    EXPECT_EQ(payloads.back().value("event_id", ""), row[0].as<std::string>());
+  }
+  return payloads;
+}
+
+::testing::AssertionResult IsScheduleChange(const nlohmann::json& event, const TestUser& barber,
+                                            const std::string& barber_name, const std::string& change) {
+  const bool time_off = change == "time_off_added" || change == "time_off_removed";
+  std::set<std::string> fields{"event_id", "type", "occurred_at", "barber", "change"};
+  if (time_off) fields.insert({"from", "to"});
+  std::set<std::string> given;
+  for (const auto& [key, value] : event.items()) given.insert(key);
+  // Shop time with its offset, as the core writes it: "2026-12-07T10:30:00+02:00".
+  const auto shop = common::ShopTime::ForZone("Europe/Chisinau").value();
+  const auto is_instant = [&](const char* key) {
+    if (!event.contains(key) || !event[key].is_string()) return false;
+    const auto text = event[key].get<std::string>();
+    return text.size() == 25 && (text[19] == '+' || text[19] == '-') && static_cast<bool>(shop.Parse(text));
+  };
+  const nlohmann::json about = {{"id", barber.id}, {"name", barber_name}};
+  if (given != fields || event["type"] != "barber.schedule_changed" || event["change"] != change ||
+      event["barber"] != about || !is_instant("occurred_at") ||
+      (time_off && !(is_instant("from") && is_instant("to"))) || !event["event_id"].is_string() ||
+      event["event_id"].get<std::string>().size() != 36) {
+    return ::testing::AssertionFailure() << "not a " << change << " of " << about.dump() << ": " << event.dump();
+  }
+  return ::testing::AssertionSuccess();
 }
 
 std::string StartedAppointment(const TestUser& barber, const TestUser& client, const std::string& status,

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <functional>
 #include <memory>
@@ -121,6 +123,15 @@ double MetricValue(const std::string& text, const std::string& series);
 /// Runs a query on the test database (or the one named) and returns the first column of
 /// the first row.
 std::string QueryScalar(const std::string& sql, const std::string& database_url = "");
+/// The payloads of the outbox's events about `barber` (those whose aggregate is the
+/// barber's id), oldest first; each must have the routing key barber.schedule_changed and
+/// its row's event id.
+std::vector<nlohmann::json> ScheduleChanges(const TestUser& barber);
+/// Success when `event` is a barber.schedule_changed payload about `barber` (as named
+/// `barber_name`) saying `change`, with exactly the fields docs/core.md gives it: from and
+/// to only for time off.
+::testing::AssertionResult IsScheduleChange(const nlohmann::json& event, const TestUser& barber,
+                                            const std::string& barber_name, const std::string& change);
 /// An appointment of `barber` and `client` in `status` that began `ago` (a PostgreSQL
 /// interval) before now, on a whole minute as bookings are, 30 minutes long; its id.  None
 /// can be booked in the past, so it is written straight into the database.

@@ -157,6 +157,40 @@ TEST_F(TimeOffTest, OnlyTheBarberOrAnAdminManagesTimeOffAndBadInputChangesNothin
   EXPECT_TRUE(Remove(admin, id).ok());
 }
 
+TEST_F(TimeOffTest, AddingAndRemovingTimeOffAnnouncesTheBarbersScheduleChangeWithItsRange) {
+  TimeOffResponse added;
+  ASSERT_TRUE(Add(barber_, "", day_ + "T12:00", day_ + "T14:00", &added, "dentist").ok());
+  auto events = ScheduleChanges(barber_);
+  ASSERT_EQ(events.size(), 1U);
+  EXPECT_TRUE(IsScheduleChange(events[0], barber_, barber_.username, "time_off_added"));
+  EXPECT_EQ(events[0]["from"], added.time_off().from());
+  EXPECT_EQ(events[0]["to"], added.time_off().to());
+  EXPECT_EQ(events[0]["from"].get<std::string>().substr(0, 16), day_ + "T12:00");
+
+  const auto admin = NewAdmin(*stub_);
+  ASSERT_TRUE(Remove(admin, added.time_off().time_off_id()).ok());
+  events = ScheduleChanges(barber_);
+  ASSERT_EQ(events.size(), 2U);
+  EXPECT_TRUE(IsScheduleChange(events[1], barber_, barber_.username, "time_off_removed"));
+  EXPECT_EQ(events[1]["from"], added.time_off().from());
+  EXPECT_EQ(events[1]["to"], added.time_off().to());
+  EXPECT_NE(events[1]["event_id"], events[0]["event_id"]);
+  // Removed already: nothing more to announce.
+  EXPECT_EQ(Remove(barber_, added.time_off().time_off_id()).error_code(), StatusCode::NOT_FOUND);
+  EXPECT_EQ(ScheduleChanges(barber_).size(), 2U);
+}
+
+TEST_F(TimeOffTest, RefusedTimeOffAnnouncesNothing) {
+  AppointmentResponse booked;
+  ASSERT_TRUE(Book(client_, "15:00", &booked).ok());
+  TimeOffResponse added;
+  EXPECT_EQ(Add(barber_, "", day_ + "T14:30", day_ + "T16:00", &added).error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Add(barber_, "", day_ + "T16:00", day_ + "T14:30", &added).error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Add(client_, barber_.username, day_ + "T16:00", day_ + "T17:00", &added).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(ScheduleChanges(barber_).empty());
+}
+
 TEST_F(TimeOffTest, ABookingQueuedBehindNewTimeOffIsRefused) {
   // Time off being added holds the barber's lock; a booking for that hour waits for it,
   // and once the time off commits the booking must see it.

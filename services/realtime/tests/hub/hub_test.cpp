@@ -5,23 +5,10 @@
 #include <algorithm>
 #include <thread>
 
+#include "recording_hub.hpp"
+
 namespace barbershop::realtime::hub {
 namespace {
-
-class FakeSubscriber final : public ChannelSubscriber {
- public:
-  void Subscribe(const std::string& channel) override { calls.push_back("+" + channel); }
-  void Unsubscribe(const std::string& channel) override { calls.push_back("-" + channel); }
-  std::vector<std::string> calls;
-};
-
-class RecordingListener final : public Listener {
- public:
-  void OnReady() override { ++ready; }
-  void OnMessage(std::shared_ptr<const std::string> message) override { messages.push_back(std::move(message)); }
-  int ready = 0;
-  std::vector<std::shared_ptr<const std::string>> messages;
-};
 
 TEST(HubTest, SubscribesWhileAnySocketListensAndSharesOneBuffer) {
   FakeSubscriber subscriber;

@@ -50,5 +50,17 @@ TEST(SocketCounterTest, ZeroIsNoLimit) {
   for (int i = 0; i < 100; ++i) EXPECT_EQ(counter.TryAdd("ana", "10.0.0.1"), SocketCounter::Verdict::kAdmitted);
 }
 
+TEST(SocketCounterTest, SocketsWithoutAUserCountAgainstTheirAddressOnly) {
+  SocketCounter counter(1, 3);
+  EXPECT_EQ(counter.TryAdd("", "10.0.0.1"), SocketCounter::Verdict::kAdmitted);
+  EXPECT_EQ(counter.TryAdd("", "10.0.0.1"), SocketCounter::Verdict::kAdmitted) << "no user limit for nobody";
+  EXPECT_EQ(counter.TryAdd("u-1", "10.0.0.1"), SocketCounter::Verdict::kAdmitted);
+  EXPECT_EQ(counter.TryAdd("", "10.0.0.1"), SocketCounter::Verdict::kAddressFull);
+  EXPECT_EQ(counter.OfUser(""), 0u);
+  counter.Remove("", "10.0.0.1");
+  EXPECT_EQ(counter.TryAdd("", "10.0.0.1"), SocketCounter::Verdict::kAdmitted);
+  EXPECT_EQ(counter.TryAdd("u-1", "10.0.0.2"), SocketCounter::Verdict::kUserFull);
+}
+
 }  // namespace
 }  // namespace barbershop::realtime::hub

@@ -45,6 +45,35 @@ TEST(RoutesTest, RefusesOtherPathsAndBadQueries) {
   }
 }
 
+TEST(RoutesTest, ABarbersAvailabilityNeedsADayAndNoToken) {
+  auto route = ParseRoute("/websocket/barber/B-1/availability?date=2026-12-04&service=Beard+trim&token=x.y.z");
+  ASSERT_TRUE(route);
+  EXPECT_EQ(route->kind, StreamKind::kBarberAvailability);
+  EXPECT_EQ(route->id, "b-1");
+  EXPECT_EQ(route->date, "2026-12-04");
+  EXPECT_EQ(route->service, "Beard trim");
+  EXPECT_TRUE(route->token.empty()) << "not needed, not kept";
+  EXPECT_TRUE(IsPublic(*route));
+  EXPECT_EQ(ChannelFor(*route), "availability:b-1");
+  EXPECT_TRUE(Authorize(*route, Claims{}, nullptr));
+  EXPECT_TRUE(ParseRoute("/websocket/barber/b-1/availability?date=2028-02-29"));
+  EXPECT_FALSE(IsPublic(*ParseRoute("/websocket/barber/b-1/appointments")));
+  for (const char* target :
+       {"/websocket/barber/b-1/availability", "/websocket/barber/b-1/availability?date=2026-12-4",
+        "/websocket/barber/b-1/availability?date=2026-13-01", "/websocket/barber/b-1/availability?date=2027-02-29",
+        "/websocket/barber/b-1/availability?date=2026-12-04T10:00",
+        "/websocket/barber/b-1/availability?date=2026-12-04&since=1-0",
+        "/websocket/barber/b-1/availability?date=2026-12-04&before=1-0",
+        "/websocket/barber/b-1/availability?date=2026-12-04&service=%FF",
+        "/websocket/barber/b-1/availability?date=2026-12-04&service="
+        "12345678901234567890123456789012345678901234567890123456789012345"}) {
+    auto refused = ParseRoute(target);
+    ASSERT_FALSE(refused) << target;
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument) << target;
+  }
+  EXPECT_EQ(ParseRoute("/websocket/client/c-1/availability?date=2026-12-04").error().code, ErrorCode::kNotFound);
+}
+
 TEST(RoutesTest, OnlyTheOwnerOpensAStream) {
   const auto barber_route = *ParseRoute("/websocket/barber/b-1/appointments");
   const auto client_route = *ParseRoute("/websocket/client/c-1/appointments");

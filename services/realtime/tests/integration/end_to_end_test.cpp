@@ -153,6 +153,35 @@ class CoreClient {
                                          "CancelAppointment");
   }
 
+  /// Books `barber` at `date` and `clock` (shop time); nullopt, with a test failure, when
+  /// it cannot.
+  std::optional<Booking> BookAt(const Session& client, const std::string& barber, const std::string& date,
+                                const std::string& clock) {
+    bool taken = false;
+    auto booking = TryBook(client, barber, date, clock, taken);
+    EXPECT_FALSE(taken) << date << " " << clock << " is taken";
+    return booking;
+  }
+  /// The barber's own time off over [from, to); its id, or empty with a test failure.
+  std::string AddTimeOff(const Session& barber, const std::string& from, const std::string& to) {
+    auto context = Context(barber.token);
+    AddTimeOffRequest request;
+    request.set_from(from);
+    request.set_to(to);
+    TimeOffResponse response;
+    const auto status = stub_->AddTimeOff(context.get(), request, &response);
+    EXPECT_TRUE(status.ok()) << "AddTimeOff: " << status.error_message();
+    return response.time_off().time_off_id();
+  }
+  bool RemoveTimeOff(const Session& barber, const std::string& time_off_id) {
+    auto context = Context(barber.token);
+    RemoveTimeOffRequest request;
+    request.set_time_off_id(time_off_id);
+    TimeOffResponse response;
+    const auto status = stub_->RemoveTimeOff(context.get(), request, &response);
+    EXPECT_TRUE(status.ok()) << "RemoveTimeOff: " << status.error_message();
+    return status.ok();
+  }
   bool Logout(const Session& session) {
     auto context = Context(session.token);
     AccountResponse response;
@@ -292,6 +321,68 @@ TEST_F(EndToEndTest, BookConfirmCancelReachTheOtherPartysSocketOnAnotherCopy) {
     }
   }
   EXPECT_TRUE(seen.empty()) << "a duplicate arrived: " << json(seen).dump();
+}
+
+TEST_F(EndToEndTest, AnyoneWatchingABarbersDaySeesItsSlotsTakenAndFreedLiveOnEveryCopy) {
+  const auto booking = core_.BookRandomSlot(client_, kBarberName);
+  ASSERT_TRUE(booking);
+  const std::string slot = booking->appointment.date_time();
+  const std::string path =
+      "/websocket/barber/" + barber_.user_id + "/availability?date=" + booking->date;
+  // No token: a shop's booking page shows what is free before anyone signs in.
+  std::vector<std::unique_ptr<WsClient>> watchers;
+  for (auto* copy : {&a_, &b_}) {
+    watchers.push_back(std::make_unique<WsClient>());
+    ASSERT_EQ(watchers.back()->Connect(copy->port(), path), 101u);
+  }
+  const auto has = [&](const json& message, const char* field) {
+    if (message.value("type", "") != "availability" || !message.contains(field)) return false;
+    const auto& list = message[field];
+    return std::find(list.begin(), list.end(), slot) != list.end();
+  };
+  for (auto& watcher : watchers) {
+    const auto first = watcher->NextMatching(
+        [](const json& m) { return m.value("type", "") == "availability"; }, kDeliveryTimeout);
+    ASSERT_TRUE(first) << "no slots on connect";
+    EXPECT_EQ((*first)["barber_id"], barber_.user_id);
+    EXPECT_EQ((*first)["date"], booking->date);
+    EXPECT_FALSE(has(*first, "slots")) << "the booked slot is offered: " << first->dump();
+    EXPECT_FALSE((*first)["slots"].empty()) << "the rest of the day is free";
+  }
+  // Every frame names the day and the slots, never who booked.
+  const auto expect = [&](const char* field, const char* step) {
+    for (auto& watcher : watchers) {
+      const auto change = watcher->NextMatching([&](const json& m) { return has(m, field); }, kDeliveryTimeout);
+      ASSERT_TRUE(change) << step << ": no frame with " << slot << " in " << field;
+      EXPECT_EQ(change->size(), 7u) << change->dump();
+      for (const auto& secret : {client_.user_id, client_.email, booking->appointment.appointment_id()}) {
+        EXPECT_EQ(change->dump().find(secret), std::string::npos) << step << " reveals " << secret;
+      }
+    }
+  };
+  ASSERT_TRUE(core_.Cancel(client_, booking->appointment.appointment_id()));
+  expect("added", "cancelled");
+  const auto ends = *common::ShopTime::ForZone(kShopZone)->Parse(slot) + std::chrono::minutes(30);
+  const auto time_off = core_.AddTimeOff(barber_, slot, common::ShopTime::ForZone(kShopZone)->Format(ends));
+  ASSERT_FALSE(time_off.empty());
+  expect("removed", "time off added");
+  ASSERT_TRUE(core_.RemoveTimeOff(barber_, time_off));
+  expect("added", "time off removed");
+  ASSERT_TRUE(core_.BookAt(client_, kBarberName, booking->date, booking->clock));
+  expect("removed", "booked again");
+}
+
+TEST_F(EndToEndTest, AnAvailabilityStreamIsRefusedForNoSuchBarberOrDay) {
+  const std::string elena = "/websocket/barber/" + barber_.user_id + "/availability";
+  for (const auto& [target, status] : std::vector<std::pair<std::string, unsigned>>{
+           {"/websocket/barber/" + NewId() + "/availability?date=2030-01-07", 404},
+           {elena + "?date=2030-01-07&service=No+such+service", 404},
+           {elena + "?date=2030-02-30", 400},
+           {elena, 400},
+       }) {
+    WsClient socket;
+    EXPECT_EQ(socket.Connect(a_.port(), target), status) << target;
+  }
 }
 
 TEST_F(EndToEndTest, ALogoutClosesThatSessionsSocketsOnEveryCopyAndNoOthers) {

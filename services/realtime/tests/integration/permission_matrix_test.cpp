@@ -1,7 +1,8 @@
 // Who may open which WebSocket path: each kind of path opened by six callers (nobody, the
 // appointment's client, another customer, the appointment's barber, another barber, an
 // admin), each cell the HTTP status of the upgrade.  A user opens only their own streams,
-// and an appointment's chat only its two parties or an admin.  Every kind of
+// and an appointment's chat only its two parties or an admin; anyone, signed in or not,
+// watches a barber's free slots.  Every kind of
 // path has a row: a StreamKind added without one does not compile (RowCovering, with
 // -Werror=switch from CMakeLists.txt), and the coverage test checks that the row exists
 // and names a path of that kind.
@@ -9,11 +10,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <array>
 #include <functional>
 #include <optional>
 
 #include "barbershop/common/clock.hpp"
+#include "barbershop/common/shop_time.hpp"
 #include "barbershop/common/tokens.hpp"
 #include "harness.hpp"
 #include "hub/routes.hpp"
@@ -41,6 +45,15 @@ struct Callers {
   std::array<std::string, 6> tokens;
 };
 
+/// The shop's calendar day a week from now ("2026-12-08"): one the barber can be booked on.
+std::string WeekAhead() {
+  const auto shop = *common::ShopTime::ForZone("Europe/Chisinau");
+  const auto local = shop.ToLocal(common::SystemClock{}.Now() + std::chrono::hours(24 * 7));
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", local.year, local.month, local.day);
+  return text;
+}
+
 struct Row {
   const char* name;
   /// The kind of path the row opens; none for a path that names no stream.
@@ -62,6 +75,8 @@ const std::vector<Row> kRows{
      [](const Callers& c) { return "/websocket/appointment/" + c.appointment.id + "/chat"; }},
     {"ChatOfNoSuchAppointment", StreamKind::kChat,          {401,   404,   404,     404,   404,    404},
      [](const Callers&) { return "/websocket/appointment/" + NewId() + "/chat"; }},
+    {"BarberAvailability", StreamKind::kBarberAvailability, {101, 101,   101,     101,   101,    101},
+     [](const Callers& c) { return "/websocket/barber/" + c.appointment.barber_id + "/availability?date=" + WeekAhead(); }},
     {"NoSuchPath", std::nullopt,                            {404,   404,   404,     404,   404,    404},
      [](const Callers& c) { return "/websocket/appointment/" + c.appointment.id + "/appointments"; }},
 };
@@ -77,6 +92,8 @@ const char* RowCovering(StreamKind kind) {
       return "ClientAppointments";
     case StreamKind::kChat:
       return "Chat";
+    case StreamKind::kBarberAvailability:
+      return "BarberAvailability";
   }
   return nullptr;
 }
@@ -139,8 +156,10 @@ TEST_F(WebSocketPermissionMatrixTest, EachCallerGetsTheUpgradeStatusOfItsCell) {
       EXPECT_EQ(status, row.expected[who]) << row.name << " (" << path << ") by " << kCallerNames[who] << ": expected "
                                            << row.expected[who] << ", got " << status;
       if (status == 101) {
-        EXPECT_TRUE(socket.NextMatching([](const json& m) { return m.value("type", "") == "welcome"; }))
-            << row.name << " by " << kCallerNames[who] << ": upgraded without a welcome";
+        // The first message: a welcome, or the free slots a watcher starts from.
+        const std::string first = row.kind == StreamKind::kBarberAvailability ? "availability" : "welcome";
+        EXPECT_TRUE(socket.NextMatching([&](const json& m) { return m.value("type", "") == first; }))
+            << row.name << " by " << kCallerNames[who] << ": upgraded without a " << first;
       }
     }
   }

@@ -10,7 +10,8 @@ namespace barbershop::common {
 
 /// Where events travel on RabbitMQ: the core publishes them to `exchange`, the real-time
 /// service consumes them from the durable `queue`, bound with each of `bindings`
-/// (appointment changes, "appointment.<type>", and ended login sessions, "session.ended").
+/// (appointment changes, "appointment.<type>", changes to a barber's hours, services or
+/// time off, "barber.schedule_changed", and ended login sessions, "session.ended").
 /// Both services declare all three, whoever starts first (on a fresh or rebuilt broker,
 /// an event published before the queue exists would be routed nowhere), so the queue's
 /// arguments are written here once: the broker refuses to declare a queue again with
@@ -18,7 +19,7 @@ namespace barbershop::common {
 struct EventTopology {
   std::string exchange = "barbershop.events";
   std::string queue = "barbershop.realtime.events";
-  std::vector<std::string> bindings = {"appointment.#", "session.#"};
+  std::vector<std::string> bindings = {"appointment.#", "barber.#", "session.#"};
 };
 
 /// Declares the durable topic exchange, the durable queue (one active consumer at a

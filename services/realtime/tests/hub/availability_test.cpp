@@ -1,0 +1,285 @@
+#include "hub/availability.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <deque>
+#include <map>
+#include <variant>
+
+#include "recording_hub.hpp"
+
+namespace barbershop::realtime::hub {
+namespace {
+
+using common::ErrorCode;
+using common::MakeError;
+using nlohmann::json;
+using Slots = std::vector<std::string>;
+
+/// Keeps each request until the test answers it.
+class FakeSlotSource final : public SlotSource {
+ public:
+  void FreeSlots(const AvailabilityKey& key, Answer answer) override {
+    asked.push_back(key);
+    pending.emplace_back(key, std::move(answer));
+  }
+  /// Answers the oldest request.
+  void Answer(common::Result<Slots> slots) {
+    ASSERT_FALSE(pending.empty()) << "nothing was asked";
+    auto [key, answer] = std::move(pending.front());
+    pending.pop_front();
+    answer(std::move(slots));
+  }
+  std::vector<AvailabilityKey> asked;
+  std::deque<std::pair<AvailabilityKey, SlotSource::Answer>> pending;
+};
+
+json Frame(const std::shared_ptr<const std::string>& message) { return json::parse(*message); }
+
+class AvailabilityFeedTest : public ::testing::Test {
+ protected:
+  const AvailabilityKey day_{"b-1", "2026-12-04", ""};
+  FakeSubscriber subscriber_;
+  Hub hub_{subscriber_};
+  FakeSlotSource source_;
+  AvailabilityFeed feed_{hub_, source_};
+};
+
+TEST_F(AvailabilityFeedTest, ReadsTheSlotsOnceSubscribedAndSendsThemWhole) {
+  auto watcher = std::make_shared<RecordingListener>();
+  feed_.Join(day_, watcher);
+  EXPECT_EQ(subscriber_.calls, Slots{"+availability:b-1"});
+  EXPECT_TRUE(source_.asked.empty()) << "read only once no change can be missed";
+  hub_.OnSubscribed("availability:b-1");
+  ASSERT_EQ(source_.asked.size(), 1u);
+  EXPECT_EQ(source_.asked[0], day_);
+  source_.Answer(Slots{"10:00", "10:30", "11:00"});
+  ASSERT_EQ(watcher->messages.size(), 1u);
+  const auto frame = Frame(watcher->messages[0]);
+  EXPECT_EQ(frame, (json{{"type", "availability"},
+                         {"barber_id", "b-1"},
+                         {"date", "2026-12-04"},
+                         {"service", ""},
+                         {"slots", {"10:00", "10:30", "11:00"}},
+                         {"added", json::array()},
+                         {"removed", json::array()}}));
+  EXPECT_EQ(watcher->ready, 0);
+
+  // A second watcher of the same day gets the list at once, without a request.
+  auto second = std::make_shared<RecordingListener>();
+  feed_.Join(day_, second);
+  ASSERT_EQ(second->messages.size(), 1u);
+  EXPECT_EQ(Frame(second->messages[0])["slots"], (json{"10:00", "10:30", "11:00"}));
+  EXPECT_EQ(source_.asked.size(), 1u);
+}
+
+TEST_F(AvailabilityFeedTest, ANoticeForItsDayReadsAgainAndSendsWhatChanged) {
+  auto watcher = std::make_shared<RecordingListener>();
+  feed_.Join(day_, watcher);
+  hub_.OnSubscribed("availability:b-1");
+  source_.Answer(Slots{"10:00", "10:30", "11:00"});
+
+  const auto deliver = [&](const std::string& notice) {
+    hub_.Deliver("availability:b-1", std::make_shared<const std::string>(notice));
+  };
+  deliver(AvailabilityNotice("b-1", {"2026-12-05"}));
+  EXPECT_EQ(source_.asked.size(), 1u) << "another day's change";
+  deliver(AvailabilityNotice("b-1", {"2026-12-03", "2026-12-04"}));
+  ASSERT_EQ(source_.asked.size(), 2u);
+  source_.Answer(Slots{"10:00", "11:00", "11:30"});
+  ASSERT_EQ(watcher->messages.size(), 2u);
+  const auto change = Frame(watcher->messages[1]);
+  EXPECT_EQ(change["slots"], (json{"10:00", "11:00", "11:30"}));
+  EXPECT_EQ(change["added"], (json{"11:30"}));
+  EXPECT_EQ(change["removed"], (json{"10:30"}));
+
+  // An answer equal to the last sends nothing; a notice for any day reads again.
+  deliver(AvailabilityNotice("b-1", {}));
+  ASSERT_EQ(source_.asked.size(), 3u);
+  source_.Answer(Slots{"10:00", "11:00", "11:30"});
+  EXPECT_EQ(watcher->messages.size(), 2u);
+}
+
+TEST_F(AvailabilityFeedTest, ChangesHeardWhileAskingAreReadOnceMoreAfterTheAnswer) {
+  auto watcher = std::make_shared<RecordingListener>();
+  feed_.Join(day_, watcher);
+  hub_.OnSubscribed("availability:b-1");
+  const auto notice = std::make_shared<const std::string>(AvailabilityNotice("b-1", {"2026-12-04"}));
+  hub_.Deliver("availability:b-1", notice);
+  hub_.Deliver("availability:b-1", notice);
+  EXPECT_EQ(source_.asked.size(), 1u) << "one request at a time";
+  source_.Answer(Slots{"10:00", "10:30"});
+  ASSERT_EQ(source_.asked.size(), 2u) << "the answer may predate the changes: asked again";
+  source_.Answer(Slots{"10:00"});
+  EXPECT_EQ(source_.asked.size(), 2u) << "both changes were covered by one more request";
+  ASSERT_EQ(watcher->messages.size(), 2u);
+  EXPECT_EQ(Frame(watcher->messages[1])["removed"], (json{"10:30"}));
+}
+
+TEST_F(AvailabilityFeedTest, AnotherDayOfAWatchedBarberIsReadAtOnceOnTheSameChannel) {
+  auto watcher = std::make_shared<RecordingListener>();
+  feed_.Join(day_, watcher);
+  hub_.OnSubscribed("availability:b-1");
+  source_.Answer(Slots{"10:00"});
+  const AvailabilityKey beard{"b-1", "2026-12-05", "Beard trim"};
+  auto other = std::make_shared<RecordingListener>();
+  feed_.Join(beard, other);
+  EXPECT_EQ(subscriber_.calls, Slots{"+availability:b-1"});
+  ASSERT_EQ(source_.asked.size(), 2u);
+  EXPECT_EQ(source_.asked[1], beard);
+  source_.Answer(Slots{"09:00"});
+  ASSERT_EQ(other->messages.size(), 1u);
+  EXPECT_EQ(Frame(other->messages[0])["service"], "Beard trim");
+  EXPECT_EQ(feed_.key_count(), 2u);
+
+  feed_.Leave(day_, watcher.get());
+  EXPECT_EQ(subscriber_.calls.size(), 1u) << "the barber is still watched";
+  feed_.Leave(beard, other.get());
+  EXPECT_EQ(subscriber_.calls.back(), "-availability:b-1");
+  EXPECT_EQ(feed_.key_count(), 0u);
+}
+
+TEST_F(AvailabilityFeedTest, AfterPubSubCameBackTheSlotsAreReadAgain) {
+  auto watcher = std::make_shared<RecordingListener>();
+  feed_.Join(day_, watcher);
+  hub_.OnSubscribed("availability:b-1");
+  source_.Answer(Slots{"10:00", "10:30"});
+  EXPECT_EQ(hub_.OnSubscriptionsLost(), Slots{"availability:b-1"});
+  EXPECT_EQ(source_.asked.size(), 1u);
+  hub_.OnSubscribed("availability:b-1");
+  ASSERT_EQ(source_.asked.size(), 2u) << "what changed while away is read";
+  source_.Answer(Slots{"10:30"});
+  ASSERT_EQ(watcher->messages.size(), 2u);
+  EXPECT_EQ(Frame(watcher->messages[1])["removed"], (json{"10:00"}));
+}
+
+TEST_F(AvailabilityFeedTest, AFailedReadIsAnErrorFrameAndTheNextChangeReadsAgain) {
+  auto watcher = std::make_shared<RecordingListener>();
+  feed_.Join(day_, watcher);
+  hub_.OnSubscribed("availability:b-1");
+  source_.Answer(Slots{"10:00"});
+  hub_.Deliver("availability:b-1", std::make_shared<const std::string>(AvailabilityNotice("b-1", {})));
+  source_.Answer(MakeError(ErrorCode::kUnavailable, "core down"));
+  ASSERT_EQ(watcher->messages.size(), 2u);
+  const auto error = Frame(watcher->messages[1]);
+  EXPECT_EQ(error["type"], "error");
+  EXPECT_EQ(error["code"], "unavailable");
+  EXPECT_EQ(error["message"].get<std::string>().find("core"), std::string::npos) << "no internals";
+  hub_.Deliver("availability:b-1", std::make_shared<const std::string>(AvailabilityNotice("b-1", {})));
+  source_.Answer(Slots{});
+  ASSERT_EQ(watcher->messages.size(), 3u);
+  EXPECT_EQ(Frame(watcher->messages[2])["removed"], (json{"10:00"}));
+}
+
+TEST_F(AvailabilityFeedTest, AKeyLeftWhileItsReadIsOutIsDroppedWithItsAnswer) {
+  auto watcher = std::make_shared<RecordingListener>();
+  feed_.Join(day_, watcher);
+  hub_.OnSubscribed("availability:b-1");
+  feed_.Leave(day_, watcher.get());
+  EXPECT_EQ(subscriber_.calls.size(), 1u) << "kept until the answer";
+  source_.Answer(Slots{"10:00"});
+  EXPECT_TRUE(watcher->messages.empty());
+  EXPECT_EQ(subscriber_.calls.back(), "-availability:b-1");
+  EXPECT_EQ(feed_.key_count(), 0u);
+}
+
+class AvailabilityNoticeTest : public ::testing::Test {
+ protected:
+  common::ShopTime shop_time_ = *common::ShopTime::ForZone("Europe/Chisinau");
+
+  common::TimePoint At(const std::string& text) { return *shop_time_.Parse(text); }
+  std::optional<Slots> NoticeOf(const json& event) {
+    auto parsed = ParseEvent(event.dump(), shop_time_);
+    if (const auto* appointment = std::get_if<AppointmentEvent>(&parsed)) {
+      const auto notice = AvailabilityNoticeFor(*appointment, shop_time_);
+      if (!notice) return Slots{"no notice"};
+      EXPECT_EQ(json::parse(*notice)["barber_id"], "b-1");
+      return NoticeDates(*notice);
+    }
+    const auto& changed = std::get<ScheduleChangedEvent>(parsed);
+    return NoticeDates(AvailabilityNoticeFor(changed, shop_time_));
+  }
+};
+
+TEST_F(AvailabilityNoticeTest, ABookingTouchesTheDaysWhoseSlotsItCanTake) {
+  EXPECT_EQ(DaysTouched(At("2026-12-04T10:00"), At("2026-12-04T10:30"), shop_time_), (Slots{"2026-12-04"}));
+  // A slot of the evening before, for a long service, can run into an early booking.
+  EXPECT_EQ(DaysTouched(At("2026-12-04T05:00"), At("2026-12-04T05:30"), shop_time_),
+            (Slots{"2026-12-03", "2026-12-04"}));
+  EXPECT_EQ(DaysTouched(At("2026-12-04T23:30"), At("2026-12-05T00:30"), shop_time_),
+            (Slots{"2026-12-04", "2026-12-05"}));
+  EXPECT_EQ(DaysTouched(At("2026-12-04T23:30"), At("2026-12-05T00:00"), shop_time_), (Slots{"2026-12-04"}));
+  // Daylight-saving days are days like any other.
+  EXPECT_EQ(DaysTouched(At("2026-03-29T12:00"), At("2026-03-31T01:00"), shop_time_),
+            (Slots{"2026-03-29", "2026-03-30", "2026-03-31"}));
+  EXPECT_EQ(DaysTouched(At("2026-10-25T12:00"), At("2026-10-26T12:00"), shop_time_),
+            (Slots{"2026-10-25", "2026-10-26"}));
+  EXPECT_FALSE(DaysTouched(At("2026-12-04T10:00"), At("2027-03-04T10:00"), shop_time_)) << "a long time off: any day";
+}
+
+TEST_F(AvailabilityNoticeTest, BookingsMovesAndCancellationsNoticeOthersDoNot) {
+  json event{{"event_id", "e-1"},
+             {"type", "appointment.created"},
+             {"appointment",
+              {{"id", "a-1"},
+               {"barber_id", "b-1"},
+               {"client_id", "c-1"},
+               {"start", "2026-12-04T15:00:00+02:00"},
+               {"end", "2026-12-04T15:30:00+02:00"},
+               {"status", "pending"}}}};
+  EXPECT_EQ(NoticeOf(event), (Slots{"2026-12-04"}));
+  event["type"] = "appointment.canceled";
+  EXPECT_EQ(NoticeOf(event), (Slots{"2026-12-04"}));
+  event["type"] = "appointment.modified";
+  event["previous"] = {{"start", "2026-12-02T12:00:00+02:00"}, {"end", "2026-12-02T12:30:00+02:00"}};
+  EXPECT_EQ(NoticeOf(event), (Slots{"2026-12-04", "2026-12-02"})) << "the day it left, too";
+  for (const char* type : {"appointment.confirmed", "appointment.completed", "appointment.reminder"}) {
+    event["type"] = type;
+    EXPECT_EQ(NoticeOf(event), (Slots{"no notice"})) << type;
+  }
+}
+
+TEST_F(AvailabilityNoticeTest, ScheduleChangesNoticeTheirTimeOffsDaysOrAnyDay) {
+  json event{{"event_id", "e-2"},
+             {"type", "barber.schedule_changed"},
+             {"occurred_at", "2026-12-01T09:00:00+02:00"},
+             {"barber", {{"id", "b-1"}, {"name", "ana"}}},
+             {"change", "time_off_added"},
+             {"from", "2026-12-04T13:00:00+02:00"},
+             {"to", "2026-12-05T10:00:00+02:00"}};
+  EXPECT_EQ(NoticeOf(event), (Slots{"2026-12-04", "2026-12-05"}));
+  event.erase("from");
+  event.erase("to");
+  event["change"] = "hours_changed";
+  EXPECT_EQ(NoticeOf(event), std::nullopt) << "any day";
+  EXPECT_EQ(NoticeDates("not json"), std::nullopt);
+  EXPECT_EQ(NoticeDates(R"({"dates": [1]})"), std::nullopt);
+}
+
+TEST_F(AvailabilityNoticeTest, ABadScheduleEventIsPoisonAndSaysWhy) {
+  const json good{{"event_id", "e-2"},
+                  {"type", "barber.schedule_changed"},
+                  {"barber", {{"id", "b-1"}, {"name", "ana"}}},
+                  {"change", "services_changed"}};
+  EXPECT_TRUE(std::holds_alternative<ScheduleChangedEvent>(ParseEvent(good.dump(), shop_time_)));
+  const auto poison = [&](json event) {
+    auto parsed = ParseEvent(event.dump(), shop_time_);
+    return std::holds_alternative<PoisonReason>(parsed) ? std::get<PoisonReason>(parsed).code : "parsed";
+  };
+  auto no_barber = good;
+  no_barber.erase("barber");
+  EXPECT_EQ(poison(no_barber), "missing_field");
+  auto no_change = good;
+  no_change.erase("change");
+  EXPECT_EQ(poison(no_change), "missing_field");
+  auto odd_id = good;
+  odd_id["barber"]["id"] = "b 1:*";
+  EXPECT_EQ(poison(odd_id), "bad_field");
+  auto bad_time = good;
+  bad_time["from"] = "yesterday";
+  EXPECT_EQ(poison(bad_time), "bad_time");
+}
+
+}  // namespace
+}  // namespace barbershop::realtime::hub
