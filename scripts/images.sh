@@ -42,6 +42,11 @@ fi
 labels=$(mktemp -d /tmp/barbershop-labels.XXXXXX)
 trap 'rm -rf "$labels"' EXIT
 
+# The gateway serves the web app, built here (web/dist) as make up builds it.
+if [[ " $IMAGES " == *" gateway "* ]]; then
+  (source scripts/stack.sh && web_build)
+fi
+
 for image in $IMAGES; do
   case "$image" in
     core | realtime)

@@ -20,14 +20,20 @@ test_packages=(
   clang-14 libfuzzer-14-dev libclang-rt-14-dev clang-format-14 clang-tidy-14
   postgresql postgresql-contrib redis-server rabbitmq-server nginx nghttp2-client libfaketime openssl
   python3 python3-kubernetes python3-yaml
+  chromium fonts-dejavu-core
 )
 # kubectl, which renders deploy/k8s for its check (k8s_overlays_valid), is not a Debian
 # package: the machines this project builds on come with it, and without it that test is
 # skipped.
 container_packages=(podman runc uidmap mmdebstrap podman-compose)
 
+# The web app builds with Node.js and npm (web/package.json): Debian's, unless the machine
+# already has a Node.js of its own.
+web_packages=()
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then web_packages=(nodejs npm); fi
+
 case "${1:-}" in
-  "") packages=("${build_packages[@]}" "${test_packages[@]}") ;;
+  "") packages=("${build_packages[@]}" "${test_packages[@]}" "${web_packages[@]}") ;;
   --services) packages=("${build_packages[@]}") ;;
   --containers) packages=("${container_packages[@]}") ;;
   *) echo "usage: $0 [--services | --containers]" >&2; exit 2 ;;

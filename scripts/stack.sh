@@ -99,6 +99,23 @@ wait_http() {
   return 1
 }
 
+# web_build: the web app into web/dist (web/build.mjs), its npm packages first installed
+# exactly as web/package-lock.json lists them whenever the lockfile is newer than the
+# last install.  Quiet but for the build's one line; npm's own output goes to
+# web/npm-install.log, shown when it fails.
+web_build() {
+  local web
+  web="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/web"
+  if [ ! "$web/node_modules/.package-lock.json" -nt "$web/package-lock.json" ]; then
+    if ! (cd "$web" && npm ci --no-audit --no-fund >npm-install.log 2>&1); then
+      echo "npm ci in web/ failed:" >&2
+      tail -20 "$web/npm-install.log" >&2
+      return 1
+    fi
+  fi
+  (cd "$web" && node build.mjs)
+}
+
 # wait_port_file FILE SECONDS PID: until a service started with --port-file has written
 # FILE; fails when PID exits first or after SECONDS.
 wait_port_file() {

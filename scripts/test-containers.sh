@@ -135,6 +135,9 @@ check "EntryPointTest through the gateway" \
   BARBERSHOP_TEST_TOKEN_PUBLIC_KEYS="$KEYS/public" \
   build/release/services/realtime/tests/realtime_integration_tests --gtest_filter='EntryPointTest.*'
 
+check "the web app is served at / through the gateway" \
+  bash -c "curl -sf http://127.0.0.1:$BARBERSHOP_GATEWAY_HTTP_PORT/ | grep -q '/assets/app-'"
+
 # The containers themselves.
 # The commit the images were built from: this one, or (REBUILD=no) any.
 revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)

@@ -74,6 +74,8 @@ rabbitmq_start "$STACK/rabbitmq" "$AMQP_PORT"
 
 cmake --preset "$PRESET" >/dev/null
 cmake --build --preset "$PRESET" -j"$(nproc)"
+# The web app's packages, from its lockfile, for its build and its browser tests.
+web_build
 
 PG_PORT=$(free_port)
 # On the tests' clock (SHOP_CLOCK), as the services are.

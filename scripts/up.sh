@@ -43,6 +43,7 @@ fi
 if [ -z "${BARBERSHOP_BUILD_DIR:-}" ]; then
   cmake --build --preset release -j"$(nproc)" --target barbershop-core barbershop-realtime barbershop
 fi
+web_build
 
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -130,7 +131,8 @@ fi
 
 if [ "$gateway_ours" = no ]; then
   if ! gateway_start "$DATA/gateway" "$GATEWAY_GRPC_PORT" "$GATEWAY_HTTP_PORT" \
-    --core-grpc "127.0.0.1:$GRPC_PORT" --core-http "127.0.0.1:$HTTP_PORT" --realtime "127.0.0.1:$WS_PORT"; then
+    --core-grpc "127.0.0.1:$GRPC_PORT" --core-http "127.0.0.1:$HTTP_PORT" --realtime "127.0.0.1:$WS_PORT" \
+    --web-root "$PWD/web/dist"; then
     echo "make up: the gateway (nginx) did not start; its log:" >&2
     gateway_log "$DATA/gateway" | tail -20 >&2
     exit 1
@@ -141,6 +143,7 @@ CLI="$BUILD/apps/cli/barbershop --server 127.0.0.1:$GATEWAY_GRPC_PORT"
 cat <<TXT
 
 The barbershop platform is running.  Clients go through the gateway (nginx):
+  Web app (point a browser): http://127.0.0.1:$GATEWAY_HTTP_PORT/
   gRPC (UserService):        127.0.0.1:$GATEWAY_GRPC_PORT   (reflection and health are on)
   JSON API:                  http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/barbers   (every call; docs/api/openapi.yaml)
   WebSocket:                 ws://127.0.0.1:$GATEWAY_HTTP_PORT/websocket/client/<user_id>/appointments?token=<token>

@@ -14,6 +14,7 @@ for server in ${GATEWAY_REALTIME:?set GATEWAY_REALTIME to the WebSocket addresse
 done
 [ -z "${GATEWAY_GRPC_LISTEN:-}" ] || args+=(--grpc-listen "$GATEWAY_GRPC_LISTEN")
 [ -z "${GATEWAY_HTTP_LISTEN:-}" ] || args+=(--http-listen "$GATEWAY_HTTP_LISTEN")
+args+=(--web-root /usr/share/barbershop-web)
 dir=/tmp/gateway
 /usr/share/barbershop-gateway/render.sh "$dir" "${args[@]}"
 # The access log to the container's output, as the error log (-e stderr).

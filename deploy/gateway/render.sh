@@ -10,6 +10,8 @@
 #                           per copy); without any, /v1/ answers 502
 #   --realtime HOST:PORT    a real-time copy's WebSocket address (once per copy); without
 #                           any, /websocket/ answers 502 (a topology of the core alone)
+#   --web-root DIR          the built web app (web/dist), served at /; without it, /
+#                           answers 404
 #   --grpc-listen ADDR      plaintext HTTP/2 for gRPC, e.g. 127.0.0.1:50050 or 50050
 #   --http-listen ADDR      plaintext HTTP/1.1 for WebSockets and probes, e.g. 127.0.0.1:8000
 #   --tls-listen ADDR       TLS, gRPC and HTTP on one port (ALPN), e.g. 443; needs:
@@ -21,7 +23,7 @@ set -euo pipefail
 
 usage() {
   echo "render.sh: $1" >&2
-  echo "usage: render.sh DIR --core-grpc HOST:PORT... [--core-http HOST:PORT...] [--realtime HOST:PORT...] [--grpc-listen ADDR] [--http-listen ADDR] [--tls-listen ADDR --tls-cert FILE --tls-key FILE]" >&2
+  echo "usage: render.sh DIR --core-grpc HOST:PORT... [--core-http HOST:PORT...] [--realtime HOST:PORT...] [--web-root DIR] [--grpc-listen ADDR] [--http-listen ADDR] [--tls-listen ADDR --tls-cert FILE --tls-key FILE]" >&2
   exit 2
 }
 
@@ -35,13 +37,14 @@ is_path() { [[ "$1" =~ ^/[^[:space:]\;\{\}\"\'\$]*$ ]]; }
 [ $# -ge 1 ] || usage "no folder given"
 dir=$1
 shift
-cores=() core_https=() realtimes=() grpc_listen="" http_listen="" tls_listen="" tls_cert="" tls_key=""
+cores=() core_https=() realtimes=() web_root="" grpc_listen="" http_listen="" tls_listen="" tls_cert="" tls_key=""
 while [ $# -gt 0 ]; do
   [ $# -ge 2 ] || usage "$1 needs a value"
   case "$1" in
     --core-grpc) is_server "$2" || usage "--core-grpc '$2' is not HOST:PORT"; cores+=("$2") ;;
     --core-http) is_server "$2" || usage "--core-http '$2' is not HOST:PORT"; core_https+=("$2") ;;
     --realtime) is_server "$2" || usage "--realtime '$2' is not HOST:PORT"; realtimes+=("$2") ;;
+    --web-root) is_path "$2" || usage "--web-root '$2' is not an absolute path"; web_root=$2 ;;
     --grpc-listen) is_listen "$2" || usage "--grpc-listen '$2' is not [HOST:]PORT"; grpc_listen=$2 ;;
     --http-listen) is_listen "$2" || usage "--http-listen '$2' is not [HOST:]PORT"; http_listen=$2 ;;
     --tls-listen) is_listen "$2" || usage "--tls-listen '$2' is not [HOST:]PORT"; tls_listen=$2 ;;
@@ -53,6 +56,9 @@ while [ $# -gt 0 ]; do
 done
 [ ${#cores[@]} -gt 0 ] || usage "no --core-grpc copy"
 [ -n "$grpc_listen$http_listen$tls_listen" ] || usage "nothing to listen on: give --grpc-listen, --http-listen or --tls-listen"
+if [ -n "$web_root" ] && [ ! -r "$web_root/index.html" ]; then
+  usage "--web-root $web_root has no index.html (build the web app: npm run build in web/)"
+fi
 if [ -n "$tls_listen" ]; then
   [ -n "$tls_cert" ] && [ -n "$tls_key" ] || usage "--tls-listen needs --tls-cert and --tls-key"
   [ -r "$tls_cert" ] || usage "cannot read the certificate $tls_cert"
@@ -62,8 +68,10 @@ elif [ -n "$tls_cert$tls_key" ]; then
 fi
 
 source_dir=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$dir/logs" "$dir/temp"
-for file in nginx.conf gateway.conf grpc_routes.conf grpc_proxy.conf http_routes.conf tls_params.conf; do
+mkdir -p "$dir/logs" "$dir/temp" "$dir/web"
+# Without a web app, / is served from an empty folder: every page is a 404.
+[ -n "$web_root" ] || web_root="$dir/web"
+for file in nginx.conf gateway.conf grpc_routes.conf grpc_proxy.conf http_routes.conf web_headers.conf tls_params.conf; do
   cp "$source_dir/$file" "$dir/$file"
 done
 
@@ -108,12 +116,14 @@ done
   if [ -n "$http_listen" ]; then
     echo "server {  # the JSON API, WebSockets and probes, plaintext HTTP/1.1"
     echo "  listen $http_listen;"
+    echo "  root $web_root;"
     echo "  include http_routes.conf;"
     echo "}"
   fi
   if [ -n "$tls_listen" ]; then
     echo "server {  # TLS: gRPC over HTTP/2, WebSockets and probes over HTTP/1.1, by ALPN"
     echo "  listen $tls_listen ssl http2;"
+    echo "  root $web_root;"
     echo "  ssl_certificate $tls_cert;"
     echo "  ssl_certificate_key $tls_key;"
     echo "  include tls_params.conf;"

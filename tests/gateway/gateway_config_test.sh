@@ -28,6 +28,17 @@ grep -q "ssl" "$work/plain/servers.conf" && fail "a plaintext topology has a TLS
   --http-listen 127.0.0.1:8000 || fail "render refused a topology without real-time copies"
 nginx_accepts "$work/core-only" || fail "nginx -t refused a topology without real-time copies"
 
+# The web app: served from the folder given, with its security headers; without one, /
+# comes from an empty folder of the gateway's own.
+mkdir -p "$work/site"
+echo '<!doctype html>' >"$work/site/index.html"
+"$render" "$work/web" --core-grpc 127.0.0.1:50051 --core-http 127.0.0.1:8080 --realtime 127.0.0.1:8081 \
+  --web-root "$work/site" --http-listen 127.0.0.1:8000 || fail "render refused a web root"
+nginx_accepts "$work/web" || fail "nginx -t refused the topology with a web root"
+grep -q "root $work/site;" "$work/web/servers.conf" || fail "the web root is not the server's root"
+grep -q "root $work/plain/web;" "$work/plain/servers.conf" || fail "without a web root, / is not an empty folder"
+grep -q "Content-Security-Policy" "$work/web/web_headers.conf" || fail "no Content-Security-Policy for the web app"
+
 # TLS with several copies of each, as a compose file or a scale test has them.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 1 \
   -subj /CN=localhost >/dev/null 2>&1 || fail "openssl could not make a certificate"
@@ -65,6 +76,8 @@ refuses "TLS without a certificate" "${ok[@]}" --tls-listen 8443
 refuses "a certificate that is not there" "${ok[@]}" --tls-listen 8443 --tls-cert /nonexistent.pem --tls-key "$work/key.pem"
 refuses "a relative certificate path" "${ok[@]}" --tls-listen 8443 --tls-cert cert.pem --tls-key "$work/key.pem"
 refuses "a certificate without a TLS listen" "${ok[@]}" --grpc-listen 3 --tls-cert "$work/cert.pem" --tls-key "$work/key.pem"
+refuses "a web root without the app in it" "${ok[@]}" --grpc-listen 3 --web-root "$work"
+refuses "a relative web root" "${ok[@]}" --grpc-listen 3 --web-root site
 refuses "an unknown option" "${ok[@]}" --grpc-listen 3 --bogus 1
 refuses "an option without its value" "${ok[@]}" --grpc-listen
 

@@ -36,8 +36,8 @@ common::Status CheckChatAllowed(StreamKind kind, const Parties& parties, common:
   return ChatOpen(parties, now);
 }
 
-common::Result<std::string> SendChatMessage(MessageStore& store, const common::Clock& clock, const ChatRoom& room,
-                                            const std::string& sender_id, const std::string& text) {
+common::Result<ChatSent> SendChatMessage(MessageStore& store, const common::Clock& clock, const ChatRoom& room,
+                                         const std::string& sender_id, const std::string& text) {
   if (auto valid = ValidateChatText(text); !valid) return valid.error();
   const auto sent_at = date::format("%FT%TZ", clock.NowMilliseconds());
   const auto body = ChatMessageBody(room.appointment_id, room.parties, sender_id, text, sent_at);
@@ -46,7 +46,16 @@ common::Result<std::string> SendChatMessage(MessageStore& store, const common::C
   if (!ids || !*ids || (*ids)->empty()) {
     return MakeError(ErrorCode::kUnavailable, "the message could not be stored; send it again");
   }
-  return (*ids)->front();
+  ChatSent sent{(*ids)->front()};
+  std::vector<Append> notifications;
+  for (const auto& inbox : room.inboxes) {
+    if (inbox.user_id == sender_id) continue;
+    notifications.push_back(
+        {inbox.stream, inbox.channel,
+         ChatNotificationBody(room.appointment_id, room.parties, sender_id, text, sent_at, sent.id)});
+  }
+  if (!notifications.empty()) sent.notified = store.AppendAndPublish("", notifications, false).has_value();
+  return sent;
 }
 
 common::Status CheckMarkRead(StreamKind kind, const std::string& notification_id) {

@@ -58,17 +58,52 @@ std::string ErrorFrame(const common::Error& error) {
   return ToJsonText(json{{"type", "error"}, {"code", common::ErrorCodeName(error.code)}, {"message", message}});
 }
 
+namespace {
+
+const char* SenderOf(const Parties& parties, const std::string& sender_id) {
+  return sender_id == parties.barber_id ? "barber" : sender_id == parties.client_id ? "client" : "admin";
+}
+
+// The start of a chat message for a notification's line: at most kPreviewBytes, cut
+// before a UTF-8 continuation byte so that the text stays valid.
+std::string Preview(const std::string& text) {
+  constexpr std::size_t kPreviewBytes = 120;
+  if (text.size() <= kPreviewBytes) return text;
+  std::size_t end = kPreviewBytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0U) == 0x80U) --end;
+  return text.substr(0, end) + "\u2026";
+}
+
+}  // namespace
+
 std::string ChatMessageBody(const std::string& appointment_id, const Parties& parties, const std::string& sender_id,
                             const std::string& text, const std::string& sent_at) {
-  const char* sender = sender_id == parties.barber_id ? "barber" : sender_id == parties.client_id ? "client" : "admin";
   return ToJsonText(json{{"type", "chat_message"},
+                         {"appointment_id", appointment_id},
+                         {"barber_id", parties.barber_id},
+                         {"client_id", parties.client_id},
+                         {"sender", SenderOf(parties, sender_id)},
+                         {"sender_id", sender_id},
+                         {"message", text},
+                         {"sent_at", sent_at}});
+}
+
+std::string ChatNotificationBody(const std::string& appointment_id, const Parties& parties,
+                                 const std::string& sender_id, const std::string& text, const std::string& sent_at,
+                                 const std::string& chat_message_id) {
+  const std::string sender = SenderOf(parties, sender_id);
+  const std::string from = sender == "barber" ? "your barber" : sender == "client" ? "your client" : "the shop";
+  return ToJsonText(json{{"type", "notification"},
+                         {"kind", "chat_message"},
+                         {"status", "unread"},
                          {"appointment_id", appointment_id},
                          {"barber_id", parties.barber_id},
                          {"client_id", parties.client_id},
                          {"sender", sender},
                          {"sender_id", sender_id},
-                         {"message", text},
-                         {"sent_at", sent_at}});
+                         {"chat_message_id", chat_message_id},
+                         {"occurred_at", sent_at},
+                         {"message", "New message from " + from + ": " + Preview(text)}});
 }
 
 std::string ChatAck(std::string_view id) { return WithLeadingId(id, ToJsonText(json{{"type", "chat_ack"}})); }

@@ -38,6 +38,12 @@ std::string ChatMessageBody(const std::string& appointment_id, const Parties& pa
 /// {"type":"chat_ack","id":...}: the sender's message is stored under `id`.
 std::string ChatAck(std::string_view id);
 /// The stored form of "this notification is now read" for every socket of its user.
+/// The unread notification a chat message leaves in the inbox of a party who did not send
+/// it: kind "chat_message", the chat message's id and the start of its text.
+std::string ChatNotificationBody(const std::string& appointment_id, const Parties& parties,
+                                 const std::string& sender_id, const std::string& text, const std::string& sent_at,
+                                 const std::string& chat_message_id);
+
 std::string NotificationReadBody(const std::string& notification_id);
 /// First message on every socket: where the stream stands, so a client can resume.
 std::string Welcome(std::string_view channel, std::string_view last_id);

@@ -283,15 +283,24 @@ void WebSocketSession::HandleChat(std::string text) {
   }
   context_->PostBlocking([self = shared_from_this(), text = std::move(text)] {
     const auto started = std::chrono::steady_clock::now();
-    auto id = hub::SendChatMessage(self->deps().messages, self->deps().clock,
-                                   {self->route_.id, self->parties_, self->StreamKey(), self->Channel()},
-                                   self->claims_.subject, text);
+    std::vector<hub::Inbox> inboxes;
+    for (const auto& party : {self->parties_.barber_id, self->parties_.client_id}) {
+      inboxes.push_back({party, store::RealtimeStore::InboxKey(party), hub::UserChannel(party)});
+    }
+    auto sent =
+        hub::SendChatMessage(self->deps().messages, self->deps().clock,
+                             {self->route_.id, self->parties_, self->StreamKey(), self->Channel(), std::move(inboxes)},
+                             self->claims_.subject, text);
     self->deps().metrics.chat_store_seconds.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    asio::post(self->ws_.get_executor(), [self, id = std::move(id)] {
-      if (!id) return self->Answered(id.error());
+    if (sent && !sent->notified) {
+      spdlog::warn("chat message {} on appointment {} is stored, but its notification could not be", sent->id,
+                   self->route_.id);
+    }
+    asio::post(self->ws_.get_executor(), [self, sent = std::move(sent)] {
+      if (!sent) return self->Answered(sent.error());
       self->deps().metrics.chat_messages.Inc();
-      self->Enqueue(MakeFrame(hub::ChatAck(*id)));
+      self->Enqueue(MakeFrame(hub::ChatAck(sent->id)));
       self->Answered(common::Ok{});
     });
   });

@@ -18,7 +18,10 @@ const common::TimePoint kNow{1'800'000'000s};
 
 class ChatTest : public ::testing::Test {
  protected:
-  ChatRoom Room() const { return ChatRoom{"a1", parties_, "chat:a1", "chat:a1"}; }
+  ChatRoom Room() const {
+    return ChatRoom{
+        "a1", parties_, "chat:a1", "chat:a1", {{"b1", "inbox:b1", "user:b1"}, {"c1", "inbox:c1", "user:c1"}}};
+  }
 
   FakeMessageStore store_{1000, 50};
   common::FakeClock clock_{kNow};
@@ -26,8 +29,9 @@ class ChatTest : public ::testing::Test {
 };
 
 TEST_F(ChatTest, AMessageIsStoredPublishedAndDatedByTheClock) {
-  const auto id = SendChatMessage(store_, clock_, Room(), "c1", "See you at ten");
-  ASSERT_TRUE(id) << id.error().message;
+  const auto sent = SendChatMessage(store_, clock_, Room(), "c1", "See you at ten");
+  ASSERT_TRUE(sent) << sent.error().message;
+  const auto* id = &sent->id;
   const auto stored = store_.Entries("chat:a1");
   ASSERT_EQ(stored.size(), 1u);
   EXPECT_EQ(stored[0].id, *id);
@@ -37,22 +41,62 @@ TEST_F(ChatTest, AMessageIsStoredPublishedAndDatedByTheClock) {
   EXPECT_EQ(body["sender_id"], "c1");
   EXPECT_EQ(body["message"], "See you at ten");
   EXPECT_EQ(body["sent_at"], "2027-01-15T08:00:00.000Z");
-  ASSERT_EQ(store_.published.size(), 1u);
+  ASSERT_GE(store_.published.size(), 1u);
   EXPECT_EQ(store_.published[0].first, "chat:a1");
   EXPECT_EQ(LeadingId(store_.published[0].second), *id);
   // Kept until a day after the chat closes (a week after the appointment ends).
   EXPECT_EQ(store_.expires["chat:a1"], 2h + kChatOpenAfterEnd + 24h);
 }
 
+TEST_F(ChatTest, TheOtherPartyGetsAnUnreadNotificationAndTheSenderNone) {
+  const auto sent = SendChatMessage(store_, clock_, Room(), "c1", "Running ten minutes late");
+  ASSERT_TRUE(sent) << sent.error().message;
+  EXPECT_TRUE(sent->notified);
+  EXPECT_TRUE(store_.Entries("inbox:c1").empty());
+  const auto told = store_.Entries("inbox:b1");
+  ASSERT_EQ(told.size(), 1u);
+  const auto body = json::parse(told[0].body);
+  EXPECT_EQ(body["type"], "notification");
+  EXPECT_EQ(body["kind"], "chat_message");
+  EXPECT_EQ(body["status"], "unread");
+  EXPECT_EQ(body["appointment_id"], "a1");
+  EXPECT_EQ(body["sender"], "client");
+  EXPECT_EQ(body["chat_message_id"], sent->id);
+  EXPECT_EQ(body["message"], "New message from your client: Running ten minutes late");
+  // Published on the barber's own channel, and kept as long as the inbox keeps messages.
+  ASSERT_EQ(store_.published.size(), 2u);
+  EXPECT_EQ(store_.published[1].first, "user:b1");
+  EXPECT_EQ(store_.expires["inbox:b1"], 0s);
+
+  // An admin's message tells both parties; a long one is cut, as valid UTF-8.
+  std::string long_text(119, 'a');
+  long_text += "\xc3\xa7 and more";
+  ASSERT_TRUE(SendChatMessage(store_, clock_, Room(), "admin-1", long_text));
+  ASSERT_EQ(store_.Entries("inbox:c1").size(), 1u);
+  const auto cut = json::parse(store_.Entries("inbox:c1")[0].body)["message"].get<std::string>();
+  EXPECT_EQ(cut, "New message from the shop: " + std::string(119, 'a') + "\u2026");
+  EXPECT_EQ(store_.Entries("inbox:b1").size(), 2u);
+}
+
+TEST_F(ChatTest, AMessageStoredWhoseNotificationFailsIsStillSent) {
+  store_.fail_writes_after = 1;
+  const auto sent = SendChatMessage(store_, clock_, Room(), "b1", "hello");
+  ASSERT_TRUE(sent) << sent.error().message;
+  EXPECT_FALSE(sent->notified);
+  EXPECT_EQ(store_.Entries("chat:a1").size(), 1u);
+  EXPECT_TRUE(store_.Entries("inbox:c1").empty());
+}
+
 TEST_F(ChatTest, AnEmptyTooLongOrNonUtf8MessageIsRefusedAndNothingIsStored) {
   for (const std::string& text :
        {std::string(), std::string(kMaxChatTextBytes + 1, 'a'), std::string("\xff\xfe"), std::string("caf\xc3")}) {
-    const auto id = SendChatMessage(store_, clock_, Room(), "c1", text);
-    ASSERT_FALSE(id) << text.size();
-    EXPECT_EQ(id.error().code, ErrorCode::kInvalidArgument);
+    const auto sent = SendChatMessage(store_, clock_, Room(), "c1", text);
+    ASSERT_FALSE(sent) << text.size();
+    EXPECT_EQ(sent.error().code, ErrorCode::kInvalidArgument);
     EXPECT_FALSE(ValidateChatText(text));
   }
   EXPECT_TRUE(store_.Entries("chat:a1").empty());
+  EXPECT_TRUE(store_.Entries("inbox:b1").empty());
   EXPECT_TRUE(store_.published.empty());
   EXPECT_EQ(ValidateChatText("").error().message, "the chat message is empty");
   EXPECT_EQ(ValidateChatText(std::string(kMaxChatTextBytes + 1, 'a')).error().message,

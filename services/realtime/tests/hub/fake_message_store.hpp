@@ -28,6 +28,10 @@ class FakeMessageStore final : public MessageStore {
                                                                            bool chat,
                                                                            std::chrono::seconds expire) override {
     if (fail_writes) return *fail_writes;
+    if (fail_writes_after) {
+      if (*fail_writes_after == 0) return common::MakeError(common::ErrorCode::kUnavailable, "Redis went away");
+      --*fail_writes_after;
+    }
     if (!dedup_key.empty() && !seen_.insert(dedup_key).second) return std::optional<std::vector<std::string>>{};
     std::vector<std::string> ids;
     for (const auto& message : messages) {
@@ -121,6 +125,7 @@ class FakeMessageStore final : public MessageStore {
 
   std::optional<common::Error> fail_reads;   ///< every read fails with this
   std::optional<common::Error> fail_writes;  ///< every write fails with this
+  std::optional<int> fail_writes_after;      ///< AppendAndPublish succeeds this often, then fails
   std::set<std::string> online;
   std::vector<std::pair<std::string, std::string>> published;  ///< (channel, message)
   std::map<std::string, std::chrono::seconds> expires;         ///< the lifetime last given to each stream

@@ -1,0 +1,64 @@
+// Two customers look at one barber's day.  One books a slot: it leaves the other's page
+// within a second, without a reload.  A page that missed that (its live stream held
+// back here) and books the slot anyway is told, readably, that it is taken.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  api, barber, book, clean, customer, desktop, launch, logIn, openPage, phone, seen, shopDay, showDay, slot,
+} from './support.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('a slot booked by one customer leaves the other\'s page within a second', async () => {
+  const chair = await barber();
+  const day = shopDay(4);
+  const first = await customer();
+  const second = await customer();
+
+  const booker = await openPage(browser, phone);
+  await logIn(booker, first.email);
+  await booker.getByRole('link', { name: 'My appointments' }).waitFor();
+  await showDay(booker, chair.name, day);
+
+  const watcher = await openPage(browser, desktop);
+  // The watcher's availability stream passes through here, and can be held back.
+  let heldBack = false;
+  await watcher.routeWebSocket(/\/availability/, (socket) => {
+    const server = socket.connectToServer();
+    server.onMessage((message) => { if (!heldBack) socket.send(message); });
+    socket.onMessage((message) => server.send(message));
+  });
+  await logIn(watcher, second.email);
+  await watcher.getByRole('link', { name: 'My appointments' }).waitFor();
+  await showDay(watcher, chair.name, day);
+  await slot(watcher, '14:00').waitFor();
+  await slot(booker, '14:00').waitFor();
+  await seen(watcher.getByRole('status', { name: 'Connection' }), 'Live');
+
+  await slot(booker, '14:00').click();
+  const booked = Date.now();
+  await seen(booker.getByRole('status'), 'Booked');
+  await slot(watcher, '14:00').waitFor({ state: 'detached', timeout: 1_000 });
+  console.log(`the slot left the other page ${Date.now() - booked} ms after the tap`);
+
+  // Cancelled, it comes back.
+  const [taken] = (await api('/appointments', { token: first.token })).body.appointments;
+  assert.equal((await api(`/appointments/${taken.appointment_id}/cancel`, { method: 'POST', token: first.token })).status, 200);
+  await slot(watcher, '14:00').waitFor({ timeout: 5_000 });
+
+  // Held back: the watcher's page still offers 15:00 after someone else took it.
+  heldBack = true;
+  await book(first, chair.name, day, '15:00');
+  await slot(watcher, '15:00').click();
+  const alert = watcher.getByRole('alert');
+  await alert.waitFor();
+  const text = (await alert.textContent()).trim();
+  assert.match(text, /taken|no longer|not free|already/i, `unclear message: "${text}"`);
+  assert.doesNotMatch(text, /undefined|\[object|ALREADY_EXISTS|^\d{3}$/);
+  clean(booker);
+  // The refused booking's 409 is the one request that failed, as it should.
+  clean(watcher, [/status of 409/]);
+  await watcher.context().close();
+});
