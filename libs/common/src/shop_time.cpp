@@ -165,6 +165,26 @@ TimePoint ShopTime::AtLocalMinute(const LocalTime& day, int minute_of_day) const
   return TimePoint{local.time_since_epoch() - info.first.offset};
 }
 
+bool IsCalendarDay(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  int year = 0;
+  unsigned month = 0;
+  unsigned day = 0;
+  const auto read = [&](std::size_t at, std::size_t length, auto& value) {
+    const auto* end = text.data() + at + length;
+    const auto [stop, error] = std::from_chars(text.data() + at, end, value);
+    return error == std::errc{} && stop == end;
+  };
+  if (!read(0, 4, year) || !read(5, 2, month) || !read(8, 2, day)) return false;
+  return year >= 1970 && date::year_month_day{date::year{year}, date::month{month}, date::day{day}}.ok();
+}
+
+std::string FormatCalendarDay(const LocalTime& local) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", local.year, local.month, local.day);
+  return text;
+}
+
 Result<int> ParseClockMinutes(std::string_view text) {
   std::size_t pos = 0;
   int h = 0, m = 0;

@@ -102,6 +102,20 @@ TEST(ShopTimeTest, WorkingDayAcrossDaylightSavingKeepsWallClockHours) {
   EXPECT_EQ(shop.AtLocalMinute(local, 18 * 60) - shop.AtLocalMinute(local, 9 * 60), std::chrono::hours(9));
 }
 
+TEST(CalendarDayTest, OnlyRealDaysWrittenYyyyMmDdAreCalendarDays) {
+  for (const char* day : {"2026-12-01", "2028-02-29", "2000-02-29", "1970-01-01", "2026-12-31"}) {
+    EXPECT_TRUE(IsCalendarDay(day)) << day;
+  }
+  for (const char* text :
+       {"", "2026-12-1", "2026-13-01", "2026-00-10", "2026-02-29", "2100-02-29", "2026-04-31", "1969-12-31",
+        "2026/12/01", "2026-12-01T10:00", "+026-12-01", "2026-+1-01", "2026-1a-01", "２０２６-12-01"}) {
+    EXPECT_FALSE(IsCalendarDay(text)) << text;
+  }
+  const auto shop = Chisinau();
+  EXPECT_EQ(FormatCalendarDay(shop.ToLocal(shop.Parse("2026-03-09T23:59").value())), "2026-03-09");
+  EXPECT_EQ(FormatCalendarDay(shop.ToLocal(shop.Parse("2026-03-09T22:30:00Z").value())), "2026-03-10");
+}
+
 TEST(ClockMinutesTest, ParsesAndFormats) {
   EXPECT_EQ(ParseClockMinutes("09:00").value(), 540);
   EXPECT_EQ(ParseClockMinutes("24:00").value(), 1440);

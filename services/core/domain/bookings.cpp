@@ -15,9 +15,6 @@ using common::Ok;
 
 namespace {
 
-// Whether `text` is a calendar day alone, "2026-12-01".
-bool IsCalendarDay(const std::string& text) { return text.size() == 10 && text[4] == '-' && text[7] == '-'; }
-
 common::Error NotYours() { return MakeError(ErrorCode::kPermissionDenied, "that appointment belongs to someone else"); }
 
 bool IsBarberOf(const Caller& caller, const Appointment& appointment) {
@@ -27,7 +24,7 @@ bool IsBarberOf(const Caller& caller, const Appointment& appointment) {
 }  // namespace
 
 common::Result<TimePoint> ParseDayOrTime(const common::ShopTime& shop_time, const std::string& text) {
-  return shop_time.Parse(IsCalendarDay(text) ? text + "T00:00" : text);
+  return shop_time.Parse(common::IsCalendarDay(text) ? text + "T00:00" : text);
 }
 
 common::Result<TimeRange> ParseRange(const common::ShopTime& shop_time, TimePoint now, const std::string& from,
@@ -284,7 +281,7 @@ common::Result<std::vector<TimePoint>> BookingService::SlotsOf(
     const std::function<common::Result<std::optional<Barber>>()>& find, const std::string& missing,
     const std::string& date, const std::string& service) {
   const auto midnight = ParseDayOrTime(shop_time_, date);
-  if (!IsCalendarDay(date) || !midnight) {
+  if (!common::IsCalendarDay(date) || !midnight) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "date must be a calendar day like 2026-12-01, not '" + date.substr(0, 32) + "'");
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "barbershop/common/shop_time.hpp"
 #include "chairs.hpp"
 #include "events.hpp"
 #include "validation.hpp"
@@ -28,8 +29,10 @@ common::Status ValidateService(const BarberService& service) {
     return MakeError(ErrorCode::kInvalidArgument, "a service's name must be 1 to 64 printable characters");
   }
   const auto minutes = service.duration.count();
-  if (minutes < 5 || minutes > 480 || minutes % 5 != 0) {
-    return MakeError(ErrorCode::kInvalidArgument, "a service lasts 5 to 480 minutes, in steps of 5");
+  if (minutes < 5 || minutes > common::kLongestService.count() || minutes % 5 != 0) {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "a service lasts 5 to " + std::to_string(common::kLongestService.count()) + " minutes, in steps of 5");
   }
   if (service.price_cents < 0 || service.price_cents > 100000000) {
     return MakeError(ErrorCode::kInvalidArgument, "a service's price must be 0 to 100000000 cents");

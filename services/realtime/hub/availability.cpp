@@ -19,7 +19,6 @@ namespace {
 
 /// The longest service a barber offers (8 hours): a booking can take a slot that starts
 /// this long before it.
-constexpr auto kLongestService = std::chrono::hours(8);
 
 /// What is in `now` and not in `before`, in `now`'s order.
 std::vector<std::string> Missing(const std::vector<std::string>& now, const std::vector<std::string>& before) {
@@ -32,12 +31,6 @@ std::vector<std::string> Missing(const std::vector<std::string>& now, const std:
 }
 
 }  // namespace
-
-std::string CalendarDay(const common::LocalTime& local) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", local.year, local.month, local.day);
-  return text;
-}
 
 std::string AvailabilityChannel(std::string_view barber_id) { return "availability:" + std::string(barber_id); }
 
@@ -63,9 +56,9 @@ std::optional<std::vector<std::string>> NoticeDates(std::string_view notice) {
 std::optional<std::vector<std::string>> DaysTouched(common::TimePoint from, common::TimePoint to,
                                                     const common::ShopTime& shop_time) {
   std::vector<std::string> days;
-  auto day = shop_time.ToLocal(from - kLongestService);
+  auto day = shop_time.ToLocal(from - common::kLongestService);
   for (;;) {
-    days.push_back(CalendarDay(day));
+    days.push_back(common::FormatCalendarDay(day));
     if (days.size() > kMaxNoticeDays) return std::nullopt;
     // Midnight plus 25 hours is always in the next day, whatever daylight saving does.
     const auto next = shop_time.ToLocal(shop_time.AtLocalMinute(day, 0) + std::chrono::hours(25));

@@ -62,9 +62,6 @@ std::optional<std::vector<std::string>> DaysTouched(common::TimePoint from, comm
                                                     const common::ShopTime& shop_time);
 inline constexpr std::size_t kMaxNoticeDays = 62;
 
-/// "2026-12-04": the day of the shop's calendar that `local` falls on.
-std::string CalendarDay(const common::LocalTime& local);
-
 /// The notice an appointment event makes, on its barber's availability channel, when it
 /// can take or free a slot (a booking, a move, a cancellation); nullopt otherwise.
 std::optional<std::string> AvailabilityNoticeFor(const AppointmentEvent& event, const common::ShopTime& shop_time);

@@ -55,7 +55,7 @@ LocalText ToLocalText(const common::ShopTime& shop_time, const std::string& iso)
   const auto instant = shop_time.Parse(iso);
   if (!instant) return {iso, "", 0};
   const auto local = shop_time.ToLocal(*instant);
-  const auto date = CalendarDay(local);
+  const auto date = common::FormatCalendarDay(local);
   const auto days = std::chrono::sys_days{std::chrono::year{local.year} / std::chrono::month{local.month} /
                                           std::chrono::day{local.day}};
   return {date, common::FormatClockMinutes(local.minute_of_day), static_cast<int>(days.time_since_epoch().count())};

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <vector>
 
+#include "barbershop/common/shop_time.hpp"
 #include "barbershop/common/text.hpp"
 #include "hub/availability.hpp"
 #include "hub/stream_id.hpp"
@@ -34,32 +35,12 @@ bool IsIdText(std::string_view id) {
   return true;
 }
 
-/// Whether `date` is a day of the calendar written YYYY-MM-DD.
-bool IsCalendarDay(std::string_view date) {
-  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return false;
-  for (std::size_t i = 0; i < date.size(); ++i) {
-    if (i != 4 && i != 7 && (date[i] < '0' || date[i] > '9')) return false;
-  }
-  const auto number = [&](std::size_t at, std::size_t length) {
-    int value = 0;
-    for (std::size_t i = at; i < at + length; ++i) value = value * 10 + (date[i] - '0');
-    return value;
-  };
-  const int year = number(0, 4);
-  const int month = number(5, 2);
-  const int day = number(8, 2);
-  if (year < 1970 || month < 1 || month > 12 || day < 1) return false;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
-}
-
 common::Result<Route> CheckAvailabilityQuery(Route route) {
   if (!route.since.empty() || !route.before.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "an availability stream starts from the current slots: no since or before");
   }
-  if (!IsCalendarDay(route.date)) {
+  if (!common::IsCalendarDay(route.date)) {
     return MakeError(ErrorCode::kInvalidArgument, "date must be a calendar day like 2026-12-01");
   }
   if (route.service.size() > kMaxServiceNameBytes || !common::IsValidUtf8(route.service)) {

@@ -10,9 +10,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
-#include <array>
 #include <functional>
 #include <optional>
 
@@ -48,10 +48,7 @@ struct Callers {
 /// The shop's calendar day a week from now ("2026-12-08"): one the barber can be booked on.
 std::string WeekAhead() {
   const auto shop = *common::ShopTime::ForZone("Europe/Chisinau");
-  const auto local = shop.ToLocal(common::SystemClock{}.Now() + std::chrono::hours(24 * 7));
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", local.year, local.month, local.day);
-  return text;
+  return common::FormatCalendarDay(shop.ToLocal(common::SystemClock{}.Now() + std::chrono::hours(24 * 7)));
 }
 
 struct Row {

@@ -53,6 +53,17 @@ class ShopTime {
   std::string zone_name_;
 };
 
+/// Whether `text` is a day of the calendar written YYYY-MM-DD ("2026-12-01"; not
+/// "2026-02-30"), from 1970 on.
+bool IsCalendarDay(std::string_view text);
+
+/// "2026-12-04": the calendar day of a wall-clock reading.
+std::string FormatCalendarDay(const LocalTime& local);
+
+/// The longest a barber's service may last: the core refuses a longer one, and a change
+/// to a barber's day can free or take slots that start this long before it.
+inline constexpr std::chrono::minutes kLongestService{8 * 60};
+
 /// "HH:MM" <-> minutes since midnight (24:00 is allowed as the end of a day).
 Result<int> ParseClockMinutes(std::string_view text);
 std::string FormatClockMinutes(int minutes);
