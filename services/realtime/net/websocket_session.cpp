@@ -235,9 +235,13 @@ void WebSocketSession::DoRead() {
                       beast::bind_front_handler(&WebSocketSession::OnReadSome, shared_from_this()));
 }
 
+// Once this side has begun to close (IsClosing), it reads no more: Beast's close reads and drops what
+// the peer still sends until the peer's close frame.  A read of ours beside it would find
+// the message it had begun drained under it (Beast asserts, or reads nothing forever).
 void WebSocketSession::OnReadSome(beast::error_code ec, std::size_t bytes) {
   buffer_.commit(bytes);
   if (ec || ws_.is_message_done()) return OnRead(ec, bytes);
+  if (hub::IsClosing(state_)) return;
   ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketSession::OnRead, shared_from_this()));
 }
 
@@ -246,12 +250,11 @@ void WebSocketSession::OnRead(beast::error_code ec, std::size_t) {
   const std::string frame = beast::buffers_to_string(buffer_.data());
   buffer_.clear();
   buffer_.shrink_to_fit();
-  if (hub::IsClosing(state_)) return DoRead();
+  if (hub::IsClosing(state_)) return;
   if (!incoming_.Take(hub::TokenBucket::Clock::now())) {
     deps().metrics.messages_refused.Inc();
     if (++refused_in_a_row_ > kRefusedBeforeClose) {
-      Close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "too many messages");
-      return DoRead();
+      return Close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "too many messages");
     }
     SendError(MakeError(ErrorCode::kResourceExhausted, "too many messages; slow down"));
     return DoRead();
@@ -273,7 +276,7 @@ void WebSocketSession::SendError(const common::Error& error) {
 
 void WebSocketSession::Answered(const common::Status& result) {
   if (!result) SendError(result.error());
-  if (state_ != hub::SessionState::kClosed) DoRead();
+  if (!hub::IsClosing(state_)) DoRead();
 }
 
 void WebSocketSession::HandleChat(std::string text) {
