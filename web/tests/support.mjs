@@ -65,7 +65,7 @@ export async function admin() {
 export async function barber(prefix = 'barber') {
   const person = await customer(prefix);
   const { token } = await admin();
-  const name = uniqueName('Chair').replace('chair', 'Chair');
+  const name = uniqueName('Chair');
   const hours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '09:00', closes: '18:00' }));
   const saved = await expectOk('make barber', api('/barbers', {
     method: 'POST', token, body: { user_id: person.userId, name, hours },
@@ -85,9 +85,8 @@ export async function barber(prefix = 'barber') {
 // more days ahead: far enough that the browser's clock and the services' (which a test
 // run may move forward by up to a day) agree that it is to come.
 export function shopDay(days) {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: shopZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+  return new Intl.DateTimeFormat('en-CA', { timeZone: shopZone, year: 'numeric', month: '2-digit', day: '2-digit' })
     .format(new Date(Date.now() + days * 86_400_000));
-  return parts;
 }
 
 // The day written out as the app writes it ("Monday, 7 December 2026"), for matching.
