@@ -35,6 +35,8 @@ struct Arguments {
   std::optional<std::string> new_email;
   std::optional<std::string> new_phone;
   bool auto_confirm = false;
+  BookingRules rules;
+  bool rules_given = false;
   int minutes = 30;
   std::int64_t price_cents = 0;
 };
@@ -100,7 +102,27 @@ void DefineCommandLine(CLI::App& app, std::string& server, GlobalOptions& option
       ->required();
   chair->add_flag("--auto-confirm", args.auto_confirm, "confirm bookings at once");
   chair->add_option("--user", args.user_id, "whose chair (an admin's choice; default: your own)");
-  pick(chair, [&args](Commands& c) { return c.SaveBarber(args.user_id, args.barber, args.hours, args.auto_confirm); });
+  // Any rule given replaces the chair's rules: those not given follow the shop's.
+  const auto rule = [&](const char* flag, void (BookingRules::*set)(std::int32_t), const char* help) {
+    chair->add_option_function<std::int32_t>(
+        flag,
+        [&args, set](std::int32_t value) {
+          (args.rules.*set)(value);
+          args.rules_given = true;
+        },
+        help);
+  };
+  rule("--buffer-minutes", &BookingRules::set_buffer_minutes, "booking rule: time kept free after each appointment");
+  rule("--min-notice-minutes", &BookingRules::set_min_notice_minutes, "booking rule: how long ahead to book at least");
+  rule("--horizon-days", &BookingRules::set_horizon_days, "booking rule: how many days ahead bookings open");
+  rule("--grid-minutes", &BookingRules::set_grid_minutes, "booking rule: how often slots start from each opening");
+  rule("--cancel-notice-minutes", &BookingRules::set_cancel_notice_minutes,
+       "booking rule: within this long of the start clients can no longer cancel or move");
+  chair->footer("Booking rules not given stay as they were; once any is given, those left out follow the shop's.");
+  pick(chair, [&args](Commands& c) {
+    return c.SaveBarber(args.user_id, args.barber, args.hours, args.auto_confirm,
+                        args.rules_given ? &args.rules : nullptr);
+  });
 
   auto* off = app.add_subcommand("time-off-add", "take time off; prints its id on the first line");
   off->add_option("--from", args.at, "ISO 8601 or a day, e.g. 2026-12-24")->required();

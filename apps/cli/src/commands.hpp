@@ -66,7 +66,9 @@ class Commands {
   int Services(const std::string& barber);
   int SaveService(const std::string& barber, const std::string& name, int minutes, std::int64_t price_cents);
   int RemoveService(const std::string& barber, const std::string& name);
-  int SaveBarber(const std::string& user_id, const std::string& name, const std::string& hours, bool auto_confirm);
+  /// With `rules` (nullptr: the chair's stay as they were).
+  int SaveBarber(const std::string& user_id, const std::string& name, const std::string& hours, bool auto_confirm,
+                 const BookingRules* rules);
   int AddTimeOff(const std::string& barber, const std::string& from, const std::string& to, const std::string& reason);
   int RemoveTimeOff(const std::string& time_off_id);
   int ListTimeOff(const std::string& barber, const std::string& from, const std::string& to);

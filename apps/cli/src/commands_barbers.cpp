@@ -66,14 +66,21 @@ int Commands::RemoveService(const std::string& barber, const std::string& name) 
 }
 
 int Commands::SaveBarber(const std::string& user_id, const std::string& name, const std::string& hours,
-                         bool auto_confirm) {
+                         bool auto_confirm, const BookingRules* rules) {
   SaveBarberRequest request;
   request.set_user_id(user_id);
   request.set_name(name);
   request.set_auto_confirm(auto_confirm);
+  if (rules != nullptr) *request.mutable_rules() = *rules;
   if (auto bad = ParseHours(hours, request)) return printer_.Fail(*bad);
   return Send(&UserService::Stub::SaveBarber, request, [](std::ostream& out, const SaveBarberResponse& r) {
-    out << r.message() << '\n' << FormatHours(r.barber()) << '\n';
+    const auto& in_force = r.barber().rules();
+    out << r.message() << '\n'
+        << FormatHours(r.barber()) << '\n'
+        << "rules: slots every " << in_force.grid_minutes() << " min, " << in_force.buffer_minutes()
+        << " min kept free after each, booked " << in_force.min_notice_minutes() << " min to "
+        << in_force.horizon_days() << " days ahead, canceled or moved by clients up to "
+        << in_force.cancel_notice_minutes() << " min before\n";
   });
 }
 

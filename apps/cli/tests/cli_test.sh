@@ -281,6 +281,17 @@ check "a client cannot save a chair" rc_is 1
 as ion barber-save --name Ion --hours "Mon-Sat 09:00-18:00"
 check "Ion's hours are back" rc_is 0
 
+# Ion sets a booking rule; an impossible one is refused by name, and the rules go back
+# to the shop's.
+as ion barber-save --name Ion --hours "Mon-Sat 09:00-18:00" --buffer-minutes 10
+check "Ion saves a 10-minute buffer" rc_is 0
+check "barber-save prints the rules in force" grep -q "^rules: slots every 30 min, 10 min kept free after each" <<<"$out"
+as ion barber-save --name Ion --hours "Mon-Sat 09:00-18:00" --grid-minutes 7
+check "a grid of 7 minutes exits 1" rc_is 1
+check "a grid of 7 minutes is named" err_mentions "grid_minutes must be 5 to 240"
+as ion barber-save --name Ion --hours "Mon-Sat 09:00-18:00" --buffer-minutes 0
+check "Ion's rules are the shop's again" grep -q "^rules: slots every 30 min, 0 min kept free after each" <<<"$out"
+
 # The client changes their profile: a new username shows on their appointments.
 as client profile-update --phone "+44 20 7946-0958"
 check "profile-update of the phone succeeds" rc_is 0

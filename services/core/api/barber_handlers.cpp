@@ -36,10 +36,10 @@ grpc::Status TimeOffAnswer(const common::Result<domain::TimeOff>& result, const 
 grpc::ServerUnaryReactor* UserServiceImpl::ListBarbers(grpc::CallbackServerContext* call,
                                                        const ListBarbersRequest* request,
                                                        ListBarbersResponse* response) {
-  return calls_.Run(call, "ListBarbers", Access::kTokenIfGiven, {}, [response](Call& c) {
+  return calls_.Run(call, "ListBarbers", Access::kTokenIfGiven, {}, [this, response](Call& c) {
     auto barbers = c.work.barbers().ListBarbers();
     if (!barbers) return ToGrpcStatus(barbers.error());
-    for (const auto& b : *barbers) ToProto(b, response->add_barbers());
+    for (const auto& b : *barbers) ToProto(b, ctx_.policy.rules, response->add_barbers());
     return grpc::Status::OK;
   });
 }
@@ -50,11 +50,13 @@ grpc::ServerUnaryReactor* UserServiceImpl::SaveBarber(grpc::CallbackServerContex
     auto hours = FromProto(request->hours());
     if (!hours) return ToGrpcStatus(hours.error());
     auto saved = domain::SaveChair(c.work.accounts(), c.work.barbers(), *c.caller, request->user_id(), request->name(),
-                                   *hours, request->auto_confirm(), ctx_.shop_time, ctx_.clock.Now());
+                                   *hours, request->auto_confirm(),
+                                   request->has_rules() ? std::optional(FromProto(request->rules())) : std::nullopt,
+                                   ctx_.shop_time, ctx_.clock.Now());
     if (!saved) return ToGrpcStatus(saved.error());
     response->set_success(true);
     response->set_message("Barber saved: " + saved->name + ".");
-    ToProto(*saved, response->mutable_barber());
+    ToProto(*saved, ctx_.policy.rules, response->mutable_barber());
     return grpc::Status::OK;
   });
 }

@@ -31,10 +31,17 @@ void ToProto(const domain::TimeOff& from, const common::ShopTime& shop_time, Tim
   to->set_reason(from.reason);
 }
 
-void ToProto(const domain::Barber& from, Barber* to) {
+void ToProto(const domain::Barber& from, const domain::BookingRules& shop, Barber* to) {
   to->set_barber_id(from.id);
   to->set_name(from.name);
   to->set_auto_confirm(from.auto_confirm);
+  const auto rules = domain::RulesOf(from, shop);
+  auto* out = to->mutable_rules();
+  out->set_buffer_minutes(static_cast<int>(rules.buffer.count()));
+  out->set_min_notice_minutes(static_cast<int>(rules.min_notice.count()));
+  out->set_horizon_days(rules.horizon_days);
+  out->set_grid_minutes(static_cast<int>(rules.grid.count()));
+  out->set_cancel_notice_minutes(static_cast<int>(rules.cancel_notice.count()));
   for (const auto& h : from.hours) {
     auto* hours = to->add_hours();
     hours->set_weekday(static_cast<int>(h.weekday));
@@ -42,6 +49,16 @@ void ToProto(const domain::Barber& from, Barber* to) {
     hours->set_closes(common::FormatClockMinutes(h.closes_minute));
   }
   for (const auto& s : from.services) ToProto(s, to->add_services());
+}
+
+domain::RuleChoices FromProto(const BookingRules& in) {
+  domain::RuleChoices rules;
+  if (in.has_buffer_minutes()) rules.buffer_minutes = in.buffer_minutes();
+  if (in.has_min_notice_minutes()) rules.min_notice_minutes = in.min_notice_minutes();
+  if (in.has_horizon_days()) rules.horizon_days = in.horizon_days();
+  if (in.has_grid_minutes()) rules.grid_minutes = in.grid_minutes();
+  if (in.has_cancel_notice_minutes()) rules.cancel_notice_minutes = in.cancel_notice_minutes();
+  return rules;
 }
 
 common::Result<std::vector<domain::WorkingHours>> FromProto(

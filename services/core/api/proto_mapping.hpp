@@ -15,7 +15,9 @@ namespace barbershop::core::api {
 void ToProto(const domain::Appointment& from, const common::ShopTime& shop_time, Appointment* to);
 void ToProto(const domain::BarberService& from, BarberService* to);
 void ToProto(const domain::TimeOff& from, const common::ShopTime& shop_time, TimeOff* to);
-void ToProto(const domain::Barber& from, Barber* to);
+/// The barber with the booking rules in force: theirs, and `shop`'s for the rest.
+void ToProto(const domain::Barber& from, const domain::BookingRules& shop, Barber* to);
+domain::RuleChoices FromProto(const BookingRules& in);
 
 /// Working hours as a request gives them: "HH:MM" text.
 common::Result<std::vector<domain::WorkingHours>> FromProto(const google::protobuf::RepeatedPtrField<WorkingHours>& in);

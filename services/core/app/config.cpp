@@ -57,6 +57,34 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
       ->envname("BARBERSHOP_APPOINTMENT_MINUTES")
       ->check(CLI::Range(5, 480))
       ->capture_default_str();
+  const char* kRules = "The shop's booking rules (a barber may set their own)";
+  cli.add_option("--buffer-minutes", config.buffer_minutes, "time kept free after each appointment")
+      ->envname("BARBERSHOP_BUFFER_MINUTES")
+      ->check(CLI::Range(0, 240))
+      ->capture_default_str()
+      ->group(kRules);
+  cli.add_option("--min-notice-minutes", config.min_notice_minutes, "how long ahead a booking must be made")
+      ->envname("BARBERSHOP_MIN_NOTICE_MINUTES")
+      ->check(CLI::Range(0, 30 * 24 * 60))
+      ->capture_default_str()
+      ->group(kRules);
+  cli.add_option("--horizon-days", config.horizon_days, "how many days ahead bookings open")
+      ->envname("BARBERSHOP_HORIZON_DAYS")
+      ->check(CLI::Range(1, 730))
+      ->capture_default_str()
+      ->group(kRules);
+  cli.add_option("--grid-minutes", config.grid_minutes,
+                 "how often slots start from each opening (0: the default appointment length)")
+      ->envname("BARBERSHOP_GRID_MINUTES")
+      ->check(CLI::Range(0, 240))
+      ->capture_default_str()
+      ->group(kRules);
+  cli.add_option("--cancel-notice-minutes", config.cancel_notice_minutes,
+                 "within this long of the start a customer can no longer cancel or move (the barber still can)")
+      ->envname("BARBERSHOP_CANCEL_NOTICE_MINUTES")
+      ->check(CLI::Range(0, 7 * 24 * 60))
+      ->capture_default_str()
+      ->group(kRules);
   cli.add_option("--db-pool-size", config.db_pool_size, "database connections (and worker threads)")
       ->envname("BARBERSHOP_DB_POOL_SIZE")
       ->check(CLI::Range(1, 256))

@@ -31,6 +31,13 @@ struct CoreConfig {
   std::chrono::seconds refresh_token_lifetime{30 * 24 * 3600};
   std::string shop_timezone = "Europe/Chisinau";
   int appointment_minutes = 30;
+  /// The shop's booking rules, which a barber may set otherwise for their own chair; a
+  /// grid of 0 is the default appointment length.
+  int buffer_minutes = 0;
+  int min_notice_minutes = 0;
+  int horizon_days = 366;
+  int grid_minutes = 0;
+  int cancel_notice_minutes = 0;
   int db_pool_size = 16;
   int db_queue_limit = 4096;
   std::string log_level = "info";

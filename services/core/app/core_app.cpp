@@ -10,6 +10,7 @@
 #include "barbershop/common/failpoints.hpp"
 #include "barbershop/common/listen.hpp"
 #include "demo_data.hpp"
+#include "domain/chairs.hpp"
 #include "events/outbox_relay.hpp"
 #include "events/rabbit_publisher.hpp"
 #include "events/reminder_scheduler.hpp"
@@ -75,6 +76,13 @@ common::Status CoreApp::Start() {
   if (!zone) return MakeError(ErrorCode::kInvalidArgument, zone.error().message + " (set BARBERSHOP_SHOP_TIMEZONE)");
   shop_time_ = std::make_unique<common::ShopTime>(std::move(*zone));
   policy_.default_length = std::chrono::minutes{config_.appointment_minutes};
+  const domain::RuleChoices shop_rules{config_.buffer_minutes, config_.min_notice_minutes, config_.horizon_days,
+                                       config_.grid_minutes == 0 ? config_.appointment_minutes : config_.grid_minutes,
+                                       config_.cancel_notice_minutes};
+  if (auto ok = domain::ValidateRules(shop_rules); !ok) return ok.error();
+  domain::Barber shop;
+  shop.rules = shop_rules;
+  policy_.rules = domain::RulesOf(shop, {});
   policy_.last_minute_window = std::chrono::minutes{config_.last_minute_window_minutes};
   policy_.max_live_bookings = config_.max_live_bookings;
   limits_.login_failures_per_email = {config_.login_failures_per_email,

@@ -80,7 +80,8 @@ common::Result<User> AccountService::SaveBarber(const std::string& username, con
     user = std::move(*created);
     user.role = Role::kBarber;
   }
-  if (auto ok = barbers_.SaveBarber(user.id, name, auto_confirm, hours, std::nullopt); !ok) return ok.error();
+  if (auto ok = barbers_.SaveBarber(user.id, name, auto_confirm, hours, std::nullopt, std::nullopt); !ok)
+    return ok.error();
   return user;
 }
 

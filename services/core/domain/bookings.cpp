@@ -15,10 +15,31 @@ using common::Ok;
 
 namespace {
 
+/// "1 hour", "90 minutes", "2 days".
+std::string Spell(std::chrono::minutes length) {
+  const auto n = length.count();
+  const auto plural = [](long long count, const char* unit) {
+    return std::to_string(count) + " " + unit + (count == 1 ? "" : "s");
+  };
+  if (n > 0 && n % (24 * 60) == 0) return plural(n / (24 * 60), "day");
+  if (n > 0 && n % 60 == 0) return plural(n / 60, "hour");
+  return plural(n, "minute");
+}
+
 common::Error NotYours() { return MakeError(ErrorCode::kPermissionDenied, "that appointment belongs to someone else"); }
 
 bool IsBarberOf(const Caller& caller, const Appointment& appointment) {
   return caller.role == Role::kAdmin || caller.user_id == appointment.barber_id;
+}
+
+/// A customer's cancellation or move (`what` it is) within the rules' cancel notice of
+/// the start is refused; the appointment's barber and admins may still make it.
+common::Status CheckCancelNotice(const Caller& caller, const Appointment& appointment, TimePoint now,
+                                 const BookingRules& rules, const char* what) {
+  if (IsBarberOf(caller, appointment) || appointment.starts_at - now >= rules.cancel_notice) return Ok{};
+  return MakeError(ErrorCode::kFailedPrecondition, std::string("too late to cancel: an appointment can be ") + what +
+                                                       " up to " + Spell(rules.cancel_notice) +
+                                                       " before it starts; ask " + appointment.barber_name);
 }
 
 }  // namespace
@@ -43,46 +64,108 @@ common::Result<TimeRange> ParseRange(const common::ShopTime& shop_time, TimePoin
   return range;
 }
 
-common::Status CheckBookable(const Barber& barber, TimePoint start, TimePoint end, TimePoint now,
-                             const common::ShopTime& shop_time, const BookingPolicy& policy) {
-  if (start <= now) return MakeError(ErrorCode::kInvalidArgument, "that time is in the past");
-  if (start - now > policy.horizon) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "bookings open at most " + std::to_string(policy.horizon.count() / 24) + " days ahead");
-  }
-  const auto local = shop_time.ToLocal(start);
-  for (const auto& hours : barber.hours) {
-    if (hours.weekday != local.iso_weekday) continue;
-    if (start >= shop_time.AtLocalMinute(local, hours.opens_minute) &&
-        end <= shop_time.AtLocalMinute(local, hours.closes_minute)) {
-      return Ok{};
-    }
-  }
-  std::string message = barber.name + " does not work at " + shop_time.Format(start) + "; working hours:";
-  bool any = false;
-  static constexpr const char* kDays[] = {"", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-  for (const auto& hours : barber.hours) {
-    message += std::string(any ? "," : "") + " " + kDays[hours.weekday] + " " +
-               common::FormatClockMinutes(hours.opens_minute) + "-" + common::FormatClockMinutes(hours.closes_minute);
-    any = true;
-  }
-  if (!any) message += " none";
-  return MakeError(ErrorCode::kFailedPrecondition, message);
+namespace {
+
+/// The shop's calendar day after `day`.
+common::LocalTime NextDay(const common::LocalTime& day, const common::ShopTime& shop_time) {
+  return shop_time.ToLocal(shop_time.AtLocalMinute(day, 24 * 60));
 }
 
-std::vector<TimePoint> FreeSlots(const Barber& barber, const common::LocalTime& day, TimePoint now,
-                                 const std::vector<TimeRange>& busy, const common::ShopTime& shop_time,
-                                 const BookingPolicy& policy, std::chrono::minutes length) {
+/// When the working time that `hours` (on the shop's day `day`) begins ends: at its
+/// closing, or later when it closes at midnight and the next day's hours open then
+/// (a week at most: round the clock).
+TimePoint WorkUntil(const Barber& barber, const common::LocalTime& day, const WorkingHours& hours,
+                    const common::ShopTime& shop_time) {
+  common::LocalTime on = day;
+  const WorkingHours* last = &hours;
+  for (int days = 0; days < 7 && last->closes_minute == 24 * 60; ++days) {
+    const auto next = NextDay(on, shop_time);
+    const auto follows = std::find_if(barber.hours.begin(), barber.hours.end(), [&](const WorkingHours& h) {
+      return h.weekday == next.iso_weekday && h.opens_minute == 0;
+    });
+    if (follows == barber.hours.end()) break;
+    on = next;
+    last = &*follows;
+  }
+  return shop_time.AtLocalMinute(on, last->closes_minute);
+}
+
+/// Whether a booking starting at `start` is at least the rules' notice and at most their
+/// horizon ahead of `now`.
+common::Status CheckNotice(const Barber& barber, TimePoint start, TimePoint now, const BookingRules& rules) {
+  if (start <= now) return MakeError(ErrorCode::kInvalidArgument, "that time is in the past");
+  if (start - now < rules.min_notice) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "too soon: " + barber.name + " takes bookings at least " + Spell(rules.min_notice) + " ahead");
+  }
+  if (start - now > std::chrono::hours(24) * rules.horizon_days) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "too far ahead: bookings open at most " + std::to_string(rules.horizon_days) + " days ahead");
+  }
+  return Ok{};
+}
+
+std::string HoursText(const Barber& barber) {
+  static constexpr const char* kDays[] = {"", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  std::string text;
+  for (const auto& hours : barber.hours) {
+    text += std::string(text.empty() ? "" : ",") + " " + kDays[hours.weekday] + " " +
+            common::FormatClockMinutes(hours.opens_minute) + "-" + common::FormatClockMinutes(hours.closes_minute);
+  }
+  return text.empty() ? " none" : text;
+}
+
+}  // namespace
+
+common::Status CheckBookable(const Barber& barber, TimePoint start, TimePoint end, TimePoint now,
+                             const common::ShopTime& shop_time, const BookingRules& rules) {
+  if (auto ok = CheckNotice(barber, start, now, rules); !ok) return ok;
+  const auto local = shop_time.ToLocal(start);
+  const auto stretch = std::find_if(barber.hours.begin(), barber.hours.end(), [&](const WorkingHours& h) {
+    return h.weekday == local.iso_weekday && h.opens_minute <= local.minute_of_day &&
+           local.minute_of_day < h.closes_minute;
+  });
+  if (stretch == barber.hours.end() || end > WorkUntil(barber, local, *stretch, shop_time)) {
+    return MakeError(ErrorCode::kFailedPrecondition, barber.name + " does not work at " + shop_time.Format(start) +
+                                                         "; working hours:" + HoursText(barber));
+  }
+  const auto grid = rules.grid.count();
+  const auto opens = common::FormatClockMinutes(stretch->opens_minute);
+  if ((local.minute_of_day - stretch->opens_minute) % grid != 0 ||
+      start.time_since_epoch() % std::chrono::minutes(1) != std::chrono::seconds(0)) {
+    return MakeError(ErrorCode::kFailedPrecondition, "off the grid: " + barber.name + "'s appointments start every " +
+                                                         Spell(rules.grid) + " from " + opens + ", on the minute");
+  }
+  if (shop_time.AtLocalMinute(local, local.minute_of_day) != start) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "off the grid: " + common::FormatClockMinutes(local.minute_of_day) +
+                         " comes twice as the clocks go back; the first of the two is the one booked, " +
+                         shop_time.Format(shop_time.AtLocalMinute(local, local.minute_of_day)));
+  }
+  return Ok{};
+}
+
+std::vector<TimePoint> FreeSlots(const Barber& barber, const common::LocalTime& day, TimePoint now, const Busy& busy,
+                                 const common::ShopTime& shop_time, const BookingRules& rules,
+                                 std::chrono::minutes length) {
+  const auto overlaps = [](const std::vector<TimeRange>& ranges, TimePoint from, TimePoint to) {
+    return std::any_of(ranges.begin(), ranges.end(), [&](const TimeRange& r) { return r.from < to && from < r.to; });
+  };
   std::vector<TimePoint> free;
   for (const auto& hours : barber.hours) {
     if (hours.weekday != day.iso_weekday) continue;
-    const TimePoint closes = shop_time.AtLocalMinute(day, hours.closes_minute);
-    for (TimePoint start = shop_time.AtLocalMinute(day, hours.opens_minute); start + length <= closes;
-         start += policy.default_length) {
-      if (start <= now || start - now > policy.horizon) continue;
-      const bool clear = std::none_of(busy.begin(), busy.end(),
-                                      [&](const TimeRange& r) { return r.from < start + length && start < r.to; });
-      if (clear) free.push_back(start);
+    const TimePoint until = WorkUntil(barber, day, hours, shop_time);
+    // The grid runs on the wall clock: a time the clocks skip is not offered, and one
+    // they repeat is offered once, at its first (earlier) instant.
+    for (int minute = hours.opens_minute; minute < hours.closes_minute;
+         minute += static_cast<int>(rules.grid.count())) {
+      const TimePoint start = shop_time.AtLocalMinute(day, minute);
+      if (shop_time.ToLocal(start).minute_of_day != minute) continue;
+      const TimePoint end = start + length;
+      if (end > until) break;
+      if (!CheckNotice(barber, start, now, rules)) continue;
+      if (overlaps(busy.off, start, end) || overlaps(busy.booked, start, end + rules.buffer)) continue;
+      free.push_back(start);
     }
   }
   std::sort(free.begin(), free.end());
@@ -133,7 +216,8 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
     if (earlier->has_value()) return std::move(**earlier);
   }
   const TimePoint end = *start + LengthOf(*offered);
-  if (auto ok = CheckBookable(chair, *start, end, clock_.Now(), shop_time_, policy_); !ok) return ok.error();
+  const BookingRules rules = RulesOf(chair, policy_.rules);
+  if (auto ok = CheckBookable(chair, *start, end, clock_.Now(), shop_time_, rules); !ok) return ok.error();
 
   const NewAppointment proposal{common::NewUuid(),
                                 &chair,
@@ -144,7 +228,8 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
                                 idempotency_key,
                                 idempotency_key.empty() ? std::string() : caller.user_id,
                                 *offered,
-                                caller.role == Role::kCustomer ? policy_.max_live_bookings : 0};
+                                caller.role == Role::kCustomer ? policy_.max_live_bookings : 0,
+                                rules.buffer};
   auto created = appointments_.Insert(proposal, [&](const Appointment& made) {
     return MakeOutboxEvent({EventType::kCreated, made, caller, nullptr, false, std::nullopt}, shop_time_, clock_.Now());
   });
@@ -207,10 +292,13 @@ common::Result<Appointment> BookingService::Modify(const Caller& caller, const s
   if (current->starts_at <= now && caller.role == Role::kCustomer) {
     return MakeError(ErrorCode::kFailedPrecondition, "the appointment has already started");
   }
+  const BookingRules rules = RulesOf(**barber, policy_.rules);
+  if (auto ok = CheckCancelNotice(caller, *current, now, rules, "moved"); !ok) return ok.error();
   Appointment after = *current;
   after.starts_at = *start;
   after.ends_at = *start + (current->ends_at - current->starts_at);
-  if (auto ok = CheckBookable(**barber, after.starts_at, after.ends_at, now, shop_time_, policy_); !ok) {
+  after.buffer = rules.buffer;
+  if (auto ok = CheckBookable(**barber, after.starts_at, after.ends_at, now, shop_time_, rules); !ok) {
     return ok.error();
   }
   // A client's move needs the barber's confirmation again; a barber's own move does not.
@@ -227,8 +315,15 @@ common::Result<Appointment> BookingService::Cancel(const Caller& caller, const s
     return MakeError(ErrorCode::kFailedPrecondition,
                      std::string("a ") + StatusName(current->status) + " appointment cannot be canceled");
   }
-  if (current->starts_at <= clock_.Now() && !IsBarberOf(caller, *current)) {
+  const auto now = clock_.Now();
+  if (current->starts_at <= now && !IsBarberOf(caller, *current)) {
     return MakeError(ErrorCode::kFailedPrecondition, "the appointment has already started");
+  }
+  if (!IsBarberOf(caller, *current)) {
+    auto barber = barbers_.FindBarberById(current->barber_id);
+    if (!barber) return barber.error();
+    const BookingRules rules = barber->has_value() ? RulesOf(**barber, policy_.rules) : policy_.rules;
+    if (auto ok = CheckCancelNotice(caller, *current, now, rules, "canceled"); !ok) return ok.error();
   }
   Appointment after = *current;
   after.status = AppointmentStatus::kCanceled;
@@ -291,18 +386,21 @@ common::Result<std::vector<TimePoint>> BookingService::SlotsOf(
   const Barber& chair = **found;
   const auto offered = Offered(chair, service);
   if (!offered) return offered.error();
-  // The day and a margin on each side: a shop day is at most 25 hours long.
-  const TimeRange around{*midnight - std::chrono::hours(2), *midnight + std::chrono::hours(27)};
+  // The day (at most 25 hours long) and, on each side, the longest a booking and its
+  // buffer reach: a slot late in the day can run past midnight.
+  const auto reach = common::kLongestService + kLongestBuffer;
+  const TimeRange around{*midnight - reach, *midnight + std::chrono::hours(25) + reach};
   auto off = time_off_.ListTimeOff(chair.id, around);
   if (!off) return off.error();
   auto booked = appointments_.ListForBarber(chair.id, around);
   if (!booked) return booked.error();
-  std::vector<TimeRange> busy;
-  for (const auto& t : *off) busy.push_back(t.during);
+  Busy busy;
+  for (const auto& t : *off) busy.off.push_back(t.during);
   for (const auto& a : *booked) {
-    if (IsLive(a.status)) busy.push_back({a.starts_at, a.ends_at});
+    if (IsLive(a.status)) busy.booked.push_back({a.starts_at, a.ends_at + a.buffer});
   }
-  return FreeSlots(chair, shop_time_.ToLocal(*midnight), clock_.Now(), busy, shop_time_, policy_, LengthOf(*offered));
+  return FreeSlots(chair, shop_time_.ToLocal(*midnight), clock_.Now(), busy, shop_time_, RulesOf(chair, policy_.rules),
+                   LengthOf(*offered));
 }
 
 AppointmentList UpToLimit(std::vector<Appointment> listed) {

@@ -14,8 +14,8 @@ namespace barbershop::core::domain {
 
 struct BookingPolicy {
   std::chrono::minutes default_length{30};
-  /// How far ahead a booking may be made.
-  std::chrono::hours horizon{24 * 366};
+  /// The shop's booking rules: a barber's own choices override them one by one.
+  BookingRules rules;
   /// A barber's move or cancellation this close to the start is flagged last-minute.
   std::chrono::minutes last_minute_window{120};
   /// The most live future bookings a customer may hold by booking for themselves
@@ -37,18 +37,30 @@ common::Result<TimePoint> ParseDayOrTime(const common::ShopTime& shop_time, cons
 common::Result<TimeRange> ParseRange(const common::ShopTime& shop_time, TimePoint now, const std::string& from,
                                      const std::string& to);
 
-/// Whether [start, start + length) fits the barber's working hours, is in the future and
-/// within the horizon.  Plain function for unit tests.
+/// Whether a booking of `barber` over [start, end) follows the booking `rules` at `now`:
+/// kInvalidArgument in the past; kFailedPrecondition naming the rule it breaks (too soon,
+/// too far ahead, outside working hours, off the grid).  Working hours that close at
+/// midnight run on into the next day's that open then.  Time off, overlaps and buffers
+/// are the repository's to refuse.  Plain function for unit tests.
 common::Status CheckBookable(const Barber& barber, TimePoint start, TimePoint end, TimePoint now,
-                             const common::ShopTime& shop_time, const BookingPolicy& policy);
+                             const common::ShopTime& shop_time, const BookingRules& rules);
 
-/// The starts of `barber`'s free slots of `length` on the shop's calendar day `day`, every
-/// `policy.default_length` from opening: within working hours, after `now`, within the
-/// horizon and clear of every range in `busy` (live appointments, time off).  Plain
-/// function for unit tests.
-std::vector<TimePoint> FreeSlots(const Barber& barber, const common::LocalTime& day, TimePoint now,
-                                 const std::vector<TimeRange>& busy, const common::ShopTime& shop_time,
-                                 const BookingPolicy& policy, std::chrono::minutes length);
+/// What keeps a barber's slot from being free.
+struct Busy {
+  std::vector<TimeRange> off;     ///< time off
+  std::vector<TimeRange> booked;  ///< live appointments, each to its end and its buffer after
+};
+
+/// The starts of `barber`'s free slots of `length` on the shop's calendar day `day`:
+/// every `rules.grid` of the wall clock from each opening, within working hours (on past
+/// midnight when the next day's open then), between the rules' notice and horizon from
+/// `now`, clear of time off, and, with the rules' buffer after the slot, of every
+/// appointment and its buffer.  A wall-clock time the clocks skip is not offered; one
+/// they repeat is offered once, at the first of its two instants.  Plain function for
+/// unit tests.
+std::vector<TimePoint> FreeSlots(const Barber& barber, const common::LocalTime& day, TimePoint now, const Busy& busy,
+                                 const common::ShopTime& shop_time, const BookingRules& rules,
+                                 std::chrono::minutes length);
 
 /// A list's appointments, the earliest kListLimit, and whether more start in its range
 /// after the last of them.

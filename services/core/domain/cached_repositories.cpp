@@ -48,8 +48,9 @@ void CachedAppointments::Changed(const Appointment& appointment) {
 
 common::Status CachedBarbers::SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
                                          const std::vector<WorkingHours>& hours,
+                                         const std::optional<RuleChoices>& rules,
                                          const std::optional<OutboxEvent>& event) {
-  auto saved = inner_.SaveBarber(user_id, name, auto_confirm, hours, event);
+  auto saved = inner_.SaveBarber(user_id, name, auto_confirm, hours, rules, event);
   if (saved) cache_.ForgetAll();
   return saved;
 }

@@ -48,7 +48,8 @@ class CachedBarbers final : public BarberRepository {
   CachedBarbers(BarberRepository& inner, ListCache& cache) : inner_(inner), cache_(cache) {}
 
   common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
-                            const std::vector<WorkingHours>& hours, const std::optional<OutboxEvent>& event) override;
+                            const std::vector<WorkingHours>& hours, const std::optional<RuleChoices>& rules,
+                            const std::optional<OutboxEvent>& event) override;
   common::Result<std::optional<Barber>> FindBarberById(const std::string& id) override {
     return inner_.FindBarberById(id);
   }

@@ -53,10 +53,29 @@ common::Status ValidateChair(const std::string& name, const std::vector<WorkingH
   return common::Ok{};
 }
 
+common::Status ValidateRules(const RuleChoices& rules) {
+  const auto check = [](const std::optional<int>& value, const char* rule, int least, int most,
+                        int step) -> common::Status {
+    if (!value || (*value >= least && *value <= most && *value % step == 0)) return common::Ok{};
+    return MakeError(ErrorCode::kInvalidArgument, std::string(rule) + " must be " + std::to_string(least) + " to " +
+                                                      std::to_string(most) +
+                                                      (step > 1 ? ", a multiple of " + std::to_string(step) : ""));
+  };
+  for (const auto& ok :
+       {check(rules.buffer_minutes, "buffer_minutes", 0, kLongestBuffer.count(), 5),
+        check(rules.min_notice_minutes, "min_notice_minutes", 0, 30 * 24 * 60, 1),
+        check(rules.horizon_days, "horizon_days", 1, 730, 1), check(rules.grid_minutes, "grid_minutes", 5, 240, 5),
+        check(rules.cancel_notice_minutes, "cancel_notice_minutes", 0, 7 * 24 * 60, 1)}) {
+    if (!ok) return ok;
+  }
+  return common::Ok{};
+}
+
 common::Result<Barber> SaveChair(AccountRepository& accounts, BarberRepository& barbers, const Caller& caller,
                                  const std::string& user_id, const std::string& name,
                                  const std::vector<WorkingHours>& hours, bool auto_confirm,
-                                 const common::ShopTime& shop_time, TimePoint now) {
+                                 const std::optional<RuleChoices>& rules, const common::ShopTime& shop_time,
+                                 TimePoint now) {
   const std::string& target = user_id.empty() ? caller.user_id : user_id;
   if (auto ok = ValidateId(target, "user_id"); !ok) return ok.error();
   if (caller.role != Role::kAdmin && !(caller.role == Role::kBarber && target == caller.user_id)) {
@@ -64,6 +83,9 @@ common::Result<Barber> SaveChair(AccountRepository& accounts, BarberRepository& 
                      "only an admin makes someone a barber; a barber changes their own chair");
   }
   if (auto ok = ValidateChair(name, hours); !ok) return ok.error();
+  if (rules) {
+    if (auto ok = ValidateRules(*rules); !ok) return ok.error();
+  }
   auto user = accounts.FindUserById(target);
   if (!user) return user.error();
   if (!user->has_value()) return MakeError(ErrorCode::kNotFound, "no user with id " + target);
@@ -71,7 +93,7 @@ common::Result<Barber> SaveChair(AccountRepository& accounts, BarberRepository& 
     return MakeError(ErrorCode::kFailedPrecondition, "an admin account cannot also be a barber");
   }
   const auto event = MakeScheduleChangedEvent({ScheduleChange::kHoursChanged, target, name}, shop_time, now);
-  if (auto ok = barbers.SaveBarber(target, name, auto_confirm, hours, event); !ok) return ok.error();
+  if (auto ok = barbers.SaveBarber(target, name, auto_confirm, hours, rules, event); !ok) return ok.error();
   auto saved = barbers.FindBarberById(target);
   if (!saved) return saved.error();
   if (!saved->has_value()) return MakeError(ErrorCode::kInternal, "internal error");

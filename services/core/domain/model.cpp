@@ -85,4 +85,16 @@ const char* EventTypeName(EventType type) {
   return "created";
 }
 
+BookingRules RulesOf(const Barber& barber, const BookingRules& shop) {
+  using std::chrono::minutes;
+  const RuleChoices& own = barber.rules;
+  BookingRules rules = shop;
+  if (own.buffer_minutes) rules.buffer = minutes{*own.buffer_minutes};
+  if (own.min_notice_minutes) rules.min_notice = minutes{*own.min_notice_minutes};
+  if (own.horizon_days) rules.horizon_days = *own.horizon_days;
+  if (own.grid_minutes) rules.grid = minutes{*own.grid_minutes};
+  if (own.cancel_notice_minutes) rules.cancel_notice = minutes{*own.cancel_notice_minutes};
+  return rules;
+}
+
 }  // namespace barbershop::core::domain

@@ -74,13 +74,40 @@ struct BarberService {
   std::int64_t price_cents = 0;
 };
 
+/// The rules a barber's bookings follow.
+struct BookingRules {
+  std::chrono::minutes buffer{0};      ///< kept free after each appointment
+  std::chrono::minutes min_notice{0};  ///< a booking starts at least this long after it is made
+  int horizon_days = 366;              ///< and at most this many days after
+  std::chrono::minutes grid{30};       ///< slots start this often from the opening of the hours
+  /// Within this long of the start, a customer can no longer cancel or move the
+  /// appointment (its barber and admins still can).
+  std::chrono::minutes cancel_notice{0};
+};
+
+/// The longest buffer a barber may keep after an appointment.
+inline constexpr std::chrono::minutes kLongestBuffer{4 * 60};
+
+/// A barber's own choice of each booking rule; one left unset follows the shop's.
+struct RuleChoices {
+  std::optional<int> buffer_minutes{};
+  std::optional<int> min_notice_minutes{};
+  std::optional<int> horizon_days{};
+  std::optional<int> grid_minutes{};
+  std::optional<int> cancel_notice_minutes{};
+};
+
 struct Barber {
   std::string id;    ///< the barber's user id
   std::string name;  ///< unique display name: the seed's barber_name
   bool auto_confirm = false;
   std::vector<WorkingHours> hours;
   std::vector<BarberService> services;  ///< by name
+  RuleChoices rules{};
 };
+
+/// The rules `barber`'s bookings follow: their own choices, and the shop's for the rest.
+BookingRules RulesOf(const Barber& barber, const BookingRules& shop);
 
 enum class AppointmentStatus { kPending, kConfirmed, kCanceled, kCompleted, kNoShow };
 const char* StatusName(AppointmentStatus status);
@@ -101,6 +128,9 @@ struct Appointment {
   /// the shop's default length without a service.
   std::string service_name;
   std::int64_t price_cents = 0;
+  /// The barber's buffer after it, as it was when it was booked or last moved: no other
+  /// live appointment of the barber starts within it.
+  std::chrono::minutes buffer{0};
 };
 
 /// What changed, for the outbox: one of the events' routing keys without its prefix.

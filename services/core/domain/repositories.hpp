@@ -132,11 +132,12 @@ class SessionRepository {
 class BarberRepository {
  public:
   virtual ~BarberRepository() = default;
-  /// Makes an existing user a barber with these hours (replacing any earlier hours), with
-  /// `event` when there is one (barbers made without a call, such as the demo data's,
-  /// announce nothing).
+  /// Makes an existing user a barber with these hours (replacing any earlier hours) and
+  /// booking rules (nullopt: as they were; none for a new barber), with `event` when
+  /// there is one (barbers made without a call, such as the demo data's, announce
+  /// nothing).
   virtual common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
-                                    const std::vector<WorkingHours>& hours,
+                                    const std::vector<WorkingHours>& hours, const std::optional<RuleChoices>& rules,
                                     const std::optional<OutboxEvent>& event) = 0;
   virtual common::Result<std::optional<Barber>> FindBarberById(const std::string& id) = 0;
   /// The barber with this display name, ignoring case.
@@ -194,6 +195,8 @@ struct NewAppointment {
   /// The most live future bookings the client may hold with this one (0: no limit);
   /// the database counts them under the client's lock.
   int live_booking_cap = 0;
+  /// The barber's buffer after the appointment.
+  std::chrono::minutes buffer{0};
 };
 
 /// The appointment a proposal becomes once stored: its parties' names and its service's
@@ -209,7 +212,8 @@ inline Appointment AppointmentFrom(const NewAppointment& proposal) {
                      proposal.ends_at,
                      proposal.status,
                      service ? service->name : std::string(),
-                     service ? service->price_cents : 0};
+                     service ? service->price_cents : 0,
+                     proposal.buffer};
 }
 
 /// Appointments.  Every write stores its outbox event in the same transaction.

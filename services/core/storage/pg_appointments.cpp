@@ -12,6 +12,11 @@ using domain::Appointment;
 
 namespace {
 
+common::Error InsideBuffer(const Appointment& appointment) {
+  return MakeError(ErrorCode::kFailedPrecondition,
+                   "inside the buffer: " + appointment.barber_name + " keeps time free after each appointment");
+}
+
 // Overlap errors name the constraint that refused the row.
 common::Error OverlapError(const pqxx::sql_error& e) {
   const std::string what = e.what();
@@ -35,7 +40,8 @@ Result<Appointment> PgAppointmentRepository::Insert(
                                 Epoch(created.starts_at), Epoch(created.ends_at), domain::StatusName(created.status),
                                 outbox.event_id, outbox.routing_key, outbox.payload_json, proposal.idempotency_key,
                                 proposal.booked_by, created.barber_name, created.client_name, created.service_name,
-                                created.price_cents, proposal.live_booking_cap);
+                                created.price_cents, proposal.live_booking_cap,
+                                static_cast<int>(created.buffer.count()));
       });
       if (rows[0][0].as<long long>() == 0) {
         return MakeError(ErrorCode::kFailedPrecondition, created.barber_name + " is off at that time");
@@ -48,6 +54,7 @@ Result<Appointment> PgAppointmentRepository::Insert(
       if (e.sqlstate() == kBarberIsOff) {
         return MakeError(ErrorCode::kFailedPrecondition, created.barber_name + " is off at that time");
       }
+      if (e.sqlstate() == kInsideBuffer) return InsideBuffer(created);
       if (e.sqlstate() == kTooManyLiveBookings) {
         if (cap_refusals_ != nullptr) cap_refusals_->Inc();
         return MakeError(ErrorCode::kFailedPrecondition,
@@ -103,6 +110,7 @@ Result<Appointment> PgAppointmentRepository::Update(const Appointment& before, c
       if (e.sqlstate() == kBarberIsOff) {
         return MakeError(ErrorCode::kFailedPrecondition, after.barber_name + " is off at that time");
       }
+      if (e.sqlstate() == kInsideBuffer) return InsideBuffer(after);
       if (e.sqlstate() != kExclusionViolation) throw;
       return OverlapError(e);
     }
@@ -112,10 +120,10 @@ Result<Appointment> PgAppointmentRepository::Update(const Appointment& before, c
 
 long long StoreChange(pqxx::transaction_base& tx, const Appointment& before, const Appointment& after,
                       const domain::OutboxEvent& event) {
-  const auto rows =
-      tx.exec_prepared(stmt::kUpdateAppointment, after.id, domain::StatusName(after.status), Epoch(after.starts_at),
-                       Epoch(after.ends_at), domain::StatusName(before.status), Epoch(before.starts_at), event.event_id,
-                       event.routing_key, event.payload_json, before.client_id, before.barber_id);
+  const auto rows = tx.exec_prepared(stmt::kUpdateAppointment, after.id, domain::StatusName(after.status),
+                                     Epoch(after.starts_at), Epoch(after.ends_at), domain::StatusName(before.status),
+                                     Epoch(before.starts_at), event.event_id, event.routing_key, event.payload_json,
+                                     before.client_id, before.barber_id, static_cast<int>(after.buffer.count()));
   return rows[0][0].as<long long>();
 }
 

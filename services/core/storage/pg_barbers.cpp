@@ -24,12 +24,18 @@ void StoreEvent(pqxx::transaction_base& tx, const std::string& barber_id,
 
 common::Status PgBarberRepository::SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
                                               const std::vector<domain::WorkingHours>& hours,
+                                              const std::optional<domain::RuleChoices>& rules,
                                               const std::optional<domain::OutboxEvent>& event) {
   return Guarded<Ok>(db_, Access::kTransaction, "SaveBarber", [&]() -> common::Status {
     try {
       pqxx::work tx(db_.Connection());
       tx.exec_prepared(stmt::kMakeBarber, user_id);
       tx.exec_prepared(stmt::kSaveChair, user_id, name, auto_confirm);
+      if (rules) {
+        const auto text = [](const std::optional<int>& rule) { return rule ? std::to_string(*rule) : std::string(); };
+        tx.exec_prepared(stmt::kSaveRules, user_id, text(rules->buffer_minutes), text(rules->min_notice_minutes),
+                         text(rules->horizon_days), text(rules->grid_minutes), text(rules->cancel_notice_minutes));
+      }
       tx.exec_prepared(stmt::kClearWorkingHours, user_id);
       for (const auto& h : hours) {
         tx.exec_prepared(stmt::kAddWorkingHours, user_id, static_cast<int>(h.weekday), h.opens_minute, h.closes_minute);

@@ -13,6 +13,7 @@ class PgBarberRepository final : public domain::BarberRepository {
 
   common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
                             const std::vector<domain::WorkingHours>& hours,
+                            const std::optional<domain::RuleChoices>& rules,
                             const std::optional<domain::OutboxEvent>& event) override;
   common::Result<std::optional<domain::Barber>> FindBarberById(const std::string& id) override;
   common::Result<std::optional<domain::Barber>> FindBarberByName(const std::string& name) override;

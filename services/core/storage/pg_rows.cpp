@@ -42,11 +42,20 @@ BarberRows::BarberRows(const pqxx::result& result)
       name_(result.column_number("display_name")),
       auto_confirm_(result.column_number("auto_confirm")),
       hours_(result.column_number("hours")),
-      services_(result.column_number("services")) {}
+      services_(result.column_number("services")),
+      buffer_(result.column_number("buffer_minutes")),
+      min_notice_(result.column_number("min_notice_minutes")),
+      horizon_(result.column_number("horizon_days")),
+      grid_(result.column_number("grid_minutes")),
+      cancel_notice_(result.column_number("cancel_notice_minutes")) {}
 
 domain::Barber BarberRows::operator()(const pqxx::row& row) const {
   domain::Barber barber{
-      row[id_].as<std::string>(), row[name_].as<std::string>(), row[auto_confirm_].as<bool>(), {}, {}};
+      row[id_].as<std::string>(), row[name_].as<std::string>(), row[auto_confirm_].as<bool>(), {}, {}, {}};
+  const auto chosen = [&row](pqxx::row::size_type column) {
+    return row[column].is_null() ? std::nullopt : std::optional<int>(row[column].as<int>());
+  };
+  barber.rules = {chosen(buffer_), chosen(min_notice_), chosen(horizon_), chosen(grid_), chosen(cancel_notice_)};
   // "weekday:opens:closes,..."
   std::stringstream hours(row[hours_].as<std::string>());
   std::string item;
@@ -74,7 +83,8 @@ AppointmentRows::AppointmentRows(const pqxx::result& result)
       ends_at_(result.column_number("ends_at")),
       status_(result.column_number("status")),
       service_name_(result.column_number("service_name")),
-      price_cents_(result.column_number("price_cents")) {}
+      price_cents_(result.column_number("price_cents")),
+      buffer_(result.column_number("buffer_minutes")) {}
 
 domain::Appointment AppointmentRows::operator()(const pqxx::row& row) const {
   return domain::Appointment{
@@ -87,7 +97,8 @@ domain::Appointment AppointmentRows::operator()(const pqxx::row& row) const {
       FromEpoch(row[ends_at_]),
       domain::ParseStatus(row[status_].as<std::string>()).value_or(domain::AppointmentStatus::kPending),
       TextOrEmpty(row[service_name_]),
-      row[price_cents_].is_null() ? 0 : row[price_cents_].as<std::int64_t>()};
+      row[price_cents_].is_null() ? 0 : row[price_cents_].as<std::int64_t>(),
+      std::chrono::minutes{row[buffer_].as<int>()}};
 }
 
 TimeOffRows::TimeOffRows(const pqxx::result& result)

@@ -21,6 +21,7 @@ inline constexpr const char* kDeadlockDetected = "40P01";
 inline constexpr const char* kBarberIsOff = "BB001";
 inline constexpr const char* kAppointmentsInTimeOff = "BB002";
 inline constexpr const char* kTooManyLiveBookings = "BB003";
+inline constexpr const char* kInsideBuffer = "BB004";
 
 /// Seconds since the epoch, as the statements take and give times.
 long long Epoch(common::TimePoint t);
@@ -43,7 +44,8 @@ class BarberRows {
   domain::Barber operator()(const pqxx::row& row) const;
 
  private:
-  pqxx::row::size_type id_, name_, auto_confirm_, hours_, services_;
+  pqxx::row::size_type id_, name_, auto_confirm_, hours_, services_, buffer_, min_notice_, horizon_, grid_,
+      cancel_notice_;
 };
 
 class AppointmentRows {
@@ -53,7 +55,7 @@ class AppointmentRows {
 
  private:
   pqxx::row::size_type id_, barber_id_, barber_name_, client_id_, client_name_, starts_at_, ends_at_, status_,
-      service_name_, price_cents_;
+      service_name_, price_cents_, buffer_;
 };
 
 class TimeOffRows {

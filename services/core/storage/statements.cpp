@@ -14,13 +14,14 @@ namespace {
 constexpr const char* kAppointmentColumns = R"(
   a.id::text AS id, a.barber_id::text AS barber_id, a.barber_name, a.client_id::text AS client_id,
   a.client_name, extract(epoch FROM a.starts_at)::bigint AS starts_at,
-  extract(epoch FROM a.ends_at)::bigint AS ends_at, a.status, a.service_name, a.price_cents
+  extract(epoch FROM a.ends_at)::bigint AS ends_at, a.status, a.service_name, a.price_cents, a.buffer_minutes
   FROM appointments a)";
 
 // A barber with its working hours folded into "weekday:opens:closes,..." text and its
 // services into a JSON array.
 constexpr const char* kBarberFields = R"(
-  b.user_id::text AS barber_id, b.display_name, b.auto_confirm,
+  b.user_id::text AS barber_id, b.display_name, b.auto_confirm, b.buffer_minutes, b.min_notice_minutes,
+  b.horizon_days, b.grid_minutes, b.cancel_notice_minutes,
   coalesce((SELECT string_agg(h.weekday || ':' || h.opens_minute || ':' || h.closes_minute, ','
                               ORDER BY h.weekday, h.opens_minute)
             FROM working_hours h WHERE h.barber_id = b.user_id), '') AS hours,
@@ -122,6 +123,11 @@ void PrepareStatements(pqxx::connection& c) {
             "INSERT INTO barbers (user_id, display_name, auto_confirm) VALUES ($1, $2, $3) "
             "ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, "
             "auto_confirm = EXCLUDED.auto_confirm");
+  // Each rule as text, empty for the shop's default.
+  c.prepare(stmt::kSaveRules,
+            "UPDATE barbers SET buffer_minutes = nullif($2, '')::int, min_notice_minutes = nullif($3, '')::int, "
+            "horizon_days = nullif($4, '')::int, grid_minutes = nullif($5, '')::int, "
+            "cancel_notice_minutes = nullif($6, '')::int WHERE user_id = $1");
   c.prepare(stmt::kClearWorkingHours, "DELETE FROM working_hours WHERE barber_id = $1");
   c.prepare(stmt::kAddWorkingHours,
             "INSERT INTO working_hours (barber_id, weekday, opens_minute, closes_minute) VALUES ($1, $2, $3, $4)");
@@ -134,10 +140,10 @@ void PrepareStatements(pqxx::connection& c) {
   c.prepare(stmt::kInsertAppointment, string() + R"(
     WITH created AS (
       INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status, idempotency_key, booked_by,
-                                barber_name, client_name, service_name, price_cents)
+                                barber_name, client_name, service_name, price_cents, buffer_minutes)
       SELECT $1::uuid, $2::uuid, $3::uuid, to_timestamp($4::float8), to_timestamp($5::float8), $6::text,
              nullif($10::text, ''), nullif($11::text, '')::uuid, $12::text, $13::text,
-             nullif($14::text, ''), CASE WHEN $14::text = '' THEN NULL ELSE $15::bigint END
+             nullif($14::text, ''), CASE WHEN $14::text = '' THEN NULL ELSE $15::bigint END, $17::int
       FROM ()" + string(LockBarberAndClient("$2", "$3")) +
                                           R"() AS one_booking_per_party_at_a_time,
            -- The client's live-booking limit for migration 008's trigger (0: none), set
@@ -154,7 +160,7 @@ void PrepareStatements(pqxx::connection& c) {
     WITH changed AS (
       UPDATE appointments
       SET status = $2::text, starts_at = to_timestamp($3::float8), ends_at = to_timestamp($4::float8),
-          updated_at = now()
+          buffer_minutes = $12::int, updated_at = now()
       FROM ()" + string(LockBarberAndClient("$11", "$10")) +
                                           R"() AS one_booking_per_party_at_a_time
       WHERE id = $1::uuid AND status = $5::text AND starts_at = to_timestamp($6::float8)

@@ -62,6 +62,39 @@ function Hours({ barber, onSaved }) {
     </section>`;
 }
 
+const RULES = [
+  { key: 'grid_minutes', label: 'Slots start every (minutes)', min: 5, max: 240, step: 5 },
+  { key: 'buffer_minutes', label: 'Free time after each appointment (minutes)', min: 0, max: 240, step: 5 },
+  { key: 'min_notice_minutes', label: 'Book at least this far ahead (minutes)', min: 0, max: 43200, step: 1 },
+  { key: 'horizon_days', label: 'Book at most this far ahead (days)', min: 1, max: 730, step: 1 },
+  { key: 'cancel_notice_minutes', label: 'Clients cancel or move up to (minutes before)', min: 0, max: 10080, step: 1 },
+];
+
+function Rules({ barber, onSaved }) {
+  const [rules, setRules] = useState(() => Object.fromEntries(RULES.map(({ key }) => [key, String(barber.rules?.[key] ?? '')])));
+  const [outcome, run] = useAction();
+  const save = (event) => {
+    event.preventDefault();
+    run(async () => {
+      const chosen = Object.fromEntries(RULES.map(({ key }) => [key, Number(rules[key])]));
+      await post('/v1/barbers', { name: barber.name, hours: barber.hours, auto_confirm: barber.auto_confirm, rules: chosen });
+      onSaved();
+    }, 'Booking rules saved.');
+  };
+  return html`
+    <section class="panel" aria-labelledby="rules-title">
+      <h2 id="rules-title">Booking rules</h2>
+      <form class="row" onSubmit=${save}>
+        ${RULES.map(({ key, label, min, max, step }) => html`
+          <${Field} key=${key} id=${`rule-${key}`} label=${label} type="number" inputmode="numeric" required
+            min=${min} max=${max} step=${step} value=${rules[key]}
+            onInput=${(event) => setRules({ ...rules, [key]: event.currentTarget.value })} />`)}
+        <div class="actions"><button type="submit" class="primary" disabled=${outcome.busy}>Save rules</button></div>
+      </form>
+      <${Notice} ...${outcome} />
+    </section>`;
+}
+
 function ServiceRow({ barberName, service, onChange }) {
   const [minutes, setMinutes] = useState(String(service.duration_minutes));
   const [price, setPrice] = useState(money(service.price_cents));
@@ -194,6 +227,7 @@ export function SettingsPage() {
       ${!data ? !error && html`<p class="muted">Loading…</p>`
         : !barber ? html`<p>This account has no barber's chair.</p>` : html`
           <${Hours} barber=${barber} onSaved=${reload} />
+          <${Rules} barber=${barber} onSaved=${reload} />
           <${Services} barber=${barber} onChange=${reload} />
           <${TimeOff} barber=${barber} />`}
     <//>`;

@@ -84,6 +84,7 @@ TEST_F(BookingServiceTest, TheBarberIsFoundByNameIgnoringCase) {
 }
 
 TEST_F(BookingServiceTest, ASlotTheBarberHasBookedIsRefused) {
+  policy_.rules.grid = 15min;  // starts between the half hours, to overlap
   Booked(carol_, "2026-12-07T10:00");
   EXPECT_TRUE(Fails(Book(dan_, "2026-12-07T10:15"), ErrorCode::kAlreadyExists, "that slot is already booked"));
   EXPECT_TRUE(Fails(Book(dan_, "2026-12-07T09:45"), ErrorCode::kAlreadyExists, "that slot is already booked"));
@@ -93,6 +94,7 @@ TEST_F(BookingServiceTest, ASlotTheBarberHasBookedIsRefused) {
 }
 
 TEST_F(BookingServiceTest, AClientCannotBeInTwoChairsAtOnce) {
+  policy_.rules.grid = 15min;
   Booked(carol_, "2026-12-07T10:00", "Ana");
   EXPECT_TRUE(Fails(Book(carol_, "2026-12-07T10:15", "Bob"), ErrorCode::kAlreadyExists,
                     "the client already has an appointment at that time"));
@@ -140,8 +142,8 @@ TEST_F(BookingServiceTest, OnlyFutureTimesWithinHoursAndHorizonCanBeBooked) {
   EXPECT_TRUE(Fails(Book(carol_, "2026-12-07T17:45"), ErrorCode::kFailedPrecondition, "Mon 09:00-18:00"));
   EXPECT_TRUE(Fails(Book(carol_, "2026-12-01T07:30"), ErrorCode::kInvalidArgument, "that time is in the past"));
   EXPECT_TRUE(Fails(Book(carol_, "2026-12-01T08:00"), ErrorCode::kInvalidArgument, "that time is in the past"));
-  EXPECT_TRUE(
-      Fails(Book(carol_, "2028-01-04T10:00"), ErrorCode::kInvalidArgument, "bookings open at most 366 days ahead"));
+  EXPECT_TRUE(Fails(Book(carol_, "2028-01-04T10:00"), ErrorCode::kFailedPrecondition,
+                    "too far ahead: bookings open at most 366 days ahead"));
   EXPECT_TRUE(Fails(Book(carol_, "not a time"), ErrorCode::kInvalidArgument));
   EXPECT_TRUE(Store().appointments.empty());
 }
@@ -252,6 +254,7 @@ TEST_F(BookedTest, ABarbersMoveKeepsTheStatus) {
 }
 
 TEST_F(BookedTest, AMoveIsHeldToTheSameRulesAsABooking) {
+  policy_.rules.grid = 15min;
   Booked(dan_, "2026-12-07T11:00");
   EXPECT_TRUE(Fails(service_.Modify(As(carol_), booked_.id, "2026-12-07T11:15"), ErrorCode::kAlreadyExists,
                     "that slot is already booked"));
@@ -487,6 +490,103 @@ TEST_F(BookingServiceTest, SlotsByBarberIdAreTheSlotsByName) {
   EXPECT_TRUE(Fails(service_.SlotsById(ana_.id, "2026-12-07T10:00"), ErrorCode::kInvalidArgument,
                     "date must be a calendar day"));
   EXPECT_TRUE(Fails(service_.SlotsById(ana_.id, "2026-12-07", "Shave"), ErrorCode::kNotFound, "offered: Long"));
+}
+
+// Ana keeps 15 minutes after each appointment, books on a 15-minute grid, at least an
+// hour ahead and at most 30 days ahead, and her customers cannot cancel or move within
+// 24 hours of the start.  Bob keeps the shop's rules.
+class BookingRulesTest : public BookingServiceTest {
+ protected:
+  BookingRulesTest() {
+    const RuleChoices rules{15, 60, 30, 15, 24 * 60};
+    std::vector<WorkingHours> hours;
+    for (unsigned day = 1; day <= 6; ++day) hours.push_back({day, 9 * 60, 18 * 60});
+    EXPECT_TRUE(work_.barbers().SaveBarber(ana_.id, "Ana", false, hours, rules, std::nullopt));
+  }
+  std::vector<std::string> Slots(const std::string& barber, const std::string& day) {
+    std::vector<std::string> out;
+    const auto slots = service_.Slots(barber, day);
+    for (const auto t : slots.value()) out.push_back(Shop().Format(t).substr(11, 5));
+    return out;
+  }
+};
+
+TEST_F(BookingRulesTest, EachRuleRefusesWhatTheSlotsLeaveOutAndNamesTheRule) {
+  EXPECT_TRUE(Fails(Book(carol_, "2026-12-07T10:10"), ErrorCode::kFailedPrecondition,
+                    "off the grid: Ana's appointments start every 15 minutes from 09:00"));
+  EXPECT_TRUE(Fails(Book(carol_, "2026-12-01T08:45"), ErrorCode::kFailedPrecondition,
+                    "too soon: Ana takes bookings at least 1 hour ahead"));
+  EXPECT_TRUE(Fails(Book(carol_, "2027-01-04T10:00"), ErrorCode::kFailedPrecondition,
+                    "too far ahead: bookings open at most 30 days ahead"));
+  ASSERT_TRUE(Book(carol_, "2026-12-07T10:00"));
+  // 10:30 to 10:45 is Ana's buffer: neither a booking there nor one whose own buffer
+  // would run into 10:00.
+  EXPECT_TRUE(Fails(Book(dan_, "2026-12-07T10:30"), ErrorCode::kFailedPrecondition,
+                    "inside the buffer: Ana keeps time free after each appointment"));
+  EXPECT_TRUE(Fails(Book(dan_, "2026-12-07T09:30"), ErrorCode::kFailedPrecondition, "inside the buffer"));
+  // Overlap stays what it was.
+  EXPECT_TRUE(Fails(Book(dan_, "2026-12-07T10:15"), ErrorCode::kAlreadyExists, "that slot is already booked"));
+  EXPECT_TRUE(Book(dan_, "2026-12-07T10:45"));
+  EXPECT_EQ(Store().appointments.size(), 2U);
+  // Bob keeps the shop's rules: half hours, no buffer.
+  EXPECT_TRUE(Book(carol_, "2026-12-07T12:00", "Bob"));
+  EXPECT_TRUE(Book(dan_, "2026-12-07T12:30", "Bob"));
+  EXPECT_TRUE(Fails(Book(dan_, "2026-12-07T13:15", "Bob"), ErrorCode::kFailedPrecondition, "every 30 minutes"));
+}
+
+TEST_F(BookingRulesTest, TheSlotsOfferWhatTheRulesAllowAndNothingElse) {
+  ASSERT_TRUE(Book(carol_, "2026-12-07T10:00"));
+  const auto slots = Slots("Ana", "2026-12-07");
+  EXPECT_EQ(std::vector<std::string>(slots.begin(), slots.begin() + 5),
+            (std::vector<std::string>{"09:00", "09:15", "10:45", "11:00", "11:15"}));
+  for (const auto& slot : slots) {
+    auto made = Book(dan_, "2026-12-07T" + slot);
+    EXPECT_TRUE(made) << slot << ": " << made.error().message;
+    if (made) {
+      ASSERT_TRUE(service_.Cancel(As(dan_), made->id));
+    }
+  }
+  // An hour's notice on the day itself.
+  clock_.Set(At("2026-12-07T09:10"));
+  EXPECT_EQ(Slots("Ana", "2026-12-07").front(), "10:45");
+  EXPECT_TRUE(Slots("Ana", "2027-01-08").empty());  // 31 days ahead
+}
+
+TEST_F(BookingRulesTest, ACustomerCannotCancelOrMoveWithinTheNoticeTheBarberStillCan) {
+  const auto made = Booked(carol_, "2026-12-07T10:00");
+  const auto other = Booked(dan_, "2026-12-07T12:00");
+  clock_.Set(At("2026-12-06T10:30"));  // 23.5 hours before
+  EXPECT_TRUE(Fails(service_.Cancel(As(carol_), made.id), ErrorCode::kFailedPrecondition,
+                    "too late to cancel: an appointment can be canceled up to 1 day before it starts; ask Ana"));
+  EXPECT_TRUE(Fails(service_.Modify(As(carol_), made.id, "2026-12-08T10:00"), ErrorCode::kFailedPrecondition,
+                    "too late to cancel: an appointment can be moved up to 1 day before it starts"));
+  EXPECT_EQ(Stored(made.id).status, AppointmentStatus::kPending);
+  EXPECT_TRUE(service_.Modify(As(ana_), made.id, "2026-12-07T11:00"));
+  EXPECT_TRUE(service_.Cancel(As(ana_), made.id));
+  EXPECT_TRUE(service_.Cancel(As(root_), other.id));
+}
+
+TEST_F(BookingRulesTest, AMoveFollowsTheRulesAndTakesTheBuffer) {
+  const auto made = Booked(carol_, "2026-12-07T10:00");
+  ASSERT_TRUE(Book(dan_, "2026-12-07T12:00"));
+  EXPECT_TRUE(
+      Fails(service_.Modify(As(carol_), made.id, "2026-12-07T11:50"), ErrorCode::kFailedPrecondition, "off the grid"));
+  EXPECT_TRUE(Fails(service_.Modify(As(carol_), made.id, "2026-12-07T11:30"), ErrorCode::kFailedPrecondition,
+                    "inside the buffer"));
+  const auto moved = service_.Modify(As(carol_), made.id, "2026-12-07T12:45");
+  ASSERT_TRUE(moved) << moved.error().message;
+  EXPECT_EQ(Stored(made.id).buffer, 15min);
+}
+
+TEST_F(BookingServiceTest, ABookingMadeBeforeTheClocksChangeKeepsItsWallClockTime) {
+  clock_.Set(At("2026-03-20T08:00"));
+  const auto made = Booked(carol_, "2026-03-30T10:00");  // the Monday after the clocks go forward
+  EXPECT_EQ(Shop().Format(made.starts_at), "2026-03-30T10:00:00+03:00");
+  clock_.Set(At("2026-03-29T12:00"));  // the change has happened
+  EXPECT_EQ(Shop().Format(Stored(made.id).starts_at), "2026-03-30T10:00:00+03:00");
+  const auto listed = service_.List(As(carol_), "", "2026-03-30", "2026-03-31").value();
+  ASSERT_EQ(listed.appointments.size(), 1U);
+  EXPECT_EQ(Shop().Format(listed.appointments[0].starts_at), "2026-03-30T10:00:00+03:00");
 }
 
 }  // namespace

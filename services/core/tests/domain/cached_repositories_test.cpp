@@ -100,11 +100,11 @@ TEST_F(CachedRepositoriesTest, ABarbersSaveForgetsEveryList) {
   EXPECT_EQ(ClientList(dan_), 0u);
   AddBarber("bob", "Bob");
   // Refused (the name is Bob's, ignoring case): nothing forgotten.
-  EXPECT_FALSE(barbers_.SaveBarber(ana_.id, "BOB", false, {{1, 9 * 60, 18 * 60}}, std::nullopt));
+  EXPECT_FALSE(barbers_.SaveBarber(ana_.id, "BOB", false, {{1, 9 * 60, 18 * 60}}, std::nullopt, std::nullopt));
   EXPECT_EQ(ClientList(carol_), 1u);
   EXPECT_EQ(Reads(), 2u);
 
-  ASSERT_TRUE(barbers_.SaveBarber(ana_.id, "Ana Maria", false, {{1, 9 * 60, 18 * 60}}, std::nullopt));
+  ASSERT_TRUE(barbers_.SaveBarber(ana_.id, "Ana Maria", false, {{1, 9 * 60, 18 * 60}}, std::nullopt, std::nullopt));
   const auto listed = appointments_.ListForClient(carol_.id, Ahead()).value();
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].barber_name, "Ana Maria");  // the new name shows on the appointment

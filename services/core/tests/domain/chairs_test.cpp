@@ -26,8 +26,9 @@ class ChairsTest : public ShopFixture {
     return ChairFor(work_.barbers(), As(caller), barber_name);
   }
   common::Result<Barber> Save(const User& caller, const std::string& user_id, const std::string& name,
-                              const std::vector<WorkingHours>& hours = kWeekdays, bool auto_confirm = false) {
-    return SaveChair(work_.accounts(), work_.barbers(), As(caller), user_id, name, hours, auto_confirm, Shop(),
+                              const std::vector<WorkingHours>& hours = kWeekdays, bool auto_confirm = false,
+                              const std::optional<RuleChoices>& rules = std::nullopt) {
+    return SaveChair(work_.accounts(), work_.barbers(), As(caller), user_id, name, hours, auto_confirm, rules, Shop(),
                      clock_.Now());
   }
   Role RoleOf(const User& user) { return work_.accounts().FindUserById(user.id).value()->role; }
@@ -212,6 +213,38 @@ TEST_F(PriceListChangesTest, EachPriceListChangeStoresAServicesChangedEvent) {
   ASSERT_TRUE(prices_.Remove(As(ana_), "", "cut"));
   const auto changed = ScheduleChangeNow(ana_, "Ana", "services_changed");
   EXPECT_EQ(ScheduleChanges(), (std::vector<nlohmann::json>{changed, changed}));
+}
+
+TEST_F(ChairsTest, BookingRulesAreSavedWithTheChairCheckedAndKeptWhenNotGiven) {
+  const auto saved = Save(ana_, "", "Ana", kWeekdays, false, RuleChoices{10, 60, 60, 15, 120});
+  ASSERT_TRUE(saved) << saved.error().message;
+  EXPECT_EQ(saved->rules.buffer_minutes, 10);
+  EXPECT_EQ(saved->rules.grid_minutes, 15);
+  // Saving hours without rules keeps them.
+  ASSERT_TRUE(Save(ana_, "", "Ana", kWeekdays));
+  EXPECT_EQ(work_.barbers().FindBarberById(ana_.id).value()->rules.cancel_notice_minutes, 120);
+  // Rules given with fields unset return those to the shop's.
+  ASSERT_TRUE(Save(ana_, "", "Ana", kWeekdays, false, RuleChoices{.grid_minutes = 20}));
+  const auto now = work_.barbers().FindBarberById(ana_.id).value()->rules;
+  EXPECT_FALSE(now.buffer_minutes);
+  EXPECT_EQ(now.grid_minutes, 20);
+  const BookingRules shop;
+  EXPECT_EQ(RulesOf(*work_.barbers().FindBarberById(ana_.id).value(), shop).grid, 20min);
+  EXPECT_EQ(RulesOf(*work_.barbers().FindBarberById(ana_.id).value(), shop).horizon_days, 366);
+
+  const std::vector<std::pair<RuleChoices, std::string>> bad{
+      {{.buffer_minutes = -5}, "buffer_minutes must be 0 to 240"},
+      {{.buffer_minutes = 7}, "a multiple of 5"},
+      {{.buffer_minutes = 245}, "buffer_minutes"},
+      {{.min_notice_minutes = 43201}, "min_notice_minutes must be 0 to 43200"},
+      {{.horizon_days = 0}, "horizon_days must be 1 to 730"},
+      {{.grid_minutes = 0}, "grid_minutes must be 5 to 240"},
+      {{.grid_minutes = 241}, "grid_minutes"},
+      {{.cancel_notice_minutes = 10081}, "cancel_notice_minutes must be 0 to 10080"}};
+  for (const auto& [rules, says] : bad) {
+    EXPECT_TRUE(Fails(Save(ana_, "", "Ana", kWeekdays, false, rules), common::ErrorCode::kInvalidArgument, says));
+  }
+  EXPECT_EQ(work_.barbers().FindBarberById(ana_.id).value()->rules.grid_minutes, 20);
 }
 
 }  // namespace

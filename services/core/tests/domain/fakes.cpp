@@ -55,6 +55,22 @@ common::Status ClearOfOverlaps(const InMemoryStore& store, const Appointment& ro
   return Ok{};
 }
 
+// Migration 012's appointments_clear_of_buffers: no live appointment of the barber
+// starts within another's buffer (plain overlaps are ClearOfOverlaps's).
+common::Status ClearOfBuffers(const InMemoryStore& store, const Appointment& row) {
+  if (!IsLive(row.status)) return Ok{};
+  const TimeRange with_buffer{row.starts_at, row.ends_at + row.buffer};
+  const bool inside = std::any_of(store.appointments.begin(), store.appointments.end(), [&](const auto& stored) {
+    const Appointment& other = stored.appointment;
+    return other.id != row.id && other.barber_id == row.barber_id && IsLive(other.status) &&
+           !Overlap(During(other), During(row)) &&
+           Overlap({other.starts_at, other.ends_at + other.buffer}, with_buffer);
+  });
+  if (!inside) return Ok{};
+  return MakeError(ErrorCode::kFailedPrecondition,
+                   "inside the buffer: " + row.barber_name + " keeps time free after each appointment");
+}
+
 const User* UserById(const InMemoryStore& store, const std::string& id) {
   const auto it = std::find_if(store.users.begin(), store.users.end(), [&](const User& u) { return u.id == id; });
   return it == store.users.end() ? nullptr : &*it;
@@ -279,6 +295,7 @@ common::Result<bool> InMemorySessionRepository::EndSession(const std::string& se
 
 common::Status InMemoryBarberRepository::SaveBarber(const std::string& user_id, const std::string& name,
                                                     bool auto_confirm, const std::vector<WorkingHours>& hours,
+                                                    const std::optional<RuleChoices>& rules,
                                                     const std::optional<OutboxEvent>& event) {
   User* user = UserById(store_, user_id);
   if (user == nullptr || name.empty() || name.size() > 64) return Internal();  // foreign key, check
@@ -292,6 +309,7 @@ common::Status InMemoryBarberRepository::SaveBarber(const std::string& user_id, 
   barber.name = name;
   barber.auto_confirm = auto_confirm;
   barber.hours = hours;
+  if (rules) barber.rules = *rules;
   // appointments_barber_fkey cascades a rename to the appointment's copy of the name.
   for (auto& stored : store_.appointments) {
     if (stored.appointment.barber_id == user_id) stored.appointment.barber_name = name;
@@ -438,6 +456,7 @@ common::Result<Appointment> InMemoryAppointmentRepository::Insert(
                            "has taken place");
     }
   }
+  if (auto ok = ClearOfBuffers(store_, created); !ok) return ok.error();
   if (auto ok = ClearOfOverlaps(store_, created); !ok) return ok.error();
   if (!proposal.idempotency_key.empty()) {
     const bool used = std::any_of(store_.appointments.begin(), store_.appointments.end(), [&](const auto& stored) {
@@ -491,11 +510,16 @@ common::Result<Appointment> InMemoryAppointmentRepository::Update(const Appointm
                      "the appointment was changed by someone else meanwhile; reload it and try again");
   }
   if (after.ends_at <= after.starts_at) return Internal();  // check constraint
-  // Only status and times are written; the rest stays as stored.
+  // Only status, times and buffer are written; the rest stays as stored.
   Appointment changed = row->appointment;
   changed.status = after.status;
   changed.starts_at = after.starts_at;
   changed.ends_at = after.ends_at;
+  changed.buffer = after.buffer;
+  if (changed.starts_at != row->appointment.starts_at || changed.ends_at != row->appointment.ends_at ||
+      changed.buffer != row->appointment.buffer) {
+    if (auto ok = ClearOfBuffers(store_, changed); !ok) return ok.error();
+  }
   if (auto ok = ClearOfOverlaps(store_, changed); !ok) return ok.error();
   row->appointment = changed;
   store_.outbox.push_back({changed.id, event});

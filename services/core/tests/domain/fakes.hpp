@@ -98,7 +98,8 @@ class InMemoryBarberRepository final : public BarberRepository {
  public:
   explicit InMemoryBarberRepository(InMemoryStore& store) : store_(store) {}
   common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
-                            const std::vector<WorkingHours>& hours, const std::optional<OutboxEvent>& event) override;
+                            const std::vector<WorkingHours>& hours, const std::optional<RuleChoices>& rules,
+                            const std::optional<OutboxEvent>& event) override;
   common::Result<std::optional<Barber>> FindBarberById(const std::string& id) override;
   common::Result<std::optional<Barber>> FindBarberByName(const std::string& name) override;
   common::Result<std::vector<Barber>> ListBarbers() override;

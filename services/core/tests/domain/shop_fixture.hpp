@@ -65,7 +65,7 @@ class ShopFixture : public ::testing::Test {
     User user = AddCustomer(username);
     std::vector<WorkingHours> hours;
     for (unsigned day = 1; day <= 6; ++day) hours.push_back({day, 9 * 60, 18 * 60});
-    EXPECT_TRUE(work_.barbers().SaveBarber(user.id, name, auto_confirm, hours, std::nullopt));
+    EXPECT_TRUE(work_.barbers().SaveBarber(user.id, name, auto_confirm, hours, std::nullopt, std::nullopt));
     user.role = Role::kBarber;
     return user;
   }

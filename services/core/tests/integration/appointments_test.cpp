@@ -159,7 +159,7 @@ TEST_F(AppointmentsTest, OverlapsAreRefusedForTheBarberAndForTheClient) {
   BookOk(client_, Slot(2, 11, 0));
   AppointmentResponse response;
   const auto other = NewCustomer(*stub_);
-  auto status = Book(other, barber_.username, Slot(2, 11, 15), &response);
+  auto status = Book(other, barber_.username, Slot(2, 11, 0), &response);
   EXPECT_EQ(status.error_code(), StatusCode::ALREADY_EXISTS);
   EXPECT_NE(status.error_message().find("already booked"), std::string::npos);
   // Right after is free.
