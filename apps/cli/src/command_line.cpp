@@ -170,6 +170,11 @@ void DefineCommandLine(CLI::App& app, std::string& server, GlobalOptions& option
   by_id("no-show", "mark a confirmed appointment that has started a no-show (its barber)",
         &UserService::Stub::MarkNoShow);
 
+  auto* history = app.add_subcommand(
+      "history", "every change to an appointment, one a line: when, change, who (role), status and start after");
+  history->add_option("APPOINTMENT_ID", args.appointment_id)->required();
+  pick(history, [&args](Commands& c) { return c.History(args.appointment_id); });
+
   auto* list =
       app.add_subcommand("list", "list appointments from today on: id, date_time, barber, status, client, service");
   list->add_option("--user", args.user_id, "whose appointments (default: yours; a barber's lists their chair)");

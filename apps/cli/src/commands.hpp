@@ -51,6 +51,7 @@ class Commands {
            const std::string& idempotency_key);
   int Move(const std::string& appointment_id, const std::string& to);
   int List(const std::string& user_id, const std::string& from, const std::string& to);
+  int History(const std::string& appointment_id);
 
   /// Cancel, confirm, complete and no-show: a change named by the appointment's id alone.
   template <typename Request>

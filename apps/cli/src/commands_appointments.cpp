@@ -31,6 +31,18 @@ int Commands::Move(const std::string& appointment_id, const std::string& to) {
   return ChangeAppointment(&UserService::Stub::ModifyAppointment, request, false);
 }
 
+int Commands::History(const std::string& appointment_id) {
+  GetAppointmentHistoryRequest request;
+  request.set_appointment_id(appointment_id);
+  return Send(&UserService::Stub::GetAppointmentHistory, request,
+              [](std::ostream& out, const AppointmentHistoryResponse& r) {
+                for (const auto& c : r.changes()) {
+                  out << c.at() << ' ' << c.change() << ' ' << (c.actor_name().empty() ? "-" : c.actor_name()) << " ("
+                      << c.actor_role() << ") " << c.to_status() << ' ' << c.to_date_time() << '\n';
+                }
+              });
+}
+
 int Commands::List(const std::string& user_id, const std::string& from, const std::string& to) {
   GetAppointmentsRequest request;
   request.set_user_id(user_id);

@@ -210,6 +210,10 @@ check "list shows the booking as canceled" status_in_list_is "$id" canceled
 as client cancel "$id"
 check "canceling it again fails" test "$rc" -ne 0
 check "canceling it again prints one stderr line" err_is_one_line
+as client history "$id"
+check "history lists the booking's changes" test "$(wc -l <<<"$out")" -ge 4
+check "history begins with the booking" grep -qE '^[^ ]+ created [^ ]+ \(customer\) pending ' <<<"$(head -n 1 <<<"$out")"
+check "history ends with the cancellation" grep -qE ' canceled [^ ]+ \(customer\) canceled ' <<<"$(tail -n 1 <<<"$out")"
 
 # A retried booking with the same idempotency key answers with the first one.
 key=cli-key-$RANDOM$RANDOM

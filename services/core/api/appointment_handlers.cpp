@@ -133,6 +133,18 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetAppointment(grpc::CallbackServerCo
   });
 }
 
+grpc::ServerUnaryReactor* UserServiceImpl::GetAppointmentHistory(grpc::CallbackServerContext* call,
+                                                                 const GetAppointmentHistoryRequest* request,
+                                                                 AppointmentHistoryResponse* response) {
+  return calls_.Run(call, "GetAppointmentHistory", Access::kToken, {}, [this, request, response](Call& c) {
+    domain::BookingService bookings(c.work, ctx_.shop_time, ctx_.clock, ctx_.policy);
+    auto changes = bookings.History(*c.caller, request->appointment_id());
+    if (!changes) return ToGrpcStatus(changes.error());
+    for (const auto& change : *changes) ToProto(change, ctx_.shop_time, response->add_changes());
+    return grpc::Status::OK;
+  });
+}
+
 grpc::ServerUnaryReactor* UserServiceImpl::GetAppointments(grpc::CallbackServerContext* call,
                                                            const GetAppointmentsRequest* request,
                                                            AppointmentsResponse* response) {

@@ -66,6 +66,7 @@ const std::vector<JsonRoute>& JsonRoutes() {
       {"POST", "/v1/appointments", "CreateAppointment", 201},
       {"GET", "/v1/appointments", "GetAppointments"},
       {"GET", "/v1/appointments/{appointment_id}", "GetAppointment"},
+      {"GET", "/v1/appointments/{appointment_id}/history", "GetAppointmentHistory"},
       {"PATCH", "/v1/appointments/{appointment_id}", "ModifyAppointment"},
       {"POST", "/v1/appointments/{appointment_id}/cancel", "CancelAppointment"},
       {"POST", "/v1/appointments/{appointment_id}/confirm", "ConfirmAppointment"},

@@ -17,6 +17,22 @@ void ToProto(const domain::Appointment& from, const common::ShopTime& shop_time,
   }
 }
 
+void ToProto(const domain::AppointmentChangeRecord& from, const common::ShopTime& shop_time, AppointmentChange* to) {
+  to->set_at(shop_time.Format(from.at));
+  to->set_change(from.change);
+  to->set_actor_id(from.actor_id);
+  to->set_actor_name(from.actor_name);
+  to->set_actor_role(from.actor_role);
+  to->set_from_status(from.from_status);
+  to->set_to_status(from.to_status);
+  if (from.from) {
+    to->set_from_date_time(shop_time.Format(from.from->from));
+    to->set_from_end_time(shop_time.Format(from.from->to));
+  }
+  to->set_to_date_time(shop_time.Format(from.to.from));
+  to->set_to_end_time(shop_time.Format(from.to.to));
+}
+
 void ToProto(const domain::BarberService& from, BarberService* to) {
   to->set_name(from.name);
   to->set_duration_minutes(static_cast<int>(from.duration.count()));

@@ -13,6 +13,7 @@ namespace barbershop::core::api {
 // shop's zone.
 
 void ToProto(const domain::Appointment& from, const common::ShopTime& shop_time, Appointment* to);
+void ToProto(const domain::AppointmentChangeRecord& from, const common::ShopTime& shop_time, AppointmentChange* to);
 void ToProto(const domain::BarberService& from, BarberService* to);
 void ToProto(const domain::TimeOff& from, const common::ShopTime& shop_time, TimeOff* to);
 /// The barber with the booking rules in force: theirs, and `shop`'s for the rest.

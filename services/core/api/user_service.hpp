@@ -36,7 +36,7 @@ struct ServiceContext {
 
 /// The seed's UserService (plus ConfirmAppointment, GetAppointment, ListBarbers,
 /// CompleteAppointment, MarkNoShow, GetAvailableSlots, SaveService, RemoveService,
-/// AddTimeOff, RemoveTimeOff, ListTimeOff, SaveBarber, UpdateProfile, SetAccountActive,
+/// AddTimeOff, RemoveTimeOff, ListTimeOff, GetAppointmentHistory, SaveBarber, UpdateProfile, SetAccountActive,
 /// ChangePassword, DeleteAccount, RefreshSession and Logout) on the callback API.  Each
 /// handler reads as the callback examples do: validate, work, finish; the CallRunner runs
 /// its steps.  The handlers are in account_handlers.cpp, profile_handlers.cpp,
@@ -67,6 +67,9 @@ class UserServiceImpl final : public UserService::CallbackService {
                                                AppointmentResponse* response) override;
   grpc::ServerUnaryReactor* GetAppointment(grpc::CallbackServerContext* call, const GetAppointmentRequest* request,
                                            AppointmentResponse* response) override;
+  grpc::ServerUnaryReactor* GetAppointmentHistory(grpc::CallbackServerContext* call,
+                                                  const GetAppointmentHistoryRequest* request,
+                                                  AppointmentHistoryResponse* response) override;
   grpc::ServerUnaryReactor* ListBarbers(grpc::CallbackServerContext* call, const ListBarbersRequest* request,
                                         ListBarbersResponse* response) override;
   grpc::ServerUnaryReactor* CompleteAppointment(grpc::CallbackServerContext* call,

@@ -359,6 +359,13 @@ common::Result<Appointment> BookingService::Get(const Caller& caller, const std:
   return FindForCaller(caller, appointment_id);
 }
 
+common::Result<std::vector<AppointmentChangeRecord>> BookingService::History(const Caller& caller,
+                                                                             const std::string& appointment_id) {
+  auto found = FindForCaller(caller, appointment_id);
+  if (!found) return found.error();
+  return appointments_.History(appointment_id);
+}
+
 common::Result<std::vector<TimePoint>> BookingService::Slots(const std::string& barber_name, const std::string& date,
                                                              const std::string& service) {
   if (auto ok = ValidateBarberName(barber_name); !ok) return ok.error();

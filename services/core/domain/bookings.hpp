@@ -119,6 +119,8 @@ class BookingService {
   /// kCompleted (the client came) or kNoShow.
   common::Result<Appointment> Close(const Caller& caller, const std::string& appointment_id, AppointmentStatus outcome);
   common::Result<Appointment> Get(const Caller& caller, const std::string& appointment_id);
+  /// Every change to the appointment, for its parties and admins.
+  common::Result<std::vector<AppointmentChangeRecord>> History(const Caller& caller, const std::string& appointment_id);
   /// Where `barber_name` can still be booked on `date` ("2026-12-01", the shop's calendar)
   /// for `service` (the shop's default length when empty).  Anyone may ask, signed in or
   /// not: a shop shows what is free before anyone signs up, and the answer names no one.

@@ -28,6 +28,9 @@ class CachedAppointments final : public AppointmentRepository {
                                      const OutboxEvent& event) override;
   common::Result<std::vector<Appointment>> ListForClient(const std::string& client_id, const TimeRange& range) override;
   common::Result<std::vector<Appointment>> ListForBarber(const std::string& barber_id, const TimeRange& range) override;
+  common::Result<std::vector<AppointmentChangeRecord>> History(const std::string& appointment_id) override {
+    return inner_.History(appointment_id);
+  }
 
   /// The list kept for `key`, when there is one: what ListForClient (ListForBarber for a
   /// chair) would answer, without a connection.  For answering on the caller's thread.

@@ -133,6 +133,19 @@ struct Appointment {
   std::chrono::minutes buffer{0};
 };
 
+/// One change to an appointment, as its history keeps it.
+struct AppointmentChangeRecord {
+  TimePoint at;
+  std::string change;       ///< an EventTypeName: created, confirmed, modified, ...
+  std::string actor_id;     ///< empty: the service itself
+  std::string actor_name;   ///< the actor's username as it is now
+  std::string actor_role;   ///< customer, barber, admin or system
+  std::string from_status;  ///< empty for created
+  std::string to_status;
+  std::optional<TimeRange> from;  ///< none for created
+  TimeRange to;
+};
+
 /// What changed, for the outbox: one of the events' routing keys without its prefix.
 enum class EventType { kCreated, kConfirmed, kModified, kCanceled, kCompleted, kNoShow, kReminder };
 const char* EventTypeName(EventType type);

@@ -239,6 +239,8 @@ class AppointmentRepository {
                                                                  const TimeRange& range) = 0;
   virtual common::Result<std::vector<Appointment>> ListForBarber(const std::string& barber_id,
                                                                  const TimeRange& range) = 0;
+  /// Every change to the appointment that Insert and Update stored, in the order made.
+  virtual common::Result<std::vector<AppointmentChangeRecord>> History(const std::string& appointment_id) = 0;
 };
 
 }  // namespace barbershop::core::domain

@@ -82,6 +82,30 @@ Result<std::optional<Appointment>> PgAppointmentRepository::Find(const std::stri
       });
 }
 
+Result<std::vector<domain::AppointmentChangeRecord>> PgAppointmentRepository::History(const std::string& id) {
+  return Guarded<std::vector<domain::AppointmentChangeRecord>>(
+      db_, Access::kRead, "AppointmentHistory", [&]() -> Result<std::vector<domain::AppointmentChangeRecord>> {
+        pqxx::nontransaction tx(db_.Connection());
+        std::vector<domain::AppointmentChangeRecord> changes;
+        for (const auto& row : tx.exec_prepared(stmt::kAppointmentHistory, id)) {
+          domain::AppointmentChangeRecord change{FromEpoch(row["changed_at"]),
+                                                 row["change"].as<std::string>(),
+                                                 row["actor_id"].as<std::string>(),
+                                                 row["actor_name"].as<std::string>(),
+                                                 row["actor_role"].as<std::string>(),
+                                                 row["from_status"].as<std::string>(),
+                                                 row["to_status"].as<std::string>(),
+                                                 std::nullopt,
+                                                 {FromEpoch(row["to_starts_at"]), FromEpoch(row["to_ends_at"])}};
+          if (!row["from_starts_at"].is_null()) {
+            change.from = domain::TimeRange{FromEpoch(row["from_starts_at"]), FromEpoch(row["from_ends_at"])};
+          }
+          changes.push_back(std::move(change));
+        }
+        return changes;
+      });
+}
+
 Result<std::optional<Appointment>> PgAppointmentRepository::FindByIdempotencyKey(const std::string& booked_by,
                                                                                  const std::string& idempotency_key) {
   return Guarded<std::optional<Appointment>>(
@@ -120,10 +144,11 @@ Result<Appointment> PgAppointmentRepository::Update(const Appointment& before, c
 
 long long StoreChange(pqxx::transaction_base& tx, const Appointment& before, const Appointment& after,
                       const domain::OutboxEvent& event) {
-  const auto rows = tx.exec_prepared(stmt::kUpdateAppointment, after.id, domain::StatusName(after.status),
-                                     Epoch(after.starts_at), Epoch(after.ends_at), domain::StatusName(before.status),
-                                     Epoch(before.starts_at), event.event_id, event.routing_key, event.payload_json,
-                                     before.client_id, before.barber_id, static_cast<int>(after.buffer.count()));
+  const auto rows =
+      tx.exec_prepared(stmt::kUpdateAppointment, after.id, domain::StatusName(after.status), Epoch(after.starts_at),
+                       Epoch(after.ends_at), domain::StatusName(before.status), Epoch(before.starts_at), event.event_id,
+                       event.routing_key, event.payload_json, before.client_id, before.barber_id,
+                       static_cast<int>(after.buffer.count()), Epoch(before.ends_at));
   return rows[0][0].as<long long>();
 }
 

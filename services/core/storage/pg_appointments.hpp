@@ -27,6 +27,7 @@ class PgAppointmentRepository final : public domain::AppointmentRepository {
                                                                  const domain::TimeRange& range) override;
   common::Result<std::vector<domain::Appointment>> ListForBarber(const std::string& barber_id,
                                                                  const domain::TimeRange& range) override;
+  common::Result<std::vector<domain::AppointmentChangeRecord>> History(const std::string& id) override;
 
  private:
   Database& db_;

@@ -6,11 +6,11 @@
 #include <sstream>
 
 namespace barbershop::core::storage {
-namespace {
-
 common::TimePoint FromEpoch(const pqxx::field& seconds) {
   return common::TimePoint{std::chrono::seconds{seconds.as<long long>()}};
 }
+
+namespace {
 
 std::string TextOrEmpty(const pqxx::field& field) { return field.is_null() ? std::string() : field.as<std::string>(); }
 

@@ -25,6 +25,7 @@ inline constexpr const char* kInsideBuffer = "BB004";
 
 /// Seconds since the epoch, as the statements take and give times.
 long long Epoch(common::TimePoint t);
+common::TimePoint FromEpoch(const pqxx::field& seconds);
 
 // Readers of the statements' rows (statements.cpp names their columns).  Each finds its
 // columns by name once per result, then reads any of its rows.

@@ -37,6 +37,22 @@ std::string OutboxInsert(const std::string& rows) {
          rows + ") AS e (event_id, aggregate_id, routing_key, payload)";
 }
 
+// The history row of an appointment change, from the rows of `rows` (a CTE returning
+// id): the change and its actor are read from the outbox event's routing key ($8) and
+// payload ($9), so they are the event's own; `from_status` and `from_range` are SQL for
+// the status and (start, end) before (NULL for a new booking), `to_status`, `to_start`
+// and `to_end` parameters for those after.
+static std::string HistoryInsert(const char* rows, const char* from_status, const char* from_range,
+                                 const char* to_status, const char* to_start, const char* to_end) {
+  return std::string(R"(
+      INSERT INTO appointment_history (appointment_id, changed_at, change, actor_id, actor_role, from_status,
+                                       to_status, from_starts_at, from_ends_at, to_starts_at, to_ends_at)
+      SELECT id, ($9::jsonb ->> 'occurred_at')::timestamptz, substr($8::text, length('appointment.') + 1),
+             nullif($9::jsonb -> 'actor' ->> 'user_id', '')::uuid, $9::jsonb -> 'actor' ->> 'role', )") +
+         from_status + ", " + to_status + "::text, " + from_range + ", to_timestamp(" + to_start +
+         "::float8), to_timestamp(" + to_end + "::float8) FROM " + rows;
+}
+
 // A booking first takes transaction locks on its barber and its client, in a fixed
 // order.  Without them, two overlapping bookings that share a party can each wait on
 // the other's row in an exclusion constraint, and PostgreSQL breaks the deadlock only
@@ -154,6 +170,8 @@ void PrepareStatements(pqxx::connection& c) {
                           AND t.during && tstzrange(to_timestamp($4::float8), to_timestamp($5::float8)))
       RETURNING id),
     event AS ()" + OutboxInsert("SELECT $7::uuid, id, $8::text, $9::jsonb FROM created") +
+                                          R"(),
+    history AS ()" + HistoryInsert("created", "NULL", "NULL, NULL", "$6", "$4", "$5") +
                                           R"()
     SELECT count(*) FROM created)");
   c.prepare(stmt::kUpdateAppointment, string() + R"(
@@ -170,9 +188,23 @@ void PrepareStatements(pqxx::connection& c) {
                               AND t.during && tstzrange(to_timestamp($3::float8), to_timestamp($4::float8))))
       RETURNING id),
     event AS ()" + OutboxInsert("SELECT $7::uuid, id, $8::text, $9::jsonb FROM changed") +
+                                          R"(),
+    history AS ()" +
+                                          HistoryInsert("changed", "$5::text",
+                                                        "to_timestamp($6::float8), to_timestamp($13::float8)", "$2",
+                                                        "$3", "$4") +
                                           R"()
     SELECT count(*) FROM changed)");
   c.prepare(stmt::kAppointmentById, string("SELECT") + kAppointmentColumns + " WHERE a.id = $1");
+  c.prepare(stmt::kAppointmentHistory, R"(
+    SELECT extract(epoch FROM h.changed_at)::bigint AS changed_at, h.change, coalesce(h.actor_id::text, '') AS actor_id,
+           coalesce(u.username, '') AS actor_name, h.actor_role, coalesce(h.from_status, '') AS from_status,
+           h.to_status, extract(epoch FROM h.from_starts_at)::bigint AS from_starts_at,
+           extract(epoch FROM h.from_ends_at)::bigint AS from_ends_at,
+           extract(epoch FROM h.to_starts_at)::bigint AS to_starts_at,
+           extract(epoch FROM h.to_ends_at)::bigint AS to_ends_at
+    FROM appointment_history h LEFT JOIN users u ON u.id = h.actor_id
+    WHERE h.appointment_id = $1 ORDER BY h.id)");
   c.prepare(stmt::kAppointmentByIdempotencyKey,
             string("SELECT") + kAppointmentColumns + " WHERE a.booked_by = $1 AND a.idempotency_key = $2");
   const string in_range =

@@ -40,6 +40,7 @@ inline constexpr const char* kScrubCustomer = "scrub_customer";
 inline constexpr const char* kMakeBarber = "make_barber";
 inline constexpr const char* kSaveChair = "save_chair";
 inline constexpr const char* kSaveRules = "save_rules";
+inline constexpr const char* kAppointmentHistory = "appointment_history";
 inline constexpr const char* kClearWorkingHours = "clear_working_hours";
 inline constexpr const char* kAddWorkingHours = "add_working_hours";
 inline constexpr const char* kBarberById = "barber_by_id";

@@ -589,5 +589,37 @@ TEST_F(BookingServiceTest, ABookingMadeBeforeTheClocksChangeKeepsItsWallClockTim
   EXPECT_EQ(Shop().Format(listed.appointments[0].starts_at), "2026-03-30T10:00:00+03:00");
 }
 
+TEST_F(BookingServiceTest, TheHistoryShowsEveryChangeToItsPartiesAndAdminsOnly) {
+  const auto made = Booked(carol_, "2026-12-07T10:00");
+  ASSERT_TRUE(service_.Confirm(As(ana_), made.id));
+  clock_.Set(At("2026-12-02T09:00"));
+  ASSERT_TRUE(service_.Modify(As(carol_), made.id, "2026-12-07T11:00"));
+  ASSERT_TRUE(service_.Cancel(As(root_), made.id));
+  const auto history = service_.History(As(carol_), made.id);
+  ASSERT_TRUE(history) << history.error().message;
+  ASSERT_EQ(history->size(), 4U);
+  const auto& moved = (*history)[2];
+  EXPECT_EQ(moved.change, "modified");
+  EXPECT_EQ(moved.actor_id, carol_.id);
+  EXPECT_EQ(moved.actor_name, "carol");
+  EXPECT_EQ(moved.actor_role, "customer");
+  EXPECT_EQ(moved.at, At("2026-12-02T09:00"));
+  EXPECT_EQ(moved.from_status, "confirmed");
+  EXPECT_EQ(moved.to_status, "pending");
+  ASSERT_TRUE(moved.from);
+  EXPECT_EQ(moved.from->from, At("2026-12-07T10:00"));
+  EXPECT_EQ(moved.to.from, At("2026-12-07T11:00"));
+  EXPECT_EQ((*history)[0].change, "created");
+  EXPECT_FALSE((*history)[0].from);
+  EXPECT_EQ((*history)[1].actor_role, "barber");
+  EXPECT_EQ((*history)[3].actor_role, "admin");
+  EXPECT_TRUE(service_.History(As(ana_), made.id));
+  EXPECT_TRUE(service_.History(As(root_), made.id));
+  EXPECT_TRUE(Fails(service_.History(As(dan_), made.id), ErrorCode::kPermissionDenied));
+  EXPECT_TRUE(Fails(service_.History(As(bob_), made.id), ErrorCode::kPermissionDenied));
+  EXPECT_TRUE(Fails(service_.History(As(carol_), "not an id"), ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(Fails(service_.History(As(carol_), common::NewUuid()), ErrorCode::kNotFound));
+}
+
 }  // namespace
 }  // namespace barbershop::core::domain

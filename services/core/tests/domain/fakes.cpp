@@ -4,6 +4,8 @@
 #include <cctype>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "barbershop/common/ids.hpp"
 #include "domain/profiles.hpp"
 
@@ -594,6 +596,37 @@ common::Result<std::chrono::seconds> InMemoryAttemptCounter::Count(
 common::Status InMemoryAttemptCounter::Forget(const std::string& key) {
   store_.attempts.erase(key);
   return Ok{};
+}
+
+common::Result<std::vector<AppointmentChangeRecord>> InMemoryAppointmentRepository::History(
+    const std::string& appointment_id) {
+  static const auto shop = common::ShopTime::ForZone("UTC").value();
+  const auto at = [](const nlohmann::json& text) { return shop.Parse(text.get<std::string>()).value(); };
+  std::vector<AppointmentChangeRecord> changes;
+  for (const auto& row : store_.outbox) {
+    const std::string prefix = "appointment.";
+    if (row.aggregate_id != appointment_id || row.event.routing_key.rfind(prefix, 0) != 0 ||
+        row.event.routing_key == "appointment.reminder") {
+      continue;
+    }
+    const auto payload = nlohmann::json::parse(row.event.payload_json);
+    const auto& a = payload["appointment"];
+    AppointmentChangeRecord change;
+    change.at = at(payload["occurred_at"]);
+    change.change = row.event.routing_key.substr(prefix.size());
+    change.actor_id = payload["actor"]["user_id"].get<std::string>();
+    const User* actor = UserById(store_, change.actor_id);
+    change.actor_name = actor ? actor->username : std::string();
+    change.actor_role = payload["actor"]["role"].get<std::string>();
+    change.to_status = a["status"].get<std::string>();
+    change.to = {at(a["start"]), at(a["end"])};
+    if (!changes.empty()) {
+      change.from_status = changes.back().to_status;
+      change.from = changes.back().to;
+    }
+    changes.push_back(std::move(change));
+  }
+  return changes;
 }
 
 }  // namespace barbershop::core::domain

@@ -139,6 +139,9 @@ class InMemoryAppointmentRepository final : public AppointmentRepository {
                                      const OutboxEvent& event) override;
   common::Result<std::vector<Appointment>> ListForClient(const std::string& client_id, const TimeRange& range) override;
   common::Result<std::vector<Appointment>> ListForBarber(const std::string& barber_id, const TimeRange& range) override;
+  /// What migration 013's table holds: one change per appointment event in the outbox
+  /// (reminders are not changes), read from the event as the statements read it.
+  common::Result<std::vector<AppointmentChangeRecord>> History(const std::string& appointment_id) override;
 
   /// How many lists were read from the store (what a cache in front saves).
   std::size_t lists_read() const { return lists_read_; }

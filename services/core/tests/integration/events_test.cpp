@@ -65,20 +65,14 @@ std::string Book(UserService::Stub& stub, const TestUser& client, const std::str
   return response.appointment_id();
 }
 
-constexpr int kDefaultAppointmentMinutes = 30;  // the test core's default booking length
-
-// Shop time at least `minutes` from now, on a whole minute, where a booking of the
-// default length stays on one shop day: one that would run past midnight starts at
-// midnight instead (at most half an hour later), so the test passes at any hour.
+// Shop time at least `minutes` from now and at most half an hour more, on the half hour
+// (the test barbers' slot grid; the shop's offset is whole hours).  A barber who works
+// round the clock can be booked then at any hour, across midnight too.
 std::string MinutesFromNow(int minutes) {
   const auto shop = common::ShopTime::ForZone("Europe/Chisinau").value();
-  auto at = std::chrono::time_point_cast<std::chrono::seconds>(
-      std::chrono::ceil<std::chrono::minutes>(common::SystemClock().Now() + std::chrono::minutes(minutes)));
-  const auto local = shop.ToLocal(at);
-  if (local.minute_of_day + kDefaultAppointmentMinutes > 24 * 60) {
-    at = shop.AtLocalMinute(shop.ToLocal(at + std::chrono::minutes(kDefaultAppointmentMinutes)), 0);
-  }
-  return shop.Format(at);
+  const auto at = std::chrono::ceil<std::chrono::minutes>(common::SystemClock().Now() + std::chrono::minutes(minutes));
+  const auto half_hours = (at.time_since_epoch().count() + 29) / 30;
+  return shop.Format(common::TimePoint{std::chrono::minutes(half_hours * 30)});
 }
 
 TEST(EventsTest, EveryChangeReachesTheBrokerInOrderWithItsPayload) {

@@ -181,6 +181,15 @@ TEST_F(JsonApiTest, AnAppointmentsWholeLifeOverJson) {
   EXPECT_EQ(Code(twice), "FAILED_PRECONDITION");
   EXPECT_EQ(Json(port_, "POST", "/v1/appointments/" + id + "/complete", nullptr, barber_.token).status, 412u);
   EXPECT_EQ(Json(port_, "POST", "/v1/appointments/" + id + "/no-show", nullptr, barber_.token).status, 412u);
+  // Its history: booked, confirmed, moved, canceled.
+  const auto history = Json(port_, "GET", "/v1/appointments/" + id + "/history", nullptr, barber_.token);
+  ASSERT_EQ(history.status, 200u) << history.body;
+  const auto changes = nlohmann::json::parse(history.body)["changes"];
+  ASSERT_EQ(changes.size(), 4u) << history.body;
+  EXPECT_EQ(changes[0]["change"], "created");
+  EXPECT_EQ(changes[2]["change"], "modified");
+  EXPECT_EQ(changes[3]["to_status"], "canceled");
+  EXPECT_EQ(Json(port_, "GET", "/v1/appointments/" + id + "/history", nullptr, "").status, 401u);
 
   const auto missing =
       Json(port_, "GET", "/v1/appointments/00000000-0000-4000-8000-000000000000", nullptr, client_.token);

@@ -295,6 +295,12 @@ const std::vector<Row>& Rows() {
        [](Shop& shop, Who who) {
          return OnAppointment(shop, who, &UserService::Stub::GetAppointment, shop.Booked());
        }},
+      {"GetAppointmentHistory", "GetAppointmentHistory", {UNAUTH, OK,     DENIED, OK,     DENIED, OK},
+       [](Shop& shop, Who who) {
+         GetAppointmentHistoryRequest request;
+         request.set_appointment_id(shop.Booked());
+         return Call(shop, who, &UserService::Stub::GetAppointmentHistory, request);
+       }},
       // Barbers and free slots are readable without an account: a shop's booking page
       // shows them before anyone signs up.
       {"ListBarbers", "ListBarbers",                     {OK,     OK,     OK,     OK,     OK,     OK},
