@@ -163,10 +163,9 @@ TEST_F(BookingRulesTest, ACustomerCannotCancelOrMoveWithinTheNoticeButTheBarberC
   CancelAppointmentRequest cancel;
   cancel.set_appointment_id(id);
   AppointmentResponse response;
-  EXPECT_TRUE(Refused(stub_->CancelAppointment(Authed(client_.token).get(), cancel, &response),
-                      StatusCode::FAILED_PRECONDITION,
-                      "too late to cancel: an appointment can be canceled up to 7 days before it starts; ask " +
-                          barber_.username));
+  EXPECT_TRUE(Refused(
+      stub_->CancelAppointment(Authed(client_.token).get(), cancel, &response), StatusCode::FAILED_PRECONDITION,
+      "too late to cancel: an appointment can be canceled up to 7 days before it starts; ask " + barber_.username));
   ModifyAppointmentRequest move;
   move.set_appointment_id(id);
   move.set_date_time(HalfHourAfter(std::chrono::hours(96)));
