@@ -151,7 +151,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   int core_pid = 0;
   bool list_only = false;
   int logins = 0;
-  CLI::App cli{"core_bench: CreateAppointment and GetAppointments against a running core service"};
+  CLI::App cli{
+      "core_bench: CreateAppointment, GetAppointments, GetAvailableSlots and GetBarberSchedule against a running core "
+      "service"};
   cli.add_option("--core", address, "the core's gRPC address")->required();
   cli.add_option("--database-url", database_url, "the core's database, to create around-the-clock barbers")->required();
   cli.add_option("--clients", clients, "concurrent clients, each on its own channel")->capture_default_str();
@@ -213,7 +215,47 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       });
     };
     const auto listing = Measure("GetAppointments", clients, seconds, core_pid, list);
-    if (logins == 0) return booking.errors == 0 && listing.errors == 0 ? 0 : 1;
+
+    // Reading a barber's days: a barber with a full week, every half hour around the
+    // clock booked (336 appointments), asked for a day's free slots by anyone and for
+    // the week's schedule, with who booked, by the barber.
+    const auto week_barber = NewBarbers(database_url, 1).front();
+    const auto week_client = NewClient(address);
+    const auto week_start = base + std::chrono::hours(24 * 14);
+    for (int k = 0; k < 7 * 48; ++k) {
+      CreateAppointmentRequest request;
+      request.set_barber_name(week_barber);
+      request.set_date_time(shop.Format(week_start + std::chrono::minutes(30) * k));
+      AppointmentResponse response;
+      grpc::ClientContext context;
+      context.AddMetadata("authorization", "Bearer " + week_client.token);
+      const auto status = week_client.stub->CreateAppointment(&context, request, &response);
+      if (!status.ok()) throw std::runtime_error("filling the week: " + status.error_message());
+    }
+    const auto barber_session = LogIn(address, week_barber + "@bench.test", kBarberPassword);
+    SettleDatabase(database_url);
+    const auto day_of = [&](int i) { return shop.Format(week_start + std::chrono::hours(24) * (i % 7)).substr(0, 10); };
+    auto slots = [&](int i, Slot& slot, grpc::CompletionQueue& queue) {
+      GetAvailableSlotsRequest request;
+      request.set_barber_name(week_barber);
+      request.set_date(day_of(i));
+      Start<GetAvailableSlotsResponse>(i, slot, queue, [&](grpc::ClientContext* context, grpc::CompletionQueue* q) {
+        return listers[i].stub->PrepareAsyncGetAvailableSlots(context, request, q);
+      });
+    };
+    const auto slot_reads = Measure("GetAvailableSlots", clients, seconds, core_pid, slots);
+    auto schedule = [&](int i, Slot& slot, grpc::CompletionQueue& queue) {
+      slot.context->AddMetadata("authorization", "Bearer " + barber_session.token);
+      GetBarberScheduleRequest request;
+      request.set_barber_name(week_barber);
+      request.set_from(day_of(0));
+      Start<BarberScheduleResponse>(i, slot, queue, [&](grpc::ClientContext* context, grpc::CompletionQueue* q) {
+        return listers[i].stub->PrepareAsyncGetBarberSchedule(context, request, q);
+      });
+    };
+    const auto schedule_reads = Measure("GetBarberSchedule", clients, seconds, core_pid, schedule);
+    const bool reads_ok = slot_reads.errors == 0 && schedule_reads.errors == 0;
+    if (logins == 0) return booking.errors == 0 && listing.errors == 0 && reads_ok ? 0 : 1;
 
     // The same listing while a burst of logins (Argon2id) goes on beside it.
     std::atomic<bool> stop{false};
@@ -239,7 +281,8 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     for (auto& t : loggers) t.join();
     std::printf("logins beside it: %d clients, %.1f logins/s, %ld errors\n", logins,
                 static_cast<double>(logged_in) / login_seconds, login_errors.load());
-    return booking.errors == 0 && listing.errors == 0 && beside_logins.errors == 0 && login_errors == 0 ? 0 : 1;
+    return booking.errors == 0 && listing.errors == 0 && reads_ok && beside_logins.errors == 0 && login_errors == 0 ? 0
+                                                                                                                    : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "core_bench: %s\n", e.what());
     return 1;

@@ -1,5 +1,6 @@
 #include "domain/chairs.hpp"
 #include "domain/price_list.hpp"
+#include "domain/schedule.hpp"
 #include "domain/time_off.hpp"
 #include "proto_mapping.hpp"
 #include "status_mapping.hpp"
@@ -106,6 +107,30 @@ grpc::ServerUnaryReactor* UserServiceImpl::ListTimeOff(grpc::CallbackServerConte
                     .List(*c.caller, request->barber_name(), request->from(), request->to());
     if (!list) return ToGrpcStatus(list.error());
     for (const auto& off : *list) ToProto(off, ctx_.shop_time, response->add_time_off());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* UserServiceImpl::GetBarberSchedule(grpc::CallbackServerContext* call,
+                                                             const GetBarberScheduleRequest* request,
+                                                             BarberScheduleResponse* response) {
+  return calls_.Run(call, "GetBarberSchedule", Access::kTokenIfGiven, {}, [this, request, response](Call& c) {
+    domain::ScheduleReader reader(c.work, ctx_.shop_time, ctx_.clock);
+    auto schedule = reader.Read(c.caller, request->barber_name(), request->barber_id(), request->from(), request->to());
+    if (!schedule) return ToGrpcStatus(schedule.error());
+    const auto span = [this](const domain::TimeRange& range, TimeSpan* to) {
+      to->set_from(ctx_.shop_time.Format(range.from));
+      to->set_to(ctx_.shop_time.Format(range.to));
+    };
+    response->set_barber_id(schedule->barber.id);
+    response->set_barber_name(schedule->barber.name);
+    span(schedule->range, response->mutable_range());
+    for (const auto& r : schedule->open) span(r, response->add_working());
+    for (const auto& r : schedule->busy) span(r, response->add_busy());
+    for (const auto& r : schedule->free) span(r, response->add_free());
+    response->set_detailed(schedule->detailed);
+    for (const auto& a : schedule->appointments) ToProto(a, ctx_.shop_time, response->add_appointments());
+    for (const auto& t : schedule->time_off) ToProto(t, ctx_.shop_time, response->add_time_off());
     return grpc::Status::OK;
   });
 }

@@ -57,6 +57,7 @@ const std::vector<JsonRoute>& JsonRoutes() {
       {"GET", "/v1/barbers", "ListBarbers"},
       {"POST", "/v1/barbers", "SaveBarber"},
       {"GET", "/v1/barbers/{barber_name}/slots", "GetAvailableSlots"},
+      {"GET", "/v1/barbers/{barber_name}/schedule", "GetBarberSchedule"},
       {"PUT", "/v1/barbers/{barber_name}/services", "SaveService"},
       {"DELETE", "/v1/barbers/{barber_name}/services/{name}", "RemoveService"},
       {"GET", "/v1/barbers/{barber_name}/time-off", "ListTimeOff"},

@@ -36,11 +36,10 @@ struct ServiceContext {
 
 /// The seed's UserService (plus ConfirmAppointment, GetAppointment, ListBarbers,
 /// CompleteAppointment, MarkNoShow, GetAvailableSlots, SaveService, RemoveService,
-/// AddTimeOff, RemoveTimeOff, ListTimeOff, GetAppointmentHistory, SaveBarber, UpdateProfile, SetAccountActive,
-/// ChangePassword, DeleteAccount, RefreshSession and Logout) on the callback API.  Each
-/// handler reads as the callback examples do: validate, work, finish; the CallRunner runs
-/// its steps.  The handlers are in account_handlers.cpp, profile_handlers.cpp,
-/// appointment_handlers.cpp and barber_handlers.cpp.
+/// AddTimeOff, RemoveTimeOff, ListTimeOff, GetAppointmentHistory, GetBarberSchedule, SaveBarber, UpdateProfile,
+/// SetAccountActive, ChangePassword, DeleteAccount, RefreshSession and Logout) on the callback API.  Each handler reads
+/// as the callback examples do: validate, work, finish; the CallRunner runs its steps.  The handlers are in
+/// account_handlers.cpp, profile_handlers.cpp, appointment_handlers.cpp and barber_handlers.cpp.
 class UserServiceImpl final : public UserService::CallbackService {
  public:
   explicit UserServiceImpl(ServiceContext context);
@@ -70,6 +69,9 @@ class UserServiceImpl final : public UserService::CallbackService {
   grpc::ServerUnaryReactor* GetAppointmentHistory(grpc::CallbackServerContext* call,
                                                   const GetAppointmentHistoryRequest* request,
                                                   AppointmentHistoryResponse* response) override;
+  grpc::ServerUnaryReactor* GetBarberSchedule(grpc::CallbackServerContext* call,
+                                              const GetBarberScheduleRequest* request,
+                                              BarberScheduleResponse* response) override;
   grpc::ServerUnaryReactor* ListBarbers(grpc::CallbackServerContext* call, const ListBarbersRequest* request,
                                         ListBarbersResponse* response) override;
   grpc::ServerUnaryReactor* CompleteAppointment(grpc::CallbackServerContext* call,

@@ -301,6 +301,14 @@ const std::vector<Row>& Rows() {
          request.set_appointment_id(shop.Booked());
          return Call(shop, who, &UserService::Stub::GetAppointmentHistory, request);
        }},
+      // A barber's schedule: anyone may read it (only busy and free but for the barber
+      // and admins, which the schedule's own test shows).
+      {"GetBarberSchedule", "GetBarberSchedule",         {OK,     OK,     OK,     OK,     OK,     OK},
+       [](Shop& shop, Who who) {
+         GetBarberScheduleRequest request;
+         request.set_barber_name(shop.barber().username);
+         return Call(shop, who, &UserService::Stub::GetBarberSchedule, request);
+       }},
       // Barbers and free slots are readable without an account: a shop's booking page
       // shows them before anyone signs up.
       {"ListBarbers", "ListBarbers",                     {OK,     OK,     OK,     OK,     OK,     OK},

@@ -1,0 +1,155 @@
+#include "schedule.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "bookings.hpp"
+#include "validation.hpp"
+
+namespace barbershop::core::domain {
+
+using common::ErrorCode;
+using common::MakeError;
+
+namespace {
+
+/// The parts of `ranges` inside `within`, empty ones left out.
+std::vector<TimeRange> Clipped(const std::vector<TimeRange>& ranges, const TimeRange& within) {
+  std::vector<TimeRange> out;
+  for (const auto& r : ranges) {
+    const TimeRange part{std::max(r.from, within.from), std::min(r.to, within.to)};
+    if (part.from < part.to) out.push_back(part);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<TimeRange> Merged(std::vector<TimeRange> ranges) {
+  std::sort(ranges.begin(), ranges.end(), [](const TimeRange& a, const TimeRange& b) { return a.from < b.from; });
+  std::vector<TimeRange> out;
+  for (const auto& r : ranges) {
+    if (!out.empty() && r.from <= out.back().to) {
+      out.back().to = std::max(out.back().to, r.to);
+    } else {
+      out.push_back(r);
+    }
+  }
+  return out;
+}
+
+std::vector<TimeRange> Without(const std::vector<TimeRange>& whole, const std::vector<TimeRange>& taken) {
+  std::vector<TimeRange> out;
+  for (const auto& w : whole) {
+    TimePoint from = w.from;
+    for (const auto& t : taken) {
+      if (t.to <= from || t.from >= w.to) continue;
+      if (t.from > from) out.push_back({from, t.from});
+      from = std::max(from, t.to);
+    }
+    if (from < w.to) out.push_back({from, w.to});
+  }
+  return out;
+}
+
+std::vector<TimeRange> WorkingTime(const Barber& barber, TimePoint first, TimePoint end,
+                                   const common::ShopTime& shop_time) {
+  std::vector<TimeRange> open;
+  // From the day before: its hours may run on past midnight into the first day.
+  auto day = shop_time.ToLocal(first - std::chrono::hours(24));
+  for (int days = 0; days <= kLongestSchedule + 2 && shop_time.AtLocalMinute(day, 0) < end; ++days) {
+    for (const auto& hours : barber.hours) {
+      if (hours.weekday != day.iso_weekday) continue;
+      open.push_back(
+          {shop_time.AtLocalMinute(day, hours.opens_minute), shop_time.AtLocalMinute(day, hours.closes_minute)});
+    }
+    day = shop_time.ToLocal(shop_time.AtLocalMinute(day, 24 * 60));
+  }
+  return Clipped(Merged(std::move(open)), {first, end});
+}
+
+common::Result<BarberSchedule> ScheduleReader::Read(const Caller* caller, const std::string& barber_name,
+                                                    const std::string& barber_id, const std::string& from,
+                                                    const std::string& to) {
+  if (barber_name.empty() == barber_id.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "give barber_name or barber_id, not both");
+  }
+  const auto day_of = [&](const std::string& text, const char* field) -> common::Result<TimePoint> {
+    auto parsed = ParseDayOrTime(shop_time_, text);
+    if (!common::IsCalendarDay(text) || !parsed) {
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          std::string(field) + " must be a calendar day like 2026-12-01, not '" + text.substr(0, 32) + "'");
+    }
+    return parsed;
+  };
+  const auto today = shop_time_.ToLocal(clock_.Now());
+  auto first = from.empty() ? common::Result<TimePoint>(shop_time_.AtLocalMinute(today, 0)) : day_of(from, "from");
+  if (!first) return first.error();
+  common::Result<TimePoint> end = *first;
+  if (to.empty()) {
+    auto day = shop_time_.ToLocal(*first);
+    for (int i = 0; i < 7; ++i) day = shop_time_.ToLocal(shop_time_.AtLocalMinute(day, 24 * 60));
+    end = shop_time_.AtLocalMinute(day, 0);
+  } else {
+    end = day_of(to, "to");
+    if (!end) return end.error();
+  }
+  // A month of days, give or take a daylight-saving hour.
+  if (*end <= *first || *end - *first > std::chrono::hours(24 * kLongestSchedule + 1)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "to must be a day after from, at most " + std::to_string(kLongestSchedule) + " days after");
+  }
+  common::Result<std::optional<Barber>> found = std::optional<Barber>{};
+  if (!barber_name.empty()) {
+    if (auto ok = ValidateBarberName(barber_name); !ok) return ok.error();
+    found = barbers_.FindBarberByName(barber_name);
+  } else {
+    if (auto ok = ValidateId(barber_id, "barber_id"); !ok) return ok.error();
+    found = barbers_.FindBarberById(barber_id);
+  }
+  if (!found) return found.error();
+  if (!found->has_value()) {
+    return MakeError(ErrorCode::kNotFound,
+                     barber_name.empty() ? "no barber with id " + barber_id : "no barber named '" + barber_name + "'");
+  }
+  BarberSchedule schedule;
+  schedule.barber = std::move(**found);
+  schedule.range = {*first, *end};
+  schedule.detailed = caller != nullptr && (caller->role == Role::kAdmin || caller->user_id == schedule.barber.id);
+  schedule.open = WorkingTime(schedule.barber, *first, *end, shop_time_);
+
+  // Every appointment that starts in the range or runs into it, a page at a time.
+  std::vector<Appointment> listed;
+  std::set<std::string> seen;
+  TimeRange page{*first - common::kLongestService, *end};
+  for (;;) {
+    auto read = appointments_.ListForBarber(schedule.barber.id, page);
+    if (!read) return read.error();
+    for (auto& a : *read) {
+      if (seen.insert(a.id).second) listed.push_back(std::move(a));
+    }
+    // More follow: from the last start on (ids seen are skipped), unless every one of a
+    // full page starts at once.
+    if (read->size() <= kListLimit || listed.back().starts_at == page.from) break;
+    page.from = listed.back().starts_at;
+  }
+  auto off = time_off_.ListTimeOff(schedule.barber.id, schedule.range);
+  if (!off) return off.error();
+  std::vector<TimeRange> taken;
+  for (const auto& a : listed) {
+    if (IsLive(a.status)) taken.push_back({a.starts_at, a.ends_at});
+  }
+  for (const auto& t : *off) taken.push_back(t.during);
+  schedule.busy = Clipped(Merged(std::move(taken)), schedule.range);
+  schedule.free = Without(schedule.open, schedule.busy);
+  if (schedule.detailed) {
+    for (auto& a : listed) {
+      if (a.starts_at >= *first) schedule.appointments.push_back(std::move(a));
+    }
+    schedule.time_off = std::move(*off);
+  }
+  return schedule;
+}
+
+}  // namespace barbershop::core::domain
