@@ -44,6 +44,38 @@ common::Status CheckCancelNotice(const Caller& caller, const Appointment& appoin
 
 }  // namespace
 
+common::LocalTime NextDay(const common::LocalTime& day, const common::ShopTime& shop_time) {
+  return shop_time.ToLocal(shop_time.AtLocalMinute(day, 24 * 60));
+}
+
+common::Result<TimePoint> ParseCalendarDay(const common::ShopTime& shop_time, const std::string& text,
+                                           const std::string& field) {
+  auto midnight = ParseDayOrTime(shop_time, text);
+  if (!common::IsCalendarDay(text) || !midnight) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     field + " must be a calendar day like 2026-12-01, not '" + text.substr(0, 32) + "'");
+  }
+  return midnight;
+}
+
+common::Result<Barber> FindBarber(BarberRepository& barbers, const std::string& barber_name,
+                                  const std::string& barber_id) {
+  common::Result<std::optional<Barber>> found = std::optional<Barber>{};
+  if (!barber_name.empty()) {
+    if (auto ok = ValidateBarberName(barber_name); !ok) return ok.error();
+    found = barbers.FindBarberByName(barber_name);
+  } else {
+    if (auto ok = ValidateId(barber_id, "barber_id"); !ok) return ok.error();
+    found = barbers.FindBarberById(barber_id);
+  }
+  if (!found) return found.error();
+  if (!found->has_value()) {
+    return MakeError(ErrorCode::kNotFound,
+                     barber_name.empty() ? "no barber with id " + barber_id : "no barber named '" + barber_name + "'");
+  }
+  return std::move(**found);
+}
+
 common::Result<TimePoint> ParseDayOrTime(const common::ShopTime& shop_time, const std::string& text) {
   return shop_time.Parse(common::IsCalendarDay(text) ? text + "T00:00" : text);
 }
@@ -65,11 +97,6 @@ common::Result<TimeRange> ParseRange(const common::ShopTime& shop_time, TimePoin
 }
 
 namespace {
-
-/// The shop's calendar day after `day`.
-common::LocalTime NextDay(const common::LocalTime& day, const common::ShopTime& shop_time) {
-  return shop_time.ToLocal(shop_time.AtLocalMinute(day, 24 * 60));
-}
 
 /// When the working time that `hours` (on the shop's day `day`) begins ends: at its
 /// closing, or later when it closes at midnight and the next day's hours open then
@@ -368,29 +395,25 @@ common::Result<std::vector<AppointmentChangeRecord>> BookingService::History(con
 
 common::Result<std::vector<TimePoint>> BookingService::Slots(const std::string& barber_name, const std::string& date,
                                                              const std::string& service) {
+  // An empty name would be read as "by id": it is refused as a name.
   if (auto ok = ValidateBarberName(barber_name); !ok) return ok.error();
-  return SlotsOf([&] { return barbers_.FindBarberByName(barber_name); }, "no barber named '" + barber_name + "'", date,
-                 service);
+  return SlotsOf(barber_name, "", date, service);
 }
 
 common::Result<std::vector<TimePoint>> BookingService::SlotsById(const std::string& barber_id, const std::string& date,
                                                                  const std::string& service) {
   if (auto ok = ValidateId(barber_id, "barber_id"); !ok) return ok.error();
-  return SlotsOf([&] { return barbers_.FindBarberById(barber_id); }, "no barber with id " + barber_id, date, service);
+  return SlotsOf("", barber_id, date, service);
 }
 
-common::Result<std::vector<TimePoint>> BookingService::SlotsOf(
-    const std::function<common::Result<std::optional<Barber>>()>& find, const std::string& missing,
-    const std::string& date, const std::string& service) {
-  const auto midnight = ParseDayOrTime(shop_time_, date);
-  if (!common::IsCalendarDay(date) || !midnight) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "date must be a calendar day like 2026-12-01, not '" + date.substr(0, 32) + "'");
-  }
-  auto found = find();
+common::Result<std::vector<TimePoint>> BookingService::SlotsOf(const std::string& barber_name,
+                                                               const std::string& barber_id, const std::string& date,
+                                                               const std::string& service) {
+  const auto midnight = ParseCalendarDay(shop_time_, date, "date");
+  if (!midnight) return midnight.error();
+  const auto found = FindBarber(barbers_, barber_name, barber_id);
   if (!found) return found.error();
-  if (!found->has_value()) return MakeError(ErrorCode::kNotFound, missing);
-  const Barber& chair = **found;
+  const Barber& chair = *found;
   const auto offered = Offered(chair, service);
   if (!offered) return offered.error();
   // The day (at most 25 hours long) and, on each side, the longest a booking and its

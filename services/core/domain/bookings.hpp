@@ -37,6 +37,19 @@ common::Result<TimePoint> ParseDayOrTime(const common::ShopTime& shop_time, cons
 common::Result<TimeRange> ParseRange(const common::ShopTime& shop_time, TimePoint now, const std::string& from,
                                      const std::string& to);
 
+/// The shop's calendar day after `day`.
+common::LocalTime NextDay(const common::LocalTime& day, const common::ShopTime& shop_time);
+
+/// The start of the shop's calendar day `text` ("2026-12-01"); kInvalidArgument naming
+/// `field` when it is not one.
+common::Result<TimePoint> ParseCalendarDay(const common::ShopTime& shop_time, const std::string& text,
+                                           const std::string& field);
+
+/// The barber named `barber_name`, or, when it is empty, the one whose user id is
+/// `barber_id`: each checked first (kInvalidArgument), kNotFound saying which is missing.
+common::Result<Barber> FindBarber(BarberRepository& barbers, const std::string& barber_name,
+                                  const std::string& barber_id);
+
 /// Whether a booking of `barber` over [start, end) follows the booking `rules` at `now`:
 /// kInvalidArgument in the past; kFailedPrecondition naming the rule it breaks (too soon,
 /// too far ahead, outside working hours, off the grid).  Working hours that close at
@@ -151,12 +164,10 @@ class BookingService {
   std::chrono::minutes LengthOf(const BarberService* service) const {
     return service ? service->duration : policy_.default_length;
   }
-  /// The free slots on `date` for `service` of the barber `find` reads, once `date` is a
-  /// calendar day: kNotFound saying `missing` when `find` reads none.  Slots and SlotsById
-  /// answer with it.
-  common::Result<std::vector<TimePoint>> SlotsOf(const std::function<common::Result<std::optional<Barber>>()>& find,
-                                                 const std::string& missing, const std::string& date,
-                                                 const std::string& service);
+  /// The free slots on `date` for `service` of the barber FindBarber finds, once `date`
+  /// is a calendar day.  Slots and SlotsById answer with it.
+  common::Result<std::vector<TimePoint>> SlotsOf(const std::string& barber_name, const std::string& barber_id,
+                                                 const std::string& date, const std::string& service);
   common::Result<Appointment> FindForCaller(const Caller& caller, const std::string& appointment_id);
   common::Result<Appointment> Transition(const Caller& caller, const Appointment& before, const Appointment& after,
                                          EventType type);

@@ -4,7 +4,6 @@
 #include <set>
 
 #include "bookings.hpp"
-#include "validation.hpp"
 
 namespace barbershop::core::domain {
 
@@ -63,7 +62,7 @@ std::vector<TimeRange> WorkingTime(const Barber& barber, TimePoint first, TimePo
       open.push_back(
           {shop_time.AtLocalMinute(day, hours.opens_minute), shop_time.AtLocalMinute(day, hours.closes_minute)});
     }
-    day = shop_time.ToLocal(shop_time.AtLocalMinute(day, 24 * 60));
+    day = NextDay(day, shop_time);
   }
   return Clipped(Merged(std::move(open)), {first, end});
 }
@@ -74,25 +73,17 @@ common::Result<BarberSchedule> ScheduleReader::Read(const Caller* caller, const 
   if (barber_name.empty() == barber_id.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "give barber_name or barber_id, not both");
   }
-  const auto day_of = [&](const std::string& text, const char* field) -> common::Result<TimePoint> {
-    auto parsed = ParseDayOrTime(shop_time_, text);
-    if (!common::IsCalendarDay(text) || !parsed) {
-      return MakeError(
-          ErrorCode::kInvalidArgument,
-          std::string(field) + " must be a calendar day like 2026-12-01, not '" + text.substr(0, 32) + "'");
-    }
-    return parsed;
-  };
   const auto today = shop_time_.ToLocal(clock_.Now());
-  auto first = from.empty() ? common::Result<TimePoint>(shop_time_.AtLocalMinute(today, 0)) : day_of(from, "from");
+  auto first = from.empty() ? common::Result<TimePoint>(shop_time_.AtLocalMinute(today, 0))
+                            : ParseCalendarDay(shop_time_, from, "from");
   if (!first) return first.error();
   common::Result<TimePoint> end = *first;
   if (to.empty()) {
     auto day = shop_time_.ToLocal(*first);
-    for (int i = 0; i < 7; ++i) day = shop_time_.ToLocal(shop_time_.AtLocalMinute(day, 24 * 60));
+    for (int i = 0; i < 7; ++i) day = NextDay(day, shop_time_);
     end = shop_time_.AtLocalMinute(day, 0);
   } else {
-    end = day_of(to, "to");
+    end = ParseCalendarDay(shop_time_, to, "to");
     if (!end) return end.error();
   }
   // A month of days, give or take a daylight-saving hour.
@@ -100,21 +91,10 @@ common::Result<BarberSchedule> ScheduleReader::Read(const Caller* caller, const 
     return MakeError(ErrorCode::kInvalidArgument,
                      "to must be a day after from, at most " + std::to_string(kLongestSchedule) + " days after");
   }
-  common::Result<std::optional<Barber>> found = std::optional<Barber>{};
-  if (!barber_name.empty()) {
-    if (auto ok = ValidateBarberName(barber_name); !ok) return ok.error();
-    found = barbers_.FindBarberByName(barber_name);
-  } else {
-    if (auto ok = ValidateId(barber_id, "barber_id"); !ok) return ok.error();
-    found = barbers_.FindBarberById(barber_id);
-  }
+  auto found = FindBarber(barbers_, barber_name, barber_id);
   if (!found) return found.error();
-  if (!found->has_value()) {
-    return MakeError(ErrorCode::kNotFound,
-                     barber_name.empty() ? "no barber with id " + barber_id : "no barber named '" + barber_name + "'");
-  }
   BarberSchedule schedule;
-  schedule.barber = std::move(**found);
+  schedule.barber = std::move(*found);
   schedule.range = {*first, *end};
   schedule.detailed = caller != nullptr && (caller->role == Role::kAdmin || caller->user_id == schedule.barber.id);
   schedule.open = WorkingTime(schedule.barber, *first, *end, shop_time_);
