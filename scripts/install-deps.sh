@@ -19,7 +19,7 @@ test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libfuzzer-14-dev libclang-rt-14-dev clang-format-14 clang-tidy-14
   postgresql postgresql-contrib redis-server rabbitmq-server nginx nghttp2-client libfaketime openssl
-  python3 python3-kubernetes python3-yaml
+  python3 python3-kubernetes python3-yaml python3-icalendar
   chromium fonts-dejavu-core
 )
 # kubectl, which renders deploy/k8s for its check (k8s_overlays_valid), is not a Debian

@@ -69,6 +69,10 @@ void DefineCommandLine(CLI::App& app, std::string& server, GlobalOptions& option
   pick(login, [&args](Commands& c) { return c.Login(args.email, args.password); });
 
   pick(app.add_subcommand("logout", "forget the stored session"), [](Commands& c) { return c.Logout(); });
+  pick(app.add_subcommand("calendar-link",
+                          "a new secret link to an iCalendar feed of your appointments, for a calendar app to "
+                          "subscribe to; the link before it stops working"),
+       [](Commands& c) { return c.CalendarLink(); });
   pick(app.add_subcommand("barbers", "list the barbers: name, id, working hours"),
        [](Commands& c) { return c.Barbers(); });
 

@@ -36,6 +36,7 @@ class Commands {
   int SignUp(const std::string& username, const std::string& email, const std::string& password);
   int Login(const std::string& email, const std::string& password);
   int Logout();
+  int CalendarLink();
   int Profile();
   /// The fields given change; those not given stay.  `user_id` empty: your own profile.
   int UpdateProfile(const std::string& user_id, const std::optional<std::string>& username,

@@ -1,5 +1,5 @@
 // signup, login, logout, profile, profile-update, password, account-activate,
-// account-deactivate, account-delete.
+// account-deactivate, account-delete, calendar-link.
 
 #include "commands.hpp"
 
@@ -103,6 +103,14 @@ int Commands::DeleteAccount(const std::string& password) {
   // The session's token is refused from now on: it is of no use any more.
   if (auto removed = sessions_.Remove(); !removed) return printer_.Fail(removed.error());
   return code;
+}
+
+int Commands::CalendarLink() {
+  return Send(&UserService::Stub::ResetCalendarLink, ResetCalendarLinkRequest{},
+              [](std::ostream& out, const CalendarLinkResponse& r) {
+                out << "calendar link (on the gateway's address; the one before it no longer works): " << r.path()
+                    << '\n';
+              });
 }
 
 }  // namespace barbershop::cli

@@ -214,6 +214,11 @@ as client history "$id"
 check "history lists the booking's changes" test "$(wc -l <<<"$out")" -ge 4
 check "history begins with the booking" grep -qE '^[^ ]+ created [^ ]+ \(customer\) pending ' <<<"$(head -n 1 <<<"$out")"
 check "history ends with the cancellation" grep -qE ' canceled [^ ]+ \(customer\) canceled ' <<<"$(tail -n 1 <<<"$out")"
+as client calendar-link
+check "calendar-link prints the feed's path" grep -qE '/calendar/[A-Za-z0-9_-]{43}\.ics$' <<<"$out"
+first_link=$out
+as client calendar-link
+check "a second calendar-link is a different link" test "$out" != "$first_link"
 
 # A retried booking with the same idempotency key answers with the first one.
 key=cli-key-$RANDOM$RANDOM

@@ -27,7 +27,7 @@ std::string_view View(beast::string_view text) { return {text.data(), text.size(
 
 bool IsRead(std::string_view method) { return method == "GET" || method == "HEAD"; }
 
-/// The API route of a server, when it has one.
+/// One of a server's API routes.
 struct ApiRoute {
   std::string prefix;
   HttpApiHandler handler;
@@ -41,8 +41,8 @@ struct ApiRoute {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket socket, const HttpRoutes& routes, const ApiRoute& api)
-      : stream_(std::move(socket)), routes_(routes), api_(api) {}
+  HttpSession(tcp::socket socket, const HttpRoutes& routes, const std::vector<ApiRoute>& apis)
+      : stream_(std::move(socket)), routes_(routes), apis_(apis) {}
 
   void Start() { DoRead(); }
 
@@ -62,7 +62,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void OnRead(beast::error_code ec, std::size_t) {
     if (ec) return Close();
-    if (api_.Takes(View(parser_->get().target()))) return OnApiHeader();
+    for (const auto& api : apis_) {
+      if (api.Takes(View(parser_->get().target()))) {
+        api_ = &api;
+        return OnApiHeader();
+      }
+    }
     const bool has_body = parser_->chunked() || parser_->content_length().value_or(0) > 0;
     const auto& request = parser_->get();
     auto response = std::make_shared<Response>();
@@ -78,15 +83,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void OnApiHeader() {
     const auto& request = parser_->get();
-    if (parser_->content_length().value_or(0) > api_.body_limit) {
+    if (parser_->content_length().value_or(0) > api_->body_limit) {
       // Refused unread: the connection closes after the answer, so that the body left
       // unread is not taken for the next request.
-      return Refuse(413, "the request body is larger than " + std::to_string(api_.body_limit) + " bytes");
+      return Refuse(413, "the request body is larger than " + std::to_string(api_->body_limit) + " bytes");
     }
     const bool expects_continue = beast::iequals(request[http::field::expect], "100-continue");
     const unsigned version = request.version();
     body_parser_.emplace(std::move(*parser_));
-    body_parser_->body_limit(api_.body_limit);
+    body_parser_->body_limit(api_->body_limit);
     if (expects_continue) {
       auto go_on = std::make_shared<http::response<http::empty_body>>(http::status::continue_, version);
       http::async_write(stream_, *go_on, [self = shared_from_this(), go_on](beast::error_code ec, std::size_t) {
@@ -101,7 +106,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void ReadApiBody() {
     http::async_read(stream_, buffer_, *body_parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec == http::error::body_limit) {
-        return self->Refuse(413, "the request body is larger than " + std::to_string(self->api_.body_limit) + " bytes");
+        return self->Refuse(413,
+                            "the request body is larger than " + std::to_string(self->api_->body_limit) + " bytes");
       }
       if (ec) return self->Close();
       self->OnApiRequest();
@@ -126,7 +132,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     // Until the answer comes no other request is read on this connection, so the timer
     // must not end it meanwhile; the answer is written on the connection's strand.
     stream_.expires_never();
-    api_.handler(std::move(request), [self = shared_from_this(), version, keep_alive](HttpReply reply) {
+    api_->handler(std::move(request), [self = shared_from_this(), version, keep_alive](HttpReply reply) {
       asio::post(self->stream_.get_executor(), [self, version, keep_alive, reply = std::move(reply)]() mutable {
         auto response = std::make_shared<Response>();
         response->version(version);
@@ -142,7 +148,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     auto response = std::make_shared<Response>();
     response->version(11);
     response->keep_alive(false);
-    Fill(*response, api_.refusal(status, message));
+    Fill(*response, api_->refusal(status, message));
     Write(std::move(response));
   }
 
@@ -173,7 +179,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<http::request_parser<http::empty_body>> parser_;
   std::optional<http::request_parser<http::string_body>> body_parser_;
   const HttpRoutes& routes_;
-  const ApiRoute& api_;
+  const std::vector<ApiRoute>& apis_;
+  const ApiRoute* api_ = nullptr;  ///< the API route of the request being read, if any
 };
 
 }  // namespace
@@ -215,13 +222,13 @@ struct HttpServer::Impl {
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
   HttpRoutes routes;
-  ApiRoute api;
+  std::vector<ApiRoute> apis;  ///< in the order added; the first whose prefix fits takes a request
   std::thread thread;
 
   void DoAccept() {
     acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
-      if (!ec) std::make_shared<HttpSession>(std::move(socket), routes, api)->Start();
+      if (!ec) std::make_shared<HttpSession>(std::move(socket), routes, apis)->Start();
       DoAccept();
     });
   }
@@ -236,7 +243,7 @@ void HttpServer::Handle(const std::string& path, Handler handler) { impl_->route
 
 void HttpServer::HandleApi(const std::string& prefix, HttpApiHandler handler, HttpApiRefusal refusal,
                            std::size_t body_limit) {
-  impl_->api = ApiRoute{prefix, std::move(handler), std::move(refusal), body_limit};
+  impl_->apis.push_back(ApiRoute{prefix, std::move(handler), std::move(refusal), body_limit});
 }
 
 Status HttpServer::Start(const std::string& host, std::uint16_t port) {

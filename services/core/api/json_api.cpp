@@ -230,30 +230,73 @@ void JsonApi::Handle(const common::HttpRequest& request, common::HttpResponder r
   auto message = Build(request, match, method, query, &error);
   if (!message) return respond(std::move(error));
 
+  Send(
+      request, method, std::move(message), std::string(authorization), std::string(idempotency_key),
+      [route = match.route](const grpc::Status& status, const Message& response) {
+        return Answer(*route, status, response);
+      },
+      std::move(respond));
+}
+
+void JsonApi::HandleCalendar(const common::HttpRequest& request, common::HttpResponder respond) const {
+  constexpr std::string_view kPrefix = "/calendar/";
+  constexpr std::string_view kSuffix = ".ics";
+  const auto text = [](unsigned status, std::string message) {
+    return common::HttpReply{
+        status, "text/plain; charset=utf-8", std::move(message) + "\n", {{"Cache-Control", "no-store"}}};
+  };
+  if (request.method != "GET") {
+    auto reply = text(405, "a calendar feed is only read, with GET");
+    reply.headers.emplace_back("Allow", "GET");
+    return respond(std::move(reply));
+  }
+  std::string_view path = request.target;
+  path = path.substr(0, path.find('?'));
+  if (path.size() <= kPrefix.size() + kSuffix.size() || path.substr(0, kPrefix.size()) != kPrefix ||
+      path.substr(path.size() - kSuffix.size()) != kSuffix) {
+    return respond(text(404, "no such calendar: a calendar link reads /calendar/<token>.ics"));
+  }
+  auto message = std::make_unique<GetCalendarFeedRequest>();
+  message->set_token(std::string(path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size())));
+  Send(
+      request, methods_.find("GetCalendarFeed")->second, std::move(message), {}, {},
+      [text](const grpc::Status& status, const Message& response) {
+        if (!status.ok()) return text(HttpStatusOf(status.error_code()), status.error_message());
+        return common::HttpReply{200,
+                                 "text/calendar; charset=utf-8",
+                                 static_cast<const CalendarFeedResponse&>(response).calendar(),
+                                 {{"Cache-Control", "no-store"}}};
+      },
+      std::move(respond));
+}
+
+void JsonApi::Send(const common::HttpRequest& request, const Method& method, std::unique_ptr<Message> message,
+                   const std::string& authorization, const std::string& idempotency_key, Answerer answer,
+                   common::HttpResponder respond) const {
   // One call's state, kept until its answer is written.
   struct Pending {
     grpc::ClientContext context;
     std::unique_ptr<Message> request;
     std::unique_ptr<Message> response;
-    const JsonRoute* route;
+    Answerer answer;
     common::HttpResponder respond;
   };
   auto pending = std::make_shared<Pending>();
   pending->request = std::move(message);
   pending->response.reset(
       google::protobuf::MessageFactory::generated_factory()->GetPrototype(method.descriptor->output_type())->New());
-  pending->route = match.route;
+  pending->answer = std::move(answer);
   pending->respond = std::move(respond);
   auto& context = pending->context;
   context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
-  if (!authorization.empty()) context.AddMetadata("authorization", std::string(authorization));
-  if (!idempotency_key.empty()) context.AddMetadata("idempotency-key", std::string(idempotency_key));
+  if (!authorization.empty()) context.AddMetadata("authorization", authorization);
+  if (!idempotency_key.empty()) context.AddMetadata("idempotency-key", idempotency_key);
   // The client as this server sees it (its peer, or who a trusted gateway names): the
   // service believes this channel's X-Forwarded-For whole (ClientAddress).
   context.AddMetadata("x-forwarded-for", proxies_.ClientAddress(request.peer, request.Header("x-forwarded-for")));
   stub_.UnaryCall(
       &context, method.path, grpc::StubOptions(), pending->request.get(), pending->response.get(),
-      [pending](const grpc::Status& status) { pending->respond(Answer(*pending->route, status, *pending->response)); });
+      [pending](const grpc::Status& status) { pending->respond(pending->answer(status, *pending->response)); });
 }
 
 }  // namespace barbershop::core::api

@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,6 +37,10 @@ class JsonApi {
   /// Answers one request through `respond`, now or once its call is done.
   void Handle(const common::HttpRequest& request, common::HttpResponder respond) const;
 
+  /// Answers GET /calendar/<token>.ics: the GetCalendarFeed call's feed as text/calendar,
+  /// or its error as plain text (calendar applications show no JSON).
+  void HandleCalendar(const common::HttpRequest& request, common::HttpResponder respond) const;
+
   /// An error answer: `status` and {"code": code, "message": message}.
   static common::HttpReply Error(unsigned status, std::string_view code, std::string_view message);
 
@@ -51,6 +56,14 @@ class JsonApi {
   std::unique_ptr<google::protobuf::Message> Build(const common::HttpRequest& request, const RouteMatch& match,
                                                    const Method& method, std::string_view query,
                                                    common::HttpReply* error) const;
+
+  /// What an HTTP answer becomes of a call's status and response.
+  using Answerer = std::function<common::HttpReply(const grpc::Status&, const google::protobuf::Message&)>;
+  /// Makes `method`'s call with `message` on behalf of `request`'s client (with these
+  /// headers' values as metadata, when given), then answers what `answer` makes of it.
+  void Send(const common::HttpRequest& request, const Method& method,
+            std::unique_ptr<google::protobuf::Message> message, const std::string& authorization,
+            const std::string& idempotency_key, Answerer answer, common::HttpResponder respond) const;
 
   std::map<std::string_view, Method, std::less<>> methods_;  ///< by name
   mutable Stub stub_;

@@ -51,6 +51,9 @@ const std::vector<JsonRoute>& JsonRoutes() {
       {"PATCH", "/v1/profile", "UpdateProfile"},
       {"POST", "/v1/profile/password", "ChangePassword"},
       {"POST", "/v1/profile/delete", "DeleteAccount"},
+      {"POST", "/v1/profile/calendar-link", "ResetCalendarLink", 201},
+      // The token in the body: URLs under /v1/ carry no secrets, and are logged.
+      {"POST", "/v1/calendar", "GetCalendarFeed"},
       {"PATCH", "/v1/users/{user_id}", "UpdateProfile"},
       {"PUT", "/v1/users/{user_id}/active", "SetAccountActive"},
       // Barbers: anyone may read them and their free slots.

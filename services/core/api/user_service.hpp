@@ -37,9 +37,10 @@ struct ServiceContext {
 /// The seed's UserService (plus ConfirmAppointment, GetAppointment, ListBarbers,
 /// CompleteAppointment, MarkNoShow, GetAvailableSlots, SaveService, RemoveService,
 /// AddTimeOff, RemoveTimeOff, ListTimeOff, GetAppointmentHistory, GetBarberSchedule, SaveBarber, UpdateProfile,
-/// SetAccountActive, ChangePassword, DeleteAccount, RefreshSession and Logout) on the callback API.  Each handler reads
-/// as the callback examples do: validate, work, finish; the CallRunner runs its steps.  The handlers are in
-/// account_handlers.cpp, profile_handlers.cpp, appointment_handlers.cpp and barber_handlers.cpp.
+/// SetAccountActive, ChangePassword, DeleteAccount, RefreshSession, Logout, ResetCalendarLink and GetCalendarFeed) on
+/// the callback API.  Each handler reads as the callback examples do: validate, work, finish; the CallRunner runs its
+/// steps.  The handlers are in account_handlers.cpp, profile_handlers.cpp, appointment_handlers.cpp,
+/// barber_handlers.cpp and calendar_handlers.cpp.
 class UserServiceImpl final : public UserService::CallbackService {
  public:
   explicit UserServiceImpl(ServiceContext context);
@@ -106,6 +107,11 @@ class UserServiceImpl final : public UserService::CallbackService {
                                            LoginResponse* response) override;
   grpc::ServerUnaryReactor* Logout(grpc::CallbackServerContext* call, const LogoutRequest* request,
                                    AccountResponse* response) override;
+  grpc::ServerUnaryReactor* ResetCalendarLink(grpc::CallbackServerContext* call,
+                                              const ResetCalendarLinkRequest* request,
+                                              CalendarLinkResponse* response) override;
+  grpc::ServerUnaryReactor* GetCalendarFeed(grpc::CallbackServerContext* call, const GetCalendarFeedRequest* request,
+                                            CalendarFeedResponse* response) override;
 
  private:
   grpc::Status AppointmentCall(Call& call, const char* verb,

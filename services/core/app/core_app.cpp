@@ -218,6 +218,16 @@ common::Status CoreApp::Start() {
         return api::JsonApi::Error(status, status == 413 ? "RESOURCE_EXHAUSTED" : "INVALID_ARGUMENT", message);
       },
       api::JsonApi::kBodyLimit);
+  // Calendar links (GET /calendar/<token>.ics), for calendar applications to subscribe to.
+  http_.HandleApi(
+      "/calendar/",
+      [this](const common::HttpRequest& request, common::HttpResponder respond) {
+        json_->HandleCalendar(request, std::move(respond));
+      },
+      [](unsigned status, std::string_view message) {
+        return common::HttpReply{status, "text/plain; charset=utf-8", std::string(message) + "\n", {}};
+      },
+      0);
   if (auto ok = http_.Start(http_address->first, http_address->second); !ok) return ok.error();
   spdlog::info("core service listening: gRPC on {} (port {}), HTTP on {}:{}", config_.grpc_address, grpc_port_,
                http_address->first, http_.port());

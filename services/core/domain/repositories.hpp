@@ -243,4 +243,29 @@ class AppointmentRepository {
   virtual common::Result<std::vector<AppointmentChangeRecord>> History(const std::string& appointment_id) = 0;
 };
 
+/// An appointment as a calendar feed shows it: with how often it changed after it was
+/// booked (its iCalendar SEQUENCE) and when it last changed.
+struct CalendarEntry {
+  Appointment appointment;
+  int changes = 0;
+  TimePoint revised_at;
+};
+
+/// The most appointments one calendar feed holds.
+inline constexpr std::size_t kCalendarLimit = 1000;
+
+/// Calendar links: each account's one secret link (kept as its token's hash) to an
+/// iCalendar feed of its appointments.  An implementation is used by one thread at a time.
+class CalendarRepository {
+ public:
+  virtual ~CalendarRepository() = default;
+  /// Gives the account the link with this token hash, in place of any it had.
+  virtual common::Status SetCalendarLink(const std::string& user_id, const std::string& token_hash, TimePoint now) = 0;
+  /// The account whose link has this token hash, if any.
+  virtual common::Result<std::optional<User>> FindCalendarOwner(const std::string& token_hash) = 0;
+  /// The account's appointments, as barber or as client, starting from `since`, in time
+  /// order, at most kCalendarLimit.
+  virtual common::Result<std::vector<CalendarEntry>> CalendarEntries(const std::string& user_id, TimePoint since) = 0;
+};
+
 }  // namespace barbershop::core::domain

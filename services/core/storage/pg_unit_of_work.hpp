@@ -7,6 +7,7 @@
 #include "pg_appointments.hpp"
 #include "pg_attempt_counter.hpp"
 #include "pg_barbers.hpp"
+#include "pg_calendar.hpp"
 #include "pg_sessions.hpp"
 #include "pg_time_off.hpp"
 
@@ -32,6 +33,7 @@ class PgUnitOfWork final : public domain::UnitOfWork {
   domain::AppointmentRepository& appointments() override { return *appointments_in_use_; }
   domain::AttemptCounter& attempts() override { return attempts_; }
   domain::SessionRepository& sessions() override { return sessions_; }
+  domain::CalendarRepository& calendars() override { return calendars_; }
   bool ChangeInDoubt() const override { return db_.ChangeInDoubt(); }
   void Restart() override { db_.BeginWork(); }
 
@@ -43,6 +45,7 @@ class PgUnitOfWork final : public domain::UnitOfWork {
   PgAppointmentRepository appointments_;
   PgAttemptCounter attempts_;
   PgSessionRepository sessions_;
+  PgCalendarRepository calendars_;
   std::optional<domain::CachedAccounts> accounts_cached_;
   std::optional<domain::CachedBarbers> barbers_cached_;
   std::optional<domain::CachedAppointments> appointments_cached_;

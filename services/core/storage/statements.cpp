@@ -213,6 +213,27 @@ void PrepareStatements(pqxx::connection& c) {
       std::to_string(domain::kListLimit + 1);
   c.prepare(stmt::kAppointmentsOfClient, string("SELECT") + kAppointmentColumns + " WHERE a.client_id = $1" + in_range);
   c.prepare(stmt::kAppointmentsOfBarber, string("SELECT") + kAppointmentColumns + " WHERE a.barber_id = $1" + in_range);
+  // Calendar links (migration 014) and their feeds: an account's appointments as barber or
+  // client, each with its changes after booking and its last change (migration 013; the
+  // booking itself for an appointment older than the history).
+  c.prepare(stmt::kSetCalendarLink, R"(
+    INSERT INTO calendar_links (user_id, token_hash, created_at) VALUES ($1, $2, to_timestamp($3::float8))
+    ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at)");
+  c.prepare(stmt::kCalendarOwner,
+            "SELECT u.id::text AS id, u.username, u.email, u.password_hash, u.role, u.phone, u.active "
+            "FROM calendar_links l JOIN users u ON u.id = l.user_id WHERE l.token_hash = $1");
+  c.prepare(stmt::kCalendarEntries, string("WITH mine AS (SELECT") + kAppointmentColumns + R"(
+      WHERE (a.client_id = $1 OR a.barber_id = $1) AND a.starts_at >= to_timestamp($2::float8)
+      ORDER BY a.starts_at LIMIT )" + std::to_string(domain::kCalendarLimit) +
+                                        R"()
+    SELECT m.*, coalesce(h.changes, 0) AS changes,
+           extract(epoch FROM coalesce(h.last_change,
+                                       (SELECT created_at FROM appointments WHERE id = m.id::uuid)))::bigint
+             AS revised_at
+    FROM mine m LEFT JOIN LATERAL (
+      SELECT count(*) FILTER (WHERE change <> 'created') AS changes, max(changed_at) AS last_change
+      FROM appointment_history WHERE appointment_id = m.id::uuid) h ON true
+    ORDER BY m.starts_at)");
   // A removal from a barber's price list or time off, or new time off, writes its
   // barber.schedule_changed event, about the barber, from the rows it changed: none
   // changed, no event.  Its event id, routing key and payload are the parameters from

@@ -3,6 +3,7 @@ import { useEffect } from 'preact/hooks';
 import { get, post, q } from '../api.js';
 import { onAppointmentChange } from '../inbox.js';
 import { addDays, shopDay, when } from '../time.js';
+import { CalendarLink } from './calendar.js';
 import { Notice, Page, useLoad, useAction } from './ui.js';
 
 /** Every appointment of the caller starting in [from, to), kept current by their stream. */
@@ -88,6 +89,7 @@ export function MyAppointmentsPage() {
         <section aria-labelledby="past-title">
           <h2 id="past-title">Past and cancelled</h2>
           <${AppointmentList} items=${past} onChange=${reload} empty="Nothing here yet." />
-        </section>`}
+        </section>
+        <${CalendarLink} />`}
     <//>`;
 }

@@ -5,6 +5,7 @@ import { session } from '../session.js';
 import { useStore } from '../store.js';
 import { WEEKDAYS, addDays, when } from '../time.js';
 import { money } from './book.js';
+import { CalendarLink } from './calendar.js';
 import { Field, Notice, Page, useAction, useLoad } from './ui.js';
 
 const toCents = (text) => Math.round(Number(String(text).replace(',', '.')) * 100);
@@ -229,6 +230,7 @@ export function SettingsPage() {
           <${Hours} barber=${barber} onSaved=${reload} />
           <${Rules} barber=${barber} onSaved=${reload} />
           <${Services} barber=${barber} onChange=${reload} />
-          <${TimeOff} barber=${barber} />`}
+          <${TimeOff} barber=${barber} />
+          <${CalendarLink} />`}
     <//>`;
 }

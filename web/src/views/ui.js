@@ -1,5 +1,5 @@
 import { html } from 'htm/preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 
 /** A form's outcome: a status line when it worked, an alert when it did not. */
 export function Notice({ ok, error }) {
@@ -17,16 +17,23 @@ export function Field({ id, label, hint, ...input }) {
     </div>`;
 }
 
-/** Data from the API for a screen: { data, error, reload }; reload keeps what is shown meanwhile. */
+/**
+ * Data from the API for a screen: { data, error, reload }; reload keeps what is shown meanwhile.
+ * Only the latest load's answer is shown: one started earlier (for a day no longer on screen, say,
+ * by a live event) that answers later is dropped.
+ */
 export function useLoad(load, deps) {
   const [state, setState] = useState({ data: null, error: null });
+  const latest = useRef(0);
   const reload = useCallback(() => {
-    let current = true;
+    latest.current += 1;
+    const ticket = latest.current;
+    const current = () => ticket === latest.current;
     load().then(
-      (data) => current && setState({ data, error: null }),
-      (error) => current && setState((previous) => ({ data: previous.data, error: error.message })),
+      (data) => current() && setState({ data, error: null }),
+      (error) => current() && setState((previous) => ({ data: previous.data, error: error.message })),
     );
-    return () => { current = false; };
+    return () => { if (current()) latest.current += 1; };
   }, deps);
   useEffect(reload, [reload]);
   return { ...state, reload };

@@ -629,4 +629,41 @@ common::Result<std::vector<AppointmentChangeRecord>> InMemoryAppointmentReposito
   return changes;
 }
 
+common::Status InMemoryCalendarRepository::SetCalendarLink(const std::string& user_id, const std::string& token_hash,
+                                                           TimePoint /*now*/) {
+  store_.calendar_links[user_id] = token_hash;
+  return common::Ok{};
+}
+
+common::Result<std::optional<User>> InMemoryCalendarRepository::FindCalendarOwner(const std::string& token_hash) {
+  for (const auto& [user_id, hash] : store_.calendar_links) {
+    if (hash != token_hash) continue;
+    const User* user = UserById(store_, user_id);
+    return user ? std::optional<User>(*user) : std::nullopt;
+  }
+  return std::optional<User>{};
+}
+
+common::Result<std::vector<CalendarEntry>> InMemoryCalendarRepository::CalendarEntries(const std::string& user_id,
+                                                                                       TimePoint since) {
+  std::vector<CalendarEntry> entries;
+  for (const auto& stored : store_.appointments) {
+    const auto& a = stored.appointment;
+    if ((a.client_id != user_id && a.barber_id != user_id) || a.starts_at < since) continue;
+    auto history = appointments_.History(a.id);
+    if (!history) return history.error();
+    CalendarEntry entry{a, 0, TimePoint{}};
+    for (const auto& change : *history) {
+      if (change.change != "created") ++entry.changes;
+      entry.revised_at = change.at;
+    }
+    entries.push_back(std::move(entry));
+  }
+  std::sort(entries.begin(), entries.end(), [](const CalendarEntry& x, const CalendarEntry& y) {
+    return x.appointment.starts_at < y.appointment.starts_at;
+  });
+  if (entries.size() > kCalendarLimit) entries.resize(kCalendarLimit);
+  return entries;
+}
+
 }  // namespace barbershop::core::domain

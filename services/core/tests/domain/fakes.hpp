@@ -63,6 +63,7 @@ struct InMemoryStore {
   std::map<std::string, StoredSession> sessions;             ///< by id
   std::map<std::string, StoredRefreshToken> refresh_tokens;  ///< by hash
   std::vector<StoredSessionEvent> session_events;
+  std::map<std::string, std::string> calendar_links;  ///< token hash by user id
 
   /// Ends the user's open sessions but `kept`, each with its event, as the storage's
   /// EndSessionsOf does.
@@ -182,6 +183,20 @@ class InMemorySessionRepository final : public SessionRepository {
   InMemoryStore& store_;
 };
 
+/// Calendar links as PgCalendarRepository keeps them; a feed's changes from the history.
+class InMemoryCalendarRepository final : public CalendarRepository {
+ public:
+  InMemoryCalendarRepository(InMemoryStore& store, InMemoryAppointmentRepository& appointments)
+      : store_(store), appointments_(appointments) {}
+  common::Status SetCalendarLink(const std::string& user_id, const std::string& token_hash, TimePoint now) override;
+  common::Result<std::optional<User>> FindCalendarOwner(const std::string& token_hash) override;
+  common::Result<std::vector<CalendarEntry>> CalendarEntries(const std::string& user_id, TimePoint since) override;
+
+ private:
+  InMemoryStore& store_;
+  InMemoryAppointmentRepository& appointments_;
+};
+
 /// Every repository on one in-memory store.  Not thread-safe.
 class InMemoryUnitOfWork final : public UnitOfWork {
  public:
@@ -192,7 +207,8 @@ class InMemoryUnitOfWork final : public UnitOfWork {
         time_off_(store_),
         appointments_(store_),
         attempts_(store_),
-        sessions_(store_) {}
+        sessions_(store_),
+        calendars_(store_, appointments_) {}
 
   AccountRepository& accounts() override { return accounts_; }
   BarberRepository& barbers() override { return barbers_; }
@@ -200,6 +216,7 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   AppointmentRepository& appointments() override { return appointments_; }
   AttemptCounter& attempts() override { return attempts_; }
   SessionRepository& sessions() override { return sessions_; }
+  CalendarRepository& calendars() override { return calendars_; }
   /// Nothing in memory is ever in doubt.
   bool ChangeInDoubt() const override { return false; }
   void Restart() override {}
@@ -215,6 +232,7 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   InMemoryAppointmentRepository appointments_;
   InMemoryAttemptCounter attempts_;
   InMemorySessionRepository sessions_;
+  InMemoryCalendarRepository calendars_;
 };
 
 }  // namespace barbershop::core::domain

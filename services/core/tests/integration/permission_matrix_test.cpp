@@ -429,6 +429,20 @@ const std::vector<Row>& Rows() {
        }},
       {"Logout_TheirOwn", "Logout",                      {UNAUTH, OK,     OK,     OK,     OK,     OK},
        [](Shop& shop, Who who) { return Call(shop, who, &UserService::Stub::Logout, {}); }},
+      {"ResetCalendarLink_TheirOwn", "ResetCalendarLink", {UNAUTH, OK,     OK,     OK,     OK,     OK},
+       [](Shop& shop, Who who) { return Call(shop, who, &UserService::Stub::ResetCalendarLink, {}); }},
+      // A calendar link's token is its only credential: whoever holds the client's link
+      // reads the client's feed, with or without a session of their own.
+      {"GetCalendarFeed_TheClientsLink", "GetCalendarFeed", {OK,   OK,     OK,     OK,     OK,     OK},
+       [](Shop& shop, Who who) {
+         CalendarLinkResponse link;
+         if (auto status = shop.stub().ResetCalendarLink(shop.As(kClient).get(), {}, &link); !status.ok()) {
+           return status;
+         }
+         GetCalendarFeedRequest request;
+         request.set_token(link.token());
+         return Call(shop, who, &UserService::Stub::GetCalendarFeed, request);
+       }},
   };
   // clang-format on
   return kRows;

@@ -84,7 +84,8 @@ class HttpServer {
   void Handle(const std::string& path, Handler handler);
   /// Sends every request whose path starts with `prefix` (any method, with a body of at
   /// most `body_limit` bytes) to `handler`.  A longer body is refused with 413 before it is
-  /// read, in `refusal`'s words.  Added before Start.
+  /// read, in `refusal`'s words.  Added before Start; a server may have several, with
+  /// prefixes that do not overlap.
   void HandleApi(const std::string& prefix, HttpApiHandler handler, HttpApiRefusal refusal, std::size_t body_limit);
   /// Binds host:port (port 0 picks a free one) and starts serving; kUnavailable with a
   /// message naming the address when it cannot bind.
