@@ -79,7 +79,8 @@ function receive(frame) {
       notifications: state.notifications.map((entry) =>
         entry.id === frame.notification_id ? { ...entry, read: true } : entry),
     }));
-  } else if (frame.message && frame.appointment_id) {
+  } else if (frame.message && (frame.appointment_id || frame.kind === 'waitlist_offer')) {
+    // A waitlist offer is about a time held, not an appointment.
     const entry = { ...frame, read: frame.type === 'notification' ? frame.status === 'read' : false };
     inbox.set((state) => ({ ...state, notifications: [entry, ...state.notifications] }));
     if (isChatSeen(entry)) markRead([entry]);

@@ -31,6 +31,8 @@ struct Arguments {
   std::string reason;
   std::string hours;
   std::string new_password;
+  std::string from;
+  std::string id;
   std::optional<std::string> new_username;
   std::optional<std::string> new_email;
   std::optional<std::string> new_phone;
@@ -178,6 +180,31 @@ void DefineCommandLine(CLI::App& app, std::string& server, GlobalOptions& option
       "history", "every change to an appointment, one a line: when, change, who (role), status and start after");
   history->add_option("APPOINTMENT_ID", args.appointment_id)->required();
   pick(history, [&args](Commands& c) { return c.History(args.appointment_id); });
+
+  auto* join = app.add_subcommand(
+      "waitlist-join", "wait in line for a time with a barber on a day; a freed time is held for you and told live");
+  join->add_option("--barber", args.barber, "the barber's name, as `barbershop barbers` shows it")->required();
+  join->add_option("--date", args.at, "the day, e.g. 2026-12-01 (the shop's calendar)")->required();
+  join->add_option("--from", args.from, "the earliest start, HH:MM")->required();
+  join->add_option("--to", args.to, "the latest end, HH:MM (24:00 for midnight)")->required();
+  join->add_option("--service", args.service, "one of the barber's services (default: 30 minutes)");
+  join->add_option("--user", args.user_id, "for whom (an admin's choice; default: you)");
+  pick(join, [&args](Commands& c) {
+    return c.JoinWaitlist(args.user_id, args.barber, args.at, args.from, args.to, args.service);
+  });
+  auto* waitlist = app.add_subcommand(
+      "waitlist", "your waitlist entries: id, barber, day, window, state, and the time held for you (hold id, until)");
+  waitlist->add_option("--user", args.user_id, "whose (an admin's choice; default: yours)");
+  pick(waitlist, [&args](Commands& c) { return c.ListWaitlist(args.user_id); });
+  auto* leave = app.add_subcommand("waitlist-leave", "leave the waitlist; a time held for you goes to the next");
+  leave->add_option("ENTRY_ID", args.id)->required();
+  pick(leave, [&args](Commands& c) { return c.LeaveWaitlist(args.id); });
+  auto* claim = app.add_subcommand("claim", "book the time held for you on the waitlist");
+  claim->add_option("HOLD_ID", args.id)->required();
+  pick(claim, [&args](Commands& c) { return c.ClaimHold(args.id); });
+  auto* pass = app.add_subcommand("pass", "give the time held for you to the next in line, and wait on");
+  pass->add_option("HOLD_ID", args.id)->required();
+  pick(pass, [&args](Commands& c) { return c.PassHold(args.id); });
 
   auto* list =
       app.add_subcommand("list", "list appointments from today on: id, date_time, barber, status, client, service");

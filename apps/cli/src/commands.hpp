@@ -53,6 +53,12 @@ class Commands {
   int Move(const std::string& appointment_id, const std::string& to);
   int List(const std::string& user_id, const std::string& from, const std::string& to);
   int History(const std::string& appointment_id);
+  int JoinWaitlist(const std::string& user_id, const std::string& barber, const std::string& date,
+                   const std::string& from, const std::string& to, const std::string& service);
+  int ListWaitlist(const std::string& user_id);
+  int LeaveWaitlist(const std::string& entry_id);
+  int ClaimHold(const std::string& hold_id);
+  int PassHold(const std::string& hold_id);
 
   /// Cancel, confirm, complete and no-show: a change named by the appointment's id alone.
   template <typename Request>

@@ -51,4 +51,61 @@ int Commands::List(const std::string& user_id, const std::string& from, const st
   return Send(&UserService::Stub::GetAppointments, request, PrintAppointments);
 }
 
+namespace {
+
+/// One waitlist entry a line: id, barber, day, window, state, and the time held for it
+/// with its hold id and until when.
+void PrintEntry(std::ostream& out, const WaitlistEntry& e) {
+  out << e.entry_id() << ' ' << e.barber_name() << ' ' << e.date() << ' ' << e.from() << '-' << e.to() << ' '
+      << e.state();
+  if (e.has_hold())
+    out << " held " << e.hold().date_time() << " hold " << e.hold().hold_id() << " until " << e.hold().expires_at();
+  out << '\n';
+}
+
+}  // namespace
+
+int Commands::JoinWaitlist(const std::string& user_id, const std::string& barber, const std::string& date,
+                           const std::string& from, const std::string& to, const std::string& service) {
+  JoinWaitlistRequest request;
+  request.set_user_id(user_id);
+  request.set_barber_name(barber);
+  request.set_date(date);
+  request.set_from(from);
+  request.set_to(to);
+  request.set_service(service);
+  return Send(&UserService::Stub::JoinWaitlist, request, [](std::ostream& out, const WaitlistEntryResponse& r) {
+    PrintEntry(out, r.entry());
+    out << r.message() << '\n';
+  });
+}
+
+int Commands::ListWaitlist(const std::string& user_id) {
+  ListWaitlistRequest request;
+  request.set_user_id(user_id);
+  return Send(&UserService::Stub::ListWaitlist, request, [](std::ostream& out, const ListWaitlistResponse& r) {
+    for (const auto& entry : r.entries()) PrintEntry(out, entry);
+  });
+}
+
+int Commands::LeaveWaitlist(const std::string& entry_id) {
+  LeaveWaitlistRequest request;
+  request.set_entry_id(entry_id);
+  return Send(&UserService::Stub::LeaveWaitlist, request,
+              [](std::ostream& out, const WaitlistEntryResponse& r) { out << r.message() << '\n'; });
+}
+
+int Commands::ClaimHold(const std::string& hold_id) {
+  ClaimHoldRequest request;
+  request.set_hold_id(hold_id);
+  return ChangeAppointment(&UserService::Stub::ClaimHold, request, true);
+}
+
+int Commands::PassHold(const std::string& hold_id) {
+  PassHoldRequest request;
+  request.set_hold_id(hold_id);
+  return Send(&UserService::Stub::PassHold, request,
+              [](std::ostream& out, const WaitlistEntryResponse& r) { out << r.message() << '\n'; });
+}
+
 }  // namespace barbershop::cli

@@ -9,6 +9,16 @@
 
 namespace barbershop::core::api {
 
+namespace {
+
+/// What an appointment that is canceled or moved away frees: its time and its buffer,
+/// and before it as far as a buffer reaches (a slot whose buffer ran into it).
+domain::TimeRange Freed(const domain::Appointment& appointment) {
+  return {appointment.starts_at - domain::kLongestBuffer, appointment.ends_at + appointment.buffer};
+}
+
+}  // namespace
+
 grpc::Status UserServiceImpl::AppointmentCall(
     Call& c, const char* verb, const std::function<common::Result<domain::Appointment>(domain::BookingService&)>& op,
     AppointmentResponse* response) {
@@ -58,7 +68,14 @@ grpc::ServerUnaryReactor* UserServiceImpl::ModifyAppointment(grpc::CallbackServe
   return calls_.Run(call, "ModifyAppointment", Access::kToken, {}, [this, request, response](Call& c) {
     return AppointmentCall(
         c, "moved",
-        [&](domain::BookingService& s) { return s.Modify(*c.caller, request->appointment_id(), request->date_time()); },
+        [&](domain::BookingService& s) -> common::Result<domain::Appointment> {
+          // The time it leaves is offered to the waitlist once it has moved.
+          auto before = s.Get(*c.caller, request->appointment_id());
+          if (!before) return before.error();
+          auto moved = s.Modify(*c.caller, request->appointment_id(), request->date_time());
+          if (moved) OfferFreed(c.work, moved->barber_id, Freed(*before));
+          return moved;
+        },
         response);
   });
 }
@@ -68,7 +85,12 @@ grpc::ServerUnaryReactor* UserServiceImpl::CancelAppointment(grpc::CallbackServe
                                                              AppointmentResponse* response) {
   return calls_.Run(call, "CancelAppointment", Access::kToken, {}, [this, request, response](Call& c) {
     return AppointmentCall(
-        c, "canceled", [&](domain::BookingService& s) { return s.Cancel(*c.caller, request->appointment_id()); },
+        c, "canceled",
+        [&](domain::BookingService& s) {
+          auto canceled = s.Cancel(*c.caller, request->appointment_id());
+          if (canceled) OfferFreed(c.work, canceled->barber_id, Freed(*canceled));
+          return canceled;
+        },
         response);
   });
 }

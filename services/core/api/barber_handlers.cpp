@@ -95,7 +95,12 @@ grpc::ServerUnaryReactor* UserServiceImpl::RemoveTimeOff(grpc::CallbackServerCon
                                                          TimeOffResponse* response) {
   return calls_.Run(call, "RemoveTimeOff", Access::kToken, {}, [this, request, response](Call& c) {
     domain::TimeOffBook book(c.work.barbers(), c.work.time_off(), ctx_.shop_time, ctx_.clock);
-    return TimeOffAnswer(book.Remove(*c.caller, request->time_off_id()), "removed", ctx_.shop_time, response);
+    const auto removed = book.Remove(*c.caller, request->time_off_id());
+    // The time it gave back, and before it as far as a buffer reaches, to the waitlist.
+    if (removed) {
+      OfferFreed(c.work, removed->barber_id, {removed->during.from - domain::kLongestBuffer, removed->during.to});
+    }
+    return TimeOffAnswer(removed, "removed", ctx_.shop_time, response);
   });
 }
 

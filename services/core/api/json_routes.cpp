@@ -76,6 +76,12 @@ const std::vector<JsonRoute>& JsonRoutes() {
       {"POST", "/v1/appointments/{appointment_id}/confirm", "ConfirmAppointment"},
       {"POST", "/v1/appointments/{appointment_id}/complete", "CompleteAppointment"},
       {"POST", "/v1/appointments/{appointment_id}/no-show", "MarkNoShow"},
+      // The waitlist.
+      {"POST", "/v1/waitlist", "JoinWaitlist", 201},
+      {"GET", "/v1/waitlist", "ListWaitlist"},
+      {"DELETE", "/v1/waitlist/{entry_id}", "LeaveWaitlist"},
+      {"POST", "/v1/holds/{hold_id}/claim", "ClaimHold", 201},
+      {"POST", "/v1/holds/{hold_id}/pass", "PassHold"},
   };
   return routes;
 }

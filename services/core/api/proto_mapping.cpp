@@ -90,4 +90,26 @@ common::Result<std::vector<domain::WorkingHours>> FromProto(
   return out;
 }
 
+void ToProto(const domain::WaitlistEntry& from, const common::ShopTime& shop_time, WaitlistEntry* to) {
+  const auto opens = shop_time.ToLocal(from.window.from);
+  const auto closes = shop_time.ToLocal(from.window.to);
+  const bool midnight = common::FormatCalendarDay(closes) != common::FormatCalendarDay(opens);
+  to->set_entry_id(from.id);
+  to->set_user_id(from.client_id);
+  to->set_barber_name(from.barber_name);
+  to->set_date(common::FormatCalendarDay(opens));
+  to->set_from(common::FormatClockMinutes(opens.minute_of_day));
+  to->set_to(midnight ? "24:00" : common::FormatClockMinutes(closes.minute_of_day));
+  to->set_service(from.service_name);
+  to->set_state(from.state);
+  to->set_joined_at(shop_time.Format(from.joined_at));
+  if (from.hold) {
+    auto* hold = to->mutable_hold();
+    hold->set_hold_id(from.hold->id);
+    hold->set_date_time(shop_time.Format(from.hold->during.from));
+    hold->set_end_time(shop_time.Format(from.hold->during.to));
+    hold->set_expires_at(shop_time.Format(from.hold->expires_at));
+  }
+}
+
 }  // namespace barbershop::core::api

@@ -12,6 +12,7 @@
 #include "domain/list_cache.hpp"
 #include "domain/throttle.hpp"
 #include "domain/unit_of_work.hpp"
+#include "domain/waitlist.hpp"
 #include "user_service.grpc.pb.h"
 
 namespace barbershop::core::api {
@@ -32,6 +33,7 @@ struct ServiceContext {
   const domain::AbuseLimits& limits;
   /// Whose X-Forwarded-For names the client that the per-address limits count.
   const common::TrustedProxies& proxies;
+  const domain::WaitlistPolicy& waitlist;
 };
 
 /// The seed's UserService (plus ConfirmAppointment, GetAppointment, ListBarbers,
@@ -112,6 +114,21 @@ class UserServiceImpl final : public UserService::CallbackService {
                                               CalendarLinkResponse* response) override;
   grpc::ServerUnaryReactor* GetCalendarFeed(grpc::CallbackServerContext* call, const GetCalendarFeedRequest* request,
                                             CalendarFeedResponse* response) override;
+  grpc::ServerUnaryReactor* JoinWaitlist(grpc::CallbackServerContext* call, const JoinWaitlistRequest* request,
+                                         WaitlistEntryResponse* response) override;
+  grpc::ServerUnaryReactor* ListWaitlist(grpc::CallbackServerContext* call, const ListWaitlistRequest* request,
+                                         ListWaitlistResponse* response) override;
+  grpc::ServerUnaryReactor* LeaveWaitlist(grpc::CallbackServerContext* call, const LeaveWaitlistRequest* request,
+                                          WaitlistEntryResponse* response) override;
+  grpc::ServerUnaryReactor* ClaimHold(grpc::CallbackServerContext* call, const ClaimHoldRequest* request,
+                                      AppointmentResponse* response) override;
+  grpc::ServerUnaryReactor* PassHold(grpc::CallbackServerContext* call, const PassHoldRequest* request,
+                                     WaitlistEntryResponse* response) override;
+
+  /// Offers the times a change freed of `barber_id`'s to the waitlist (WaitlistService::
+  /// OfferFreed) on the call's connection; a failure is logged, never the call's: the
+  /// change itself is made.
+  void OfferFreed(domain::UnitOfWork& work, const std::string& barber_id, const domain::TimeRange& freed) const;
 
  private:
   grpc::Status AppointmentCall(Call& call, const char* verb,

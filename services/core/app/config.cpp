@@ -85,6 +85,23 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
       ->check(CLI::Range(0, 7 * 24 * 60))
       ->capture_default_str()
       ->group(kRules);
+  cli.add_option("--waitlist-hold-seconds", config.waitlist_hold_seconds,
+                 "how long a freed time is held for the customer on the waitlist it is offered to")
+      ->envname("BARBERSHOP_WAITLIST_HOLD_SECONDS")
+      ->check(CLI::Range(1, 24 * 3600))
+      ->capture_default_str()
+      ->group(kRules);
+  cli.add_option("--waitlist-max-entries", config.waitlist_max_entries,
+                 "the most waitlist entries one customer may have waiting at once")
+      ->envname("BARBERSHOP_WAITLIST_MAX_ENTRIES")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str()
+      ->group(kRules);
+  cli.add_option("--waitlist-sweep-ms", config.waitlist_sweep_ms,
+                 "how often holds that expired are looked for, to offer their times to the next in line")
+      ->envname("BARBERSHOP_WAITLIST_SWEEP_MS")
+      ->check(CLI::Range(10, 60000))
+      ->capture_default_str();
   cli.add_option("--db-pool-size", config.db_pool_size, "database connections (and worker threads)")
       ->envname("BARBERSHOP_DB_POOL_SIZE")
       ->check(CLI::Range(1, 256))

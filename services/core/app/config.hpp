@@ -38,6 +38,9 @@ struct CoreConfig {
   int horizon_days = 366;
   int grid_minutes = 0;
   int cancel_notice_minutes = 0;
+  int waitlist_hold_seconds = 600;
+  int waitlist_max_entries = 5;
+  int waitlist_sweep_ms = 1000;
   int db_pool_size = 16;
   int db_queue_limit = 4096;
   std::string log_level = "info";

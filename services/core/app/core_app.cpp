@@ -85,6 +85,8 @@ common::Status CoreApp::Start() {
   policy_.rules = domain::RulesOf(shop, {});
   policy_.last_minute_window = std::chrono::minutes{config_.last_minute_window_minutes};
   policy_.max_live_bookings = config_.max_live_bookings;
+  waitlist_policy_.hold = std::chrono::seconds{config_.waitlist_hold_seconds};
+  waitlist_policy_.max_entries = config_.waitlist_max_entries;
   limits_.login_failures_per_email = {config_.login_failures_per_email,
                                       std::chrono::seconds(config_.login_window_seconds)};
   limits_.login_failures_per_address = {config_.login_failures_per_address,
@@ -141,7 +143,7 @@ common::Status CoreApp::Start() {
                                                                        {{"limit", "live_bookings"}})});
   service_ = std::make_unique<api::UserServiceImpl>(
       api::ServiceContext{*work_, *hashing_, hasher_, *signer_, config_.refresh_token_lifetime, *tokens_, *shop_time_,
-                          clock_, policy_, metrics_, *lists_, limits_, proxies_});
+                          clock_, policy_, metrics_, *lists_, limits_, proxies_, waitlist_policy_});
 
   const bool relay_idle = config_.relay && config_.amqp_url == kNoBroker;
   if (relay_idle) {
@@ -167,6 +169,10 @@ common::Status CoreApp::Start() {
         *shop_time_, clock_, metrics_);
     reminders_->Start();
   }
+
+  sweeper_ = std::make_unique<WaitlistSweeper>(*work_, *shop_time_, clock_, policy_, waitlist_policy_,
+                                               std::chrono::milliseconds(config_.waitlist_sweep_ms));
+  sweeper_->Start();
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -244,6 +250,7 @@ void CoreApp::Shutdown() {
     server_->GetHealthCheckService()->SetServingStatus(false);
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(config_.shutdown_grace_seconds));
   }
+  if (sweeper_) sweeper_->Stop();  // before the workers it hands sweeps to
   if (hashing_) hashing_->Stop();
   if (executor_) executor_->Stop();
   if (server_) server_->Wait();

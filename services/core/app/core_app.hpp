@@ -19,6 +19,7 @@
 #include "domain/throttle.hpp"
 #include "domain/unit_of_work.hpp"
 #include "storage/database.hpp"
+#include "waitlist_sweeper.hpp"
 
 namespace barbershop::core::api {
 class UserServiceImpl;
@@ -66,6 +67,7 @@ class CoreApp {
   std::unique_ptr<common::TokenVerifier> tokens_;
   std::unique_ptr<common::ShopTime> shop_time_;
   domain::BookingPolicy policy_;
+  domain::WaitlistPolicy waitlist_policy_;
   domain::AbuseLimits limits_;
   common::TrustedProxies proxies_;
   std::unique_ptr<storage::DbExecutor> executor_;
@@ -78,6 +80,7 @@ class CoreApp {
   std::vector<std::unique_ptr<events::RabbitPublisher>> publishers_;
   std::vector<std::unique_ptr<events::OutboxRelay>> relays_;  ///< relays_[i] publishes through publishers_[i]
   std::unique_ptr<events::ReminderScheduler> reminders_;
+  std::unique_ptr<WaitlistSweeper> sweeper_;
   std::unique_ptr<api::JsonApi> json_;  ///< the JSON API (/v1/ on the HTTP port), over server_
   common::HttpServer http_;
   int grpc_port_ = 0;

@@ -429,8 +429,13 @@ common::Result<std::vector<TimePoint>> BookingService::SlotsOf(const std::string
   for (const auto& a : *booked) {
     if (IsLive(a.status)) busy.booked.push_back({a.starts_at, a.ends_at + a.buffer});
   }
-  return FreeSlots(chair, shop_time_.ToLocal(*midnight), clock_.Now(), busy, shop_time_, RulesOf(chair, policy_.rules),
-                   LengthOf(*offered));
+  // A time held for a customer on the waitlist is theirs alone until they claim or give
+  // it up (it would become a booking with the barber's buffer after it).
+  auto held = waitlist_.Held(chair.id, around);
+  if (!held) return held.error();
+  const auto rules = RulesOf(chair, policy_.rules);
+  for (const auto& h : *held) busy.booked.push_back({h.from, h.to + rules.buffer});
+  return FreeSlots(chair, shop_time_.ToLocal(*midnight), clock_.Now(), busy, shop_time_, rules, LengthOf(*offered));
 }
 
 AppointmentList UpToLimit(std::vector<Appointment> listed) {

@@ -113,6 +113,7 @@ class BookingService {
         barbers_(work.barbers()),
         time_off_(work.time_off()),
         appointments_(work.appointments()),
+        waitlist_(work.waitlist()),
         shop_time_(shop_time),
         clock_(clock),
         policy_(policy) {}
@@ -151,15 +152,16 @@ class BookingService {
   /// A caller's own list, by the key OwnListKey gave for their request: what List answers.
   common::Result<AppointmentList> ListOwn(const ListKey& key);
 
+  /// `barber`'s service called `service`: nullptr when `service` is empty (a booking of
+  /// the shop's default length), kNotFound naming those offered when there is none.
+  static common::Result<const BarberService*> Offered(const Barber& barber, const std::string& service);
+
  private:
   /// The appointment `caller` booked earlier with this key, when there is one: an error
   /// when that booking was for another barber, client or time.
   common::Result<std::optional<Appointment>> Replay(const Caller& caller, const std::string& idempotency_key,
                                                     const std::string& client_id, const std::string& barber_id,
                                                     TimePoint start, const BarberService* service);
-  /// `barber`'s service called `service`: nullptr when `service` is empty (a booking of
-  /// the shop's default length), kNotFound naming those offered when there is none.
-  static common::Result<const BarberService*> Offered(const Barber& barber, const std::string& service);
   /// How long a booking of `service` (nullptr: none) lasts.
   std::chrono::minutes LengthOf(const BarberService* service) const {
     return service ? service->duration : policy_.default_length;
@@ -176,6 +178,7 @@ class BookingService {
   BarberRepository& barbers_;
   TimeOffRepository& time_off_;
   AppointmentRepository& appointments_;
+  WaitlistRepository& waitlist_;
   const common::ShopTime& shop_time_;
   const common::Clock& clock_;
   const BookingPolicy& policy_;

@@ -18,6 +18,8 @@ const char* ScheduleChangeName(ScheduleChange change) {
       return "hours_changed";
     case ScheduleChange::kServicesChanged:
       return "services_changed";
+    case ScheduleChange::kHoldEnded:
+      return "hold_ended";
   }
   return "hours_changed";
 }

@@ -29,7 +29,8 @@ OutboxEvent MakeOutboxEvent(const EventDetails& details, const common::ShopTime&
 inline constexpr const char* kScheduleChangedKey = "barber.schedule_changed";
 
 /// What changed of a barber's schedule: the payload's "change".
-enum class ScheduleChange { kTimeOffAdded, kTimeOffRemoved, kHoursChanged, kServicesChanged };
+/// kHoldEnded: a time held for a customer on the waitlist is no longer held.
+enum class ScheduleChange { kTimeOffAdded, kTimeOffRemoved, kHoursChanged, kServicesChanged, kHoldEnded };
 
 /// What a barber.schedule_changed event says: whose schedule changed, how, and for time
 /// off added or removed, its range.
@@ -37,7 +38,7 @@ struct ScheduleChangeDetails {
   ScheduleChange change;
   const std::string& barber_id;         ///< the barber's user id
   const std::string& barber_name;       ///< as it is after the change
-  std::optional<TimeRange> time_off{};  ///< the time off added or removed
+  std::optional<TimeRange> time_off{};  ///< the time off added or removed, or the time no longer held
 };
 
 /// The barber.schedule_changed event row for the outbox (docs/core.md): a new event_id and

@@ -268,4 +268,64 @@ class CalendarRepository {
   virtual common::Result<std::vector<CalendarEntry>> CalendarEntries(const std::string& user_id, TimePoint since) = 0;
 };
 
+/// A time held for a customer on the waitlist (migration 015).
+struct WaitlistHold {
+  std::string id;
+  std::string entry_id;
+  std::string barber_id;
+  std::string client_id;
+  TimeRange during;
+  TimePoint offered_at;
+  TimePoint expires_at;
+  std::string state;  ///< held, claimed, passed, lapsed, withdrawn
+};
+
+/// A customer's place in a barber's line.
+struct WaitlistEntry {
+  std::string id;
+  std::string client_id;
+  std::string barber_id;
+  std::string barber_name;
+  TimeRange window;          ///< the earliest start, the latest end
+  std::string service_name;  ///< empty: the shop's default length
+  std::chrono::minutes length{0};
+  TimePoint joined_at;
+  std::string state;                  ///< waiting, booked, left
+  std::optional<WaitlistHold> hold;   ///< the time held for it now
+  std::vector<TimeRange> declined{};  ///< times it passed or let lapse: not offered to it again
+};
+
+/// The waitlist's entries and holds.  Each change that tells someone stores its event in
+/// the same transaction.  An implementation is used by one thread at a time.
+class WaitlistRepository {
+ public:
+  virtual ~WaitlistRepository() = default;
+  /// Stores a new waiting entry; kResourceExhausted when its customer already has
+  /// `max_waiting` entries waiting (counted under the customer's lock).
+  virtual common::Status AddEntry(const WaitlistEntry& entry, int max_waiting) = 0;
+  virtual common::Result<std::optional<WaitlistEntry>> FindEntry(const std::string& id) = 0;
+  /// The customer's entries, the latest joined first, each with its hold now.
+  virtual common::Result<std::vector<WaitlistEntry>> EntriesOf(const std::string& client_id) = 0;
+  virtual common::Result<std::optional<WaitlistHold>> FindHold(const std::string& id) = 0;
+  /// The barber's waiting entries whose windows overlap `range`, first joined first, each
+  /// with its hold now and the times it declined.
+  virtual common::Result<std::vector<WaitlistEntry>> Line(const std::string& barber_id, const TimeRange& range) = 0;
+  /// The barber's held times overlapping `range`.
+  virtual common::Result<std::vector<TimeRange>> Held(const std::string& barber_id, const TimeRange& range) = 0;
+  /// Stores `hold` with `event`; false, storing neither, when the time was booked or held
+  /// meanwhile, or the entry no longer waits or has a hold already.
+  virtual common::Result<bool> Offer(const WaitlistHold& hold, const OutboxEvent& event) = 0;
+  /// Ends the hold while it is held, as `state` (passed or withdrawn), with `event`; false
+  /// when it was not held.
+  virtual common::Result<bool> EndHold(const std::string& hold_id, const std::string& state,
+                                       const OutboxEvent& event) = 0;
+  /// Takes the entry out of line and withdraws its hold, if any; the hold withdrawn.
+  virtual common::Result<std::optional<WaitlistHold>> Leave(const std::string& entry_id) = 0;
+  /// Stores `event` about the barber on its own (a time no longer held, not offered on).
+  virtual common::Status Announce(const std::string& barber_id, const OutboxEvent& event) = 0;
+  /// Marks at most `limit` holds still held at `now` past their expiry as lapsed, skipping
+  /// those another copy is marking; the holds marked.
+  virtual common::Result<std::vector<WaitlistHold>> Lapse(TimePoint now, std::size_t limit) = 0;
+};
+
 }  // namespace barbershop::core::domain

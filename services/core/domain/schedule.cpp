@@ -121,6 +121,10 @@ common::Result<BarberSchedule> ScheduleReader::Read(const Caller* caller, const 
     if (IsLive(a.status)) taken.push_back({a.starts_at, a.ends_at});
   }
   for (const auto& t : *off) taken.push_back(t.during);
+  // A time held for a customer on the waitlist is busy too.
+  auto held = waitlist_.Held(schedule.barber.id, schedule.range);
+  if (!held) return held.error();
+  taken.insert(taken.end(), held->begin(), held->end());
   schedule.busy = Clipped(Merged(std::move(taken)), schedule.range);
   schedule.free = Without(schedule.open, schedule.busy);
   if (schedule.detailed) {

@@ -44,6 +44,7 @@ class ScheduleReader {
       : barbers_(work.barbers()),
         time_off_(work.time_off()),
         appointments_(work.appointments()),
+        waitlist_(work.waitlist()),
         shop_time_(shop_time),
         clock_(clock) {}
 
@@ -59,6 +60,7 @@ class ScheduleReader {
   BarberRepository& barbers_;
   TimeOffRepository& time_off_;
   AppointmentRepository& appointments_;
+  WaitlistRepository& waitlist_;
   const common::ShopTime& shop_time_;
   const common::Clock& clock_;
 };

@@ -20,6 +20,7 @@ class UnitOfWork {
   virtual AttemptCounter& attempts() = 0;
   virtual SessionRepository& sessions() = 0;
   virtual CalendarRepository& calendars() = 0;
+  virtual WaitlistRepository& waitlist() = 0;
 
   /// True when, since the unit began (or restarted), the connection broke after a change
   /// was sent and before its commit was confirmed: the change may or may not have been

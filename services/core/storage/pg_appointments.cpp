@@ -12,6 +12,19 @@ using domain::Appointment;
 
 namespace {
 
+/// A refusal by migration 015's trigger, or nullopt when `e` is not one.
+std::optional<common::Error> HoldRefusal(const pqxx::sql_error& e) {
+  if (e.sqlstate() == kHeldForWaitlist) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "that time is held for a customer on the waitlist; it is free again if they pass it or let it "
+                     "lapse");
+  }
+  if (e.sqlstate() == kHoldLapsed) {
+    return MakeError(ErrorCode::kFailedPrecondition, "your hold on that time lapsed; it went to the next in line");
+  }
+  return std::nullopt;
+}
+
 common::Error InsideBuffer(const Appointment& appointment) {
   return MakeError(ErrorCode::kFailedPrecondition,
                    "inside the buffer: " + appointment.barber_name + " keeps time free after each appointment");
@@ -55,6 +68,7 @@ Result<Appointment> PgAppointmentRepository::Insert(
         return MakeError(ErrorCode::kFailedPrecondition, created.barber_name + " is off at that time");
       }
       if (e.sqlstate() == kInsideBuffer) return InsideBuffer(created);
+      if (auto held = HoldRefusal(e)) return *held;
       if (e.sqlstate() == kTooManyLiveBookings) {
         if (cap_refusals_ != nullptr) cap_refusals_->Inc();
         return MakeError(ErrorCode::kFailedPrecondition,
@@ -135,6 +149,7 @@ Result<Appointment> PgAppointmentRepository::Update(const Appointment& before, c
         return MakeError(ErrorCode::kFailedPrecondition, after.barber_name + " is off at that time");
       }
       if (e.sqlstate() == kInsideBuffer) return InsideBuffer(after);
+      if (auto held = HoldRefusal(e)) return *held;
       if (e.sqlstate() != kExclusionViolation) throw;
       return OverlapError(e);
     }

@@ -22,6 +22,11 @@ inline constexpr const char* kBarberIsOff = "BB001";
 inline constexpr const char* kAppointmentsInTimeOff = "BB002";
 inline constexpr const char* kTooManyLiveBookings = "BB003";
 inline constexpr const char* kInsideBuffer = "BB004";
+/// Migration 015: a time held for another customer on the waitlist; the holder's own hold
+/// lapsed; a hold on a time booked meanwhile.
+inline constexpr const char* kHeldForWaitlist = "BB005";
+inline constexpr const char* kHoldLapsed = "BB006";
+inline constexpr const char* kHoldTimeBooked = "BB007";
 
 /// Seconds since the epoch, as the statements take and give times.
 long long Epoch(common::TimePoint t);

@@ -10,7 +10,8 @@ PgUnitOfWork::PgUnitOfWork(Database& db, const PgWiring& wiring)
       appointments_(db, wiring.cap_refusals),
       attempts_(db),
       sessions_(db),
-      calendars_(db) {
+      calendars_(db),
+      waitlist_(db) {
   if (wiring.lists != nullptr) {
     accounts_in_use_ = &accounts_cached_.emplace(accounts_, *wiring.lists);
     barbers_in_use_ = &barbers_cached_.emplace(barbers_, *wiring.lists);

@@ -10,6 +10,7 @@
 #include "pg_calendar.hpp"
 #include "pg_sessions.hpp"
 #include "pg_time_off.hpp"
+#include "pg_waitlist.hpp"
 
 namespace barbershop::core::storage {
 
@@ -34,6 +35,7 @@ class PgUnitOfWork final : public domain::UnitOfWork {
   domain::AttemptCounter& attempts() override { return attempts_; }
   domain::SessionRepository& sessions() override { return sessions_; }
   domain::CalendarRepository& calendars() override { return calendars_; }
+  domain::WaitlistRepository& waitlist() override { return waitlist_; }
   bool ChangeInDoubt() const override { return db_.ChangeInDoubt(); }
   void Restart() override { db_.BeginWork(); }
 
@@ -46,6 +48,7 @@ class PgUnitOfWork final : public domain::UnitOfWork {
   PgAttemptCounter attempts_;
   PgSessionRepository sessions_;
   PgCalendarRepository calendars_;
+  PgWaitlistRepository waitlist_;
   std::optional<domain::CachedAccounts> accounts_cached_;
   std::optional<domain::CachedBarbers> barbers_cached_;
   std::optional<domain::CachedAppointments> appointments_cached_;

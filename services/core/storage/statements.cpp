@@ -234,6 +234,62 @@ void PrepareStatements(pqxx::connection& c) {
       SELECT count(*) FILTER (WHERE change <> 'created') AS changes, max(changed_at) AS last_change
       FROM appointment_history WHERE appointment_id = m.id::uuid) h ON true
     ORDER BY m.starts_at)");
+  // The waitlist (migration 015).  A hold's columns are named hold_*; an entry's row
+  // carries its hold now (if any) and the times it declined, as [[from, to], ...] in
+  // epoch seconds.
+  const string hold_columns = R"(
+    h.id::text AS hold_id, h.entry_id::text AS hold_entry_id, h.barber_id::text AS hold_barber_id,
+    h.client_id::text AS hold_client_id, extract(epoch FROM h.starts_at)::bigint AS hold_starts_at,
+    extract(epoch FROM h.ends_at)::bigint AS hold_ends_at, extract(epoch FROM h.offered_at)::bigint AS hold_offered_at,
+    extract(epoch FROM h.expires_at)::bigint AS hold_expires_at, h.state AS hold_state)";
+  const string entries = R"(
+    SELECT e.id::text AS id, e.client_id::text AS client_id, e.barber_id::text AS barber_id,
+           b.display_name AS barber_name, extract(epoch FROM e.window_from)::bigint AS window_from,
+           extract(epoch FROM e.window_to)::bigint AS window_to, coalesce(e.service_name, '') AS service_name,
+           e.minutes, extract(epoch FROM e.joined_at)::bigint AS joined_at, e.state,
+           coalesce((SELECT json_agg(json_build_array(extract(epoch FROM d.starts_at)::bigint,
+                                                      extract(epoch FROM d.ends_at)::bigint))
+                     FROM slot_holds d WHERE d.entry_id = e.id AND d.state IN ('passed', 'lapsed')), '[]')::text
+             AS declined,)" +
+                         hold_columns + R"(
+    FROM waitlist_entries e JOIN barbers b ON b.user_id = e.barber_id
+    LEFT JOIN slot_holds h ON h.entry_id = e.id AND h.state = 'held')";
+  c.prepare(stmt::kWaitingEntriesOf,
+            "SELECT count(*) FROM waitlist_entries WHERE client_id = $1 AND state = 'waiting'");
+  c.prepare(stmt::kInsertWaitlistEntry, R"(
+    INSERT INTO waitlist_entries (id, client_id, barber_id, window_from, window_to, service_name, minutes, joined_at)
+    VALUES ($1, $2, $3, to_timestamp($4::float8), to_timestamp($5::float8), $6, $7, to_timestamp($8::float8)))");
+  c.prepare(stmt::kWaitlistEntryById, entries + " WHERE e.id = $1");
+  c.prepare(stmt::kWaitlistEntriesOf, entries + " WHERE e.client_id = $1 ORDER BY e.place DESC LIMIT 100");
+  c.prepare(stmt::kHoldById, "SELECT" + hold_columns + " FROM slot_holds h WHERE h.id = $1");
+  c.prepare(stmt::kWaitlistLine, entries + R"(
+    WHERE e.barber_id = $1 AND e.state = 'waiting'
+      AND e.window_from < to_timestamp($3::float8) AND e.window_to > to_timestamp($2::float8)
+    ORDER BY e.place)");
+  c.prepare(stmt::kHeldTimes, R"(
+    SELECT extract(epoch FROM starts_at)::bigint AS starts_at, extract(epoch FROM ends_at)::bigint AS ends_at
+    FROM slot_holds WHERE barber_id = $1 AND state = 'held'
+      AND starts_at < to_timestamp($3::float8) AND ends_at > to_timestamp($2::float8))");
+  // Only for an entry still waiting: its row is locked until the hold commits, so a leave
+  // waits for it (and then withdraws it).
+  c.prepare(stmt::kInsertHold, R"(
+    WITH entry AS (SELECT id FROM waitlist_entries WHERE id = $2 AND state = 'waiting' FOR UPDATE)
+    INSERT INTO slot_holds (id, entry_id, barber_id, client_id, starts_at, ends_at, offered_at, expires_at)
+    SELECT $1, id, $3, $4, to_timestamp($5::float8), to_timestamp($6::float8), to_timestamp($7::float8),
+           to_timestamp($8::float8)
+    FROM entry)");
+  c.prepare(stmt::kEndHold,
+            "UPDATE slot_holds h SET state = $2 WHERE h.id = $1 AND h.state = 'held' RETURNING" + hold_columns);
+  c.prepare(stmt::kLeaveWaitlist, "UPDATE waitlist_entries SET state = 'left' WHERE id = $1 AND state = 'waiting'");
+  c.prepare(stmt::kWithdrawHold,
+            "UPDATE slot_holds h SET state = 'withdrawn' WHERE h.entry_id = $1 AND h.state = 'held' RETURNING" +
+                hold_columns);
+  // Expired holds, oldest first, skipping those another copy's sweep has locked.
+  c.prepare(stmt::kLapseHolds, R"(
+    UPDATE slot_holds h SET state = 'lapsed'
+    WHERE h.id IN (SELECT id FROM slot_holds WHERE state = 'held' AND expires_at <= to_timestamp($1::float8)
+                   ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+    RETURNING)" + hold_columns);
   // A removal from a barber's price list or time off, or new time off, writes its
   // barber.schedule_changed event, about the barber, from the rows it changed: none
   // changed, no event.  Its event id, routing key and payload are the parameters from

@@ -42,6 +42,7 @@ Handled EventHandler::Handle(std::string_view routing_key, std::string_view body
   if (const auto* changed = std::get_if<hub::ScheduleChangedEvent>(&parsed)) {
     return HandleScheduleChanged(*changed, started);
   }
+  if (const auto* offer = std::get_if<hub::WaitlistOfferEvent>(&parsed)) return HandleWaitlistOffer(*offer, started);
   return HandleAppointment(std::get<hub::AppointmentEvent>(parsed), started);
 }
 
@@ -103,6 +104,30 @@ Handled EventHandler::HandleScheduleChanged(const hub::ScheduleChangedEvent& eve
     return Handled{Handled::Outcome::kRetry, {}, {}};
   }
   delivered_.Inc();
+  handle_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return Handled{};
+}
+
+Handled EventHandler::HandleWaitlistOffer(const hub::WaitlistOfferEvent& event,
+                                          std::chrono::steady_clock::time_point started) {
+  auto delivery = hub::OfferDelivery(event, shop_time_);
+  auto stored = store_.AppendAndPublish("rt:event:" + event.event_id,
+                                        {{store::RealtimeStore::InboxKey(delivery.user_id),
+                                          hub::UserChannel(delivery.user_id), std::move(delivery.body)}},
+                                        false);
+  if (!stored) {
+    retries_.Inc();
+    spdlog::warn("cannot store event {}: {}; will retry", event.event_id, stored.error().message);
+    return Handled{Handled::Outcome::kRetry, {}, {}};
+  }
+  // The held time is no longer free for anyone else: the day's watchers ask again.
+  hub::ScheduleChangedEvent changed{event.event_id, event.barber_id, "time_held", {}, {}};
+  if (auto from = shop_time_.Parse(event.start)) changed.from = *from;
+  if (auto to = shop_time_.Parse(event.end)) changed.to = *to;
+  if (!PublishNotice(event.barber_id, hub::AvailabilityNoticeFor(changed, shop_time_), event.event_id)) {
+    return Handled{Handled::Outcome::kRetry, {}, {}};
+  }
+  (stored->has_value() ? delivered_ : duplicates_).Inc();
   handle_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return Handled{};
 }

@@ -36,6 +36,7 @@ class EventHandler {
   Handled HandleAppointment(const hub::AppointmentEvent& event, std::chrono::steady_clock::time_point started);
   Handled HandleSessionEnded(const hub::SessionEndedEvent& event, std::chrono::steady_clock::time_point started);
   Handled HandleScheduleChanged(const hub::ScheduleChangedEvent& event, std::chrono::steady_clock::time_point started);
+  Handled HandleWaitlistOffer(const hub::WaitlistOfferEvent& event, std::chrono::steady_clock::time_point started);
   /// Publishes an availability notice; false (counted as a retry) when Redis refused it.
   bool PublishNotice(const std::string& barber_id, const std::string& notice, const std::string& event_id);
 

@@ -133,6 +133,7 @@ json Notification(const AppointmentEvent& event, std::string text, std::string_v
 
 constexpr std::string_view kSessionEndedType = "session.ended";
 constexpr std::string_view kScheduleChangedType = "barber.schedule_changed";
+constexpr std::string_view kWaitlistOfferType = "barber.waitlist_offer";
 
 /// An id safe to name a Redis key or channel with: letters, digits, '-' and '_'.
 bool IsPlainId(std::string_view id) {
@@ -175,6 +176,32 @@ ParsedEvent ParseScheduleChanged(const json& parsed, const common::ShopTime& sho
   return event;
 }
 
+ParsedEvent ParseWaitlistOffer(const json& parsed, const common::ShopTime& shop_time) {
+  WaitlistOfferEvent event;
+  if (!ReadString(parsed, "event_id", event.event_id)) return PoisonReason{"missing_field", "event_id"};
+  ReadString(parsed, "occurred_at", event.occurred_at);
+  const auto hold = parsed.find("hold");
+  if (hold == parsed.end() || !hold->is_object()) return PoisonReason{"missing_field", "hold"};
+  for (const auto& [field, target] :
+       std::initializer_list<std::pair<const char*, std::string*>>{{"id", &event.hold_id},
+                                                                   {"entry_id", &event.entry_id},
+                                                                   {"barber_id", &event.barber_id},
+                                                                   {"client_id", &event.client_id},
+                                                                   {"start", &event.start},
+                                                                   {"end", &event.end},
+                                                                   {"expires_at", &event.expires_at}}) {
+    if (!ReadString(*hold, field, *target)) return PoisonReason{"missing_field", std::string("hold.") + field};
+  }
+  ReadString(*hold, "barber_name", event.barber_name);
+  if (!IsPlainId(event.barber_id)) return PoisonReason{"bad_field", "hold.barber_id"};
+  if (!IsPlainId(event.client_id)) return PoisonReason{"bad_field", "hold.client_id"};
+  for (const auto& [field, text] : {std::pair{"hold.start", &event.start}, std::pair{"hold.end", &event.end},
+                                    std::pair{"hold.expires_at", &event.expires_at}}) {
+    if (!shop_time.Parse(*text)) return PoisonReason{"bad_time", field};
+  }
+  return event;
+}
+
 }  // namespace
 
 ParsedEvent ParseEvent(std::string_view body, const common::ShopTime& shop_time) {
@@ -184,6 +211,7 @@ ParsedEvent ParseEvent(std::string_view body, const common::ShopTime& shop_time)
   if (!ReadString(parsed, "type", type)) return PoisonReason{"missing_field", "type"};
   if (type == kSessionEndedType) return ParseSessionEnded(parsed);
   if (type == kScheduleChangedType) return ParseScheduleChanged(parsed, shop_time);
+  if (type == kWaitlistOfferType) return ParseWaitlistOffer(parsed, shop_time);
   if (FindKind(type) == nullptr) return PoisonReason{"unknown_type", type.substr(0, 64)};
   AppointmentEvent event;
   event.type = std::move(type);
@@ -254,6 +282,28 @@ std::vector<Delivery> BuildDeliveries(const AppointmentEvent& event, const commo
     }
   }
   return deliveries;
+}
+
+Delivery OfferDelivery(const WaitlistOfferEvent& event, const common::ShopTime& shop_time) {
+  const auto at = ToLocalText(shop_time, event.start);
+  const auto until = ToLocalText(shop_time, event.expires_at);
+  const std::string& barber = event.barber_name.empty() ? std::string("Your barber") : event.barber_name;
+  json message{{"type", "notification"},
+               {"kind", "waitlist_offer"},
+               {"status", "unread"},
+               {"hold_id", event.hold_id},
+               {"entry_id", event.entry_id},
+               {"barber_id", event.barber_id},
+               {"barber_name", event.barber_name},
+               {"client_id", event.client_id},
+               {"appointment_date_time", event.start},
+               {"end_date_time", event.end},
+               {"expires_at", event.expires_at},
+               {"event_id", event.event_id},
+               {"occurred_at", event.occurred_at},
+               {"message", barber + " has a time for you on " + at.date + " at " + at.clock + ", held for you until " +
+                               until.clock + ": claim it or pass it on."}};
+  return {event.client_id, common::ToJsonText(message)};
 }
 
 }  // namespace barbershop::realtime::hub

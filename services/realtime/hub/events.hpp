@@ -54,6 +54,21 @@ struct ScheduleChangedEvent {
   std::optional<common::TimePoint> to;
 };
 
+/// A time held for a customer on the waitlist (type "barber.waitlist_offer"): the
+/// customer is told, and the barber's free slots changed on its day.
+struct WaitlistOfferEvent {
+  std::string event_id;
+  std::string occurred_at;
+  std::string hold_id;
+  std::string entry_id;
+  std::string barber_id;
+  std::string barber_name;
+  std::string client_id;
+  std::string start;
+  std::string end;
+  std::string expires_at;
+};
+
 /// Why an event cannot be handled: such a message goes to the dead-letter queue.
 struct PoisonReason {
   std::string code;  ///< "bad_json", "missing_field", "unknown_type", "bad_time", "bad_field"
@@ -64,14 +79,17 @@ struct PoisonReason {
 inline constexpr std::size_t kMaxSessionIdBytes = 128;
 
 /// An event as read from the bus, or why it cannot be handled.
-using ParsedEvent = std::variant<AppointmentEvent, SessionEndedEvent, ScheduleChangedEvent, PoisonReason>;
+using ParsedEvent =
+    std::variant<AppointmentEvent, SessionEndedEvent, ScheduleChangedEvent, WaitlistOfferEvent, PoisonReason>;
 
 /// Parses an event body; a PoisonReason for anything the service cannot act on.  A
 /// session.ended event needs event_id, session_id (at most kMaxSessionIdBytes of
 /// letters, digits, '-' and '_'), user_id and reason; a reason this copy does not know
 /// still ends the session (ending one is the safe side of doubt).  A
 /// barber.schedule_changed event needs event_id, barber.id (as plain as a session id)
-/// and change; from and to, when given, must be readable times.
+/// and change; from and to, when given, must be readable times.  A barber.waitlist_offer
+/// event needs event_id and its hold's id, entry_id, barber_id (plain), client_id (plain),
+/// and start, end and expires_at as readable times.
 ParsedEvent ParseEvent(std::string_view body, const common::ShopTime& shop_time);
 
 /// One message for one user's inbox: the stored JSON object, without its id.
@@ -85,5 +103,9 @@ struct Delivery {
 /// `notification` for reminders, and an extra urgent `notification` for last-minute
 /// changes to the party who did not make them.  Pure; thread-safe.
 std::vector<Delivery> BuildDeliveries(const AppointmentEvent& event, const common::ShopTime& shop_time);
+
+/// The `notification` (kind "waitlist_offer") that tells the customer a time is held for
+/// them: the hold's id to claim or pass it with, the barber, the time, and until when.
+Delivery OfferDelivery(const WaitlistOfferEvent& event, const common::ShopTime& shop_time);
 
 }  // namespace barbershop::realtime::hub

@@ -4,7 +4,7 @@ import { get, post } from '../api.js';
 import { session } from '../session.js';
 import { createStore, useStore } from '../store.js';
 import { shopDay, when, dayTitle, isValidDay } from '../time.js';
-import { Notice, Page, useLoad, useAction } from './ui.js';
+import { Field, Notice, Page, useLoad, useAction } from './ui.js';
 import { useLiveSlots, SlotList } from './slots.js';
 
 // Kept outside the page so that a visitor who logs in to book comes back to their choice.
@@ -25,6 +25,28 @@ export function explainTaken(failure) {
 export function idempotencyKey() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** Waiting in line for a time on the day: a freed time in the window is held for the customer and told live. */
+function JoinWaitlist({ barber, service, day }) {
+  const [from, setFrom] = useState('09:00');
+  const [to, setTo] = useState('18:00');
+  const [outcome, run] = useAction();
+  const join = (event) => {
+    event.preventDefault();
+    run(() => post('/v1/waitlist', { barber_name: barber.name, date: day, from, to, service }),
+      (answer) => (answer.entry?.hold
+        ? html`A time is held for you: ${when(answer.entry.hold.date_time)}. Claim it from <a href="#/notifications">Notifications</a>.`
+        : 'You are in line: when a time in your window frees up, it is held for you and you are told here.'));
+  };
+  return html`
+    <form class="row" onSubmit=${join} aria-labelledby="waitlist-title">
+      <h3 id="waitlist-title">Wait for a time</h3>
+      <${Field} id="waitlist-from" label="From" type="time" required value=${from} onInput=${(event) => setFrom(event.currentTarget.value)} />
+      <${Field} id="waitlist-to" label="To" type="time" required value=${to} onInput=${(event) => setTo(event.currentTarget.value)} />
+      <div class="actions"><button type="submit" disabled=${outcome.busy}>Join the waitlist</button></div>
+      <${Notice} ...${outcome} />
+    </form>`;
 }
 
 export function BookPage() {
@@ -93,6 +115,7 @@ export function BookPage() {
         ${wanted && html`
           <p class="notice">To book ${when(wanted)}, <a href="#/login">log in to book</a> or <a href="#/signup">sign up to book</a>.</p>`}
         <${Notice} ...${outcome} />
+        ${user && barber && isValidDay(day) && html`<${JoinWaitlist} barber=${barber} service=${service} day=${day} />`}
       </section>
     <//>`;
 }

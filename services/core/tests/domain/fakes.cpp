@@ -73,6 +73,31 @@ common::Status ClearOfBuffers(const InMemoryStore& store, const Appointment& row
                    "inside the buffer: " + row.barber_name + " keeps time free after each appointment");
 }
 
+// Migration 015's appointments_clear_of_holds: a live appointment may not cover a time
+// held for another customer; the holder's own, before the hold expires, claims it.
+common::Status ClaimOrRefuseHolds(InMemoryStore& store, const Appointment& row) {
+  if (!IsLive(row.status)) return Ok{};
+  for (auto& hold : store.holds) {
+    if (hold.state != "held" || hold.barber_id != row.barber_id || !Overlap(hold.during, During(row))) continue;
+    if (hold.client_id != row.client_id) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "that time is held for a customer on the waitlist; it is free again if they pass it or let it "
+                       "lapse");
+    }
+    if (hold.expires_at <= store.clock.Now()) {
+      return MakeError(ErrorCode::kFailedPrecondition, "your hold on that time lapsed; it went to the next in line");
+    }
+  }
+  for (auto& hold : store.holds) {
+    if (hold.state != "held" || hold.barber_id != row.barber_id || !Overlap(hold.during, During(row))) continue;
+    hold.state = "claimed";
+    for (auto& entry : store.waitlist) {
+      if (entry.id == hold.entry_id) entry.state = "booked";
+    }
+  }
+  return Ok{};
+}
+
 const User* UserById(const InMemoryStore& store, const std::string& id) {
   const auto it = std::find_if(store.users.begin(), store.users.end(), [&](const User& u) { return u.id == id; });
   return it == store.users.end() ? nullptr : &*it;
@@ -472,6 +497,7 @@ common::Result<Appointment> InMemoryAppointmentRepository::Insert(
   if (barber->second.name != created.barber_name || client->username != created.client_name) {
     return MakeError(ErrorCode::kFailedPrecondition, "the barber's or client's name changed meanwhile; try again");
   }
+  if (auto ok = ClaimOrRefuseHolds(store_, created); !ok) return ok.error();
   store_.appointments.push_back({created, proposal.booked_by, proposal.idempotency_key});
   store_.outbox.push_back({created.id, outbox});
   return created;
@@ -523,6 +549,9 @@ common::Result<Appointment> InMemoryAppointmentRepository::Update(const Appointm
     if (auto ok = ClearOfBuffers(store_, changed); !ok) return ok.error();
   }
   if (auto ok = ClearOfOverlaps(store_, changed); !ok) return ok.error();
+  if (changed.starts_at != row->appointment.starts_at || changed.ends_at != row->appointment.ends_at) {
+    if (auto ok = ClaimOrRefuseHolds(store_, changed); !ok) return ok.error();
+  }
   row->appointment = changed;
   store_.outbox.push_back({changed.id, event});
   return after;
@@ -664,6 +693,140 @@ common::Result<std::vector<CalendarEntry>> InMemoryCalendarRepository::CalendarE
   });
   if (entries.size() > kCalendarLimit) entries.resize(kCalendarLimit);
   return entries;
+}
+
+namespace {
+
+/// An entry as the repository answers it: with its hold now and the times it declined.
+WaitlistEntry Filled(const InMemoryStore& store, WaitlistEntry entry) {
+  entry.hold.reset();
+  entry.declined.clear();
+  const auto barber = store.barbers.find(entry.barber_id);
+  if (barber != store.barbers.end()) entry.barber_name = barber->second.name;
+  for (const auto& hold : store.holds) {
+    if (hold.entry_id != entry.id) continue;
+    if (hold.state == "held") entry.hold = hold;
+    if (hold.state == "passed" || hold.state == "lapsed") entry.declined.push_back(hold.during);
+  }
+  return entry;
+}
+
+}  // namespace
+
+common::Status InMemoryWaitlistRepository::AddEntry(const WaitlistEntry& entry, int max_waiting) {
+  const auto waiting = std::count_if(store_.waitlist.begin(), store_.waitlist.end(), [&](const WaitlistEntry& e) {
+    return e.client_id == entry.client_id && e.state == "waiting";
+  });
+  if (waiting >= max_waiting) {
+    return MakeError(ErrorCode::kResourceExhausted, "you already wait in " + std::to_string(waiting) +
+                                                        " lines, the most one customer may; leave one first");
+  }
+  WaitlistEntry stored = entry;
+  stored.state = "waiting";
+  store_.waitlist.push_back(std::move(stored));
+  return Ok{};
+}
+
+common::Result<std::optional<WaitlistEntry>> InMemoryWaitlistRepository::FindEntry(const std::string& id) {
+  for (const auto& entry : store_.waitlist) {
+    if (entry.id == id) return std::optional<WaitlistEntry>{Filled(store_, entry)};
+  }
+  return std::optional<WaitlistEntry>{};
+}
+
+common::Result<std::vector<WaitlistEntry>> InMemoryWaitlistRepository::EntriesOf(const std::string& client_id) {
+  std::vector<WaitlistEntry> entries;
+  for (auto it = store_.waitlist.rbegin(); it != store_.waitlist.rend(); ++it) {
+    if (it->client_id == client_id) entries.push_back(Filled(store_, *it));
+  }
+  return entries;
+}
+
+common::Result<std::optional<WaitlistHold>> InMemoryWaitlistRepository::FindHold(const std::string& id) {
+  for (const auto& hold : store_.holds) {
+    if (hold.id == id) return std::optional<WaitlistHold>{hold};
+  }
+  return std::optional<WaitlistHold>{};
+}
+
+common::Result<std::vector<WaitlistEntry>> InMemoryWaitlistRepository::Line(const std::string& barber_id,
+                                                                            const TimeRange& range) {
+  std::vector<WaitlistEntry> line;
+  for (const auto& entry : store_.waitlist) {  // in the order joined
+    if (entry.barber_id == barber_id && entry.state == "waiting" && Overlap(entry.window, range)) {
+      line.push_back(Filled(store_, entry));
+    }
+  }
+  return line;
+}
+
+common::Result<std::vector<TimeRange>> InMemoryWaitlistRepository::Held(const std::string& barber_id,
+                                                                        const TimeRange& range) {
+  std::vector<TimeRange> held;
+  for (const auto& hold : store_.holds) {
+    if (hold.barber_id == barber_id && hold.state == "held" && Overlap(hold.during, range)) held.push_back(hold.during);
+  }
+  return held;
+}
+
+common::Result<bool> InMemoryWaitlistRepository::Offer(const WaitlistHold& hold, const OutboxEvent& event) {
+  const auto entry = std::find_if(store_.waitlist.begin(), store_.waitlist.end(),
+                                  [&](const WaitlistEntry& e) { return e.id == hold.entry_id; });
+  if (entry == store_.waitlist.end() || entry->state != "waiting") return false;
+  for (const auto& other : store_.holds) {
+    if (other.state != "held") continue;
+    if (other.entry_id == hold.entry_id) return false;  // one live hold per entry
+    if (other.barber_id == hold.barber_id && Overlap(other.during, hold.during)) return false;
+  }
+  const bool booked = std::any_of(store_.appointments.begin(), store_.appointments.end(), [&](const auto& stored) {
+    const Appointment& a = stored.appointment;
+    return a.barber_id == hold.barber_id && IsLive(a.status) && Overlap(During(a), hold.during);
+  });
+  if (booked) return false;
+  store_.holds.push_back(hold);
+  store_.outbox.push_back({hold.entry_id, event});
+  return true;
+}
+
+common::Result<bool> InMemoryWaitlistRepository::EndHold(const std::string& hold_id, const std::string& state,
+                                                         const OutboxEvent& event) {
+  for (auto& hold : store_.holds) {
+    if (hold.id != hold_id || hold.state != "held") continue;
+    hold.state = state;
+    store_.outbox.push_back({hold.barber_id, event});
+    return true;
+  }
+  return false;
+}
+
+common::Result<std::optional<WaitlistHold>> InMemoryWaitlistRepository::Leave(const std::string& entry_id) {
+  for (auto& entry : store_.waitlist) {
+    if (entry.id == entry_id && entry.state == "waiting") entry.state = "left";
+  }
+  for (auto& hold : store_.holds) {
+    if (hold.entry_id == entry_id && hold.state == "held") {
+      hold.state = "withdrawn";
+      return std::optional<WaitlistHold>{hold};
+    }
+  }
+  return std::optional<WaitlistHold>{};
+}
+
+common::Status InMemoryWaitlistRepository::Announce(const std::string& barber_id, const OutboxEvent& event) {
+  store_.outbox.push_back({barber_id, event});
+  return Ok{};
+}
+
+common::Result<std::vector<WaitlistHold>> InMemoryWaitlistRepository::Lapse(TimePoint now, std::size_t limit) {
+  std::vector<WaitlistHold> lapsed;
+  for (auto& hold : store_.holds) {
+    if (lapsed.size() == limit) break;
+    if (hold.state == "held" && hold.expires_at <= now) {
+      hold.state = "lapsed";
+      lapsed.push_back(hold);
+    }
+  }
+  return lapsed;
 }
 
 }  // namespace barbershop::core::domain

@@ -64,6 +64,8 @@ struct InMemoryStore {
   std::map<std::string, StoredRefreshToken> refresh_tokens;  ///< by hash
   std::vector<StoredSessionEvent> session_events;
   std::map<std::string, std::string> calendar_links;  ///< token hash by user id
+  std::vector<WaitlistEntry> waitlist;                ///< in the order joined; holds and declined times not kept here
+  std::vector<WaitlistHold> holds;                    ///< in the order offered
 
   /// Ends the user's open sessions but `kept`, each with its event, as the storage's
   /// EndSessionsOf does.
@@ -197,6 +199,27 @@ class InMemoryCalendarRepository final : public CalendarRepository {
   InMemoryAppointmentRepository& appointments_;
 };
 
+/// The waitlist as PgWaitlistRepository keeps it (migration 015): one live hold per
+/// entry, held times apart from each other and from live appointments.
+class InMemoryWaitlistRepository final : public WaitlistRepository {
+ public:
+  explicit InMemoryWaitlistRepository(InMemoryStore& store) : store_(store) {}
+  common::Status AddEntry(const WaitlistEntry& entry, int max_waiting) override;
+  common::Result<std::optional<WaitlistEntry>> FindEntry(const std::string& id) override;
+  common::Result<std::vector<WaitlistEntry>> EntriesOf(const std::string& client_id) override;
+  common::Result<std::optional<WaitlistHold>> FindHold(const std::string& id) override;
+  common::Result<std::vector<WaitlistEntry>> Line(const std::string& barber_id, const TimeRange& range) override;
+  common::Result<std::vector<TimeRange>> Held(const std::string& barber_id, const TimeRange& range) override;
+  common::Result<bool> Offer(const WaitlistHold& hold, const OutboxEvent& event) override;
+  common::Result<bool> EndHold(const std::string& hold_id, const std::string& state, const OutboxEvent& event) override;
+  common::Result<std::optional<WaitlistHold>> Leave(const std::string& entry_id) override;
+  common::Status Announce(const std::string& barber_id, const OutboxEvent& event) override;
+  common::Result<std::vector<WaitlistHold>> Lapse(TimePoint now, std::size_t limit) override;
+
+ private:
+  InMemoryStore& store_;
+};
+
 /// Every repository on one in-memory store.  Not thread-safe.
 class InMemoryUnitOfWork final : public UnitOfWork {
  public:
@@ -208,7 +231,8 @@ class InMemoryUnitOfWork final : public UnitOfWork {
         appointments_(store_),
         attempts_(store_),
         sessions_(store_),
-        calendars_(store_, appointments_) {}
+        calendars_(store_, appointments_),
+        waitlist_(store_) {}
 
   AccountRepository& accounts() override { return accounts_; }
   BarberRepository& barbers() override { return barbers_; }
@@ -217,6 +241,7 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   AttemptCounter& attempts() override { return attempts_; }
   SessionRepository& sessions() override { return sessions_; }
   CalendarRepository& calendars() override { return calendars_; }
+  WaitlistRepository& waitlist() override { return waitlist_; }
   /// Nothing in memory is ever in doubt.
   bool ChangeInDoubt() const override { return false; }
   void Restart() override {}
@@ -233,6 +258,7 @@ class InMemoryUnitOfWork final : public UnitOfWork {
   InMemoryAttemptCounter attempts_;
   InMemorySessionRepository sessions_;
   InMemoryCalendarRepository calendars_;
+  InMemoryWaitlistRepository waitlist_;
 };
 
 }  // namespace barbershop::core::domain

@@ -111,6 +111,22 @@ class Shop {
     return StartedAppointment(barber_, client_, "confirmed", std::to_string(10 + 30 * n) + " minutes");
   }
 
+  /// The client's waitlist entry for a free half hour of the barber's, which is offered
+  /// to them at once: the entry's id and the hold's.
+  std::pair<std::string, std::string> Waiting() {
+    const auto [from, to] = FreshStretch();
+    JoinWaitlistRequest request;
+    request.set_barber_name(barber_.username);
+    request.set_date(from.substr(0, 10));
+    request.set_from(from.substr(11, 5));
+    request.set_to(to.substr(0, 10) == from.substr(0, 10) ? to.substr(11, 5) : "24:00");
+    WaitlistEntryResponse response;
+    const auto status = stub_->JoinWaitlist(Authed(client_.token).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << "waitlist entry for the cell: " << status.error_message();
+    EXPECT_TRUE(response.entry().has_hold()) << "the free half hour was not offered at once";
+    return {response.entry().entry_id(), response.entry().hold().hold_id()};
+  }
+
   /// A service on the barber's price list, saved by the barber; its name.
   std::string Offered() {
     SaveServiceRequest request;
@@ -429,6 +445,43 @@ const std::vector<Row>& Rows() {
        }},
       {"Logout_TheirOwn", "Logout",                      {UNAUTH, OK,     OK,     OK,     OK,     OK},
        [](Shop& shop, Who who) { return Call(shop, who, &UserService::Stub::Logout, {}); }},
+      // The waitlist: a customer's own entries and holds; an admin may join, list and
+      // leave for a customer, but only the customer claims or passes a time held for them.
+      {"JoinWaitlist_ForTheClient", "JoinWaitlist",      {UNAUTH, OK,     DENIED, DENIED, DENIED, OK},
+       [](Shop& shop, Who who) {
+         const auto [from, to] = shop.FreshStretch();
+         JoinWaitlistRequest request;
+         request.set_user_id(shop.client().id);
+         request.set_barber_name(shop.barber().username);
+         request.set_date(from.substr(0, 10));
+         request.set_from(from.substr(11, 5));
+         request.set_to(to.substr(0, 10) == from.substr(0, 10) ? to.substr(11, 5) : "24:00");
+         return Call(shop, who, &UserService::Stub::JoinWaitlist, request);
+       }},
+      {"ListWaitlist_TheClients", "ListWaitlist",        {UNAUTH, OK,     DENIED, DENIED, DENIED, OK},
+       [](Shop& shop, Who who) {
+         ListWaitlistRequest request;
+         request.set_user_id(shop.client().id);
+         return Call(shop, who, &UserService::Stub::ListWaitlist, request);
+       }},
+      {"LeaveWaitlist_TheClients", "LeaveWaitlist",      {UNAUTH, OK,     DENIED, DENIED, DENIED, OK},
+       [](Shop& shop, Who who) {
+         LeaveWaitlistRequest request;
+         request.set_entry_id(shop.Waiting().first);
+         return Call(shop, who, &UserService::Stub::LeaveWaitlist, request);
+       }},
+      {"ClaimHold_TheClients", "ClaimHold",              {UNAUTH, OK,     DENIED, DENIED, DENIED, DENIED},
+       [](Shop& shop, Who who) {
+         ClaimHoldRequest request;
+         request.set_hold_id(shop.Waiting().second);
+         return Call(shop, who, &UserService::Stub::ClaimHold, request);
+       }},
+      {"PassHold_TheClients", "PassHold",                {UNAUTH, OK,     DENIED, DENIED, DENIED, DENIED},
+       [](Shop& shop, Who who) {
+         PassHoldRequest request;
+         request.set_hold_id(shop.Waiting().second);
+         return Call(shop, who, &UserService::Stub::PassHold, request);
+       }},
       {"ResetCalendarLink_TheirOwn", "ResetCalendarLink", {UNAUTH, OK,     OK,     OK,     OK,     OK},
        [](Shop& shop, Who who) { return Call(shop, who, &UserService::Stub::ResetCalendarLink, {}); }},
       // A calendar link's token is its only credential: whoever holds the client's link

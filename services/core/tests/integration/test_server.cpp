@@ -56,6 +56,7 @@ void WithoutAddressLimits(app::CoreConfig& config) {
   config.signups_per_address = 0;
   config.login_failures_per_address = 0;
   config.max_live_bookings = 0;
+  config.waitlist_max_entries = 100;
 }
 
 TestCore::TestCore() {

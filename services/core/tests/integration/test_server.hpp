@@ -76,7 +76,8 @@ class ScratchCore {
 
 /// Every test process signs up, logs in and books from 127.0.0.1, far more than a shop's
 /// customers would from one address: the test cores lift the per-address limits and the
-/// live-booking cap, which the tests of those limits set again.
+/// live-booking cap (and the waitlist's entries per customer), which the tests of those
+/// limits set again.
 void WithoutAddressLimits(app::CoreConfig& config);
 /// A core service's settings for a test on `database_url`: ports of its own choosing, the
 /// test signing key and broker, four database workers, an outbox sweep every 200 ms.

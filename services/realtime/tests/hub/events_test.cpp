@@ -181,5 +181,41 @@ TEST_F(EventsTest, AMalformedEndedSessionSaysWhy) {
   EXPECT_TRUE(std::holds_alternative<SessionEndedEvent>(ParseEvent(longest.dump(), shop_time_)));
 }
 
+TEST_F(EventsTest, AWaitlistOfferBecomesANotificationForItsCustomerAlone) {
+  const json offer{{"event_id", "e-9"},
+                   {"type", "barber.waitlist_offer"},
+                   {"occurred_at", "2024-09-24T12:00:00+03:00"},
+                   {"hold",
+                    {{"id", "h-1"},
+                     {"entry_id", "w-1"},
+                     {"barber_id", "b-1"},
+                     {"barber_name", "Ana"},
+                     {"client_id", "c-1"},
+                     {"start", "2024-09-25T15:00:00+03:00"},
+                     {"end", "2024-09-25T15:30:00+03:00"},
+                     {"expires_at", "2024-09-24T12:10:00+03:00"}}}};
+  const auto parsed = ParseEvent(offer.dump(), shop_time_);
+  ASSERT_TRUE(std::holds_alternative<WaitlistOfferEvent>(parsed));
+  const auto delivery = OfferDelivery(std::get<WaitlistOfferEvent>(parsed), shop_time_);
+  EXPECT_EQ(delivery.user_id, "c-1");
+  const auto message = json::parse(delivery.body);
+  EXPECT_EQ(message["type"], "notification");
+  EXPECT_EQ(message["kind"], "waitlist_offer");
+  EXPECT_EQ(message["status"], "unread");
+  EXPECT_EQ(message["hold_id"], "h-1");
+  EXPECT_EQ(message["appointment_date_time"], "2024-09-25T15:00:00+03:00");
+  EXPECT_EQ(message["expires_at"], "2024-09-24T12:10:00+03:00");
+  EXPECT_EQ(message["message"],
+            "Ana has a time for you on 2024-09-25 at 15:00, held for you until 12:10: claim it or pass it on.");
+
+  // Without its hold's times, or with a client id that cannot name a stream, it is poison.
+  auto broken = offer;
+  broken["hold"].erase("expires_at");
+  EXPECT_TRUE(std::holds_alternative<PoisonReason>(ParseEvent(broken.dump(), shop_time_)));
+  broken = offer;
+  broken["hold"]["client_id"] = "c 1:*";
+  EXPECT_TRUE(std::holds_alternative<PoisonReason>(ParseEvent(broken.dump(), shop_time_)));
+}
+
 }  // namespace
 }  // namespace barbershop::realtime::hub
