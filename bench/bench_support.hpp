@@ -8,9 +8,10 @@
 
 namespace barbershop::bench {
 
-/// Barbers who work around the clock, so every half hour is a bookable slot; returns
-/// their user names.  Each logs in with "<name>@bench.test" and kBarberPassword.
-std::vector<std::string> NewBarbers(const std::string& database_url, int count);
+/// Barbers who work around the clock, so every half hour is a bookable slot (or, with
+/// `shop_week`, Monday to Saturday 09:00 to 19:00); returns their user names.  Each logs
+/// in with "<name>@bench.test" and kBarberPassword.
+std::vector<std::string> NewBarbers(const std::string& database_url, int count, bool shop_week = false);
 inline constexpr const char* kBarberPassword = "bench-password";
 
 /// Vacuums and analyzes the appointment tables and flushes dirty pages, as pgbench

@@ -173,6 +173,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::Logout(grpc::CallbackServerContext* c
         c.work.sessions().EndSession(c.caller->session_id, c.caller->user_id,
                                      domain::EndingFor(domain::SessionEnd::kLogout, ctx_.shop_time, ctx_.clock.Now()));
     if (!ended) return ToGrpcStatus(ended.error());
+    ctx_.lists.EndSession(c.caller->session_id);  // this copy at once, the others at the notice
     response->set_success(true);
     response->set_message("Logged out.");
     spdlog::info("user {} ended session {}", c.caller->user_id, c.caller->session_id);

@@ -1,5 +1,6 @@
 #include "barbershop/common/failpoints.hpp"
 #include "domain/cached_repositories.hpp"
+#include "domain/schedule.hpp"
 #include "proto_mapping.hpp"
 #include "status_mapping.hpp"
 #include "user_service.hpp"
@@ -130,20 +131,38 @@ grpc::ServerUnaryReactor* UserServiceImpl::CloseCall(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* UserServiceImpl::GetAvailableSlots(grpc::CallbackServerContext* call,
                                                              const GetAvailableSlotsRequest* request,
                                                              GetAvailableSlotsResponse* response) {
-  return calls_.Run(call, "GetAvailableSlots", Access::kTokenIfGiven, {}, [this, request, response](Call& c) {
-    // The barber by name or by id: one of the two.
-    if (!request->barber_name().empty() && !request->barber_id().empty()) {
-      return ToGrpcStatus(
-          common::MakeError(common::ErrorCode::kInvalidArgument, "give barber_name or barber_id, not both"));
-    }
-    domain::BookingService bookings(c.work, ctx_.shop_time, ctx_.clock, ctx_.policy);
-    auto slots = request->barber_id().empty()
-                     ? bookings.Slots(request->barber_name(), request->date(), request->service())
-                     : bookings.SlotsById(request->barber_id(), request->date(), request->service());
-    if (!slots) return ToGrpcStatus(slots.error());
-    for (const auto start : *slots) response->add_slots(ctx_.shop_time.Format(start));
+  const auto answer = [this, response](const std::vector<domain::TimePoint>& slots) {
+    for (const auto start : slots) response->add_slots(ctx_.shop_time.Format(start));
     return grpc::Status::OK;
-  });
+  };
+  // The barber's day as the list cache keeps it is answered at once, on the gRPC thread,
+  // to someone not signed in or whose session this copy knows to be open.
+  const auto kept = [this, request, answer](const domain::Caller* caller) -> Outcome {
+    if (!ctx_.lists.enabled() || (caller != nullptr && !ctx_.lists.SessionOpen(*caller)) ||
+        !domain::CheckOneBarber(request->barber_name(), request->barber_id())) {
+      return std::nullopt;
+    }
+    domain::KeptDays days(ctx_.lists);
+    auto slots = domain::FreeSlotsFrom(days, request->barber_name(), request->barber_id(), request->date(),
+                                       request->service(), ctx_.policy, ctx_.shop_time, ctx_.clock.Now());
+    if (!slots) return domain::KeptDays::NotKept(slots.error()) ? Outcome() : ToGrpcStatus(slots.error());
+    return answer(*slots);
+  };
+  return calls_.Run(
+      call, "GetAvailableSlots", Access::kTokenIfGiven, {},
+      [this, request, answer](Call& c) {
+        // The barber by name or by id: one of the two.
+        if (!request->barber_name().empty() && !request->barber_id().empty()) {
+          return ToGrpcStatus(domain::CheckOneBarber(request->barber_name(), request->barber_id()).error());
+        }
+        domain::BookingService bookings(c.work, ctx_.shop_time, ctx_.clock, ctx_.policy);
+        auto slots = request->barber_id().empty()
+                         ? bookings.Slots(request->barber_name(), request->date(), request->service())
+                         : bookings.SlotsById(request->barber_id(), request->date(), request->service());
+        if (!slots) return ToGrpcStatus(slots.error());
+        return answer(*slots);
+      },
+      kept);
 }
 
 grpc::ServerUnaryReactor* UserServiceImpl::GetAppointment(grpc::CallbackServerContext* call,
@@ -176,9 +195,9 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetAppointments(grpc::CallbackServerC
     return grpc::Status::OK;
   };
   // A caller's own list the cache keeps is answered at once, on the gRPC thread.
-  const auto kept = [this, request, answer](const domain::Caller& caller) -> Outcome {
-    if (!ctx_.lists.enabled()) return std::nullopt;
-    const auto key = domain::OwnListKey(caller, request->user_id(), request->from(), request->to(), ctx_.shop_time,
+  const auto kept = [this, request, answer](const domain::Caller* caller) -> Outcome {
+    if (!ctx_.lists.enabled() || !ctx_.lists.SessionOpen(*caller)) return std::nullopt;
+    const auto key = domain::OwnListKey(*caller, request->user_id(), request->from(), request->to(), ctx_.shop_time,
                                         ctx_.clock.Now());
     if (!key) return std::nullopt;
     if (const auto listed = domain::CachedAppointments::Kept(ctx_.lists, *key)) {

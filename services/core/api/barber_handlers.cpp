@@ -1,3 +1,4 @@
+#include "domain/cached_repositories.hpp"
 #include "domain/chairs.hpp"
 #include "domain/price_list.hpp"
 #include "domain/schedule.hpp"
@@ -10,6 +11,21 @@
 
 namespace barbershop::core::api {
 namespace {
+
+// `bytes` as one slice.
+grpc::ByteBuffer Bytes(const std::string& bytes) {
+  grpc::Slice slice(bytes.data(), bytes.size());
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+// Reads `message` from a raw request; false when the bytes are not one.
+bool ParseRaw(const grpc::ByteBuffer& bytes, google::protobuf::Message& message) {
+  std::vector<grpc::Slice> slices;
+  if (!bytes.Dump(&slices).ok()) return false;
+  std::string joined;
+  for (const auto& slice : slices) joined.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  return message.ParseFromString(joined);
+}
 
 // The price list's answer: the service as saved or removed.
 grpc::Status ServiceAnswer(const common::Result<domain::BarberService>& result, const char* verb,
@@ -117,27 +133,68 @@ grpc::ServerUnaryReactor* UserServiceImpl::ListTimeOff(grpc::CallbackServerConte
 }
 
 grpc::ServerUnaryReactor* UserServiceImpl::GetBarberSchedule(grpc::CallbackServerContext* call,
-                                                             const GetBarberScheduleRequest* request,
-                                                             BarberScheduleResponse* response) {
-  return calls_.Run(call, "GetBarberSchedule", Access::kTokenIfGiven, {}, [this, request, response](Call& c) {
-    domain::ScheduleReader reader(c.work, ctx_.shop_time, ctx_.clock);
-    auto schedule = reader.Read(c.caller, request->barber_name(), request->barber_id(), request->from(), request->to());
-    if (!schedule) return ToGrpcStatus(schedule.error());
-    const auto span = [this](const domain::TimeRange& range, TimeSpan* to) {
-      to->set_from(ctx_.shop_time.Format(range.from));
-      to->set_to(ctx_.shop_time.Format(range.to));
-    };
-    response->set_barber_id(schedule->barber.id);
-    response->set_barber_name(schedule->barber.name);
-    span(schedule->range, response->mutable_range());
-    for (const auto& r : schedule->open) span(r, response->add_working());
-    for (const auto& r : schedule->busy) span(r, response->add_busy());
-    for (const auto& r : schedule->free) span(r, response->add_free());
-    response->set_detailed(schedule->detailed);
-    for (const auto& a : schedule->appointments) ToProto(a, ctx_.shop_time, response->add_appointments());
-    for (const auto& t : schedule->time_off) ToProto(t, ctx_.shop_time, response->add_time_off());
+                                                             const grpc::ByteBuffer* request,
+                                                             grpc::ByteBuffer* response) {
+  auto parsed = std::make_shared<GetBarberScheduleRequest>();
+  const bool readable = ParseRaw(*request, *parsed);
+  // Answered at once from what the list cache keeps, to someone not signed in or whose
+  // session this copy knows to be open.
+  const auto kept = [this, parsed, readable, response](const domain::Caller* caller) -> Outcome {
+    if (!readable) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the request is not a schedule request");
+    if (!ctx_.lists.enabled() || (caller != nullptr && !ctx_.lists.SessionOpen(*caller))) return std::nullopt;
+    domain::KeptDays days(ctx_.lists);
+    return ScheduleAnswer(days, caller, *parsed, response, true);
+  };
+  return calls_.Run(
+      call, "GetBarberSchedule", Access::kTokenIfGiven, {},
+      [this, parsed, response](Call& c) {
+        domain::RepositoryDays days(c.work);
+        return ScheduleAnswer(days, c.caller, *parsed, response, false);
+      },
+      kept);
+}
+
+Outcome UserServiceImpl::ScheduleAnswer(domain::DaySource& days, const domain::Caller* caller,
+                                        const GetBarberScheduleRequest& request, grpc::ByteBuffer* response,
+                                        bool from_memory) {
+  const auto failed = [from_memory](const common::Error& error) -> Outcome {
+    if (from_memory && domain::KeptDays::NotKept(error)) return std::nullopt;
+    return ToGrpcStatus(error);
+  };
+  if (auto one = domain::CheckOneBarber(request.barber_name(), request.barber_id()); !one) return failed(one.error());
+  domain::ScheduleReader reader(days, ctx_.shop_time, ctx_.clock);
+  const auto range = reader.Days(request.from(), request.to());
+  if (!range) return failed(range.error());
+  const auto barber = days.FindBarber(request.barber_name(), request.barber_id());
+  if (!barber) return failed(barber.error());
+  // The answer kept for this barber, days and view; or one built from what is read after
+  // the ticket, and kept unless the barber changed meanwhile.
+  const domain::ListKey key{barber->id, domain::SeesDetails(caller, barber->id), *range};
+  std::optional<domain::ListCache::Ticket> ticket;
+  if (const auto answer = ctx_.lists.FindSchedule(key, ticket)) {
+    *response = Bytes(*answer);
     return grpc::Status::OK;
-  });
+  }
+  auto schedule = reader.Read(caller, request.barber_name(), request.barber_id(), *range);
+  if (!schedule) return failed(schedule.error());
+  const auto span = [this](const domain::TimeRange& r, TimeSpan* to) {
+    to->set_from(ctx_.shop_time.Format(r.from));
+    to->set_to(ctx_.shop_time.Format(r.to));
+  };
+  BarberScheduleResponse message;
+  message.set_barber_id(schedule->barber.id);
+  message.set_barber_name(schedule->barber.name);
+  span(schedule->range, message.mutable_range());
+  for (const auto& r : schedule->open) span(r, message.add_working());
+  for (const auto& r : schedule->busy) span(r, message.add_busy());
+  for (const auto& r : schedule->free) span(r, message.add_free());
+  message.set_detailed(schedule->detailed);
+  for (const auto& a : schedule->appointments) ToProto(a, ctx_.shop_time, message.add_appointments());
+  for (const auto& t : schedule->time_off) ToProto(t, ctx_.shop_time, message.add_time_off());
+  std::string answer = message.SerializeAsString();
+  *response = Bytes(answer);
+  if (ticket && schedule->barber.id == key.party) ctx_.lists.StoreSchedule(key, *ticket, std::move(answer));
+  return grpc::Status::OK;
 }
 
 }  // namespace barbershop::core::api

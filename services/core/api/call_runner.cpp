@@ -51,10 +51,10 @@ grpc::ServerUnaryReactor* CallRunner::Run(grpc::CallbackServerContext* call, con
       caller = std::move(*authenticated);
     }
   }
-  if (caller && quick) {
+  if (quick) {
     bool answered = true;  // also when it threw: Step answered INTERNAL
     Step(started, [&] {
-      auto outcome = quick(*caller);
+      auto outcome = quick(caller ? &*caller : nullptr);
       answered = outcome.has_value();
       return outcome;
     });

@@ -55,14 +55,15 @@ class CallRunner {
  public:
   using Body = std::function<Outcome(Call&)>;
   using HashingBody = std::function<Outcome()>;
-  /// Runs on the gRPC thread before the database: a status answers the call there.
-  using Quick = std::function<Outcome(const domain::Caller&)>;
+  /// Runs on the gRPC thread before the database, with the caller (null when there is
+  /// none): a status answers the call there.
+  using Quick = std::function<Outcome(const domain::Caller*)>;
 
   CallRunner(domain::WorkQueue& work, common::WorkerPool& hashing, const common::TokenVerifier& tokens,
              common::MetricsRegistry& metrics);
 
-  /// Checks the token as `access` says, tries `quick` when given and there is a caller,
-  /// then runs `body` on a database worker, after checking there that the token's session
+  /// Checks the token as `access` says, tries `quick` when given, then runs `body` on a
+  /// database worker, after checking there that the token's session
   /// is still open and its account active (one read by primary key).  Without a caller
   /// (kNoToken, or kTokenIfGiven without a token) `Call::caller` is null.
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* call, const char* method, Access access,

@@ -43,7 +43,8 @@ struct ServiceContext {
 /// the callback API.  Each handler reads as the callback examples do: validate, work, finish; the CallRunner runs its
 /// steps.  The handlers are in account_handlers.cpp, profile_handlers.cpp, appointment_handlers.cpp,
 /// barber_handlers.cpp and calendar_handlers.cpp.
-class UserServiceImpl final : public UserService::CallbackService {
+class UserServiceImpl final
+    : public UserService::WithRawCallbackMethod_GetBarberSchedule<UserService::CallbackService> {
  public:
   explicit UserServiceImpl(ServiceContext context);
 
@@ -72,9 +73,11 @@ class UserServiceImpl final : public UserService::CallbackService {
   grpc::ServerUnaryReactor* GetAppointmentHistory(grpc::CallbackServerContext* call,
                                                   const GetAppointmentHistoryRequest* request,
                                                   AppointmentHistoryResponse* response) override;
-  grpc::ServerUnaryReactor* GetBarberSchedule(grpc::CallbackServerContext* call,
-                                              const GetBarberScheduleRequest* request,
-                                              BarberScheduleResponse* response) override;
+  /// Raw bytes in and out: a schedule the list cache keeps goes out as the bytes last
+  /// answered.  The request is a GetBarberScheduleRequest, the answer a
+  /// BarberScheduleResponse.
+  grpc::ServerUnaryReactor* GetBarberSchedule(grpc::CallbackServerContext* call, const grpc::ByteBuffer* request,
+                                              grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListBarbers(grpc::CallbackServerContext* call, const ListBarbersRequest* request,
                                         ListBarbersResponse* response) override;
   grpc::ServerUnaryReactor* CompleteAppointment(grpc::CallbackServerContext* call,
@@ -131,6 +134,11 @@ class UserServiceImpl final : public UserService::CallbackService {
   void OfferFreed(domain::UnitOfWork& work, const std::string& barber_id, const domain::TimeRange& freed) const;
 
  private:
+  /// GetBarberSchedule's answer from `days`, serialised into `response`: the one the list
+  /// cache keeps for the barber, range and caller's view, or one built and then kept.
+  /// `from_memory`: `days` is KeptDays, and what it lacks gives nullopt (for the database).
+  Outcome ScheduleAnswer(domain::DaySource& days, const domain::Caller* caller, const GetBarberScheduleRequest& request,
+                         grpc::ByteBuffer* response, bool from_memory);
   grpc::Status AppointmentCall(Call& call, const char* verb,
                                const std::function<common::Result<domain::Appointment>(domain::BookingService&)>& op,
                                AppointmentResponse* response);

@@ -126,7 +126,9 @@ common::Status CoreApp::Start() {
                             "Argon2id hashes running now (sign-ups and logins; at most one per core).",
                             [this] { return static_cast<double>(hasher_.running()); });
   lists_ =
-      std::make_unique<domain::ListCache>(std::chrono::seconds(config_.list_cache_seconds), kListCacheEntries, clock_);
+      std::make_unique<domain::ListCache>(std::chrono::seconds(config_.list_cache_seconds), kListCacheEntries, clock_,
+                                          // an ended session is remembered while a token of it may be alive
+                                          config_.token_lifetime + std::chrono::minutes(5));
   if (lists_->enabled()) {
     list_feed_ = std::make_unique<storage::ListCacheFeed>(database_url, *lists_,
                                                           storage::ReconnectCounter(metrics_, "list_cache"));
@@ -135,6 +137,9 @@ common::Status CoreApp::Start() {
   metrics_.AddCallbackGauge("barbershop_list_cache_online",
                             "1 while the appointment list cache hears every change and may answer.",
                             [this] { return lists_->online() ? 1.0 : 0.0; });
+  metrics_.AddCallbackGauge("barbershop_barber_facts_from_memory",
+                            "Barbers, time off and held times the list cache has answered (free slots, schedules).",
+                            [this] { return static_cast<double>(lists_->barber_facts_answered()); });
   // The calls' repositories: PostgreSQL on the executor's connections, lists through the
   // cache.
   work_ = std::make_unique<storage::PgWorkQueue>(

@@ -409,33 +409,42 @@ common::Result<std::vector<TimePoint>> BookingService::SlotsById(const std::stri
 common::Result<std::vector<TimePoint>> BookingService::SlotsOf(const std::string& barber_name,
                                                                const std::string& barber_id, const std::string& date,
                                                                const std::string& service) {
-  const auto midnight = ParseCalendarDay(shop_time_, date, "date");
+  RepositoryDays days(barbers_, time_off_, appointments_, waitlist_);
+  return FreeSlotsFrom(days, barber_name, barber_id, date, service, policy_, shop_time_, clock_.Now());
+}
+
+common::Result<std::vector<TimePoint>> FreeSlotsFrom(DaySource& days, const std::string& barber_name,
+                                                     const std::string& barber_id, const std::string& date,
+                                                     const std::string& service, const BookingPolicy& policy,
+                                                     const common::ShopTime& shop_time, TimePoint now) {
+  const auto midnight = ParseCalendarDay(shop_time, date, "date");
   if (!midnight) return midnight.error();
-  const auto found = FindBarber(barbers_, barber_name, barber_id);
+  const auto found = days.FindBarber(barber_name, barber_id);
   if (!found) return found.error();
   const Barber& chair = *found;
-  const auto offered = Offered(chair, service);
+  const auto offered = BookingService::Offered(chair, service);
   if (!offered) return offered.error();
   // The day (at most 25 hours long) and, on each side, the longest a booking and its
   // buffer reach: a slot late in the day can run past midnight.
   const auto reach = common::kLongestService + kLongestBuffer;
   const TimeRange around{*midnight - reach, *midnight + std::chrono::hours(25) + reach};
-  auto off = time_off_.ListTimeOff(chair.id, around);
+  auto off = days.TimeOffDuring(chair.id, around);
   if (!off) return off.error();
-  auto booked = appointments_.ListForBarber(chair.id, around);
+  auto booked = days.Booked(chair.id, around);
   if (!booked) return booked.error();
   Busy busy;
   for (const auto& t : *off) busy.off.push_back(t.during);
-  for (const auto& a : *booked) {
+  for (const auto& a : **booked) {
     if (IsLive(a.status)) busy.booked.push_back({a.starts_at, a.ends_at + a.buffer});
   }
   // A time held for a customer on the waitlist is theirs alone until they claim or give
   // it up (it would become a booking with the barber's buffer after it).
-  auto held = waitlist_.Held(chair.id, around);
+  auto held = days.Held(chair.id, around);
   if (!held) return held.error();
-  const auto rules = RulesOf(chair, policy_.rules);
+  const auto rules = RulesOf(chair, policy.rules);
   for (const auto& h : *held) busy.booked.push_back({h.from, h.to + rules.buffer});
-  return FreeSlots(chair, shop_time_.ToLocal(*midnight), clock_.Now(), busy, shop_time_, rules, LengthOf(*offered));
+  const auto length = *offered ? (*offered)->duration : policy.default_length;
+  return FreeSlots(chair, shop_time.ToLocal(*midnight), now, busy, shop_time, rules, length);
 }
 
 AppointmentList UpToLimit(std::vector<Appointment> listed) {

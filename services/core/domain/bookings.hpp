@@ -8,6 +8,7 @@
 
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/shop_time.hpp"
+#include "day_source.hpp"
 #include "unit_of_work.hpp"
 
 namespace barbershop::core::domain {
@@ -74,6 +75,14 @@ struct Busy {
 std::vector<TimePoint> FreeSlots(const Barber& barber, const common::LocalTime& day, TimePoint now, const Busy& busy,
                                  const common::ShopTime& shop_time, const BookingRules& rules,
                                  std::chrono::minutes length);
+
+/// The free slots on the calendar day `date` for `service` of the barber `days` finds
+/// (by name, or by id when the name is empty), under their rules and the shop's
+/// (`policy`), at `now`: what GetAvailableSlots answers.
+common::Result<std::vector<TimePoint>> FreeSlotsFrom(DaySource& days, const std::string& barber_name,
+                                                     const std::string& barber_id, const std::string& date,
+                                                     const std::string& service, const BookingPolicy& policy,
+                                                     const common::ShopTime& shop_time, TimePoint now);
 
 /// A list's appointments, the earliest kListLimit, and whether more start in its range
 /// after the last of them.

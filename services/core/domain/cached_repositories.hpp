@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "day_source.hpp"
 #include "list_cache.hpp"
 #include "repositories.hpp"
 
@@ -44,8 +45,10 @@ class CachedAppointments final : public AppointmentRepository {
   ListCache& cache_;
 };
 
-/// The barber repository with the list cache told of renames: a barber's new name shows
-/// on their appointments, and so in any list, so every list is forgotten.
+/// The barber repository with the list cache in front of single barbers (by id, and by
+/// name through the id last seen for it), and told of changes: a barber's new name shows
+/// on their appointments, and so in any list, so a save forgets every list; a change of
+/// services forgets the barber's party.
 class CachedBarbers final : public BarberRepository {
  public:
   CachedBarbers(BarberRepository& inner, ListCache& cache) : inner_(inner), cache_(cache) {}
@@ -53,28 +56,92 @@ class CachedBarbers final : public BarberRepository {
   common::Status SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
                             const std::vector<WorkingHours>& hours, const std::optional<RuleChoices>& rules,
                             const std::optional<OutboxEvent>& event) override;
-  common::Result<std::optional<Barber>> FindBarberById(const std::string& id) override {
-    return inner_.FindBarberById(id);
-  }
-  common::Result<std::optional<Barber>> FindBarberByName(const std::string& name) override {
-    return inner_.FindBarberByName(name);
-  }
+  common::Result<std::optional<Barber>> FindBarberById(const std::string& id) override;
+  common::Result<std::optional<Barber>> FindBarberByName(const std::string& name) override;
   common::Result<std::vector<Barber>> ListBarbers() override { return inner_.ListBarbers(); }
   common::Result<BookingParties> FindBookingParties(const std::string& barber_name,
                                                     const std::string& client_id) override {
     return inner_.FindBookingParties(barber_name, client_id);
   }
   common::Status SaveService(const std::string& barber_id, const BarberService& service,
-                             const std::optional<OutboxEvent>& event) override {
-    return inner_.SaveService(barber_id, service, event);
-  }
+                             const std::optional<OutboxEvent>& event) override;
   common::Result<std::optional<BarberService>> RemoveService(const std::string& barber_id, const std::string& name,
-                                                             const OutboxEvent& event) override {
-    return inner_.RemoveService(barber_id, name, event);
-  }
+                                                             const OutboxEvent& event) override;
 
  private:
   BarberRepository& inner_;
+  ListCache& cache_;
+};
+
+/// The time-off repository with the list cache in front of a barber's time off, and the
+/// barber's party forgotten when theirs changes.
+class CachedTimeOff final : public TimeOffRepository {
+ public:
+  CachedTimeOff(TimeOffRepository& inner, ListCache& cache) : inner_(inner), cache_(cache) {}
+
+  common::Result<TimeOff> AddTimeOff(const Barber& barber, const TimeRange& during, const std::string& reason,
+                                     const OutboxEvent& event) override;
+  common::Result<std::optional<TimeOff>> FindTimeOffById(const std::string& id) override {
+    return inner_.FindTimeOffById(id);
+  }
+  common::Status DeleteTimeOff(const TimeOff& off, const OutboxEvent& event) override;
+  common::Result<std::vector<TimeOff>> ListTimeOff(const std::string& barber_id, const TimeRange& range) override;
+
+ private:
+  TimeOffRepository& inner_;
+  ListCache& cache_;
+};
+
+/// The waitlist repository with the list cache in front of a barber's held times, and
+/// the barber's party forgotten when a hold of theirs begins or ends here.
+class CachedWaitlist final : public WaitlistRepository {
+ public:
+  CachedWaitlist(WaitlistRepository& inner, ListCache& cache) : inner_(inner), cache_(cache) {}
+
+  common::Status AddEntry(const WaitlistEntry& entry, int max_waiting) override {
+    return inner_.AddEntry(entry, max_waiting);
+  }
+  common::Result<std::optional<WaitlistEntry>> FindEntry(const std::string& id) override {
+    return inner_.FindEntry(id);
+  }
+  common::Result<std::vector<WaitlistEntry>> EntriesOf(const std::string& client_id) override {
+    return inner_.EntriesOf(client_id);
+  }
+  common::Result<std::optional<WaitlistHold>> FindHold(const std::string& id) override { return inner_.FindHold(id); }
+  common::Result<std::vector<WaitlistEntry>> Line(const std::string& barber_id, const TimeRange& range) override {
+    return inner_.Line(barber_id, range);
+  }
+  common::Result<std::vector<TimeRange>> Held(const std::string& barber_id, const TimeRange& range) override;
+  common::Result<bool> Offer(const WaitlistHold& hold, const OutboxEvent& event) override;
+  common::Result<bool> EndHold(const WaitlistHold& hold, const std::string& state, const OutboxEvent& event) override;
+  common::Result<std::optional<WaitlistHold>> Leave(const std::string& entry_id) override;
+  common::Status Announce(const std::string& barber_id, const OutboxEvent& event) override {
+    return inner_.Announce(barber_id, event);
+  }
+  common::Result<std::vector<WaitlistHold>> Lapse(TimePoint now, std::size_t limit) override;
+
+ private:
+  WaitlistRepository& inner_;
+  ListCache& cache_;
+};
+
+/// A barber's days from what the list cache keeps now, and nothing else: anything it does
+/// not keep answers kUnavailable, and the caller reads the repositories instead (which
+/// also word any bad input).  For answering on the caller's thread.
+class KeptDays final : public DaySource {
+ public:
+  explicit KeptDays(ListCache& cache) : cache_(cache) {}
+
+  common::Result<Barber> FindBarber(const std::string& barber_name, const std::string& barber_id) override;
+  common::Result<std::vector<TimeOff>> TimeOffDuring(const std::string& barber_id, const TimeRange& range) override;
+  common::Result<std::shared_ptr<const std::vector<Appointment>>> Booked(const std::string& barber_id,
+                                                                         const TimeRange& range) override;
+  common::Result<std::vector<TimeRange>> Held(const std::string& barber_id, const TimeRange& range) override;
+
+  /// Whether `error` says only that the cache did not have something.
+  static bool NotKept(const common::Error& error) { return error.code == common::ErrorCode::kUnavailable; }
+
+ private:
   ListCache& cache_;
 };
 

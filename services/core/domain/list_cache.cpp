@@ -1,6 +1,7 @@
 #include "list_cache.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace barbershop::core::domain {
 namespace {
@@ -14,62 +15,190 @@ bool SameList(bool chair, const TimeRange& range, bool other_chair, const TimeRa
 
 }  // namespace
 
-ListCache::ListCache(std::chrono::seconds ttl, std::size_t max_entries, const common::Clock& clock)
-    : ttl_(ttl), max_entries_(max_entries), clock_(clock) {}
+std::string BarberNameKey(std::string name) {
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
 
-std::shared_ptr<const std::vector<Appointment>> ListCache::Find(const ListKey& key, std::optional<Ticket>& ticket) {
+ListCache::ListCache(std::chrono::seconds ttl, std::size_t max_entries, const common::Clock& clock,
+                     std::chrono::seconds session_memory)
+    : ttl_(ttl), session_memory_(session_memory), max_entries_(max_entries), clock_(clock) {}
+
+std::size_t ListCache::Party::Size() const {
+  std::size_t size = barber ? 1 : 0;
+  for (const auto& k : lists) size += k.list->size();
+  for (const auto& k : time_off) size += k.list->size();
+  for (const auto& k : held) size += k.list->size();
+  for (const auto& k : schedules) size += k.list->size();
+  return size;
+}
+
+ListCache::Party* ListCache::Answering(const std::string& party, std::optional<Ticket>& ticket) {
   ticket.reset();
-  if (!enabled()) return nullptr;
-  const auto now = clock_.Now();
-  const std::lock_guard lock(mutex_);
-  if (!online_ || closed_.contains(key.party)) return nullptr;
+  if (!enabled() || !online_ || closed_.contains(party)) return nullptr;
   // A party is remembered from its first miss (its generation guards the read that
   // follows), so the number of parties is bounded too.
-  if (parties_.size() >= max_entries_ && !parties_.contains(key.party)) ForgetAllLocked();
-  auto& party = parties_[key.party];
-  for (auto it = party.lists.begin(); it != party.lists.end(); ++it) {
+  if (parties_.size() >= max_entries_ && !parties_.contains(party)) ForgetAllLocked();
+  auto& found = parties_[party];
+  ticket = Ticket{epoch_, found.generation};
+  return &found;
+}
+
+ListCache::Party* ListCache::Keeping(const std::string& party, const Ticket& ticket) {
+  if (!online_ || ticket.epoch != epoch_ || closed_.contains(party)) return nullptr;
+  const auto found = parties_.find(party);
+  if (found == parties_.end() || found->second.generation != ticket.generation) return nullptr;
+  return &found->second;
+}
+
+template <typename T>
+std::shared_ptr<const std::vector<T>> ListCache::FindIn(KeptLists<T> Party::*which, const ListKey& key,
+                                                        std::optional<Ticket>& ticket) {
+  const auto now = clock_.Now();
+  const std::lock_guard lock(mutex_);
+  auto* party = Answering(key.party, ticket);
+  if (party == nullptr) return nullptr;
+  auto& lists = party->*which;
+  for (auto it = lists.begin(); it != lists.end(); ++it) {
     if (!SameList(key.chair, key.range, it->chair, it->range)) continue;
-    if (now - it->stored_at < ttl_) return it->list;
-    appointments_kept_ -= it->list->size();
-    party.lists.erase(it);
+    if (now - it->stored_at < ttl_) {
+      ticket.reset();  // a hit needs none
+      return it->list;
+    }
+    items_kept_ -= it->list->size();
+    lists.erase(it);
     break;
   }
-  ticket = Ticket{epoch_, party.generation};
   return nullptr;
 }
 
-void ListCache::Store(const ListKey& key, const Ticket& ticket, const std::vector<Appointment>& list) {
-  auto kept = std::make_shared<const std::vector<Appointment>>(list);  // copied before taking the lock
+template <typename T>
+void ListCache::StoreIn(KeptLists<T> Party::*which, const ListKey& key, const Ticket& ticket,
+                        const std::vector<T>& list) {
+  auto kept = std::make_shared<const std::vector<T>>(list);  // copied before taking the lock
   const auto now = clock_.Now();
   const std::lock_guard lock(mutex_);
-  if (!online_ || ticket.epoch != epoch_ || closed_.contains(key.party)) return;
-  const auto found = parties_.find(key.party);
-  if (found == parties_.end() || found->second.generation != ticket.generation) return;
-  if (appointments_kept_ + list.size() > max_entries_) {
+  auto* party = Keeping(key.party, ticket);
+  if (party == nullptr) return;
+  if (items_kept_ + list.size() > max_entries_) {
     ForgetAllLocked();
     return;
   }
-  auto& lists = found->second.lists;
-  std::erase_if(lists, [&](const Kept& k) {
+  auto& lists = party->*which;
+  std::erase_if(lists, [&](const Kept<T>& k) {
     if (!SameList(key.chair, key.range, k.chair, k.range)) return false;
-    appointments_kept_ -= k.list->size();
+    items_kept_ -= k.list->size();
     return true;
   });
   if (lists.size() >= kListsPerParty) {
-    appointments_kept_ -= lists.front().list->size();
+    items_kept_ -= lists.front().list->size();
     lists.erase(lists.begin());
   }
-  lists.push_back(Kept{key.range, key.chair, now, std::move(kept)});
-  appointments_kept_ += list.size();
+  lists.push_back(Kept<T>{key.range, key.chair, now, std::move(kept)});
+  items_kept_ += list.size();
 }
+
+std::shared_ptr<const std::vector<Appointment>> ListCache::Find(const ListKey& key, std::optional<Ticket>& ticket) {
+  return FindIn(&Party::lists, key, ticket);
+}
+
+void ListCache::Store(const ListKey& key, const Ticket& ticket, const std::vector<Appointment>& list) {
+  StoreIn(&Party::lists, key, ticket, list);
+}
+
+std::shared_ptr<const std::vector<TimeOff>> ListCache::FindTimeOff(const ListKey& key, std::optional<Ticket>& ticket) {
+  auto kept = FindIn(&Party::time_off, key, ticket);
+  if (kept) ++facts_answered_;
+  return kept;
+}
+
+void ListCache::StoreTimeOff(const ListKey& key, const Ticket& ticket, const std::vector<TimeOff>& list) {
+  StoreIn(&Party::time_off, key, ticket, list);
+}
+
+std::shared_ptr<const std::vector<TimeRange>> ListCache::FindHeld(const ListKey& key, std::optional<Ticket>& ticket) {
+  auto kept = FindIn(&Party::held, key, ticket);
+  if (kept) ++facts_answered_;
+  return kept;
+}
+
+void ListCache::StoreHeld(const ListKey& key, const Ticket& ticket, const std::vector<TimeRange>& list) {
+  StoreIn(&Party::held, key, ticket, list);
+}
+
+std::shared_ptr<const std::string> ListCache::FindSchedule(const ListKey& key, std::optional<Ticket>& ticket) {
+  auto kept = FindIn(&Party::schedules, key, ticket);
+  if (!kept) return nullptr;
+  ++facts_answered_;
+  // The one answer, sharing its owner's lifetime.
+  return {kept, &kept->front()};
+}
+
+void ListCache::StoreSchedule(const ListKey& key, const Ticket& ticket, std::string answer) {
+  StoreIn(&Party::schedules, key, ticket, std::vector<std::string>{std::move(answer)});
+}
+
+std::shared_ptr<const Barber> ListCache::FindBarber(const std::string& id, std::optional<Ticket>& ticket) {
+  const auto now = clock_.Now();
+  const std::lock_guard lock(mutex_);
+  auto* party = Answering(id, ticket);
+  if (party == nullptr || !party->barber) return nullptr;
+  if (now - party->barber_stored_at < ttl_) {
+    ticket.reset();
+    ++facts_answered_;
+    return party->barber;
+  }
+  party->barber.reset();
+  --items_kept_;
+  return nullptr;
+}
+
+void ListCache::StoreBarber(const Ticket& ticket, const Barber& barber) {
+  auto kept = std::make_shared<const Barber>(barber);
+  const auto now = clock_.Now();
+  const std::lock_guard lock(mutex_);
+  auto* party = Keeping(barber.id, ticket);
+  if (party == nullptr) return;
+  if (!party->barber) {
+    if (items_kept_ + 1 > max_entries_) {
+      ForgetAllLocked();
+      return;
+    }
+    ++items_kept_;
+  }
+  party->barber = std::move(kept);
+  party->barber_stored_at = now;
+}
+
+std::optional<std::string> ListCache::BarberNamed(const std::string& name) const {
+  const std::lock_guard lock(mutex_);
+  const auto found = barber_names_.find(BarberNameKey(name));
+  if (found == barber_names_.end()) return std::nullopt;
+  return found->second;
+}
+
+void ListCache::NameBarber(const std::string& name, const std::string& id) {
+  if (!enabled()) return;
+  const std::lock_guard lock(mutex_);
+  if (!online_) return;
+  if (barber_names_.size() >= max_entries_) barber_names_.clear();
+  barber_names_.insert_or_assign(BarberNameKey(name), id);
+}
+
+std::uint64_t ListCache::barber_facts_answered() const { return facts_answered_.load(); }
 
 void ListCache::Forget(std::string_view party) {
   const std::lock_guard lock(mutex_);
   const auto found = parties_.find(std::string(party));
   if (found == parties_.end()) return;
-  ++found->second.generation;
-  for (const auto& k : found->second.lists) appointments_kept_ -= k.list->size();
-  found->second.lists.clear();
+  auto& p = found->second;
+  ++p.generation;
+  items_kept_ -= p.Size();
+  p.lists.clear();
+  p.time_off.clear();
+  p.held.clear();
+  p.schedules.clear();
+  p.barber.reset();
 }
 
 void ListCache::ForgetAll() {
@@ -89,6 +218,29 @@ void ListCache::Close(std::string_view party) {
   closed_.emplace(party);
 }
 
+bool ListCache::SessionOpen(const Caller& caller) const {
+  if (caller.session_id.empty()) return false;
+  const std::lock_guard lock(mutex_);
+  return online_ && !closed_.contains(caller.user_id) && !ended_sessions_.contains(caller.session_id);
+}
+
+void ListCache::EndSession(std::string_view session_id) {
+  const auto now = clock_.Now();
+  const std::lock_guard lock(mutex_);
+  // Those heard of longer ago than a token lives are let go, a few at a time.
+  if (ended_sessions_.size() >= 64) {
+    std::erase_if(ended_sessions_, [&](const auto& ended) { return now - ended.second > session_memory_; });
+  }
+  ended_sessions_.insert_or_assign(std::string(session_id), now);
+}
+
+void ListCache::SetEndedSessions(std::vector<std::string> session_ids) {
+  const auto now = clock_.Now();
+  const std::lock_guard lock(mutex_);
+  ended_sessions_.clear();
+  for (auto& id : session_ids) ended_sessions_.emplace(std::move(id), now);
+}
+
 void ListCache::Reopen(std::string_view party) {
   const std::lock_guard lock(mutex_);
   closed_.erase(std::string(party));
@@ -104,7 +256,8 @@ void ListCache::SetClosed(std::vector<std::string> parties) {
 void ListCache::ForgetAllLocked() {
   ++epoch_;
   parties_.clear();
-  appointments_kept_ = 0;
+  barber_names_.clear();
+  items_kept_ = 0;
 }
 
 bool ListCache::online() const {

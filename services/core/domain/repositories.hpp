@@ -169,7 +169,7 @@ class TimeOffRepository {
                                              const OutboxEvent& event) = 0;
   virtual common::Result<std::optional<TimeOff>> FindTimeOffById(const std::string& id) = 0;
   /// Deletes the time off with `event`; neither when it is gone already.
-  virtual common::Status DeleteTimeOff(const std::string& id, const OutboxEvent& event) = 0;
+  virtual common::Status DeleteTimeOff(const TimeOff& off, const OutboxEvent& event) = 0;
   /// The barber's time off overlapping `range`, the earliest first, at most 500.
   virtual common::Result<std::vector<TimeOff>> ListTimeOff(const std::string& barber_id, const TimeRange& range) = 0;
 };
@@ -317,7 +317,7 @@ class WaitlistRepository {
   virtual common::Result<bool> Offer(const WaitlistHold& hold, const OutboxEvent& event) = 0;
   /// Ends the hold while it is held, as `state` (passed or withdrawn), with `event`; false
   /// when it was not held.
-  virtual common::Result<bool> EndHold(const std::string& hold_id, const std::string& state,
+  virtual common::Result<bool> EndHold(const WaitlistHold& hold, const std::string& state,
                                        const OutboxEvent& event) = 0;
   /// Takes the entry out of line and withdraws its hold, if any; the hold withdrawn.
   virtual common::Result<std::optional<WaitlistHold>> Leave(const std::string& entry_id) = 0;

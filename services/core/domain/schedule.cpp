@@ -1,7 +1,7 @@
 #include "schedule.hpp"
 
 #include <algorithm>
-#include <set>
+#include <unordered_set>
 
 #include "bookings.hpp"
 
@@ -67,12 +67,27 @@ std::vector<TimeRange> WorkingTime(const Barber& barber, TimePoint first, TimePo
   return Clipped(Merged(std::move(open)), {first, end});
 }
 
-common::Result<BarberSchedule> ScheduleReader::Read(const Caller* caller, const std::string& barber_name,
-                                                    const std::string& barber_id, const std::string& from,
-                                                    const std::string& to) {
+common::Status CheckOneBarber(const std::string& barber_name, const std::string& barber_id) {
   if (barber_name.empty() == barber_id.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "give barber_name or barber_id, not both");
   }
+  return common::Ok{};
+}
+
+bool SeesDetails(const Caller* caller, const std::string& barber_id) {
+  return caller != nullptr && (caller->role == Role::kAdmin || caller->user_id == barber_id);
+}
+
+common::Result<BarberSchedule> ScheduleReader::Read(const Caller* caller, const std::string& barber_name,
+                                                    const std::string& barber_id, const std::string& from,
+                                                    const std::string& to) {
+  if (auto one = CheckOneBarber(barber_name, barber_id); !one) return one.error();
+  auto days = Days(from, to);
+  if (!days) return days.error();
+  return Read(caller, barber_name, barber_id, *days);
+}
+
+common::Result<TimeRange> ScheduleReader::Days(const std::string& from, const std::string& to) const {
   const auto today = shop_time_.ToLocal(clock_.Now());
   auto first = from.empty() ? common::Result<TimePoint>(shop_time_.AtLocalMinute(today, 0))
                             : ParseCalendarDay(shop_time_, from, "from");
@@ -91,30 +106,38 @@ common::Result<BarberSchedule> ScheduleReader::Read(const Caller* caller, const 
     return MakeError(ErrorCode::kInvalidArgument,
                      "to must be a day after from, at most " + std::to_string(kLongestSchedule) + " days after");
   }
-  auto found = FindBarber(barbers_, barber_name, barber_id);
+  return TimeRange{*first, *end};
+}
+
+common::Result<BarberSchedule> ScheduleReader::Read(const Caller* caller, const std::string& barber_name,
+                                                    const std::string& barber_id, const TimeRange& days) {
+  const TimePoint first = days.from;
+  const TimePoint end = days.to;
+  auto found = days_.FindBarber(barber_name, barber_id);
   if (!found) return found.error();
   BarberSchedule schedule;
   schedule.barber = std::move(*found);
-  schedule.range = {*first, *end};
-  schedule.detailed = caller != nullptr && (caller->role == Role::kAdmin || caller->user_id == schedule.barber.id);
-  schedule.open = WorkingTime(schedule.barber, *first, *end, shop_time_);
+  schedule.range = days;
+  schedule.detailed = SeesDetails(caller, schedule.barber.id);
+  schedule.open = WorkingTime(schedule.barber, first, end, shop_time_);
 
   // Every appointment that starts in the range or runs into it, a page at a time.
   std::vector<Appointment> listed;
-  std::set<std::string> seen;
-  TimeRange page{*first - common::kLongestService, *end};
+  std::unordered_set<std::string> seen;
+  TimeRange page{first - common::kLongestService, end};
   for (;;) {
-    auto read = appointments_.ListForBarber(schedule.barber.id, page);
+    auto read = days_.Booked(schedule.barber.id, page);
     if (!read) return read.error();
-    for (auto& a : *read) {
-      if (seen.insert(a.id).second) listed.push_back(std::move(a));
+    const auto& rows = **read;
+    for (const auto& a : rows) {
+      if (seen.insert(a.id).second) listed.push_back(a);
     }
     // More follow: from the last start on (ids seen are skipped), unless every one of a
     // full page starts at once.
-    if (read->size() <= kListLimit || listed.back().starts_at == page.from) break;
+    if (rows.size() <= kListLimit || listed.back().starts_at == page.from) break;
     page.from = listed.back().starts_at;
   }
-  auto off = time_off_.ListTimeOff(schedule.barber.id, schedule.range);
+  auto off = days_.TimeOffDuring(schedule.barber.id, schedule.range);
   if (!off) return off.error();
   std::vector<TimeRange> taken;
   for (const auto& a : listed) {
@@ -122,14 +145,14 @@ common::Result<BarberSchedule> ScheduleReader::Read(const Caller* caller, const 
   }
   for (const auto& t : *off) taken.push_back(t.during);
   // A time held for a customer on the waitlist is busy too.
-  auto held = waitlist_.Held(schedule.barber.id, schedule.range);
+  auto held = days_.Held(schedule.barber.id, schedule.range);
   if (!held) return held.error();
   taken.insert(taken.end(), held->begin(), held->end());
   schedule.busy = Clipped(Merged(std::move(taken)), schedule.range);
   schedule.free = Without(schedule.open, schedule.busy);
   if (schedule.detailed) {
     for (auto& a : listed) {
-      if (a.starts_at >= *first) schedule.appointments.push_back(std::move(a));
+      if (a.starts_at >= first) schedule.appointments.push_back(std::move(a));
     }
     schedule.time_off = std::move(*off);
   }

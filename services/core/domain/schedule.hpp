@@ -5,7 +5,7 @@
 
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/shop_time.hpp"
-#include "unit_of_work.hpp"
+#include "day_source.hpp"
 
 namespace barbershop::core::domain {
 
@@ -37,16 +37,19 @@ std::vector<TimeRange> Without(const std::vector<TimeRange>& whole, const std::v
 std::vector<TimeRange> WorkingTime(const Barber& barber, TimePoint first, TimePoint end,
                                    const common::ShopTime& shop_time);
 
-/// Reads barbers' schedules.  Holds only references; one per call is cheap.
+/// A barber is named by name or by id: one of the two, else kInvalidArgument.
+common::Status CheckOneBarber(const std::string& barber_name, const std::string& barber_id);
+
+/// Whether `caller` (null: not signed in) sees the details of `barber_id`'s schedule:
+/// the barber and admins do.
+bool SeesDetails(const Caller* caller, const std::string& barber_id);
+
+/// Reads barbers' schedules from a DaySource.  Holds only references; one per call is
+/// cheap.
 class ScheduleReader {
  public:
-  ScheduleReader(UnitOfWork& work, const common::ShopTime& shop_time, const common::Clock& clock)
-      : barbers_(work.barbers()),
-        time_off_(work.time_off()),
-        appointments_(work.appointments()),
-        waitlist_(work.waitlist()),
-        shop_time_(shop_time),
-        clock_(clock) {}
+  ScheduleReader(DaySource& days, const common::ShopTime& shop_time, const common::Clock& clock)
+      : days_(days), shop_time_(shop_time), clock_(clock) {}
 
   /// The schedule of the barber named `barber_name`, or whose user id is `barber_id` (one
   /// of the two), over the calendar days from `from` (today when empty) up to, not
@@ -55,12 +58,15 @@ class ScheduleReader {
   /// details.
   common::Result<BarberSchedule> Read(const Caller* caller, const std::string& barber_name,
                                       const std::string& barber_id, const std::string& from, const std::string& to);
+  /// The days Read covers for `from` and `to`, from the first's start; kInvalidArgument
+  /// naming the field that is wrong.
+  common::Result<TimeRange> Days(const std::string& from, const std::string& to) const;
+  /// Read over `days` as Days gave them.
+  common::Result<BarberSchedule> Read(const Caller* caller, const std::string& barber_name,
+                                      const std::string& barber_id, const TimeRange& days);
 
  private:
-  BarberRepository& barbers_;
-  TimeOffRepository& time_off_;
-  AppointmentRepository& appointments_;
-  WaitlistRepository& waitlist_;
+  DaySource& days_;
   const common::ShopTime& shop_time_;
   const common::Clock& clock_;
 };

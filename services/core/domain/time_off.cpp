@@ -56,7 +56,7 @@ common::Result<TimeOff> TimeOffBook::Remove(const Caller& caller, const std::str
   }
   const auto event = MakeScheduleChangedEvent(
       {ScheduleChange::kTimeOffRemoved, off.barber_id, off.barber_name, off.during}, shop_time_, clock_.Now());
-  if (auto ok = time_off_.DeleteTimeOff(off.id, event); !ok) return ok.error();
+  if (auto ok = time_off_.DeleteTimeOff(off, event); !ok) return ok.error();
   return off;
 }
 

@@ -177,7 +177,7 @@ common::Result<WaitlistEntry> WaitlistService::Pass(const Caller& caller, const 
   if (!barber) return barber.error();
   const auto event = MakeScheduleChangedEvent({ScheduleChange::kHoldEnded, barber->id, barber->name, hold->during},
                                               shop_time_, clock_.Now());
-  auto ended = work_.waitlist().EndHold(hold->id, "passed", event);
+  auto ended = work_.waitlist().EndHold(*hold, "passed", event);
   if (!ended) return ended.error();
   if (!*ended) return MakeError(ErrorCode::kFailedPrecondition, "that time is no longer held for you");
   if (auto offers = OfferFreed(hold->barber_id, hold->during); !offers) return offers.error();

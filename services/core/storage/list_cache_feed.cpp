@@ -45,17 +45,20 @@ void OnListsChanged(domain::ListCache& cache, std::string_view payload) {
 }
 
 // Migration 010's channel: "closed <id>" when an account is deactivated or deleted, "open
-// <id>" when it is reactivated.
+// <id>" when it is reactivated; and migration 016's "ended <session id>".
 constexpr const char* kAccountsChannel = "account_states";
 
 void OnAccountState(domain::ListCache& cache, std::string_view payload) {
   const auto space = payload.find(' ');
   if (space == std::string_view::npos) return;
-  const auto party = payload.substr(space + 1);
-  if (payload.substr(0, space) == "open") {
-    cache.Reopen(party);
+  const auto what = payload.substr(0, space);
+  const auto id = payload.substr(space + 1);
+  if (what == "open") {
+    cache.Reopen(id);
+  } else if (what == "ended") {
+    cache.EndSession(id);
   } else {
-    cache.Close(party);
+    cache.Close(id);
   }
 }
 
@@ -66,6 +69,19 @@ std::vector<std::string> ClosedAccounts(pqxx::connection& connection) {
   for (const auto& row : tx.exec("SELECT id::text FROM users WHERE NOT active"))
     closed.push_back(row[0].as<std::string>());
   return closed;
+}
+
+// The sessions ended recently enough for a token of theirs to be alive, read once the feed
+// listens.
+std::vector<std::string> EndedSessions(pqxx::connection& connection, std::chrono::seconds within) {
+  pqxx::nontransaction tx(connection);
+  std::vector<std::string> ended;
+  for (const auto& row :
+       tx.exec_params("SELECT id::text FROM sessions WHERE ended_at > now() - make_interval(secs => $1)",
+                      static_cast<double>(within.count()))) {
+    ended.push_back(row[0].as<std::string>());
+  }
+  return ended;
 }
 
 }  // namespace
@@ -94,6 +110,7 @@ void ListCacheFeed::Run() {
       // closed meanwhile goes unheard.
       Receiver accounts(connection, kAccountsChannel, cache_, OnAccountState);
       cache_.SetClosed(ClosedAccounts(connection));
+      cache_.SetEndedSessions(EndedSessions(connection, cache_.session_memory()));
       Receiver lists(connection, kChannel, cache_, OnListsChanged);
       // The receivers' LISTENs have run: from here on no change goes unheard, and what
       // changed before is forgotten by going online.

@@ -41,10 +41,10 @@ Result<std::optional<TimeOff>> PgTimeOffRepository::FindTimeOffById(const std::s
                                          });
 }
 
-common::Status PgTimeOffRepository::DeleteTimeOff(const std::string& id, const domain::OutboxEvent& event) {
+common::Status PgTimeOffRepository::DeleteTimeOff(const TimeOff& off, const domain::OutboxEvent& event) {
   return Guarded<Ok>(db_, Access::kWrite, "DeleteTimeOff", [&]() -> common::Status {
     pqxx::nontransaction tx(db_.Connection());
-    tx.exec_prepared(stmt::kDeleteTimeOff, id, event.event_id, event.routing_key, event.payload_json);
+    tx.exec_prepared(stmt::kDeleteTimeOff, off.id, event.event_id, event.routing_key, event.payload_json);
     return Ok{};
   });
 }

@@ -14,7 +14,7 @@ class PgTimeOffRepository final : public domain::TimeOffRepository {
   common::Result<domain::TimeOff> AddTimeOff(const domain::Barber& barber, const domain::TimeRange& during,
                                              const std::string& reason, const domain::OutboxEvent& event) override;
   common::Result<std::optional<domain::TimeOff>> FindTimeOffById(const std::string& id) override;
-  common::Status DeleteTimeOff(const std::string& id, const domain::OutboxEvent& event) override;
+  common::Status DeleteTimeOff(const domain::TimeOff& off, const domain::OutboxEvent& event) override;
   common::Result<std::vector<domain::TimeOff>> ListTimeOff(const std::string& barber_id,
                                                            const domain::TimeRange& range) override;
 

@@ -16,6 +16,8 @@ PgUnitOfWork::PgUnitOfWork(Database& db, const PgWiring& wiring)
     accounts_in_use_ = &accounts_cached_.emplace(accounts_, *wiring.lists);
     barbers_in_use_ = &barbers_cached_.emplace(barbers_, *wiring.lists);
     appointments_in_use_ = &appointments_cached_.emplace(appointments_, *wiring.lists);
+    time_off_in_use_ = &time_off_cached_.emplace(time_off_, *wiring.lists);
+    waitlist_in_use_ = &waitlist_cached_.emplace(waitlist_, *wiring.lists);
   }
 }
 

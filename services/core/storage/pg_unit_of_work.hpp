@@ -23,19 +23,19 @@ struct PgWiring {
 };
 
 /// The repositories of one call on one PostgreSQL connection, with the list cache in
-/// front of appointments and barbers when wired.  Used by the thread that owns `db`.
+/// front of appointments, barbers, time off and held times when wired.  Used by the thread that owns `db`.
 class PgUnitOfWork final : public domain::UnitOfWork {
  public:
   PgUnitOfWork(Database& db, const PgWiring& wiring);
 
   domain::AccountRepository& accounts() override { return *accounts_in_use_; }
   domain::BarberRepository& barbers() override { return *barbers_in_use_; }
-  domain::TimeOffRepository& time_off() override { return time_off_; }
+  domain::TimeOffRepository& time_off() override { return *time_off_in_use_; }
   domain::AppointmentRepository& appointments() override { return *appointments_in_use_; }
   domain::AttemptCounter& attempts() override { return attempts_; }
   domain::SessionRepository& sessions() override { return sessions_; }
   domain::CalendarRepository& calendars() override { return calendars_; }
-  domain::WaitlistRepository& waitlist() override { return waitlist_; }
+  domain::WaitlistRepository& waitlist() override { return *waitlist_in_use_; }
   bool ChangeInDoubt() const override { return db_.ChangeInDoubt(); }
   void Restart() override { db_.BeginWork(); }
 
@@ -52,9 +52,13 @@ class PgUnitOfWork final : public domain::UnitOfWork {
   std::optional<domain::CachedAccounts> accounts_cached_;
   std::optional<domain::CachedBarbers> barbers_cached_;
   std::optional<domain::CachedAppointments> appointments_cached_;
+  std::optional<domain::CachedTimeOff> time_off_cached_;
+  std::optional<domain::CachedWaitlist> waitlist_cached_;
   domain::AccountRepository* accounts_in_use_ = &accounts_;  ///< through the cache when wired
   domain::BarberRepository* barbers_in_use_ = &barbers_;
   domain::AppointmentRepository* appointments_in_use_ = &appointments_;
+  domain::TimeOffRepository* time_off_in_use_ = &time_off_;
+  domain::WaitlistRepository* waitlist_in_use_ = &waitlist_;
 };
 
 /// The database executor's workers as a WorkQueue: each task gets a new unit of work on

@@ -145,11 +145,11 @@ Result<bool> PgWaitlistRepository::Offer(const WaitlistHold& hold, const domain:
   });
 }
 
-Result<bool> PgWaitlistRepository::EndHold(const std::string& hold_id, const std::string& state,
+Result<bool> PgWaitlistRepository::EndHold(const domain::WaitlistHold& hold, const std::string& state,
                                            const domain::OutboxEvent& event) {
   return Guarded<bool>(db_, Access::kTransaction, "EndHold", [&]() -> Result<bool> {
     pqxx::work tx(db_.Connection());
-    const auto ended = tx.exec_prepared(stmt::kEndHold, hold_id, state);
+    const auto ended = tx.exec_prepared(stmt::kEndHold, hold.id, state);
     if (ended.empty()) return false;
     tx.exec_prepared(stmt::kInsertEvent, event.event_id, ended[0]["hold_barber_id"].as<std::string>(),
                      event.routing_key, event.payload_json);

@@ -20,7 +20,7 @@ class PgWaitlistRepository final : public domain::WaitlistRepository {
   common::Result<std::vector<domain::TimeRange>> Held(const std::string& barber_id,
                                                       const domain::TimeRange& range) override;
   common::Result<bool> Offer(const domain::WaitlistHold& hold, const domain::OutboxEvent& event) override;
-  common::Result<bool> EndHold(const std::string& hold_id, const std::string& state,
+  common::Result<bool> EndHold(const domain::WaitlistHold& hold, const std::string& state,
                                const domain::OutboxEvent& event) override;
   common::Result<std::optional<domain::WaitlistHold>> Leave(const std::string& entry_id) override;
   common::Status Announce(const std::string& barber_id, const domain::OutboxEvent& event) override;

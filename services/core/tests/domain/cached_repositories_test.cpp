@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "barbershop/common/ids.hpp"
+#include "domain/bookings.hpp"
 #include "shop_fixture.hpp"
 
 namespace barbershop::core::domain {
@@ -40,7 +41,109 @@ class CachedRepositoriesTest : public ShopFixture {
   ListCache cache_{60s, 1000, clock_};
   CachedAppointments appointments_{work_.stored_appointments(), cache_};
   CachedBarbers barbers_{work_.barbers(), cache_};
+  CachedTimeOff time_off_{work_.time_off(), cache_};
+  CachedWaitlist waitlist_{work_.waitlist(), cache_};
 };
+
+// What a barber's free slots and schedule read besides appointments: the store behind the
+// cache changes the way another copy of the service would, so only a forgotten party
+// shows it.
+TEST_F(CachedRepositoriesTest, ABarbersDayIsAnsweredFromMemoryUntilTheBarberChanges) {
+  // By name: the first read learns the id, the second reads by id and keeps the barber.
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(barbers_.FindBarberByName("ANA").value().value().id, ana_.id);
+  EXPECT_EQ(cache_.barber_facts_answered(), 1u);
+  ASSERT_TRUE(work_.barbers().SaveService(ana_.id, {"Beard trim", 20min, 1500}, std::nullopt));
+  EXPECT_TRUE(barbers_.FindBarberById(ana_.id).value().value().services.empty());  // from memory
+  cache_.Forget(ana_.id);                                                          // the feed's notice
+  EXPECT_EQ(barbers_.FindBarberById(ana_.id).value().value().services.size(), 1u);
+  // A change of services made here forgets the barber at once.
+  ASSERT_TRUE(barbers_.SaveService(ana_.id, {"Shave", 25min, 2000}, std::nullopt));
+  EXPECT_EQ(barbers_.FindBarberByName("Ana").value().value().services.size(), 2u);
+
+  // A renamed barber is not found under the old name, though the cache knew its id.
+  const auto answered = cache_.barber_facts_answered();
+  ASSERT_TRUE(work_.barbers().SaveBarber(ana_.id, "Anna", false, {{1, 9 * 60, 18 * 60}}, std::nullopt, std::nullopt));
+  cache_.Forget(ana_.id);
+  EXPECT_FALSE(barbers_.FindBarberByName("Ana").value().has_value());
+  EXPECT_EQ(barbers_.FindBarberByName("anna").value().value().id, ana_.id);
+  EXPECT_EQ(cache_.barber_facts_answered(), answered);
+
+  // Time off: kept per range; a change here forgets it, one elsewhere shows once heard of.
+  const TimeRange week{At("2026-12-07T00:00"), At("2026-12-14T00:00")};
+  const Barber ana = barbers_.FindBarberById(ana_.id).value().value();
+  const OutboxEvent event{common::NewUuid(), "barber.time_off_added", "{}"};
+  EXPECT_TRUE(time_off_.ListTimeOff(ana_.id, week).value().empty());
+  ASSERT_TRUE(work_.time_off().AddTimeOff(ana, {At("2026-12-08T09:00"), At("2026-12-08T12:00")}, "", event));
+  EXPECT_TRUE(time_off_.ListTimeOff(ana_.id, week).value().empty());
+  cache_.Forget(ana_.id);
+  EXPECT_EQ(time_off_.ListTimeOff(ana_.id, week).value().size(), 1u);
+  const auto added = time_off_.AddTimeOff(ana, {At("2026-12-09T09:00"), At("2026-12-09T12:00")}, "", event);
+  ASSERT_TRUE(added);
+  EXPECT_EQ(time_off_.ListTimeOff(ana_.id, week).value().size(), 2u);
+  ASSERT_TRUE(time_off_.DeleteTimeOff(*added, event));
+  EXPECT_EQ(time_off_.ListTimeOff(ana_.id, week).value().size(), 1u);
+
+  // Held times: an offer made here, and its end, forget the barber at once.
+  WaitlistEntry entry{common::NewUuid(),      carol_.id, ana_.id,      "Ana", week, "", 30min,
+                      At("2026-12-01T08:00"), "waiting", std::nullopt, {}};
+  ASSERT_TRUE(waitlist_.AddEntry(entry, 5));
+  EXPECT_TRUE(waitlist_.Held(ana_.id, week).value().empty());
+  const WaitlistHold hold{common::NewUuid(),
+                          entry.id,
+                          ana_.id,
+                          carol_.id,
+                          {At("2026-12-10T10:00"), At("2026-12-10T10:30")},
+                          At("2026-12-01T08:00"),
+                          At("2026-12-01T08:10"),
+                          "held"};
+  ASSERT_TRUE(waitlist_.Offer(hold, event).value());
+  EXPECT_EQ(waitlist_.Held(ana_.id, week).value().size(), 1u);
+  ASSERT_TRUE(waitlist_.EndHold(hold, "passed", event).value());
+  EXPECT_TRUE(waitlist_.Held(ana_.id, week).value().empty());
+
+  // A deactivated barber's day is never answered from memory.
+  const auto before_close = cache_.barber_facts_answered();
+  cache_.Close(ana_.id);
+  ASSERT_TRUE(barbers_.FindBarberById(ana_.id));
+  ASSERT_TRUE(time_off_.ListTimeOff(ana_.id, week));
+  EXPECT_EQ(cache_.barber_facts_answered(), before_close);
+}
+
+// Free slots from memory alone: nothing until the repositories' path has read the day
+// through the cache, then the same answer, until the barber's party is forgotten.
+TEST_F(CachedRepositoriesTest, FreeSlotsFromMemoryAreTheRepositoriesAnswer) {
+  ASSERT_TRUE(Insert(carol_, "2026-12-07T10:00"));
+  RepositoryDays read{barbers_, time_off_, appointments_, waitlist_};
+  KeptDays kept{cache_};
+  const auto slots = [&](DaySource& days) {
+    return FreeSlotsFrom(days, "Ana", "", "2026-12-07", "", policy_, Shop(), clock_.Now());
+  };
+  const auto unkept = slots(kept);
+  ASSERT_FALSE(unkept);
+  EXPECT_TRUE(KeptDays::NotKept(unkept.error()));
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(slots(read));  // the name's id, then the barber by id
+  const auto from_database = slots(read).value();
+  const auto from_memory = slots(kept);
+  ASSERT_TRUE(from_memory) << from_memory.error().message;
+  EXPECT_EQ(*from_memory, from_database);
+  EXPECT_EQ(std::count(from_database.begin(), from_database.end(), At("2026-12-07T10:00")), 0);
+  EXPECT_EQ(std::count(from_database.begin(), from_database.end(), At("2026-12-07T10:30")), 1);
+
+  // A barber by id, an unknown one, and a bad date: the memory has nothing to say.
+  EXPECT_TRUE(FreeSlotsFrom(kept, "", ana_.id, "2026-12-07", "", policy_, Shop(), clock_.Now()));
+  EXPECT_TRUE(
+      KeptDays::NotKept(FreeSlotsFrom(kept, "Nobody", "", "2026-12-07", "", policy_, Shop(), clock_.Now()).error()));
+  EXPECT_EQ(FreeSlotsFrom(kept, "Ana", "", "2026-13-07", "", policy_, Shop(), clock_.Now()).error().code,
+            common::ErrorCode::kInvalidArgument);
+
+  // A booking forgets the barber's day: memory has nothing until it is read again.
+  ASSERT_TRUE(Insert(dan_, "2026-12-07T11:00"));
+  EXPECT_FALSE(slots(kept));
+  ASSERT_TRUE(slots(read));
+  const auto after = slots(kept).value();
+  EXPECT_EQ(std::count(after.begin(), after.end(), At("2026-12-07T11:00")), 0);
+  EXPECT_EQ(after.size(), from_database.size() - 1);
+}
 
 TEST_F(CachedRepositoriesTest, AListIsReadOnceThenAnsweredFromTheCache) {
   ASSERT_TRUE(Insert(carol_, "2026-12-07T10:00"));

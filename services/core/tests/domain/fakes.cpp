@@ -439,8 +439,8 @@ common::Result<std::optional<TimeOff>> InMemoryTimeOffRepository::FindTimeOffByI
   return std::optional<TimeOff>{AsRead(store_, *it)};
 }
 
-common::Status InMemoryTimeOffRepository::DeleteTimeOff(const std::string& id, const OutboxEvent& event) {
-  const auto it = TimeOffById(store_, id);
+common::Status InMemoryTimeOffRepository::DeleteTimeOff(const TimeOff& off, const OutboxEvent& event) {
+  const auto it = TimeOffById(store_, off.id);
   if (it == store_.time_off.end()) return Ok{};
   store_.outbox.push_back({it->barber_id, event});
   store_.time_off.erase(it);
@@ -788,10 +788,10 @@ common::Result<bool> InMemoryWaitlistRepository::Offer(const WaitlistHold& hold,
   return true;
 }
 
-common::Result<bool> InMemoryWaitlistRepository::EndHold(const std::string& hold_id, const std::string& state,
+common::Result<bool> InMemoryWaitlistRepository::EndHold(const WaitlistHold& ended, const std::string& state,
                                                          const OutboxEvent& event) {
   for (auto& hold : store_.holds) {
-    if (hold.id != hold_id || hold.state != "held") continue;
+    if (hold.id != ended.id || hold.state != "held") continue;
     hold.state = state;
     store_.outbox.push_back({hold.barber_id, event});
     return true;

@@ -123,7 +123,7 @@ class InMemoryTimeOffRepository final : public TimeOffRepository {
   common::Result<TimeOff> AddTimeOff(const Barber& barber, const TimeRange& during, const std::string& reason,
                                      const OutboxEvent& event) override;
   common::Result<std::optional<TimeOff>> FindTimeOffById(const std::string& id) override;
-  common::Status DeleteTimeOff(const std::string& id, const OutboxEvent& event) override;
+  common::Status DeleteTimeOff(const TimeOff& off, const OutboxEvent& event) override;
   common::Result<std::vector<TimeOff>> ListTimeOff(const std::string& barber_id, const TimeRange& range) override;
 
  private:
@@ -211,7 +211,7 @@ class InMemoryWaitlistRepository final : public WaitlistRepository {
   common::Result<std::vector<WaitlistEntry>> Line(const std::string& barber_id, const TimeRange& range) override;
   common::Result<std::vector<TimeRange>> Held(const std::string& barber_id, const TimeRange& range) override;
   common::Result<bool> Offer(const WaitlistHold& hold, const OutboxEvent& event) override;
-  common::Result<bool> EndHold(const std::string& hold_id, const std::string& state, const OutboxEvent& event) override;
+  common::Result<bool> EndHold(const WaitlistHold& ended, const std::string& state, const OutboxEvent& event) override;
   common::Result<std::optional<WaitlistHold>> Leave(const std::string& entry_id) override;
   common::Status Announce(const std::string& barber_id, const OutboxEvent& event) override;
   common::Result<std::vector<WaitlistHold>> Lapse(TimePoint now, std::size_t limit) override;

@@ -144,6 +144,67 @@ TEST_F(ListCacheTest, StartsOverPastItsSize) {
   EXPECT_EQ(Kept(Key("e")), 0u);
 }
 
+TEST_F(ListCacheTest, ABarbersDayIsKeptWithTheirPartyAndCountsToTheSize) {
+  Barber ana{"b", "Ana", false, {{1, 9 * 60, 18 * 60}}, {}, {}};
+  std::optional<ListCache::Ticket> ticket;
+  ASSERT_EQ(cache_.FindBarber("b", ticket), nullptr);
+  cache_.StoreBarber(*ticket, ana);
+  cache_.NameBarber("Ana", "b");
+  const std::vector<TimeOff> off(40, TimeOff{"1", "b", "Ana", Key("b").range, ""});
+  ASSERT_EQ(cache_.FindTimeOff(Key("b", true), ticket), nullptr);
+  cache_.StoreTimeOff(Key("b", true), *ticket, off);
+  ASSERT_NE(cache_.FindBarber("b", ticket), nullptr);
+  EXPECT_EQ(cache_.FindTimeOff(Key("b", true), ticket)->size(), 40u);
+  EXPECT_EQ(cache_.FindHeld(Key("b", true), ticket), nullptr);  // a kind of its own
+  EXPECT_EQ(cache_.BarberNamed("ANA"), "b");
+  EXPECT_EQ(cache_.barber_facts_answered(), 2u);
+
+  // A change to the barber's party forgets all of it; the name stays a hint.
+  cache_.Forget("b");
+  EXPECT_EQ(cache_.FindBarber("b", ticket), nullptr);
+  EXPECT_EQ(cache_.FindTimeOff(Key("b", true), ticket), nullptr);
+  EXPECT_EQ(cache_.BarberNamed("ana"), "b");
+
+  // Time off counts toward the size: 40 + 70 > 100 starts over, hints and all.
+  cache_.StoreTimeOff(Key("b", true), *ticket, off);
+  Fill(Key("c"), ListOf(70));
+  EXPECT_EQ(cache_.FindTimeOff(Key("b", true), ticket), nullptr);
+  EXPECT_EQ(cache_.BarberNamed("Ana"), std::nullopt);
+
+  // A barber kept expires as lists do.
+  ASSERT_EQ(cache_.FindBarber("b", ticket), nullptr);
+  cache_.StoreBarber(*ticket, ana);
+  clock_.Advance(60s);
+  EXPECT_EQ(cache_.FindBarber("b", ticket), nullptr);
+}
+
+TEST_F(ListCacheTest, ASessionIsOpenFromMemoryOnlyWhileNothingSaysOtherwise) {
+  const Caller carol{"c", Role::kCustomer, "s1"};
+  EXPECT_TRUE(cache_.SessionOpen(carol));
+  EXPECT_FALSE(cache_.SessionOpen(Caller{"c", Role::kCustomer, ""}));  // no session: the database says
+  cache_.EndSession("s1");
+  EXPECT_FALSE(cache_.SessionOpen(carol));
+  EXPECT_TRUE(cache_.SessionOpen(Caller{"c", Role::kCustomer, "s2"}));
+  cache_.Close("c");
+  EXPECT_FALSE(cache_.SessionOpen(Caller{"c", Role::kCustomer, "s2"}));
+  cache_.Reopen("c");
+
+  // The feed's list on connecting replaces what was heard; offline, nothing is open.
+  cache_.SetEndedSessions({"s2"});
+  EXPECT_TRUE(cache_.SessionOpen(carol));
+  EXPECT_FALSE(cache_.SessionOpen(Caller{"c", Role::kCustomer, "s2"}));
+  cache_.SetOnline(false);
+  EXPECT_FALSE(cache_.SessionOpen(carol));
+  cache_.SetOnline(true);
+
+  // An end heard of longer ago than a token lives is let go once many more are heard.
+  for (int i = 0; i < 100; ++i) cache_.EndSession("old" + std::to_string(i));
+  clock_.Advance(16min);
+  cache_.EndSession("new");
+  EXPECT_TRUE(cache_.SessionOpen(Caller{"c", Role::kCustomer, "old1"}));
+  EXPECT_FALSE(cache_.SessionOpen(Caller{"c", Role::kCustomer, "new"}));
+}
+
 TEST_F(ListCacheTest, ZeroSecondsTurnsItOff) {
   ListCache off(0s, 100, clock_);
   off.SetOnline(true);

@@ -24,11 +24,12 @@ class ScheduleTest : public ShopFixture {
 
   common::Result<BarberSchedule> Read(const Caller* caller, const std::string& from = "2026-12-07",
                                       const std::string& to = "2026-12-09") {
-    return ScheduleReader(work_, Shop(), clock_).Read(caller, "Ana", "", from, to);
+    return ScheduleReader(days_, Shop(), clock_).Read(caller, "Ana", "", from, to);
   }
 
   User ana_, carol_, root_;
   BookingService bookings_{work_, Shop(), clock_, policy_};
+  RepositoryDays days_{work_};
 };
 
 TEST_F(ScheduleTest, WorkingBusyAndFreeForAnyoneAndWhoBookedForTheBarberAndAdmins) {
@@ -76,10 +77,10 @@ TEST_F(ScheduleTest, AWeekFromTodayUnlessAskedAndBadRangesAreRefused) {
   EXPECT_TRUE(Fails(Read(nullptr, "2026-12-01", "2027-01-02"), ErrorCode::kInvalidArgument, "at most 31 days"));
   EXPECT_TRUE(Read(nullptr, "2026-12-01", "2027-01-01"));
   EXPECT_TRUE(Fails(Read(nullptr, "2026-12-7", ""), ErrorCode::kInvalidArgument, "from must be a calendar day"));
-  EXPECT_TRUE(Fails(ScheduleReader(work_, Shop(), clock_).Read(nullptr, "Nobody", "", "", ""), ErrorCode::kNotFound));
-  EXPECT_TRUE(Fails(ScheduleReader(work_, Shop(), clock_).Read(nullptr, "Ana", ana_.id, "", ""),
+  EXPECT_TRUE(Fails(ScheduleReader(days_, Shop(), clock_).Read(nullptr, "Nobody", "", "", ""), ErrorCode::kNotFound));
+  EXPECT_TRUE(Fails(ScheduleReader(days_, Shop(), clock_).Read(nullptr, "Ana", ana_.id, "", ""),
                     ErrorCode::kInvalidArgument, "not both"));
-  EXPECT_TRUE(ScheduleReader(work_, Shop(), clock_).Read(nullptr, "", ana_.id, "", ""));
+  EXPECT_TRUE(ScheduleReader(days_, Shop(), clock_).Read(nullptr, "", ana_.id, "", ""));
 }
 
 TEST_F(ScheduleTest, HoursThroughMidnightAreOneSpanAndDaylightSavingDaysFollowTheWallClock) {

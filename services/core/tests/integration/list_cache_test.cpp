@@ -2,6 +2,7 @@
 #include <pqxx/pqxx>
 
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include "storage/pg_unit_of_work.hpp"
@@ -155,6 +156,119 @@ TEST_F(ListCacheReplicasTest, ARenameAndAnOperatorsSqlReachKeptLists) {
   EXPECT_TRUE(Eventually([&] { return Listed(*b_, client_) == std::vector<std::string>{marked}; }));
 }
 
+// A barber's free slots read the barber, their time off and held times from memory too:
+// a change made through either copy, or by an operator's SQL, shows in both.
+TEST_F(ListCacheReplicasTest, ABarbersFreeSlotsFollowEveryChangeInEveryCopy) {
+  const std::string day = Slot(2, 10, 0).substr(0, 10);
+  const auto slots = [&](UserService::Stub& stub, const std::string& service = "") {
+    GetAvailableSlotsRequest request;
+    request.set_barber_name(barber_.username);
+    request.set_date(day);
+    request.set_service(service);
+    GetAvailableSlotsResponse response;
+    const auto status = stub.GetAvailableSlots(Authed("").get(), request, &response);
+    std::set<std::string> times;
+    if (!status.ok()) return times;
+    for (const auto& slot : response.slots()) times.insert(slot.substr(11, 5));
+    return times;
+  };
+  const auto from_memory = [&](UserService::Stub& stub, int http_port) {
+    return Eventually([&] {
+      const double before = Metric(http_port, "barbershop_barber_facts_from_memory");
+      slots(stub);
+      return Metric(http_port, "barbershop_barber_facts_from_memory") > before;
+    });
+  };
+  ASSERT_TRUE(from_memory(*a_, core_.http_port()));
+  ASSERT_TRUE(from_memory(*b_, replica_->http_port()));
+  ASSERT_TRUE(slots(*b_).contains("10:00"));
+
+  // Time off through one copy: that copy's next answer shows it, the other's soon after.
+  AddTimeOffRequest off;
+  off.set_from(day + "T10:00");
+  off.set_to(day + "T12:00");
+  TimeOffResponse added;
+  ASSERT_TRUE(a_->AddTimeOff(Authed(barber_.token).get(), off, &added).ok());
+  EXPECT_FALSE(slots(*a_).contains("10:00"));
+  EXPECT_TRUE(Eventually([&] { return !slots(*b_).contains("11:30"); }));
+  ASSERT_TRUE(from_memory(*b_, replica_->http_port()));
+
+  // An operator's SQL removes it.
+  Sql("DELETE FROM time_off WHERE barber_id = '" + barber_.id + "'");
+  EXPECT_TRUE(Eventually([&] { return slots(*b_).contains("10:00") && slots(*a_).contains("10:00"); }));
+
+  // A new service through the other copy: both offer slots for it.
+  ASSERT_TRUE(from_memory(*a_, core_.http_port()));
+  EXPECT_TRUE(slots(*a_, "Beard").empty());  // no such service yet
+  SaveServiceRequest save;
+  save.mutable_service()->set_name("Beard");
+  save.mutable_service()->set_duration_minutes(20);
+  ServiceResponse saved;
+  ASSERT_TRUE(b_->SaveService(Authed(barber_.token).get(), save, &saved).ok());
+  EXPECT_TRUE(slots(*b_, "Beard").contains("10:00"));
+  EXPECT_TRUE(Eventually([&] { return slots(*a_, "Beard").contains("10:00"); }));
+
+  // New hours by SQL: the day ends at noon.
+  ASSERT_TRUE(from_memory(*b_, replica_->http_port()));
+  Sql("UPDATE working_hours SET closes_minute = 720 WHERE barber_id = '" + barber_.id + "'");
+  EXPECT_TRUE(Eventually([&] { return !slots(*b_).contains("13:00") && slots(*b_).contains("10:00"); }));
+}
+
+// A barber's schedule is kept as the bytes last answered, per view: what anyone sees is
+// answered from memory at once, what the barber sees after their session's check, and
+// either shows a change made through the other copy.
+TEST_F(ListCacheReplicasTest, ABarbersScheduleFollowsEveryChangeInEveryCopy) {
+  const std::string day = Slot(2, 10, 0).substr(0, 10);
+  const auto read = [&](const std::string& token, BarberScheduleResponse* response, UserService::Stub* stub = nullptr) {
+    GetBarberScheduleRequest request;
+    request.set_barber_name(barber_.username);
+    request.set_from(day);
+    return (stub ? stub : b_.get())->GetBarberSchedule(Authed(token).get(), request, response);
+  };
+  const auto schedule = [&](const std::string& token) {
+    BarberScheduleResponse response;
+    const auto status = read(token, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  };
+  const auto from_memory = [&](const std::string& token) {
+    return Eventually([&] {
+      const double before = Metric(replica_->http_port(), "barbershop_barber_facts_from_memory");
+      schedule(token);
+      return Metric(replica_->http_port(), "barbershop_barber_facts_from_memory") > before;
+    });
+  };
+  ASSERT_TRUE(from_memory(""));
+  ASSERT_TRUE(from_memory(barber_.token));
+  EXPECT_EQ(schedule("").busy_size(), 0);
+  EXPECT_EQ(schedule(barber_.token).appointments_size(), 0);
+
+  const auto id = Book(*a_, Slot(2, 10, 0));
+  EXPECT_TRUE(Eventually([&] { return schedule("").busy_size() == 1; }));
+  EXPECT_TRUE(Eventually([&] { return schedule(barber_.token).appointments_size() == 1; }));
+  EXPECT_EQ(schedule(barber_.token).appointments(0).appointment_id(), id);
+  EXPECT_TRUE(schedule(barber_.token).detailed());
+  EXPECT_EQ(schedule("").appointments_size(), 0);  // anyone else sees busy and free only
+  EXPECT_FALSE(schedule("").detailed());
+  EXPECT_EQ(schedule(client_.token).appointments_size(), 0);
+
+  // A cancellation through this copy shows in its next answers, with no notice awaited.
+  ASSERT_TRUE(from_memory(""));
+  ASSERT_TRUE(from_memory(barber_.token));
+  CancelAppointmentRequest cancel;
+  cancel.set_appointment_id(id);
+  AppointmentResponse canceled;
+  ASSERT_TRUE(b_->CancelAppointment(Authed(client_.token).get(), cancel, &canceled).ok());
+  EXPECT_EQ(schedule("").busy_size(), 0);
+  EXPECT_EQ(schedule(barber_.token).appointments(0).status(), "canceled");
+
+  // A token whose session has ended gets no schedule, though one is kept.
+  AccountResponse out;
+  ASSERT_TRUE(b_->Logout(Authed(barber_.token).get(), {}, &out).ok());
+  BarberScheduleResponse refused;
+  EXPECT_EQ(read(barber_.token, &refused).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
 TEST_F(ListCacheReplicasTest, ADeactivatedAccountGetsNoListFromAnyCopysMemory) {
   Book(*a_, Slot(2, 10, 0));
   ASSERT_TRUE(FromMemory(*b_, replica_->http_port(), client_));
@@ -185,6 +299,29 @@ TEST_F(ListCacheReplicasTest, ADeactivatedAccountGetsNoListFromAnyCopysMemory) {
   EXPECT_EQ(own_list(), grpc::StatusCode::UNAUTHENTICATED);
   client_.token = Login(*a_, client_.email, client_.password);
   EXPECT_TRUE(Eventually([&] { return own_list() == grpc::StatusCode::OK; }));
+}
+
+// A token whose session ended (here a password change, which ends the others) gets no
+// list from either copy's memory, once the notice of the end has reached it.
+TEST_F(ListCacheReplicasTest, AnEndedSessionGetsNoListFromAnyCopysMemory) {
+  Book(*a_, Slot(2, 10, 0));
+  ASSERT_TRUE(FromMemory(*a_, core_.http_port(), client_));
+  ASSERT_TRUE(FromMemory(*b_, replica_->http_port(), client_));
+  const std::string other = Login(*a_, client_.email, client_.password);
+  ChangePasswordRequest change;
+  change.set_current_password(client_.password);
+  change.set_new_password(client_.password + "-new");
+  AccountResponse changed;
+  ASSERT_TRUE(a_->ChangePassword(Authed(other).get(), change, &changed).ok());
+  for (auto* stub : {a_.get(), b_.get()}) {
+    EXPECT_TRUE(Eventually([&] {
+      AppointmentsResponse response;
+      return stub->GetAppointments(Authed(client_.token).get(), {}, &response).error_code() ==
+             grpc::StatusCode::UNAUTHENTICATED;
+    }));
+  }
+  AppointmentsResponse still;
+  EXPECT_TRUE(b_->GetAppointments(Authed(other).get(), {}, &still).ok());  // the session that changed it goes on
 }
 
 TEST_F(ListCacheReplicasTest, ListsAreReadAgainAfterTheFeedWasAway) {
