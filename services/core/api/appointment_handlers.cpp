@@ -71,10 +71,9 @@ grpc::ServerUnaryReactor* UserServiceImpl::ModifyAppointment(grpc::CallbackServe
         c, "moved",
         [&](domain::BookingService& s) -> common::Result<domain::Appointment> {
           // The time it leaves is offered to the waitlist once it has moved.
-          auto before = s.Get(*c.caller, request->appointment_id());
-          if (!before) return before.error();
-          auto moved = s.Modify(*c.caller, request->appointment_id(), request->date_time());
-          if (moved) OfferFreed(c.work, moved->barber_id, Freed(*before));
+          domain::Appointment before;
+          auto moved = s.Modify(*c.caller, request->appointment_id(), request->date_time(), &before);
+          if (moved) OfferFreed(c.work, moved->barber_id, Freed(before));
           return moved;
         },
         response);

@@ -303,9 +303,10 @@ common::Result<Appointment> BookingService::Confirm(const Caller& caller, const 
 }
 
 common::Result<Appointment> BookingService::Modify(const Caller& caller, const std::string& appointment_id,
-                                                   const std::string& date_time) {
+                                                   const std::string& date_time, Appointment* before) {
   auto current = FindForCaller(caller, appointment_id);
   if (!current) return current.error();
+  if (before != nullptr) *before = *current;
   if (!IsLive(current->status)) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      std::string("a ") + StatusName(current->status) + " appointment cannot be moved");

@@ -135,8 +135,9 @@ class BookingService {
                                      const std::string& barber_name, const std::string& idempotency_key = {},
                                      const std::string& service = {});
   common::Result<Appointment> Confirm(const Caller& caller, const std::string& appointment_id);
+  /// Moves the appointment; `before`, when given, gets it as it was (the time it leaves).
   common::Result<Appointment> Modify(const Caller& caller, const std::string& appointment_id,
-                                     const std::string& date_time);
+                                     const std::string& date_time, Appointment* before = nullptr);
   common::Result<Appointment> Cancel(const Caller& caller, const std::string& appointment_id);
   /// The barber's verdict on a confirmed appointment that has started: `outcome` is
   /// kCompleted (the client came) or kNoShow.

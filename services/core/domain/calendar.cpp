@@ -176,12 +176,14 @@ common::Result<CalendarLink> CalendarService::Reset(const Caller& caller) {
 }
 
 common::Result<std::string> CalendarService::Feed(std::string_view token) {
-  const auto gone = common::MakeError(common::ErrorCode::kNotFound,
-                                      "no calendar at this link: it was reset, or never made (make a new one)");
-  if (!common::HasRefreshTokenShape(token)) return gone;
+  const auto gone = [] {
+    return common::MakeError(common::ErrorCode::kNotFound,
+                             "no calendar at this link: it was reset, or never made (make a new one)");
+  };
+  if (!common::HasRefreshTokenShape(token)) return gone();
   auto owner = work_.calendars().FindCalendarOwner(common::RefreshTokenHash(token));
   if (!owner) return owner.error();
-  if (!*owner || !(*owner)->active) return gone;
+  if (!*owner || !(*owner)->active) return gone();
   const auto now = clock_.Now();
   auto entries = work_.calendars().CalendarEntries((*owner)->id, now - kCalendarPast);
   if (!entries) return entries.error();

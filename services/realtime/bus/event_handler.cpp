@@ -62,22 +62,29 @@ Handled EventHandler::HandleAppointment(const hub::AppointmentEvent& event,
     appends.push_back({store::RealtimeStore::InboxKey(delivery.user_id), hub::UserChannel(delivery.user_id),
                        std::move(delivery.body)});
   }
-  auto stored = store_.AppendAndPublish("rt:event:" + event.event_id, appends, false);
+  auto handled =
+      StoreAndNotify(event.event_id, event.barber_id, appends, hub::AvailabilityNoticeFor(event, shop_time_), started);
+  if (handled.outcome == Handled::Outcome::kDone &&
+      BARBERSHOP_FAILPOINT("events.before_ack", event.event_id, event.barber_id, event.client_id)) {
+    common::DieAtFailpoint("events.before_ack", "after storing event " + event.event_id + ", before acknowledging it");
+  }
+  return handled;
+}
+
+Handled EventHandler::StoreAndNotify(const std::string& event_id, const std::string& barber_id,
+                                     const std::vector<store::Append>& appends,
+                                     const std::optional<std::string>& notice,
+                                     std::chrono::steady_clock::time_point started) {
+  auto stored = store_.AppendAndPublish("rt:event:" + event_id, appends, false);
   if (!stored) {
     retries_.Inc();
-    spdlog::warn("cannot store event {}: {}; will retry", event.event_id, stored.error().message);
+    spdlog::warn("cannot store event {}: {}; will retry", event_id, stored.error().message);
     return Handled{Handled::Outcome::kRetry, {}, {}};
   }
   // Published for a duplicate too: the first delivery may have died before its notice.
-  if (const auto notice = hub::AvailabilityNoticeFor(event, shop_time_);
-      notice && !PublishNotice(event.barber_id, *notice, event.event_id)) {
-    return Handled{Handled::Outcome::kRetry, {}, {}};
-  }
+  if (notice && !PublishNotice(barber_id, *notice, event_id)) return Handled{Handled::Outcome::kRetry, {}, {}};
   (stored->has_value() ? delivered_ : duplicates_).Inc();
   handle_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  if (BARBERSHOP_FAILPOINT("events.before_ack", event.event_id, event.barber_id, event.client_id)) {
-    common::DieAtFailpoint("events.before_ack", "after storing event " + event.event_id + ", before acknowledging it");
-  }
   return Handled{};
 }
 
@@ -111,25 +118,14 @@ Handled EventHandler::HandleScheduleChanged(const hub::ScheduleChangedEvent& eve
 Handled EventHandler::HandleWaitlistOffer(const hub::WaitlistOfferEvent& event,
                                           std::chrono::steady_clock::time_point started) {
   auto delivery = hub::OfferDelivery(event, shop_time_);
-  auto stored = store_.AppendAndPublish("rt:event:" + event.event_id,
-                                        {{store::RealtimeStore::InboxKey(delivery.user_id),
-                                          hub::UserChannel(delivery.user_id), std::move(delivery.body)}},
-                                        false);
-  if (!stored) {
-    retries_.Inc();
-    spdlog::warn("cannot store event {}: {}; will retry", event.event_id, stored.error().message);
-    return Handled{Handled::Outcome::kRetry, {}, {}};
-  }
   // The held time is no longer free for anyone else: the day's watchers ask again.
   hub::ScheduleChangedEvent changed{event.event_id, event.barber_id, "time_held", {}, {}};
   if (auto from = shop_time_.Parse(event.start)) changed.from = *from;
   if (auto to = shop_time_.Parse(event.end)) changed.to = *to;
-  if (!PublishNotice(event.barber_id, hub::AvailabilityNoticeFor(changed, shop_time_), event.event_id)) {
-    return Handled{Handled::Outcome::kRetry, {}, {}};
-  }
-  (stored->has_value() ? delivered_ : duplicates_).Inc();
-  handle_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  return Handled{};
+  return StoreAndNotify(event.event_id, event.barber_id,
+                        {{store::RealtimeStore::InboxKey(delivery.user_id), hub::UserChannel(delivery.user_id),
+                          std::move(delivery.body)}},
+                        hub::AvailabilityNoticeFor(changed, shop_time_), started);
 }
 
 bool EventHandler::PublishNotice(const std::string& barber_id, const std::string& notice, const std::string& event_id) {

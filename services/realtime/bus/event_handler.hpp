@@ -3,8 +3,10 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "barbershop/common/metrics.hpp"
 #include "barbershop/common/shop_time.hpp"
@@ -37,6 +39,12 @@ class EventHandler {
   Handled HandleSessionEnded(const hub::SessionEndedEvent& event, std::chrono::steady_clock::time_point started);
   Handled HandleScheduleChanged(const hub::ScheduleChangedEvent& event, std::chrono::steady_clock::time_point started);
   Handled HandleWaitlistOffer(const hub::WaitlistOfferEvent& event, std::chrono::steady_clock::time_point started);
+  /// Stores an event's `appends` once (under rt:event:<id>), then publishes the barber's
+  /// availability `notice`, if any, also for a duplicate; counts and times it.  kRetry
+  /// when Redis refused either.
+  Handled StoreAndNotify(const std::string& event_id, const std::string& barber_id,
+                         const std::vector<store::Append>& appends, const std::optional<std::string>& notice,
+                         std::chrono::steady_clock::time_point started);
   /// Publishes an availability notice; false (counted as a retry) when Redis refused it.
   bool PublishNotice(const std::string& barber_id, const std::string& notice, const std::string& event_id);
 

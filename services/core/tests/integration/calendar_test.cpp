@@ -68,15 +68,7 @@ class CalendarTest : public ::testing::Test {
   }
   HttpAnswer Get(const std::string& path) { return HttpCall(port_, "GET", path); }
 
-  AppointmentResponse Book(const std::string& at) {
-    CreateAppointmentRequest request;
-    request.set_barber_name(barber_.username);
-    request.set_date_time(at);
-    AppointmentResponse response;
-    const auto status = stub_->CreateAppointment(Authed(client_.token).get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response;
-  }
+  AppointmentResponse Book(const std::string& at) { return BookAs(*stub_, client_, barber_, at); }
 
   std::unique_ptr<UserService::Stub> stub_;
   std::uint16_t port_;

@@ -15,15 +15,7 @@ class HistoryTest : public ::testing::Test {
         client_(NewCustomer(*stub_)),
         admin_(NewAdmin(*stub_)) {}
 
-  std::string Booked(const std::string& at) {
-    CreateAppointmentRequest request;
-    request.set_barber_name(barber_.username);
-    request.set_date_time(at);
-    AppointmentResponse response;
-    const auto status = stub_->CreateAppointment(Authed(client_.token).get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response.appointment_id();
-  }
+  std::string Booked(const std::string& at) { return BookAs(*stub_, client_, barber_, at).appointment_id(); }
   grpc::Status History(const TestUser& as, const std::string& id, AppointmentHistoryResponse* out) {
     GetAppointmentHistoryRequest request;
     request.set_appointment_id(id);

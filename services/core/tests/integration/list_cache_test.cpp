@@ -50,13 +50,7 @@ class ListCacheReplicasTest : public ::testing::Test {
     return rows.empty() ? std::string() : rows[0][0].c_str();
   }
   std::string Book(UserService::Stub& stub, const std::string& when) {
-    CreateAppointmentRequest request;
-    request.set_barber_name(barber_.username);
-    request.set_date_time(when);
-    AppointmentResponse response;
-    const auto status = stub.CreateAppointment(Authed(client_.token).get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response.appointment_id();
+    return BookAs(stub, client_, barber_, when).appointment_id();
   }
   // `as`'s list (`user_id` empty: their own) as "id status barber" lines.
   std::vector<std::string> Listed(UserService::Stub& stub, const TestUser& as, const std::string& user_id = "") {

@@ -242,6 +242,17 @@ std::string Slot(unsigned iso_weekday, int hour, int minute, int weeks_ahead) {
   return buf;
 }
 
+AppointmentResponse BookAs(UserService::Stub& stub, const TestUser& client, const TestUser& barber,
+                           const std::string& at) {
+  CreateAppointmentRequest request;
+  request.set_barber_name(barber.username);
+  request.set_date_time(at);
+  AppointmentResponse response;
+  const auto status = stub.CreateAppointment(Authed(client.token).get(), request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response;
+}
+
 std::unique_ptr<grpc::ClientContext> Authed(const std::string& token) {
   auto context = std::make_unique<grpc::ClientContext>();
   if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);

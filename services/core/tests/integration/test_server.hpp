@@ -115,6 +115,10 @@ TestUser NewAdmin(UserService::Stub& stub, const std::string& database_url = "")
 /// (1 = Monday) at hh:mm; always at least a day ahead.
 std::string Slot(unsigned iso_weekday, int hour, int minute, int weeks_ahead = 1);
 
+/// `client` books `barber`'s chair at `at` (shop wall-clock text); a refusal fails the test.
+AppointmentResponse BookAs(UserService::Stub& stub, const TestUser& client, const TestUser& barber,
+                           const std::string& at);
+
 /// A client context carrying the token (when not empty) and a deadline.
 std::unique_ptr<grpc::ClientContext> Authed(const std::string& token);
 /// GET http://127.0.0.1:port/path; returns status and body.
