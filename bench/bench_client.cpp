@@ -2,7 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <stdexcept>
+
+#include <unistd.h>
 
 #include "barbershop/common/ids.hpp"
 
@@ -10,7 +16,67 @@ namespace barbershop::bench {
 namespace {
 // Signing up and logging in hash a password: slow under load, but never this slow.
 constexpr std::chrono::seconds kAccountCallTimeout{30};
+
+/// What /proc/PID/stat says of a process's parent and CPU time, in clock ticks.
+struct ProcStat {
+  int parent = 0;
+  double own_ticks = 0;       // utime + stime
+  double children_ticks = 0;  // cutime + cstime: children it has reaped
+};
+
+bool ReadStat(const std::string& pid, ProcStat& out) {
+  std::ifstream stat("/proc/" + pid + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const auto after_name = text.rfind(')');
+  if (after_name == std::string::npos || after_name + 2 > text.size()) return false;
+  std::istringstream fields(text.substr(after_name + 2));
+  std::string state;
+  fields >> state >> out.parent;
+  std::string skip;
+  for (int field = 5; field < 14; ++field) fields >> skip;  // pgrp .. cmajflt
+  double user = 0;
+  double system = 0;
+  double children_user = 0;
+  double children_system = 0;
+  fields >> user >> system >> children_user >> children_system;
+  out.own_ticks = user + system;
+  out.children_ticks = children_user + children_system;
+  return static_cast<bool>(fields);
+}
+
+double Ticks() { return static_cast<double>(sysconf(_SC_CLK_TCK)); }
 }  // namespace
+
+double CpuSeconds(int pid) {
+  ProcStat stat;
+  if (pid <= 0 || !ReadStat(std::to_string(pid), stat)) return 0;
+  return stat.own_ticks / Ticks();
+}
+
+double TreeCpuSeconds(int root) {
+  if (root <= 0) return 0;
+  std::map<int, ProcStat> all;
+  std::error_code ignored;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ignored)) {
+    const auto name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    ProcStat stat;
+    if (ReadStat(name, stat)) all.emplace(std::stoi(name), stat);
+  }
+  double ticks = 0;
+  std::vector<int> pending{root};
+  while (!pending.empty()) {
+    const int pid = pending.back();
+    pending.pop_back();
+    const auto found = all.find(pid);
+    if (found == all.end()) continue;
+    ticks += found->second.own_ticks + found->second.children_ticks;
+    for (const auto& [child, stat] : all) {
+      if (stat.parent == pid) pending.push_back(child);
+    }
+  }
+  return ticks / Ticks();
+}
 
 double Percentile(std::vector<double>& values, double p) {
   if (values.empty()) return 0;

@@ -37,4 +37,10 @@ Client NewClient(const std::string& address);
 /// Logs in an existing account; throws when the core refuses or does not answer.
 Client LogIn(const std::string& address, const std::string& email, const std::string& password);
 
+/// CPU seconds (user and system) a process has used so far; 0 when it cannot be read.
+double CpuSeconds(int pid);
+/// The same for a process and every process below it, with the children they have
+/// reaped: a database server with its backends, a broker started through a launcher.
+double TreeCpuSeconds(int root);
+
 }  // namespace barbershop::bench

@@ -119,22 +119,6 @@ void WriteFile(const std::string& path, const std::string& text) {
   if (!out.flush()) throw std::runtime_error("cannot write " + path);
 }
 
-// CPU seconds (user and system) a process has used so far; 0 when it cannot be read.
-double CpuSeconds(int pid) {
-  if (pid <= 0) return 0;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  const auto after_name = text.rfind(')');
-  if (after_name == std::string::npos) return 0;
-  std::istringstream fields(text.substr(after_name + 2));
-  std::string skip;
-  for (int i = 3; i < 14; ++i) fields >> skip;  // fields 3..13: state .. cmajflt
-  double user = 0;
-  double system = 0;
-  fields >> user >> system;
-  return (user + system) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 // Runs a measured phase and prints its figures, with the service's CPU per call when
 // its process id is known.
 Figures Measure(const char* name, int clients, double seconds, int core_pid, const AsyncCall& call) {

@@ -321,3 +321,32 @@ echo "broker confirm, per relayed batch: $(histogram_shares \
   "$STACK/core_metrics.before" "$STACK/core_metrics.after" barbershop_outbox_confirm_seconds)"
 echo "real-time store and publish, per event: $(histogram_shares \
   "$STACK/realtime_metrics.before" "$STACK/realtime_metrics.after" realtime_event_handle_seconds)"
+
+# ---- Bookings with events flowing ------------------------------------------------------
+# As a shop runs: every booking is committed, relayed from the outbox to RabbitMQ,
+# consumed by the real-time service into Redis and shown on its barber's socket.  16
+# clients each keep one booking in flight for a barber of their own (16 barbers, each
+# watching their appointments), and each process's CPU (with its children: PostgreSQL's
+# backends, the broker's Erlang VM) is read from /proc around the measured seconds.
+echo "== whole platform: bookings with events flowing, $CLIENTS clients for $CLIENTS barbers, $SECONDS_EACH s"
+build/release/bench/platform_bench --core "127.0.0.1:$RT_GRPC_PORT" \
+  --database-url "postgresql://postgres@127.0.0.1:$PG_PORT/barbershop_realtime" --realtime "127.0.0.1:$WS_PORT" \
+  --clients "$CLIENTS" --barbers "$CLIENTS" --rate 0 --seconds "$SECONDS_EACH" \
+  --process postgres="$(head -1 "$STACK/postgres/data/postmaster.pid")" --process core="$RT_CORE_PID" \
+  --process rabbitmq="$(cat "$STACK/rabbitmq/server.launcher.pid")" --process realtime="$RT_PID" \
+  --process redis="$(cat "$STACK/redis/redis.pid")" | tee "$STACK/platform_bookings.out"
+
+echo "== bookings, with events flowing and on the core alone"
+awk '
+  /^booked / { split($0, a, "[(/]"); rate = a[2] + 0 }
+  /^booking latency/ { match($0, /p99 [0-9.]+/); p99 = substr($0, RSTART + 4, RLENGTH - 4) + 0 }
+  /^commit to screen/ { match($0, /p99 [0-9.]+/); screen = substr($0, RSTART + 4, RLENGTH - 4) + 0 }
+  /^cpu per booking: / { cpu = cpu (cpu == "" ? "" : ", ") substr($0, 18) }
+  END {
+    printf "platform bookings: %.0f/s (target at least 1,500/s: %s), p99 %.2f ms (target at most 25 ms: %s), ", \
+      rate, rate >= 1500 ? "met" : "not met", p99, p99 <= 25 ? "met" : "not met"
+    printf "commit to screen p99 %.2f ms (target at most 10 ms: %s)\n", screen, screen <= 10 ? "met" : "not met"
+    printf "cpu per booking: %s\n", cpu
+  }' "$STACK/platform_bookings.out"
+sed -n 's/^CreateAppointment .*throughput=\([0-9.]*\/s\) p50=\([0-9.]*ms\) p99=\([0-9.]*ms\) service_cpu_per_call=\([0-9]*us\).*/core alone (no broker): \1, p50 \2, p99 \3, core CPU \4 per booking/p' \
+  "$STACK/core_bench.out"

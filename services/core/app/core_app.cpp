@@ -116,8 +116,41 @@ common::Status CoreApp::Start() {
     if (auto ok = EnsureDemoData(db, hasher_); !ok) return ok.error();
   }
 
-  executor_ = std::make_unique<storage::DbExecutor>(database_url, static_cast<std::size_t>(config_.db_pool_size),
-                                                    static_cast<std::size_t>(config_.db_queue_limit), metrics_);
+  const bool relay_idle = config_.relay && config_.amqp_url == kNoBroker;
+  if (relay_idle) {
+    spdlog::warn("no broker (RabbitMQ URL {}): the outbox relay is idle, events wait in the outbox", kNoBroker);
+  }
+  if (config_.relay && !relay_idle) {
+    // Workers claim disjoint rows (SKIP LOCKED), and an appointment's later event waits
+    // until its earlier one is sent, as between replicas.
+    events::RelaySettings settings{database_url, 200, std::chrono::milliseconds(config_.outbox_sweep_ms),
+                                   std::chrono::hours(config_.outbox_retention_hours)};
+    for (int i = 0; i < config_.relay_workers; ++i) {
+      settings.prune = i == 0;  // one of them deletes old sent rows
+      publishers_.push_back(std::make_unique<events::RabbitPublisher>(config_.amqp_url, common::EventTopology{},
+                                                                      std::chrono::milliseconds(5000)));
+      relays_.push_back(std::make_unique<events::OutboxRelay>(settings, *publishers_.back(), metrics_));
+    }
+  }
+  // The pool's changes ring one of this copy's relays (none without a broker: then
+  // PostgreSQL's NOTIFY tells whichever copy relays): an idle one, which claims at once,
+  // else one that looks again when its batch is confirmed.  Ringing every relay would
+  // have all but one of them claim nothing.
+  std::function<void()> changed;
+  if (!relays_.empty()) {
+    changed = [this] {
+      for (auto& relay : relays_) {
+        if (relay->Idle()) {
+          relay->Wake();
+          return;
+        }
+      }
+      relays_[next_ring_.fetch_add(1, std::memory_order_relaxed) % relays_.size()]->Wake();
+    };
+  }
+  executor_ =
+      std::make_unique<storage::DbExecutor>(database_url, static_cast<std::size_t>(config_.db_pool_size),
+                                            static_cast<std::size_t>(config_.db_queue_limit), metrics_, changed);
   // As many hashing threads as the hasher lets run at once (one per core); a burst of
   // sign-ups and logins waits here, never on a database worker.
   hashing_ = std::make_unique<common::WorkerPool>(hasher_.max_concurrent(), kHashingQueue,
@@ -150,23 +183,7 @@ common::Status CoreApp::Start() {
       api::ServiceContext{*work_, *hashing_, hasher_, *signer_, config_.refresh_token_lifetime, *tokens_, *shop_time_,
                           clock_, policy_, metrics_, *lists_, limits_, proxies_, waitlist_policy_});
 
-  const bool relay_idle = config_.relay && config_.amqp_url == kNoBroker;
-  if (relay_idle) {
-    spdlog::warn("no broker (RabbitMQ URL {}): the outbox relay is idle, events wait in the outbox", kNoBroker);
-  }
-  if (config_.relay && !relay_idle) {
-    // Workers claim disjoint rows (SKIP LOCKED), and an appointment's later event waits
-    // until its earlier one is sent, as between replicas.
-    events::RelaySettings settings{database_url, 200, std::chrono::milliseconds(config_.outbox_sweep_ms),
-                                   std::chrono::hours(config_.outbox_retention_hours)};
-    for (int i = 0; i < config_.relay_workers; ++i) {
-      settings.prune = i == 0;  // one of them deletes old sent rows
-      publishers_.push_back(std::make_unique<events::RabbitPublisher>(config_.amqp_url, common::EventTopology{},
-                                                                      std::chrono::milliseconds(5000)));
-      relays_.push_back(std::make_unique<events::OutboxRelay>(settings, *publishers_.back(), metrics_));
-      relays_.back()->Start();
-    }
-  }
+  for (auto& relay : relays_) relay->Start();
   if (config_.relay) {
     reminders_ = std::make_unique<events::ReminderScheduler>(
         events::ReminderSettings{database_url, config_.reminder_minutes,

@@ -79,6 +79,7 @@ class CoreApp {
   std::unique_ptr<grpc::Server> server_;
   std::vector<std::unique_ptr<events::RabbitPublisher>> publishers_;
   std::vector<std::unique_ptr<events::OutboxRelay>> relays_;  ///< relays_[i] publishes through publishers_[i]
+  std::atomic<std::size_t> next_ring_{0};                     ///< the relay rung when none is idle
   std::unique_ptr<events::ReminderScheduler> reminders_;
   std::unique_ptr<WaitlistSweeper> sweeper_;
   std::unique_ptr<api::JsonApi> json_;  ///< the JSON API (/v1/ on the HTTP port), over server_

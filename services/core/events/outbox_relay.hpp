@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "barbershop/common/metrics.hpp"
 #include "barbershop/common/stop_flag.hpp"
@@ -26,13 +27,15 @@ struct RelaySettings {
   bool prune = true;
 };
 
-/// Publishes outbox rows to the broker: wakes on PostgreSQL NOTIFY (and sweeps
-/// periodically), claims unsent rows with FOR UPDATE SKIP LOCKED so that each row goes
+/// Publishes outbox rows to the broker: wakes when its own copy rang it (Wake) or on
+/// PostgreSQL NOTIFY (and sweeps periodically), claims unsent rows with FOR UPDATE SKIP LOCKED so that each row goes
 /// out through one replica, keeps each appointment's events in order, and marks rows
 /// sent only after the broker confirmed them and routed each to a queue.  While the
 /// broker is down, or routes an event nowhere, rows wait and are retried with backoff;
 /// while PostgreSQL is down, the relay tries to reconnect with backoff.
-/// Owns one thread; Start/Stop from one thread.
+/// The copies' list caches hear of each appointment event it claims (appointment_lists),
+/// as of a change whose own transaction did not tell them (migration 017).
+/// Owns one thread; Start/Stop from one thread, Wake from any.
 class OutboxRelay {
  public:
   OutboxRelay(RelaySettings settings, EventPublisher& publisher, common::MetricsRegistry& metrics);
@@ -40,6 +43,10 @@ class OutboxRelay {
 
   void Start();
   void Stop();
+  /// Something was written, maybe to the outbox: look now.  Thread-safe, never blocks.
+  void Wake();
+  /// Waiting for work (not claiming, publishing or marking a batch).  Thread-safe.
+  bool Idle() const { return !busy_.load(std::memory_order_relaxed); }
 
   /// Claims, publishes and marks one batch; returns rows sent, or -1 when publishing
   /// failed (the rows stay unsent).  Exposed for tests.
@@ -47,6 +54,9 @@ class OutboxRelay {
 
  private:
   void Run();
+  /// RelayBatch's claim, publication and mark, in one transaction; `notices` gets the
+  /// list caches' notices of the rows claimed.
+  int PublishBatch(pqxx::connection& connection, std::vector<std::string>& notices);
   void Prune(pqxx::connection& connection);
 
   RelaySettings settings_;
@@ -60,6 +70,8 @@ class OutboxRelay {
   common::Counter& reconnects_;
   common::Counter& crashes_;  ///< times Run threw and was started again
   common::StopFlag stopping_;
+  std::atomic<bool> busy_{false};
+  int wake_fd_;  ///< an eventfd: Wake writes, the relay's thread polls it beside its connection
   std::thread thread_;
 };
 

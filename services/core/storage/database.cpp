@@ -36,6 +36,9 @@ pqxx::connection& Database::Connection() {
   if (!connection_) {
     connection_ = std::make_unique<pqxx::connection>(url_);
     PrepareStatements(*connection_);
+    // Who is who in pg_stat_activity (and in a notice's sender).
+    connection_->set_variable("application_name", "'barbershop-core'");
+    if (changed_) connection_->set_variable("barbershop.relay_in_process", "on");
     if (lost_) {
       lost_ = false;
       if (reconnects_ != nullptr) reconnects_->Inc();
@@ -77,16 +80,16 @@ common::Counter& ReconnectCounter(common::MetricsRegistry& metrics, const std::s
 
 namespace {
 std::vector<std::unique_ptr<Database>> Connections(const std::string& url, std::size_t count,
-                                                   common::Counter& reconnects) {
+                                                   common::Counter& reconnects, const std::function<void()>& changed) {
   std::vector<std::unique_ptr<Database>> databases;
-  for (std::size_t i = 0; i < count; ++i) databases.push_back(std::make_unique<Database>(url, &reconnects));
+  for (std::size_t i = 0; i < count; ++i) databases.push_back(std::make_unique<Database>(url, &reconnects, changed));
   return databases;
 }
 }  // namespace
 
 DbExecutor::DbExecutor(const std::string& url, std::size_t threads, std::size_t max_queue,
-                       common::MetricsRegistry& metrics)
-    : databases_(Connections(url, threads, ReconnectCounter(metrics, "pool"))),
+                       common::MetricsRegistry& metrics, const std::function<void()>& changed)
+    : databases_(Connections(url, threads, ReconnectCounter(metrics, "pool"), changed)),
       workers_(threads, max_queue, &common::UnhandledErrors(metrics, "database worker")) {
   metrics.AddCallbackGauge("barbershop_db_connections_in_use", "Database connections running a query now.",
                            [this] { return static_cast<double>(busy()); });

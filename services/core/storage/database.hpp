@@ -19,11 +19,15 @@ namespace barbershop::core::storage {
 /// one then, so that no statement is sent on a connection already known to be dead.  It
 /// also remembers, for the unit of work begun last, whether a lost connection left a
 /// change in doubt.  Used by one thread at a time.
+///
+/// With `changed` given, the connection belongs to a copy whose outbox relay runs in the
+/// same process: it tells PostgreSQL so (barbershop.relay_in_process, migration 017), and
+/// its changes commit without a NOTIFY; `changed` rings the relay after each instead.
 class Database {
  public:
   /// `reconnects`, when given, counts the connections opened after one was lost.
-  explicit Database(std::string url, common::Counter* reconnects = nullptr)
-      : url_(std::move(url)), reconnects_(reconnects) {}
+  explicit Database(std::string url, common::Counter* reconnects = nullptr, std::function<void()> changed = {})
+      : url_(std::move(url)), reconnects_(reconnects), changed_(std::move(changed)) {}
   /// Throws pqxx::broken_connection when the server cannot be reached.
   pqxx::connection& Connection();
 
@@ -34,10 +38,15 @@ class Database {
   bool ChangeInDoubt() const { return change_in_doubt_; }
   /// The connection broke: the next use opens a new one.
   void Lost(bool change_in_doubt);
+  /// A change was made (or tried): rings this copy's relay, if it has one.
+  void Changed() const {
+    if (changed_) changed_();
+  }
 
  private:
   std::string url_;
   common::Counter* reconnects_;
+  std::function<void()> changed_;
   std::unique_ptr<pqxx::connection> connection_;
   bool lost_ = false;  ///< a connection was open and broke; the next one opened is a reconnect
   bool change_in_doubt_ = false;
@@ -75,7 +84,9 @@ class DbExecutor {
  public:
   using Task = std::function<void(Database&)>;
 
-  DbExecutor(const std::string& url, std::size_t threads, std::size_t max_queue, common::MetricsRegistry& metrics);
+  /// `changed`: see Database.
+  DbExecutor(const std::string& url, std::size_t threads, std::size_t max_queue, common::MetricsRegistry& metrics,
+             const std::function<void()>& changed = {});
 
   /// False (and the task is dropped) when the queue is full or the executor stopped.
   bool Submit(Task task);
@@ -100,7 +111,9 @@ common::Result<T> Guarded(Database& db, Access access, const char* what,
       // changed, and the server is not reachable now, so trying again would only fail again.
       db.Connection();
       try {
-        return body();
+        auto result = body();
+        if (access != Access::kRead) db.Changed();
+        return result;
       } catch (const pqxx::in_doubt_error& e) {
         db.Lost(true);
         LogDatabaseError(what, e);

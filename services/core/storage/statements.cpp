@@ -163,8 +163,10 @@ void PrepareStatements(pqxx::connection& c) {
       FROM ()" + string(LockBarberAndClient("$2", "$3")) +
                                           R"() AS one_booking_per_party_at_a_time,
            -- The client's live-booking limit for migration 008's trigger (0: none), set
-           -- before the row is made, for this statement's transaction only.
+           -- before the row is made, for this statement's transaction only; and, for
+           -- migration 017, that the relay tells the list caches, with this booking's event.
            (SELECT set_config('barbershop.live_booking_cap', $16::int::text, true)) AS live_booking_cap
+           , (SELECT set_config('barbershop.lists_told_by_relay', $1::uuid::text, true)) AS lists_told_by_relay
       WHERE NOT EXISTS (SELECT 1 FROM time_off t
                         WHERE t.barber_id = $2::uuid
                           AND t.during && tstzrange(to_timestamp($4::float8), to_timestamp($5::float8)))
@@ -181,6 +183,8 @@ void PrepareStatements(pqxx::connection& c) {
           buffer_minutes = $12::int, updated_at = now()
       FROM ()" + string(LockBarberAndClient("$11", "$10")) +
                                           R"() AS one_booking_per_party_at_a_time
+           -- Migration 017: the relay tells the list caches, with this change's event.
+           , (SELECT set_config('barbershop.lists_told_by_relay', $1::uuid::text, true)) AS lists_told_by_relay
       WHERE id = $1::uuid AND status = $5::text AND starts_at = to_timestamp($6::float8)
         AND ($3::float8 = $6::float8
              OR NOT EXISTS (SELECT 1 FROM time_off t

@@ -17,6 +17,8 @@ namespace {
 constexpr amqp_channel_t kChannel = common::kAmqpChannel;
 // Seconds between heartbeats: the consumer reads all the time, so it can keep them.
 constexpr int kHeartbeatSeconds = 30;
+// At most this many deliveries are handled before they are acknowledged together.
+constexpr int kAckEvery = 64;
 
 bool Ok(const amqp_rpc_reply_t& reply, const char* what) {
   if (reply.reply_type == AMQP_RESPONSE_NORMAL) return true;
@@ -109,12 +111,29 @@ AmqpConsumer::Ended AmqpConsumer::RunConnection() {
   state_ = ConsumerState::kConsuming;
   spdlog::info("consuming {} from RabbitMQ", settings_.topology.queue);
 
+  // Deliveries are acknowledged together (`multiple`) once none is waiting in what was
+  // read from the socket, or every kAckEvery: one frame for a burst instead of one each.
+  // A delivery handled and not yet acknowledged when the connection is lost comes again,
+  // and its store step knows it by its event id.
+  std::uint64_t unacked = 0;  // the last delivery handled, when not yet acknowledged
+  int unacked_count = 0;
+  const auto acknowledge = [&] {
+    if (unacked == 0) return true;
+    const bool sent = amqp_basic_ack(connection, kChannel, unacked, 1) == AMQP_STATUS_OK;
+    unacked = 0;
+    unacked_count = 0;
+    if (!sent) amqp.Drop();
+    return sent;
+  };
   while (!stop_) {
     amqp_maybe_release_buffers(connection);
     amqp_envelope_t envelope;
     timeval wait{0, suseconds_t{200} * 1000};
     const auto reply = amqp_consume_message(connection, &envelope, &wait, 0);
-    if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_TIMEOUT) continue;
+    if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_TIMEOUT) {
+      if (!acknowledge()) return Ended::kFailed;
+      continue;
+    }
     if (reply.reply_type != AMQP_RESPONSE_NORMAL) {
       if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_UNEXPECTED_STATE) {
         // A frame other than a delivery: the answer to a dead letter's publish, or the
@@ -137,10 +156,15 @@ AmqpConsumer::Ended AmqpConsumer::RunConnection() {
     while (true) {
       handled = handler_(routing_key, body);
       if (handled.outcome != Handled::Outcome::kRetry || stop_) break;
+      if (!acknowledge()) {  // what went before is done: it must not come again while this one waits
+        amqp_destroy_envelope(&envelope);
+        return Ended::kFailed;
+      }
       stop_.WaitFor(std::chrono::milliseconds(300));
     }
     if (handled.outcome == Handled::Outcome::kRetry) {
       amqp_destroy_envelope(&envelope);
+      acknowledge();
       return Ended::kStopped;  // the delivery goes back to the queue
     }
     if (handled.outcome == Handled::Outcome::kDeadLetter) {
@@ -165,13 +189,13 @@ AmqpConsumer::Ended AmqpConsumer::RunConnection() {
         return Ended::kFailed;
       }
     }
-    const int acked = amqp_basic_ack(connection, kChannel, envelope.delivery_tag, 0);
+    unacked = envelope.delivery_tag;
+    ++unacked_count;
     amqp_destroy_envelope(&envelope);
-    if (acked != AMQP_STATUS_OK) {
-      amqp.Drop();
-      return Ended::kFailed;
-    }
+    const bool more_waiting = amqp_data_in_buffer(connection) != 0 || amqp_frames_enqueued(connection) != 0;
+    if ((!more_waiting || unacked_count >= kAckEvery) && !acknowledge()) return Ended::kFailed;
   }
+  acknowledge();
   return Ended::kStopped;
 }
 

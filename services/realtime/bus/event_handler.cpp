@@ -75,14 +75,15 @@ Handled EventHandler::StoreAndNotify(const std::string& event_id, const std::str
                                      const std::vector<store::Append>& appends,
                                      const std::optional<std::string>& notice,
                                      std::chrono::steady_clock::time_point started) {
-  auto stored = store_.AppendAndPublish("rt:event:" + event_id, appends, false);
+  // The day's watchers hear of it in the same step, for a duplicate too.
+  auto stored =
+      store_.AppendAndNotify("rt:event:" + event_id, appends,
+                             notice ? hub::AvailabilityChannel(barber_id) : std::string(), notice.value_or(""));
   if (!stored) {
     retries_.Inc();
     spdlog::warn("cannot store event {}: {}; will retry", event_id, stored.error().message);
     return Handled{Handled::Outcome::kRetry, {}, {}};
   }
-  // Published for a duplicate too: the first delivery may have died before its notice.
-  if (notice && !PublishNotice(barber_id, *notice, event_id)) return Handled{Handled::Outcome::kRetry, {}, {}};
   (stored->has_value() ? delivered_ : duplicates_).Inc();
   handle_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return Handled{};

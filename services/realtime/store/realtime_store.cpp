@@ -10,19 +10,28 @@ using common::MakeError;
 
 namespace {
 
-// ARGV: dedup key ('' for none), its lifetime in seconds, the cap, then (stream, channel,
-// body) triples.  Published copies carry the id first, like every message the server sends.
+// ARGV: dedup key ('' for none), its lifetime in seconds, the cap, the streams' lifetime
+// in seconds (0: none), a notice's channel ('' for none) and text, then (stream, channel,
+// body) triples.  Published copies carry the id first, like every message the server
+// sends.  The notice goes out after the messages, and for a duplicate too.
 constexpr const char* kAppendAndPublishScript = R"lua(
+local function notice()
+  if ARGV[5] ~= '' then redis.call('PUBLISH', ARGV[5], ARGV[6]) end
+end
 if ARGV[1] ~= '' then
-  if not redis.call('SET', ARGV[1], '1', 'NX', 'EX', ARGV[2]) then return false end
+  if not redis.call('SET', ARGV[1], '1', 'NX', 'EX', ARGV[2]) then
+    notice()
+    return false
+  end
 end
 local ids = {}
-for i = 5, #ARGV, 3 do
+for i = 7, #ARGV, 3 do
   local id = redis.call('XADD', ARGV[i], 'MAXLEN', '~', ARGV[3], '*', 'm', ARGV[i + 2])
   if ARGV[4] ~= '0' then redis.call('EXPIRE', ARGV[i], ARGV[4]) end
   redis.call('PUBLISH', ARGV[i + 1], '{"id":"' .. id .. '",' .. string.sub(ARGV[i + 2], 2))
   ids[#ids + 1] = id
 end
+notice()
 return ids
 )lua";
 
@@ -77,13 +86,27 @@ std::string RealtimeStore::EndedSessionKey(std::string_view session_id) {
 
 common::Result<std::optional<std::vector<std::string>>> RealtimeStore::AppendAndPublish(
     const std::string& dedup_key, const std::vector<Append>& messages, bool chat, std::chrono::seconds expire) {
+  return StoreAndPublish(dedup_key, messages, chat ? chat_max_ : inbox_max_, expire, {}, {});
+}
+
+common::Result<std::optional<std::vector<std::string>>> RealtimeStore::AppendAndNotify(
+    const std::string& dedup_key, const std::vector<Append>& messages, const std::string& notice_channel,
+    const std::string& notice) {
+  return StoreAndPublish(dedup_key, messages, inbox_max_, std::chrono::seconds{0}, notice_channel, notice);
+}
+
+common::Result<std::optional<std::vector<std::string>>> RealtimeStore::StoreAndPublish(
+    const std::string& dedup_key, const std::vector<Append>& messages, long long cap, std::chrono::seconds expire,
+    const std::string& notice_channel, const std::string& notice) {
   std::vector<std::string> args{"EVAL",
                                 kAppendAndPublishScript,
                                 "0",
                                 dedup_key,
                                 std::to_string(kDedupSeconds),
-                                std::to_string(chat ? chat_max_ : inbox_max_),
-                                std::to_string(expire.count())};
+                                std::to_string(cap),
+                                std::to_string(expire.count()),
+                                notice_channel,
+                                notice};
   for (const auto& message : messages) {
     args.push_back(message.stream);
     args.push_back(message.channel);

@@ -51,6 +51,13 @@ class RealtimeStore final : public hub::MessageStore, public hub::SessionStore, 
   common::Result<std::optional<std::vector<std::string>>> AppendAndPublish(
       const std::string& dedup_key, const std::vector<Append>& messages, bool chat,
       std::chrono::seconds expire = std::chrono::seconds{0}) override;
+  /// AppendAndPublish for an event from the bus (inboxes, no expiry) that also publishes
+  /// `notice` on `notice_channel` (empty: none) in the same step, after the messages,
+  /// and for a duplicate too (one round trip for the whole event).
+  common::Result<std::optional<std::vector<std::string>>> AppendAndNotify(const std::string& dedup_key,
+                                                                          const std::vector<Append>& messages,
+                                                                          const std::string& notice_channel,
+                                                                          const std::string& notice);
   /// Up to `count` messages after `since` (exclusive), oldest first.
   common::Result<std::vector<StoredMessage>> ReadAfter(const std::string& stream, const std::string& since,
                                                        std::size_t count) override;
@@ -86,6 +93,12 @@ class RealtimeStore final : public hub::MessageStore, public hub::SessionStore, 
   common::Result<RedisMemory> Memory();
 
  private:
+  common::Result<std::optional<std::vector<std::string>>> StoreAndPublish(const std::string& dedup_key,
+                                                                          const std::vector<Append>& messages,
+                                                                          long long cap, std::chrono::seconds expire,
+                                                                          const std::string& notice_channel,
+                                                                          const std::string& notice);
+
   RedisPool& pool_;
   long long inbox_max_;
   long long chat_max_;

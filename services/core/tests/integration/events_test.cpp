@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "barbershop/common/amqp_connection.hpp"
 #include "barbershop/common/shop_time.hpp"
@@ -353,6 +354,111 @@ TEST(EventsTest, NoEventIsLostToAMissingRealtimeQueue) {
   EXPECT_EQ(EventsOf(queue, while_deleted, 1).size(), 1u);
   // And once only, nor the first one again.
   EXPECT_TRUE(EventsOfEach(queue, {before_any_consumer, while_deleted}, 1, seconds(2)).empty());
+}
+
+// Every PostgreSQL notice on the outbox's and the list caches' channels, with the name
+// of the connection that sent it.
+class NoticeLog {
+ public:
+  explicit NoticeLog(const std::string& database_url)
+      : connection_(database_url),
+        lists_(connection_, "appointment_lists", heard_),
+        outbox_(connection_, "outbox", heard_) {}
+
+  struct Notice {
+    std::string channel;
+    std::string payload;
+    std::string sender;  // the sending connection's application_name
+  };
+
+  // Everything sent until now (a round trip delivers what is queued).
+  std::vector<Notice> Heard() {
+    pqxx::nontransaction(connection_).exec("SELECT 1");
+    connection_.get_notifs();  // outside a transaction: libpqxx holds them back inside one
+    pqxx::nontransaction tx(connection_);
+    std::vector<Notice> out;
+    for (const auto& [channel, payload, pid] : heard_) {
+      const auto name = tx.exec_params("SELECT application_name FROM pg_stat_activity WHERE pid = $1", pid);
+      out.push_back({channel, payload, name.empty() ? "(gone)" : name[0][0].c_str()});
+    }
+    return out;
+  }
+  void Forget() {
+    Heard();
+    heard_.clear();
+  }
+
+ private:
+  using Raw = std::vector<std::tuple<std::string, std::string, int>>;
+  class Receiver final : public pqxx::notification_receiver {
+   public:
+    Receiver(pqxx::connection& connection, const std::string& channel, Raw& heard)
+        : notification_receiver(connection, channel), heard_(heard) {}
+    void operator()(const std::string& payload, int pid) override { heard_.emplace_back(channel(), payload, pid); }
+
+   private:
+    Raw& heard_;
+  };
+
+  pqxx::connection connection_;
+  Raw heard_;
+  Receiver lists_;
+  Receiver outbox_;
+};
+
+bool ToldBy(const std::vector<NoticeLog::Notice>& heard, const std::string& payload, const std::string& sender) {
+  return std::any_of(heard.begin(), heard.end(),
+                     [&](const auto& notice) { return notice.payload == payload && notice.sender == sender; });
+}
+
+// A booking's and a move's transactions send no NOTIFY, which would make every notifying
+// commit wait for the one before it to reach the disk: the copy rings its own relay, and
+// the relay tells every copy's list cache once it claims the event.
+TEST(EventsTest, ABookingCommitsWithoutANoticeAndTheRelayTellsTheListCaches) {
+  ScratchCore core;
+  NoticeLog log(core.database_url());
+  auto stub = core.NewStub();
+  const auto barber = NewBarber(*stub, true, true, core.database_url());
+  const auto client = NewCustomer(*stub);
+  log.Forget();
+
+  const auto id = Book(*stub, client, barber.username, Slot(2, 10, 0));
+  ModifyAppointmentRequest modify;
+  modify.set_appointment_id(id);
+  modify.set_date_time(Slot(2, 11, 0));
+  AppointmentResponse moved;
+  ASSERT_TRUE(stub->ModifyAppointment(Authed(client.token).get(), modify, &moved).ok());
+  // Both events reach the broker, and the lists hear of the pair from the relay.
+  ASSERT_TRUE(Eventually([&] {
+    return QueryScalar("SELECT count(*) FROM outbox WHERE aggregate_id = '" + id + "' AND sent_at IS NOT NULL",
+                       core.database_url()) == "2";
+  }));
+  const auto heard = log.Heard();
+  EXPECT_TRUE(ToldBy(heard, barber.id + " " + client.id, "barbershop-core outbox relay"));
+  for (const auto& notice : heard) {
+    EXPECT_NE(notice.sender, "barbershop-core") << notice.channel << " " << notice.payload;
+  }
+}
+
+// While the broker is away the events wait, but the changes are made: the relay tells the
+// list caches of them all the same.
+TEST(EventsTest, TheListCachesHearOfABookingWhileTheBrokerIsDown) {
+  OwnBroker broker;
+  ASSERT_TRUE(broker.Start());
+  ScratchCore core([&](app::CoreConfig& c) { c.amqp_url = broker.url(); });
+  NoticeLog log(core.database_url());
+  auto stub = core.NewStub();
+  const auto barber = NewBarber(*stub, true, true, core.database_url());
+  const auto client = NewCustomer(*stub);
+  ASSERT_TRUE(broker.Stop());
+  log.Forget();
+
+  const auto id = Book(*stub, client, barber.username, Slot(2, 10, 0));
+  EXPECT_TRUE(
+      Eventually([&] { return ToldBy(log.Heard(), barber.id + " " + client.id, "barbershop-core outbox relay"); }));
+  EXPECT_EQ(QueryScalar("SELECT count(*) FROM outbox WHERE aggregate_id = '" + id + "' AND sent_at IS NULL",
+                        core.database_url()),
+            "1");
 }
 
 TEST(EventsTest, SentEventsArePrunedAfterTheRetentionPeriodAndNoOthers) {
