@@ -17,8 +17,6 @@ namespace {
 constexpr amqp_channel_t kChannel = common::kAmqpChannel;
 // Seconds between heartbeats: the consumer reads all the time, so it can keep them.
 constexpr int kHeartbeatSeconds = 30;
-// At most this many deliveries are handled before they are acknowledged together.
-constexpr int kAckEvery = 64;
 
 bool Ok(const amqp_rpc_reply_t& reply, const char* what) {
   if (reply.reply_type == AMQP_RESPONSE_NORMAL) return true;
@@ -34,9 +32,10 @@ amqp_bytes_t Bytes(const std::string& text) { return amqp_bytes_t{text.size(), c
 
 }  // namespace
 
-AmqpConsumer::AmqpConsumer(AmqpSettings settings, Handler handler, common::MetricsRegistry& metrics)
+AmqpConsumer::AmqpConsumer(AmqpSettings settings, Handler handler, common::MetricsRegistry& metrics, BatchHandler batch)
     : settings_(std::move(settings)),
       handler_(std::move(handler)),
+      batch_(std::move(batch)),
       cancellations_(metrics.GetCounter("realtime_amqp_consumer_cancellations_total",
                                         "Times the broker cancelled this copy's consumer (queue deleted, node lost)")),
       redeclarations_(metrics.GetCounter("realtime_amqp_queue_redeclarations_total",
@@ -112,11 +111,11 @@ AmqpConsumer::Ended AmqpConsumer::RunConnection() {
   spdlog::info("consuming {} from RabbitMQ", settings_.topology.queue);
 
   // Deliveries are acknowledged together (`multiple`) once none is waiting in what was
-  // read from the socket, or every kAckEvery: one frame for a burst instead of one each.
-  // A delivery handled and not yet acknowledged when the connection is lost comes again,
+  // read from the socket, or every kBatch: one frame for a burst instead of one each.  A
+  // delivery handled and not yet acknowledged when the connection is lost comes again,
   // and its store step knows it by its event id.
   std::uint64_t unacked = 0;  // the last delivery handled, when not yet acknowledged
-  int unacked_count = 0;
+  std::size_t unacked_count = 0;
   const auto acknowledge = [&] {
     if (unacked == 0) return true;
     const bool sent = amqp_basic_ack(connection, kChannel, unacked, 1) == AMQP_STATUS_OK;
@@ -124,6 +123,12 @@ AmqpConsumer::Ended AmqpConsumer::RunConnection() {
     unacked_count = 0;
     if (!sent) amqp.Drop();
     return sent;
+  };
+  const auto more_read = [&] { return amqp_data_in_buffer(connection) != 0 || amqp_frames_enqueued(connection) != 0; };
+  std::vector<amqp_envelope_t> envelopes;
+  const auto release = [&] {
+    for (auto& envelope : envelopes) amqp_destroy_envelope(&envelope);
+    envelopes.clear();
   };
   while (!stop_) {
     amqp_maybe_release_buffers(connection);
@@ -150,53 +155,70 @@ AmqpConsumer::Ended AmqpConsumer::RunConnection() {
       amqp.Drop();
       return Ended::kFailed;
     }
-    const std::string_view routing_key(static_cast<const char*>(envelope.routing_key.bytes), envelope.routing_key.len);
-    const std::string_view body(static_cast<const char*>(envelope.message.body.bytes), envelope.message.body.len);
-    Handled handled;
-    while (true) {
-      handled = handler_(routing_key, body);
-      if (handled.outcome != Handled::Outcome::kRetry || stop_) break;
-      if (!acknowledge()) {  // what went before is done: it must not come again while this one waits
-        amqp_destroy_envelope(&envelope);
-        return Ended::kFailed;
+    envelopes.push_back(envelope);
+    // The deliveries already read join it; anything else (a frame other than a delivery,
+    // a partial frame) waits for the next turn of the loop.
+    while (batch_ && envelopes.size() < kBatch && more_read()) {
+      timeval now{0, 0};
+      if (amqp_consume_message(connection, &envelope, &now, 0).reply_type != AMQP_RESPONSE_NORMAL) break;
+      envelopes.push_back(envelope);
+    }
+    std::vector<Delivery> deliveries;
+    for (const auto& e : envelopes) {
+      deliveries.push_back({{static_cast<const char*>(e.routing_key.bytes), e.routing_key.len},
+                            {static_cast<const char*>(e.message.body.bytes), e.message.body.len}});
+    }
+    auto results =
+        batch_ ? batch_(deliveries) : std::vector<Handled>{handler_(deliveries[0].routing_key, deliveries[0].body)};
+    for (std::size_t k = 0; k < envelopes.size(); ++k) {
+      Handled handled = k < results.size() ? std::move(results[k]) : Handled{Handled::Outcome::kRetry, {}, {}};
+      while (handled.outcome == Handled::Outcome::kRetry && !stop_) {
+        // What went before is done: it must not come again while this one waits.
+        if (!acknowledge()) {
+          release();
+          return Ended::kFailed;
+        }
+        stop_.WaitFor(std::chrono::milliseconds(300));
+        handled = handler_(deliveries[k].routing_key, deliveries[k].body);
       }
-      stop_.WaitFor(std::chrono::milliseconds(300));
-    }
-    if (handled.outcome == Handled::Outcome::kRetry) {
-      amqp_destroy_envelope(&envelope);
-      acknowledge();
-      return Ended::kStopped;  // the delivery goes back to the queue
-    }
-    if (handled.outcome == Handled::Outcome::kDeadLetter) {
-      amqp_table_entry_t headers[2];
-      headers[0].key = amqp_cstring_bytes("x-reason");
-      headers[0].value.kind = AMQP_FIELD_KIND_UTF8;
-      headers[0].value.value.bytes = Bytes(handled.reason);
-      headers[1].key = amqp_cstring_bytes("x-detail");
-      headers[1].value.kind = AMQP_FIELD_KIND_UTF8;
-      headers[1].value.value.bytes = Bytes(handled.detail);
-      amqp_basic_properties_t props;
-      props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_HEADERS_FLAG | AMQP_BASIC_CONTENT_TYPE_FLAG;
-      props.delivery_mode = 2;
-      props.content_type = envelope.message.properties._flags & AMQP_BASIC_CONTENT_TYPE_FLAG
-                               ? envelope.message.properties.content_type
-                               : amqp_cstring_bytes("application/octet-stream");
-      props.headers = amqp_table_t{2, headers};
-      if (amqp_basic_publish(connection, kChannel, Bytes(settings_.dead_letters), envelope.routing_key, 0, 0, &props,
-                             envelope.message.body) != AMQP_STATUS_OK) {
-        amqp_destroy_envelope(&envelope);
+      if (handled.outcome == Handled::Outcome::kRetry) {
+        release();
+        acknowledge();
+        return Ended::kStopped;  // the delivery, and those after it, go back to the queue
+      }
+      if (handled.outcome == Handled::Outcome::kDeadLetter && !DeadLetter(connection, envelopes[k], handled)) {
+        release();
         amqp.Drop();
         return Ended::kFailed;
       }
+      unacked = envelopes[k].delivery_tag;
+      ++unacked_count;
     }
-    unacked = envelope.delivery_tag;
-    ++unacked_count;
-    amqp_destroy_envelope(&envelope);
-    const bool more_waiting = amqp_data_in_buffer(connection) != 0 || amqp_frames_enqueued(connection) != 0;
-    if ((!more_waiting || unacked_count >= kAckEvery) && !acknowledge()) return Ended::kFailed;
+    release();
+    if ((!more_read() || unacked_count >= kBatch) && !acknowledge()) return Ended::kFailed;
   }
   acknowledge();
   return Ended::kStopped;
+}
+
+bool AmqpConsumer::DeadLetter(amqp_connection_state_t connection, const amqp_envelope_t& envelope,
+                              const Handled& handled) {
+  amqp_table_entry_t headers[2];
+  headers[0].key = amqp_cstring_bytes("x-reason");
+  headers[0].value.kind = AMQP_FIELD_KIND_UTF8;
+  headers[0].value.value.bytes = Bytes(handled.reason);
+  headers[1].key = amqp_cstring_bytes("x-detail");
+  headers[1].value.kind = AMQP_FIELD_KIND_UTF8;
+  headers[1].value.value.bytes = Bytes(handled.detail);
+  amqp_basic_properties_t props;
+  props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_HEADERS_FLAG | AMQP_BASIC_CONTENT_TYPE_FLAG;
+  props.delivery_mode = 2;
+  props.content_type = envelope.message.properties._flags & AMQP_BASIC_CONTENT_TYPE_FLAG
+                           ? envelope.message.properties.content_type
+                           : amqp_cstring_bytes("application/octet-stream");
+  props.headers = amqp_table_t{2, headers};
+  return amqp_basic_publish(connection, kChannel, Bytes(settings_.dead_letters), envelope.routing_key, 0, 0, &props,
+                            envelope.message.body) == AMQP_STATUS_OK;
 }
 
 }  // namespace barbershop::realtime::bus

@@ -1,10 +1,13 @@
 #pragma once
 
+#include <amqp.h>
+
 #include <atomic>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "barbershop/common/event_topology.hpp"
 #include "barbershop/common/metrics.hpp"
@@ -18,6 +21,12 @@ struct Handled {
   Outcome outcome = Outcome::kDone;
   std::string reason;  ///< for kDeadLetter: why (carried in the dead letter's x-reason header)
   std::string detail;
+};
+
+/// One delivery's routing key and body, valid while it is being handled.
+struct Delivery {
+  std::string_view routing_key;
+  std::string_view body;
 };
 
 struct AmqpSettings {
@@ -45,8 +54,12 @@ enum class ConsumerState {
 class AmqpConsumer {
  public:
   using Handler = std::function<Handled(std::string_view routing_key, std::string_view body)>;
+  /// Handles deliveries in order, a result for each, as `Handler` would one by one.
+  using BatchHandler = std::function<std::vector<Handled>(const std::vector<Delivery>& deliveries)>;
 
-  AmqpConsumer(AmqpSettings settings, Handler handler, common::MetricsRegistry& metrics);
+  /// With `batch`, the deliveries already read from the socket (up to kBatch) are handed
+  /// over together; a delivery to retry is then tried again alone, through `handler`.
+  AmqpConsumer(AmqpSettings settings, Handler handler, common::MetricsRegistry& metrics, BatchHandler batch = {});
   ~AmqpConsumer();
   AmqpConsumer(const AmqpConsumer&) = delete;
   AmqpConsumer& operator=(const AmqpConsumer&) = delete;
@@ -62,9 +75,16 @@ class AmqpConsumer {
   void Run();
   /// Connects, declares, consumes (state kConsuming) until stopped, cancelled or failed.
   Ended RunConnection();
+  /// Publishes a delivery to the dead-letter exchange with the handler's reason.
+  bool DeadLetter(amqp_connection_state_t connection, const amqp_envelope_t& envelope, const Handled& handled);
+
+  /// At most this many deliveries are handled together, and handled before they are
+  /// acknowledged together.
+  static constexpr std::size_t kBatch = 64;
 
   AmqpSettings settings_;
   Handler handler_;
+  BatchHandler batch_;
   common::Counter& cancellations_;
   common::Counter& redeclarations_;
   common::StopFlag stop_;

@@ -28,26 +28,63 @@ EventHandler::EventHandler(store::RealtimeStore& store, const common::ShopTime& 
       ended_session_memory_(ended_session_memory) {}
 
 Handled EventHandler::Handle(std::string_view routing_key, std::string_view body) {
-  const auto started = std::chrono::steady_clock::now();
-  auto parsed = hub::ParseEvent(body, shop_time_);
-  if (auto* poison = std::get_if<hub::PoisonReason>(&parsed)) {
-    metrics_
-        .GetCounter("realtime_dead_letters_total", "Events moved to the dead-letter queue, by reason",
-                    {{"reason", poison->code}})
-        .Inc();
-    spdlog::warn("dead-lettering an event with routing key {}: {} ({})", routing_key, poison->code, poison->detail);
-    return Handled{Handled::Outcome::kDeadLetter, poison->code, poison->detail};
-  }
-  if (const auto* ended = std::get_if<hub::SessionEndedEvent>(&parsed)) return HandleSessionEnded(*ended, started);
-  if (const auto* changed = std::get_if<hub::ScheduleChangedEvent>(&parsed)) {
-    return HandleScheduleChanged(*changed, started);
-  }
-  if (const auto* offer = std::get_if<hub::WaitlistOfferEvent>(&parsed)) return HandleWaitlistOffer(*offer, started);
-  return HandleAppointment(std::get<hub::AppointmentEvent>(parsed), started);
+  return HandleBatch({{routing_key, body}}).front();
 }
 
-Handled EventHandler::HandleAppointment(const hub::AppointmentEvent& event,
-                                        std::chrono::steady_clock::time_point started) {
+std::vector<Handled> EventHandler::HandleBatch(const std::vector<Delivery>& deliveries) {
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<Handled> out(deliveries.size());
+  // A run of events that store messages goes to Redis in one step; any other event waits
+  // for the run before it, so that all stay in order.
+  std::vector<std::size_t> run;
+  std::vector<Prepared> prepared;
+  std::vector<store::EventWrite> writes;
+  const auto store_run = [&] {
+    if (writes.empty()) return;
+    const auto stored = store_.StoreEvents(writes);
+    if (!stored) {
+      // Nothing of the run was stored: each is tried again, in order.
+      retries_.Inc();
+      spdlog::warn("cannot store {} events (the first {}): {}; will retry", run.size(), prepared.front().event_id,
+                   stored.error().message);
+      for (const auto index : run) out[index] = Handled{Handled::Outcome::kRetry, {}, {}};
+    } else {
+      for (std::size_t k = 0; k < run.size(); ++k) out[run[k]] = Finish(prepared[k], (*stored)[k], started);
+    }
+    run.clear();
+    prepared.clear();
+    writes.clear();
+  };
+  for (std::size_t i = 0; i < deliveries.size(); ++i) {
+    auto parsed = hub::ParseEvent(deliveries[i].body, shop_time_);
+    if (auto* poison = std::get_if<hub::PoisonReason>(&parsed)) {
+      store_run();
+      metrics_
+          .GetCounter("realtime_dead_letters_total", "Events moved to the dead-letter queue, by reason",
+                      {{"reason", poison->code}})
+          .Inc();
+      spdlog::warn("dead-lettering an event with routing key {}: {} ({})", deliveries[i].routing_key, poison->code,
+                   poison->detail);
+      out[i] = Handled{Handled::Outcome::kDeadLetter, poison->code, poison->detail};
+    } else if (const auto* ended = std::get_if<hub::SessionEndedEvent>(&parsed)) {
+      store_run();
+      out[i] = HandleSessionEnded(*ended, started);
+    } else if (const auto* changed = std::get_if<hub::ScheduleChangedEvent>(&parsed)) {
+      store_run();
+      out[i] = HandleScheduleChanged(*changed, started);
+    } else {
+      const auto* offer = std::get_if<hub::WaitlistOfferEvent>(&parsed);
+      prepared.push_back(offer != nullptr ? PrepareOffer(*offer)
+                                          : PrepareAppointment(std::get<hub::AppointmentEvent>(parsed)));
+      writes.push_back(prepared.back().write);
+      run.push_back(i);
+    }
+  }
+  store_run();
+  return out;
+}
+
+EventHandler::Prepared EventHandler::PrepareAppointment(const hub::AppointmentEvent& event) {
   // Failpoints count each event once, however often it is delivered, and only the events
   // of the user an armed point names (as barber or client).
   if (BARBERSHOP_FAILPOINT("events.before_store", event.event_id, event.barber_id, event.client_id)) {
@@ -62,30 +99,39 @@ Handled EventHandler::HandleAppointment(const hub::AppointmentEvent& event,
     appends.push_back({store::RealtimeStore::InboxKey(delivery.user_id), hub::UserChannel(delivery.user_id),
                        std::move(delivery.body)});
   }
-  auto handled =
-      StoreAndNotify(event.event_id, event.barber_id, appends, hub::AvailabilityNoticeFor(event, shop_time_), started);
-  if (handled.outcome == Handled::Outcome::kDone &&
+  return Prepare(event.event_id, event.barber_id, event.client_id, std::move(appends),
+                 hub::AvailabilityNoticeFor(event, shop_time_));
+}
+
+EventHandler::Prepared EventHandler::PrepareOffer(const hub::WaitlistOfferEvent& event) {
+  auto delivery = hub::OfferDelivery(event, shop_time_);
+  // The held time is no longer free for anyone else: the day's watchers ask again.
+  hub::ScheduleChangedEvent changed{event.event_id, event.barber_id, "time_held", {}, {}};
+  if (auto from = shop_time_.Parse(event.start)) changed.from = *from;
+  if (auto to = shop_time_.Parse(event.end)) changed.to = *to;
+  return Prepare(event.event_id, event.barber_id, {},
+                 {{store::RealtimeStore::InboxKey(delivery.user_id), hub::UserChannel(delivery.user_id),
+                   std::move(delivery.body)}},
+                 hub::AvailabilityNoticeFor(changed, shop_time_));
+}
+
+EventHandler::Prepared EventHandler::Prepare(const std::string& event_id, const std::string& barber_id,
+                                             const std::string& client_id, std::vector<store::Append> appends,
+                                             const std::optional<std::string>& notice) {
+  // The day's watchers hear of it in the same step, for a duplicate too.
+  return Prepared{store::EventWrite{"rt:event:" + event_id, std::move(appends),
+                                    notice ? hub::AvailabilityChannel(barber_id) : std::string(), notice.value_or("")},
+                  event_id, barber_id, client_id};
+}
+
+Handled EventHandler::Finish(const Prepared& event, const std::optional<std::vector<std::string>>& stored,
+                             std::chrono::steady_clock::time_point started) {
+  (stored.has_value() ? delivered_ : duplicates_).Inc();
+  handle_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  if (!event.client_id.empty() &&
       BARBERSHOP_FAILPOINT("events.before_ack", event.event_id, event.barber_id, event.client_id)) {
     common::DieAtFailpoint("events.before_ack", "after storing event " + event.event_id + ", before acknowledging it");
   }
-  return handled;
-}
-
-Handled EventHandler::StoreAndNotify(const std::string& event_id, const std::string& barber_id,
-                                     const std::vector<store::Append>& appends,
-                                     const std::optional<std::string>& notice,
-                                     std::chrono::steady_clock::time_point started) {
-  // The day's watchers hear of it in the same step, for a duplicate too.
-  auto stored =
-      store_.AppendAndNotify("rt:event:" + event_id, appends,
-                             notice ? hub::AvailabilityChannel(barber_id) : std::string(), notice.value_or(""));
-  if (!stored) {
-    retries_.Inc();
-    spdlog::warn("cannot store event {}: {}; will retry", event_id, stored.error().message);
-    return Handled{Handled::Outcome::kRetry, {}, {}};
-  }
-  (stored->has_value() ? delivered_ : duplicates_).Inc();
-  handle_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return Handled{};
 }
 
@@ -114,19 +160,6 @@ Handled EventHandler::HandleScheduleChanged(const hub::ScheduleChangedEvent& eve
   delivered_.Inc();
   handle_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return Handled{};
-}
-
-Handled EventHandler::HandleWaitlistOffer(const hub::WaitlistOfferEvent& event,
-                                          std::chrono::steady_clock::time_point started) {
-  auto delivery = hub::OfferDelivery(event, shop_time_);
-  // The held time is no longer free for anyone else: the day's watchers ask again.
-  hub::ScheduleChangedEvent changed{event.event_id, event.barber_id, "time_held", {}, {}};
-  if (auto from = shop_time_.Parse(event.start)) changed.from = *from;
-  if (auto to = shop_time_.Parse(event.end)) changed.to = *to;
-  return StoreAndNotify(event.event_id, event.barber_id,
-                        {{store::RealtimeStore::InboxKey(delivery.user_id), hub::UserChannel(delivery.user_id),
-                          std::move(delivery.body)}},
-                        hub::AvailabilityNoticeFor(changed, shop_time_), started);
 }
 
 bool EventHandler::PublishNotice(const std::string& barber_id, const std::string& notice, const std::string& event_id) {

@@ -20,8 +20,8 @@ namespace barbershop::realtime::bus {
 /// Turns one appointment event from the bus into inbox messages: stores each recipient's
 /// message in their inbox and publishes it to whichever copies hold their sockets, in one
 /// atomic step that also remembers the event id, so an event seen twice is delivered
-/// once.  An ended login session is remembered in Redis for `ended_session_memory` and
-/// published to every copy, once however often it comes.  A booking, move or
+/// once.  Events handed over together are stored in one such step, in order.  An ended login session is remembered in
+/// Redis for `ended_session_memory` and published to every copy, once however often it comes.  A booking, move or
 /// cancellation, and a change to a barber's hours, services or time off, also publish a
 /// notice on the barber's availability channel (hub/availability.hpp), every time the
 /// event comes: a second notice only makes watchers read the slots again.  Thread-safe.
@@ -33,18 +33,28 @@ class EventHandler {
                PartiesSeen parties_seen, std::chrono::seconds ended_session_memory);
 
   Handled Handle(std::string_view routing_key, std::string_view body);
+  /// Handles deliveries in order, as Handle would one by one, storing each run of
+  /// appointment events and offers in one round trip to Redis; a result per delivery.
+  std::vector<Handled> HandleBatch(const std::vector<Delivery>& deliveries);
 
  private:
-  Handled HandleAppointment(const hub::AppointmentEvent& event, std::chrono::steady_clock::time_point started);
+  /// An event whose messages are stored once (under rt:event:<id>), with the barber's
+  /// availability notice published in the same step, also for a duplicate.
+  struct Prepared {
+    store::EventWrite write;
+    std::string event_id;
+    std::string barber_id;
+    std::string client_id;  ///< empty for a waitlist offer
+  };
+  Prepared PrepareAppointment(const hub::AppointmentEvent& event);
+  Prepared PrepareOffer(const hub::WaitlistOfferEvent& event);
+  static Prepared Prepare(const std::string& event_id, const std::string& barber_id, const std::string& client_id,
+                          std::vector<store::Append> appends, const std::optional<std::string>& notice);
+  /// Counts and times a stored event (`stored`: its new ids, or nullopt for a duplicate).
+  Handled Finish(const Prepared& event, const std::optional<std::vector<std::string>>& stored,
+                 std::chrono::steady_clock::time_point started);
   Handled HandleSessionEnded(const hub::SessionEndedEvent& event, std::chrono::steady_clock::time_point started);
   Handled HandleScheduleChanged(const hub::ScheduleChangedEvent& event, std::chrono::steady_clock::time_point started);
-  Handled HandleWaitlistOffer(const hub::WaitlistOfferEvent& event, std::chrono::steady_clock::time_point started);
-  /// Stores an event's `appends` once (under rt:event:<id>), then publishes the barber's
-  /// availability `notice`, if any, also for a duplicate; counts and times it.  kRetry
-  /// when Redis refused either.
-  Handled StoreAndNotify(const std::string& event_id, const std::string& barber_id,
-                         const std::vector<store::Append>& appends, const std::optional<std::string>& notice,
-                         std::chrono::steady_clock::time_point started);
   /// Publishes an availability notice; false (counted as a retry) when Redis refused it.
   bool PublishNotice(const std::string& barber_id, const std::string& notice, const std::string& event_id);
 

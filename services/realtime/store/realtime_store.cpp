@@ -11,28 +11,50 @@ using common::MakeError;
 namespace {
 
 // ARGV: dedup key ('' for none), its lifetime in seconds, the cap, the streams' lifetime
-// in seconds (0: none), a notice's channel ('' for none) and text, then (stream, channel,
-// body) triples.  Published copies carry the id first, like every message the server
-// sends.  The notice goes out after the messages, and for a duplicate too.
+// in seconds (0: none), then (stream, channel, body) triples.  Published copies carry the id first, like every message
+// the server sends.
 constexpr const char* kAppendAndPublishScript = R"lua(
-local function notice()
-  if ARGV[5] ~= '' then redis.call('PUBLISH', ARGV[5], ARGV[6]) end
-end
 if ARGV[1] ~= '' then
-  if not redis.call('SET', ARGV[1], '1', 'NX', 'EX', ARGV[2]) then
-    notice()
-    return false
-  end
+  if not redis.call('SET', ARGV[1], '1', 'NX', 'EX', ARGV[2]) then return false end
 end
 local ids = {}
-for i = 7, #ARGV, 3 do
+for i = 5, #ARGV, 3 do
   local id = redis.call('XADD', ARGV[i], 'MAXLEN', '~', ARGV[3], '*', 'm', ARGV[i + 2])
   if ARGV[4] ~= '0' then redis.call('EXPIRE', ARGV[i], ARGV[4]) end
   redis.call('PUBLISH', ARGV[i + 1], '{"id":"' .. id .. '",' .. string.sub(ARGV[i + 2], 2))
   ids[#ids + 1] = id
 end
-notice()
 return ids
+)lua";
+
+// Several events from the bus, in order, in one step.  ARGV: the dedup keys' lifetime in
+// seconds, the inboxes' cap, then per event its dedup key, its notice's channel ('' for
+// none) and text, its number of messages n, and n (stream, channel, body) triples.  Per
+// event: the new ids, or 0 when its key was seen before.  The notice goes out after the
+// messages, and for a duplicate too.  Redis refuses a script that writes before it
+// starts when memory is full, so the events are stored all or none.
+constexpr const char* kStoreEventsScript = R"lua(
+local out = {}
+local i = 3
+while i <= #ARGV do
+  local key, notice_channel, notice, n = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
+  i = i + 4
+  if redis.call('SET', key, '1', 'NX', 'EX', ARGV[1]) then
+    local ids = {}
+    for _ = 1, n do
+      local id = redis.call('XADD', ARGV[i], 'MAXLEN', '~', ARGV[2], '*', 'm', ARGV[i + 2])
+      redis.call('PUBLISH', ARGV[i + 1], '{"id":"' .. id .. '",' .. string.sub(ARGV[i + 2], 2))
+      ids[#ids + 1] = id
+      i = i + 3
+    end
+    out[#out + 1] = ids
+  else
+    i = i + 3 * n
+    out[#out + 1] = 0
+  end
+  if notice_channel ~= '' then redis.call('PUBLISH', notice_channel, notice) end
+end
+return out
 )lua";
 
 // ARGV: the ended session's key, what to store in it, its lifetime in seconds, the
@@ -86,27 +108,13 @@ std::string RealtimeStore::EndedSessionKey(std::string_view session_id) {
 
 common::Result<std::optional<std::vector<std::string>>> RealtimeStore::AppendAndPublish(
     const std::string& dedup_key, const std::vector<Append>& messages, bool chat, std::chrono::seconds expire) {
-  return StoreAndPublish(dedup_key, messages, chat ? chat_max_ : inbox_max_, expire, {}, {});
-}
-
-common::Result<std::optional<std::vector<std::string>>> RealtimeStore::AppendAndNotify(
-    const std::string& dedup_key, const std::vector<Append>& messages, const std::string& notice_channel,
-    const std::string& notice) {
-  return StoreAndPublish(dedup_key, messages, inbox_max_, std::chrono::seconds{0}, notice_channel, notice);
-}
-
-common::Result<std::optional<std::vector<std::string>>> RealtimeStore::StoreAndPublish(
-    const std::string& dedup_key, const std::vector<Append>& messages, long long cap, std::chrono::seconds expire,
-    const std::string& notice_channel, const std::string& notice) {
   std::vector<std::string> args{"EVAL",
                                 kAppendAndPublishScript,
                                 "0",
                                 dedup_key,
                                 std::to_string(kDedupSeconds),
-                                std::to_string(cap),
-                                std::to_string(expire.count()),
-                                notice_channel,
-                                notice};
+                                std::to_string(chat ? chat_max_ : inbox_max_),
+                                std::to_string(expire.count())};
   for (const auto& message : messages) {
     args.push_back(message.stream);
     args.push_back(message.channel);
@@ -115,9 +123,39 @@ common::Result<std::optional<std::vector<std::string>>> RealtimeStore::StoreAndP
   auto reply = pool_.Command(args);
   if (!reply) return reply.error();
   if (reply->type == RedisValue::Type::kNil) return std::optional<std::vector<std::string>>{};
+  return std::optional<std::vector<std::string>>{Ids(*reply)};
+}
+
+common::Result<std::vector<std::optional<std::vector<std::string>>>> RealtimeStore::StoreEvents(
+    const std::vector<EventWrite>& events) {
+  std::vector<std::string> args{"EVAL", kStoreEventsScript, "0", std::to_string(kDedupSeconds),
+                                std::to_string(inbox_max_)};
+  for (const auto& event : events) {
+    args.insert(args.end(),
+                {event.dedup_key, event.notice_channel, event.notice, std::to_string(event.messages.size())});
+    for (const auto& message : event.messages) args.insert(args.end(), {message.stream, message.channel, message.body});
+  }
+  auto reply = pool_.Command(args);
+  if (!reply) return reply.error();
+  if (reply->elements.size() != events.size()) {
+    return MakeError(ErrorCode::kInternal, "Redis answered for " + std::to_string(reply->elements.size()) + " of " +
+                                               std::to_string(events.size()) + " events");
+  }
+  std::vector<std::optional<std::vector<std::string>>> out;
+  for (const auto& stored : reply->elements) {
+    if (stored.type == RedisValue::Type::kInteger) {
+      out.emplace_back();  // seen before
+    } else {
+      out.emplace_back(Ids(stored));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> RealtimeStore::Ids(const RedisValue& reply) {
   std::vector<std::string> ids;
-  for (const auto& element : reply->elements) ids.push_back(element.text);
-  return std::optional<std::vector<std::string>>{std::move(ids)};
+  for (const auto& element : reply.elements) ids.push_back(element.text);
+  return ids;
 }
 
 common::Result<std::vector<StoredMessage>> RealtimeStore::ReadAfter(const std::string& stream, const std::string& since,

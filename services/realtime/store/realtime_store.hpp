@@ -25,6 +25,14 @@ struct RedisMemory {
 };
 
 using hub::Append;
+
+/// One event's writes: its messages, and a notice published with them.
+struct EventWrite {
+  std::string dedup_key;
+  std::vector<Append> messages;
+  std::string notice_channel;  ///< empty: none
+  std::string notice;
+};
 using hub::SessionRecord;
 using hub::StoredMessage;
 using hub::StreamState;
@@ -51,13 +59,11 @@ class RealtimeStore final : public hub::MessageStore, public hub::SessionStore, 
   common::Result<std::optional<std::vector<std::string>>> AppendAndPublish(
       const std::string& dedup_key, const std::vector<Append>& messages, bool chat,
       std::chrono::seconds expire = std::chrono::seconds{0}) override;
-  /// AppendAndPublish for an event from the bus (inboxes, no expiry) that also publishes
-  /// `notice` on `notice_channel` (empty: none) in the same step, after the messages,
-  /// and for a duplicate too (one round trip for the whole event).
-  common::Result<std::optional<std::vector<std::string>>> AppendAndNotify(const std::string& dedup_key,
-                                                                          const std::vector<Append>& messages,
-                                                                          const std::string& notice_channel,
-                                                                          const std::string& notice);
+  /// AppendAndPublish for events from the bus (inboxes, no expiry), in order, in one
+  /// atomic step, each also publishing its notice (if any) after its messages, and for
+  /// a duplicate too.  Per event: its new ids, or nullopt when it was a duplicate.
+  common::Result<std::vector<std::optional<std::vector<std::string>>>> StoreEvents(
+      const std::vector<EventWrite>& events);
   /// Up to `count` messages after `since` (exclusive), oldest first.
   common::Result<std::vector<StoredMessage>> ReadAfter(const std::string& stream, const std::string& since,
                                                        std::size_t count) override;
@@ -93,11 +99,8 @@ class RealtimeStore final : public hub::MessageStore, public hub::SessionStore, 
   common::Result<RedisMemory> Memory();
 
  private:
-  common::Result<std::optional<std::vector<std::string>>> StoreAndPublish(const std::string& dedup_key,
-                                                                          const std::vector<Append>& messages,
-                                                                          long long cap, std::chrono::seconds expire,
-                                                                          const std::string& notice_channel,
-                                                                          const std::string& notice);
+  /// The ids in a script's answer.
+  static std::vector<std::string> Ids(const RedisValue& reply);
 
   RedisPool& pool_;
   long long inbox_max_;
