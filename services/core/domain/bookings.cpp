@@ -444,8 +444,7 @@ common::Result<std::vector<TimePoint>> FreeSlotsFrom(DaySource& days, const std:
   if (!held) return held.error();
   const auto rules = RulesOf(chair, policy.rules);
   for (const auto& h : *held) busy.booked.push_back({h.from, h.to + rules.buffer});
-  const auto length = *offered ? (*offered)->duration : policy.default_length;
-  return FreeSlots(chair, shop_time.ToLocal(*midnight), now, busy, shop_time, rules, length);
+  return FreeSlots(chair, shop_time.ToLocal(*midnight), now, busy, shop_time, rules, LengthOf(*offered, policy));
 }
 
 AppointmentList UpToLimit(std::vector<Appointment> listed) {

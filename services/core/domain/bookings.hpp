@@ -25,6 +25,11 @@ struct BookingPolicy {
   int max_live_bookings = 8;
 };
 
+/// How long a booking of `service` (nullptr: none) lasts under `policy`.
+inline std::chrono::minutes LengthOf(const BarberService* service, const BookingPolicy& policy) {
+  return service != nullptr ? service->duration : policy.default_length;
+}
+
 /// Later than any time ShopTime parses (year 9999): the end of a range without one.
 inline constexpr TimePoint kEndOfTime{std::chrono::seconds{253402300800}};
 
@@ -173,9 +178,7 @@ class BookingService {
                                                     const std::string& client_id, const std::string& barber_id,
                                                     TimePoint start, const BarberService* service);
   /// How long a booking of `service` (nullptr: none) lasts.
-  std::chrono::minutes LengthOf(const BarberService* service) const {
-    return service ? service->duration : policy_.default_length;
-  }
+  std::chrono::minutes LengthOf(const BarberService* service) const { return domain::LengthOf(service, policy_); }
   /// The free slots on `date` for `service` of the barber FindBarber finds, once `date`
   /// is a calendar day.  Slots and SlotsById answer with it.
   common::Result<std::vector<TimePoint>> SlotsOf(const std::string& barber_name, const std::string& barber_id,
