@@ -73,14 +73,16 @@ std::shared_ptr<const std::vector<T>> ListCache::FindIn(KeptLists<T> Party::*whi
 }
 
 template <typename T>
-void ListCache::StoreIn(KeptLists<T> Party::*which, const ListKey& key, const Ticket& ticket,
-                        const std::vector<T>& list) {
-  auto kept = std::make_shared<const std::vector<T>>(list);  // copied before taking the lock
+void ListCache::StoreIn(KeptLists<T> Party::*which, const ListKey& key, const Ticket& ticket, std::vector<T> list) {
+  const std::size_t count = list.size();
+  // Made before taking the lock: a caller's list is copied into the argument, a
+  // schedule's answer (25 to 70 KB) moved.
+  auto kept = std::make_shared<const std::vector<T>>(std::move(list));
   const auto now = clock_.Now();
   const std::lock_guard lock(mutex_);
   auto* party = Keeping(key.party, ticket);
   if (party == nullptr) return;
-  if (items_kept_ + list.size() > max_entries_) {
+  if (items_kept_ + count > max_entries_) {
     ForgetAllLocked();
     return;
   }
@@ -95,7 +97,7 @@ void ListCache::StoreIn(KeptLists<T> Party::*which, const ListKey& key, const Ti
     lists.erase(lists.begin());
   }
   lists.push_back(Kept<T>{key.range, key.chair, now, std::move(kept)});
-  items_kept_ += list.size();
+  items_kept_ += count;
 }
 
 std::shared_ptr<const std::vector<Appointment>> ListCache::Find(const ListKey& key, std::optional<Ticket>& ticket) {

@@ -128,7 +128,7 @@ class ListCache {
   std::shared_ptr<const std::vector<T>> FindIn(KeptLists<T> Party::*which, const ListKey& key,
                                                std::optional<Ticket>& ticket);
   template <typename T>
-  void StoreIn(KeptLists<T> Party::*which, const ListKey& key, const Ticket& ticket, const std::vector<T>& list);
+  void StoreIn(KeptLists<T> Party::*which, const ListKey& key, const Ticket& ticket, std::vector<T> list);
   /// The party `key` names when it may answer now, else nullptr; a miss's ticket.
   Party* Answering(const std::string& party, std::optional<Ticket>& ticket);
   /// The party a read under `ticket` may still be kept for, else nullptr.
