@@ -202,6 +202,26 @@ TEST_F(ListCacheReplicasTest, ABarbersFreeSlotsFollowEveryChangeInEveryCopy) {
   EXPECT_TRUE(slots(*b_, "Beard").contains("10:00"));
   EXPECT_TRUE(Eventually([&] { return slots(*a_, "Beard").contains("10:00"); }));
 
+  // A time held for a customer on the waitlist, made by SQL (slot_holds alone): no longer
+  // free in the other copy either.
+  ASSERT_TRUE(from_memory(*b_, replica_->http_port()));
+  ASSERT_TRUE(slots(*b_).contains("14:00"));
+  const std::string two_pm = "('" + day + " 14:00'::timestamp AT TIME ZONE 'Europe/Chisinau')";
+  Sql("INSERT INTO waitlist_entries (id, client_id, barber_id, window_from, window_to, minutes, joined_at) "
+      "VALUES (gen_random_uuid(), '" +
+      client_.id + "', '" + barber_.id + "', " + two_pm + ", " + two_pm + " + interval '2 hours', 30, now())");
+  Sql("INSERT INTO slot_holds (id, entry_id, barber_id, client_id, starts_at, ends_at, offered_at, expires_at) "
+      "SELECT gen_random_uuid(), id, barber_id, client_id, window_from, window_from + interval '30 minutes', now(), "
+      "now() + interval '1 hour' FROM waitlist_entries WHERE barber_id = '" +
+      barber_.id + "'");
+  // Well within the 60 s a kept day lives: only the notice can have told it.
+  EXPECT_TRUE(Eventually([&] { return !slots(*b_).contains("14:00") && slots(*b_).contains("13:00"); }, 10s));
+
+  // The barber's own row by SQL (barbers alone): a grid of an hour offers no half hours.
+  ASSERT_TRUE(from_memory(*b_, replica_->http_port()));
+  Sql("UPDATE barbers SET grid_minutes = 60 WHERE user_id = '" + barber_.id + "'");
+  EXPECT_TRUE(Eventually([&] { return !slots(*b_).contains("10:30") && slots(*b_).contains("10:00"); }, 10s));
+
   // New hours by SQL: the day ends at noon.
   ASSERT_TRUE(from_memory(*b_, replica_->http_port()));
   Sql("UPDATE working_hours SET closes_minute = 720 WHERE barber_id = '" + barber_.id + "'");
