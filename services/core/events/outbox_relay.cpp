@@ -20,12 +20,13 @@ namespace {
 
 // Unsent rows whose appointment has no earlier unsent row: a later event of an
 // appointment never overtakes an earlier one, even when another replica holds it.
-// The last column is the list caches' notice of an appointment event (as migration
-// 007's trigger words it), NULL for other events.
+// The last column is the list caches' notice of an appointment's change (as migration
+// 007's trigger words it), NULL for other events and for a reminder, which changes
+// nothing.
 constexpr const char* kClaim = R"(
   SELECT o.id, o.event_id::text, o.routing_key, o.payload::text,
          extract(epoch FROM clock_timestamp() - o.created_at)::float8,
-         CASE WHEN o.routing_key LIKE 'appointment.%'
+         CASE WHEN o.routing_key LIKE 'appointment.%' AND o.routing_key <> 'appointment.reminder'
               THEN (o.payload #>> '{appointment,barber_id}') || ' ' || (o.payload #>> '{appointment,client_id}') END
   FROM outbox o
   WHERE o.sent_at IS NULL

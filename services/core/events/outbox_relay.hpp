@@ -28,12 +28,13 @@ struct RelaySettings {
 };
 
 /// Publishes outbox rows to the broker: wakes when its own copy rang it (Wake) or on
-/// PostgreSQL NOTIFY (and sweeps periodically), claims unsent rows with FOR UPDATE SKIP LOCKED so that each row goes
-/// out through one replica, keeps each appointment's events in order, and marks rows
+/// PostgreSQL NOTIFY (and sweeps periodically), claims unsent rows with FOR UPDATE SKIP
+/// LOCKED so that each row goes out through one replica, keeps each appointment's
+/// events in order, and marks rows
 /// sent only after the broker confirmed them and routed each to a queue.  While the
 /// broker is down, or routes an event nowhere, rows wait and are retried with backoff;
 /// while PostgreSQL is down, the relay tries to reconnect with backoff.
-/// The copies' list caches hear of each appointment event it claims (appointment_lists),
+/// The copies' list caches hear of each appointment change it claims (appointment_lists),
 /// as of a change whose own transaction did not tell them (migration 017).
 /// Owns one thread; Start/Stop from one thread, Wake from any.
 class OutboxRelay {
