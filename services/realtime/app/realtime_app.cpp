@@ -115,8 +115,7 @@ common::Status RealtimeApp::Start() {
   amqp.url = config_.amqp_url;
   amqp.prefetch = config_.prefetch;
   consumer_ = std::make_unique<bus::AmqpConsumer>(
-      amqp, [this](std::string_view key, std::string_view body) { return events_->Handle(key, body); }, metrics_,
-      [this](const std::vector<bus::Delivery>& deliveries) { return events_->HandleBatch(deliveries); });
+      amqp, [this](const std::vector<bus::Delivery>& deliveries) { return events_->Handle(deliveries); }, metrics_);
   consumer_->Start();
 
   work_.emplace(io_.get_executor());

@@ -32,10 +32,9 @@ amqp_bytes_t Bytes(const std::string& text) { return amqp_bytes_t{text.size(), c
 
 }  // namespace
 
-AmqpConsumer::AmqpConsumer(AmqpSettings settings, Handler handler, common::MetricsRegistry& metrics, BatchHandler batch)
+AmqpConsumer::AmqpConsumer(AmqpSettings settings, Handler handler, common::MetricsRegistry& metrics)
     : settings_(std::move(settings)),
       handler_(std::move(handler)),
-      batch_(std::move(batch)),
       cancellations_(metrics.GetCounter("realtime_amqp_consumer_cancellations_total",
                                         "Times the broker cancelled this copy's consumer (queue deleted, node lost)")),
       redeclarations_(metrics.GetCounter("realtime_amqp_queue_redeclarations_total",
@@ -158,7 +157,7 @@ AmqpConsumer::Ended AmqpConsumer::RunConnection() {
     envelopes.push_back(envelope);
     // The deliveries already read join it; anything else (a frame other than a delivery,
     // a partial frame) waits for the next turn of the loop.
-    while (batch_ && envelopes.size() < kBatch && more_read()) {
+    while (envelopes.size() < kBatch && more_read()) {
       timeval now{0, 0};
       if (amqp_consume_message(connection, &envelope, &now, 0).reply_type != AMQP_RESPONSE_NORMAL) break;
       envelopes.push_back(envelope);
@@ -168,8 +167,7 @@ AmqpConsumer::Ended AmqpConsumer::RunConnection() {
       deliveries.push_back({{static_cast<const char*>(e.routing_key.bytes), e.routing_key.len},
                             {static_cast<const char*>(e.message.body.bytes), e.message.body.len}});
     }
-    auto results =
-        batch_ ? batch_(deliveries) : std::vector<Handled>{handler_(deliveries[0].routing_key, deliveries[0].body)};
+    auto results = handler_(deliveries);
     for (std::size_t k = 0; k < envelopes.size(); ++k) {
       Handled handled = k < results.size() ? std::move(results[k]) : Handled{Handled::Outcome::kRetry, {}, {}};
       while (handled.outcome == Handled::Outcome::kRetry && !stop_) {
@@ -179,7 +177,7 @@ AmqpConsumer::Ended AmqpConsumer::RunConnection() {
           return Ended::kFailed;
         }
         stop_.WaitFor(std::chrono::milliseconds(300));
-        handled = handler_(deliveries[k].routing_key, deliveries[k].body);
+        handled = handler_({deliveries[k]}).front();
       }
       if (handled.outcome == Handled::Outcome::kRetry) {
         release();

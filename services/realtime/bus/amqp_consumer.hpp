@@ -44,8 +44,8 @@ enum class ConsumerState {
 };
 
 /// Consumes the shared durable queue on a thread of its own (rabbitmq-c).  Declares the
-/// topology, hands each delivery to the handler and acknowledges it only once the
-/// handler says it is done; a delivery the handler cannot act on is published to the
+/// topology, hands the deliveries to the handler and acknowledges them (together) only
+/// once the handler says they are done; a delivery the handler cannot act on is published to the
 /// dead-letter exchange with its reason, then acknowledged; a kRetry is retried on the
 /// same thread until it succeeds or the consumer stops (unacknowledged deliveries go
 /// back to the queue).  Asks the broker to say when it cancels the consumer; then, as
@@ -53,13 +53,12 @@ enum class ConsumerState {
 /// state() is thread-safe; Start/Stop from one thread.
 class AmqpConsumer {
  public:
-  using Handler = std::function<Handled(std::string_view routing_key, std::string_view body)>;
-  /// Handles deliveries in order, a result for each, as `Handler` would one by one.
-  using BatchHandler = std::function<std::vector<Handled>(const std::vector<Delivery>& deliveries)>;
+  /// Handles deliveries in order, a result for each.
+  using Handler = std::function<std::vector<Handled>(const std::vector<Delivery>& deliveries)>;
 
-  /// With `batch`, the deliveries already read from the socket (up to kBatch) are handed
-  /// over together; a delivery to retry is then tried again alone, through `handler`.
-  AmqpConsumer(AmqpSettings settings, Handler handler, common::MetricsRegistry& metrics, BatchHandler batch = {});
+  /// The deliveries already read from the socket (up to kBatch) are handed over
+  /// together; a delivery to retry is then tried again alone.
+  AmqpConsumer(AmqpSettings settings, Handler handler, common::MetricsRegistry& metrics);
   ~AmqpConsumer();
   AmqpConsumer(const AmqpConsumer&) = delete;
   AmqpConsumer& operator=(const AmqpConsumer&) = delete;
@@ -84,7 +83,6 @@ class AmqpConsumer {
 
   AmqpSettings settings_;
   Handler handler_;
-  BatchHandler batch_;
   common::Counter& cancellations_;
   common::Counter& redeclarations_;
   common::StopFlag stop_;

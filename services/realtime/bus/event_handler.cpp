@@ -27,11 +27,7 @@ EventHandler::EventHandler(store::RealtimeStore& store, const common::ShopTime& 
       handle_seconds_(metrics.GetHistogram("realtime_event_handle_seconds", "Time to store and fan out one event")),
       ended_session_memory_(ended_session_memory) {}
 
-Handled EventHandler::Handle(std::string_view routing_key, std::string_view body) {
-  return HandleBatch({{routing_key, body}}).front();
-}
-
-std::vector<Handled> EventHandler::HandleBatch(const std::vector<Delivery>& deliveries) {
+std::vector<Handled> EventHandler::Handle(const std::vector<Delivery>& deliveries) {
   const auto started = std::chrono::steady_clock::now();
   std::vector<Handled> out(deliveries.size());
   // A run of events that store messages goes to Redis in one step; any other event waits
@@ -76,7 +72,7 @@ std::vector<Handled> EventHandler::HandleBatch(const std::vector<Delivery>& deli
       const auto* offer = std::get_if<hub::WaitlistOfferEvent>(&parsed);
       prepared.push_back(offer != nullptr ? PrepareOffer(*offer)
                                           : PrepareAppointment(std::get<hub::AppointmentEvent>(parsed)));
-      writes.push_back(prepared.back().write);
+      writes.push_back(std::move(prepared.back().write));  // Finish needs the rest only
       run.push_back(i);
     }
   }

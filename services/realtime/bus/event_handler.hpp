@@ -20,11 +20,11 @@ namespace barbershop::realtime::bus {
 /// Turns one appointment event from the bus into inbox messages: stores each recipient's
 /// message in their inbox and publishes it to whichever copies hold their sockets, in one
 /// atomic step that also remembers the event id, so an event seen twice is delivered
-/// once.  Events handed over together are stored in one such step, in order.  An ended login session is remembered in
-/// Redis for `ended_session_memory` and published to every copy, once however often it comes.  A booking, move or
-/// cancellation, and a change to a barber's hours, services or time off, also publish a
-/// notice on the barber's availability channel (hub/availability.hpp), every time the
-/// event comes: a second notice only makes watchers read the slots again.  Thread-safe.
+/// once.  Events handed over together are stored in one such step, in order.  An ended
+/// login session is remembered in Redis for `ended_session_memory` and published to
+/// every copy, once however often it comes.  A booking, move or cancellation, and a change to a barber's hours,
+/// services or time off, also publish a notice on the barber's availability channel (hub/availability.hpp), every time
+/// the event comes: a second notice only makes watchers read the slots again.  Thread-safe.
 class EventHandler {
  public:
   using PartiesSeen = std::function<void(const std::string& appointment_id, const hub::Parties&)>;
@@ -32,10 +32,9 @@ class EventHandler {
   EventHandler(store::RealtimeStore& store, const common::ShopTime& shop_time, common::MetricsRegistry& metrics,
                PartiesSeen parties_seen, std::chrono::seconds ended_session_memory);
 
-  Handled Handle(std::string_view routing_key, std::string_view body);
-  /// Handles deliveries in order, as Handle would one by one, storing each run of
-  /// appointment events and offers in one round trip to Redis; a result per delivery.
-  std::vector<Handled> HandleBatch(const std::vector<Delivery>& deliveries);
+  /// Handles deliveries in order, storing each run of appointment events and offers in
+  /// one round trip to Redis; a result per delivery.
+  std::vector<Handled> Handle(const std::vector<Delivery>& deliveries);
 
  private:
   /// An event whose messages are stored once (under rt:event:<id>), with the barber's

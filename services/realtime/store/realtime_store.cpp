@@ -11,8 +11,8 @@ using common::MakeError;
 namespace {
 
 // ARGV: dedup key ('' for none), its lifetime in seconds, the cap, the streams' lifetime
-// in seconds (0: none), then (stream, channel, body) triples.  Published copies carry the id first, like every message
-// the server sends.
+// in seconds (0: none), then (stream, channel, body) triples.  Published copies carry
+// the id first, like every message the server sends.
 constexpr const char* kAppendAndPublishScript = R"lua(
 if ARGV[1] ~= '' then
   if not redis.call('SET', ARGV[1], '1', 'NX', 'EX', ARGV[2]) then return false end
