@@ -54,7 +54,8 @@ struct Timeline {
 struct Watched {
   std::string name;
   int pid = 0;
-  double cpu_before = 0;  // then, after the run, the CPU seconds it used during it
+  double cpu_at_start = 0;  ///< CPU seconds used before the measured seconds
+  double cpu_used = 0;      ///< CPU seconds used during them
 };
 
 /// The barber's appointments stream; records when each appointment_created arrives.
@@ -123,7 +124,7 @@ class Barbers {
       std::chrono::floor<std::chrono::hours>(common::SystemClock().Now()) + std::chrono::hours(48);
 };
 
-/// One booking in flight, and what to do when it returns.
+/// One booking in flight.
 struct Call {
   grpc::ClientContext context;
   CreateAppointmentRequest request;
@@ -240,32 +241,32 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
         if (!stop) loop(i);
       });
     };
-    const auto cpu_snapshot = [&watched](bool after) {
-      for (auto& process : watched) {
-        const double now = TreeCpuSeconds(process.pid);
-        process.cpu_before = after ? now - process.cpu_before : now;
-      }
+    const auto measure_cpu_from = [&watched] {
+      for (auto& process : watched) process.cpu_at_start = TreeCpuSeconds(process.pid);
+    };
+    const auto measure_cpu_to = [&watched] {
+      for (auto& process : watched) process.cpu_used = TreeCpuSeconds(process.pid) - process.cpu_at_start;
     };
     if (rate > 0) {
       const long total = static_cast<long>(seconds * rate);
       measured_from = Clock::now();
-      cpu_snapshot(false);
+      measure_cpu_from();
       for (long n = 0; n < total; ++n) {
         std::this_thread::sleep_until(measured_from + std::chrono::microseconds(n * 1'000'000 / rate));
         booker.Send(static_cast<std::size_t>(n));
       }
       measured_to = Clock::now();
-      cpu_snapshot(true);
+      measure_cpu_to();
     } else {
       booker.MeasureFrom(Clock::now() +
                          std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(warm_up)));
       for (int i = 0; i < clients; ++i) loop(static_cast<std::size_t>(i));
       std::this_thread::sleep_for(std::chrono::duration<double>(warm_up));
       measured_from = Clock::now();
-      cpu_snapshot(false);
+      measure_cpu_from();
       std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
       measured_to = Clock::now();
-      cpu_snapshot(true);
+      measure_cpu_to();
       stop = true;
     }
     // Every answered booking should reach the screen; wait for the last ones a while.
@@ -318,9 +319,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
                 after_send.Percentile(0.50), after_send.Percentile(0.99));
     double total_us = 0;
     for (const auto& process : watched) {
-      const double us = process.cpu_before * 1e6 / static_cast<double>(std::max(1L, in_window));
+      const double us = process.cpu_used * 1e6 / static_cast<double>(std::max(1L, in_window));
       total_us += us;
-      std::printf("cpu per booking: %s %.0f us (%.2f cores)\n", process.name.c_str(), us, process.cpu_before / window);
+      std::printf("cpu per booking: %s %.0f us (%.2f cores)\n", process.name.c_str(), us, process.cpu_used / window);
     }
     if (!watched.empty()) std::printf("cpu per booking: all named %.0f us\n", total_us);
     std::fflush(stdout);
