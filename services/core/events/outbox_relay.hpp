@@ -27,6 +27,13 @@ struct RelaySettings {
   bool prune = true;
 };
 
+/// The statement that claims a batch of unsent rows ($1: at most how many), locking them,
+/// as a relay runs it on a connection set up by ConfigureRelayConnection.  Exposed for
+/// tests of what a claim costs.
+const char* ClaimStatement();
+/// Names the connection in pg_stat_activity and sets what the relay's statements need.
+void ConfigureRelayConnection(pqxx::connection& connection);
+
 /// Publishes outbox rows to the broker: wakes when its own copy rang it (Wake) or on
 /// PostgreSQL NOTIFY (and sweeps periodically), claims unsent rows with FOR UPDATE SKIP
 /// LOCKED so that each row goes out through one replica, keeps each appointment's

@@ -15,6 +15,7 @@
 #include "barbershop/common/amqp_connection.hpp"
 #include "barbershop/common/shop_time.hpp"
 #include "barbershop/testing/eventually.hpp"
+#include "events/outbox_relay.hpp"
 #include "test_queue.hpp"
 #include "test_server.hpp"
 
@@ -488,6 +489,50 @@ TEST(EventsTest, SentEventsArePrunedAfterTheRetentionPeriodAndNoOthers) {
   relay.Wait(seconds(30));
   EXPECT_TRUE(pruned) << "the row sent 25 hours ago was not pruned";
   EXPECT_EQ(count("sent_at IS NOT NULL"), 1) << "the row sent 23 hours ago must stay";
+}
+
+// Rows a plan's scans read (EXPLAIN ANALYZE's JSON): what each returned and what its
+// filter dropped, on every loop.
+double RowsScanned(const nlohmann::json& node) {
+  double rows = 0;
+  if (node.value("Node Type", std::string()).find("Scan") != std::string::npos) {
+    rows +=
+        (node.value("Actual Rows", 0.0) + node.value("Rows Removed by Filter", 0.0)) * node.value("Actual Loops", 0.0);
+  }
+  for (const auto& child : node.value("Plans", nlohmann::json::array())) rows += RowsScanned(child);
+  return rows;
+}
+
+// A backlog (the broker away for a while, or a busy hour) is claimed a batch at a time,
+// each claim reading about the rows it takes, not the backlog, also with the statistics
+// of a normal day, in which no row is unsent.
+TEST(EventsTest, AClaimFromABacklogReadsAboutTheBatchNotTheBacklog) {
+  constexpr int kBacklog = 10'000;
+  constexpr int kBatch = 64;
+  ScratchCore db([](app::CoreConfig& c) { c.relay = false; });
+  pqxx::connection connection(db.database_url());
+  events::ConfigureRelayConnection(connection);
+  {
+    pqxx::nontransaction tx(connection);
+    // The statistics stay those of the day before the backlog.
+    tx.exec("ALTER TABLE outbox SET (autovacuum_enabled = off)");
+    const std::string rows =
+        "INSERT INTO outbox (event_id, aggregate_id, routing_key, payload, sent_at) "
+        "SELECT gen_random_uuid(), gen_random_uuid(), 'appointment.created', '{}', ";
+    tx.exec(rows + "now() FROM generate_series(1, " + std::to_string(kBacklog) + ")");
+    tx.exec("VACUUM ANALYZE outbox");
+    tx.exec(rows + "NULL FROM generate_series(1, " + std::to_string(kBacklog) + ")");
+  }
+  pqxx::work tx(connection);
+  const auto explained =
+      tx.exec_params(std::string("EXPLAIN (ANALYZE, FORMAT JSON) ") + events::ClaimStatement(), kBatch)[0][0]
+          .as<std::string>();
+  const auto plan = nlohmann::json::parse(explained)[0]["Plan"];
+  EXPECT_EQ(plan["Actual Rows"], kBatch);
+  const double scanned = RowsScanned(plan);
+  EXPECT_LT(scanned, kBacklog) << "one claim of " << kBatch << " rows read " << scanned << " rows of a backlog of "
+                               << kBacklog << ":\n"
+                               << explained;
 }
 
 TEST(EventsTest, ACoreKilledAfterCommitBeforePublishingLosesNoEvent) {
