@@ -216,7 +216,10 @@ redis_stop() {
   rm -f "$dir/redis.pid"
 }
 
-# The environment that makes rabbitmq-server and rabbitmqctl use DIR and PORT.
+# The environment that makes rabbitmq-server and rabbitmqctl use DIR and PORT.  The
+# broker shares the machine with PostgreSQL and the services, so its schedulers sleep as
+# soon as they run out of work (+sbwt none ...) instead of spinning first, which took a
+# share of the two cores that the others needed (docs/benchmarks.md).
 rabbitmq_env() {
   local dir=$1 port=$2
   unset LD_PRELOAD FAKETIME
@@ -224,7 +227,7 @@ rabbitmq_env() {
   export RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
   export RABBITMQ_NODENAME="rabbit_$port@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port"
   export RABBITMQ_DIST_PORT=$(cat "$dir/dist.port") ERL_EPMD_PORT=$(cat "$dir/epmd.port") ERL_EPMD_ADDRESS=127.0.0.1
-  export RABBITMQ_PID_FILE="$dir/rabbitmq.pid" RABBITMQ_CTL_ERL_ARGS="" RABBITMQ_SERVER_ERL_ARGS="+S 2:2 +A 8"
+  export RABBITMQ_PID_FILE="$dir/rabbitmq.pid" RABBITMQ_CTL_ERL_ARGS="" RABBITMQ_SERVER_ERL_ARGS="+S 2:2 +A 8 +sbwt none +sbwtdcpu none +sbwtdio none"
 }
 
 # rabbitmq_start DIR PORT: RabbitMQ on 127.0.0.1:PORT, with its own epmd; returns at
