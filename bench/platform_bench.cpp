@@ -219,6 +219,10 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   try {
     auto watched = ParseProcesses(process_specs);
     Barbers barbers(NewBarbers(database_url, barber_count));
+    // As a shop's database is between busy hours: vacuumed and analyzed, so that the
+    // planner's choices during the run are those of a running shop, not of a young table
+    // (nor changed halfway by autovacuum's first look).
+    SettleDatabase(database_url);
     std::vector<Client> bookers;
     for (int i = 0; i < clients; ++i) bookers.push_back(NewClient(core));
 

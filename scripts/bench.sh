@@ -249,12 +249,25 @@ realtime_settle() {
     sleep 0.1
   done
 }
+# Waits until the events queue is empty: a run that offered more than the service kept up
+# with leaves events on their way, which would load the next run.
+events_drained() {
+  for _ in $(seq 1 120); do
+    local waiting
+    waiting=$( (rabbitmq_env "$STACK/rabbitmq" "$RT_AMQP_PORT"
+      /usr/lib/rabbitmq/bin/rabbitmqctl -q list_queues name messages 2>/dev/null) |
+      awk '$1 == "barbershop.realtime.events" { print $2 }')
+    [ "${waiting:-0}" = 0 ] && return 0
+    sleep 1
+  done
+}
 echo "== real-time service: 15,000 idle connections over 8 loopback addresses"
 "$RT_BENCH" idle --port "$WS_PORT" --pid "$RT_PID" --connections 15000 --addresses 8 --settle 3 | tee "$STACK/rt_idle.out"
 realtime_settle
-echo "== real-time service: fan-out, 10,000 connections of 200 users, 550 events/s (55,000 messages/s) for 10 s"
-"$RT_BENCH" fanout --port "$WS_PORT" --amqp "$RT_AMQP_URL" --connections 10000 --users 200 --rate 550 --seconds 10 |
-  tee "$STACK/rt_fanout.out"
+echo "== real-time service: fan-out, 10,000 connections of 200 users, 1,000 events/s (100,000 messages/s) for 10 s"
+"$RT_BENCH" fanout --port "$WS_PORT" --amqp "$RT_AMQP_URL" --connections 10000 --users 200 --rate 1000 --seconds 10 \
+  --target 100000 | tee "$STACK/rt_fanout.out"
+events_drained
 realtime_settle
 echo "== real-time service: latency, 10,000 connections of 10,000 users, 1,000 events/s for 10 s"
 "$RT_BENCH" fanout --port "$WS_PORT" --amqp "$RT_AMQP_URL" --connections 10000 --users 10000 --rate 1000 --seconds 10 |
@@ -269,9 +282,9 @@ echo "== real-time service: session ends, 2,000 sockets each of its own login, 5
   tee "$STACK/rt_sessions.out"
 
 echo "== real-time figures"
-sed -n 's/.*; \([0-9.]*\) KiB per connection/resident memory per idle connection: \1 KiB (target at most 5 KiB)/p' \
+sed -n 's/.*; \([0-9.]*\) KiB per connection/resident memory per idle connection: \1 KiB (target at most 3 KiB)/p' \
   "$STACK/rt_idle.out"
-sed -n 's/.*delivered \([0-9]*\) of \([0-9]*\) expected messages (\([0-9]*\)\/s)/fan-out: \3 messages\/s delivered, \1 of \2 (target at least 50,000\/s)/p' \
+sed -n 's/.*delivered \([0-9]*\) of \([0-9]*\) expected messages.*/fan-out: \1 of \2 messages delivered/p; s/^fan-out while publishing: /fan-out: /p' \
   "$STACK/rt_fanout.out"
 sed -n 's/^publish-to-receive latency: \(p50 [0-9.]* ms, p99 [0-9.]* ms\).*/publish-to-receive at 1,000 events\/s across 10,000 connections: \1 (target p99 at most 25 ms)/p' \
   "$STACK/rt_latency.out"

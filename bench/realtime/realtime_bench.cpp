@@ -3,9 +3,9 @@
 // a timed test.
 //
 //   realtime_bench idle   --port P --pid SERVER_PID --connections 15000 --addresses 8
-//   realtime_bench fanout --port P --amqp URL --connections 10000 --users 200 --rate 1000 --seconds 20
-//   realtime_bench chat   --port P --core HOST:PORT --pairs 20 --rate 200 --seconds 10
-//   realtime_bench sessions --port P --amqp URL --connections 2000 --addresses 8 --rate 500
+//   realtime_bench fanout --port P --amqp URL --connections 10000 --users 200 --rate 1000 --seconds 20 [--target
+//   100000] realtime_bench chat   --port P --core HOST:PORT --pairs 20 --rate 200 --seconds 10 realtime_bench sessions
+//   --port P --amqp URL --connections 2000 --addresses 8 --rate 500
 // Sessions opens each socket with a login session of its own, then ends the sessions on
 // the bus (session.ended, as the core's logout does) and times each socket's close.
 // Tokens are signed with the core's key: BARBERSHOP_TOKEN_SIGNING_KEY (its PEM file) and
@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -28,6 +29,7 @@
 #include <deque>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -66,6 +68,7 @@ struct Options {
   int seconds = 10;
   int settle = 2;
   int pairs = 20;
+  int target = 0;  // fan-out: messages/s to judge the run against; 0, none
   std::string amqp;
   std::string core;
 };
@@ -85,6 +88,7 @@ Options Parse(int argc, char** argv) {
     if (name == "--seconds") o.seconds = std::stoi(value);
     if (name == "--settle") o.settle = std::stoi(value);
     if (name == "--pairs") o.pairs = std::stoi(value);
+    if (name == "--target") o.target = std::stoi(value);
     if (name == "--amqp") o.amqp = value;
     if (name == "--core") o.core = value;
   }
@@ -118,6 +122,9 @@ std::optional<std::int64_t> NumberAfter(std::string_view text, std::string_view 
 struct Stats {
   std::atomic<long> connected{0};
   std::atomic<long> failed{0};
+  /// Fan-out: when the publisher stopped (steady clock, ns); messages received by then
+  /// count towards the rate the sockets kept up with.
+  std::atomic<std::int64_t> publishing_ended_ns{std::numeric_limits<std::int64_t>::max()};
 };
 
 /// One WebSocket client.  Each keeps its own latencies (no lock shared by thousands of
@@ -127,13 +134,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   /// What the connection measures in each message it receives.
   enum class Measure { kNothing, kEvent, kChat, kClose };
 
+  /// `io` runs on one thread: the connection needs no strand.
   Connection(asio::io_context& io, Stats& stats, Measure measure, std::string user_id = {})
-      : ws_(asio::make_strand(io)), stats_(stats), measure_(measure), user_id_(std::move(user_id)) {}
+      : ws_(io), stats_(stats), measure_(measure), user_id_(std::move(user_id)) {}
 
   void Start(const tcp::endpoint& local, const tcp::endpoint& server, std::string target, std::string token) {
     target_ = std::move(target);
     token_ = std::move(token);
-    auto& socket = beast::get_lowest_layer(ws_).socket();
+    auto& socket = ws_.next_layer();
     beast::error_code ec;
     socket.open(tcp::v4(), ec);
     socket.set_option(asio::socket_base::reuse_address(true), ec);
@@ -142,9 +150,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
       ++stats_.failed;
       return;
     }
-    beast::get_lowest_layer(ws_).async_connect(server, [self = shared_from_this()](beast::error_code connect_error) {
+    socket.async_connect(server, [self = shared_from_this()](beast::error_code connect_error) {
       if (connect_error) return void(++self->stats_.failed);
-      beast::get_lowest_layer(self->ws_).socket().set_option(tcp::no_delay(true), connect_error);
+      self->ws_.next_layer().set_option(tcp::no_delay(true), connect_error);
       self->ws_.set_option(websocket::stream_base::decorator([token = self->token_](websocket::request_type& r) {
         r.set(beast::http::field::authorization, "Bearer " + token);
       }));
@@ -172,6 +180,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::atomic<unsigned> close_code{0};
   std::vector<double> ack_us;  ///< chat: send to the sender's chat_ack
   long received = 0;
+  long received_while_publishing = 0;
   long sent_ = 0;
 
  private:
@@ -206,6 +215,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       if (const auto sent = NumberAfter(text, "\"client_name\":\"t")) {
         latencies_us.push_back(static_cast<double>(now - *sent) / 1000.0);
         ++received;
+        if (now <= stats_.publishing_ended_ns.load(std::memory_order_relaxed)) ++received_while_publishing;
       }
     } else if (measure_ == Measure::kChat) {
       if (text.find("\"type\":\"chat_ack\"") != std::string_view::npos && !pending_acks_.empty()) {
@@ -221,7 +231,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<tcp::socket> ws_;
   beast::flat_buffer buffer_;
   Stats& stats_;
   Measure measure_;
@@ -232,16 +242,23 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::deque<std::int64_t> pending_acks_;
 };
 
-/// Runs an io_context on two threads, the sockets spread over local addresses.
+/// Two io_contexts, each on a thread of its own, the sockets dealt out between them and
+/// spread over local addresses.  A socket's handlers all run on its context's one thread,
+/// so none takes a strand or a lock: the generator costs the two cores it shares with the
+/// server as little as it can.
 struct Sockets {
-  asio::io_context io;
+  static constexpr int kThreads = 2;
+  std::array<asio::io_context, kThreads> io;
   Stats stats;
   std::vector<std::shared_ptr<Connection>> all;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::vector<std::thread> threads;
 
-  Sockets() : guard(io.get_executor()) {
-    for (int i = 0; i < 2; ++i) threads.emplace_back([this] { io.run(); });
+  Sockets() {
+    for (auto& context : io) {
+      guards.push_back(asio::make_work_guard(context));
+      threads.emplace_back([&context] { context.run(); });
+    }
   }
 
   void Open(unsigned short port, int addresses, std::string target, std::string token, Connection::Measure measure,
@@ -250,7 +267,7 @@ struct Sockets {
     const auto index = static_cast<int>(all.size());
     const tcp::endpoint local(asio::ip::make_address("127.0.0.1"), 0);
     const tcp::endpoint spread(asio::ip::make_address("127.0.0." + std::to_string(1 + index % addresses)), 0);
-    auto c = std::make_shared<Connection>(io, stats, measure, std::move(user_id));
+    auto c = std::make_shared<Connection>(io[all.size() % io.size()], stats, measure, std::move(user_id));
     c->Start(addresses > 1 ? spread : local, server, std::move(target), std::move(token));
     all.push_back(std::move(c));
   }
@@ -266,8 +283,8 @@ struct Sockets {
 
   /// Stops the io threads so that the connections' figures can be read.
   void Stop() {
-    guard.reset();
-    io.stop();
+    guards.clear();
+    for (auto& context : io) context.stop();
     for (auto& t : threads) {
       if (t.joinable()) t.join();
     }
@@ -484,19 +501,33 @@ int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenSigne
     PublishEvent(amqp, "appointment.confirmed", event.dump());
     ++published;
   }
+  sockets.stats.publishing_ended_ns = NowNs();
+  const double publishing = std::chrono::duration<double>(Clock::now() - publish_start).count();
   std::this_thread::sleep_for(3s);  // drain
   const double seconds = std::chrono::duration<double>(Clock::now() - publish_start).count() - 3.0;
   sockets.Stop();
   std::vector<double> latencies;
   long received = 0;
+  long received_while_publishing = 0;
   for (const auto& c : sockets.all) {
     latencies.insert(latencies.end(), c->latencies_us.begin(), c->latencies_us.end());
     received += c->received;
+    received_while_publishing += c->received_while_publishing;
   }
   const auto expected = published * 2 * (options.connections / users);
   std::printf("published %ld events in %.1f s (%.0f/s); delivered %ld of %ld expected messages (%.0f/s)\n", published,
               seconds, static_cast<double>(published) / seconds, received, expected,
               static_cast<double>(received) / seconds);
+  // A queue that grows while publishing shows here, not in the total: what the sockets
+  // received while the publisher ran, over its time.
+  const double kept_up = static_cast<double>(received_while_publishing) / publishing;
+  std::printf("fan-out while publishing: %.0f messages/s received, every message %s", kept_up,
+              received == expected ? "delivered" : "not delivered");
+  if (options.target > 0) {
+    std::printf(" (target at least %d/s, every message delivered: %s)", options.target,
+                kept_up >= options.target && received == expected ? "met" : "not met");
+  }
+  std::printf("\n");
   std::printf("publish-to-receive latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", Percentile(latencies, 0.50) / 1000,
               Percentile(latencies, 0.99) / 1000, Percentile(latencies, 1.0) / 1000);
   return 0;
