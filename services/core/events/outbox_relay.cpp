@@ -20,12 +20,13 @@ namespace {
 
 // Unsent rows that are the earliest unsent row of their appointment: a later event of an
 // appointment never overtakes an earlier one, even when another replica holds it.  The
-// check is a lookup per row rather than a NOT EXISTS: on a normal day the statistics say
-// that no row is unsent, and with them PostgreSQL may run the NOT EXISTS as a scan of
-// every unsent row for each row claimed, so that a backlog (the broker away for a while,
-// or a busy hour) made each claim slower than the last: a minute for one claim of 20,000.
-// The lookup reads at most the unsent rows before the one it checks, whichever index
-// PostgreSQL picks for it.
+// rows are read in id order from outbox_unsent, which only this scan can use (its
+// predicate names routing_key, migration 018), and each one's appointment is looked up
+// in outbox_unsent_by_aggregate: a claim reads about the rows it takes, whatever the
+// statistics say.  (As a NOT EXISTS, with the statistics of a normal day, in which no row
+// is unsent, PostgreSQL ran the check as a scan of every unsent row for each row
+// claimed: a backlog made each claim slower than the last, a minute for one claim of
+// 20,000.)
 // The last column is the list caches' notice of an appointment's change (as migration
 // 007's trigger words it), NULL for other events and for a reminder, which changes
 // nothing.
@@ -35,7 +36,7 @@ constexpr const char* kClaim = R"(
          CASE WHEN o.routing_key LIKE 'appointment.%' AND o.routing_key <> 'appointment.reminder'
               THEN (o.payload #>> '{appointment,barber_id}') || ' ' || (o.payload #>> '{appointment,client_id}') END
   FROM outbox o
-  WHERE o.sent_at IS NULL
+  WHERE o.sent_at IS NULL AND o.routing_key IS NOT NULL
     AND o.id = (SELECT min(e.id) FROM outbox e WHERE e.aggregate_id = o.aggregate_id AND e.sent_at IS NULL)
   ORDER BY o.id
   LIMIT $1

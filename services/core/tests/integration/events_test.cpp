@@ -504,8 +504,8 @@ double RowsScanned(const nlohmann::json& node) {
 }
 
 // A backlog (the broker away for a while, or a busy hour) is claimed a batch at a time,
-// each claim reading about the rows it takes, not the backlog, also with the statistics
-// of a normal day, in which no row is unsent.
+// each claim reading a few rows for each row it takes, however long the backlog, also
+// with the statistics of a normal day, in which no row is unsent.
 TEST(EventsTest, AClaimFromABacklogReadsAboutTheBatchNotTheBacklog) {
   constexpr int kBacklog = 10'000;
   constexpr int kBatch = 64;
@@ -514,14 +514,19 @@ TEST(EventsTest, AClaimFromABacklogReadsAboutTheBatchNotTheBacklog) {
   events::ConfigureRelayConnection(connection);
   {
     pqxx::nontransaction tx(connection);
-    // The statistics stay those of the day before the backlog.
+    // The statistics stay those of the day before the backlog: every event sent, many
+    // of them of the same appointments and barbers.
     tx.exec("ALTER TABLE outbox SET (autovacuum_enabled = off)");
-    const std::string rows =
+    tx.exec(
         "INSERT INTO outbox (event_id, aggregate_id, routing_key, payload, sent_at) "
-        "SELECT gen_random_uuid(), gen_random_uuid(), 'appointment.created', '{}', ";
-    tx.exec(rows + "now() FROM generate_series(1, " + std::to_string(kBacklog) + ")");
+        "SELECT gen_random_uuid(), ('00000000-0000-0000-0000-' || lpad((i % 100)::text, 12, '0'))::uuid, "
+        "'appointment.created', '{}', now() FROM generate_series(1, " +
+        std::to_string(kBacklog) + ") AS i");
     tx.exec("VACUUM ANALYZE outbox");
-    tx.exec(rows + "NULL FROM generate_series(1, " + std::to_string(kBacklog) + ")");
+    tx.exec(
+        "INSERT INTO outbox (event_id, aggregate_id, routing_key, payload) "
+        "SELECT gen_random_uuid(), gen_random_uuid(), 'appointment.created', '{}' FROM generate_series(1, " +
+        std::to_string(kBacklog) + ")");
   }
   pqxx::work tx(connection);
   const auto explained =
@@ -530,9 +535,9 @@ TEST(EventsTest, AClaimFromABacklogReadsAboutTheBatchNotTheBacklog) {
   const auto plan = nlohmann::json::parse(explained)[0]["Plan"];
   EXPECT_EQ(plan["Actual Rows"], kBatch);
   const double scanned = RowsScanned(plan);
-  EXPECT_LT(scanned, kBacklog) << "one claim of " << kBatch << " rows read " << scanned << " rows of a backlog of "
-                               << kBacklog << ":\n"
-                               << explained;
+  EXPECT_LE(scanned, 4 * kBatch) << "one claim of " << kBatch << " rows read " << scanned << " rows of a backlog of "
+                                 << kBacklog << ":\n"
+                                 << explained;
 }
 
 TEST(EventsTest, ACoreKilledAfterCommitBeforePublishingLosesNoEvent) {
