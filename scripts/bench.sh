@@ -284,7 +284,7 @@ echo "== real-time service: session ends, 2,000 sockets each of its own login, 5
 echo "== real-time figures"
 sed -n 's/.*; \([0-9.]*\) KiB per connection/resident memory per idle connection: \1 KiB (target at most 3 KiB)/p' \
   "$STACK/rt_idle.out"
-sed -n 's/.*delivered \([0-9]*\) of \([0-9]*\) expected messages.*/fan-out: \1 of \2 messages delivered/p; s/^fan-out while publishing: /fan-out: /p' \
+sed -n 's/.*delivered \([0-9]*\) of \([0-9]*\) expected messages.*/fan-out: \1 of \2 messages delivered/p; s/^fan-out while publishing: /fan-out, received while publishing: /p' \
   "$STACK/rt_fanout.out"
 sed -n 's/^publish-to-receive latency: \(p50 [0-9.]* ms, p99 [0-9.]* ms\).*/publish-to-receive at 1,000 events\/s across 10,000 connections: \1 (target p99 at most 25 ms)/p' \
   "$STACK/rt_latency.out"
