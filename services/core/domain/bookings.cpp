@@ -227,11 +227,15 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
   if (!idempotency_key.empty()) {
     if (auto ok = ValidateIdempotencyKey(idempotency_key); !ok) return ok.error();
   }
-  auto parties = barbers_.FindBookingParties(barber_name, client_id);
-  if (!parties) return parties.error();
-  if (!parties->barber) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
-  if (!parties->client) return MakeError(ErrorCode::kNotFound, "no user with id " + client_id);
-  const Barber& chair = *parties->barber;
+  // The barber as the list cache keeps them (a busy barber's bookings leave them there),
+  // the client as the database has them now: the row names both, checked by its keys.
+  auto barber = barbers_.FindBarberByName(barber_name);
+  if (!barber) return barber.error();
+  if (!*barber) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
+  auto client = accounts_.FindUserById(client_id);
+  if (!client) return client.error();
+  if (!*client) return MakeError(ErrorCode::kNotFound, "no user with id " + client_id);
+  const Barber& chair = **barber;
   if (chair.id == client_id) return MakeError(ErrorCode::kInvalidArgument, "a barber cannot book their own chair");
   const auto offered = Offered(chair, service);
   if (!offered) return offered.error();
@@ -248,7 +252,7 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
 
   const NewAppointment proposal{common::NewUuid(),
                                 &chair,
-                                &*parties->client,
+                                &**client,
                                 *start,
                                 end,
                                 chair.auto_confirm ? AppointmentStatus::kConfirmed : AppointmentStatus::kPending,

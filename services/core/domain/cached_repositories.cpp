@@ -61,8 +61,8 @@ common::Result<std::vector<Appointment>> CachedAppointments::Listed(const ListKe
 }
 
 void CachedAppointments::Changed(const Appointment& appointment) {
-  cache_.Forget(appointment.barber_id);
-  cache_.Forget(appointment.client_id);
+  cache_.ForgetAppointments(appointment.barber_id);
+  cache_.ForgetAppointments(appointment.client_id);
 }
 
 common::Status CachedBarbers::SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,

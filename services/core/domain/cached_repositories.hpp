@@ -59,10 +59,6 @@ class CachedBarbers final : public BarberRepository {
   common::Result<std::optional<Barber>> FindBarberById(const std::string& id) override;
   common::Result<std::optional<Barber>> FindBarberByName(const std::string& name) override;
   common::Result<std::vector<Barber>> ListBarbers() override { return inner_.ListBarbers(); }
-  common::Result<BookingParties> FindBookingParties(const std::string& barber_name,
-                                                    const std::string& client_id) override {
-    return inner_.FindBookingParties(barber_name, client_id);
-  }
   common::Status SaveService(const std::string& barber_id, const BarberService& service,
                              const std::optional<OutboxEvent>& event) override;
   common::Result<std::optional<BarberService>> RemoveService(const std::string& barber_id, const std::string& name,

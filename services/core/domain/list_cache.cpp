@@ -189,18 +189,26 @@ void ListCache::NameBarber(const std::string& name, const std::string& id) {
 
 std::uint64_t ListCache::barber_facts_answered() const { return facts_answered_.load(); }
 
-void ListCache::Forget(std::string_view party) {
+void ListCache::Forget(std::string_view party) { Drop(party, false); }
+
+void ListCache::ForgetAppointments(std::string_view party) { Drop(party, true); }
+
+void ListCache::Drop(std::string_view party, bool appointments_only) {
   const std::lock_guard lock(mutex_);
   const auto found = parties_.find(std::string(party));
   if (found == parties_.end()) return;
   auto& p = found->second;
+  // Reads begun before the change are not kept, whatever they read.
   ++p.generation;
-  items_kept_ -= p.Size();
+  const auto before = p.Size();
   p.lists.clear();
-  p.time_off.clear();
   p.held.clear();
   p.schedules.clear();
-  p.barber.reset();
+  if (!appointments_only) {
+    p.time_off.clear();
+    p.barber.reset();
+  }
+  items_kept_ -= before - p.Size();
 }
 
 void ListCache::ForgetAll() {

@@ -30,7 +30,7 @@ std::string BarberNameKey(std::string name);
 /// Beside a barber's appointments it keeps, the same way and under the same party, what
 /// their free slots and schedule read besides: the barber (hours, rules, services), their
 /// time off and the times held for the waitlist.  A change to any of these forgets the
-/// barber's party, as a change to their appointments does.
+/// barber's party; a change to their appointments forgets what shows appointments.
 class ListCache {
  public:
   /// Proof of when a database read for a key began: an answer read after a change to its
@@ -73,8 +73,13 @@ class ListCache {
   /// metrics).
   std::uint64_t barber_facts_answered() const;
 
-  /// The party's appointments changed: its lists are forgotten.
+  /// Something of the party's day changed (a barber's hours, rules, services, time off or
+  /// held times): everything kept for it is forgotten.
   void Forget(std::string_view party);
+  /// The party's appointments changed: its lists, held times and schedules are
+  /// forgotten.  A barber's own record and time off, which no booking changes, are kept,
+  /// so that a busy barber's next booking finds them here.
+  void ForgetAppointments(std::string_view party);
   /// Everything is forgotten (a rename may touch any list).
   void ForgetAll();
   /// Offline forgets everything and keeps nothing until back online.
@@ -134,6 +139,8 @@ class ListCache {
   /// The party a read under `ticket` may still be kept for, else nullptr.
   Party* Keeping(const std::string& party, const Ticket& ticket);
   void ForgetAllLocked();
+  /// Forget or ForgetAppointments.
+  void Drop(std::string_view party, bool appointments_only);
 
   const std::chrono::seconds ttl_;
   const std::chrono::seconds session_memory_;

@@ -10,12 +10,6 @@
 
 namespace barbershop::core::domain {
 
-/// What a booking needs to know about its two parties, read together.
-struct BookingParties {
-  std::optional<Barber> barber;
-  std::optional<User> client;  ///< id and username only
-};
-
 /// An event to store in the outbox together with the change it describes: the routing
 /// key it is published with ("appointment.<type>", "barber.schedule_changed") and its
 /// JSON payload.  The repository that stores the change names the aggregate (the
@@ -143,9 +137,6 @@ class BarberRepository {
   /// The barber with this display name, ignoring case.
   virtual common::Result<std::optional<Barber>> FindBarberByName(const std::string& name) = 0;
   virtual common::Result<std::vector<Barber>> ListBarbers() = 0;
-  /// The barber by name (case-insensitive) and the client by id, in one read.
-  virtual common::Result<BookingParties> FindBookingParties(const std::string& barber_name,
-                                                            const std::string& client_id) = 0;
   /// Adds the service to the barber's price list, or replaces the one of the same name
   /// (ignoring case), with `event` when there is one (as for SaveBarber).
   virtual common::Status SaveService(const std::string& barber_id, const BarberService& service,

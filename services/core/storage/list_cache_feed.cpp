@@ -28,8 +28,9 @@ class Receiver final : public pqxx::notification_receiver {
   Handler on_;
 };
 
-// Migration 007's channel.  A notice names a barber and a client ("<id> <id>"), or is "*"
-// when every list may have changed.
+// Migration 007's channel.  A notice names the barber and the client of an appointment
+// that changed ("<id> <id>"), or one barber whose day changed otherwise (migration 016:
+// hours, services, time off, held times), or is "*" when every list may have changed.
 constexpr const char* kChannel = "appointment_lists";
 
 void OnListsChanged(domain::ListCache& cache, std::string_view payload) {
@@ -37,11 +38,13 @@ void OnListsChanged(domain::ListCache& cache, std::string_view payload) {
     cache.ForgetAll();
     return;
   }
-  while (!payload.empty()) {
-    const auto space = payload.find(' ');
-    cache.Forget(payload.substr(0, space));
-    payload = space == std::string_view::npos ? std::string_view() : payload.substr(space + 1);
+  const auto space = payload.find(' ');
+  if (space == std::string_view::npos) {
+    cache.Forget(payload);
+    return;
   }
+  cache.ForgetAppointments(payload.substr(0, space));
+  cache.ForgetAppointments(payload.substr(space + 1));
 }
 
 // Migration 010's channel: "closed <id>" when an account is deactivated or deleted, "open

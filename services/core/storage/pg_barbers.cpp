@@ -71,24 +71,6 @@ Result<std::vector<Barber>> PgBarberRepository::ListBarbers() {
   });
 }
 
-Result<domain::BookingParties> PgBarberRepository::FindBookingParties(const std::string& barber_name,
-                                                                      const std::string& client_id) {
-  return Guarded<domain::BookingParties>(
-      db_, Access::kRead, "FindBookingParties", [&]() -> Result<domain::BookingParties> {
-        pqxx::nontransaction tx(db_.Connection());
-        const auto rows = tx.exec_prepared(stmt::kBookingParties, barber_name, client_id);
-        domain::BookingParties parties;
-        if (rows.empty()) return parties;
-        parties.barber = BarberRows(rows)(rows[0]);
-        const auto client_username = rows[0]["client_username"];
-        if (!client_username.is_null()) {
-          parties.client =
-              domain::User{client_id, client_username.as<std::string>(), {}, {}, domain::Role::kCustomer, {}, true};
-        }
-        return parties;
-      });
-}
-
 common::Status PgBarberRepository::SaveService(const std::string& barber_id, const domain::BarberService& service,
                                                const std::optional<domain::OutboxEvent>& event) {
   return Guarded<Ok>(db_, Access::kTransaction, "SaveService", [&]() -> common::Status {

@@ -18,8 +18,6 @@ class PgBarberRepository final : public domain::BarberRepository {
   common::Result<std::optional<domain::Barber>> FindBarberById(const std::string& id) override;
   common::Result<std::optional<domain::Barber>> FindBarberByName(const std::string& name) override;
   common::Result<std::vector<domain::Barber>> ListBarbers() override;
-  common::Result<domain::BookingParties> FindBookingParties(const std::string& barber_name,
-                                                            const std::string& client_id) override;
   common::Status SaveService(const std::string& barber_id, const domain::BarberService& service,
                              const std::optional<domain::OutboxEvent>& event) override;
   common::Result<std::optional<domain::BarberService>> RemoveService(const std::string& barber_id,

@@ -149,9 +149,6 @@ void PrepareStatements(pqxx::connection& c) {
             "INSERT INTO working_hours (barber_id, weekday, opens_minute, closes_minute) VALUES ($1, $2, $3, $4)");
   c.prepare(stmt::kBarberById, barbers + " WHERE b.user_id = $1");
   c.prepare(stmt::kBarberByName, barbers + " WHERE lower(b.display_name) = lower($1)");
-  c.prepare(stmt::kBookingParties, string("SELECT") + kBarberFields +
-                                       ", (SELECT u.username FROM users u WHERE u.id = $2::uuid) AS client_username"
-                                       " FROM barbers b WHERE lower(b.display_name) = lower($1)");
   c.prepare(stmt::kListBarbers, barbers + " ORDER BY b.display_name");
   c.prepare(stmt::kInsertAppointment, string() + R"(
     WITH created AS (

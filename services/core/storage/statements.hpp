@@ -61,7 +61,6 @@ inline constexpr const char* kAddWorkingHours = "add_working_hours";
 inline constexpr const char* kBarberById = "barber_by_id";
 inline constexpr const char* kBarberByName = "barber_by_name";
 inline constexpr const char* kListBarbers = "list_barbers";
-inline constexpr const char* kBookingParties = "booking_parties";
 inline constexpr const char* kInsertAppointment = "insert_appointment";
 inline constexpr const char* kUpdateAppointment = "update_appointment";
 inline constexpr const char* kAppointmentById = "appointment_by_id";

@@ -180,6 +180,33 @@ TEST_F(CachedRepositoriesTest, ACommittedChangeForgetsBothPartiesLists) {
   EXPECT_EQ(listed[0].status, AppointmentStatus::kCanceled);
 }
 
+// A booking changes the barber's appointments, not the barber: the next booking of a busy
+// chair finds the barber (hours, rules, services) and their time off in memory, while
+// every list that shows appointments is read again.
+TEST_F(CachedRepositoriesTest, ABookingForgetsTheListsButKeepsTheBarberAndTheirTimeOff) {
+  const TimeRange week{At("2026-12-07T00:00"), At("2026-12-14T00:00")};
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(barbers_.FindBarberByName("Ana").value().has_value());  // kept
+  ASSERT_TRUE(time_off_.ListTimeOff(ana_.id, week).value().empty());
+  EXPECT_EQ(ChairList(), 0u);
+  const auto answered = cache_.barber_facts_answered();
+
+  ASSERT_TRUE(Insert(carol_, "2026-12-07T10:00"));
+  EXPECT_EQ(barbers_.FindBarberByName("Ana").value().value().id, ana_.id);
+  EXPECT_TRUE(time_off_.ListTimeOff(ana_.id, week).value().empty());
+  EXPECT_EQ(cache_.barber_facts_answered(), answered + 2);
+  EXPECT_EQ(ChairList(), 1u);
+  EXPECT_EQ(Reads(), 2u);
+
+  // The feed's notice of another copy's booking ("<barber> <client>") does the same; a
+  // notice of the barber's day (their id alone) forgets the barber too.
+  cache_.ForgetAppointments(ana_.id);
+  EXPECT_TRUE(barbers_.FindBarberById(ana_.id).value().has_value());
+  EXPECT_EQ(cache_.barber_facts_answered(), answered + 3);
+  cache_.Forget(ana_.id);
+  EXPECT_TRUE(barbers_.FindBarberById(ana_.id).value().has_value());
+  EXPECT_EQ(cache_.barber_facts_answered(), answered + 3);
+}
+
 TEST_F(CachedRepositoriesTest, ARefusedChangeForgetsNothing) {
   const auto made = Insert(carol_, "2026-12-07T10:00");
   ASSERT_TRUE(made);

@@ -364,20 +364,6 @@ common::Result<std::vector<Barber>> InMemoryBarberRepository::ListBarbers() {
   return barbers;
 }
 
-common::Result<BookingParties> InMemoryBarberRepository::FindBookingParties(const std::string& barber_name,
-                                                                            const std::string& client_id) {
-  // One row per barber of that name, with the client's username beside it: no barber,
-  // no row, and so no client either.
-  BookingParties parties;
-  const Barber* barber = BarberByName(store_, barber_name);
-  if (barber == nullptr) return parties;
-  parties.barber = AsRead(*barber);
-  if (const User* client = UserById(store_, client_id)) {
-    parties.client = User{client_id, client->username, {}, {}, Role::kCustomer, {}, true};
-  }
-  return parties;
-}
-
 common::Status InMemoryBarberRepository::SaveService(const std::string& barber_id, const BarberService& service,
                                                      const std::optional<OutboxEvent>& event) {
   const auto barber = store_.barbers.find(barber_id);

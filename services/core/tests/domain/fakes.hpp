@@ -106,8 +106,6 @@ class InMemoryBarberRepository final : public BarberRepository {
   common::Result<std::optional<Barber>> FindBarberById(const std::string& id) override;
   common::Result<std::optional<Barber>> FindBarberByName(const std::string& name) override;
   common::Result<std::vector<Barber>> ListBarbers() override;
-  common::Result<BookingParties> FindBookingParties(const std::string& barber_name,
-                                                    const std::string& client_id) override;
   common::Status SaveService(const std::string& barber_id, const BarberService& service,
                              const std::optional<OutboxEvent>& event) override;
   common::Result<std::optional<BarberService>> RemoveService(const std::string& barber_id, const std::string& name,
