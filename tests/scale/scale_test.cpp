@@ -59,10 +59,11 @@ constexpr auto kRun = 30s;
 constexpr int kBookingThreads = 24;
 // The load books at least kRun's worth, and goes on at the same rate until every fault
 // has struck and the copies are back: on a slow machine the faults come later than
-// planned, and they must strike while customers are booking.  It never books more than
-// kMostBookings, which keeps every slot inside the booking horizon.
+// planned (a rolling update has taken two and a half minutes on a busy machine), and they
+// must strike while customers are booking.  kMostBookings only bounds the load's memory:
+// ten times kRun's worth, 30,000 bookings in 100 slots, four of the shop's days.
 constexpr int kLeastBookings = kBookingsPerSecond * static_cast<int>(kRun.count());
-constexpr int kMostBookings = 3 * kLeastBookings;
+constexpr int kMostBookings = 10 * kLeastBookings;
 // Where the faults strike: the real-time copy consuming the events dies at this event (a
 // third of the way into kRun), and a core copy started in the rolling update dies at its
 // this-many-th booking, committed but not yet answered.
@@ -70,9 +71,11 @@ constexpr int kEventsBeforeDeath = kLeastBookings * 3 / 10;
 constexpr int kBookingsBeforeCrash = 80;
 // How long a fault may take to strike once the load is running.
 constexpr auto kFaultWait = 120s;
-// Slots of the shop's day the bookings take, one booking per slot and day: no two
-// bookings overlap, for a barber or a customer.
+// Slots of the shop's day the bookings take.  Booking k takes slot k / kCustomers: the
+// kCustomers bookings of one slot have a customer each and as many barbers (kCustomers is
+// less than kBarbers), so no two bookings overlap, for a barber or a customer.
 constexpr int kSlotsPerDay = 28;  // 09:00 to 22:30, every 30 minutes
+static_assert(kCustomers <= kBarbers);
 
 /// A barber's socket through the gateway, reconnecting with ?since= after it is cut off,
 /// and counting the appointment_created messages it receives.
@@ -220,8 +223,7 @@ struct Booking {
   double finished = 0;  ///< seconds from the start of the load
 };
 
-/// "YYYY-MM-DDTHH:MM" in the shop's zone: the `slot`-th booking's own slot, from two days
-/// after `today`.
+/// "YYYY-MM-DDTHH:MM" in the shop's zone: the `slot`-th slot, from two days after `today`.
 std::string SlotTime(std::chrono::sys_days today, int slot) {
   using namespace std::chrono;
   const year_month_day date(today + days(2 + slot / kSlotsPerDay));
@@ -373,8 +375,8 @@ TEST_F(ScaleTest, AThousandSocketsAndSteadyBookingsThroughTheGatewayWhileCopiesD
   for (const auto port : realtime_ports) held.push_back(MetricValue({port}, "realtime_connections"));
   std::cout << "sockets per real-time copy: " << held[0] << ", " << held[1] << ", " << held[2] << "\n";
 
-  // The load: booking k is due k / 100 s after the start, on its own slot; a customer
-  // books many barbers, a barber is booked by many customers.  It runs until the faults
+  // The load: booking k is due k / 100 s after the start, in slot k / kCustomers; a
+  // customer books many barbers, a barber is booked by many customers.  It runs until the faults
   // are over (and for kRun at least).
   std::vector<Booking> bookings(kMostBookings);
   for (int k = 0; k < kMostBookings; ++k) {
@@ -394,7 +396,8 @@ TEST_F(ScaleTest, AThousandSocketsAndSteadyBookingsThroughTheGatewayWhileCopiesD
       for (int k = next++; k < kMostBookings && (k < kLeastBookings || !faults_over); k = next++) {
         std::this_thread::sleep_until(start + std::chrono::microseconds(1000000LL * k / kBookingsPerSecond));
         bookings[k].made = true;
-        Book(*stub, customers[bookings[k].customer], barbers[bookings[k].barber], SlotTime(today, k), bookings[k]);
+        Book(*stub, customers[bookings[k].customer], barbers[bookings[k].barber], SlotTime(today, k / kCustomers),
+             bookings[k]);
         bookings[k].finished = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         ++done;
       }
