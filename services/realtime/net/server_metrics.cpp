@@ -23,7 +23,10 @@ ServerMetrics::ServerMetrics(common::MetricsRegistry& r)
                                     "Client messages refused for coming faster than a socket's rate")),
       session_ended_closes(r.GetCounter("realtime_session_ended_closes_total",
                                         "Sockets closed because the login session of their token ended")),
-      blocking_failures(common::UnhandledErrors(r, "realtime blocking job")) {}
+      blocking_failures(common::UnhandledErrors(r, "realtime blocking job")),
+      wakes(r.GetCounter("realtime_socket_wakes_total",
+                         "Dormant sockets woken (a new WebSocket stream) by their client sending something or "
+                         "by a close")) {}
 
 common::Counter& ServerMetrics::Refused(unsigned status) {
   return registry.GetCounter("realtime_upgrades_refused_total", "WebSocket upgrades refused, by HTTP status",

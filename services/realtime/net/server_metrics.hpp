@@ -20,6 +20,7 @@ struct ServerMetrics {
   common::Counter& messages_refused;      ///< client messages over the socket's rate
   common::Counter& session_ended_closes;  ///< sockets closed because their login session ended
   common::Counter& blocking_failures;     ///< jobs on the blocking pool that threw
+  common::Counter& wakes;                 ///< dormant sockets that made a WebSocket stream again
   common::Counter& Refused(unsigned status);
 };
 

@@ -4,13 +4,17 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include <algorithm>
+#include <array>
+#include <utility>
 
 #include "hub/chat.hpp"
+#include "hub/frame_edges.hpp"
 #include "hub/protocol.hpp"
 #include "store/realtime_store.hpp"
 
@@ -41,12 +45,35 @@ std::shared_ptr<const std::string> MakeFrame(std::string text) {
   return std::make_shared<const std::string>(std::move(text));
 }
 
+/// Queued like a message, sent as a ping.
+const std::shared_ptr<const std::string>& PingFrame() {
+  static const auto ping = MakeFrame("");
+  return ping;
+}
+
+/// What a socket waking up plays to its new Beast stream: the connection is already
+/// open, and the stream must only learn so.
+const http::request<http::empty_body>& ReplayedHandshake() {
+  static const auto request = [] {
+    http::request<http::empty_body> handshake{http::verb::get, "/", 11};
+    handshake.set(http::field::host, "localhost");
+    handshake.set(http::field::upgrade, "websocket");
+    handshake.set(http::field::connection, "upgrade");
+    handshake.set(http::field::sec_websocket_key, "AAAAAAAAAAAAAAAAAAAAAA==");
+    handshake.set(http::field::sec_websocket_version, "13");
+    return handshake;
+  }();
+  return request;
+}
+
 }  // namespace
 
 WebSocketSession::WebSocketSession(std::shared_ptr<ServerContext> context, Socket socket, Admission admission,
                                    std::uint64_t number, std::string address)
     : context_(std::move(context)),
-      ws_(std::move(socket)),
+      strand_(socket.get_executor()),
+      stream_(std::in_place, std::move(socket), &liveness_),
+      dormant_(strand_),
       route_(std::move(admission.route)),
       claims_(std::move(admission.claims)),
       parties_(std::move(admission.parties)),
@@ -77,20 +104,23 @@ bool WebSocketSession::Move(hub::SessionEvent event) {
 }
 
 void WebSocketSession::Start(const http::request<http::empty_body>& request) {
+  // Pings and the idle timeout are the server's sweep's (ws_server.cpp), for awake and
+  // dormant sockets alike.
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(10);
-  timeouts.idle_timeout = context_->settings.idle_timeout;
-  timeouts.keep_alive_pings = true;
-  ws_.set_option(timeouts);
-  ws_.set_option(websocket::stream_base::decorator(
+  timeouts.idle_timeout = websocket::stream_base::none();
+  timeouts.keep_alive_pings = false;
+  stream_->set_option(timeouts);
+  stream_->set_option(websocket::stream_base::decorator(
       [](websocket::response_type& response) { response.set(http::field::server, "barbershop-realtime"); }));
-  ws_.read_message_max(hub::kMaxFrameBytes);
-  ws_.auto_fragment(false);
-  ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::OnAccept, shared_from_this()));
+  stream_->read_message_max(hub::kMaxFrameBytes);
+  stream_->auto_fragment(false);
+  stream_->async_accept(request, beast::bind_front_handler(&WebSocketSession::OnAccept, shared_from_this()));
 }
 
 void WebSocketSession::OnAccept(beast::error_code ec) {
   if (ec) return;
+  liveness_.Heard();
   // From here on the server counts the socket; Finish (which only an accepted socket
   // reaches) takes it off again.
   context_->Add(number_, shared_from_this());
@@ -126,7 +156,7 @@ void WebSocketSession::StartWatching() {
 void WebSocketSession::OnReady() {
   // Joined: from now on every published message reaches OnMessage, so the replay below
   // cannot miss one; duplicates are dropped by id.
-  asio::post(ws_.get_executor(), [self = shared_from_this()] {
+  asio::post(strand_, [self = shared_from_this()] {
     if (self->state_ == hub::SessionState::kReplaying) return self->Replay();
     if (self->Move(hub::SessionEvent::kCatchUpStarted)) self->CatchUp();
   });
@@ -139,12 +169,11 @@ void WebSocketSession::Replay() {
     auto replay = self->context_->replays.Join(request);
     if (!replay) {
       spdlog::warn("replay of {} failed: {}", self->Channel(), replay.error().message);
-      return asio::post(self->ws_.get_executor(), [self] {
+      return asio::post(self->strand_, [self] {
         self->Close(static_cast<std::uint16_t>(websocket::close_code::try_again_later), "try again later");
       });
     }
-    asio::post(self->ws_.get_executor(),
-               [self, replay = std::move(*replay)]() mutable { self->FinishReplay(std::move(replay)); });
+    asio::post(self->strand_, [self, replay = std::move(*replay)]() mutable { self->FinishReplay(std::move(replay)); });
   });
 }
 
@@ -157,7 +186,7 @@ void WebSocketSession::CatchUp() {
       spdlog::warn("catch-up of {} failed: {}", self->Channel(), caught_up.read.error().message);
       self->deps().metrics.resyncs.Inc();
     }
-    asio::post(self->ws_.get_executor(),
+    asio::post(self->strand_,
                [self, replay = std::move(caught_up.replay)]() mutable { self->FinishReplay(std::move(replay)); });
   });
 }
@@ -176,7 +205,7 @@ void WebSocketSession::FinishReplay(hub::Replay replay) {
 void WebSocketSession::OnMessage(Frame message) {
   // The hub fans out on the io threads: when this socket's strand is free, the message
   // is written at once, without a trip through the scheduler's queue.
-  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), message = std::move(message)]() mutable {
+  asio::dispatch(strand_, [self = shared_from_this(), message = std::move(message)]() mutable {
     if (hub::HoldsLiveMessages(self->state_)) return self->held_.push_back(std::move(message));
     if (hub::IsClosing(self->state_)) return;
     const auto id = hub::LeadingId(*message);
@@ -189,8 +218,18 @@ void WebSocketSession::OnMessage(Frame message) {
   });
 }
 
+void WebSocketSession::Ping() {
+  if (!hub::IsClosing(state_)) Enqueue(PingFrame());
+}
+
+void WebSocketSession::TimedOut() {
+  if (state_ == hub::SessionState::kClosed) return;
+  spdlog::debug("closing a socket of user {} on {}: no answer to a ping", claims_.subject, Channel());
+  Finish();
+}
+
 void WebSocketSession::OnSessionEnded() {
-  asio::post(ws_.get_executor(), [self = shared_from_this()] { self->CloseForEndedSession(); });
+  asio::post(strand_, [self = shared_from_this()] { self->CloseForEndedSession(); });
 }
 
 void WebSocketSession::CloseForEndedSession() {
@@ -213,36 +252,103 @@ void WebSocketSession::Enqueue(Frame frame) {
 }
 
 void WebSocketSession::DoWrite() {
+  if (stream_ && stream_->next_layer().stopping()) return;  // about to doze: Doze writes
   writing_ = true;
-  ws_.text(true);
-  ws_.async_write(asio::buffer(*queue_.front()),
-                  beast::bind_front_handler(&WebSocketSession::OnWrite, shared_from_this()));
+  const auto& frame = queue_.front();
+  const bool ping = frame == PingFrame();
+  if (stream_) {
+    // While awake, Beast writes: it may have a pong of its own to send.
+    stream_->next_layer().set_may_stop(false);
+    if (ping)
+      return stream_->async_ping({}, [self = shared_from_this()](beast::error_code ec) { self->OnWrite(ec, 0); });
+    stream_->text(true);
+    return stream_->async_write(asio::buffer(*frame),
+                                beast::bind_front_handler(&WebSocketSession::OnWrite, shared_from_this()));
+  }
+  const auto header = hub::ServerFrameHeader(ping ? hub::Opcode::kPing : hub::Opcode::kText, frame->size(), header_);
+  const std::array<asio::const_buffer, 2> buffers{asio::buffer(header_.data(), header), asio::buffer(*frame)};
+  asio::async_write(dormant_, buffers, beast::bind_front_handler(&WebSocketSession::OnWrite, shared_from_this()));
 }
 
 void WebSocketSession::OnWrite(beast::error_code ec, std::size_t) {
   writing_ = false;
   if (ec) return Finish();
-  deps().metrics.messages_sent.Inc();
+  if (queue_.front() != PingFrame()) deps().metrics.messages_sent.Inc();
   queue_.pop_front();
   if (replay_allowance_ > 0) --replay_allowance_;
   if (hub::IsClosing(state_)) return DoClose();
-  if (!queue_.empty()) return DoWrite();
+  if (std::exchange(wake_after_write_, false)) {
+    if (!Wake()) return Finish();
+    ReadAwake();
+  } else if (std::exchange(read_after_write_, false)) {
+    DoRead();  // dozes now if nothing came meanwhile
+  }
+  if (stream_ && queue_.empty()) stream_->next_layer().set_may_stop(true);
+  if (!writing_ && !queue_.empty()) return DoWrite();
   if (queue_.capacity() > kKeptQueueCapacity) queue_.shrink_to_fit();
 }
 
 void WebSocketSession::DoRead() {
-  ws_.async_read_some(buffer_.prepare(kIdleReadBytes),
-                      beast::bind_front_handler(&WebSocketSession::OnReadSome, shared_from_this()));
+  if (!stream_) return;  // dormant: already waiting for the connection to be readable
+  if (stream_->next_layer().AtRest()) {
+    if (!writing_) return Doze();
+    read_after_write_ = true;  // the stream may go once the write is out
+    return;
+  }
+  ReadAwake();
+}
+
+void WebSocketSession::ReadAwake() {
+  stream_->next_layer().set_may_stop(!writing_);
+  stream_->async_read_some(buffer_.prepare(kIdleReadBytes),
+                           beast::bind_front_handler(&WebSocketSession::OnReadSome, shared_from_this()));
+}
+
+void WebSocketSession::Doze() {
+  dormant_ = std::move(stream_->next_layer().next_layer());
+  stream_.reset();
+  if (hub::IsClosing(state_)) return DoClose();  // the close waited for this
+  if (!writing_ && !queue_.empty()) DoWrite();
+  dormant_.async_wait(Socket::wait_read, beast::bind_front_handler(&WebSocketSession::OnReadable, shared_from_this()));
+}
+
+void WebSocketSession::OnReadable(beast::error_code ec) {
+  if (ec == asio::error::operation_aborted || stream_ || hub::IsClosing(state_)) return;  // woken to close
+  if (ec) return Finish();
+  liveness_.Heard();
+  if (writing_) {
+    wake_after_write_ = true;  // Beast may answer a ping: not beside a write of ours
+    return;
+  }
+  if (!Wake()) return Finish();
+  ReadAwake();
+}
+
+bool WebSocketSession::Wake() {
+  stream_.emplace(std::move(dormant_), &liveness_);
+  stream_->read_message_max(hub::kMaxFrameBytes);
+  stream_->auto_fragment(false);
+  auto& gate = stream_->next_layer();
+  gate.set_replaying(true);
+  beast::error_code ec;
+  stream_->accept(ReplayedHandshake(), ec);
+  gate.set_replaying(false);
+  deps().metrics.wakes.Inc();
+  if (ec) spdlog::error("a socket of user {} on {} could not wake: {}", claims_.subject, Channel(), ec.message());
+  return !ec;
 }
 
 // Once this side has begun to close (IsClosing), it reads no more: Beast's close reads and drops what
 // the peer still sends until the peer's close frame.  A read of ours beside it would find
 // the message it had begun drained under it (Beast asserts, or reads nothing forever).
 void WebSocketSession::OnReadSome(beast::error_code ec, std::size_t bytes) {
+  // A control frame (a pong) came and nothing after it: the stream holds nothing.
+  if (ec == asio::error::would_block && stream_ && stream_->next_layer().stopping()) return Doze();
   buffer_.commit(bytes);
-  if (ec || ws_.is_message_done()) return OnRead(ec, bytes);
+  if (ec || stream_->is_message_done()) return OnRead(ec, bytes);
   if (hub::IsClosing(state_)) return;
-  ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketSession::OnRead, shared_from_this()));
+  stream_->next_layer().set_may_stop(false);  // the rest of a message: no edge before its end
+  stream_->async_read(buffer_, beast::bind_front_handler(&WebSocketSession::OnRead, shared_from_this()));
 }
 
 void WebSocketSession::OnRead(beast::error_code ec, std::size_t) {
@@ -300,7 +406,7 @@ void WebSocketSession::HandleChat(std::string text) {
       spdlog::warn("chat message {} on appointment {} is stored, but its notification could not be", sent->id,
                    self->route_.id);
     }
-    asio::post(self->ws_.get_executor(), [self, sent = std::move(sent)] {
+    asio::post(self->strand_, [self, sent = std::move(sent)] {
       if (!sent) return self->Answered(sent.error());
       self->deps().metrics.chat_messages.Inc();
       self->Enqueue(MakeFrame(hub::ChatAck(sent->id)));
@@ -317,7 +423,7 @@ void WebSocketSession::HandleMarkRead(std::string notification_id) {
   context_->PostBlocking([self = shared_from_this(), id = std::move(notification_id)] {
     const hub::Inbox inbox{self->claims_.subject, self->StreamKey(), self->Channel()};
     auto result = hub::MarkNotificationRead(self->deps().messages, inbox, id);
-    asio::post(self->ws_.get_executor(), [self, result = std::move(result)] { self->Answered(result); });
+    asio::post(self->strand_, [self, result = std::move(result)] { self->Answered(result); });
   });
 }
 
@@ -325,7 +431,7 @@ void WebSocketSession::Close(std::uint16_t code, const char* reason) {
   if (!Move(hub::SessionEvent::kCloseRequested)) return;
   close_code_ = code;
   close_reason_ = reason;
-  close_timer_ = std::make_unique<Timer>(ws_.get_executor());
+  close_timer_ = std::make_unique<Timer>(strand_);
   close_timer_->expires_after(kSlowCloseGrace);
   close_timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
     if (!ec) self->Finish();
@@ -334,19 +440,26 @@ void WebSocketSession::Close(std::uint16_t code, const char* reason) {
 }
 
 void WebSocketSession::DoClose() {
+  if (stream_ && stream_->next_layer().stopping()) return;  // about to doze: Doze closes
   if (!Move(hub::SessionEvent::kCloseFrameSent)) return;
   queue_.clear();
+  if (!stream_) {
+    beast::error_code ignored;
+    dormant_.cancel(ignored);  // its wait for a read ends; Beast reads the peer's close
+    if (!Wake()) return Finish();
+  }
+  stream_->next_layer().set_may_stop(false);
   websocket::close_reason reason;
   reason.code = close_code_;
   reason.reason = close_reason_;
-  ws_.async_close(reason, [self = shared_from_this()](beast::error_code) { self->Finish(); });
+  stream_->async_close(reason, [self = shared_from_this()](beast::error_code) { self->Finish(); });
 }
 
 void WebSocketSession::Finish() {
   if (!Move(hub::SessionEvent::kSocketEnded)) return;
   if (close_timer_) close_timer_->cancel();
   beast::error_code ignored;
-  beast::get_lowest_layer(ws_).close(ignored);
+  socket().close(ignored);
   queue_.clear();
   held_.clear();
   context_->Remove(number_);

@@ -8,9 +8,11 @@
 #include <boost/beast/websocket/stream.hpp>
 #include <boost/container/devector.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,7 @@
 #include "hub/replay_planner.hpp"
 #include "hub/session_state.hpp"
 #include "hub/stream_id.hpp"
+#include "net/gated_socket.hpp"
 #include "net/server_context.hpp"
 #include "net/upgrade.hpp"
 
@@ -30,6 +33,12 @@ namespace barbershop::realtime::net {
 /// it, pings), its place in the hub, and the replay, chat and mark-read work it hands to
 /// the blocking pool (decided by hub::ReplayPlanner and hub/chat.hpp).  Everything it
 /// does runs on its strand; other threads reach it through posts.
+///
+/// Between messages a socket is dormant: it holds its TCP connection alone, without
+/// Beast's stream, waits for it to become readable, and writes its frames itself
+/// (unfragmented, unmasked text and pings).  It wakes (a new Beast stream, see
+/// GatedSocket) when the client sends something and when it closes, and dozes again
+/// once what came is read.
 class WebSocketSession final : public hub::Listener,
                                public hub::SessionEndListener,
                                public std::enable_shared_from_this<WebSocketSession> {
@@ -50,12 +59,20 @@ class WebSocketSession final : public hub::Listener,
   /// Thread-safe: whether the socket was opened without a token (an availability stream):
   /// it has no user, login session or session record.
   bool anonymous() const { return claims_.subject.empty(); }
+  /// Thread-safe: what the server's sweep reads to ping a quiet socket or close a silent one.
+  Liveness& liveness() { return liveness_; }
+  /// Sends a ping (the sweep found the socket quiet).
+  void Ping();
+  /// Closes the socket without a close frame: it did not answer a ping.
+  void TimedOut();
   /// Thread-safe: when the token the socket was opened with expires.
   common::TimePoint expires_at() const { return claims_.expires_at; }
-  boost::asio::any_io_executor get_executor() { return ws_.get_executor(); }
+  boost::asio::any_io_executor get_executor() { return strand_; }
 
  private:
   using Frame = std::shared_ptr<const std::string>;
+  using Stream = boost::beast::websocket::stream<GatedSocket,
+                                                 false>;  // no permessage-deflate: its zlib state would dwarf the rest
   using Timer = boost::asio::basic_waitable_timer<std::chrono::steady_clock,
                                                   boost::asio::wait_traits<std::chrono::steady_clock>, Strand>;
 
@@ -71,6 +88,14 @@ class WebSocketSession final : public hub::Listener,
   void DoWrite();
   void OnWrite(boost::system::error_code ec, std::size_t bytes);
   void DoRead();
+  /// Awake: reads the next message with Beast (or learns there is none, and dozes).
+  void ReadAwake();
+  void OnReadable(boost::system::error_code ec);
+  /// Drops Beast's stream, keeping the TCP connection, and waits for it to be readable.
+  void Doze();
+  /// Makes a Beast stream over the dormant connection; false if it could not.
+  bool Wake();
+  Socket& socket() { return stream_ ? stream_->next_layer().next_layer() : dormant_; }
   void OnReadSome(boost::system::error_code ec, std::size_t bytes);
   void OnRead(boost::system::error_code ec, std::size_t bytes);
   void HandleChat(std::string text);
@@ -89,7 +114,11 @@ class WebSocketSession final : public hub::Listener,
   // Tens of thousands of these stay open at once, mostly idle: what an idle one holds is
   // kept small (no read buffer, no queue storage, one timer, nothing derivable stored).
   std::shared_ptr<ServerContext> context_;
-  boost::beast::websocket::stream<Socket, false> ws_;  // no permessage-deflate: its zlib state would dwarf the rest
+  Strand strand_;
+  Liveness liveness_;
+  std::optional<Stream> stream_;           // awake
+  Socket dormant_;                         // dormant: the connection itself
+  std::array<std::uint8_t, 10> header_{};  // of the frame being written while dormant
   boost::beast::flat_buffer buffer_;
   hub::Route route_;
   common::Claims claims_;
@@ -107,6 +136,8 @@ class WebSocketSession final : public hub::Listener,
   // stopping as it was accepted.
   bool writing_ = false;
   bool joined_ = false;
+  bool wake_after_write_ = false;  // the client sent something while a dormant write was out
+  bool read_after_write_ = false;  // awake with nothing to read while writing: doze after the write
   boost::container::devector<Frame> queue_;
   std::vector<Frame> held_;           // live messages that arrived while replaying
   std::size_t replay_allowance_ = 0;  // replayed frames still queued: not held against the limit

@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include <algorithm>
 #include <thread>
 
 #include "net/listener.hpp"
@@ -34,22 +35,37 @@ void CheckEndedSessions(const std::shared_ptr<ServerContext>& context) {
   });
 }
 
-/// Every second: closes (1008) the sockets whose token has expired, and checks the login
-/// sessions again if that failed before.  One timer for all sockets rather than one each.
-void SweepExpiredTokens(const std::shared_ptr<ServerContext>& context,
-                        const std::shared_ptr<asio::steady_timer>& timer) {
-  timer->expires_after(kSweepEvery);
-  timer->async_wait([context, timer](boost::system::error_code ec) {
+/// Every second (more often for a short idle timeout): closes (1008) the sockets whose
+/// token has expired, pings those quiet for half the idle timeout and closes those
+/// silent for all of it, and checks the login sessions again if that failed before.  One
+/// timer for all sockets rather than one each.
+void Sweep(const std::shared_ptr<ServerContext>& context, const std::shared_ptr<asio::steady_timer>& timer) {
+  const auto idle_timeout = std::chrono::duration_cast<Liveness::Clock::duration>(context->settings.idle_timeout);
+  timer->expires_after(std::min<Liveness::Clock::duration>(kSweepEvery, idle_timeout / 4));
+  timer->async_wait([context, timer, idle_timeout](boost::system::error_code ec) {
     if (ec || context->stopping) return;
     if (context->recheck_ended_sessions.exchange(false)) CheckEndedSessions(context);
     const auto now = context->deps.clock.Now();
+    const auto steady_now = Liveness::Clock::now();
     for (const auto& session : context->Snapshot()) {
-      if (session->expires_at() > now) continue;
-      asio::post(session->get_executor(), [session] {
-        session->Close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "token expired");
-      });
+      if (session->expires_at() <= now) {
+        asio::post(session->get_executor(), [session] {
+          session->Close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "token expired");
+        });
+        continue;
+      }
+      switch (session->liveness().Check(steady_now, idle_timeout)) {
+        case Liveness::Verdict::kFine:
+          break;
+        case Liveness::Verdict::kPing:
+          asio::post(session->get_executor(), [session] { session->Ping(); });
+          break;
+        case Liveness::Verdict::kSilent:
+          asio::post(session->get_executor(), [session] { session->TimedOut(); });
+          break;
+      }
     }
-    SweepExpiredTokens(context, timer);
+    Sweep(context, timer);
   });
 }
 
@@ -74,7 +90,7 @@ common::Status WsServer::Start(const std::string& host, std::uint16_t port) {
       [context = context_](const std::string& session_id) { context->login_sessions.End(session_id); },
       [context = context_] { CheckEndedSessions(context); });
   listener_->Run();
-  SweepExpiredTokens(context_, sweep_timer_);
+  Sweep(context_, sweep_timer_);
   return common::Ok{};
 }
 

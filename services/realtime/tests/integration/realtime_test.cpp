@@ -5,7 +5,11 @@
 
 #include <boost/asio.hpp>
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <algorithm>
+#include <array>
 #include <sstream>
 #include <thread>
 
@@ -30,6 +34,73 @@ std::string ChatPath(const std::string& id) { return "/websocket/appointment/" +
 auto OfType(const std::string& type) {
   return [type](const json& message) { return message.value("type", "") == type; };
 }
+
+/// A WebSocket client that frames by hand, to send what a library client would not: several
+/// frames in one write, a message in fragments with a ping between them.
+class HandFramedClient {
+ public:
+  static constexpr int kText = 0x1;
+  static constexpr int kClose = 0x8;
+  static constexpr int kPong = 0xA;
+
+  /// Opens the socket; false unless the answer is 101.
+  bool Open(std::uint16_t port, const std::string& target, const std::string& bearer) {
+    boost::system::error_code ec;
+    socket_.connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
+    if (ec) return false;
+    timeval wait{10, 0};  // a read that gets nothing fails the test instead of hanging it
+    ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+    Write("GET " + target +
+          " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          "Authorization: Bearer " +
+          bearer + "\r\n\r\n");
+    const auto head = boost::asio::read_until(socket_, boost::asio::dynamic_buffer(pending_), "\r\n\r\n", ec);
+    if (ec || pending_.rfind("HTTP/1.1 101", 0) != 0) return false;
+    pending_.erase(0, head);
+    return true;
+  }
+  /// A masked frame whose first byte is `first` (FIN and opcode).
+  static std::string Frame(std::uint8_t first, const std::string& payload) {
+    std::string frame{static_cast<char>(first), static_cast<char>(0x80 | payload.size())};
+    const std::string mask = "\x01\x02\x03\x04";
+    frame += mask;
+    for (std::size_t i = 0; i < payload.size(); ++i) frame += static_cast<char>(payload[i] ^ mask[i % 4]);
+    return frame;
+  }
+  void Write(const std::string& bytes) { boost::asio::write(socket_, boost::asio::buffer(bytes)); }
+  /// The next frame from the server: its opcode and payload; nullopt if none came.
+  std::optional<std::pair<int, std::string>> Next() {
+    if (!Fill(2)) return std::nullopt;
+    std::size_t length = static_cast<std::uint8_t>(pending_[1]) & 0x7F;
+    std::size_t header = 2;
+    if (length == 126) {
+      if (!Fill(4)) return std::nullopt;
+      length = (std::size_t{static_cast<std::uint8_t>(pending_[2])} << 8) | static_cast<std::uint8_t>(pending_[3]);
+      header = 4;
+    }
+    if (!Fill(header + length)) return std::nullopt;
+    std::pair<int, std::string> frame{pending_[0] & 0x0F, pending_.substr(header, length)};
+    pending_.erase(0, header + length);
+    return frame;
+  }
+
+ private:
+  bool Fill(std::size_t size) {
+    while (pending_.size() < size) {
+      std::array<char, 4096> bytes{};
+      boost::system::error_code ec;
+      const auto got = socket_.read_some(boost::asio::buffer(bytes), ec);
+      if (ec) return false;
+      pending_.append(bytes.data(), got);
+    }
+    return true;
+  }
+
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::socket socket_{io_};
+  std::string pending_;
+};
 
 class RealtimeTest : public ::testing::Test {
  protected:
@@ -418,6 +489,51 @@ TEST_F(RealtimeTest, ATokenWithANulIsRefusedAndTheCopyStaysUp) {
   EXPECT_EQ(HttpGet(a_.port(), "/healthz").first, 200u) << "the copy went down";
   WsClient client;
   EXPECT_EQ(client.Connect(a_.port(), ChatPath(booked->id) + "?token=" + booked->client_token), 101u);
+}
+
+TEST_F(RealtimeTest, AnIdleSocketSetsItsStreamAsideAndWakesForWhateverItsClientSends) {
+  using Client = HandFramedClient;
+  const auto user = NewId();
+  Client client;
+  ASSERT_TRUE(client.Open(a_.port(), ClientPath(user), Token(user, "customer")));
+  const auto is_text_of_type = [](const std::optional<std::pair<int, std::string>>& frame, const std::string& type) {
+    return frame && frame->first == Client::kText && json::parse(frame->second).value("type", "") == type;
+  };
+  ASSERT_TRUE(is_text_of_type(client.Next(), "welcome"));
+  // Between messages the socket is dormant: events are written to it without a stream.
+  const auto wakes = [&] { return MetricValue({a_.port()}, "realtime_socket_wakes_total"); };
+  const auto woken_before = wakes();
+  Publish(MakeEvent("appointment.confirmed", NewId(), user));
+  EXPECT_TRUE(is_text_of_type(client.Next(), "appointment_confirmation"));
+  EXPECT_EQ(wakes(), woken_before);
+
+  // A ping wakes it (a stream is made to read it); the pong comes back.
+  client.Write(Client::Frame(0x89, "hi"));
+  auto pong = client.Next();
+  ASSERT_TRUE(pong);
+  EXPECT_EQ(*pong, (std::pair<int, std::string>{Client::kPong, "hi"}));
+  EXPECT_EQ(wakes(), woken_before + 1);
+
+  // Frames in one write, and a message in two fragments with a ping between them: each is
+  // answered, in order, none lost to a stream set aside too early.
+  client.Write(Client::Frame(0x89, "a") + Client::Frame(0x81, R"({"type":"dance"})") +
+               Client::Frame(0x01, R"({"type":)") + Client::Frame(0x89, "b") + Client::Frame(0x80, R"("tango"})"));
+  EXPECT_EQ(client.Next(), (std::optional<std::pair<int, std::string>>{{Client::kPong, "a"}}));
+  auto error = client.Next();
+  ASSERT_TRUE(is_text_of_type(error, "error"));
+  EXPECT_NE(error->second.find("dance"), std::string::npos) << error->second;
+  EXPECT_EQ(client.Next(), (std::optional<std::pair<int, std::string>>{{Client::kPong, "b"}}));
+  error = client.Next();
+  ASSERT_TRUE(is_text_of_type(error, "error"));
+  EXPECT_NE(error->second.find("tango"), std::string::npos) << error->second;
+
+  // Dormant again, it still hears events, and answers a close with a close.
+  Publish(MakeEvent("appointment.confirmed", NewId(), user));
+  EXPECT_TRUE(is_text_of_type(client.Next(), "appointment_confirmation"));
+  client.Write(Client::Frame(0x88, std::string("\x03\xe8", 2)));
+  auto close = client.Next();
+  ASSERT_TRUE(close);
+  EXPECT_EQ(close->first, Client::kClose);
 }
 
 TEST_F(RealtimeTest, PingsKeepAnIdleClientAndFindADeadOne) {
