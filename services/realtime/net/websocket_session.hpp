@@ -116,9 +116,12 @@ class WebSocketSession final : public hub::Listener,
   std::shared_ptr<ServerContext> context_;
   Strand strand_;
   Liveness liveness_;
-  std::optional<Stream> stream_;           // awake
-  Socket dormant_;                         // dormant: the connection itself
-  std::array<std::uint8_t, 10> header_{};  // of the frame being written while dormant
+  std::optional<Stream> stream_;  // awake
+  Socket dormant_;                // dormant: the connection itself
+  // The header of the frame being written while dormant; a backlog goes out in one write,
+  // its headers in a block made for that write.
+  std::array<std::uint8_t, 10> header_{};
+  std::unique_ptr<std::array<std::uint8_t, 10>[]> headers_;
   boost::beast::flat_buffer buffer_;
   hub::Route route_;
   common::Claims claims_;
@@ -135,6 +138,7 @@ class WebSocketSession final : public hub::Listener,
   // into the hub and Redis (what Finish undoes), which it does not when the server was
   // stopping as it was accepted.
   bool writing_ = false;
+  std::uint8_t in_flight_ = 0;  // frames the write in flight carries, from the queue's front
   bool joined_ = false;
   bool wake_after_write_ = false;  // the client sent something while a dormant write was out
   bool read_after_write_ = false;  // awake with nothing to read while writing: doze after the write
