@@ -96,16 +96,14 @@ void Hub::SetFanOut(FanOut fan_out) {
 }
 
 void Hub::Deliver(const std::string& channel, std::shared_ptr<const std::string> message) {
-  std::vector<std::shared_ptr<Listener>> targets;
   FanOut fan_out;
   std::shared_ptr<const KeptChannel> kept;
   {
     std::lock_guard lock(mutex_);
     if (const auto it = channels_.find(channel); it != channels_.end()) {
-      targets.reserve(it->second.listeners.size());
-      for (const auto& [raw, weak] : it->second.listeners) {
-        if (auto listener = weak.lock()) targets.push_back(std::move(listener));
-      }
+      auto& pending = it->second.pending;
+      pending.push_back(std::move(message));
+      if (pending.size() > 1) return;  // the channel's delivery is on its way: this one goes with it
       fan_out = fan_out_;
     } else if (const auto keeping = kept_.find(channel); keeping != kept_.end()) {
       kept = keeping->second;
@@ -117,11 +115,26 @@ void Hub::Deliver(const std::string& channel, std::shared_ptr<const std::string>
     if (kept->on_message) kept->on_message(*message);
     return;
   }
-  auto deliver = [targets = std::move(targets), message = std::move(message)] {
-    for (const auto& listener : targets) listener->OnMessage(message);
-  };
-  if (fan_out) return fan_out(channel, std::move(deliver));
-  deliver();
+  if (!fan_out) return DeliverPending(channel);
+  fan_out(channel, [this, channel] { DeliverPending(channel); });
+}
+
+void Hub::DeliverPending(const std::string& channel) {
+  auto batch = std::make_shared<std::vector<Listener::Message>>();
+  std::vector<std::shared_ptr<Listener>> targets;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = channels_.find(channel);
+    if (it == channels_.end()) return;  // its last listener left: nobody to deliver to
+    batch->swap(it->second.pending);
+    if (batch->empty()) return;
+    targets.reserve(it->second.listeners.size());
+    for (const auto& [raw, weak] : it->second.listeners) {
+      if (auto listener = weak.lock()) targets.push_back(std::move(listener));
+    }
+  }
+  const Listener::Batch shared = std::move(batch);
+  for (const auto& listener : targets) listener->OnMessages(shared);
 }
 
 std::size_t Hub::channel_count() const {

@@ -16,8 +16,16 @@ class Listener {
   virtual ~Listener() = default;
   /// The channel is subscribed: from now on no published message is missed.
   virtual void OnReady() = 0;
+  using Message = std::shared_ptr<const std::string>;
+  using Batch = std::shared_ptr<const std::vector<Message>>;
+
   /// One published message, serialised once and shared by every listener.
-  virtual void OnMessage(std::shared_ptr<const std::string> message) = 0;
+  virtual void OnMessage(Message message) = 0;
+  /// Messages published on the channel, in the order published: one, or more when the
+  /// delivery fell behind.  Shared by every listener.  By default, OnMessage for each.
+  virtual void OnMessages(const Batch& batch) {
+    for (const auto& message : *batch) OnMessage(message);
+  }
 };
 
 /// Where the hub subscribes to channels (Redis pub/sub).  Calls return at once, without
@@ -60,7 +68,10 @@ class Hub {
   /// From the subscriber: the connection was lost; every channel must be subscribed anew,
   /// and every listener hears OnReady again when its channel is.  Returns the channels.
   std::vector<std::string> OnSubscriptionsLost();
-  /// From the subscriber: a message published on the channel.
+  /// From the subscriber: a message published on the channel.  With a fan-out, the
+  /// messages that arrive while the channel's delivery waits for its turn go with it, in
+  /// one batch: the hub's work per message shrinks as the load grows.  The hub must
+  /// outlive the deliveries handed to the fan-out.
   void Deliver(const std::string& channel, std::shared_ptr<const std::string> message);
 
   std::size_t channel_count() const;
@@ -71,6 +82,7 @@ class Hub {
     bool ready = false;
     std::map<const Listener*, std::weak_ptr<Listener>> listeners;
     std::vector<std::weak_ptr<Listener>> waiting;  // joined before the subscription was confirmed
+    std::vector<Listener::Message> pending;        // published, their delivery not run yet
   };
 
   struct KeptChannel {
@@ -79,6 +91,8 @@ class Hub {
   };
 
   std::shared_ptr<const KeptChannel> Kept(const std::string& channel) const;
+  /// The channel's pending messages to the listeners it has now.
+  void DeliverPending(const std::string& channel);
 
   ChannelSubscriber& subscriber_;
   mutable std::mutex mutex_;

@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket.hpp>
 
@@ -84,7 +85,11 @@ WebSocketSession::WebSocketSession(std::shared_ptr<ServerContext> context, Socke
       address_(std::move(address)),
       connected_at_(context_->deps.clock.NowMilliseconds()),
       incoming_(context_->settings.messages_per_second, context_->settings.message_burst,
-                hub::TokenBucket::Clock::now()) {}
+                hub::TokenBucket::Clock::now()) {
+  // Dormant writes go straight to the kernel and never wait for room (WriteDormant).
+  beast::error_code ignored;
+  stream_->next_layer().next_layer().non_blocking(true, ignored);
+}
 
 WebSocketSession::~WebSocketSession() { context_->sockets.Remove(claims_.subject, address_); }
 
@@ -196,28 +201,42 @@ void WebSocketSession::CatchUp() {
 void WebSocketSession::FinishReplay(hub::Replay replay) {
   if (state_ == hub::SessionState::kClosed) return;
   replay_allowance_ = replay.frames.size();
-  for (auto& frame : replay.frames) Enqueue(MakeFrame(std::move(frame)));
+  for (auto& frame : replay.frames) Push(MakeFrame(std::move(frame)));
   last_id_ = std::max(last_id_, replay.last_id);
   Move(hub::SessionEvent::kReplayed);
   auto held = std::move(held_);
   held_.clear();
-  for (auto& frame : held) OnMessage(std::move(frame));
+  for (auto& frame : held) TakeLive(std::move(frame));
+  Flush();
 }
 
 void WebSocketSession::OnMessage(Frame message) {
   // The hub fans out on the io threads: when this socket's strand is free, the message
   // is written at once, without a trip through the scheduler's queue.
   asio::dispatch(strand_, [self = shared_from_this(), message = std::move(message)]() mutable {
-    if (hub::HoldsLiveMessages(self->state_)) return self->held_.push_back(std::move(message));
-    if (hub::IsClosing(self->state_)) return;
-    const auto id = hub::LeadingId(*message);
-    if (!id.empty()) {
-      const auto parsed = hub::StreamId::Parse(id);
-      if (parsed && *parsed <= self->last_id_) return;  // already replayed
-      if (parsed) self->last_id_ = *parsed;
-    }
-    self->Enqueue(std::move(message));
+    self->TakeLive(std::move(message));
+    self->Flush();
   });
+}
+
+void WebSocketSession::OnMessages(const hub::Listener::Batch& batch) {
+  // A batch is queued whole and goes out in as few writes as it can.
+  asio::dispatch(strand_, [self = shared_from_this(), batch] {
+    for (const auto& message : *batch) self->TakeLive(message);
+    self->Flush();
+  });
+}
+
+void WebSocketSession::TakeLive(Frame message) {
+  if (hub::HoldsLiveMessages(state_)) return held_.push_back(std::move(message));
+  if (hub::IsClosing(state_)) return;
+  const auto id = hub::LeadingId(*message);
+  if (!id.empty()) {
+    const auto parsed = hub::StreamId::Parse(id);
+    if (parsed && *parsed <= last_id_) return;  // already replayed
+    if (parsed) last_id_ = *parsed;
+  }
+  Push(std::move(message));
 }
 
 void WebSocketSession::Ping() {
@@ -242,6 +261,11 @@ void WebSocketSession::CloseForEndedSession() {
 }
 
 void WebSocketSession::Enqueue(Frame frame) {
+  Push(std::move(frame));
+  Flush();
+}
+
+void WebSocketSession::Push(Frame frame) {
   if (hub::IsClosing(state_)) return;
   if (queue_.size() >= context_->settings.send_queue_limit + replay_allowance_) {
     deps().metrics.slow_disconnects.Inc();
@@ -250,7 +274,10 @@ void WebSocketSession::Enqueue(Frame frame) {
     return Close(kSlowCloseCode, "slow");
   }
   queue_.push_back(std::move(frame));
-  if (!writing_) DoWrite();
+}
+
+void WebSocketSession::Flush() {
+  if (!hub::IsClosing(state_) && !writing_ && !queue_.empty()) DoWrite();
 }
 
 void WebSocketSession::DoWrite() {
@@ -273,9 +300,7 @@ void WebSocketSession::DoWrite() {
   };
   if (queue_.size() == 1) {
     const auto header = hub::ServerFrameHeader(opcode(frame), frame->size(), header_);
-    const std::array<asio::const_buffer, 2> buffers{asio::buffer(header_.data(), header), asio::buffer(*frame)};
-    return asio::async_write(dormant_, buffers,
-                             beast::bind_front_handler(&WebSocketSession::OnWrite, shared_from_this()));
+    return WriteDormant(std::array<asio::const_buffer, 2>{asio::buffer(header_.data(), header), asio::buffer(*frame)});
   }
   // Behind: what is queued goes out in one write (one system call, fewer packets).
   in_flight_ = static_cast<std::uint8_t>(std::min(queue_.size(), kFramesPerWrite));
@@ -288,7 +313,21 @@ void WebSocketSession::DoWrite() {
     buffers.push_back(asio::buffer(headers_[i].data(), header));
     buffers.push_back(asio::buffer(*queued));
   }
-  asio::async_write(dormant_, buffers, beast::bind_front_handler(&WebSocketSession::OnWrite, shared_from_this()));
+  WriteDormant(buffers);
+}
+
+// The socket is non-blocking: the kernel takes the frames at once, or part of them, and
+// only what it leaves is written asynchronously.  A message to a socket that keeps up
+// costs one system call and no trip through the scheduler.
+template <typename Buffers>
+void WebSocketSession::WriteDormant(const Buffers& buffers) {
+  beast::error_code ec;
+  const auto written = dormant_.write_some(buffers, ec);
+  if (ec && ec != asio::error::would_block) return OnWrite(ec, written);
+  if (written == asio::buffer_size(buffers)) return OnWrite(ec, written);
+  beast::buffers_suffix<Buffers> rest(buffers);
+  rest.consume(written);
+  asio::async_write(dormant_, rest, beast::bind_front_handler(&WebSocketSession::OnWrite, shared_from_this()));
 }
 
 void WebSocketSession::OnWrite(beast::error_code ec, std::size_t) {
@@ -333,8 +372,9 @@ void WebSocketSession::Doze() {
   dormant_ = std::move(stream_->next_layer().next_layer());
   stream_.reset();
   if (hub::IsClosing(state_)) return DoClose();  // the close waited for this
-  if (!writing_ && !queue_.empty()) DoWrite();
+  // The wait first: a write that finds the socket gone ends it, and the wait with it.
   dormant_.async_wait(Socket::wait_read, beast::bind_front_handler(&WebSocketSession::OnReadable, shared_from_this()));
+  if (!writing_ && !queue_.empty()) DoWrite();
 }
 
 void WebSocketSession::OnReadable(beast::error_code ec) {

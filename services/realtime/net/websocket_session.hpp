@@ -50,6 +50,7 @@ class WebSocketSession final : public hub::Listener,
   void Start(const boost::beast::http::request<boost::beast::http::empty_body>& request);
   void OnReady() override;
   void OnMessage(std::shared_ptr<const std::string> message) override;
+  void OnMessages(const Batch& batch) override;
   /// Closes the socket with 4001 "session_ended".
   void OnSessionEnded() override;
   /// Closes with `code` once what is being written is out (forcibly after a grace period).
@@ -84,8 +85,17 @@ class WebSocketSession final : public hub::Listener,
   void Replay();
   void CatchUp();
   void FinishReplay(hub::Replay replay);
+  /// A live message from the hub: held while replaying, dropped if replayed, else queued.
+  void TakeLive(Frame message);
+  /// Queues a frame and writes it if no write is out.
   void Enqueue(Frame frame);
+  /// Queues a frame (or closes a socket too far behind); Flush writes.
+  void Push(Frame frame);
+  void Flush();
   void DoWrite();
+  /// Dormant: writes what the kernel takes now, the rest asynchronously; OnWrite follows.
+  template <typename Buffers>
+  void WriteDormant(const Buffers& buffers);
   void OnWrite(boost::system::error_code ec, std::size_t bytes);
   void DoRead();
   /// Awake: reads the next message with Beast (or learns there is none, and dozes).

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <thread>
 
 #include "recording_hub.hpp"
@@ -71,6 +72,60 @@ TEST(HubTest, GoneListenersAreSkipped) {
   a.reset();
   hub.Deliver("user:1", std::make_shared<const std::string>("{}"));  // no crash
   EXPECT_EQ(hub.listener_count(), 1u);
+}
+
+TEST(HubTest, MessagesPublishedWhileTheirDeliveryWaitsGoTogetherInOrder) {
+  FakeSubscriber subscriber;
+  Hub hub(subscriber);
+  // A fan-out that runs nothing until told: the io threads are busy.
+  std::vector<std::pair<std::string, std::function<void()>>> jobs;
+  hub.SetFanOut([&](const std::string& channel, std::function<void()> deliver) {
+    jobs.emplace_back(channel, std::move(deliver));
+  });
+  auto a = std::make_shared<RecordingListener>();
+  auto b = std::make_shared<RecordingListener>();
+  hub.Join("user:1", a);
+  hub.Join("user:2", b);
+  hub.OnSubscribed("user:1");
+  hub.OnSubscribed("user:2");
+  const auto text = [](const RecordingListener& listener) {
+    std::vector<std::string> out;
+    for (const auto& message : listener.messages) out.push_back(*message);
+    return out;
+  };
+
+  hub.Deliver("user:1", std::make_shared<const std::string>("1"));
+  hub.Deliver("user:2", std::make_shared<const std::string>("x"));
+  hub.Deliver("user:1", std::make_shared<const std::string>("2"));
+  hub.Deliver("user:1", std::make_shared<const std::string>("3"));
+  ASSERT_EQ(jobs.size(), 2u) << "one delivery per channel while it waits";
+  EXPECT_TRUE(a->messages.empty());
+  for (auto& [channel, deliver] : jobs) deliver();
+  jobs.clear();
+  EXPECT_EQ(a->batches, std::vector<std::size_t>{3});
+  EXPECT_EQ(text(*a), (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(text(*b), std::vector<std::string>{"x"});
+
+  // Once delivered, the next message waits on a delivery of its own.
+  hub.Deliver("user:1", std::make_shared<const std::string>("4"));
+  ASSERT_EQ(jobs.size(), 1u);
+  jobs.front().second();
+  jobs.clear();
+  EXPECT_EQ(a->batches, (std::vector<std::size_t>{3, 1}));
+
+  // A channel whose last listener leaves before its delivery runs drops what waited;
+  // joined again, it starts afresh.
+  hub.Deliver("user:2", std::make_shared<const std::string>("lost"));
+  hub.Leave("user:2", b.get());
+  auto c = std::make_shared<RecordingListener>();
+  hub.Join("user:2", c);
+  hub.OnSubscribed("user:2");
+  hub.Deliver("user:2", std::make_shared<const std::string>("y"));
+  ASSERT_EQ(jobs.size(), 2u);
+  for (auto& [channel, deliver] : jobs) deliver();
+  EXPECT_EQ(text(*b), std::vector<std::string>{"x"});
+  EXPECT_EQ(text(*c), std::vector<std::string>{"y"});
+  hub.SetFanOut({});
 }
 
 TEST(HubTest, ALateConfirmationOfAnUndoneSubscribeDoesNotMakeANewSocketReady) {

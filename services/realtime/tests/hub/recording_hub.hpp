@@ -24,8 +24,13 @@ class RecordingListener final : public Listener {
  public:
   void OnReady() override { ++ready; }
   void OnMessage(std::shared_ptr<const std::string> message) override { messages.push_back(std::move(message)); }
+  void OnMessages(const Batch& batch) override {
+    batches.push_back(batch->size());
+    Listener::OnMessages(batch);
+  }
   int ready = 0;
   std::vector<std::shared_ptr<const std::string>> messages;
+  std::vector<std::size_t> batches;  // the size of each batch heard
 };
 
 }  // namespace barbershop::realtime::hub
