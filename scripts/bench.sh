@@ -264,8 +264,11 @@ events_drained() {
 echo "== real-time service: 15,000 idle connections over 8 loopback addresses"
 "$RT_BENCH" idle --port "$WS_PORT" --pid "$RT_PID" --connections 15000 --addresses 8 --settle 3 | tee "$STACK/rt_idle.out"
 realtime_settle
-echo "== real-time service: fan-out, 10,000 connections of 200 users, 1,000 events/s (100,000 messages/s) for 10 s"
-"$RT_BENCH" fanout --port "$WS_PORT" --amqp "$RT_AMQP_URL" --connections 10000 --users 200 --rate 1000 --seconds 10 \
+# Offered 10% over the target: offered exactly the target, a run that keeps up would still
+# count the messages on their way when the publisher stops against it.  What the sockets
+# receive while the publisher runs is what the service keeps up with.
+echo "== real-time service: fan-out, 10,000 connections of 200 users, 1,100 events/s (110,000 messages/s) for 10 s"
+"$RT_BENCH" fanout --port "$WS_PORT" --amqp "$RT_AMQP_URL" --connections 10000 --users 200 --rate 1100 --seconds 10 \
   --target 100000 | tee "$STACK/rt_fanout.out"
 events_drained
 realtime_settle

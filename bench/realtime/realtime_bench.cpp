@@ -521,7 +521,8 @@ int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenSigne
   // A queue that grows while publishing shows here, not in the total: what the sockets
   // received while the publisher ran, over its time.
   const double kept_up = static_cast<double>(received_while_publishing) / publishing;
-  std::printf("fan-out while publishing: %.0f messages/s received; %s", kept_up,
+  std::printf("fan-out while publishing: %.0f messages/s received of %.0f offered; %s", kept_up,
+              static_cast<double>(expected) / publishing,
               received == expected ? "every message delivered" : "not every message delivered");
   if (options.target > 0) {
     std::printf(" (target at least %d/s, every message delivered: %s)", options.target,
