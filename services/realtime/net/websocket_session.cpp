@@ -54,6 +54,11 @@ const std::shared_ptr<const std::string>& PingFrame() {
   return ping;
 }
 
+/// How a queued frame goes out from a dormant socket.
+hub::Opcode OpcodeOf(const std::shared_ptr<const std::string>& frame) {
+  return frame == PingFrame() ? hub::Opcode::kPing : hub::Opcode::kText;
+}
+
 /// What a socket waking up plays to its new Beast stream: the connection is already
 /// open, and the stream must only learn so.
 const http::request<http::empty_body>& ReplayedHandshake() {
@@ -220,9 +225,13 @@ void WebSocketSession::OnMessage(Frame message) {
 }
 
 void WebSocketSession::OnMessages(const hub::Listener::Batch& batch) {
-  // A batch is queued whole and goes out in as few writes as it can.
+  // A batch goes out in as few writes as it can; a long one is written as it is queued,
+  // so that only a client that does not read fills the queue (and is closed as slow).
   asio::dispatch(strand_, [self = shared_from_this(), batch] {
-    for (const auto& message : *batch) self->TakeLive(message);
+    for (const auto& message : *batch) {
+      self->TakeLive(message);
+      if (self->queue_.size() >= kFramesPerWrite) self->Flush();
+    }
     self->Flush();
   });
 }
@@ -285,21 +294,17 @@ void WebSocketSession::DoWrite() {
   writing_ = true;
   in_flight_ = 1;
   const auto& frame = queue_.front();
-  const bool ping = frame == PingFrame();
   if (stream_) {
     // While awake, Beast writes: it may have a pong of its own to send.
     stream_->next_layer().set_may_stop(false);
-    if (ping)
+    if (frame == PingFrame())
       return stream_->async_ping({}, [self = shared_from_this()](beast::error_code ec) { self->OnWrite(ec, 0); });
     stream_->text(true);
     return stream_->async_write(asio::buffer(*frame),
                                 beast::bind_front_handler(&WebSocketSession::OnWrite, shared_from_this()));
   }
-  const auto opcode = [](const Frame& queued) {
-    return queued == PingFrame() ? hub::Opcode::kPing : hub::Opcode::kText;
-  };
   if (queue_.size() == 1) {
-    const auto header = hub::ServerFrameHeader(opcode(frame), frame->size(), header_);
+    const auto header = hub::ServerFrameHeader(OpcodeOf(frame), frame->size(), header_);
     return WriteDormant(std::array<asio::const_buffer, 2>{asio::buffer(header_.data(), header), asio::buffer(*frame)});
   }
   // Behind: what is queued goes out in one write (one system call, fewer packets).
@@ -309,7 +314,7 @@ void WebSocketSession::DoWrite() {
   buffers.reserve(std::size_t{2} * in_flight_);
   for (std::size_t i = 0; i < in_flight_; ++i) {
     const auto& queued = queue_[i];
-    const auto header = hub::ServerFrameHeader(opcode(queued), queued->size(), headers_[i]);
+    const auto header = hub::ServerFrameHeader(OpcodeOf(queued), queued->size(), headers_[i]);
     buffers.push_back(asio::buffer(headers_[i].data(), header));
     buffers.push_back(asio::buffer(*queued));
   }

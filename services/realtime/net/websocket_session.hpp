@@ -24,6 +24,7 @@
 #include "hub/session_state.hpp"
 #include "hub/stream_id.hpp"
 #include "net/gated_socket.hpp"
+#include "net/liveness.hpp"
 #include "net/server_context.hpp"
 #include "net/upgrade.hpp"
 

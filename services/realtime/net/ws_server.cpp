@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "net/listener.hpp"
+#include "net/liveness.hpp"
 #include "net/server_context.hpp"
 #include "net/websocket_session.hpp"
 
