@@ -103,8 +103,10 @@ void Hub::Deliver(const std::string& channel, std::shared_ptr<const std::string>
     if (const auto it = channels_.find(channel); it != channels_.end()) {
       auto& pending = it->second.pending;
       pending.push_back(std::move(message));
-      if (pending.size() > 1) return;  // the channel's delivery is on its way: this one goes with it
       fan_out = fan_out_;
+      // The channel's delivery is on its way: this one goes with it.  Without a fan-out
+      // (the server gone), nothing is on its way: what waited goes now, with this one.
+      if (pending.size() > 1 && fan_out) return;
     } else if (const auto keeping = kept_.find(channel); keeping != kept_.end()) {
       kept = keeping->second;
     } else {

@@ -125,7 +125,16 @@ TEST(HubTest, MessagesPublishedWhileTheirDeliveryWaitsGoTogetherInOrder) {
   for (auto& [channel, deliver] : jobs) deliver();
   EXPECT_EQ(text(*b), std::vector<std::string>{"x"});
   EXPECT_EQ(text(*c), std::vector<std::string>{"y"});
+  jobs.clear();
+
+  // The fan-out goes (the server is torn down) with a delivery still queued, which never
+  // runs: the next message delivers what waited, in order, on the caller's thread.
+  hub.Deliver("user:2", std::make_shared<const std::string>("z1"));
+  ASSERT_EQ(jobs.size(), 1u);
   hub.SetFanOut({});
+  jobs.clear();
+  hub.Deliver("user:2", std::make_shared<const std::string>("z2"));
+  EXPECT_EQ(text(*c), (std::vector<std::string>{"y", "z1", "z2"}));
 }
 
 TEST(HubTest, ALateConfirmationOfAnUndoneSubscribeDoesNotMakeANewSocketReady) {
