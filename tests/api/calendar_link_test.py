@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import unittest
+import urllib.parse
 import uuid
 
 import icalendar
@@ -60,7 +61,7 @@ class CalendarLinkThroughTheGatewayTest(unittest.TestCase):
         for _ in range(60):
             day += datetime.timedelta(days=1)
             for barber in barbers:
-                path = "/v1/barbers/%s/slots?date=%s" % (barber["name"], day.isoformat())
+                path = "/v1/barbers/%s/slots?date=%s" % (urllib.parse.quote(barber["name"], safe=""), day.isoformat())
                 status, _, data = call(self.gateway, "GET", path)
                 if status != 200:
                     continue
