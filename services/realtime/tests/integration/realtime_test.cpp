@@ -16,6 +16,7 @@
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/tokens.hpp"
 #include "harness.hpp"
+#include "hub/stream_id.hpp"
 #include "store/redis_client.hpp"
 
 namespace barbershop::realtime::testing {
@@ -278,6 +279,38 @@ TEST_F(RealtimeTest, ReconnectWithSinceReplaysWhatWasMissed) {
   auto live = again->Next();
   ASSERT_TRUE(live);
   EXPECT_EQ((*live)["type"], "appointment_completed");
+}
+
+TEST_F(RealtimeTest, ABurstOfChangesToOneAppointmentArrivesWholeInOrderAndOnce) {
+  // Published back to back, the changes reach the copy faster than it hands each to the
+  // socket alone: the copy hands what gathered meanwhile over together and writes it in one
+  // go, a long run 32 frames at a time.  Whatever the grouping, each change arrives once,
+  // in the order it was published.  60 stay under the copy's send queue of 64.
+  const auto barber = NewId();
+  const auto client = NewId();
+  const auto appointment = NewId();
+  auto socket = ConnectClient(a_, client);
+  constexpr int kChanges = 60;  // one a minute from 09:00
+  std::vector<std::string> starts;
+  for (int i = 0; i < kChanges; ++i) {
+    auto change = MakeEvent("appointment.modified", barber, client, appointment);
+    starts.push_back("2026-11-27T09:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ":00+02:00");
+    change["appointment"]["start"] = starts.back();
+    change["appointment"]["end"] = "2026-11-27T23:00:00+02:00";
+    Publish(change);
+  }
+  hub::StreamId previous;
+  for (int i = 0; i < kChanges; ++i) {
+    const auto message = socket->Next(10s);
+    ASSERT_TRUE(message) << "change " << i << " of " << kChanges << " never arrived";
+    EXPECT_EQ((*message)["type"], "appointment_modified");
+    EXPECT_EQ((*message)["appointment_date_time"], starts[static_cast<std::size_t>(i)]) << "out of order at " << i;
+    const auto id = hub::StreamId::Parse((*message)["id"].get<std::string>());
+    ASSERT_TRUE(id) << (*message)["id"];
+    EXPECT_GT(*id, previous);
+    previous = *id;
+  }
+  EXPECT_FALSE(socket->Next(300ms)) << "a change arrived twice";
 }
 
 TEST_F(RealtimeTest, WhatWasPublishedWhileRedisPubSubWasAwayStillArrives) {
