@@ -127,6 +127,7 @@ void WebSocketSession::Start(const http::request<http::empty_body>& request) {
       [](websocket::response_type& response) { response.set(http::field::server, "barbershop-realtime"); }));
   stream_->read_message_max(hub::kMaxFrameBytes);
   stream_->auto_fragment(false);
+  WatchControlFrames();
   stream_->async_accept(request, beast::bind_front_handler(&WebSocketSession::OnAccept, shared_from_this()));
 }
 
@@ -398,6 +399,7 @@ bool WebSocketSession::Wake() {
   stream_.emplace(std::move(dormant_), &liveness_);
   stream_->read_message_max(hub::kMaxFrameBytes);
   stream_->auto_fragment(false);
+  WatchControlFrames();
   auto& gate = stream_->next_layer();
   gate.set_replaying(true);
   beast::error_code ec;
@@ -413,7 +415,10 @@ bool WebSocketSession::Wake() {
 // the message it had begun drained under it (Beast asserts, or reads nothing forever).
 void WebSocketSession::OnReadSome(beast::error_code ec, std::size_t bytes) {
   // A control frame (a pong) came and nothing after it: the stream holds nothing.
-  if (ec == asio::error::would_block && stream_ && stream_->next_layer().stopping()) return Doze();
+  if (ec == asio::error::would_block && stream_ && stream_->next_layer().stopping()) {
+    if (Flooding()) Close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "too many messages");
+    return Doze();
+  }
   buffer_.commit(bytes);
   if (ec || stream_->is_message_done()) return OnRead(ec, bytes);
   if (hub::IsClosing(state_)) return;
@@ -427,15 +432,11 @@ void WebSocketSession::OnRead(beast::error_code ec, std::size_t) {
   buffer_.clear();
   buffer_.shrink_to_fit();
   if (hub::IsClosing(state_)) return;
-  if (!incoming_.Take(hub::TokenBucket::Clock::now())) {
-    deps().metrics.messages_refused.Inc();
-    if (++refused_in_a_row_ > kRefusedBeforeClose) {
-      return Close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "too many messages");
-    }
+  if (!Admit()) {
+    if (Flooding()) return Close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "too many messages");
     SendError(MakeError(ErrorCode::kResourceExhausted, "too many messages; slow down"));
     return DoRead();
   }
-  refused_in_a_row_ = 0;
   auto message = hub::ParseClientMessage(frame);
   if (!message) {
     SendError(message.error());
@@ -443,6 +444,27 @@ void WebSocketSession::OnRead(beast::error_code ec, std::size_t) {
   }
   if (auto* chat = std::get_if<hub::ChatRequest>(&*message)) return HandleChat(std::move(chat->text));
   HandleMarkRead(std::get<hub::MarkReadRequest>(*message).notification_id);
+}
+
+bool WebSocketSession::Admit() {
+  if (incoming_.Take(hub::TokenBucket::Clock::now())) {
+    refused_in_a_row_ = 0;
+    return true;
+  }
+  deps().metrics.messages_refused.Inc();
+  if (refused_in_a_row_ <= kRefusedBeforeClose) ++refused_in_a_row_;
+  return false;
+}
+
+bool WebSocketSession::Flooding() const { return refused_in_a_row_ > kRefusedBeforeClose; }
+
+void WebSocketSession::WatchControlFrames() {
+  // Beast answers a ping itself, and each ping or pong wakes a dormant socket: unlimited,
+  // a client could keep a core busy with them.  Past the limit they are refused (counted;
+  // a ping still gets its pong), and the socket closes once its read ends.
+  stream_->control_callback([this](websocket::frame_type kind, beast::string_view) {
+    if (kind != websocket::frame_type::close) Admit();
+  });
 }
 
 void WebSocketSession::SendError(const common::Error& error) {

@@ -109,6 +109,12 @@ class WebSocketSession final : public hub::Listener,
   Socket& socket() { return stream_ ? stream_->next_layer().next_layer() : dormant_; }
   void OnReadSome(boost::system::error_code ec, std::size_t bytes);
   void OnRead(boost::system::error_code ec, std::size_t bytes);
+  /// Takes a token for a client frame (a message, a ping or a pong); false when refused.
+  bool Admit();
+  /// True once too many frames in a row were refused: the socket is to be closed (1008).
+  bool Flooding() const;
+  /// Has Beast tell Admit of each ping and pong it reads.
+  void WatchControlFrames();
   void HandleChat(std::string text);
   void HandleMarkRead(std::string notification_id);
   /// After a blocking job for a client message: its error, if any, then the next read.
@@ -142,7 +148,7 @@ class WebSocketSession final : public hub::Listener,
   std::string address_;  // the client's, counted in the server's SocketCounter until destroyed
   std::chrono::sys_time<std::chrono::milliseconds> connected_at_;
   hub::TokenBucket incoming_;
-  std::uint8_t refused_in_a_row_ = 0;  // messages refused by the bucket since the last one taken
+  std::uint8_t refused_in_a_row_ = 0;  // frames refused by the bucket since the last one taken (saturates)
 
   hub::SessionState state_ = hub::SessionState::kReplaying;
   // Independent of the state: one write in flight at a time; and whether the socket got

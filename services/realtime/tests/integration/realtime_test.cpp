@@ -42,6 +42,7 @@ class HandFramedClient {
  public:
   static constexpr int kText = 0x1;
   static constexpr int kClose = 0x8;
+  static constexpr int kPing = 0x9;
   static constexpr int kPong = 0xA;
 
   /// Opens the socket; false unless the answer is 101.
@@ -181,6 +182,43 @@ TEST_F(RealtimeTest, SocketsPerUserAreLimitedAndAFloodOfMessagesIsCutOff) {
   EXPECT_EQ(first.WaitClosed(), 1008u);
   // Read until it answers: one read of /metrics here came back empty about once in ten
   // runs, with the counter already counted (it is counted before the close).
+  EXPECT_TRUE(
+      Eventually([&] { return MetricValue({limited.port()}, "realtime_client_messages_refused_total") >= 11.0; }));
+}
+
+TEST_F(RealtimeTest, AFloodOfPingsIsCutOffLikeOneOfMessages) {
+  // Beast answers each ping, and each wakes a dormant socket: pings and pongs take from
+  // the same allowance as messages.
+  RealtimeProcess limited(stack_, {"--messages-per-second", "0.01", "--message-burst", "3"});
+  ASSERT_TRUE(limited.Start());
+  const auto user = NewId();
+  HandFramedClient client;
+  ASSERT_TRUE(client.Open(limited.port(), ClientPath(user), Token(user, "customer")));
+  auto welcome = client.Next();
+  ASSERT_TRUE(welcome);
+  EXPECT_EQ(welcome->first, HandFramedClient::kText);
+  // Within the allowance, pings get their pongs and the socket stays.
+  client.Write(HandFramedClient::Frame(0x89, "1") + HandFramedClient::Frame(0x89, "2"));
+  EXPECT_EQ(client.Next(), (std::optional<std::pair<int, std::string>>{{HandFramedClient::kPong, "1"}}));
+  EXPECT_EQ(client.Next(), (std::optional<std::pair<int, std::string>>{{HandFramedClient::kPong, "2"}}));
+  // Past it, a ping still gets its pong, and the eleventh refused in a row closes the
+  // socket with 1008.
+  std::string flood;
+  for (int i = 0; i < 40; ++i) flood += HandFramedClient::Frame(0x89, "f");
+  client.Write(flood);
+  std::optional<std::pair<int, std::string>> frame;
+  int pongs = 0;  // and the server's own pings, should its sweep come by
+  while ((frame = client.Next()) &&
+         (frame->first == HandFramedClient::kPong || frame->first == HandFramedClient::kPing)) {
+    ++pongs;
+  }
+  ASSERT_TRUE(frame) << "no close frame after " << pongs << " pongs and pings";
+  ASSERT_EQ(frame->first, HandFramedClient::kClose);
+  ASSERT_GE(frame->second.size(), 2u);
+  EXPECT_EQ((static_cast<unsigned>(static_cast<std::uint8_t>(frame->second[0])) << 8) |
+                static_cast<std::uint8_t>(frame->second[1]),
+            1008u);
+  EXPECT_EQ(frame->second.substr(2), "too many messages");
   EXPECT_TRUE(
       Eventually([&] { return MetricValue({limited.port()}, "realtime_client_messages_refused_total") >= 11.0; }));
 }
