@@ -416,7 +416,7 @@ bool WebSocketSession::Wake() {
 void WebSocketSession::OnReadSome(beast::error_code ec, std::size_t bytes) {
   // A control frame (a pong) came and nothing after it: the stream holds nothing.
   if (ec == asio::error::would_block && stream_ && stream_->next_layer().stopping()) {
-    if (Flooding()) Close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "too many messages");
+    CloseIfFlooding();
     return Doze();
   }
   buffer_.commit(bytes);
@@ -433,7 +433,7 @@ void WebSocketSession::OnRead(beast::error_code ec, std::size_t) {
   buffer_.shrink_to_fit();
   if (hub::IsClosing(state_)) return;
   if (!Admit()) {
-    if (Flooding()) return Close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "too many messages");
+    if (CloseIfFlooding()) return;
     SendError(MakeError(ErrorCode::kResourceExhausted, "too many messages; slow down"));
     return DoRead();
   }
@@ -456,7 +456,11 @@ bool WebSocketSession::Admit() {
   return false;
 }
 
-bool WebSocketSession::Flooding() const { return refused_in_a_row_ > kRefusedBeforeClose; }
+bool WebSocketSession::CloseIfFlooding() {
+  if (refused_in_a_row_ <= kRefusedBeforeClose) return false;
+  Close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "too many messages");
+  return true;
+}
 
 void WebSocketSession::WatchControlFrames() {
   // Beast answers a ping itself, and each ping or pong wakes a dormant socket: unlimited,

@@ -111,8 +111,9 @@ class WebSocketSession final : public hub::Listener,
   void OnRead(boost::system::error_code ec, std::size_t bytes);
   /// Takes a token for a client frame (a message, a ping or a pong); false when refused.
   bool Admit();
-  /// True once too many frames in a row were refused: the socket is to be closed (1008).
-  bool Flooding() const;
+  /// Once too many frames in a row were refused, closes the socket with 1008 and returns
+  /// true.
+  bool CloseIfFlooding();
   /// Has Beast tell Admit of each ping and pong it reads.
   void WatchControlFrames();
   void HandleChat(std::string text);
