@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
 
 #include <atomic>
 #include <thread>
@@ -192,6 +193,35 @@ TEST_F(BookingRulesTest, HoursRoundTheClockAreBookedAcrossMidnight) {
 
 // Bookings that each keep clear of the others' times but not of their buffers race: the
 // database lets exactly one of them in.
+TEST_F(BookingRulesTest, TheDatabaseKeepsTheLongestBufferToItsMinuteWhoeverWritesTheRow) {
+  // Rows written straight into the database, as an operator's SQL would: only migration
+  // 012's trigger stands between them.  A buffer is at most 4 hours, and the longest
+  // keeps the barber free to its minute, after an earlier appointment and before a later
+  // one alike.
+  pqxx::connection connection(TestCore::Get().database_url());
+  const auto insert = [&](const std::string& starts, const std::string& ends, int buffer) -> std::string {
+    try {
+      pqxx::work tx(connection);
+      tx.exec(
+          "INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status, barber_name, "
+          "client_name, buffer_minutes) VALUES (gen_random_uuid(), " +
+          tx.quote(barber_.id) + ", " + tx.quote(client_.id) + ", " + tx.quote(starts) + ", " + tx.quote(ends) +
+          ", 'confirmed', " + tx.quote(barber_.username) + ", " + tx.quote(client_.username) + ", " +
+          std::to_string(buffer) + ")");
+      tx.commit();
+      return "made";
+    } catch (const pqxx::sql_error& e) {
+      return e.sqlstate();
+    }
+  };
+  ASSERT_EQ(insert("2031-03-04 10:00+00", "2031-03-04 10:30+00", 240), "made");
+  EXPECT_EQ(insert("2031-03-04 14:29+00", "2031-03-04 14:59+00", 0), "BB004") << "a minute inside its buffer";
+  EXPECT_EQ(insert("2031-03-04 14:30+00", "2031-03-04 15:00+00", 0), "made") << "as its buffer ends";
+  EXPECT_EQ(insert("2031-03-04 05:32+00", "2031-03-04 06:01+00", 240), "BB004") << "its own buffer a minute too long";
+  EXPECT_EQ(insert("2031-03-04 05:30+00", "2031-03-04 06:00+00", 240), "made") << "its own buffer ends as 10:00 starts";
+  EXPECT_EQ(QueryScalar("SELECT count(*) FROM appointments WHERE barber_id = '" + barber_.id + "'"), "3");
+}
+
 TEST_F(BookingRulesTest, RacingBookingsInsideEachOthersBuffersMakeExactlyOneAppointment) {
   BookingRules rules;
   rules.set_buffer_minutes(90);
