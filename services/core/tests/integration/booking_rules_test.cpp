@@ -191,8 +191,6 @@ TEST_F(BookingRulesTest, HoursRoundTheClockAreBookedAcrossMidnight) {
   EXPECT_TRUE(Book(other, HalfHourAfter(std::chrono::hours(1))).ok());
 }
 
-// Bookings that each keep clear of the others' times but not of their buffers race: the
-// database lets exactly one of them in.
 TEST_F(BookingRulesTest, TheDatabaseKeepsTheLongestBufferToItsMinuteWhoeverWritesTheRow) {
   // Rows written straight into the database, as an operator's SQL would: only migration
   // 012's trigger stands between them.  A buffer is at most 4 hours, and the longest
@@ -202,12 +200,10 @@ TEST_F(BookingRulesTest, TheDatabaseKeepsTheLongestBufferToItsMinuteWhoeverWrite
   const auto insert = [&](const std::string& starts, const std::string& ends, int buffer) -> std::string {
     try {
       pqxx::work tx(connection);
-      tx.exec(
+      tx.exec_params(
           "INSERT INTO appointments (id, barber_id, client_id, starts_at, ends_at, status, barber_name, "
-          "client_name, buffer_minutes) VALUES (gen_random_uuid(), " +
-          tx.quote(barber_.id) + ", " + tx.quote(client_.id) + ", " + tx.quote(starts) + ", " + tx.quote(ends) +
-          ", 'confirmed', " + tx.quote(barber_.username) + ", " + tx.quote(client_.username) + ", " +
-          std::to_string(buffer) + ")");
+          "client_name, buffer_minutes) VALUES (gen_random_uuid(), $1, $2, $3, $4, 'confirmed', $5, $6, $7)",
+          barber_.id, client_.id, starts, ends, barber_.username, client_.username, buffer);
       tx.commit();
       return "made";
     } catch (const pqxx::sql_error& e) {
@@ -222,6 +218,8 @@ TEST_F(BookingRulesTest, TheDatabaseKeepsTheLongestBufferToItsMinuteWhoeverWrite
   EXPECT_EQ(QueryScalar("SELECT count(*) FROM appointments WHERE barber_id = '" + barber_.id + "'"), "3");
 }
 
+// Bookings that each keep clear of the others' times but not of their buffers race: the
+// database lets exactly one of them in.
 TEST_F(BookingRulesTest, RacingBookingsInsideEachOthersBuffersMakeExactlyOneAppointment) {
   BookingRules rules;
   rules.set_buffer_minutes(90);
