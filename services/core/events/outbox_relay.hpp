@@ -27,11 +27,12 @@ struct RelaySettings {
   bool prune = true;
 };
 
-/// The statement that claims a batch of unsent rows ($1: at most how many), locking them,
-/// as a relay runs it on a connection set up by ConfigureRelayConnection.  Exposed for
-/// tests of what a claim costs.
-const char* ClaimStatement();
-/// Names the connection in pg_stat_activity and sets what the relay's statements need.
+/// The prepared statement that claims a batch of unsent rows ($1: at most how many),
+/// locking them, as a relay runs it on a connection set up by ConfigureRelayConnection.
+/// Exposed for tests of what a claim costs.
+const char* ClaimStatementName();
+/// Names the connection in pg_stat_activity, sets what the relay's statements need and
+/// prepares them.
 void ConfigureRelayConnection(pqxx::connection& connection);
 
 /// Publishes outbox rows to the broker: wakes when its own copy rang it (Wake) or on
