@@ -206,12 +206,9 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetUserProfile(grpc::CallbackServerCo
                                                           const GetUserProfileRequest* request, UserProfile* response) {
   return calls_.Run(call, "GetUserProfile", Access::kToken, request->token(), [this, response](Call& c) {
     domain::BookingService bookings(c.work, ctx_.shop_time, ctx_.clock, ctx_.policy);
-    auto user = c.work.accounts().FindUserById(c.caller->user_id);
-    if (!user) return ToGrpcStatus(user.error());
-    if (!user->has_value()) return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "the account no longer exists");
     auto list = bookings.List(*c.caller, c.caller->user_id);
     if (!list) return ToGrpcStatus(list.error());
-    FillProfile(c.work, **user, response);
+    FillProfile(c.work, *c.caller->account, response);
     for (const auto& a : list->appointments) ToProto(a, ctx_.shop_time, response->add_appointments());
     return grpc::Status::OK;
   });

@@ -14,11 +14,16 @@ grpc::Status Busy() { return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the se
 // An authenticated call's first database step reads its caller's session first, one read
 // by primary key on the same connection: the tokens of a session that has ended (logout,
 // a password change, a reused refresh token) or of an account deactivated or deleted
-// since they were issued are refused.
+// since they were issued are refused.  The body has the account the check read
+// (Caller::account), for the step that needs it.
 CallRunner::Body OpenSessionsOnly(CallRunner::Body body) {
   return [body = std::move(body)](Call& c) -> Outcome {
-    if (auto open = domain::CheckSessionOpen(c.work.sessions(), *c.caller); !open) return ToGrpcStatus(open.error());
-    return body(c);
+    auto account = domain::CheckSessionOpen(c.work.sessions(), *c.caller);
+    if (!account) return ToGrpcStatus(account.error());
+    domain::Caller checked = *c.caller;
+    checked.account = &*account;
+    Call call{c.started, c.work, &checked};
+    return body(call);
   };
 }
 

@@ -32,7 +32,9 @@ struct Started {
 struct Call {
   const Started& started;
   domain::UnitOfWork& work;
-  const domain::Caller* caller;  ///< null when the call needs no token and has none
+  /// Null when the call needs no token and has none.  A caller that Run checked has its
+  /// account, as the session check read it; one a step hands to OnDatabase has none.
+  const domain::Caller* caller;
 };
 
 /// Who may make a call.

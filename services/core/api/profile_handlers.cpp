@@ -49,12 +49,10 @@ grpc::ServerUnaryReactor* UserServiceImpl::PasswordCall(grpc::CallbackServerCont
                                                         WithUser then) {
   const std::string address = ClientAddress(call, ctx_.proxies);
   return calls_.Run(call, method, Access::kToken, {}, [this, address, &password, allowed, then](Call& c) -> Outcome {
-    auto user = c.work.accounts().FindUserById(c.caller->user_id);
-    if (!user) return ToGrpcStatus(user.error());
-    if (!user->has_value()) return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "the account no longer exists");
-    if (auto ok = allowed(**user); !ok) return ToGrpcStatus(ok.error());
+    const domain::User& user = *c.caller->account;
+    if (auto ok = allowed(user); !ok) return ToGrpcStatus(ok.error());
     const std::vector<std::pair<std::string, domain::AttemptLimit>> keys{
-        {domain::LoginEmailKey((*user)->email), ctx_.limits.login_failures_per_email},
+        {domain::LoginEmailKey(user.email), ctx_.limits.login_failures_per_email},
         {domain::LoginAddressKey(address), ctx_.limits.login_failures_per_address}};
     auto refused = c.work.attempts().RefusedFor(keys);
     if (!refused) return ToGrpcStatus(refused.error());
@@ -62,15 +60,15 @@ grpc::ServerUnaryReactor* UserServiceImpl::PasswordCall(grpc::CallbackServerCont
       throttled_logins_.Inc();
       return ToGrpcStatus(domain::TooManyAttempts("failed logins", *refused));
     }
-    calls_.OnHashing(c.started,
-                     [this, started = c.started, keys, &password, then, user = std::move(**user),
-                      session_id = c.caller->session_id]() -> Outcome {
-                       if (auto ok = domain::CheckCurrentPassword(ctx_.hasher, user, password); !ok) {
-                         CountFailure(started, keys, ok.error());
-                         return std::nullopt;
-                       }
-                       return then(started, user, session_id);
-                     });
+    calls_.OnHashing(
+        c.started,
+        [this, started = c.started, keys, &password, then, user, session_id = c.caller->session_id]() -> Outcome {
+          if (auto ok = domain::CheckCurrentPassword(ctx_.hasher, user, password); !ok) {
+            CountFailure(started, keys, ok.error());
+            return std::nullopt;
+          }
+          return then(started, user, session_id);
+        });
     return std::nullopt;
   });
 }

@@ -232,9 +232,16 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
   auto barber = barbers_.FindBarberByName(barber_name);
   if (!barber) return barber.error();
   if (!*barber) return MakeError(ErrorCode::kNotFound, "no barber named '" + barber_name + "'");
-  auto client = accounts_.FindUserById(client_id);
-  if (!client) return client.error();
-  if (!*client) return MakeError(ErrorCode::kNotFound, "no user with id " + client_id);
+  // A client booking for themselves: their account as the call's session check read it.
+  const User* client = client_id == caller.user_id ? caller.account : nullptr;
+  std::optional<User> read;
+  if (client == nullptr) {
+    auto found = accounts_.FindUserById(client_id);
+    if (!found) return found.error();
+    if (!*found) return MakeError(ErrorCode::kNotFound, "no user with id " + client_id);
+    read = std::move(*found);
+    client = &*read;
+  }
   const Barber& chair = **barber;
   if (chair.id == client_id) return MakeError(ErrorCode::kInvalidArgument, "a barber cannot book their own chair");
   const auto offered = Offered(chair, service);
@@ -252,7 +259,7 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
 
   const NewAppointment proposal{common::NewUuid(),
                                 &chair,
-                                &**client,
+                                client,
                                 *start,
                                 end,
                                 chair.auto_confirm ? AppointmentStatus::kConfirmed : AppointmentStatus::kPending,

@@ -16,13 +16,6 @@ enum class Role { kCustomer, kBarber, kAdmin };
 const char* RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
 
-/// Who is making a request, as their token says.
-struct Caller {
-  std::string user_id;
-  Role role;
-  std::string session_id{};  ///< the login session the token belongs to
-};
-
 struct User {
   std::string id;
   std::string username;
@@ -33,11 +26,27 @@ struct User {
   bool active = true;  ///< false: deactivated by an admin, or deleted
 };
 
+/// Who is making a request, as their token says.
+struct Caller {
+  std::string user_id;
+  Role role;
+  std::string session_id{};  ///< the login session the token belongs to
+  /// The caller's account as the call's session check read it, with the session, on the
+  /// call's database connection; null until then (whoever needs it then reads it).
+  const User* account = nullptr;
+};
+
 /// What every authenticated call checks of its caller's session.
 enum class SessionState {
   kOpen,
   kEnded,          ///< logged out, ended by a password change or a reused refresh token, or unknown
   kAccountClosed,  ///< the account was deactivated or deleted
+};
+
+/// A session's state, with its account as read with it when the session is open.
+struct SessionCheck {
+  SessionState state;
+  std::optional<User> account;  ///< with kOpen
 };
 
 /// Why a login session ended.

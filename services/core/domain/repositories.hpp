@@ -106,9 +106,10 @@ class SessionRepository {
   virtual common::Status CreateSession(const std::string& session_id, const std::string& user_id,
                                        const std::string& refresh_hash, TimePoint now,
                                        TimePoint refresh_expires_at) = 0;
-  /// The state of the session and its account, when the session is the user's: one read
-  /// by primary key.  kEnded for a session that is not there or is another user's.
-  virtual common::Result<SessionState> FindSessionState(const std::string& session_id, const std::string& user_id) = 0;
+  /// The state of the session and its account, when the session is the user's, and the
+  /// account when both are open: one read by primary key.  kEnded for a session that is
+  /// not there or is another user's.
+  virtual common::Result<SessionCheck> FindSessionState(const std::string& session_id, const std::string& user_id) = 0;
   /// Uses the refresh token with this hash: when it is unused and unexpired, and its
   /// session and account are open, marks it used and stores `next_hash` after it, in one
   /// transaction.  Otherwise changes nothing and says why.

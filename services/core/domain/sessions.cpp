@@ -15,17 +15,18 @@ NewSession StartSession(TimePoint now, std::chrono::seconds refresh_lifetime) {
   return NewSession{common::NewUuid(), common::NewRefreshToken(), now + refresh_lifetime};
 }
 
-common::Status CheckSessionOpen(SessionRepository& sessions, const Caller& caller) {
+common::Result<User> CheckSessionOpen(SessionRepository& sessions, const Caller& caller) {
   // The core issues only tokens whose session and account are ids; any other one names
   // no session of this shop.
   if (!ValidateId(caller.session_id, "sid") || !ValidateId(caller.user_id, "sub")) {
     return MakeError(ErrorCode::kUnauthenticated, "this session has ended: log in again");
   }
-  auto state = sessions.FindSessionState(caller.session_id, caller.user_id);
-  if (!state) return state.error();
-  switch (*state) {
+  auto check = sessions.FindSessionState(caller.session_id, caller.user_id);
+  if (!check) return check.error();
+  switch (check->state) {
     case SessionState::kOpen:
-      return common::Ok{};
+      if (check->account) return std::move(*check->account);
+      break;
     case SessionState::kAccountClosed:
       return MakeError(ErrorCode::kUnauthenticated, "this account is deactivated or deleted");
     case SessionState::kEnded:

@@ -28,8 +28,9 @@ struct NewSession {
 NewSession StartSession(TimePoint now, std::chrono::seconds refresh_lifetime);
 
 /// The check every authenticated call passes after its token's: the token's session is
-/// still open and its account active (kUnauthenticated, saying which, otherwise).
-common::Status CheckSessionOpen(SessionRepository& sessions, const Caller& caller);
+/// still open and its account active (kUnauthenticated, saying which, otherwise).  Gives
+/// the account, as read with the session.
+common::Result<User> CheckSessionOpen(SessionRepository& sessions, const Caller& caller);
 
 /// The event that tells the real-time service a session ended (docs/realtime.md):
 /// event_id, type "session.ended", occurred_at, session_id, user_id and reason.

@@ -20,12 +20,15 @@ common::Status PgSessionRepository::CreateSession(const std::string& session_id,
   });
 }
 
-Result<SessionState> PgSessionRepository::FindSessionState(const std::string& session_id, const std::string& user_id) {
-  return Guarded<SessionState>(db_, Access::kRead, "FindSessionState", [&]() -> Result<SessionState> {
+Result<domain::SessionCheck> PgSessionRepository::FindSessionState(const std::string& session_id,
+                                                                   const std::string& user_id) {
+  return Guarded<domain::SessionCheck>(db_, Access::kRead, "FindSessionState", [&]() -> Result<domain::SessionCheck> {
     pqxx::nontransaction tx(db_.Connection());
     const auto rows = tx.exec_prepared(stmt::kSessionState, session_id, user_id);
-    if (rows.empty() || !rows[0]["open"].as<bool>()) return SessionState::kEnded;
-    return rows[0]["active"].as<bool>() ? SessionState::kOpen : SessionState::kAccountClosed;
+    if (rows.empty() || !rows[0]["open"].as<bool>()) return domain::SessionCheck{SessionState::kEnded, std::nullopt};
+    auto account = UserRows(rows)(rows[0]);
+    if (!account.active) return domain::SessionCheck{SessionState::kAccountClosed, std::nullopt};
+    return domain::SessionCheck{SessionState::kOpen, std::move(account)};
   });
 }
 

@@ -16,7 +16,7 @@ class PgSessionRepository final : public domain::SessionRepository {
   common::Status CreateSession(const std::string& session_id, const std::string& user_id,
                                const std::string& refresh_hash, domain::TimePoint now,
                                domain::TimePoint refresh_expires_at) override;
-  common::Result<domain::SessionState> FindSessionState(const std::string& session_id,
+  common::Result<domain::SessionCheck> FindSessionState(const std::string& session_id,
                                                         const std::string& user_id) override;
   common::Result<domain::RefreshOutcome> RotateRefreshToken(const std::string& used_hash, const std::string& next_hash,
                                                             domain::TimePoint now,

@@ -99,9 +99,10 @@ void PrepareStatements(pqxx::connection& c) {
     WITH s AS (INSERT INTO sessions (id, user_id, created_at) VALUES ($1, $2, to_timestamp($3::float8)) RETURNING id)
     INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at)
     SELECT $4, id, to_timestamp($3::float8), to_timestamp($5::float8) FROM s)");
+  // The session with its account, which the call then has at hand (Caller::account).
   c.prepare(stmt::kSessionState,
-            "SELECT s.ended_at IS NULL AS open, u.active FROM sessions s JOIN users u ON u.id = s.user_id "
-            "WHERE s.id = $1 AND s.user_id = $2");
+            "SELECT s.ended_at IS NULL AS open, u.id::text AS id, u.username, u.email, u.password_hash, u.role, "
+            "u.phone, u.active FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.user_id = $2");
   // The token with its session and account, both locked: a refresh and an end of the
   // same session take turns.
   c.prepare(stmt::kRefreshTokenForUse,

@@ -281,14 +281,15 @@ common::Status InMemorySessionRepository::CreateSession(const std::string& sessi
   return Ok{};
 }
 
-common::Result<SessionState> InMemorySessionRepository::FindSessionState(const std::string& session_id,
+common::Result<SessionCheck> InMemorySessionRepository::FindSessionState(const std::string& session_id,
                                                                          const std::string& user_id) {
   const auto found = store_.sessions.find(session_id);
   if (found == store_.sessions.end() || found->second.user_id != user_id || found->second.ended) {
-    return SessionState::kEnded;
+    return SessionCheck{SessionState::kEnded, std::nullopt};
   }
   const User* user = UserById(store_, user_id);
-  return user != nullptr && user->active ? SessionState::kOpen : SessionState::kAccountClosed;
+  if (user == nullptr || !user->active) return SessionCheck{SessionState::kAccountClosed, std::nullopt};
+  return SessionCheck{SessionState::kOpen, *user};
 }
 
 common::Result<RefreshOutcome> InMemorySessionRepository::RotateRefreshToken(const std::string& used_hash,

@@ -173,7 +173,7 @@ class InMemorySessionRepository final : public SessionRepository {
   explicit InMemorySessionRepository(InMemoryStore& store) : store_(store) {}
   common::Status CreateSession(const std::string& session_id, const std::string& user_id,
                                const std::string& refresh_hash, TimePoint now, TimePoint refresh_expires_at) override;
-  common::Result<SessionState> FindSessionState(const std::string& session_id, const std::string& user_id) override;
+  common::Result<SessionCheck> FindSessionState(const std::string& session_id, const std::string& user_id) override;
   common::Result<RefreshOutcome> RotateRefreshToken(const std::string& used_hash, const std::string& next_hash,
                                                     TimePoint now, TimePoint next_expires_at) override;
   common::Result<bool> EndSession(const std::string& session_id, const std::string& user_id,

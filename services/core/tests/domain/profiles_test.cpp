@@ -36,7 +36,11 @@ class ProfilesTest : public ShopFixture {
                                                session.refresh_expires_at));
     return Caller{user.id, user.role, session.id};
   }
-  common::Status Open(const Caller& caller) { return CheckSessionOpen(work_.sessions(), caller); }
+  common::Status Open(const Caller& caller) {
+    auto account = CheckSessionOpen(work_.sessions(), caller);
+    if (!account) return account.error();
+    return common::Ok{};
+  }
   SessionEnding Ending(SessionEnd reason) { return EndingFor(reason, Shop(), clock_.Now()); }
   common::Status SetActive(const User& admin, const std::string& user_id, bool active) {
     return SetAccountActive(work_.accounts(), As(admin), user_id, active, Ending(SessionEnd::kDeactivated));
@@ -165,6 +169,23 @@ TEST_F(ProfilesTest, AnAdminDeactivatesAndReactivatesAnotherAccount) {
   EXPECT_TRUE(Fails(Open(carol), ErrorCode::kUnauthenticated, "ended"));
   EXPECT_TRUE(Open(LoggedIn(carol_)));
   EXPECT_EQ(work_.store().session_events.size(), 2u);
+}
+
+// The check hands the call its caller's account, read with the session: as it is now,
+// not as it was at login.
+TEST_F(ProfilesTest, TheSessionCheckGivesTheAccountAsItIsNow) {
+  const Caller carol = LoggedIn(carol_);
+  ProfileChange change;
+  change.username = "carol_b";
+  change.phone = "+15551234567";
+  ASSERT_TRUE(Update(carol_, "", change));
+  const auto account = CheckSessionOpen(work_.sessions(), carol);
+  ASSERT_TRUE(account);
+  EXPECT_EQ(account->id, carol_.id);
+  EXPECT_EQ(account->username, "carol_b");
+  EXPECT_EQ(account->phone, "+15551234567");
+  EXPECT_EQ(account->role, Role::kCustomer);
+  EXPECT_TRUE(account->active);
 }
 
 TEST_F(ProfilesTest, ASessionOfAnotherUserOrOfNoOneIsNotOpen) {
