@@ -257,7 +257,7 @@ common::Result<Appointment> BookingService::Create(const Caller& caller, const s
   const BookingRules rules = RulesOf(chair, policy_.rules);
   if (auto ok = CheckBookable(chair, *start, end, clock_.Now(), shop_time_, rules); !ok) return ok.error();
 
-  const NewAppointment proposal{common::NewUuid(),
+  const NewAppointment proposal{common::NewTimeOrderedUuid(),
                                 &chair,
                                 client,
                                 *start,

@@ -28,7 +28,7 @@ const char* ScheduleChangeName(ScheduleChange change) {
 
 OutboxEvent MakeOutboxEvent(const EventDetails& details, const common::ShopTime& shop_time, TimePoint now) {
   const Appointment& a = details.appointment;
-  const std::string event_id = common::NewUuid();
+  const std::string event_id = common::NewTimeOrderedUuid();
   const std::string routing_key = std::string("appointment.") + EventTypeName(details.type);
   nlohmann::json payload = {
       {"event_id", event_id},
@@ -64,7 +64,7 @@ OutboxEvent MakeOutboxEvent(const EventDetails& details, const common::ShopTime&
 
 OutboxEvent MakeScheduleChangedEvent(const ScheduleChangeDetails& details, const common::ShopTime& shop_time,
                                      TimePoint now) {
-  const std::string event_id = common::NewUuid();
+  const std::string event_id = common::NewTimeOrderedUuid();
   nlohmann::json payload = {{"event_id", event_id},
                             {"type", kScheduleChangedKey},
                             {"occurred_at", shop_time.Format(now)},

@@ -37,7 +37,7 @@ common::Result<User> CheckSessionOpen(SessionRepository& sessions, const Caller&
 
 SessionEndedEvent MakeSessionEndedEvent(const std::string& session_id, const std::string& user_id, SessionEnd reason,
                                         const common::ShopTime& shop_time, TimePoint now) {
-  const std::string event_id = common::NewUuid();
+  const std::string event_id = common::NewTimeOrderedUuid();
   const nlohmann::json payload = {
       {"event_id", event_id},     {"type", "session.ended"}, {"occurred_at", shop_time.Format(now)},
       {"session_id", session_id}, {"user_id", user_id},      {"reason", SessionEndName(reason)}};

@@ -35,7 +35,7 @@ common::Result<std::string> Whose(const Caller& caller, const std::string& user_
 
 OutboxEvent MakeWaitlistOfferEvent(const WaitlistHold& hold, const std::string& barber_name,
                                    const common::ShopTime& shop_time, TimePoint now) {
-  OutboxEvent event{common::NewUuid(), kWaitlistOfferKey, {}};
+  OutboxEvent event{common::NewTimeOrderedUuid(), kWaitlistOfferKey, {}};
   event.payload_json = common::ToJsonText(nlohmann::json{{"event_id", event.event_id},
                                                          {"type", kWaitlistOfferKey},
                                                          {"occurred_at", shop_time.Format(now)},
