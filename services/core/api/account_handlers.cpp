@@ -208,7 +208,9 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetUserProfile(grpc::CallbackServerCo
     domain::BookingService bookings(c.work, ctx_.shop_time, ctx_.clock, ctx_.policy);
     auto list = bookings.List(*c.caller, c.caller->user_id);
     if (!list) return ToGrpcStatus(list.error());
-    FillProfile(c.work, *c.caller->account, response);
+    const auto account = CallerAccount(c);
+    if (!account) return ToGrpcStatus(account.error());
+    FillProfile(c.work, *account, response);
     for (const auto& a : list->appointments) ToProto(a, ctx_.shop_time, response->add_appointments());
     return grpc::Status::OK;
   });

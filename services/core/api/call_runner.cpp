@@ -154,4 +154,15 @@ std::string PeerAddress(std::string_view peer) {
   return std::string(peer);
 }
 
+common::Result<domain::User> CallerAccount(const Call& c) {
+  if (c.caller == nullptr) return common::MakeError(common::ErrorCode::kUnauthenticated, "log in first");
+  if (c.caller->account != nullptr) return *c.caller->account;
+  auto found = c.work.accounts().FindUserById(c.caller->user_id);
+  if (!found) return found.error();
+  if (!found->has_value()) {
+    return common::MakeError(common::ErrorCode::kUnauthenticated, "this account is deactivated or deleted");
+  }
+  return std::move(**found);
+}
+
 }  // namespace barbershop::core::api

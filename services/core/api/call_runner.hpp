@@ -117,4 +117,9 @@ std::string PeerAddress(std::string_view peer);
 /// way: its `x-forwarded-for` is taken whole.
 std::string ClientAddress(const grpc::CallbackServerContext* call, const common::TrustedProxies& proxies);
 
+/// The signed-in caller's account: as the call's session check read it, else read now (a
+/// caller handed to OnDatabase by a step has none at hand).  kUnauthenticated when the
+/// call has no caller or the account is gone.
+common::Result<domain::User> CallerAccount(const Call& c);
+
 }  // namespace barbershop::core::api

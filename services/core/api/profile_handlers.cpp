@@ -49,7 +49,9 @@ grpc::ServerUnaryReactor* UserServiceImpl::PasswordCall(grpc::CallbackServerCont
                                                         WithUser then) {
   const std::string address = ClientAddress(call, ctx_.proxies);
   return calls_.Run(call, method, Access::kToken, {}, [this, address, &password, allowed, then](Call& c) -> Outcome {
-    const domain::User& user = *c.caller->account;
+    const auto account = CallerAccount(c);
+    if (!account) return ToGrpcStatus(account.error());
+    const domain::User& user = *account;
     if (auto ok = allowed(user); !ok) return ToGrpcStatus(ok.error());
     const std::vector<std::pair<std::string, domain::AttemptLimit>> keys{
         {domain::LoginEmailKey(user.email), ctx_.limits.login_failures_per_email},
