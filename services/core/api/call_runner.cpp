@@ -159,7 +159,7 @@ common::Result<domain::User> CallerAccount(const Call& c) {
   if (c.caller->account != nullptr) return *c.caller->account;
   auto found = c.work.accounts().FindUserById(c.caller->user_id);
   if (!found) return found.error();
-  if (!found->has_value()) {
+  if (!found->has_value() || !(*found)->active) {
     return common::MakeError(common::ErrorCode::kUnauthenticated, "this account is deactivated or deleted");
   }
   return std::move(**found);

@@ -119,7 +119,7 @@ std::string ClientAddress(const grpc::CallbackServerContext* call, const common:
 
 /// The signed-in caller's account: as the call's session check read it, else read now (a
 /// caller handed to OnDatabase by a step has none at hand).  kUnauthenticated when the
-/// call has no caller or the account is gone.
+/// call has no caller or the account is gone or deactivated, as the session check says.
 common::Result<domain::User> CallerAccount(const Call& c);
 
 }  // namespace barbershop::core::api

@@ -2,6 +2,7 @@
 
 #include "api/call_runner.hpp"
 #include "domain/fakes.hpp"
+#include "domain/sessions.hpp"
 
 namespace barbershop::core::api {
 namespace {
@@ -53,6 +54,19 @@ TEST_F(CallerAccountTest, NoCallerOrAnAccountGoneIsUnauthenticated) {
   ASSERT_FALSE(account);
   EXPECT_EQ(account.error().code, ErrorCode::kUnauthenticated);
   EXPECT_NE(account.error().message.find("deleted"), std::string::npos);
+}
+
+// Read afresh, a deactivated account is refused as the session check refuses it.
+TEST_F(CallerAccountTest, ADeactivatedAccountReadAfreshIsUnauthenticated) {
+  const auto shop = common::ShopTime::ForZone("Europe/Chisinau").value();
+  const auto ending = domain::EndingFor(domain::SessionEnd::kDeactivated, shop, clock_.Now());
+  ASSERT_TRUE(work_.accounts().SetActive(carol_.id, false, ending).value());
+  const Caller caller{carol_.id, Role::kCustomer, "session"};
+  const Call call{started_, work_, &caller};
+  const auto account = CallerAccount(call);
+  ASSERT_FALSE(account);
+  EXPECT_EQ(account.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_NE(account.error().message.find("deactivated"), std::string::npos);
 }
 
 }  // namespace
