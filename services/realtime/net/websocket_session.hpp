@@ -116,6 +116,8 @@ class WebSocketSession final : public hub::Listener,
   bool CloseIfFlooding();
   /// Has Beast tell Admit of each ping and pong it reads.
   void WatchControlFrames();
+  /// Ends the connection at once, without a close frame: for a flood inside a message.
+  void CutOff();
   void HandleChat(std::string text);
   void HandleMarkRead(std::string notification_id);
   /// After a blocking job for a client message: its error, if any, then the next read.
@@ -150,6 +152,7 @@ class WebSocketSession final : public hub::Listener,
   std::chrono::sys_time<std::chrono::milliseconds> connected_at_;
   hub::TokenBucket incoming_;
   std::uint8_t refused_in_a_row_ = 0;  // frames refused by the bucket since the last one taken (saturates)
+  bool in_message_ = false;            // reading the fragments after a message's first
 
   hub::SessionState state_ = hub::SessionState::kReplaying;
   // Independent of the state: one write in flight at a time; and whether the socket got

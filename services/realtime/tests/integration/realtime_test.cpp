@@ -86,6 +86,14 @@ class HandFramedClient {
     pending_.erase(0, header + length);
     return frame;
   }
+  /// The next frame that is not a pong or a ping, counting those it passes in `pongs`.
+  std::optional<std::pair<int, std::string>> NextPastPongs(int& pongs) {
+    auto frame = Next();
+    for (; frame && (frame->first == kPong || frame->first == kPing); frame = Next()) ++pongs;
+    return frame;
+  }
+  /// Whether the server ended the connection (rather than a read finding nothing in time).
+  bool ended() const { return ended_; }
 
  private:
   bool Fill(std::size_t size) {
@@ -93,7 +101,10 @@ class HandFramedClient {
       std::array<char, 4096> bytes{};
       boost::system::error_code ec;
       const auto got = socket_.read_some(boost::asio::buffer(bytes), ec);
-      if (ec) return false;
+      if (ec) {
+        ended_ = ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset;
+        return false;
+      }
       pending_.append(bytes.data(), got);
     }
     return true;
@@ -102,6 +113,7 @@ class HandFramedClient {
   boost::asio::io_context io_;
   boost::asio::ip::tcp::socket socket_{io_};
   std::string pending_;
+  bool ended_ = false;
 };
 
 class RealtimeTest : public ::testing::Test {
@@ -115,6 +127,15 @@ class RealtimeTest : public ::testing::Test {
 
   std::string Token(const std::string& user, const std::string& role) {
     return *tokens_->Issue(user, role, "session-1");
+  }
+
+  /// Opens a hand-framed client on a new customer's stream and reads the welcome message.
+  void OpenHandFramed(HandFramedClient& client, RealtimeProcess& copy) {
+    const auto user = NewId();
+    ASSERT_TRUE(client.Open(copy.port(), ClientPath(user), Token(user, "customer")));
+    const auto welcome = client.Next();
+    ASSERT_TRUE(welcome);
+    EXPECT_EQ(welcome->first, HandFramedClient::kText);
   }
 
   /// Connects a client to its own appointments stream and reads the welcome message.
@@ -191,12 +212,8 @@ TEST_F(RealtimeTest, AFloodOfPingsIsCutOffLikeOneOfMessages) {
   // the same allowance as messages.
   RealtimeProcess limited(stack_, {"--messages-per-second", "0.01", "--message-burst", "3"});
   ASSERT_TRUE(limited.Start());
-  const auto user = NewId();
   HandFramedClient client;
-  ASSERT_TRUE(client.Open(limited.port(), ClientPath(user), Token(user, "customer")));
-  auto welcome = client.Next();
-  ASSERT_TRUE(welcome);
-  EXPECT_EQ(welcome->first, HandFramedClient::kText);
+  ASSERT_NO_FATAL_FAILURE(OpenHandFramed(client, limited));
   // Within the allowance, pings get their pongs and the socket stays.
   client.Write(HandFramedClient::Frame(0x89, "1") + HandFramedClient::Frame(0x89, "2"));
   EXPECT_EQ(client.Next(), (std::optional<std::pair<int, std::string>>{{HandFramedClient::kPong, "1"}}));
@@ -206,12 +223,8 @@ TEST_F(RealtimeTest, AFloodOfPingsIsCutOffLikeOneOfMessages) {
   std::string flood;
   for (int i = 0; i < 40; ++i) flood += HandFramedClient::Frame(0x89, "f");
   client.Write(flood);
-  std::optional<std::pair<int, std::string>> frame;
   int pongs = 0;  // and the server's own pings, should its sweep come by
-  while ((frame = client.Next()) &&
-         (frame->first == HandFramedClient::kPong || frame->first == HandFramedClient::kPing)) {
-    ++pongs;
-  }
+  const auto frame = client.NextPastPongs(pongs);
   ASSERT_TRUE(frame) << "no close frame after " << pongs << " pongs and pings";
   ASSERT_EQ(frame->first, HandFramedClient::kClose);
   ASSERT_GE(frame->second.size(), 2u);
@@ -221,6 +234,26 @@ TEST_F(RealtimeTest, AFloodOfPingsIsCutOffLikeOneOfMessages) {
   EXPECT_EQ(frame->second.substr(2), "too many messages");
   EXPECT_TRUE(
       Eventually([&] { return MetricValue({limited.port()}, "realtime_client_messages_refused_total") >= 11.0; }));
+}
+
+TEST_F(RealtimeTest, AFloodOfPingsInsideAMessageThatNeverEndsIsCutOff) {
+  // A message begun and never finished: empty fragments keep it going, with a ping before
+  // each.  Its read never ends, so the socket cannot wait for it to close: the flood ends
+  // the connection as it goes over the allowance.
+  RealtimeProcess limited(stack_, {"--messages-per-second", "0.01", "--message-burst", "3"});
+  ASSERT_TRUE(limited.Start());
+  HandFramedClient client;
+  ASSERT_NO_FATAL_FAILURE(OpenHandFramed(client, limited));
+  constexpr int kPings = 40;
+  std::string flood = HandFramedClient::Frame(0x01, "{");  // text, more to come
+  for (int i = 0; i < kPings; ++i) flood += HandFramedClient::Frame(0x89, "f") + HandFramedClient::Frame(0x00, "");
+  client.Write(flood);
+  int pongs = 0;  // and the server's own pings, should its sweep come by
+  const auto frame = client.NextPastPongs(pongs);
+  EXPECT_FALSE(frame) << "a frame of type " << frame->first << " after " << pongs << " pongs";
+  EXPECT_TRUE(client.ended()) << "the connection is still open after " << pongs << " pongs";
+  EXPECT_LT(pongs, kPings);
+  EXPECT_TRUE(Eventually([&] { return MetricValue({limited.port()}, "realtime_connections") == 0.0; }));
 }
 
 TEST_F(RealtimeTest, RefusesBeforeTheUpgrade) {
