@@ -43,10 +43,9 @@ grpc::ServerUnaryReactor* UserServiceImpl::SetAccountActive(grpc::CallbackServer
   });
 }
 
-grpc::ServerUnaryReactor* UserServiceImpl::PasswordCall(grpc::CallbackServerContext* call, const char* method,
-                                                        const std::string& password,
-                                                        std::function<common::Status(const domain::User&)> allowed,
-                                                        WithUser then) {
+grpc::ServerUnaryReactor* UserServiceImpl::PasswordCall(
+    grpc::CallbackServerContext* call, const char* method, const std::string& password,
+    const std::function<common::Status(const domain::User&)>& allowed, const WithUser& then) {
   const std::string address = ClientAddress(call, ctx_.proxies);
   return calls_.Run(call, method, Access::kToken, {}, [this, address, &password, allowed, then](Call& c) -> Outcome {
     const auto account = CallerAccount(c);

@@ -160,7 +160,8 @@ class UserServiceImpl final
   using WithUser = std::function<Outcome(const Started&, const domain::User&, const std::string& session_id)>;
   grpc::ServerUnaryReactor* PasswordCall(grpc::CallbackServerContext* call, const char* method,
                                          const std::string& password,
-                                         std::function<common::Status(const domain::User&)> allowed, WithUser then);
+                                         const std::function<common::Status(const domain::User&)>& allowed,
+                                         const WithUser& then);
   /// Login's steps after the password checked out, on the hashing thread: signs the
   /// session's first access token, then stores the session (and forgets the failed
   /// logins of `email_key`).

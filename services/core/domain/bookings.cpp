@@ -18,10 +18,11 @@ namespace {
 /// "1 hour", "90 minutes", "2 days".
 std::string Spell(std::chrono::minutes length) {
   const auto n = length.count();
+  constexpr decltype(n) kMinutesPerDay = std::chrono::days{1} / std::chrono::minutes{1};
   const auto plural = [](long long count, const char* unit) {
     return std::to_string(count) + " " + unit + (count == 1 ? "" : "s");
   };
-  if (n > 0 && n % (24 * 60) == 0) return plural(n / (24 * 60), "day");
+  if (n > 0 && n % kMinutesPerDay == 0) return plural(n / kMinutesPerDay, "day");
   if (n > 0 && n % 60 == 0) return plural(n / 60, "hour");
   return plural(n, "minute");
 }
