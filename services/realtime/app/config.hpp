@@ -21,7 +21,11 @@ struct RealtimeConfig {
   std::string instance_id;  ///< default: hostname-pid
   std::string shop_timezone = "Europe/Chisinau";
   std::string log_level = "info";
-  int io_threads = 2;
+  /// One by default: a fan-out is a system call per socket, and a second thread sharing
+  /// each message and the strands with the first costs more CPU per message than it adds
+  /// on a machine shared with the rest of the platform.  Copies scale out instead; a copy
+  /// with cores of its own can take more.
+  int io_threads = 1;
   int blocking_threads = 8;
   int send_queue_limit = 1024;
   int socket_send_buffer = 0;
