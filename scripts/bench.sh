@@ -297,8 +297,13 @@ echo "== real-time service: session ends, 2,000 sockets each of its own login, 5
   tee "$STACK/rt_sessions.out"
 
 echo "== real-time figures"
-sed -n 's/.*; \([0-9.]*\) KiB per connection/resident memory per idle connection: \1 KiB (target at most 3 KiB)/p' \
-  "$STACK/rt_idle.out"
+# The memory target holds at 15,000 sockets: a run that opened fewer has not shown it.
+awk '/^connections:/ { open = $2; failed = $4 }
+  /KiB per connection/ {
+    kib = $(NF - 3)
+    met = (open == 15000 && failed == 0 && kib <= 3) ? "met" : "not met"
+    printf "resident memory per idle connection: %s KiB over %d sockets open, %d failed (target at most 3 KiB at 15,000 sockets: %s)\n", kib, open, failed, met
+  }' "$STACK/rt_idle.out"
 sed -n 's/.*delivered \([0-9]*\) of \([0-9]*\) expected messages.*/fan-out: \1 of \2 messages delivered/p; s/^fan-out while publishing: /fan-out, received while publishing: /p' \
   "$STACK/rt_fanout.out"
 sed -n 's/^publish-to-receive latency: \(p50 [0-9.]* ms, p99 [0-9.]* ms\).*/publish-to-receive at 1,000 events\/s across 10,000 connections: \1 (target p99 at most 25 ms)/p' \
