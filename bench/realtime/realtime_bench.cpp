@@ -47,6 +47,7 @@
 #include "bench_client.hpp"
 #include "user_service.grpc.pb.h"
 
+using barbershop::bench::CpuSeconds;
 using barbershop::bench::Percentile;
 
 namespace asio = boost::asio;
@@ -492,6 +493,7 @@ int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenSigne
     user_tokens[i] = *tokens.Issue(user_ids[i], "customer", "bench-session");
   }
   const long rss_before = options.pid > 0 ? ResidentKiB(options.pid) : -1;
+  const double cpu_before = options.pid > 0 ? CpuSeconds(options.pid) : 0;
   Sockets sockets;
   for (int i = 0; i < options.connections; ++i) {
     const auto user = static_cast<std::size_t>(i % users);
@@ -500,6 +502,13 @@ int RunIdleOrFanOut(const Options& options, const barbershop::common::TokenSigne
   }
   sockets.AwaitOpen();
   std::this_thread::sleep_for(std::chrono::seconds(options.settle));  // let welcomes and session records settle
+  if (options.pid > 0 && sockets.stats.connected > 0) {
+    // Each opening is a handshake, a token's first check, the user's session record and
+    // the welcome: what a copy pays when its clients come back at once.
+    const double cpu = CpuSeconds(options.pid) - cpu_before;
+    std::printf("server CPU to open them (settled): %.1f s, %.0f us per socket\n", cpu,
+                cpu * 1e6 / static_cast<double>(sockets.stats.connected.load()));
+  }
 
   if (idle) {
     const long rss_after = ResidentKiB(options.pid);

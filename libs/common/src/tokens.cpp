@@ -2,6 +2,8 @@
 
 #include <jwt.h>
 #include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <sodium.h>
@@ -9,9 +11,10 @@
 
 #include <array>
 #include <cctype>
-#include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -23,7 +26,8 @@ namespace {
 
 constexpr const char* kAlgorithm = "ES256";
 constexpr const char* kP256GroupName = "prime256v1";
-constexpr std::size_t kMaxKeyFileBytes = 16 * 1024;
+constexpr std::size_t kP256ScalarBytes = 32;  // r and s of a signature, each
+constexpr std::size_t kMaxKeyFileBytes = std::size_t{16} * 1024;
 
 struct JwtDeleter {
   void operator()(jwt_t* jwt) const { jwt_free(jwt); }
@@ -41,6 +45,15 @@ struct PkeyDeleter {
   void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
 };
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
+struct SignatureDeleter {
+  void operator()(ECDSA_SIG* signature) const { ECDSA_SIG_free(signature); }
+};
+struct BignumDeleter {
+  void operator()(BIGNUM* number) const { BN_free(number); }
+};
+struct DigestDeleter {
+  void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+};
 
 Error Unauthenticated(const char* why) { return MakeError(ErrorCode::kUnauthenticated, why); }
 Error NotValid() { return Unauthenticated("the token is not valid"); }
@@ -57,86 +70,114 @@ bool IsBase64UrlSegment(std::string_view segment, std::size_t max_bytes) {
   return true;
 }
 
-int Base64UrlValue(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  return c == '-' ? 62 : 63;
-}
-
-/// The bytes of an unpadded base64url segment that HasTokenShape accepted; nullopt when
-/// its length cannot be one of base64's.
+/// The bytes of an unpadded base64url segment; nullopt when it is not one.
 std::optional<std::string> DecodeBase64Url(std::string_view segment) {
-  if (segment.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(segment.size() * 3 / 4);
-  unsigned bits = 0;
-  int count = 0;
-  for (const char c : segment) {
-    bits = ((bits << 6) | static_cast<unsigned>(Base64UrlValue(c))) & 0xFFFFu;
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      out.push_back(static_cast<char>((bits >> count) & 0xFF));
-    }
+  std::string out(segment.size() * 3 / 4 + 1, '\0');
+  std::size_t length = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), segment.data(), segment.size(),
+                        nullptr, &length, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+    return std::nullopt;
   }
+  out.resize(length);
   return out;
 }
 
-/// The public key of the token's header "kid", when the header is a JSON object whose
-/// "alg" is exactly ES256 and whose "kid" is one of `keys`; nullptr otherwise.
-const std::string* KeyForHeader(std::string_view token, const std::map<std::string, std::string>& keys) {
-  const auto header = DecodeBase64Url(token.substr(0, token.find('.')));
-  if (!header) return nullptr;
-  const auto json = nlohmann::json::parse(*header, nullptr, false);
-  if (json.is_discarded() || !json.is_object()) return nullptr;
-  const auto alg = json.find("alg");
-  const auto kid = json.find("kid");
-  if (alg == json.end() || kid == json.end() || !alg->is_string() || !kid->is_string()) return nullptr;
-  if (alg->get_ref<const std::string&>() != kAlgorithm) return nullptr;
-  const auto key = keys.find(kid->get_ref<const std::string&>());
-  return key == keys.end() ? nullptr : &key->second;
+/// A segment that is base64url of a JSON object; nullopt otherwise.
+std::optional<nlohmann::json> JsonObjectSegment(std::string_view segment) {
+  const auto text = DecodeBase64Url(segment);
+  if (!text) return std::nullopt;
+  auto json = nlohmann::json::parse(*text, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) return std::nullopt;
+  return json;
 }
 
-/// The integer claim `name`, or nullopt when it is missing or not an integer.
-std::optional<long> IntegerGrant(jwt_t* jwt, const char* name) {
-  errno = 0;
-  const long value = jwt_get_grant_int(jwt, name);
-  if (errno != 0) return std::nullopt;
-  return value;
+/// The string member `name` of `object`, or nullptr when it is missing or not a string.
+const std::string* StringMember(const nlohmann::json& object, const char* name) {
+  const auto it = object.find(name);
+  return it == object.end() || !it->is_string() ? nullptr : &it->get_ref<const std::string&>();
 }
 
-bool GrantIs(jwt_t* jwt, const char* name, std::string_view expected) {
-  const char* value = jwt_get_grant(jwt, name);
-  return value != nullptr && std::string_view(value) == expected;
+/// The integer member `name` of `object` (seconds since the epoch), or nullopt when it is
+/// missing, not an integer, or beyond a 64-bit count.
+std::optional<std::int64_t> IntegerMember(const nlohmann::json& object, const char* name) {
+  const auto it = object.find(name);
+  if (it == object.end()) return std::nullopt;
+  if (it->is_number_unsigned()) {
+    const auto value = it->get<std::uint64_t>();
+    if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
+    return static_cast<std::int64_t>(value);
+  }
+  if (!it->is_number_integer()) return std::nullopt;
+  return it->get<std::int64_t>();
 }
 
-/// Why `pem` is not an EC P-256 key of the kind wanted, or empty.
-std::string P256KeyProblem(const std::string& pem, bool private_key) {
+bool MemberIs(const nlohmann::json& object, const char* name, std::string_view expected) {
+  const auto* value = StringMember(object, name);
+  return value != nullptr && *value == expected;
+}
+
+/// Whether `signature`, as a JWS carries an ES256 one (r then s, 32 bytes each), signs
+/// `signed_text` (the header and payload segments with their dot) under `key`.
+bool SignatureIsValid(EVP_PKEY* key, std::string_view signed_text, std::string_view signature) {
+  if (signature.size() != 2 * kP256ScalarBytes) return false;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(signature.data());
+  std::unique_ptr<BIGNUM, BignumDeleter> r(BN_bin2bn(bytes, kP256ScalarBytes, nullptr));
+  std::unique_ptr<BIGNUM, BignumDeleter> s(BN_bin2bn(bytes + kP256ScalarBytes, kP256ScalarBytes, nullptr));
+  const std::unique_ptr<ECDSA_SIG, SignatureDeleter> parsed(ECDSA_SIG_new());
+  if (!r || !s || !parsed || ECDSA_SIG_set0(parsed.get(), r.get(), s.get()) != 1) return false;
+  static_cast<void>(r.release());  // the signature owns them now
+  static_cast<void>(s.release());
+  // OpenSSL verifies the DER form: a sequence of the two integers, at most 72 bytes.
+  std::array<unsigned char, 80> der{};
+  if (i2d_ECDSA_SIG(parsed.get(), nullptr) > static_cast<int>(der.size())) return false;
+  unsigned char* end = der.data();
+  const int der_length = i2d_ECDSA_SIG(parsed.get(), &end);
+  const std::unique_ptr<EVP_MD_CTX, DigestDeleter> context(EVP_MD_CTX_new());
+  return der_length > 0 && context && EVP_DigestVerifyInit(context.get(), nullptr, EVP_sha256(), nullptr, key) == 1 &&
+         EVP_DigestVerify(context.get(), der.data(), static_cast<std::size_t>(der_length),
+                          reinterpret_cast<const unsigned char*>(signed_text.data()), signed_text.size()) == 1;
+}
+
+/// A PEM key read: the key, or why `pem` is not an EC P-256 key of the kind wanted.
+struct ParsedKey {
+  PkeyPtr key;
+  std::string problem;
+};
+
+ParsedKey ParseP256Key(const std::string& pem, bool private_key) {
   if (!private_key && pem.find("PRIVATE KEY") != std::string::npos) {
-    return "holds a private key where a public key is expected (only the core keeps the private key; give the "
-           "others its public half: openssl pkey -pubout)";
+    return {nullptr,
+            "holds a private key where a public key is expected (only the core keeps the private key; give the "
+            "others its public half: openssl pkey -pubout)"};
   }
   const std::unique_ptr<BIO, BioDeleter> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  if (!bio) return "cannot be read";
-  const PkeyPtr key(private_key ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
-                                : PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
-  if (!key) return private_key ? "is not a PEM private key" : "is not a PEM public key";
+  if (!bio) return {nullptr, "cannot be read"};
+  PkeyPtr key(private_key ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
+                          : PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  if (!key) return {nullptr, private_key ? "is not a PEM private key" : "is not a PEM public key"};
   std::array<char, 64> group{};
   std::size_t length = 0;
   if (EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_EC ||
       EVP_PKEY_get_group_name(key.get(), group.data(), group.size(), &length) != 1 ||
       std::string_view(group.data(), length) != kP256GroupName) {
-    return "is not an EC P-256 key (make one with: openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256)";
+    return {nullptr,
+            "is not an EC P-256 key (make one with: openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256)"};
   }
-  return {};
+  return {std::move(key), {}};
 }
+
+std::string P256KeyProblem(const std::string& pem, bool private_key) { return ParseP256Key(pem, private_key).problem; }
 
 Error KeyError(const std::string& what, const std::string& problem) {
   return MakeError(ErrorCode::kInvalidArgument, what + " " + problem);
 }
 
 }  // namespace
+
+/// The public keys, each read once: a check uses the parsed key.
+struct TokenVerifier::PublicKeys {
+  std::map<std::string, PkeyPtr, std::less<>> by_id;
+};
 
 bool IsValidKeyId(std::string_view key_id) {
   if (key_id.empty() || key_id.size() > 64 || key_id.front() == '.') return false;
@@ -230,23 +271,26 @@ Result<std::string> TokenSigner::Issue(const std::string& subject, const std::st
   return std::move(issued->token);
 }
 
-Result<TokenVerifier> TokenVerifier::Create(std::map<std::string, std::string> public_pems, const Clock& clock,
+Result<TokenVerifier> TokenVerifier::Create(const std::map<std::string, std::string>& public_pems, const Clock& clock,
                                             std::size_t remembered) {
   if (remembered == 0) return MakeError(ErrorCode::kInvalidArgument, "a verifier remembers at least one token");
   if (public_pems.empty()) return MakeError(ErrorCode::kInvalidArgument, "no public key to check tokens with");
+  auto keys = std::make_shared<PublicKeys>();
   for (const auto& [key_id, pem] : public_pems) {
     if (!IsValidKeyId(key_id)) return KeyError("the public key id '" + key_id + "'", "is not a key id");
-    if (const auto problem = P256KeyProblem(pem, false); !problem.empty()) {
-      return KeyError("the public key " + key_id, problem);
-    }
+    auto parsed = ParseP256Key(pem, false);
+    if (!parsed.key) return KeyError("the public key " + key_id, parsed.problem);
+    keys->by_id.emplace(key_id, std::move(parsed.key));
   }
-  return TokenVerifier(std::move(public_pems), clock, remembered);
+  return TokenVerifier(std::move(keys), clock, remembered);
 }
+
+bool TokenVerifier::HasKey(const std::string& key_id) const { return keys_->by_id.contains(key_id); }
 
 Result<TokenVerifier> TokenVerifier::FromDirectory(const std::filesystem::path& directory, const Clock& clock) {
   auto keys = ReadPublicKeyDirectory(directory);
   if (!keys) return keys.error();
-  return Create(std::move(*keys), clock);
+  return Create(*keys, clock);
 }
 
 bool HasTokenShape(std::string_view token) {
@@ -261,7 +305,7 @@ bool HasTokenShape(std::string_view token) {
 
 Result<Claims> TokenVerifier::Verify(const std::string& token) const {
   if (token.empty()) return Unauthenticated("a token is required: log in and send 'authorization: Bearer <token>'");
-  // Nothing but the three segments goes further: not to the JWT library, not into the
+  // Nothing but the three segments goes further: not to the decoders, not into the
   // metadata of a call that passes the token on.
   if (!HasTokenShape(token)) return NotValid();
   std::optional<Claims> known;
@@ -282,32 +326,33 @@ Result<Claims> TokenVerifier::Verify(const std::string& token) const {
   return std::move(*known);
 }
 
-Result<Claims> TokenVerifier::Decode(const std::string& token) const {
-  // libjwt takes the algorithm from the header and the key as given: an HS256 token would
-  // be checked with the public key as its HMAC secret.  So the header is read here first.
-  const std::string* public_pem = KeyForHeader(token, public_pems_);
-  if (public_pem == nullptr) return NotValid();
-  jwt_t* raw = nullptr;
-  if (jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(public_pem->data()),
-                 static_cast<int>(public_pem->size())) != 0 ||
-      raw == nullptr) {
-    return NotValid();
-  }
-  JwtPtr jwt(raw);
-  if (jwt_get_alg(jwt.get()) != JWT_ALG_ES256) return NotValid();
-  const char* sub = jwt_get_grant(jwt.get(), "sub");
-  const char* role = jwt_get_grant(jwt.get(), "role");
-  const char* sid = jwt_get_grant(jwt.get(), "sid");
-  const auto exp = IntegerGrant(jwt.get(), "exp");
-  const auto nbf = IntegerGrant(jwt.get(), "nbf");
-  const auto iat = IntegerGrant(jwt.get(), "iat");
-  if (sub == nullptr || *sub == '\0' || role == nullptr || sid == nullptr || *sid == '\0' || !exp || !nbf || !iat ||
-      !GrantIs(jwt.get(), "iss", kTokenIssuer) || !GrantIs(jwt.get(), "aud", kTokenAudience)) {
+Result<Claims> TokenVerifier::Decode(std::string_view token) const {
+  // HasTokenShape passed: three segments.  The header is read first, and only ES256 with
+  // a known key goes further (never HS256 with a public key as its secret, nor "none").
+  const auto first_dot = token.find('.');
+  const auto second_dot = token.find('.', first_dot + 1);
+  const auto header = JsonObjectSegment(token.substr(0, first_dot));
+  if (!header || !MemberIs(*header, "alg", kAlgorithm)) return NotValid();
+  const auto* kid = StringMember(*header, "kid");
+  const auto key = kid == nullptr ? keys_->by_id.end() : keys_->by_id.find(*kid);
+  if (key == keys_->by_id.end()) return NotValid();
+  const auto signature = DecodeBase64Url(token.substr(second_dot + 1));
+  if (!signature || !SignatureIsValid(key->second.get(), token.substr(0, second_dot), *signature)) return NotValid();
+  const auto payload = JsonObjectSegment(token.substr(first_dot + 1, second_dot - first_dot - 1));
+  if (!payload) return NotValid();
+  const auto* sub = StringMember(*payload, "sub");
+  const auto* role = StringMember(*payload, "role");
+  const auto* sid = StringMember(*payload, "sid");
+  const auto exp = IntegerMember(*payload, "exp");
+  const auto nbf = IntegerMember(*payload, "nbf");
+  const auto iat = IntegerMember(*payload, "iat");
+  if (sub == nullptr || sub->empty() || role == nullptr || sid == nullptr || sid->empty() || !exp || !nbf || !iat ||
+      !MemberIs(*payload, "iss", kTokenIssuer) || !MemberIs(*payload, "aud", kTokenAudience)) {
     return NotValid();
   }
   const auto latest_start = (clock_->Now() + kTokenLeeway).time_since_epoch().count();
   if (*nbf > latest_start || *iat > latest_start) return Unauthenticated("the token is not valid yet");
-  return Claims{sub, role, TimePoint{std::chrono::seconds{*exp}}, sid};
+  return Claims{*sub, *role, TimePoint{std::chrono::seconds{*exp}}, *sid};
 }
 
 Status CheckSignerAgainstVerifier(const TokenSigner& signer, const TokenVerifier& verifier) {
@@ -330,8 +375,7 @@ RefreshToken NewRefreshToken() {
   std::array<unsigned char, 32> random{};
   randombytes_buf(random.data(), random.size());
   std::array<char, kRefreshTokenLength + 1> text{};
-  sodium_bin2base64(text.data(), text.size(), random.data(), random.size(),
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_bin2base64(text.data(), text.size(), random.data(), random.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   RefreshToken token{std::string(text.data(), kRefreshTokenLength), {}};
   token.hash = RefreshTokenHash(token.text);
   return token;

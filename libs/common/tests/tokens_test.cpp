@@ -199,6 +199,31 @@ TEST_F(TokensTest, TamperedOrMalformedTokensAreRefused) {
   EXPECT_TRUE(verifier_.Verify(token)) << "a refused variant must not spoil the real token";
 }
 
+TEST_F(TokensTest, TheSignatureIsTheSixtyFourBytesOfR_AndS) {
+  const auto token = signer_.Issue("user-1", "customer", "session-1").value();
+  const auto signed_text = token.substr(0, token.rfind('.') + 1);
+  const auto signature = token.substr(token.rfind('.') + 1);
+  ASSERT_EQ(signature.size(), 86u) << "64 bytes in unpadded base64url";
+  ExpectRefused(verifier_.Verify(signed_text + signature.substr(0, 82)), "61 bytes");
+  ExpectRefused(verifier_.Verify(signed_text + signature + "AAAA"), "67 bytes");
+  ExpectRefused(verifier_.Verify(signed_text + std::string(86, 'A')), "r and s zero");
+  ExpectRefused(verifier_.Verify(signed_text + signature.substr(43) + signature.substr(0, 43)), "halves swapped");
+  // The last character's spare bits must be zero: another spelling of the same bytes is
+  // not the signature the signer wrote.
+  ExpectRefused(verifier_.Verify(signed_text + signature.substr(0, 85) + "_"), "spare bits set");
+  EXPECT_TRUE(verifier_.Verify(token));
+}
+
+TEST_F(TokensTest, TimesAreWholeSecondsAndNamesAreStrings) {
+  const long now = kNow.time_since_epoch().count();
+  EXPECT_TRUE(verifier_.Verify(Raw([&](auto& p) { p["exp"] = now + 60; })));
+  ExpectRefused(verifier_.Verify(Raw([&](auto& p) { p["exp"] = static_cast<double>(now + 60); })), "exp a fraction");
+  ExpectRefused(verifier_.Verify(Raw([&](auto& p) { p["nbf"] = static_cast<double>(now); })), "nbf a fraction");
+  ExpectRefused(verifier_.Verify(Raw([&](auto& p) { p["sub"] = 42; })), "sub a number");
+  ExpectRefused(verifier_.Verify(Raw([&](auto& p) { p["aud"] = nlohmann::json::array({kTokenAudience}); })),
+                "aud a list");
+}
+
 TEST_F(TokensTest, OnlyThreeBase64UrlSegmentsPass) {
   const auto token = signer_.Issue("user-1", "customer", "session-1").value();
   EXPECT_TRUE(HasTokenShape(token));

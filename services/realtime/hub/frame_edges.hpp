@@ -20,6 +20,9 @@ class FrameEdges {
   void Took(const std::uint8_t* bytes, std::size_t size);
   /// Between two frames, and not inside a message sent in fragments.
   bool AtMessageEdge() const { return !in_payload_ && head_have_ == 0 && !fragmented_; }
+  /// Inside a message sent in fragments: its first frame came (empty or not), its last
+  /// has not.
+  bool InFragmentedMessage() const { return fragmented_; }
   /// Complete frames seen.
   std::uint32_t frames() const { return frames_; }
 

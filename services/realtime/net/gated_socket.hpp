@@ -44,6 +44,8 @@ class GatedSocket {
   /// A read ended with would_block: the stream is to be dropped before anything else
   /// is written or closed through it.
   bool stopping() const { return stopping_; }
+  /// Between the fragments of a message (FrameEdges::InFragmentedMessage).
+  bool InFragmentedMessage() const { return edges_.InFragmentedMessage(); }
   /// At a message edge with nothing waiting to be read.
   bool AtRest() {
     boost::system::error_code ec;

@@ -423,12 +423,10 @@ void WebSocketSession::OnReadSome(beast::error_code ec, std::size_t bytes) {
   if (ec || stream_->is_message_done()) return OnRead(ec, bytes);
   if (hub::IsClosing(state_)) return;
   stream_->next_layer().set_may_stop(false);  // the rest of a message: no edge before its end
-  in_message_ = true;
   stream_->async_read(buffer_, beast::bind_front_handler(&WebSocketSession::OnRead, shared_from_this()));
 }
 
 void WebSocketSession::OnRead(beast::error_code ec, std::size_t) {
-  in_message_ = false;
   if (ec) return Finish();  // closed, dead, or a frame over the limit (Beast answered it with 1009)
   const std::string frame = beast::buffers_to_string(buffer_.data());
   buffer_.clear();
@@ -467,13 +465,15 @@ bool WebSocketSession::CloseIfFlooding() {
 void WebSocketSession::WatchControlFrames() {
   // Beast answers a ping itself, and each ping or pong wakes a dormant socket: unlimited,
   // a client could keep a core busy with them.  Past the limit they are refused (counted;
-  // a ping still gets its pong), and the socket closes once its read ends.  Inside a
-  // message whose fragments never end, the read never ends: there the flood cuts the
-  // connection off at once.
+  // a ping still gets its pong), and the socket closes once its read ends.  Between the
+  // fragments of a message that never ends the read never ends: there the flood cuts the
+  // connection off at once.  The gate, not Beast, says whether a message is under way:
+  // Beast skips empty fragments without counting a message begun, so a message of empty
+  // fragments would never be one to it.
   stream_->control_callback([this](websocket::frame_type kind, beast::string_view) {
     if (kind == websocket::frame_type::close) return;
     Admit();
-    if (in_message_ && refused_in_a_row_ > kRefusedBeforeClose) CutOff();
+    if (refused_in_a_row_ > kRefusedBeforeClose && stream_->next_layer().InFragmentedMessage()) CutOff();
   });
 }
 
@@ -485,7 +485,6 @@ void WebSocketSession::CutOff() {
   // socket; no frame of ours can be sent in the middle of the peer's message.
   beast::error_code ignored;
   socket().shutdown(Socket::shutdown_both, ignored);
-  in_message_ = false;
 }
 
 void WebSocketSession::SendError(const common::Error& error) {

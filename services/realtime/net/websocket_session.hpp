@@ -152,7 +152,6 @@ class WebSocketSession final : public hub::Listener,
   std::chrono::sys_time<std::chrono::milliseconds> connected_at_;
   hub::TokenBucket incoming_;
   std::uint8_t refused_in_a_row_ = 0;  // frames refused by the bucket since the last one taken (saturates)
-  bool in_message_ = false;            // reading the fragments after a message's first
 
   hub::SessionState state_ = hub::SessionState::kReplaying;
   // Independent of the state: one write in flight at a time; and whether the socket got

@@ -72,11 +72,21 @@ TEST(FrameEdgesTest, IsNotAtAnEdgeInsideAFrameOrAFragmentedMessage) {
   FrameEdges fragments;
   Feed(fragments, ClientFrame(0x1, 5, /*fin=*/false));
   EXPECT_FALSE(fragments.AtMessageEdge());
+  EXPECT_TRUE(fragments.InFragmentedMessage());
   Feed(fragments, ClientFrame(0x9, 0));  // a ping between the fragments
   EXPECT_FALSE(fragments.AtMessageEdge());
+  EXPECT_TRUE(fragments.InFragmentedMessage());
   Feed(fragments, ClientFrame(0x0, 5));  // the last fragment
   EXPECT_TRUE(fragments.AtMessageEdge());
+  EXPECT_FALSE(fragments.InFragmentedMessage());
   EXPECT_EQ(fragments.frames(), 3u);
+
+  // A message may begin with an empty fragment: it is under way all the same.
+  FrameEdges empty_first;
+  Feed(empty_first, ClientFrame(0x1, 0, /*fin=*/false));
+  EXPECT_TRUE(empty_first.InFragmentedMessage());
+  Feed(empty_first, ClientFrame(0x9, 0));
+  EXPECT_TRUE(empty_first.InFragmentedMessage());
 }
 
 TEST(FrameEdgesTest, ServerHeadersTakeTheShortestLength) {

@@ -79,10 +79,11 @@ class TokenSigner {
 
 /// Checks ES256 tokens against a set of public keys by key id.  Thread-safe.
 ///
-/// Only ES256 with a known "kid" is decoded at all: the header is read first, and any
+/// Only ES256 with a known "kid" is checked at all: the header is read first, and any
 /// other algorithm (HS256 with the public key as its secret, "none") is refused before
-/// the JWT library sees the token.  Then the signature, "iss", "aud", "exp", "nbf" and
-/// "iat" (none in the future beyond kTokenLeeway), and a session id ("sid").
+/// the signature is looked at.  Then the signature (OpenSSL, with the key parsed once
+/// when the verifier was made), "iss", "aud", "exp", "nbf" and "iat" (none in the
+/// future beyond kTokenLeeway), and a session id ("sid").
 ///
 /// A client sends the same token with every call, so tokens whose signature checked out
 /// are remembered (a bounded set, keyed by the whole token text, signature included);
@@ -93,7 +94,7 @@ class TokenVerifier {
   static constexpr std::size_t kRememberedTokens = 8192;
 
   /// `public_pems`: EC P-256 public keys in PEM by key id; at least one.
-  static Result<TokenVerifier> Create(std::map<std::string, std::string> public_pems, const Clock& clock,
+  static Result<TokenVerifier> Create(const std::map<std::string, std::string>& public_pems, const Clock& clock,
                                       std::size_t remembered = kRememberedTokens);
   /// The keys of ReadPublicKeyDirectory(directory).
   static Result<TokenVerifier> FromDirectory(const std::filesystem::path& directory, const Clock& clock);
@@ -103,7 +104,7 @@ class TokenVerifier {
   /// issuer and audience, is not valid yet, or expired.
   Result<Claims> Verify(const std::string& token) const;
 
-  bool HasKey(const std::string& key_id) const { return public_pems_.contains(key_id); }
+  bool HasKey(const std::string& key_id) const;
 
  private:
   /// Tokens whose signature and claims were valid; cleared when it reaches its bound.
@@ -114,11 +115,14 @@ class TokenVerifier {
     std::unordered_map<std::string, Claims> claims;
   };
 
-  TokenVerifier(std::map<std::string, std::string> public_pems, const Clock& clock, std::size_t remembered)
-      : public_pems_(std::move(public_pems)), clock_(&clock), verified_(std::make_shared<VerifiedTokens>(remembered)) {}
-  Result<Claims> Decode(const std::string& token) const;
+  struct PublicKeys;
 
-  std::map<std::string, std::string> public_pems_;
+  TokenVerifier(std::shared_ptr<const PublicKeys> keys, const Clock& clock, std::size_t remembered)
+      : keys_(std::move(keys)), clock_(&clock), verified_(std::make_shared<VerifiedTokens>(remembered)) {}
+  /// Checks a token of HasTokenShape's shape.
+  Result<Claims> Decode(std::string_view token) const;
+
+  std::shared_ptr<const PublicKeys> keys_;
   const Clock* clock_;
   std::shared_ptr<VerifiedTokens> verified_;
 };
