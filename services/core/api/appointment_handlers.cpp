@@ -134,10 +134,13 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetAvailableSlots(grpc::CallbackServe
     for (const auto start : slots) response->add_slots(ctx_.shop_time.Format(start));
     return grpc::Status::OK;
   };
+  // "cache-control: no-cache": the caller was told the day changed (the real-time
+  // service, by an event), and this copy's memory may not have heard of it yet.
+  const bool from_store = Metadata(call, "cache-control") == "no-cache";
   // The barber's day as the list cache keeps it is answered at once, on the gRPC thread,
   // to someone not signed in or whose session this copy knows to be open.
-  const auto kept = [this, request, answer](const domain::Caller* caller) -> Outcome {
-    if (!ctx_.lists.enabled() || (caller != nullptr && !ctx_.lists.SessionOpen(*caller)) ||
+  const auto kept = [this, request, answer, from_store](const domain::Caller* caller) -> Outcome {
+    if (from_store || !ctx_.lists.enabled() || (caller != nullptr && !ctx_.lists.SessionOpen(*caller)) ||
         !domain::CheckOneBarber(request->barber_name(), request->barber_id())) {
       return std::nullopt;
     }
@@ -149,11 +152,12 @@ grpc::ServerUnaryReactor* UserServiceImpl::GetAvailableSlots(grpc::CallbackServe
   };
   return calls_.Run(
       call, "GetAvailableSlots", Access::kTokenIfGiven, {},
-      [this, request, answer](Call& c) {
+      [this, request, answer, from_store](Call& c) {
         // The barber by name or by id: one of the two.
         if (!request->barber_name().empty() && !request->barber_id().empty()) {
           return ToGrpcStatus(domain::CheckOneBarber(request->barber_name(), request->barber_id()).error());
         }
+        if (from_store) c.work.ReadFromStore();
         domain::BookingService bookings(c.work, ctx_.shop_time, ctx_.clock, ctx_.policy);
         auto slots = request->barber_id().empty()
                          ? bookings.Slots(request->barber_name(), request->date(), request->service())

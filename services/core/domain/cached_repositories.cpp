@@ -27,15 +27,17 @@ common::Error Unkept() { return common::MakeError(common::ErrorCode::kUnavailabl
 
 common::Result<Appointment> CachedAppointments::Insert(const NewAppointment& appointment,
                                                        const std::function<OutboxEvent(const Appointment&)>& event) {
+  ListCache::Change change(cache_, {appointment.barber->id, appointment.client->id}, true);
   auto created = inner_.Insert(appointment, event);
-  if (created) Changed(*created);
+  if (created) change.Made();
   return created;
 }
 
 common::Result<Appointment> CachedAppointments::Update(const Appointment& before, const Appointment& after,
                                                        const OutboxEvent& event) {
+  ListCache::Change change(cache_, {before.barber_id, before.client_id}, true);
   auto updated = inner_.Update(before, after, event);
-  if (updated) Changed(*updated);
+  if (updated) change.Made();
   return updated;
 }
 
@@ -58,11 +60,6 @@ common::Result<std::vector<Appointment>> CachedAppointments::Listed(const ListKe
   return Through<Appointment>(cache_, &ListCache::Find, &ListCache::Store, key, [&] {
     return key.chair ? inner_.ListForBarber(key.party, key.range) : inner_.ListForClient(key.party, key.range);
   });
-}
-
-void CachedAppointments::Changed(const Appointment& appointment) {
-  cache_.ForgetAppointments(appointment.barber_id);
-  cache_.ForgetAppointments(appointment.client_id);
 }
 
 common::Status CachedBarbers::SaveBarber(const std::string& user_id, const std::string& name, bool auto_confirm,
@@ -96,29 +93,33 @@ common::Result<std::optional<Barber>> CachedBarbers::FindBarberByName(const std:
 
 common::Status CachedBarbers::SaveService(const std::string& barber_id, const BarberService& service,
                                           const std::optional<OutboxEvent>& event) {
+  ListCache::Change change(cache_, {barber_id}, false);
   auto saved = inner_.SaveService(barber_id, service, event);
-  if (saved) cache_.Forget(barber_id);
+  if (saved) change.Made();
   return saved;
 }
 
 common::Result<std::optional<BarberService>> CachedBarbers::RemoveService(const std::string& barber_id,
                                                                           const std::string& name,
                                                                           const OutboxEvent& event) {
+  ListCache::Change change(cache_, {barber_id}, false);
   auto removed = inner_.RemoveService(barber_id, name, event);
-  if (removed) cache_.Forget(barber_id);
+  if (removed) change.Made();
   return removed;
 }
 
 common::Result<TimeOff> CachedTimeOff::AddTimeOff(const Barber& barber, const TimeRange& during,
                                                   const std::string& reason, const OutboxEvent& event) {
+  ListCache::Change change(cache_, {barber.id}, false);
   auto added = inner_.AddTimeOff(barber, during, reason, event);
-  if (added) cache_.Forget(barber.id);
+  if (added) change.Made();
   return added;
 }
 
 common::Status CachedTimeOff::DeleteTimeOff(const TimeOff& off, const OutboxEvent& event) {
+  ListCache::Change change(cache_, {off.barber_id}, false);
   auto deleted = inner_.DeleteTimeOff(off, event);
-  if (deleted) cache_.Forget(off.barber_id);
+  if (deleted) change.Made();
   return deleted;
 }
 
@@ -133,15 +134,17 @@ common::Result<std::vector<TimeRange>> CachedWaitlist::Held(const std::string& b
 }
 
 common::Result<bool> CachedWaitlist::Offer(const WaitlistHold& hold, const OutboxEvent& event) {
+  ListCache::Change change(cache_, {hold.barber_id}, false);
   auto offered = inner_.Offer(hold, event);
-  if (offered && *offered) cache_.Forget(hold.barber_id);
+  if (offered && *offered) change.Made();
   return offered;
 }
 
 common::Result<bool> CachedWaitlist::EndHold(const WaitlistHold& hold, const std::string& state,
                                              const OutboxEvent& event) {
+  ListCache::Change change(cache_, {hold.barber_id}, false);
   auto ended = inner_.EndHold(hold, state, event);
-  if (ended && *ended) cache_.Forget(hold.barber_id);
+  if (ended && *ended) change.Made();
   return ended;
 }
 

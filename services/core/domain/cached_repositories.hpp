@@ -39,7 +39,6 @@ class CachedAppointments final : public AppointmentRepository {
 
  private:
   common::Result<std::vector<Appointment>> Listed(const ListKey& key);
-  void Changed(const Appointment& appointment);
 
   AppointmentRepository& inner_;
   ListCache& cache_;

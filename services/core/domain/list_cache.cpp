@@ -40,6 +40,7 @@ ListCache::Party* ListCache::Answering(const std::string& party, std::optional<T
   // follows), so the number of parties is bounded too.
   if (parties_.size() >= max_entries_ && !parties_.contains(party)) ForgetAllLocked();
   auto& found = parties_[party];
+  if (found.changing > 0) return nullptr;
   ticket = Ticket{epoch_, found.generation};
   return &found;
 }
@@ -47,7 +48,9 @@ ListCache::Party* ListCache::Answering(const std::string& party, std::optional<T
 ListCache::Party* ListCache::Keeping(const std::string& party, const Ticket& ticket) {
   if (!online_ || ticket.epoch != epoch_ || closed_.contains(party)) return nullptr;
   const auto found = parties_.find(party);
-  if (found == parties_.end() || found->second.generation != ticket.generation) return nullptr;
+  if (found == parties_.end() || found->second.generation != ticket.generation || found->second.changing > 0) {
+    return nullptr;
+  }
   return &found->second;
 }
 
@@ -193,11 +196,36 @@ void ListCache::Forget(std::string_view party) { Drop(party, false); }
 
 void ListCache::ForgetAppointments(std::string_view party) { Drop(party, true); }
 
+ListCache::Change::Change(ListCache& cache, std::initializer_list<std::string_view> parties, bool appointments_only)
+    : cache_(cache), appointments_only_(appointments_only) {
+  if (!cache_.enabled()) return;
+  parties_.assign(parties.begin(), parties.end());
+  const std::lock_guard lock(cache_.mutex_);
+  for (const auto& party : parties_) {
+    if (cache_.parties_.size() >= cache_.max_entries_ && !cache_.parties_.contains(party)) cache_.ForgetAllLocked();
+    ++cache_.parties_[party].changing;
+  }
+}
+
+ListCache::Change::~Change() {
+  const std::lock_guard lock(cache_.mutex_);
+  for (const auto& party : parties_) {
+    // Always there: a party with a change being written outlives ForgetAll.
+    const auto found = cache_.parties_.find(party);
+    if (found == cache_.parties_.end()) continue;
+    --found->second.changing;
+    if (made_) cache_.DropLocked(found->second, appointments_only_);
+  }
+}
+
 void ListCache::Drop(std::string_view party, bool appointments_only) {
   const std::lock_guard lock(mutex_);
   const auto found = parties_.find(std::string(party));
   if (found == parties_.end()) return;
-  auto& p = found->second;
+  DropLocked(found->second, appointments_only);
+}
+
+void ListCache::DropLocked(Party& p, bool appointments_only) {
   // Reads begun before the change are not kept, whatever they read.
   ++p.generation;
   const auto before = p.Size();
@@ -265,7 +293,14 @@ void ListCache::SetClosed(std::vector<std::string> parties) {
 
 void ListCache::ForgetAllLocked() {
   ++epoch_;
-  parties_.clear();
+  // A party with a change being written stays, keeping nothing, so that it is still not
+  // answered until the change ends.
+  std::erase_if(parties_, [](const auto& party) { return party.second.changing == 0; });
+  for (auto& [id, party] : parties_) {
+    const int changing = party.changing;
+    party = Party{};
+    party.changing = changing;
+  }
   barber_names_.clear();
   items_kept_ = 0;
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -73,6 +74,28 @@ class ListCache {
   /// metrics).
   std::uint64_t barber_facts_answered() const;
 
+  /// A change to `parties` being written, from construction to destruction: meanwhile
+  /// nothing of theirs is answered from memory or kept, and once it ends after Made()
+  /// what was kept for them is forgotten (their appointments only, or their whole day:
+  /// ForgetAppointments or Forget).  The store rings the relay at commit, before the
+  /// writer returns, so without it someone told of the change could still be answered
+  /// from memory from before it.  A change that was refused forgets nothing.
+  class Change {
+   public:
+    Change(ListCache& cache, std::initializer_list<std::string_view> parties, bool appointments_only);
+    ~Change();
+    Change(const Change&) = delete;
+    Change& operator=(const Change&) = delete;
+    /// The change was written.
+    void Made() { made_ = true; }
+
+   private:
+    ListCache& cache_;
+    std::vector<std::string> parties_;
+    bool appointments_only_;
+    bool made_ = false;
+  };
+
   /// Something of the party's day changed (a barber's hours, rules, services, time off or
   /// held times): everything kept for it is forgotten.
   void Forget(std::string_view party);
@@ -125,6 +148,7 @@ class ListCache {
     KeptLists<std::string> schedules;  ///< one answer each
     std::shared_ptr<const Barber> barber;
     TimePoint barber_stored_at{};
+    int changing = 0;  ///< changes being written (Change): nothing is answered or kept
     /// Appointments, time off, held times and barber kept: the cache's size.
     std::size_t Size() const;
   };
@@ -141,6 +165,7 @@ class ListCache {
   void ForgetAllLocked();
   /// Forget or ForgetAppointments.
   void Drop(std::string_view party, bool appointments_only);
+  void DropLocked(Party& party, bool appointments_only);
 
   const std::chrono::seconds ttl_;
   const std::chrono::seconds session_memory_;

@@ -28,6 +28,11 @@ class UnitOfWork {
   virtual bool ChangeInDoubt() const = 0;
   /// Begins again on the same connection: forgets what ChangeInDoubt remembered.
   virtual void Restart() = 0;
+  /// From now on this unit reads the store itself, never what the list cache keeps: for
+  /// a call that only reads, from a caller who was told of a change and must see it
+  /// (another copy's cache may not have heard of it yet).  Without a cache, nothing
+  /// changes.
+  virtual void ReadFromStore() {}
 };
 
 /// Runs units of work off the caller's thread, on workers that each hold a connection.

@@ -21,6 +21,14 @@ PgUnitOfWork::PgUnitOfWork(Database& db, const PgWiring& wiring)
   }
 }
 
+void PgUnitOfWork::ReadFromStore() {
+  accounts_in_use_ = &accounts_;
+  barbers_in_use_ = &barbers_;
+  appointments_in_use_ = &appointments_;
+  time_off_in_use_ = &time_off_;
+  waitlist_in_use_ = &waitlist_;
+}
+
 bool PgWorkQueue::Submit(Task task) {
   return executor_.Submit([this, task = std::move(task)](Database& db) {
     db.BeginWork();

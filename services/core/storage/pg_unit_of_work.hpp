@@ -38,6 +38,7 @@ class PgUnitOfWork final : public domain::UnitOfWork {
   domain::WaitlistRepository& waitlist() override { return *waitlist_in_use_; }
   bool ChangeInDoubt() const override { return db_.ChangeInDoubt(); }
   void Restart() override { db_.BeginWork(); }
+  void ReadFromStore() override;
 
  private:
   Database& db_;

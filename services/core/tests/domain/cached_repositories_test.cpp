@@ -11,26 +11,69 @@ namespace {
 
 using namespace std::chrono_literals;
 
+/// The appointments store, calling `committed` the moment a write has committed and before
+/// the writer returns: where the PostgreSQL store rings the relay, which may tell others of
+/// the change at once.
+class RingingAppointments final : public AppointmentRepository {
+ public:
+  explicit RingingAppointments(AppointmentRepository& inner) : inner_(inner) {}
+
+  common::Result<Appointment> Insert(const NewAppointment& appointment,
+                                     const std::function<OutboxEvent(const Appointment&)>& event) override {
+    return Rung(inner_.Insert(appointment, event));
+  }
+  common::Result<std::optional<Appointment>> Find(const std::string& id) override { return inner_.Find(id); }
+  common::Result<std::optional<Appointment>> FindByIdempotencyKey(const std::string& booked_by,
+                                                                  const std::string& key) override {
+    return inner_.FindByIdempotencyKey(booked_by, key);
+  }
+  common::Result<Appointment> Update(const Appointment& before, const Appointment& after,
+                                     const OutboxEvent& event) override {
+    return Rung(inner_.Update(before, after, event));
+  }
+  common::Result<std::vector<Appointment>> ListForClient(const std::string& id, const TimeRange& range) override {
+    return inner_.ListForClient(id, range);
+  }
+  common::Result<std::vector<Appointment>> ListForBarber(const std::string& id, const TimeRange& range) override {
+    return inner_.ListForBarber(id, range);
+  }
+  common::Result<std::vector<AppointmentChangeRecord>> History(const std::string& id) override {
+    return inner_.History(id);
+  }
+
+  std::function<void()> committed;
+
+ private:
+  common::Result<Appointment> Rung(common::Result<Appointment> written) {
+    if (written && committed) committed();
+    return written;
+  }
+
+  AppointmentRepository& inner_;
+};
+
 class CachedRepositoriesTest : public ShopFixture {
  protected:
   CachedRepositoriesTest() : ana_(AddBarber("ana", "Ana")), carol_(AddCustomer("carol")), dan_(AddCustomer("dan")) {
     cache_.SetOnline(true);
   }
 
-  // Books `client` into Ana's chair at `at` through the cached repository.
-  common::Result<Appointment> Insert(const User& client, const std::string& at) {
+  // Books `client` into Ana's chair at `at` through the cached repository (`through`).
+  common::Result<Appointment> Insert(const User& client, const std::string& at,
+                                     AppointmentRepository* through = nullptr) {
     const Barber barber = work_.barbers().FindBarberById(ana_.id).value().value();
     const User party{client.id, client.username, {}, {}, Role::kCustomer, {}, true};
     const NewAppointment proposal{common::NewUuid(),           &barber, &party, At(at),  At(at) + 30min,
                                   AppointmentStatus::kPending, "",      "",     nullptr, 0};
-    return appointments_.Insert(proposal, [](const Appointment&) {
+    return (through != nullptr ? *through : appointments_).Insert(proposal, [](const Appointment&) {
       return OutboxEvent{common::NewUuid(), "appointment.created", "{}"};
     });
   }
-  common::Result<Appointment> Cancel(const Appointment& before) {
+  common::Result<Appointment> Cancel(const Appointment& before, AppointmentRepository* through = nullptr) {
     Appointment after = before;
     after.status = AppointmentStatus::kCanceled;
-    return appointments_.Update(before, after, OutboxEvent{common::NewUuid(), "appointment.canceled", "{}"});
+    return (through != nullptr ? *through : appointments_)
+        .Update(before, after, OutboxEvent{common::NewUuid(), "appointment.canceled", "{}"});
   }
   static TimeRange Ahead() { return {At("2026-12-01T00:00"), kEndOfTime}; }
   std::size_t ClientList(const User& client) { return appointments_.ListForClient(client.id, Ahead()).value().size(); }
@@ -178,6 +221,37 @@ TEST_F(CachedRepositoriesTest, ACommittedChangeForgetsBothPartiesLists) {
   const auto listed = appointments_.ListForClient(carol_.id, Ahead()).value();
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].status, AppointmentStatus::kCanceled);
+}
+
+// The store rings the relay as a change commits, before the writer returns, and whoever
+// the relay tells may ask at once (a page watching the barber's free slots does): from
+// the commit on, both parties' lists show the change, and nothing read meanwhile is kept.
+TEST_F(CachedRepositoriesTest, WhoeverIsToldOfAChangeAsItCommitsSeesIt) {
+  RingingAppointments ringing(work_.stored_appointments());
+  CachedAppointments writer(ringing, cache_);
+  std::vector<std::vector<Appointment>> told;  // the chair's and the client's lists, at the ring
+  ringing.committed = [&] {
+    told.push_back(appointments_.ListForBarber(ana_.id, Ahead()).value());
+    told.push_back(appointments_.ListForClient(carol_.id, Ahead()).value());
+  };
+  EXPECT_EQ(ChairList(), 0u);  // both kept before the change
+  EXPECT_EQ(ClientList(carol_), 0u);
+  const auto made = Insert(carol_, "2026-12-07T10:00", &writer);
+  ASSERT_TRUE(made);
+  ASSERT_EQ(told.size(), 2u);
+  EXPECT_EQ(told[0].size(), 1u);
+  EXPECT_EQ(told[1].size(), 1u);
+  EXPECT_EQ(Reads(), 4u);
+  EXPECT_EQ(ChairList(), 1u);  // read again: what was read at the ring was not kept
+  EXPECT_EQ(Reads(), 5u);
+
+  told.clear();
+  ASSERT_TRUE(Cancel(*made, &writer));
+  ASSERT_EQ(told.size(), 2u);
+  for (const auto& list : told) {
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(list[0].status, AppointmentStatus::kCanceled);
+  }
 }
 
 // A booking changes the barber's appointments, not the barber: the next booking of a busy

@@ -109,6 +109,55 @@ TEST_F(ListCacheTest, AnAnswerReadBeforeAChangeIsNotKept) {
   EXPECT_EQ(Kept(Key("c")), 0u);
 }
 
+// From the moment a change is being written until it ends, its parties are answered from
+// the database only: the store tells others of the change as it commits, before the
+// writer has forgotten anything.
+TEST_F(ListCacheTest, NothingOfAPartyIsAnsweredOrKeptWhileItsChangeIsWritten) {
+  Fill(Key("b", true), ListOf(1));
+  Fill(Key("c"), ListOf(1));
+  Fill(Key("d"), ListOf(2, "d"));
+  std::optional<ListCache::Ticket> before;  // a read of "e" that began before its change
+  ASSERT_EQ(cache_.Find(Key("e"), before), nullptr);
+  ASSERT_TRUE(before);
+  {
+    ListCache::Change change(cache_, {"b", "c"}, true);
+    std::optional<ListCache::Ticket> ticket;
+    EXPECT_EQ(cache_.Find(Key("b", true), ticket), nullptr);
+    EXPECT_FALSE(ticket);  // and so nothing read now is kept
+    EXPECT_EQ(cache_.Find(Key("c"), ticket), nullptr);
+    EXPECT_FALSE(ticket);
+    EXPECT_EQ(Kept(Key("d")), 2u);  // another party is answered as before
+    change.Made();
+  }
+  EXPECT_EQ(Kept(Key("b", true)), 0u);  // forgotten when it ended
+  EXPECT_EQ(Kept(Key("c")), 0u);
+  Fill(Key("c"), ListOf(3));
+  EXPECT_EQ(Kept(Key("c")), 3u);
+
+  // A change refused forgets nothing; a read that began before it is not kept.
+  {
+    ListCache::Change change(cache_, {"c", "e"}, true);
+    EXPECT_EQ(Kept(Key("c")), 0u);
+    cache_.Store(Key("e"), *before, ListOf(1));
+  }
+  EXPECT_EQ(Kept(Key("c")), 3u);
+  EXPECT_EQ(Kept(Key("e")), 0u);
+
+  // Starting over (ForgetAll, going offline and back) does not end a change.
+  {
+    ListCache::Change change(cache_, {"c"}, false);
+    cache_.ForgetAll();
+    cache_.SetOnline(false);
+    cache_.SetOnline(true);
+    std::optional<ListCache::Ticket> ticket;
+    EXPECT_EQ(cache_.Find(Key("c"), ticket), nullptr);
+    EXPECT_FALSE(ticket);
+    change.Made();
+  }
+  Fill(Key("c"), ListOf(1));
+  EXPECT_EQ(Kept(Key("c")), 1u);
+}
+
 TEST_F(ListCacheTest, AnswersExpire) {
   Fill(Key("c"), ListOf(1));
   clock_.Advance(59s);
