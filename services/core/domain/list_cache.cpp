@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 namespace barbershop::core::domain {
 namespace {
@@ -36,13 +37,18 @@ std::size_t ListCache::Party::Size() const {
 ListCache::Party* ListCache::Answering(const std::string& party, std::optional<Ticket>& ticket) {
   ticket.reset();
   if (!enabled() || !online_ || closed_.contains(party)) return nullptr;
-  // A party is remembered from its first miss (its generation guards the read that
-  // follows), so the number of parties is bounded too.
-  if (parties_.size() >= max_entries_ && !parties_.contains(party)) ForgetAllLocked();
-  auto& found = parties_[party];
-  if (found.changing > 0) return nullptr;
-  ticket = Ticket{epoch_, found.generation};
-  return &found;
+  auto found = parties_.find(party);
+  if (found == parties_.end()) {
+    // A party is remembered from its first miss (its generation guards the read that
+    // follows), so the number of parties is bounded too; not while a change to it is
+    // being written.
+    if (changing_aside_.contains(party)) return nullptr;
+    if (parties_.size() >= max_entries_) ForgetAllLocked();
+    found = parties_.try_emplace(party).first;
+  }
+  if (found->second.changing > 0) return nullptr;
+  ticket = Ticket{epoch_, found->second.generation};
+  return &found->second;
 }
 
 ListCache::Party* ListCache::Keeping(const std::string& party, const Ticket& ticket) {
@@ -198,20 +204,40 @@ void ListCache::ForgetAppointments(std::string_view party) { Drop(party, true); 
 
 ListCache::Change::Change(ListCache& cache, std::initializer_list<std::string_view> parties, bool appointments_only)
     : cache_(cache), appointments_only_(appointments_only) {
+  if (parties.size() > marks_.size()) throw std::invalid_argument("a change names at most two parties");
   if (!cache_.enabled()) return;
-  parties_.assign(parties.begin(), parties.end());
   const std::lock_guard lock(cache_.mutex_);
-  for (const auto& party : parties_) {
-    if (cache_.parties_.size() >= cache_.max_entries_ && !cache_.parties_.contains(party)) cache_.ForgetAllLocked();
-    ++cache_.parties_[party].changing;
+  for (const auto party : parties) {
+    auto& mark = marks_[count_++];
+    mark.party = party;
+    const auto found = cache_.parties_.find(party);
+    if (found != cache_.parties_.end()) {
+      ++found->second.changing;
+      continue;
+    }
+    mark.aside = true;
+    const auto aside = cache_.changing_aside_.find(party);
+    if (aside != cache_.changing_aside_.end()) {
+      ++aside->second;
+    } else {
+      cache_.changing_aside_.emplace(party, 1);
+    }
   }
 }
 
 ListCache::Change::~Change() {
+  if (count_ == 0) return;
   const std::lock_guard lock(cache_.mutex_);
-  for (const auto& party : parties_) {
+  for (std::size_t i = 0; i < count_; ++i) {
+    const auto& mark = marks_[i];
+    if (mark.aside) {
+      // Not remembered meanwhile, so nothing was kept to forget.
+      const auto aside = cache_.changing_aside_.find(mark.party);
+      if (aside != cache_.changing_aside_.end() && --aside->second == 0) cache_.changing_aside_.erase(aside);
+      continue;
+    }
     // Always there: a party with a change being written outlives ForgetAll.
-    const auto found = cache_.parties_.find(party);
+    const auto found = cache_.parties_.find(mark.party);
     if (found == cache_.parties_.end()) continue;
     --found->second.changing;
     if (made_) cache_.DropLocked(found->second, appointments_only_);
@@ -220,7 +246,7 @@ ListCache::Change::~Change() {
 
 void ListCache::Drop(std::string_view party, bool appointments_only) {
   const std::lock_guard lock(mutex_);
-  const auto found = parties_.find(std::string(party));
+  const auto found = parties_.find(party);
   if (found == parties_.end()) return;
   DropLocked(found->second, appointments_only);
 }

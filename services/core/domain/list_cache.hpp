@@ -1,9 +1,11 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <mutex>
@@ -80,6 +82,9 @@ class ListCache {
   /// ForgetAppointments or Forget).  The store rings the relay at commit, before the
   /// writer returns, so without it someone told of the change could still be answered
   /// from memory from before it.  A change that was refused forgets nothing.
+  ///
+  /// At most two parties (a barber and a client); the strings they view must outlive the
+  /// change.
   class Change {
    public:
     Change(ListCache& cache, std::initializer_list<std::string_view> parties, bool appointments_only);
@@ -90,8 +95,13 @@ class ListCache {
     void Made() { made_ = true; }
 
    private:
+    struct Mark {
+      std::string_view party;
+      bool aside = false;  ///< not remembered when the change began: marked in changing_aside_
+    };
     ListCache& cache_;
-    std::vector<std::string> parties_;
+    std::array<Mark, 2> marks_{};
+    std::size_t count_ = 0;
     bool appointments_only_;
     bool made_ = false;
   };
@@ -176,7 +186,19 @@ class ListCache {
   std::uint64_t epoch_ = 0;
   std::size_t items_kept_ = 0;
   std::atomic<std::uint64_t> facts_answered_{0};
-  std::unordered_map<std::string, Party> parties_;
+  /// Looks a party up by any string, without making a std::string of it.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
+  };
+  template <typename T>
+  using ByName = std::unordered_map<std::string, T, NameHash, std::equal_to<>>;
+
+  ByName<Party> parties_;
+  /// Changes being written to parties this copy does not remember (a client's first
+  /// booking): such a party is not remembered until they end, so that nothing read
+  /// meanwhile is kept, and a change alone adds no party toward `max_entries`.
+  ByName<int> changing_aside_;
   std::unordered_map<std::string, std::string> barber_names_;  ///< lower-case name to id
   std::unordered_set<std::string> closed_;
   std::unordered_map<std::string, TimePoint> ended_sessions_;  ///< with when this copy heard

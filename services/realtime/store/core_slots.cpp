@@ -57,11 +57,11 @@ void CoreSlotSource::FreeSlots(const hub::AvailabilityKey& key, Answer answer) {
   call->request.set_date(key.date);
   call->request.set_service(key.service);
   call->answer = std::move(answer);
-  // Relative to the monotonic clock: a step of the wall clock neither cuts the call short
-  // nor lets it hang.
   // Asked because the slots may have changed: the core reads them from PostgreSQL, not
   // from a copy's memory, which may not have heard of the change yet.
   call->context.AddMetadata("cache-control", "no-cache");
+  // Relative to the monotonic clock: a step of the wall clock neither cuts the call short
+  // nor lets it hang.
   call->context.set_deadline(
       gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_seconds(kDeadlineSeconds, GPR_TIMESPAN)));
   {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "domain/list_cache.hpp"
 
 namespace barbershop::core::domain {
@@ -156,6 +158,42 @@ TEST_F(ListCacheTest, NothingOfAPartyIsAnsweredOrKeptWhileItsChangeIsWritten) {
   }
   Fill(Key("c"), ListOf(1));
   EXPECT_EQ(Kept(Key("c")), 1u);
+
+  // A party not remembered when its change began (a client's first booking) is not
+  // remembered, answered or kept until it ends, ForgetAll or not.
+  {
+    ListCache::Change change(cache_, {"b", "f"}, true);
+    std::optional<ListCache::Ticket> ticket;
+    EXPECT_EQ(cache_.Find(Key("f"), ticket), nullptr);
+    EXPECT_FALSE(ticket);
+    cache_.ForgetAll();
+    EXPECT_EQ(cache_.Find(Key("f"), ticket), nullptr);
+    EXPECT_FALSE(ticket);
+    change.Made();
+  }
+  Fill(Key("f"), ListOf(2, "f"));
+  EXPECT_EQ(Kept(Key("f")), 2u);
+}
+
+// Parties count toward the cache's bound once something of theirs is read: a shop's
+// stream of one-off customers booking does not make it start over.
+TEST_F(ListCacheTest, ChangesAloneRememberNoParty) {
+  ListCache small(60s, 3, clock_);
+  small.SetOnline(true);
+  std::optional<ListCache::Ticket> ticket;
+  ASSERT_EQ(small.Find(Key("b", true), ticket), nullptr);
+  small.Store(Key("b", true), *ticket, ListOf(1));
+  for (int i = 0; i < 10; ++i) {
+    const std::string client = "client" + std::to_string(i);
+    ListCache::Change change(small, {"b", client}, true);
+  }  // refused: nothing of "b" is forgotten
+  const auto kept = small.Find(Key("b", true), ticket);
+  ASSERT_NE(kept, nullptr);
+  EXPECT_EQ(kept->size(), 1u);
+}
+
+TEST_F(ListCacheTest, AChangeNamesAtMostTwoParties) {
+  EXPECT_THROW(ListCache::Change(cache_, {"a", "b", "c"}, true), std::invalid_argument);
 }
 
 TEST_F(ListCacheTest, AnswersExpire) {
