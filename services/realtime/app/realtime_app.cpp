@@ -1,6 +1,10 @@
 #include "app/realtime_app.hpp"
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/steady_timer.hpp>
+
+#include <functional>
+#include <memory>
 
 #include "barbershop/common/amqp_connection.hpp"
 #include "barbershop/common/contained.hpp"
@@ -26,6 +30,21 @@ namespace {
 constexpr std::chrono::seconds kSessionTtl{90};
 constexpr std::chrono::seconds kHeartbeatEvery{30};
 constexpr std::chrono::seconds kPartiesCacheFor{300};
+
+/// The availability feed's later tries, as timers on the io threads.
+class IoTimers final : public hub::Timers {
+ public:
+  explicit IoTimers(boost::asio::io_context& io) : io_(io) {}
+  void After(std::chrono::milliseconds delay, std::function<void()> task) override {
+    auto timer = std::make_shared<boost::asio::steady_timer>(io_, delay);
+    timer->async_wait([timer, task = std::move(task)](const boost::system::error_code& error) {
+      if (!error) task();
+    });
+  }
+
+ private:
+  boost::asio::io_context& io_;
+};
 
 }  // namespace
 
@@ -73,7 +92,8 @@ common::Status RealtimeApp::Start() {
   subscriber_->Start(*hub_);
   parties_ = std::make_unique<store::GrpcAppointmentParties>(config_.core_address, kPartiesCacheFor, *shop_time_);
   slots_ = std::make_unique<store::CoreSlotSource>(config_.core_address);
-  availability_ = std::make_unique<hub::AvailabilityFeed>(*hub_, *slots_);
+  timers_ = std::make_unique<IoTimers>(io_);
+  availability_ = std::make_unique<hub::AvailabilityFeed>(*hub_, *slots_, *timers_);
 
   server_metrics_ = std::make_unique<net::ServerMetrics>(metrics_);
   metrics_.AddCallbackGauge("realtime_hub_channels", "Pub/sub channels this copy is subscribed to",

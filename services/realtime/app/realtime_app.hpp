@@ -21,6 +21,7 @@ namespace barbershop::realtime {
 namespace hub {
 class Hub;
 class AvailabilityFeed;
+class Timers;
 }  // namespace hub
 namespace store {
 class RedisPool;
@@ -72,7 +73,8 @@ class RealtimeApp {
   std::unique_ptr<store::RedisSubscriber> subscriber_;
   std::unique_ptr<hub::Hub> hub_;
   // Destroyed in this order, after the server: the slot source waits for its answers,
-  // which go to the feed, which leaves the hub.
+  // which go to the feed, which leaves the hub; the feed's timers run on io_.
+  std::unique_ptr<hub::Timers> timers_;
   std::unique_ptr<hub::AvailabilityFeed> availability_;
   std::unique_ptr<store::CoreSlotSource> slots_;
   std::unique_ptr<store::GrpcAppointmentParties> parties_;

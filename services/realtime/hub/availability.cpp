@@ -17,8 +17,9 @@ using nlohmann::json;
 
 namespace {
 
-/// The longest service a barber offers (8 hours): a booking can take a slot that starts
-/// this long before it.
+// The waits between tries of a read that keeps failing.
+constexpr std::chrono::milliseconds kFirstRetry{1000};
+constexpr std::chrono::milliseconds kLongestRetry{30000};
 
 /// What is in `now` and not in `before`, in `now`'s order.
 std::vector<std::string> Missing(const std::vector<std::string>& now, const std::vector<std::string>& before) {
@@ -127,9 +128,14 @@ class AvailabilityFeed::BarberWatch final : public Listener {
   std::atomic<bool> ready_{false};
 };
 
-AvailabilityFeed::AvailabilityFeed(Hub& hub, SlotSource& source) : hub_(hub), source_(source) {}
+AvailabilityFeed::AvailabilityFeed(Hub& hub, SlotSource& source, Timers& timers)
+    : hub_(hub), source_(source), timers_(timers), life_(std::make_shared<Life>(this)) {}
 
 AvailabilityFeed::~AvailabilityFeed() {
+  {
+    const std::lock_guard lock(life_->mutex);
+    life_->feed = nullptr;
+  }
   std::map<std::string, std::shared_ptr<BarberWatch>> barbers;
   {
     const std::lock_guard lock(mutex_);
@@ -215,6 +221,7 @@ void AvailabilityFeed::OnNotice(const std::string& barber_id, const std::optiona
 void AvailabilityFeed::OnAnswer(const AvailabilityKey& key, common::Result<std::vector<std::string>> answer) {
   std::shared_ptr<BarberWatch> unsubscribe;
   bool again = false;
+  std::optional<std::chrono::milliseconds> retry_after;
   {
     const std::lock_guard lock(mutex_);
     const auto it = keys_.find(key);
@@ -223,14 +230,30 @@ void AvailabilityFeed::OnAnswer(const AvailabilityKey& key, common::Result<std::
     state.asking = false;
     std::shared_ptr<const std::string> frame;
     if (!answer) {
-      // The watchers keep what they have; the next change asks again.
-      frame = std::make_shared<const std::string>(ErrorFrame(answer.error()));
-    } else if (!state.slots || *state.slots != *answer) {
-      const std::vector<std::string> none;
-      const auto& before = state.slots ? *state.slots : none;
-      frame = std::make_shared<const std::string>(SlotsFrame(
-          key, *answer, state.slots ? Missing(*answer, before) : none, state.slots ? Missing(before, *answer) : none));
-      state.slots = std::move(*answer);
+      // The watchers keep what they have, told once; a change asks again, and so does the
+      // next try when the core could not be reached (a barber or service that is gone is
+      // not asked for again until something changes).
+      if (state.failing.count() == 0) frame = std::make_shared<const std::string>(ErrorFrame(answer.error()));
+      if (answer.error().code == common::ErrorCode::kUnavailable) {
+        state.failing = state.failing.count() == 0 ? kFirstRetry : std::min(state.failing * 2, kLongestRetry);
+        if (!state.again && !state.retry_set && !state.watchers.empty()) {
+          state.retry_set = true;
+          retry_after = state.failing;
+        }
+      }
+    } else {
+      // Read again after a failure, the list goes out changed or not: the watchers told
+      // of the failure learn that it is live again.
+      const bool healed = state.failing.count() > 0;
+      state.failing = {};
+      if (healed || !state.slots || *state.slots != *answer) {
+        const std::vector<std::string> none;
+        const auto& before = state.slots ? *state.slots : none;
+        frame =
+            std::make_shared<const std::string>(SlotsFrame(key, *answer, state.slots ? Missing(*answer, before) : none,
+                                                           state.slots ? Missing(before, *answer) : none));
+        state.slots = std::move(*answer);
+      }
     }
     // Sent under the lock: a watcher joining meanwhile gets the list before any change.
     if (frame) {
@@ -246,6 +269,27 @@ void AvailabilityFeed::OnAnswer(const AvailabilityKey& key, common::Result<std::
   }
   if (unsubscribe) hub_.Leave(AvailabilityChannel(key.barber_id), unsubscribe.get());
   if (again) Ask(key);
+  if (retry_after) {
+    timers_.After(*retry_after, [life = life_, key] {
+      const std::lock_guard lock(life->mutex);
+      if (life->feed != nullptr) life->feed->Retry(key);
+    });
+  }
+}
+
+void AvailabilityFeed::Retry(const AvailabilityKey& key) {
+  {
+    const std::lock_guard lock(mutex_);
+    const auto it = keys_.find(key);
+    if (it == keys_.end() || !it->second.retry_set) return;
+    auto& state = it->second;
+    state.retry_set = false;
+    // A read is out (a change asked meanwhile) or has succeeded since.  (A key nobody
+    // watches is dropped as its last watcher leaves, so the tasks of one find no key.)
+    if (state.asking || state.failing.count() == 0 || state.watchers.empty()) return;
+    state.asking = true;
+  }
+  Ask(key);
 }
 
 }  // namespace barbershop::realtime::hub

@@ -8,6 +8,7 @@
 // booked: a watcher sees start times only.  Plain code: the slots come from a
 // SlotSource (the core's GetAvailableSlots).
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -45,6 +46,14 @@ class SlotSource {
   virtual void FreeSlots(const AvailabilityKey& key, Answer answer) = 0;
 };
 
+/// Runs a task later, on any thread (the feed's second tries after a failed read).
+/// Thread-safe.
+class Timers {
+ public:
+  virtual ~Timers() = default;
+  virtual void After(std::chrono::milliseconds delay, std::function<void()> task) = 0;
+};
+
 /// The pub/sub channel that carries a barber's availability notices.
 std::string AvailabilityChannel(std::string_view barber_id);
 
@@ -75,11 +84,16 @@ std::string SlotsFrame(const AvailabilityKey& key, const std::vector<std::string
 
 /// The watchers of this copy, by key; one subscription per barber on the hub, one
 /// request for slots per key at a time (a change heard meanwhile asks again once it is
-/// answered, so the last answer is never older than the last change).  Thread-safe.
+/// answered, so the last answer is never older than the last change).  A read that
+/// fails tells the watchers (an error frame); one that could not reach the core is told
+/// once and tried again after 1 s, then 2, 4 and so on up to 30 s, while anyone watches,
+/// so that a core that comes back heals every watcher without waiting for a change.
+/// Thread-safe.
 class AvailabilityFeed {
  public:
-  /// `source` answers no request after the feed is destroyed (the service stops it first).
-  AvailabilityFeed(Hub& hub, SlotSource& source);
+  /// `source` answers no request after the feed is destroyed (the service stops it first);
+  /// a task left with `timers` does nothing once it is.
+  AvailabilityFeed(Hub& hub, SlotSource& source, Timers& timers);
   ~AvailabilityFeed();
   AvailabilityFeed(const AvailabilityFeed&) = delete;
   AvailabilityFeed& operator=(const AvailabilityFeed&) = delete;
@@ -100,6 +114,14 @@ class AvailabilityFeed {
     std::optional<std::vector<std::string>> slots;  ///< the last answer; none before the first
     bool asking = false;                            ///< a request is out
     bool again = false;                             ///< a change came while it was
+    std::chrono::milliseconds failing{0};           ///< the wait before the next try; 0: the last read did not fail
+    bool retry_set = false;                         ///< a try is waiting in `timers_`
+  };
+  /// What a task left with the timers reaches: the feed, until it is destroyed.
+  struct Life {
+    explicit Life(AvailabilityFeed* f) : feed(f) {}
+    std::mutex mutex;
+    AvailabilityFeed* feed;
   };
 
   /// From a barber's channel: its slots may have changed on `dates` (any day: nullopt).
@@ -107,12 +129,16 @@ class AvailabilityFeed {
   /// Asks the source for `key`'s slots (unlocked: a source may answer at once).
   void Ask(const AvailabilityKey& key);
   void OnAnswer(const AvailabilityKey& key, common::Result<std::vector<std::string>> answer);
+  /// The try set after a failed read: asks again unless a read is out or nobody watches.
+  void Retry(const AvailabilityKey& key);
   /// Drops a key that nobody watches and nothing is asked for; returns its barber's watch
   /// when that was the barber's last key, to leave the hub with once unlocked.
   std::shared_ptr<BarberWatch> ForgetLocked(std::map<AvailabilityKey, KeyState>::iterator key);
 
   Hub& hub_;
   SlotSource& source_;
+  Timers& timers_;
+  const std::shared_ptr<Life> life_;
   mutable std::mutex mutex_;
   std::map<AvailabilityKey, KeyState> keys_;
   std::map<std::string, std::shared_ptr<BarberWatch>> barbers_;

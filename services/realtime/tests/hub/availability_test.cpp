@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <variant>
 
@@ -35,6 +37,24 @@ class FakeSlotSource final : public SlotSource {
   std::deque<std::pair<AvailabilityKey, SlotSource::Answer>> pending;
 };
 
+/// Keeps each task until the test runs it.
+class FakeTimers final : public Timers {
+ public:
+  void After(std::chrono::milliseconds delay, std::function<void()> task) override {
+    tasks.emplace_back(delay, std::move(task));
+  }
+  /// Runs the oldest task; returns its delay.
+  std::chrono::milliseconds RunNext() {
+    EXPECT_FALSE(tasks.empty()) << "nothing was set";
+    if (tasks.empty()) return {};
+    auto [delay, task] = std::move(tasks.front());
+    tasks.pop_front();
+    task();
+    return delay;
+  }
+  std::deque<std::pair<std::chrono::milliseconds, std::function<void()>>> tasks;
+};
+
 json Frame(const std::shared_ptr<const std::string>& message) { return json::parse(*message); }
 
 class AvailabilityFeedTest : public ::testing::Test {
@@ -43,7 +63,8 @@ class AvailabilityFeedTest : public ::testing::Test {
   FakeSubscriber subscriber_;
   Hub hub_{subscriber_};
   FakeSlotSource source_;
-  AvailabilityFeed feed_{hub_, source_};
+  FakeTimers timers_;
+  AvailabilityFeed feed_{hub_, source_, timers_};
 };
 
 TEST_F(AvailabilityFeedTest, ReadsTheSlotsOnceSubscribedAndSendsThemWhole) {
@@ -170,6 +191,91 @@ TEST_F(AvailabilityFeedTest, AFailedReadIsAnErrorFrameAndTheNextChangeReadsAgain
   source_.Answer(Slots{});
   ASSERT_EQ(watcher->messages.size(), 3u);
   EXPECT_EQ(Frame(watcher->messages[2])["removed"], (json{"10:00"}));
+}
+
+// A core that is away for a while: the watchers hear of it once, the read is tried again
+// later and later, and the first read that works sends the list whole, changed or not.
+TEST_F(AvailabilityFeedTest, AFailedReadIsTriedAgainLaterAndLaterUntilItWorks) {
+  using std::chrono::milliseconds;
+  auto watcher = std::make_shared<RecordingListener>();
+  feed_.Join(day_, watcher);
+  hub_.OnSubscribed("availability:b-1");
+  source_.Answer(Slots{"10:00"});
+  EXPECT_TRUE(timers_.tasks.empty()) << "nothing to try again";
+  hub_.Deliver("availability:b-1", std::make_shared<const std::string>(AvailabilityNotice("b-1", {})));
+  source_.Answer(MakeError(ErrorCode::kUnavailable, "core down"));
+  ASSERT_EQ(watcher->messages.size(), 2u);
+  EXPECT_EQ(Frame(watcher->messages[1])["type"], "error");
+  for (const auto wait : {1000, 2000, 4000, 8000, 16000, 30000, 30000}) {
+    ASSERT_EQ(timers_.tasks.size(), 1u);
+    EXPECT_EQ(timers_.RunNext(), milliseconds(wait));
+    ASSERT_EQ(source_.pending.size(), 1u) << "asked again after " << wait << " ms";
+    source_.Answer(MakeError(ErrorCode::kUnavailable, "core down"));
+  }
+  EXPECT_EQ(watcher->messages.size(), 2u) << "told once";
+  timers_.RunNext();
+  source_.Answer(Slots{"10:00"});
+  ASSERT_EQ(watcher->messages.size(), 3u);
+  const auto healed = Frame(watcher->messages[2]);
+  EXPECT_EQ(healed["slots"], (json{"10:00"}));
+  EXPECT_EQ(healed["added"], json::array());
+  EXPECT_TRUE(timers_.tasks.empty());
+
+  // The next failure starts again at a second, and is told again.
+  hub_.Deliver("availability:b-1", std::make_shared<const std::string>(AvailabilityNotice("b-1", {})));
+  source_.Answer(MakeError(ErrorCode::kUnavailable, "core down"));
+  EXPECT_EQ(watcher->messages.size(), 4u);
+  ASSERT_EQ(timers_.tasks.size(), 1u);
+  EXPECT_EQ(timers_.tasks.front().first, milliseconds(1000));
+}
+
+TEST_F(AvailabilityFeedTest, ATryIsNotMadeWhenAChangeAskedFirstOrNobodyWatches) {
+  auto watcher = std::make_shared<RecordingListener>();
+  feed_.Join(day_, watcher);
+  hub_.OnSubscribed("availability:b-1");
+  source_.Answer(MakeError(ErrorCode::kUnavailable, "core down"));  // the first read
+  ASSERT_EQ(timers_.tasks.size(), 1u);
+  hub_.Deliver("availability:b-1", std::make_shared<const std::string>(AvailabilityNotice("b-1", {})));
+  ASSERT_EQ(source_.pending.size(), 1u);
+  timers_.RunNext();  // a read is out already
+  EXPECT_EQ(source_.asked.size(), 2u);
+  source_.Answer(Slots{"10:00"});
+  EXPECT_EQ(watcher->messages.size(), 2u);  // the error, then the list
+
+  hub_.Deliver("availability:b-1", std::make_shared<const std::string>(AvailabilityNotice("b-1", {})));
+  source_.Answer(MakeError(ErrorCode::kUnavailable, "core down"));
+  ASSERT_EQ(timers_.tasks.size(), 1u);
+  feed_.Leave(day_, watcher.get());
+  timers_.RunNext();
+  EXPECT_EQ(source_.asked.size(), 3u) << "nobody watches";
+  EXPECT_EQ(feed_.key_count(), 0u);
+}
+
+TEST_F(AvailabilityFeedTest, ABarberOrServiceThatIsGoneIsNotAskedForAgainUntilAChange) {
+  auto watcher = std::make_shared<RecordingListener>();
+  feed_.Join(day_, watcher);
+  hub_.OnSubscribed("availability:b-1");
+  source_.Answer(MakeError(ErrorCode::kNotFound, "no such barber"));
+  ASSERT_EQ(watcher->messages.size(), 1u);
+  EXPECT_EQ(Frame(watcher->messages[0])["code"], "not_found");
+  EXPECT_TRUE(timers_.tasks.empty());
+}
+
+TEST(AvailabilityFeedLifeTest, ATryLeftAfterTheFeedIsGoneDoesNothing) {
+  FakeSubscriber subscriber;
+  Hub hub{subscriber};
+  FakeSlotSource source;
+  FakeTimers timers;
+  {
+    AvailabilityFeed feed{hub, source, timers};
+    auto watcher = std::make_shared<RecordingListener>();
+    feed.Join(AvailabilityKey{"b-1", "2026-12-04", ""}, watcher);
+    hub.OnSubscribed("availability:b-1");
+    source.Answer(MakeError(ErrorCode::kUnavailable, "core down"));
+  }
+  ASSERT_EQ(timers.tasks.size(), 1u);
+  timers.RunNext();
+  EXPECT_EQ(source.asked.size(), 1u);
 }
 
 TEST_F(AvailabilityFeedTest, AKeyLeftWhileItsReadIsOutIsDroppedWithItsAnswer) {

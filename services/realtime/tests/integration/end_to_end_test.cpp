@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -377,6 +378,47 @@ TEST_F(EndToEndTest, AnyoneWatchingABarbersDaySeesItsSlotsTakenAndFreedLiveOnEve
   expect("added", "time off removed");
   ASSERT_TRUE(core_.BookAt(client_, kBarberName, booking->date, booking->clock));
   expect("removed", "booked again");
+}
+
+// A copy whose core stops answering tells the day's watchers once, and reads the day again
+// by itself once the core answers: the watchers see the change they missed without
+// another change coming.  The copy asks a core replica of the test's own (relaying
+// nothing), stopped with SIGSTOP so that its asks run out of time.
+TEST_F(EndToEndBase, AWatcherWhoseCoreWasAwayGetsTheDayAgainWhenItAnswers) {
+  if (stack_.database_url.empty()) GTEST_SKIP() << "needs BARBERSHOP_TEST_DATABASE_URL";
+  CoreProcess replica(stack_, {"BARBERSHOP_RELAY=false"});
+  ASSERT_TRUE(replica.Start()) << "the core replica did not become ready";
+  TestStack via_replica = stack_;
+  via_replica.core_address = replica.grpc_address();
+  RealtimeProcess copy(via_replica);
+  ASSERT_TRUE(copy.Start()) << "the copy did not become ready";
+
+  const auto booking = core_.BookRandomSlot(client_, kBarberName);
+  ASSERT_TRUE(booking);
+  const std::string slot = booking->appointment.date_time();
+  WsClient watcher;
+  ASSERT_EQ(
+      watcher.Connect(copy.port(), "/websocket/barber/" + barber_.user_id + "/availability?date=" + booking->date),
+      101u);
+  const auto slots_with = [&](bool free) {
+    return [&slot, free](const json& m) {
+      if (m.value("type", "") != "availability") return false;
+      const auto& slots = m["slots"];
+      return (std::find(slots.begin(), slots.end(), slot) != slots.end()) == free;
+    };
+  };
+  ASSERT_TRUE(watcher.NextMatching(slots_with(false), kDeliveryTimeout)) << "no slots on connect";
+
+  replica.Kill(SIGSTOP);
+  ASSERT_TRUE(core_.Cancel(client_, booking->appointment.appointment_id()));  // the slot is free again
+  const auto error = watcher.NextMatching([](const json& m) { return m.value("type", "") == "error"; }, 30s);
+  replica.Kill(SIGCONT);
+  ASSERT_TRUE(error) << "the watcher was not told that the slots could not be read";
+  EXPECT_EQ((*error)["code"], "unavailable");
+  const auto healed = watcher.NextMatching(slots_with(true), 45s);
+  ASSERT_TRUE(healed) << "the day was not read again once the core answered";
+  const auto& added = (*healed)["added"];
+  EXPECT_NE(std::find(added.begin(), added.end(), slot), added.end()) << healed->dump();
 }
 
 TEST_F(EndToEndTest, AnAvailabilityStreamIsRefusedForNoSuchBarberOrDay) {
