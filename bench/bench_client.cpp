@@ -53,6 +53,15 @@ double CpuSeconds(int pid) {
   return stat.own_ticks / Ticks();
 }
 
+MachineCpu MachineCpuSeconds() {
+  std::ifstream stat("/proc/stat");
+  std::string cpu;
+  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  stat >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
+  if (!stat || cpu != "cpu") return {};
+  return MachineCpu{(user + nice + system + irq + softirq) / Ticks(), steal / Ticks()};
+}
+
 double TreeCpuSeconds(int root) {
   if (root <= 0) return 0;
   std::map<int, ProcStat> all;

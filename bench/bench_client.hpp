@@ -43,4 +43,12 @@ double CpuSeconds(int pid);
 /// reaped: a database server with its backends, a broker started through a launcher.
 double TreeCpuSeconds(int root);
 
+/// The whole machine's CPU seconds so far, from /proc/stat: spent running anything
+/// (user, system, interrupts), and taken by the host for others (steal).
+struct MachineCpu {
+  double busy = 0;
+  double stolen = 0;
+};
+MachineCpu MachineCpuSeconds();
+
 }  // namespace barbershop::bench

@@ -22,6 +22,8 @@
 #include <thread>
 #include <utility>
 
+#include <unistd.h>
+
 #include "barbershop/common/clock.hpp"
 #include "barbershop/common/shop_time.hpp"
 #include "bench_support.hpp"
@@ -259,11 +261,21 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       stop = false;
     }
     SettleDatabase(database_url);
-    const auto measure_cpu_from = [&watched] {
+    // Beside the named processes, this one (the clients and the barbers' screens) and the
+    // machine as a whole: how near the run came to using every core.
+    Watched generator{"load generator", static_cast<int>(getpid())};
+    MachineCpu machine_from;
+    MachineCpu machine_used;
+    const auto measure_cpu_from = [&] {
       for (auto& process : watched) process.cpu_at_start = TreeCpuSeconds(process.pid);
+      generator.cpu_at_start = CpuSeconds(generator.pid);
+      machine_from = MachineCpuSeconds();
     };
-    const auto measure_cpu_to = [&watched] {
+    const auto measure_cpu_to = [&] {
       for (auto& process : watched) process.cpu_used = TreeCpuSeconds(process.pid) - process.cpu_at_start;
+      generator.cpu_used = CpuSeconds(generator.pid) - generator.cpu_at_start;
+      const auto machine_to = MachineCpuSeconds();
+      machine_used = MachineCpu{machine_to.busy - machine_from.busy, machine_to.stolen - machine_from.stolen};
     };
     if (rate > 0) {
       const long total = static_cast<long>(seconds * rate);
@@ -341,6 +353,10 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       std::printf("cpu per booking: %s %.0f us (%.2f cores)\n", process.name.c_str(), us, process.cpu_used / window);
     }
     if (!watched.empty()) std::printf("cpu per booking: all named %.0f us\n", total_us);
+    std::printf("load generator's cpu per booking: %.0f us (%.2f cores)\n",
+                generator.cpu_used * 1e6 / static_cast<double>(std::max(1L, in_window)), generator.cpu_used / window);
+    std::printf("machine: %.2f of %ld cores busy during the measured seconds, %.2f taken by the host\n",
+                machine_used.busy / window, sysconf(_SC_NPROCESSORS_ONLN), machine_used.stolen / window);
     std::fflush(stdout);
     return missing == 0 && timeline.errors == 0 ? 0 : 1;
   } catch (const std::exception& e) {

@@ -378,11 +378,12 @@ awk '
   /^booking latency/ { match($0, /p99 [0-9.]+/); p99 = substr($0, RSTART + 4, RLENGTH - 4) + 0 }
   /^commit to screen/ { match($0, /p99 [0-9.]+/); screen = substr($0, RSTART + 4, RLENGTH - 4) + 0 }
   /^cpu per booking: / { cpu = cpu (cpu == "" ? "" : ", ") substr($0, 18) }
+  /^load generator/ || /^machine: / { beside = beside $0 "\n" }
   END {
     printf "platform bookings: %.0f/s (target at least 1,500/s: %s), p99 %.2f ms (target at most 25 ms: %s), ", \
       rate, (rate >= 1500 ? "met" : "not met"), p99, (p99 <= 25 ? "met" : "not met")
     printf "commit to screen p99 %.2f ms (target at most 10 ms: %s)\n", screen, (screen <= 10 ? "met" : "not met")
-    printf "cpu per booking: %s\n", cpu
+    printf "cpu per booking: %s\n%s", cpu, beside
   }' "$STACK/platform_bookings.out"
 sed -n 's/^CreateAppointment .*throughput=\([0-9.]*\/s\) p50=\([0-9.]*ms\) p99=\([0-9.]*ms\) service_cpu_per_call=\([0-9]*us\).*/core alone (no broker): \1, p50 \2, p99 \3, core CPU \4 per booking/p' \
   "$STACK/core_bench.out"
