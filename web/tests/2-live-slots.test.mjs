@@ -62,3 +62,48 @@ test('a slot booked by one customer leaves the other\'s page within a second', a
   clean(watcher, [/status of 409/]);
   await watcher.context().close();
 });
+
+// The real-time service could not read the day from the core: the page keeps the times it
+// shows and says they may be out of date, until the service sends the list again.
+test('free times that could not be read are marked out of date until they come again', async () => {
+  const chair = await barber();
+  const day = shopDay(5);
+  const watching = await customer();
+  const other = await customer();
+
+  const page = await openPage(browser, desktop);
+  // The stream of the day watched (the page opens others while the form is filled in),
+  // and the moment its first list has reached the page.
+  let toPage = null;
+  let listed;
+  const firstList = new Promise((resolve) => { listed = resolve; });
+  await page.routeWebSocket(/\/availability/, (socket) => {
+    const server = socket.connectToServer();
+    const watched = socket.url().includes(`date=${day}`) && socket.url().includes('service=Haircut');
+    if (watched) toPage = socket;
+    server.onMessage((message) => {
+      socket.send(message);
+      if (watched) listed();
+    });
+    socket.onMessage((message) => server.send(message));
+  });
+  await logIn(page, watching.email);
+  await page.getByRole('link', { name: 'My appointments' }).waitFor();
+  await showDay(page, chair.name, day);
+  await firstList;
+  await slot(page, '14:00').waitFor();
+  const note = page.getByRole('note');
+  assert.equal(await note.count(), 0);
+
+  // As the service words it when the core cannot be reached.
+  toPage.send(JSON.stringify({ type: 'error', code: 'unavailable', message: 'temporarily unavailable; try again shortly' }));
+  await seen(note, 'out of date');
+  await slot(page, '14:00').waitFor();  // the times shown stay
+
+  // The next list (here, after someone books 14:00) clears the mark.
+  await book(other, chair.name, day, '14:00');
+  await slot(page, '14:00').waitFor({ state: 'detached', timeout: 5_000 });
+  await note.waitFor({ state: 'detached', timeout: 5_000 });
+  clean(page);
+  await page.context().close();
+});

@@ -13,7 +13,7 @@ import { Notice, Page, useLoad, useAction } from './ui.js';
 
 function Move({ item, onMoved }) {
   const [day, setDay] = useState(shopDay(item.date_time));
-  const slots = useLiveSlots(item.barber_id, isValidDay(day) ? day : '', item.service);
+  const { slots, stale } = useLiveSlots(item.barber_id, isValidDay(day) ? day : '', item.service);
   const [outcome, run] = useAction();
   const move = (slot) => run(async () => {
     try {
@@ -31,7 +31,7 @@ function Move({ item, onMoved }) {
         <label for="move-day">New day</label>
         <input id="move-day" type="date" min=${shopDay()} value=${day} onChange=${(event) => setDay(event.currentTarget.value)} />
       </div>
-      <${SlotList} slots=${slots} onPick=${move} busy=${outcome.busy} />
+      <${SlotList} slots=${slots} stale=${stale} onPick=${move} busy=${outcome.busy} />
       <${Notice} ...${outcome} />
     </section>`;
 }

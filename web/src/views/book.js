@@ -62,7 +62,7 @@ export function BookPage() {
   const [outcome, run, setOutcome] = useAction();
   const [wanted, setWanted] = useState(null);
 
-  const slots = useLiveSlots(barber?.barber_id, isValidDay(day) ? day : '', service);
+  const { slots, stale } = useLiveSlots(barber?.barber_id, isValidDay(day) ? day : '', service);
   const change = (field) => (event) => {
     setOutcome({ ok: null, error: null, busy: false });
     setWanted(null);
@@ -111,7 +111,7 @@ export function BookPage() {
       <section>
         <h2>${isValidDay(day) ? `Free times on ${dayTitle(day)}` : 'Free times'}</h2>
         <p class="muted">Tap a time to book it. Times are the shop's (Chisinau).</p>
-        <${SlotList} slots=${barber ? slots : []} onPick=${book} busy=${outcome.busy} />
+        <${SlotList} slots=${barber ? slots : []} stale=${stale} onPick=${book} busy=${outcome.busy} />
         ${wanted && html`
           <p class="notice">To book ${when(wanted)}, <a href="#/login">log in to book</a> or <a href="#/signup">sign up to book</a>.</p>`}
         <${Notice} ...${outcome} />
