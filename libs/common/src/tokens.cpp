@@ -322,7 +322,10 @@ Result<Claims> TokenVerifier::Verify(const std::string& token) const {
     if (verified_->claims.size() >= verified_->max_entries) verified_->claims.clear();
     verified_->claims.emplace(token, *known);
   }
-  if (clock_->Now() >= known->expires_at + kTokenLeeway) return Unauthenticated("the token has expired: log in again");
+  // The leeway is taken from now, not added to an expiry that may be the largest count.
+  if (clock_->Now() - kTokenLeeway >= known->expires_at) {
+    return Unauthenticated("the token has expired: log in again");
+  }
   return std::move(*known);
 }
 

@@ -4,9 +4,11 @@
 
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <tuple>
 #include <vector>
@@ -19,6 +21,7 @@ namespace {
 using namespace std::chrono_literals;
 using ::barbershop::testing::KeyPair;
 using ::barbershop::testing::NewEcKeyPair;
+using ::barbershop::testing::SignPayloadText;
 using ::barbershop::testing::SignRawToken;
 using ::barbershop::testing::TokenPayload;
 
@@ -226,6 +229,28 @@ TEST_F(TokensTest, TimesAreWholeSecondsAndNamesAreStrings) {
   ExpectRefused(verifier_.Verify(Raw([&](auto& p) { p["sub"] = 42; })), "sub a number");
   ExpectRefused(verifier_.Verify(Raw([&](auto& p) { p["aud"] = nlohmann::json::array({kTokenAudience}); })),
                 "aud a list");
+}
+
+// Times are 64-bit counts of seconds: the largest passes without overflowing when the
+// leeway is applied, one past it is refused, and the smallest has long expired.
+TEST_F(TokensTest, TimesAtTheEndsOfA64BitCountNeitherOverflowNorPass) {
+  constexpr std::int64_t kLargest = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t kSmallest = std::numeric_limits<std::int64_t>::min();
+  const auto far = verifier_.Verify(Raw([&](auto& p) { p["exp"] = kLargest; }));
+  ASSERT_TRUE(far) << "an expiry at the end of a 64-bit count has not passed";
+  EXPECT_EQ(far->expires_at.time_since_epoch().count(), kLargest);
+  auto past = TokenPayload("user-1", "admin", clock_.Now());
+  past.erase("exp");
+  const std::string past_text = past.dump().insert(1, R"("exp":9223372036854775808,)");
+  const std::string largest_text = past.dump().insert(1, R"("exp":9223372036854775807,)");
+  EXPECT_TRUE(verifier_.Verify(SignPayloadText(KeyA().private_pem, "a", largest_text))) << "signed as written";
+  // Refused as not valid, not read as a negative count that has expired.
+  const auto past_claims = verifier_.Verify(SignPayloadText(KeyA().private_pem, "a", past_text));
+  ExpectRefused(past_claims, "exp past a 64-bit count");
+  EXPECT_EQ(past_claims.error().message, "the token is not valid");
+  ExpectRefused(verifier_.Verify(Raw([&](auto& p) { p["exp"] = kSmallest; })), "exp at the start of a 64-bit count");
+  EXPECT_TRUE(verifier_.Verify(Raw([&](auto& p) { p["nbf"] = kSmallest; })));
+  ExpectRefused(verifier_.Verify(Raw([&](auto& p) { p["nbf"] = kLargest; })), "nbf at the end of a 64-bit count");
 }
 
 TEST_F(TokensTest, OnlyThreeBase64UrlSegmentsPass) {

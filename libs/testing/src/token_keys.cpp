@@ -3,6 +3,7 @@
 #include <jwt.h>
 #include <openssl/bio.h>
 #include <openssl/ec.h>
+#include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
@@ -33,6 +34,17 @@ struct JwtDeleter {
 struct FreeDeleter {
   void operator()(char* p) const { std::free(p); }
 };
+
+std::string Base64Url(std::string_view bytes) {
+  std::string text(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int length =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()),
+                      reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  text.resize(static_cast<std::size_t>(length));
+  while (!text.empty() && text.back() == '=') text.pop_back();
+  for (char& c : text) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  return text;
+}
 
 std::string BioText(BIO* bio) {
   char* data = nullptr;
@@ -109,6 +121,38 @@ std::string SignRawToken(const std::string& alg, const std::string& key, const s
   const std::unique_ptr<char, FreeDeleter> text(jwt_encode_str(jwt.get()));
   if (!text) throw std::runtime_error("cannot sign a " + alg + " token");
   return text.get();
+}
+
+std::string SignPayloadText(const std::string& private_pem, const std::string& kid, std::string_view payload) {
+  const std::unique_ptr<BIO, BioDeleter> bio(BIO_new_mem_buf(private_pem.data(), static_cast<int>(private_pem.size())));
+  const std::unique_ptr<EVP_PKEY, PkeyDeleter> key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
+                                                       : nullptr);
+  const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  const std::string signed_text =
+      Base64Url(nlohmann::json{{"alg", "ES256"}, {"typ", "JWT"}, {"kid", kid}}.dump()) + "." + Base64Url(payload);
+  std::size_t der_size = 0;
+  if (!key || !context || EVP_DigestSignInit(context.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||
+      EVP_DigestSign(context.get(), nullptr, &der_size, reinterpret_cast<const unsigned char*>(signed_text.data()),
+                     signed_text.size()) != 1) {
+    throw std::runtime_error("cannot sign a token's text");
+  }
+  std::string der(der_size, '\0');
+  auto* der_bytes = reinterpret_cast<unsigned char*>(der.data());
+  if (EVP_DigestSign(context.get(), der_bytes, &der_size, reinterpret_cast<const unsigned char*>(signed_text.data()),
+                     signed_text.size()) != 1) {
+    throw std::runtime_error("cannot sign a token's text");
+  }
+  // A JWS carries r then s, 32 bytes each, where OpenSSL writes DER.
+  const unsigned char* read = der_bytes;
+  const std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> signature(
+      d2i_ECDSA_SIG(nullptr, &read, static_cast<long>(der_size)), &ECDSA_SIG_free);
+  std::string r_and_s(64, '\0');
+  auto* out = reinterpret_cast<unsigned char*>(r_and_s.data());
+  if (!signature || BN_bn2binpad(ECDSA_SIG_get0_r(signature.get()), out, 32) != 32 ||
+      BN_bn2binpad(ECDSA_SIG_get0_s(signature.get()), out + 32, 32) != 32) {
+    throw std::runtime_error("cannot read a token's signature");
+  }
+  return signed_text + "." + Base64Url(r_and_s);
 }
 
 nlohmann::json TokenPayload(const std::string& subject, const std::string& role, common::TimePoint now) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -51,6 +52,10 @@ KeyPair NewEcKeyPair(const char* curve = "P-256");
 /// key in PEM); `kid` goes into the header unless empty; `payload` is the claims.
 std::string SignRawToken(const std::string& alg, const std::string& key, const std::string& kid,
                          const nlohmann::json& payload);
+
+/// An ES256 token whose payload is `payload` byte for byte (JSON a library would not
+/// write, such as a number past 64 bits), signed with `private_pem` under `kid`.
+std::string SignPayloadText(const std::string& private_pem, const std::string& kid, std::string_view payload);
 
 /// Claims as the core writes them for `subject` and `role`, valid from `now` for an hour.
 nlohmann::json TokenPayload(const std::string& subject, const std::string& role, common::TimePoint now);
