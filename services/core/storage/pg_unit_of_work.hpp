@@ -1,5 +1,8 @@
 #pragma once
 
+#include <optional>
+#include <utility>
+
 #include "../domain/cached_repositories.hpp"
 #include "../domain/unit_of_work.hpp"
 #include "database.hpp"
@@ -22,44 +25,65 @@ struct PgWiring {
   common::Counter* cap_refusals = nullptr;
 };
 
+/// One repository with the list cache optionally in front of it: calls go through the
+/// cache once wired, and straight to PostgreSQL again after Bypass.
+template <typename Interface, typename Raw, typename Cached>
+class CacheLayer {
+ public:
+  template <typename... Args>
+  explicit CacheLayer(Database& db, Args&&... args) : raw_(db, std::forward<Args>(args)...) {}
+  CacheLayer(const CacheLayer&) = delete;
+  CacheLayer& operator=(const CacheLayer&) = delete;
+
+  void Wire(domain::ListCache& lists) { in_use_ = &cached_.emplace(raw_, lists); }
+  void Bypass() { in_use_ = &raw_; }
+  Interface& get() { return *in_use_; }
+
+ private:
+  Raw raw_;
+  std::optional<Cached> cached_;
+  Interface* in_use_ = &raw_;
+};
+
 /// The repositories of one call on one PostgreSQL connection, with the list cache in
-/// front of appointments, barbers, time off and held times when wired.  Used by the thread that owns `db`.
+/// front of accounts, barbers, time off, appointments and held times when wired.  Used by
+/// the thread that owns `db`.
 class PgUnitOfWork final : public domain::UnitOfWork {
  public:
   PgUnitOfWork(Database& db, const PgWiring& wiring);
 
-  domain::AccountRepository& accounts() override { return *accounts_in_use_; }
-  domain::BarberRepository& barbers() override { return *barbers_in_use_; }
-  domain::TimeOffRepository& time_off() override { return *time_off_in_use_; }
-  domain::AppointmentRepository& appointments() override { return *appointments_in_use_; }
+  domain::AccountRepository& accounts() override { return accounts_.get(); }
+  domain::BarberRepository& barbers() override { return barbers_.get(); }
+  domain::TimeOffRepository& time_off() override { return time_off_.get(); }
+  domain::AppointmentRepository& appointments() override { return appointments_.get(); }
   domain::AttemptCounter& attempts() override { return attempts_; }
   domain::SessionRepository& sessions() override { return sessions_; }
   domain::CalendarRepository& calendars() override { return calendars_; }
-  domain::WaitlistRepository& waitlist() override { return *waitlist_in_use_; }
+  domain::WaitlistRepository& waitlist() override { return waitlist_.get(); }
   bool ChangeInDoubt() const override { return db_.ChangeInDoubt(); }
   void Restart() override { db_.BeginWork(); }
   void ReadFromStore() override;
 
  private:
+  /// Calls `visit` with each repository the list cache can sit in front of.
+  template <typename Visit>
+  void EachCacheLayer(Visit visit) {
+    visit(accounts_);
+    visit(barbers_);
+    visit(time_off_);
+    visit(appointments_);
+    visit(waitlist_);
+  }
+
   Database& db_;
-  PgAccountRepository accounts_;
-  PgBarberRepository barbers_;
-  PgTimeOffRepository time_off_;
-  PgAppointmentRepository appointments_;
+  CacheLayer<domain::AccountRepository, PgAccountRepository, domain::CachedAccounts> accounts_;
+  CacheLayer<domain::BarberRepository, PgBarberRepository, domain::CachedBarbers> barbers_;
+  CacheLayer<domain::TimeOffRepository, PgTimeOffRepository, domain::CachedTimeOff> time_off_;
+  CacheLayer<domain::AppointmentRepository, PgAppointmentRepository, domain::CachedAppointments> appointments_;
   PgAttemptCounter attempts_;
   PgSessionRepository sessions_;
   PgCalendarRepository calendars_;
-  PgWaitlistRepository waitlist_;
-  std::optional<domain::CachedAccounts> accounts_cached_;
-  std::optional<domain::CachedBarbers> barbers_cached_;
-  std::optional<domain::CachedAppointments> appointments_cached_;
-  std::optional<domain::CachedTimeOff> time_off_cached_;
-  std::optional<domain::CachedWaitlist> waitlist_cached_;
-  domain::AccountRepository* accounts_in_use_ = &accounts_;  ///< through the cache when wired
-  domain::BarberRepository* barbers_in_use_ = &barbers_;
-  domain::AppointmentRepository* appointments_in_use_ = &appointments_;
-  domain::TimeOffRepository* time_off_in_use_ = &time_off_;
-  domain::WaitlistRepository* waitlist_in_use_ = &waitlist_;
+  CacheLayer<domain::WaitlistRepository, PgWaitlistRepository, domain::CachedWaitlist> waitlist_;
 };
 
 /// The database executor's workers as a WorkQueue: each task gets a new unit of work on
