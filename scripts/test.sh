@@ -5,7 +5,7 @@
 # make test-tsan: the same tests built with ThreadSanitizer (PRESET=tsan), without fuzzing.
 # SHOP_CLOCK=HH:MM make test: the tests and the services they start see a clock that
 # reads HH:MM in the shop's zone (Europe/Chisinau) when they start, and runs on from
-# there (libfaketime); PostgreSQL, Redis and RabbitMQ keep the real clock.
+# there (libfaketime), as does PostgreSQL; Redis, RabbitMQ and nginx keep the real clock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/stack.sh

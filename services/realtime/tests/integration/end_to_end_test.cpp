@@ -386,6 +386,10 @@ TEST_F(EndToEndTest, AnyoneWatchingABarbersDaySeesItsSlotsTakenAndFreedLiveOnEve
 // nothing), stopped with SIGSTOP so that its asks run out of time.
 TEST_F(EndToEndBase, AWatcherWhoseCoreWasAwayGetsTheDayAgainWhenItAnswers) {
   if (stack_.database_url.empty()) GTEST_SKIP() << "needs BARBERSHOP_TEST_DATABASE_URL";
+  // Under SHOP_CLOCK the copy's wall clock is moved forward by libfaketime, but gRPC's
+  // timers wait in the kernel for a wall-clock deadline (Abseil's futex), out of
+  // libfaketime's reach: the copy's 3 s deadline would run out hours later.
+  if (std::getenv("FAKETIME") != nullptr) GTEST_SKIP() << "gRPC's deadlines do not run out under libfaketime";
   CoreProcess replica(stack_, {"BARBERSHOP_RELAY=false"});
   ASSERT_TRUE(replica.Start()) << "the core replica did not become ready";
   TestStack via_replica = stack_;
