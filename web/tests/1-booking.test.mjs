@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  barber, clean, customer, desktop, launch, logIn, openPage, password, phone, seen, shopDay, showDay, slot, uniqueName,
-  writtenDay,
+  barber, clean, customer, customerOnDay, desktop, launch, logIn, openPage, password, phone, seen, shopDay, showDay,
+  slot, uniqueName, writtenDay,
 } from './support.mjs';
 
 let browser;
@@ -57,9 +57,7 @@ test('a slot can be booked with the keyboard alone', async () => {
   const day = shopDay(5);
   const page = await openPage(browser, desktop);
   const person = await customer();
-  await logIn(page, person.email);
-  await page.getByRole('link', { name: 'My appointments' }).waitFor();
-  await showDay(page, chair.name, day);
+  await customerOnDay(page, person, chair.name, day);
   await slot(page, '11:30').waitFor();
   await page.evaluate(() => document.activeElement?.blur());
   let focused = '';

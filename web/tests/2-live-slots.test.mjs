@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  api, barber, book, clean, customer, desktop, launch, logIn, openPage, phone, seen, shopDay, showDay, slot,
+  api, barber, book, clean, customer, customerOnDay, desktop, launch, openPage, phone, seen, shopDay, slot,
 } from './support.mjs';
 
 let browser;
@@ -18,9 +18,7 @@ test('a slot booked by one customer leaves the other\'s page within a second', a
   const second = await customer();
 
   const booker = await openPage(browser, phone);
-  await logIn(booker, first.email);
-  await booker.getByRole('link', { name: 'My appointments' }).waitFor();
-  await showDay(booker, chair.name, day);
+  await customerOnDay(booker, first, chair.name, day);
 
   const watcher = await openPage(browser, desktop);
   // The watcher's availability stream passes through here, and can be held back.
@@ -30,9 +28,7 @@ test('a slot booked by one customer leaves the other\'s page within a second', a
     server.onMessage((message) => { if (!heldBack) socket.send(message); });
     socket.onMessage((message) => server.send(message));
   });
-  await logIn(watcher, second.email);
-  await watcher.getByRole('link', { name: 'My appointments' }).waitFor();
-  await showDay(watcher, chair.name, day);
+  await customerOnDay(watcher, second, chair.name, day);
   await slot(watcher, '14:00').waitFor();
   await slot(booker, '14:00').waitFor();
   await seen(watcher.getByRole('status', { name: 'Connection' }), 'Live');
@@ -87,9 +83,7 @@ test('free times that could not be read are marked out of date until they come a
     });
     socket.onMessage((message) => server.send(message));
   });
-  await logIn(page, watching.email);
-  await page.getByRole('link', { name: 'My appointments' }).waitFor();
-  await showDay(page, chair.name, day);
+  await customerOnDay(page, watching, chair.name, day);
   await firstList;
   await slot(page, '14:00').waitFor();
   const note = page.getByRole('note');

@@ -217,6 +217,13 @@ export async function showDay(page, barberName, day, service = 'Haircut') {
   await page.getByLabel('Day', { exact: true }).fill(day);
 }
 
+// A customer logged in on `page`, with the booking page showing a barber's day.
+export async function customerOnDay(page, person, barberName, day, service = 'Haircut') {
+  await logIn(page, person.email);
+  await page.getByRole('link', { name: 'My appointments' }).waitFor();
+  await showDay(page, barberName, day, service);
+}
+
 // How many WebSockets each real-time copy holds, by its process id.
 export async function socketsByCopy() {
   const pids = process.env.BARBERSHOP_REALTIME_PIDS.split(' ');
