@@ -129,7 +129,11 @@ class AvailabilityFeed::BarberWatch final : public Listener {
 };
 
 AvailabilityFeed::AvailabilityFeed(Hub& hub, SlotSource& source, Timers& timers)
-    : hub_(hub), source_(source), timers_(timers), life_(std::make_shared<Life>(this)) {}
+    : hub_(hub),
+      source_(source),
+      timers_(timers),
+      life_(std::make_shared<Life>(this)),
+      random_(std::random_device{}()) {}
 
 AvailabilityFeed::~AvailabilityFeed() {
   {
@@ -238,7 +242,7 @@ void AvailabilityFeed::OnAnswer(const AvailabilityKey& key, common::Result<std::
         state.failing = state.failing.count() == 0 ? kFirstRetry : std::min(state.failing * 2, kLongestRetry);
         if (!state.again && !state.retry_set && !state.watchers.empty()) {
           state.retry_set = true;
-          retry_after = state.failing;
+          retry_after = state.failing - state.failing * std::uniform_int_distribution<int>(0, 199)(random_) / 1000;
         }
       }
     } else {

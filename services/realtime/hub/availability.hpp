@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,6 +89,8 @@ std::string SlotsFrame(const AvailabilityKey& key, const std::vector<std::string
 /// fails tells the watchers (an error frame); one that could not reach the core is told
 /// once and tried again after 1 s, then 2, 4 and so on up to 30 s, while anyone watches,
 /// so that a core that comes back heals every watcher without waiting for a change.
+/// Each wait is cut by a random part of up to a fifth, so that the days that failed
+/// together (every copy's, when the core went away) are not all asked for again at once.
 /// Thread-safe.
 class AvailabilityFeed {
  public:
@@ -140,6 +143,7 @@ class AvailabilityFeed {
   Timers& timers_;
   const std::shared_ptr<Life> life_;
   mutable std::mutex mutex_;
+  std::minstd_rand random_;  ///< the part of each wait cut off; under `mutex_`
   std::map<AvailabilityKey, KeyState> keys_;
   std::map<std::string, std::shared_ptr<BarberWatch>> barbers_;
 };

@@ -7,6 +7,8 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <set>
+#include <string>
 #include <variant>
 
 #include "recording_hub.hpp"
@@ -56,6 +58,12 @@ class FakeTimers final : public Timers {
 };
 
 json Frame(const std::shared_ptr<const std::string>& message) { return json::parse(*message); }
+
+/// A wait the feed set for a nominal `wait`: cut by up to a fifth, never longer.
+void ExpectAbout(std::chrono::milliseconds actual, std::chrono::milliseconds wait) {
+  EXPECT_LE(actual, wait);
+  EXPECT_GT(actual, wait * 4 / 5) << "of a nominal " << wait.count() << " ms";
+}
 
 class AvailabilityFeedTest : public ::testing::Test {
  protected:
@@ -208,7 +216,7 @@ TEST_F(AvailabilityFeedTest, AFailedReadIsTriedAgainLaterAndLaterUntilItWorks) {
   EXPECT_EQ(Frame(watcher->messages[1])["type"], "error");
   for (const auto wait : {1000, 2000, 4000, 8000, 16000, 30000, 30000}) {
     ASSERT_EQ(timers_.tasks.size(), 1u);
-    EXPECT_EQ(timers_.RunNext(), milliseconds(wait));
+    ExpectAbout(timers_.RunNext(), milliseconds(wait));
     ASSERT_EQ(source_.pending.size(), 1u) << "asked again after " << wait << " ms";
     source_.Answer(MakeError(ErrorCode::kUnavailable, "core down"));
   }
@@ -226,7 +234,26 @@ TEST_F(AvailabilityFeedTest, AFailedReadIsTriedAgainLaterAndLaterUntilItWorks) {
   source_.Answer(MakeError(ErrorCode::kUnavailable, "core down"));
   EXPECT_EQ(watcher->messages.size(), 4u);
   ASSERT_EQ(timers_.tasks.size(), 1u);
-  EXPECT_EQ(timers_.tasks.front().first, milliseconds(1000));
+  ExpectAbout(timers_.tasks.front().first, milliseconds(1000));
+}
+
+// When the core goes away every watched day fails at once; their next tries are spread
+// over the last fifth of the wait, not all made in the same millisecond.
+TEST_F(AvailabilityFeedTest, DaysThatFailedTogetherAreNotAllTriedAgainAtOnce) {
+  auto watcher = std::make_shared<RecordingListener>();
+  constexpr int kDays = 50;
+  for (int day = 1; day <= kDays; ++day) {
+    feed_.Join(AvailabilityKey{"b-1", "2026-12-04", "service " + std::to_string(day)}, watcher);
+  }
+  hub_.OnSubscribed("availability:b-1");
+  while (!source_.pending.empty()) source_.Answer(MakeError(ErrorCode::kUnavailable, "core down"));
+  std::set<std::chrono::milliseconds> waits;
+  for (const auto& [wait, task] : timers_.tasks) {
+    ExpectAbout(wait, std::chrono::milliseconds(1000));
+    waits.insert(wait);
+  }
+  EXPECT_EQ(timers_.tasks.size(), static_cast<std::size_t>(kDays));
+  EXPECT_GE(waits.size(), 10u) << "the tries of days that failed together are not spread";
 }
 
 TEST_F(AvailabilityFeedTest, ATryIsNotMadeWhenAChangeAskedFirstOrNobodyWatches) {
