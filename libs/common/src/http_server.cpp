@@ -163,10 +163,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void Write(std::shared_ptr<Response> response) {
     stream_.expires_after(std::chrono::seconds(30));
-    http::async_write(stream_, *response, [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
-      if (ec || !response->keep_alive()) return self->Close();
-      self->DoRead();
-    });
+    Response& message = *response;  // kept alive by the handler, which owns `response`
+    http::async_write(stream_, message,
+                      [self = shared_from_this(), response = std::move(response)](beast::error_code ec, std::size_t) {
+                        if (ec || !response->keep_alive()) return self->Close();
+                        self->DoRead();
+                      });
   }
 
   void Close() {

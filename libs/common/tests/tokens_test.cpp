@@ -42,8 +42,8 @@ class TokensTest : public ::testing::Test {
   TokenSigner Signer(const KeyPair& pair, const std::string& kid, std::chrono::seconds lifetime = 1h) {
     return TokenSigner::Create(pair.private_pem, kid, lifetime, clock_).value();
   }
-  TokenVerifier Verifier(std::map<std::string, std::string> keys) {
-    return TokenVerifier::Create(std::move(keys), clock_).value();
+  TokenVerifier Verifier(const std::map<std::string, std::string>& keys) {
+    return TokenVerifier::Create(keys, clock_).value();
   }
   /// A token signed with key A under `kid` whose claims `change` adjusts.
   std::string Raw(const std::function<void(nlohmann::json&)>& change, const std::string& kid = "a") {

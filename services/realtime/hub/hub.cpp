@@ -98,6 +98,7 @@ void Hub::SetFanOut(FanOut fan_out) {
 void Hub::Deliver(const std::string& channel, std::shared_ptr<const std::string> message) {
   FanOut fan_out;
   std::shared_ptr<const KeptChannel> kept;
+  Listener::Message for_kept;
   {
     std::lock_guard lock(mutex_);
     if (const auto it = channels_.find(channel); it != channels_.end()) {
@@ -109,12 +110,13 @@ void Hub::Deliver(const std::string& channel, std::shared_ptr<const std::string>
       if (pending.size() > 1 && fan_out) return;
     } else if (const auto keeping = kept_.find(channel); keeping != kept_.end()) {
       kept = keeping->second;
+      for_kept = std::move(message);
     } else {
       return;
     }
   }
   if (kept) {
-    if (kept->on_message) kept->on_message(*message);
+    if (kept->on_message) kept->on_message(*for_kept);
     return;
   }
   if (!fan_out) return DeliverPending(channel);

@@ -303,7 +303,7 @@ TEST_F(JsonApiTest, MalformedRequestsGetAClearErrorAndChangeNothing) {
   // A body over the limit: 413, unread.
   const auto huge =
       HttpCall(static_cast<std::uint16_t>(port_), "POST", "/v1/accounts", {{"Content-Type", "application/json"}},
-               "{\"username\": \"" + std::string(70 * 1024, 'a') + "\"}");
+               "{\"username\": \"" + std::string(std::size_t{70} * 1024, 'a') + "\"}");
   EXPECT_EQ(huge.status, 413u);
   EXPECT_EQ(Code(huge), "RESOURCE_EXHAUSTED");
   // A path field and a body field that disagree.

@@ -420,7 +420,7 @@ const std::vector<Row>& Rows() {
          ChangePasswordRequest request;
          request.set_current_password(shop.PasswordOf(who));
          request.set_new_password(shop.PasswordOf(who) + "-changed");
-         const auto status = Call(shop, who, &UserService::Stub::ChangePassword, request);
+         auto status = Call(shop, who, &UserService::Stub::ChangePassword, request);
          if (status.ok()) shop.PasswordChanged(who, request.new_password());
          return status;
        }},

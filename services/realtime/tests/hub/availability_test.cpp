@@ -396,7 +396,7 @@ TEST_F(AvailabilityNoticeTest, ABadScheduleEventIsPoisonAndSaysWhy) {
                   {"barber", {{"id", "b-1"}, {"name", "ana"}}},
                   {"change", "services_changed"}};
   EXPECT_TRUE(std::holds_alternative<ScheduleChangedEvent>(ParseEvent(good.dump(), shop_time_)));
-  const auto poison = [&](json event) {
+  const auto poison = [&](const json& event) {
     auto parsed = ParseEvent(event.dump(), shop_time_);
     return std::holds_alternative<PoisonReason>(parsed) ? std::get<PoisonReason>(parsed).code : "parsed";
   };
