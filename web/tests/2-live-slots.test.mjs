@@ -59,6 +59,21 @@ test('a slot booked by one customer leaves the other\'s page within a second', a
   await watcher.context().close();
 });
 
+// As the service words it when the core cannot be reached.
+const unavailable = JSON.stringify({ type: 'error', code: 'unavailable', message: 'temporarily unavailable; try again shortly' });
+
+// Routes the page's availability streams through here.  Frames from the service on the
+// stream of `day`'s haircuts go to `relay(message, socket)`, which decides what the page
+// gets; the other streams (the page opens some while the form is filled in) pass as they are.
+async function throughDayStream(page, day, relay) {
+  await page.routeWebSocket(/\/availability/, (socket) => {
+    const server = socket.connectToServer();
+    const watched = socket.url().includes(`date=${day}`) && socket.url().includes('service=Haircut');
+    server.onMessage((message) => (watched ? relay(message, socket) : socket.send(message)));
+    socket.onMessage((message) => server.send(message));
+  });
+}
+
 // The real-time service could not read the day from the core: the page keeps the times it
 // shows and says they may be out of date, until the service sends the list again.
 test('free times that could not be read are marked out of date until they come again', async () => {
@@ -68,20 +83,14 @@ test('free times that could not be read are marked out of date until they come a
   const other = await customer();
 
   const page = await openPage(browser, desktop);
-  // The stream of the day watched (the page opens others while the form is filled in),
-  // and the moment its first list has reached the page.
+  // The stream of the day watched, and the moment its first list has reached the page.
   let toPage = null;
   let listed;
   const firstList = new Promise((resolve) => { listed = resolve; });
-  await page.routeWebSocket(/\/availability/, (socket) => {
-    const server = socket.connectToServer();
-    const watched = socket.url().includes(`date=${day}`) && socket.url().includes('service=Haircut');
-    if (watched) toPage = socket;
-    server.onMessage((message) => {
-      socket.send(message);
-      if (watched) listed();
-    });
-    socket.onMessage((message) => server.send(message));
+  await throughDayStream(page, day, (message, socket) => {
+    toPage = socket;
+    socket.send(message);
+    listed();
   });
   await customerOnDay(page, watching, chair.name, day);
   await firstList;
@@ -89,14 +98,46 @@ test('free times that could not be read are marked out of date until they come a
   const note = page.getByRole('note');
   assert.equal(await note.count(), 0);
 
-  // As the service words it when the core cannot be reached.
-  toPage.send(JSON.stringify({ type: 'error', code: 'unavailable', message: 'temporarily unavailable; try again shortly' }));
+  // The service says it could not read the day.
+  toPage.send(unavailable);
   await seen(note, 'out of date');
   await slot(page, '14:00').waitFor();  // the times shown stay
 
   // The next list (here, after someone books 14:00) clears the mark.
   await book(other, chair.name, day, '14:00');
   await slot(page, '14:00').waitFor({ state: 'detached', timeout: 5_000 });
+  await note.waitFor({ state: 'detached', timeout: 5_000 });
+  clean(page);
+  await page.context().close();
+});
+
+// The core was already away when the page opened: the stream's first frame is the error,
+// not a list.  The page says the times cannot be shown, not that they are loading, and
+// shows them once a list comes.
+test('a day whose free times cannot be read yet says so, and shows them when they come', async () => {
+  const chair = await barber();
+  const day = shopDay(6);
+  const watching = await customer();
+  const other = await customer();
+
+  const page = await openPage(browser, desktop);
+  // The watched day's first list is replaced by the error the service sends when it
+  // cannot read the day; every later frame passes.
+  let replaced = false;
+  await throughDayStream(page, day, (message, socket) => {
+    socket.send(replaced ? message : unavailable);
+    replaced = true;
+  });
+  await customerOnDay(page, watching, chair.name, day);
+  const note = page.getByRole('note');
+  await seen(note, 'cannot be shown');
+  assert.equal(await page.getByText('Loading free times').count(), 0);
+  assert.equal(await slot(page, '14:00').count(), 0);
+
+  // The next list (here, after someone books 14:00) shows the times and clears the note.
+  await book(other, chair.name, day, '14:00');
+  await slot(page, '15:00').waitFor({ timeout: 5_000 });
+  assert.equal(await slot(page, '14:00').count(), 0);
   await note.waitFor({ state: 'detached', timeout: 5_000 });
   clean(page);
   await page.context().close();

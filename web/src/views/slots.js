@@ -35,7 +35,12 @@ export function useLiveSlots(barberId, day, service) {
 }
 
 export function SlotList({ slots, stale, onPick, busy }) {
-  if (slots === null) return html`<p class="muted">Loading free times…</p>`;
+  if (slots === null) {
+    // The stream's first word was that the day could not be read: say so rather than
+    // seem to load for as long as the shop's system is away.
+    if (stale) return html`<p role="note" class="muted">Free times cannot be shown just now: the shop's system is not answering. They appear by themselves once it does.</p>`;
+    return html`<p class="muted">Loading free times…</p>`;
+  }
   const note = stale && html`
     <p role="note" class="muted">These times may be out of date: the shop's system is not answering just now. They update by themselves once it does.</p>`;
   if (slots.length === 0) return html`${note}<p>No free times on this day</p>`;
