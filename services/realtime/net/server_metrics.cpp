@@ -21,6 +21,8 @@ ServerMetrics::ServerMetrics(common::MetricsRegistry& r)
                            "Catch-ups after a pub/sub outage that failed and asked the client to resync")),
       messages_refused(r.GetCounter("realtime_client_messages_refused_total",
                                     "Client messages refused for coming faster than a socket's rate")),
+      cut_off(r.GetCounter("realtime_connections_cut_off_total",
+                           "Connections ended at once by a flood of control frames inside a message")),
       session_ended_closes(r.GetCounter("realtime_session_ended_closes_total",
                                         "Sockets closed because the login session of their token ended")),
       blocking_failures(common::UnhandledErrors(r, "realtime blocking job")),

@@ -18,6 +18,7 @@ struct ServerMetrics {
   common::Counter& accept_backoffs;
   common::Counter& resyncs;
   common::Counter& messages_refused;      ///< client messages over the socket's rate
+  common::Counter& cut_off;               ///< connections ended by a flood of control frames inside a message
   common::Counter& session_ended_closes;  ///< sockets closed because their login session ended
   common::Counter& blocking_failures;     ///< jobs on the blocking pool that threw
   common::Counter& wakes;                 ///< dormant sockets that made a WebSocket stream again

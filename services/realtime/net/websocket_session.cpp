@@ -478,7 +478,11 @@ void WebSocketSession::WatchControlFrames() {
 }
 
 void WebSocketSession::CutOff() {
-  if (hub::IsClosing(state_)) return;
+  // The rest of the flood already read comes by here too, once per frame: the socket is
+  // cut off, counted and logged once.
+  if (cut_off_ || hub::IsClosing(state_)) return;
+  cut_off_ = true;
+  deps().metrics.cut_off.Inc();
   spdlog::info("cutting off a socket of user {} on {}: a flood of control frames inside a message", claims_.subject,
                Channel());
   // Beast's read and any write fail on the shut connection, and their handlers finish the

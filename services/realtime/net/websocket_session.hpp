@@ -162,6 +162,7 @@ class WebSocketSession final : public hub::Listener,
   bool joined_ = false;
   bool wake_after_write_ = false;  // the client sent something while a dormant write was out
   bool read_after_write_ = false;  // awake with nothing to read while writing: doze after the write
+  bool cut_off_ = false;           // shut by CutOff: the frames Beast has already read still come by
   boost::container::devector<Frame> queue_;
   std::vector<Frame> held_;           // live messages that arrived while replaying
   std::size_t replay_allowance_ = 0;  // replayed frames still queued: not held against the limit

@@ -237,27 +237,38 @@ TEST_F(RealtimeTest, AFloodOfPingsIsCutOffLikeOneOfMessages) {
 }
 
 TEST_F(RealtimeTest, AFloodOfPingsInsideAMessageThatNeverEndsIsCutOff) {
-  // A message begun and never finished: empty fragments keep it going, with a ping before
-  // each.  Its read never ends, so the socket cannot wait for it to close: the flood ends
-  // the connection as it goes over the allowance.  The message's first fragment may hold
-  // a byte or none: with none, nothing of the message has been read when the flood comes.
+  // A message begun and never finished: empty fragments keep it going, with a ping (or an
+  // unasked pong) before each.  Its read never ends, so the socket cannot wait for it to
+  // close: the flood ends the connection as it goes over the allowance.  The message's
+  // first fragment may hold a byte or none: with none, nothing of the message has been
+  // read when the flood comes.
   RealtimeProcess limited(stack_, {"--messages-per-second", "0.01", "--message-burst", "3"});
   ASSERT_TRUE(limited.Start());
-  for (const std::string first : {"{", ""}) {
-    SCOPED_TRACE("a first fragment of " + std::to_string(first.size()) + " bytes");
-    HandFramedClient client;
-    ASSERT_NO_FATAL_FAILURE(OpenHandFramed(client, limited));
-    constexpr int kPings = 40;
-    std::string flood = HandFramedClient::Frame(0x01, first);  // text, more to come
-    for (int i = 0; i < kPings; ++i) flood += HandFramedClient::Frame(0x89, "f") + HandFramedClient::Frame(0x00, "");
-    client.Write(flood);
-    int pongs = 0;  // and the server's own pings, should its sweep come by
-    const auto frame = client.NextPastPongs(pongs);
-    EXPECT_FALSE(frame) << "a frame of type " << frame->first << " after " << pongs << " pongs";
-    EXPECT_TRUE(client.ended()) << "the connection is still open after " << pongs << " pongs";
-    EXPECT_LT(pongs, kPings);
-    EXPECT_TRUE(Eventually([&] { return MetricValue({limited.port()}, "realtime_connections") == 0.0; }));
+  int connections = 0;
+  for (const std::uint8_t control : {std::uint8_t{0x89}, std::uint8_t{0x8A}}) {
+    for (const std::string first : {"{", ""}) {
+      SCOPED_TRACE((control == 0x89 ? "pings" : "pongs") + std::string(", a first fragment of ") +
+                   std::to_string(first.size()) + " bytes");
+      HandFramedClient client;
+      ASSERT_NO_FATAL_FAILURE(OpenHandFramed(client, limited));
+      ++connections;
+      constexpr int kFrames = 40;
+      std::string flood = HandFramedClient::Frame(0x01, first);  // text, more to come
+      for (int i = 0; i < kFrames; ++i)
+        flood += HandFramedClient::Frame(control, "f") + HandFramedClient::Frame(0x00, "");
+      client.Write(flood);
+      int pongs = 0;  // and the server's own pings, should its sweep come by
+      const auto frame = client.NextPastPongs(pongs);
+      EXPECT_FALSE(frame) << "a frame of type " << frame->first << " after " << pongs << " pongs";
+      EXPECT_TRUE(client.ended()) << "the connection is still open after " << pongs << " pongs";
+      EXPECT_LT(pongs, kFrames);
+      EXPECT_TRUE(Eventually([&] { return MetricValue({limited.port()}, "realtime_connections") == 0.0; }));
+    }
   }
+  // Each connection is cut off, counted and logged once, however many frames of the flood
+  // were read with the one that went over the allowance (a pong needs no answer, so the
+  // pongs read after it keep coming by until the read fails).
+  EXPECT_EQ(MetricValue({limited.port()}, "realtime_connections_cut_off_total"), connections);
 }
 
 TEST_F(RealtimeTest, RefusesBeforeTheUpgrade) {
