@@ -14,19 +14,28 @@
 namespace barbershop::core::events {
 namespace {
 
+// Due reminders of confirmed appointments, by the time each starts: an appointment moved
+// is reminded of again before its new time.
 constexpr const char* kDue = R"(
-  SELECT a.id::text, array_to_string(array_agg(o.minutes ORDER BY o.minutes), ',')
+  SELECT a.id::text, a.starts_at::text, array_to_string(array_agg(o.minutes ORDER BY o.minutes), ',')
   FROM appointments a CROSS JOIN unnest($1::int[]) AS o(minutes)
   WHERE a.status = 'confirmed'
     AND a.starts_at > now()
     AND a.starts_at <= now() + make_interval(mins => o.minutes)
-    AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.appointment_id = a.id AND r.minutes_before = o.minutes)
+    AND NOT EXISTS (SELECT 1 FROM reminders_sent r
+                    WHERE r.appointment_id = a.id AND r.starts_at = a.starts_at AND r.minutes_before = o.minutes)
   GROUP BY a.id
   LIMIT 500)";
 // Whoever records the nearest offset first sends the reminder; the others insert nothing.
+// Nothing is recorded once the appointment has moved or is no longer confirmed since it
+// was found due, and the row is held until the reminder's event is written, so a move
+// waits for the reminder of the time it moves from (and is then reminded of anew).
 constexpr const char* kRecord = R"(
-  INSERT INTO reminders_sent (appointment_id, minutes_before)
-  SELECT $1::uuid, unnest($2::int[])
+  INSERT INTO reminders_sent (appointment_id, starts_at, minutes_before)
+  SELECT a.id, a.starts_at, o.minutes
+  FROM (SELECT id, starts_at FROM appointments
+        WHERE id = $1::uuid AND starts_at = $2::timestamptz AND status = 'confirmed' FOR SHARE) a
+  CROSS JOIN unnest($3::int[]) AS o(minutes)
   ON CONFLICT DO NOTHING
   RETURNING minutes_before)";
 const std::string kInsertEvent = storage::OutboxInsert("SELECT $1::uuid, $2::uuid, 'appointment.reminder', $3::jsonb");
@@ -60,21 +69,26 @@ void ReminderScheduler::Stop() {
 }
 
 int ReminderScheduler::EmitDue(pqxx::connection& connection) {
-  std::vector<std::pair<std::string, std::vector<int>>> due;
+  struct Due {
+    std::string id;
+    std::string starts_at;
+    std::vector<int> offsets;
+  };
+  std::vector<Due> due;
   {
     pqxx::nontransaction tx(connection);
     for (const auto& row : tx.exec_params(kDue, IntArray(settings_.minutes_before))) {
       std::vector<int> offsets;
-      std::stringstream list(row[1].as<std::string>());
+      std::stringstream list(row[2].as<std::string>());
       std::string item;
       while (std::getline(list, item, ',')) offsets.push_back(std::stoi(item));
-      due.emplace_back(row[0].as<std::string>(), std::move(offsets));
+      due.push_back({row[0].as<std::string>(), row[1].as<std::string>(), std::move(offsets)});
     }
   }
   int emitted = 0;
-  for (const auto& [id, offsets] : due) {
+  for (const auto& [id, starts_at, offsets] : due) {
     pqxx::work tx(connection);
-    const auto recorded = tx.exec_params(kRecord, id, IntArray(offsets));
+    const auto recorded = tx.exec_params(kRecord, id, starts_at, IntArray(offsets));
     const int nearest = offsets.front();
     bool mine = false;
     for (const auto& row : recorded) mine = mine || row[0].as<int>() == nearest;

@@ -606,5 +606,42 @@ TEST(EventsTest, AReminderArrivesOnceWithTwoReplicasRunning) {
   EXPECT_TRUE(EventsOf(queue, id, 1, seconds(2), "appointment.reminder").empty());
 }
 
+TEST(EventsTest, AnAppointmentMovedAfterItsReminderIsRemindedOfItsNewTime) {
+  auto fast_reminders = [](app::CoreConfig& c) {
+    c.reminder_minutes = {120};  // both times below are within two hours: due at once
+    c.reminder_interval_ms = 50;
+  };
+  ScratchCore core(fast_reminders);
+  TestQueue queue(TestAmqpUrl());
+  auto stub = core.NewStub();
+  const auto barber = NewBarber(*stub, false, true, core.database_url());
+  const auto client = NewCustomer(*stub);
+  const auto first_time = MinutesFromNow(30);
+  const auto id = Book(*stub, client, barber.username, first_time);
+  ConfirmAppointmentRequest confirm;
+  confirm.set_appointment_id(id);
+  AppointmentResponse response;
+  ASSERT_TRUE(stub->ConfirmAppointment(Authed(barber.token).get(), confirm, &response).ok());
+  const auto first = EventsOf(queue, id, 1, seconds(20), "appointment.reminder");
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].payload["appointment"]["start"], first_time);
+
+  // The barber moves it half an hour later; it stays confirmed, and its client is told of
+  // the new time before it comes.
+  const auto new_time = MinutesFromNow(60);
+  ASSERT_NE(new_time, first_time);
+  ModifyAppointmentRequest modify;
+  modify.set_appointment_id(id);
+  modify.set_date_time(new_time);
+  const auto moved = stub->ModifyAppointment(Authed(barber.token).get(), modify, &response);
+  ASSERT_TRUE(moved.ok()) << moved.error_message();
+  const auto second = EventsOf(queue, id, 1, seconds(20), "appointment.reminder");
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].payload["appointment"]["start"], new_time);
+  EXPECT_EQ(second[0].payload["reminder"]["minutes_before"], 120);
+  // Once for each time, not again.
+  EXPECT_TRUE(EventsOf(queue, id, 1, seconds(2), "appointment.reminder").empty());
+}
+
 }  // namespace
 }  // namespace barbershop::core::testing
