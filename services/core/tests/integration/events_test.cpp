@@ -67,6 +67,15 @@ std::string Book(UserService::Stub& stub, const TestUser& client, const std::str
   return response.appointment_id();
 }
 
+// The barber confirms the appointment `id`.
+void Confirm(UserService::Stub& stub, const TestUser& barber, const std::string& id) {
+  ConfirmAppointmentRequest confirm;
+  confirm.set_appointment_id(id);
+  AppointmentResponse response;
+  const auto status = stub.ConfirmAppointment(Authed(barber.token).get(), confirm, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
 // Shop time at least `minutes` from now and at most half an hour more, on the half hour
 // (the test barbers' slot grid; the shop's offset is whole hours).  A barber who works
 // round the clock can be booked then at any hour, across midnight too.
@@ -592,10 +601,7 @@ TEST(EventsTest, AReminderArrivesOnceWithTwoReplicasRunning) {
   const auto barber = NewBarber(*stub, false, true, core.database_url());
   const auto client = NewCustomer(*stub);
   const auto id = Book(*stub, client, barber.username, MinutesFromNow(40));
-  ConfirmAppointmentRequest confirm;
-  confirm.set_appointment_id(id);
-  AppointmentResponse response;
-  ASSERT_TRUE(stub->ConfirmAppointment(Authed(barber.token).get(), confirm, &response).ok());
+  ASSERT_NO_FATAL_FAILURE(Confirm(*stub, barber, id));
 
   const auto first = EventsOf(queue, id, 1, seconds(20), "appointment.reminder");
   ASSERT_EQ(first.size(), 1u);
@@ -618,10 +624,7 @@ TEST(EventsTest, AnAppointmentMovedAfterItsReminderIsRemindedOfItsNewTime) {
   const auto client = NewCustomer(*stub);
   const auto first_time = MinutesFromNow(30);
   const auto id = Book(*stub, client, barber.username, first_time);
-  ConfirmAppointmentRequest confirm;
-  confirm.set_appointment_id(id);
-  AppointmentResponse response;
-  ASSERT_TRUE(stub->ConfirmAppointment(Authed(barber.token).get(), confirm, &response).ok());
+  ASSERT_NO_FATAL_FAILURE(Confirm(*stub, barber, id));
   const auto first = EventsOf(queue, id, 1, seconds(20), "appointment.reminder");
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(first[0].payload["appointment"]["start"], first_time);
@@ -630,6 +633,7 @@ TEST(EventsTest, AnAppointmentMovedAfterItsReminderIsRemindedOfItsNewTime) {
   // the new time before it comes.
   const auto new_time = MinutesFromNow(60);
   ASSERT_NE(new_time, first_time);
+  AppointmentResponse response;
   ModifyAppointmentRequest modify;
   modify.set_appointment_id(id);
   modify.set_date_time(new_time);
