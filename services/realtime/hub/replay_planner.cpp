@@ -60,7 +60,12 @@ common::Result<Replay> ReplayPlanner::Join(const JoinRequest& request) const {
     if (request.kind == StreamKind::kChat) {
       auto history = store_.ReadBefore(request.stream, request.before, limits_.history_limit);
       if (!history) return history.error();
-      for (const auto& message : *history) replay.frames.push_back(WithLeadingId(message.id, message.body));
+      // A message sent since the state was read is in the history too, and also comes
+      // live: the history moves the last id on, so that the live copy is dropped.
+      for (const auto& message : *history) {
+        replay.frames.push_back(WithLeadingId(message.id, message.body));
+        replay.last_id = Later(replay.last_id, message.id);
+      }
     }
   }
   if (request.kind == StreamKind::kChat) {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -60,6 +61,7 @@ class FakeMessageStore final : public MessageStore {
                                                         std::size_t count) override {
     ++reads;
     if (fail_reads) return *fail_reads;
+    if (before_history) std::exchange(before_history, nullptr)();
     const auto limit = StreamId::Parse(before);
     std::vector<StoredMessage> older;
     for (const auto& message : Entries(stream)) {
@@ -126,6 +128,7 @@ class FakeMessageStore final : public MessageStore {
   std::optional<common::Error> fail_reads;   ///< every read fails with this
   std::optional<common::Error> fail_writes;  ///< every write fails with this
   std::optional<int> fail_writes_after;      ///< AppendAndPublish succeeds this often, then fails
+  std::function<void()> before_history;      ///< runs once, as the next ReadBefore starts (another writer)
   std::set<std::string> online;
   std::vector<std::pair<std::string, std::string>> published;  ///< (channel, message)
   std::map<std::string, std::chrono::seconds> expires;         ///< the lifetime last given to each stream

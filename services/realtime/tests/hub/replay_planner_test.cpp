@@ -166,6 +166,25 @@ TEST_F(ReplayPlannerTest, HistoryOnJoinIsCappedAtHistoryLimit) {
   EXPECT_EQ(frames[3]["id"], ids[2]);
 }
 
+TEST_F(ReplayPlannerTest, AChatMessageSentWhileTheHistoryIsReadIsReplayedOnceAndNotTakenLiveAgain) {
+  // The other party sends a message between the stream's state and its history being
+  // read: the history has it, and the socket (subscribed already) gets it live as well.
+  // The replay's last id covers it, so the live copy is taken for one already sent.
+  const auto first = store_.Add(kChat, json{{"type", "chat_message"}, {"n", 0}}.dump(), 1000);
+  std::string sent_meanwhile;
+  store_.before_history = [&] {
+    sent_meanwhile = store_.Add(kChat, json{{"type", "chat_message"}, {"n", 1}}.dump(), 1000);
+  };
+  const auto replay = ReplayPlanner(store_, ReplayLimits{}).Join(ChatJoin());
+  ASSERT_TRUE(replay);
+  const auto frames = Parsed(*replay);
+  ASSERT_GE(frames.size(), 3u);
+  EXPECT_EQ(frames[0]["id"], first);  // the welcome, from the state read first
+  EXPECT_EQ(frames[1]["id"], first);
+  EXPECT_EQ(frames[2]["id"], sent_meanwhile);
+  EXPECT_EQ(replay->last_id, *StreamId::Parse(sent_meanwhile));
+}
+
 TEST_F(ReplayPlannerTest, AnInboxJoinWithoutSinceSendsTheWelcomeAlone) {
   const auto ids = AddNotifications(3);
   const auto replay = ReplayPlanner(store_, ReplayLimits{}).Join(InboxJoin(""));
