@@ -12,7 +12,7 @@
 
 namespace barbershop::realtime::bus {
 
-EventHandler::EventHandler(store::RealtimeStore& store, const common::ShopTime& shop_time,
+EventHandler::EventHandler(store::EventStore& store, const common::ShopTime& shop_time,
                            common::MetricsRegistry& metrics, PartiesSeen parties_seen,
                            std::chrono::seconds ended_session_memory)
     : store_(store),
@@ -32,9 +32,13 @@ std::vector<Handled> EventHandler::Handle(const std::vector<Delivery>& deliverie
   std::vector<Handled> out(deliveries.size());
   // A run of events that store messages goes to Redis in one step; any other event waits
   // for the run before it, so that all stay in order.
+  // Once one is to be tried again, so is every one after it, untried: the consumer tries
+  // them again one by one, in order, and an event stored meanwhile would come before an
+  // earlier one (a cancellation before its booking).
   std::vector<std::size_t> run;
   std::vector<Prepared> prepared;
   std::vector<store::EventWrite> writes;
+  bool retrying = false;
   const auto store_run = [&] {
     if (writes.empty()) return;
     const auto stored = store_.StoreEvents(writes);
@@ -44,6 +48,7 @@ std::vector<Handled> EventHandler::Handle(const std::vector<Delivery>& deliverie
       spdlog::warn("cannot store {} events (the first {}): {}; will retry", run.size(), prepared.front().event_id,
                    stored.error().message);
       for (const auto index : run) out[index] = Handled{Handled::Outcome::kRetry, {}, {}};
+      retrying = true;
     } else {
       for (std::size_t k = 0; k < run.size(); ++k) out[run[k]] = Finish(prepared[k], (*stored)[k], started);
     }
@@ -52,29 +57,37 @@ std::vector<Handled> EventHandler::Handle(const std::vector<Delivery>& deliverie
     writes.clear();
   };
   for (std::size_t i = 0; i < deliveries.size(); ++i) {
-    auto parsed = hub::ParseEvent(deliveries[i].body, shop_time_);
-    if (auto* poison = std::get_if<hub::PoisonReason>(&parsed)) {
-      store_run();
-      metrics_
-          .GetCounter("realtime_dead_letters_total", "Events moved to the dead-letter queue, by reason",
-                      {{"reason", poison->code}})
-          .Inc();
-      spdlog::warn("dead-lettering an event with routing key {}: {} ({})", deliveries[i].routing_key, poison->code,
-                   poison->detail);
-      out[i] = Handled{Handled::Outcome::kDeadLetter, poison->code, poison->detail};
-    } else if (const auto* ended = std::get_if<hub::SessionEndedEvent>(&parsed)) {
-      store_run();
-      out[i] = HandleSessionEnded(*ended, started);
-    } else if (const auto* changed = std::get_if<hub::ScheduleChangedEvent>(&parsed)) {
-      store_run();
-      out[i] = HandleScheduleChanged(*changed, started);
-    } else {
-      const auto* offer = std::get_if<hub::WaitlistOfferEvent>(&parsed);
-      prepared.push_back(offer != nullptr ? PrepareOffer(*offer)
-                                          : PrepareAppointment(std::get<hub::AppointmentEvent>(parsed)));
-      writes.push_back(std::move(prepared.back().write));  // Finish needs the rest only
-      run.push_back(i);
+    if (retrying) {
+      out[i] = Handled{Handled::Outcome::kRetry, {}, {}};
+      continue;
     }
+    auto parsed = hub::ParseEvent(deliveries[i].body, shop_time_);
+    if (const auto* appointment = std::get_if<hub::AppointmentEvent>(&parsed)) {
+      prepared.push_back(PrepareAppointment(*appointment));
+    } else if (const auto* offer = std::get_if<hub::WaitlistOfferEvent>(&parsed)) {
+      prepared.push_back(PrepareOffer(*offer));
+    } else {
+      store_run();  // the run before it goes first
+      if (retrying) {
+        out[i] = Handled{Handled::Outcome::kRetry, {}, {}};
+      } else if (const auto* poison = std::get_if<hub::PoisonReason>(&parsed)) {
+        metrics_
+            .GetCounter("realtime_dead_letters_total", "Events moved to the dead-letter queue, by reason",
+                        {{"reason", poison->code}})
+            .Inc();
+        spdlog::warn("dead-lettering an event with routing key {}: {} ({})", deliveries[i].routing_key, poison->code,
+                     poison->detail);
+        out[i] = Handled{Handled::Outcome::kDeadLetter, poison->code, poison->detail};
+      } else if (const auto* ended = std::get_if<hub::SessionEndedEvent>(&parsed)) {
+        out[i] = HandleSessionEnded(*ended, started);
+      } else {
+        out[i] = HandleScheduleChanged(std::get<hub::ScheduleChangedEvent>(parsed), started);
+      }
+      retrying = out[i].outcome == Handled::Outcome::kRetry;
+      continue;
+    }
+    writes.push_back(std::move(prepared.back().write));  // Finish needs the rest only
+    run.push_back(i);
   }
   store_run();
   return out;

@@ -29,11 +29,12 @@ class EventHandler {
  public:
   using PartiesSeen = std::function<void(const std::string& appointment_id, const hub::Parties&)>;
 
-  EventHandler(store::RealtimeStore& store, const common::ShopTime& shop_time, common::MetricsRegistry& metrics,
+  EventHandler(store::EventStore& store, const common::ShopTime& shop_time, common::MetricsRegistry& metrics,
                PartiesSeen parties_seen, std::chrono::seconds ended_session_memory);
 
   /// Handles deliveries in order, storing each run of appointment events and offers in
-  /// one round trip to Redis; a result per delivery.
+  /// one round trip to Redis; a result per delivery.  Once one is to be tried again, so is
+  /// every one after it, untried: none is stored before an earlier one.
   std::vector<Handled> Handle(const std::vector<Delivery>& deliveries);
 
  private:
@@ -57,7 +58,7 @@ class EventHandler {
   /// Publishes an availability notice; false (counted as a retry) when Redis refused it.
   bool PublishNotice(const std::string& barber_id, const std::string& notice, const std::string& event_id);
 
-  store::RealtimeStore& store_;
+  store::EventStore& store_;
   const common::ShopTime& shop_time_;
   common::MetricsRegistry& metrics_;
   PartiesSeen parties_seen_;

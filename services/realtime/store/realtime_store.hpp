@@ -33,6 +33,22 @@ struct EventWrite {
   std::string notice_channel;  ///< empty: none
   std::string notice;
 };
+
+/// What the bus's events write: their messages, the login sessions they end, and notices.
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+  /// Each event's messages and notice, in order, in one atomic step.  Per event: its new
+  /// ids, or nullopt when it was a duplicate.  On an error nothing was stored.
+  virtual common::Result<std::vector<std::optional<std::vector<std::string>>>> StoreEvents(
+      const std::vector<EventWrite>& events) = 0;
+  /// Remembers that a login session ended and tells every copy; false when it was known.
+  virtual common::Result<bool> EndSession(const std::string& session_id, const std::string& note,
+                                          std::chrono::seconds remember_for) = 0;
+  /// Publishes an ephemeral message (not stored) on a channel.
+  virtual common::Status Publish(const std::string& channel, const std::string& message) = 0;
+};
+
 using hub::SessionRecord;
 using hub::StoredMessage;
 using hub::StreamState;
@@ -41,7 +57,10 @@ using hub::StreamState;
 /// event de-duplication, read notifications, sessions and presence, and the login
 /// sessions the core ended.  Every call blocks on Redis; call from worker threads, never
 /// from a socket's strand.  Thread-safe.
-class RealtimeStore final : public hub::MessageStore, public hub::SessionStore, public hub::EndedSessionStore {
+class RealtimeStore final : public hub::MessageStore,
+                            public hub::SessionStore,
+                            public hub::EndedSessionStore,
+                            public EventStore {
  public:
   /// `clock` dates presence: a session counts as online until its refresh's ttl ends.
   RealtimeStore(RedisPool& pool, long long inbox_max_length, long long chat_max_length, const common::Clock& clock)
@@ -63,7 +82,7 @@ class RealtimeStore final : public hub::MessageStore, public hub::SessionStore, 
   /// atomic step, each also publishing its notice (if any) after its messages, and for
   /// a duplicate too.  Per event: its new ids, or nullopt when it was a duplicate.
   common::Result<std::vector<std::optional<std::vector<std::string>>>> StoreEvents(
-      const std::vector<EventWrite>& events);
+      const std::vector<EventWrite>& events) override;
   /// Up to `count` messages after `since` (exclusive), oldest first.
   common::Result<std::vector<StoredMessage>> ReadAfter(const std::string& stream, const std::string& since,
                                                        std::size_t count) override;

@@ -5,26 +5,14 @@
 
 #include <variant>
 
+#include "sample_event.hpp"
+
 namespace barbershop::realtime::hub {
 namespace {
 
 using nlohmann::json;
 
-json Event(const std::string& type) {
-  return json{{"event_id", "e-1"},
-              {"type", type},
-              {"occurred_at", "2024-09-24T12:00:00+03:00"},
-              {"appointment",
-               {{"id", "a-1"},
-                {"barber_id", "b-1"},
-                {"barber_name", "Ana"},
-                {"client_id", "c-1"},
-                {"client_name", "Dan"},
-                {"start", "2024-09-25T15:00:00+03:00"},
-                {"end", "2024-09-25T15:30:00+03:00"},
-                {"status", "confirmed"}}},
-              {"actor", {{"user_id", "b-1"}, {"role", "barber"}}}};
-}
+json Event(const std::string& type) { return testing::SampleAppointmentEvent(type); }
 
 class EventsTest : public ::testing::Test {
  protected:
