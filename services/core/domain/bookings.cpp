@@ -443,7 +443,7 @@ common::Result<std::vector<TimePoint>> FreeSlotsFrom(DaySource& days, const std:
   const TimeRange around{*midnight - reach, *midnight + std::chrono::hours(25) + reach};
   auto off = days.TimeOffDuring(chair.id, around);
   if (!off) return off.error();
-  auto booked = days.Booked(chair.id, around);
+  auto booked = EveryBooked(days, chair.id, around);
   if (!booked) return booked.error();
   Busy busy;
   for (const auto& t : *off) busy.off.push_back(t.during);

@@ -53,4 +53,13 @@ class RepositoryDays final : public DaySource {
   WaitlistRepository& waitlist_;
 };
 
+/// Every appointment of the barber's that starts in `range`, whatever its status, read a
+/// page of up to kListLimit at a time (a list stops there, and cancelled bookings fill
+/// pages too).  The one page is shared as read when there is no more.  A page is read
+/// from the last start of the one before, so a full page whose rows all start at one
+/// instant (over 500 bookings of one time, cancelled) ends the reading there.
+common::Result<std::shared_ptr<const std::vector<Appointment>>> EveryBooked(DaySource& days,
+                                                                            const std::string& barber_id,
+                                                                            TimeRange range);
+
 }  // namespace barbershop::core::domain

@@ -1,7 +1,6 @@
 #include "schedule.hpp"
 
 #include <algorithm>
-#include <unordered_set>
 
 #include "bookings.hpp"
 
@@ -122,21 +121,9 @@ common::Result<BarberSchedule> ScheduleReader::Read(const Caller* caller, const 
   schedule.open = WorkingTime(schedule.barber, first, end, shop_time_);
 
   // Every appointment that starts in the range or runs into it, a page at a time.
-  std::vector<Appointment> listed;
-  std::unordered_set<std::string> seen;
-  TimeRange page{first - common::kLongestService, end};
-  for (;;) {
-    auto read = days_.Booked(schedule.barber.id, page);
-    if (!read) return read.error();
-    const auto& rows = **read;
-    for (const auto& a : rows) {
-      if (seen.insert(a.id).second) listed.push_back(a);
-    }
-    // More follow: from the last start on (ids seen are skipped), unless every one of a
-    // full page starts at once.
-    if (rows.size() <= kListLimit || listed.back().starts_at == page.from) break;
-    page.from = listed.back().starts_at;
-  }
+  auto booked = EveryBooked(days_, schedule.barber.id, {first - common::kLongestService, end});
+  if (!booked) return booked.error();
+  const auto& listed = **booked;
   auto off = days_.TimeOffDuring(schedule.barber.id, schedule.range);
   if (!off) return off.error();
   std::vector<TimeRange> taken;
@@ -151,8 +138,8 @@ common::Result<BarberSchedule> ScheduleReader::Read(const Caller* caller, const 
   schedule.busy = Clipped(Merged(std::move(taken)), schedule.range);
   schedule.free = Without(schedule.open, schedule.busy);
   if (schedule.detailed) {
-    for (auto& a : listed) {
-      if (a.starts_at >= first) schedule.appointments.push_back(std::move(a));
+    for (const auto& a : listed) {
+      if (a.starts_at >= first) schedule.appointments.push_back(a);
     }
     schedule.time_off = std::move(*off);
   }

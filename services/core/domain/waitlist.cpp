@@ -206,13 +206,14 @@ common::Result<int> WaitlistService::OfferFreed(const std::string& barber_id, co
   const TimeRange around{span.from - reach - std::chrono::hours(24), span.to + reach + std::chrono::hours(24)};
   auto off = work_.time_off().ListTimeOff(barber_id, around);
   if (!off) return off.error();
-  auto booked = work_.appointments().ListForBarber(barber_id, around);
+  RepositoryDays days(work_);
+  auto booked = EveryBooked(days, barber_id, around);
   if (!booked) return booked.error();
   auto held = work_.waitlist().Held(barber_id, around);
   if (!held) return held.error();
   Busy busy;
   for (const auto& t : *off) busy.off.push_back(t.during);
-  for (const auto& a : *booked) {
+  for (const auto& a : **booked) {
     if (IsLive(a.status)) busy.booked.push_back({a.starts_at, a.ends_at + a.buffer});
   }
   for (const auto& h : *held) busy.booked.push_back({h.from, h.to + rules.buffer});

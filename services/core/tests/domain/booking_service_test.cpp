@@ -471,6 +471,24 @@ TEST_F(BookingServiceTest, SlotsLeaveOutWhatIsBookedTimeOffAndThePast) {
   EXPECT_TRUE(Fails(service_.Slots("Ana", "2026-12-07", "Shave"), ErrorCode::kNotFound, "offered: Long"));
 }
 
+TEST_F(BookingServiceTest, SlotsLeaveOutABookingBehindMoreThanAListOfCancelledOnes) {
+  // Stored directly: the evening before, more cancelled bookings than one list holds (a
+  // customer booking and cancelling again and again), all in the hours a late booking's
+  // reach is read from.  The live booking at 10:00 comes after them.
+  const auto evening = At("2026-12-06T13:00");
+  for (std::size_t i = 0; i < kListLimit + 5; ++i) {
+    const auto start = evening + std::chrono::minutes(i);
+    work_.store().appointments.push_back({Appointment{common::NewUuid(), ana_.id, "Ana", carol_.id, "carol", start,
+                                                      start + 30min, AppointmentStatus::kCanceled, "", 0},
+                                          "", ""});
+  }
+  Booked(dan_, "2026-12-07T10:00");
+  const auto slots = service_.Slots("Ana", "2026-12-07");
+  ASSERT_TRUE(slots) << slots.error().message;
+  EXPECT_EQ(slots->size(), 17u);
+  EXPECT_EQ(std::count(slots->begin(), slots->end(), At("2026-12-07T10:00")), 0);
+}
+
 TEST_F(BookingServiceTest, SlotsByBarberIdAreTheSlotsByName) {
   Booked(carol_, "2026-12-07T10:00");
   ASSERT_TRUE(work_.barbers().SaveService(ana_.id, {"Long", 60min, 0}, std::nullopt));
