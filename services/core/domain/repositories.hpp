@@ -270,6 +270,8 @@ struct WaitlistHold {
   TimePoint offered_at;
   TimePoint expires_at;
   std::string state;  ///< held, claimed, passed, lapsed, withdrawn
+  /// The barber's buffer, kept free around the held time as after the booking that claims it.
+  std::chrono::minutes buffer{0};
 };
 
 /// A customer's place in a barber's line.

@@ -224,8 +224,8 @@ common::Result<int> WaitlistService::OfferFreed(const std::string& barber_id, co
     const auto slots = FreeSlots(*barber, day, now, busy, shop_time_, rules, entry.length);
     const auto time = FirstFit(entry, slots, freed);
     if (!time) continue;
-    const WaitlistHold hold{common::NewUuid(),  entry.id, barber_id, entry.client_id, *time, now,
-                            now + policy_.hold, "held"};
+    const WaitlistHold hold{common::NewUuid(),  entry.id, barber_id,   entry.client_id, *time, now,
+                            now + policy_.hold, "held",   rules.buffer};
     auto made = work_.waitlist().Offer(hold, MakeWaitlistOfferEvent(hold, barber->name, shop_time_, now));
     if (!made) return made.error();
     if (!*made) continue;  // booked or held meanwhile: the next in line may fit elsewhere

@@ -25,7 +25,8 @@ WaitlistHold ReadHold(const pqxx::row& row) {
                       {FromEpoch(row["hold_starts_at"]), FromEpoch(row["hold_ends_at"])},
                       FromEpoch(row["hold_offered_at"]),
                       FromEpoch(row["hold_expires_at"]),
-                      row["hold_state"].as<std::string>()};
+                      row["hold_state"].as<std::string>(),
+                      std::chrono::minutes(row["hold_buffer_minutes"].as<int>())};
 }
 
 /// An entry, with its hold now (when the row has one) and the times it declined.
@@ -130,7 +131,7 @@ Result<bool> PgWaitlistRepository::Offer(const WaitlistHold& hold, const domain:
       pqxx::work tx(db_.Connection());
       const auto made = tx.exec_prepared(stmt::kInsertHold, hold.id, hold.entry_id, hold.barber_id, hold.client_id,
                                          Epoch(hold.during.from), Epoch(hold.during.to), Epoch(hold.offered_at),
-                                         Epoch(hold.expires_at));
+                                         Epoch(hold.expires_at), static_cast<int>(hold.buffer.count()));
       if (made.affected_rows() == 0) return false;  // the entry no longer waits
       tx.exec_prepared(stmt::kInsertEvent, event.event_id, hold.entry_id, event.routing_key, event.payload_json);
       tx.commit();

@@ -243,7 +243,8 @@ void PrepareStatements(pqxx::connection& c) {
     h.id::text AS hold_id, h.entry_id::text AS hold_entry_id, h.barber_id::text AS hold_barber_id,
     h.client_id::text AS hold_client_id, extract(epoch FROM h.starts_at)::bigint AS hold_starts_at,
     extract(epoch FROM h.ends_at)::bigint AS hold_ends_at, extract(epoch FROM h.offered_at)::bigint AS hold_offered_at,
-    extract(epoch FROM h.expires_at)::bigint AS hold_expires_at, h.state AS hold_state)";
+    extract(epoch FROM h.expires_at)::bigint AS hold_expires_at, h.state AS hold_state,
+    h.buffer_minutes AS hold_buffer_minutes)";
   const string entries = R"(
     SELECT e.id::text AS id, e.client_id::text AS client_id, e.barber_id::text AS barber_id,
            b.display_name AS barber_name, extract(epoch FROM e.window_from)::bigint AS window_from,
@@ -276,9 +277,10 @@ void PrepareStatements(pqxx::connection& c) {
   // waits for it (and then withdraws it).
   c.prepare(stmt::kInsertHold, R"(
     WITH entry AS (SELECT id FROM waitlist_entries WHERE id = $2 AND state = 'waiting' FOR UPDATE)
-    INSERT INTO slot_holds (id, entry_id, barber_id, client_id, starts_at, ends_at, offered_at, expires_at)
+    INSERT INTO slot_holds (id, entry_id, barber_id, client_id, starts_at, ends_at, offered_at, expires_at,
+                            buffer_minutes)
     SELECT $1, id, $3, $4, to_timestamp($5::float8), to_timestamp($6::float8), to_timestamp($7::float8),
-           to_timestamp($8::float8)
+           to_timestamp($8::float8), $9
     FROM entry)");
   c.prepare(stmt::kEndHold,
             "UPDATE slot_holds h SET state = $2 WHERE h.id = $1 AND h.state = 'held' RETURNING" + hold_columns);

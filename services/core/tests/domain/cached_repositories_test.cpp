@@ -138,7 +138,8 @@ TEST_F(CachedRepositoriesTest, ABarbersDayIsAnsweredFromMemoryUntilTheBarberChan
                           {At("2026-12-10T10:00"), At("2026-12-10T10:30")},
                           At("2026-12-01T08:00"),
                           At("2026-12-01T08:10"),
-                          "held"};
+                          "held",
+                          0min};
   ASSERT_TRUE(waitlist_.Offer(hold, event).value());
   EXPECT_EQ(waitlist_.Held(ana_.id, week).value().size(), 1u);
   ASSERT_TRUE(waitlist_.EndHold(hold, "passed", event).value());

@@ -73,16 +73,26 @@ common::Status ClearOfBuffers(const InMemoryStore& store, const Appointment& row
                    "inside the buffer: " + row.barber_name + " keeps time free after each appointment");
 }
 
-// Migration 015's appointments_clear_of_holds: a live appointment may not cover a time
-// held for another customer; the holder's own, before the hold expires, claims it.
+// A hold's time with its buffer after it.
+TimeRange Buffered(const WaitlistHold& hold) { return {hold.during.from, hold.during.to + hold.buffer}; }
+
+// Migration 020's appointments_clear_of_holds: a live appointment may not meet a time held
+// for another customer, either's buffer included; the holder's own that covers it,
+// before the hold expires, claims it, and the holder's own that only meets its buffer is
+// refused as inside the buffer.
 common::Status ClaimOrRefuseHolds(InMemoryStore& store, const Appointment& row) {
   if (!IsLive(row.status)) return Ok{};
+  const TimeRange with_buffer{row.starts_at, row.ends_at + row.buffer};
   for (auto& hold : store.holds) {
-    if (hold.state != "held" || hold.barber_id != row.barber_id || !Overlap(hold.during, During(row))) continue;
+    if (hold.state != "held" || hold.barber_id != row.barber_id || !Overlap(Buffered(hold), with_buffer)) continue;
     if (hold.client_id != row.client_id) {
       return MakeError(ErrorCode::kFailedPrecondition,
                        "that time is held for a customer on the waitlist; it is free again if they pass it or let it "
                        "lapse");
+    }
+    if (!Overlap(hold.during, During(row))) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "inside the buffer: " + row.barber_name + " keeps time free after each appointment");
     }
     if (hold.expires_at <= store.clock.Now()) {
       return MakeError(ErrorCode::kFailedPrecondition, "your hold on that time lapsed; it went to the next in line");
@@ -767,7 +777,8 @@ common::Result<bool> InMemoryWaitlistRepository::Offer(const WaitlistHold& hold,
   }
   const bool booked = std::any_of(store_.appointments.begin(), store_.appointments.end(), [&](const auto& stored) {
     const Appointment& a = stored.appointment;
-    return a.barber_id == hold.barber_id && IsLive(a.status) && Overlap(During(a), hold.during);
+    return a.barber_id == hold.barber_id && IsLive(a.status) &&
+           Overlap({a.starts_at, a.ends_at + a.buffer}, Buffered(hold));
   });
   if (booked) return false;
   store_.holds.push_back(hold);

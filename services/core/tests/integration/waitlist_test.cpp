@@ -67,6 +67,15 @@ class WaitlistTest : public ::testing::Test {
     }
     return std::nullopt;
   }
+  /// `who` claims the hold `hold_id`, which books them at when_.
+  void ClaimsWhen(const TestUser& who, const std::string& hold_id) {
+    ClaimHoldRequest claim;
+    claim.set_hold_id(hold_id);
+    AppointmentResponse claimed;
+    const auto status = stub_->ClaimHold(Authed(who.token).get(), claim, &claimed);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(claimed.appointment().date_time().substr(0, 16), when_);
+  }
   std::string Scalar(const std::string& sql) { return QueryScalar(sql, core_.database_url()); }
 
   ScratchCore core_;
@@ -111,13 +120,45 @@ TEST_F(WaitlistTest, ACancellationOffersTheTimeToTheFirstInLineWhoseClaimBooksIt
   ASSERT_TRUE(stub_->GetAvailableSlots(&anonymous, slots, &free).ok());
   for (const auto& slot : free.slots()) EXPECT_NE(slot.substr(0, 16), when_);
 
-  ClaimHoldRequest claim;
-  claim.set_hold_id(hold->hold_id());
-  AppointmentResponse claimed;
-  const auto status = stub_->ClaimHold(Authed(first_.token).get(), claim, &claimed);
-  ASSERT_TRUE(status.ok()) << status.error_message();
-  EXPECT_EQ(claimed.appointment().date_time().substr(0, 16), when_);
+  ASSERT_NO_FATAL_FAILURE(ClaimsWhen(first_, hold->hold_id()));
   EXPECT_EQ(Scalar("SELECT state FROM slot_holds WHERE id = '" + hold->hold_id() + "'"), "claimed");
+}
+
+TEST_F(WaitlistTest, NoOtherBookingComesInsideAHeldTimesBufferSoItsHolderCanClaimIt) {
+  // The barber keeps 15 minutes free after each appointment (hours as before).
+  SaveBarberRequest save;
+  save.set_name(barber_.username);
+  for (int day = 1; day <= 6; ++day) {
+    auto* hours = save.add_hours();
+    hours->set_weekday(day);
+    hours->set_opens("09:00");
+    hours->set_closes("18:00");
+  }
+  save.mutable_rules()->set_buffer_minutes(15);
+  SaveBarberResponse saved;
+  const auto rules = stub_->SaveBarber(Authed(barber_.token).get(), save, &saved);
+  ASSERT_TRUE(rules.ok()) << rules.error_message();
+  Join(first_);
+  Cancel(third_, booked_);
+  const auto hold = HoldOf(first_);
+  ASSERT_TRUE(hold);
+  EXPECT_EQ(Scalar("SELECT buffer_minutes FROM slot_holds WHERE id = '" + hold->hold_id() + "'"), "15");
+
+  // 10:30 starts inside the held time's buffer, and 09:30's buffer reaches into it: both
+  // are refused, as they would be beside the booking the claim will make.
+  const auto at = [&](const char* time) { return when_.substr(0, 11) + time; };
+  for (const auto* time : {"10:30", "09:30"}) {
+    grpc::Status refused;
+    Book(second_, at(time), &refused);
+    EXPECT_EQ(refused.error_code(), StatusCode::FAILED_PRECONDITION) << time;
+    EXPECT_NE(refused.error_message().find("held for a customer on the waitlist"), std::string::npos)
+        << time << ": " << refused.error_message();
+  }
+  grpc::Status clear;
+  Book(second_, at("11:00"), &clear);
+  EXPECT_TRUE(clear.ok()) << clear.error_message();
+
+  ASSERT_NO_FATAL_FAILURE(ClaimsWhen(first_, hold->hold_id()));
 }
 
 TEST_F(WaitlistLapseTest, ALapsedHoldGoesToTheSecondInLine) {
