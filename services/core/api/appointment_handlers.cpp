@@ -10,16 +10,6 @@
 
 namespace barbershop::core::api {
 
-namespace {
-
-/// What an appointment that is canceled or moved away frees: its time and its buffer,
-/// and before it as far as a buffer reaches (a slot whose buffer ran into it).
-domain::TimeRange Freed(const domain::Appointment& appointment) {
-  return {appointment.starts_at - domain::kLongestBuffer, appointment.ends_at + appointment.buffer};
-}
-
-}  // namespace
-
 grpc::Status UserServiceImpl::AppointmentCall(
     Call& c, const char* verb, const std::function<common::Result<domain::Appointment>(domain::BookingService&)>& op,
     AppointmentResponse* response) {
@@ -73,7 +63,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::ModifyAppointment(grpc::CallbackServe
           // The time it leaves is offered to the waitlist once it has moved.
           domain::Appointment before;
           auto moved = s.Modify(*c.caller, request->appointment_id(), request->date_time(), &before);
-          if (moved) OfferFreed(c.work, moved->barber_id, Freed(before));
+          if (moved) OfferFreed(c.work, moved->barber_id, domain::FreedBy(before));
           return moved;
         },
         response);
@@ -88,7 +78,7 @@ grpc::ServerUnaryReactor* UserServiceImpl::CancelAppointment(grpc::CallbackServe
         c, "canceled",
         [&](domain::BookingService& s) {
           auto canceled = s.Cancel(*c.caller, request->appointment_id());
-          if (canceled) OfferFreed(c.work, canceled->barber_id, Freed(*canceled));
+          if (canceled) OfferFreed(c.work, canceled->barber_id, domain::FreedBy(*canceled));
           return canceled;
         },
         response);

@@ -3,6 +3,7 @@
 #include "domain/accounts.hpp"
 #include "domain/profiles.hpp"
 #include "domain/sessions.hpp"
+#include "domain/waitlist.hpp"
 #include "status_mapping.hpp"
 #include "user_service.hpp"
 
@@ -118,8 +119,10 @@ grpc::ServerUnaryReactor* UserServiceImpl::DeleteAccount(grpc::CallbackServerCon
       auto canceled = domain::DeleteCustomerAccount(c.work.accounts(), c.work.appointments(), *c.caller, ctx_.shop_time,
                                                     ctx_.clock.Now());
       if (!canceled) return ToGrpcStatus(canceled.error());
+      // The times they had go to whoever waits for them.
+      for (const auto& appointment : *canceled) OfferFreed(c.work, appointment.barber_id, domain::FreedBy(appointment));
       response->set_success(true);
-      response->set_message("Account deleted; " + std::to_string(*canceled) +
+      response->set_message("Account deleted; " + std::to_string(canceled->size()) +
                             " upcoming appointment(s) canceled. Goodbye.");
       spdlog::info("user {} deleted their account", c.caller->user_id);
       return grpc::Status::OK;

@@ -110,9 +110,10 @@ common::Status MayDeleteAccount(const User& user) {
                    "an admin's account cannot be deleted here: another admin deactivates it instead");
 }
 
-common::Result<std::size_t> DeleteCustomerAccount(AccountRepository& accounts, AppointmentRepository& appointments,
-                                                  const Caller& caller, const common::ShopTime& shop_time,
-                                                  TimePoint now) {
+common::Result<std::vector<Appointment>> DeleteCustomerAccount(AccountRepository& accounts,
+                                                               AppointmentRepository& appointments,
+                                                               const Caller& caller, const common::ShopTime& shop_time,
+                                                               TimePoint now) {
   auto listed = appointments.ListForClient(caller.user_id, TimeRange{now, kEndOfTime});
   if (!listed) return listed.error();
   std::vector<AppointmentChange> cancellations;
@@ -127,7 +128,9 @@ common::Result<std::size_t> DeleteCustomerAccount(AccountRepository& accounts, A
                                              EndingFor(SessionEnd::kAccountDeleted, shop_time, now));
       !deleted)
     return deleted.error();
-  return cancellations.size();
+  std::vector<Appointment> canceled;
+  for (auto& c : cancellations) canceled.push_back(std::move(c.before));
+  return canceled;
 }
 
 }  // namespace barbershop::core::domain

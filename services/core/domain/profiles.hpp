@@ -40,10 +40,11 @@ common::Status MayDeleteAccount(const User& user);
 /// Deletes `caller`'s account (a customer's, checked before): cancels each of their
 /// live appointments that starts after `now`, each with its appointment.canceled event,
 /// scrubs the account and ends its sessions, in one transaction
-/// (AccountRepository::DeleteCustomer).  How many appointments it canceled.
-common::Result<std::size_t> DeleteCustomerAccount(AccountRepository& accounts, AppointmentRepository& appointments,
-                                                  const Caller& caller, const common::ShopTime& shop_time,
-                                                  TimePoint now);
+/// (AccountRepository::DeleteCustomer).  The appointments it canceled, as they were.
+common::Result<std::vector<Appointment>> DeleteCustomerAccount(AccountRepository& accounts,
+                                                               AppointmentRepository& appointments,
+                                                               const Caller& caller, const common::ShopTime& shop_time,
+                                                               TimePoint now);
 
 /// The name a deleted customer's appointments keep.
 inline constexpr const char* kFormerCustomer = "former customer";

@@ -44,6 +44,12 @@ OutboxEvent MakeWaitlistOfferEvent(const WaitlistHold& hold, const std::string& 
 std::optional<TimeRange> FirstFit(const WaitlistEntry& entry, const std::vector<TimePoint>& slots,
                                   const TimeRange& freed);
 
+/// What an appointment canceled or moved away frees for the waitlist: its time and its
+/// buffer, and before it as far as a buffer reaches (a slot whose buffer ran into it).
+inline TimeRange FreedBy(const Appointment& appointment) {
+  return {appointment.starts_at - kLongestBuffer, appointment.ends_at + appointment.buffer};
+}
+
 /// The waitlist calls, with the permission checks for each.  Lives for one call.
 class WaitlistService {
  public:

@@ -112,6 +112,8 @@ common::Status PgAccountRepository::DeleteCustomer(const std::string& id,
       if (tx.exec_prepared(stmt::kScrubCustomer, id).affected_rows() == 0) {
         return MakeError(ErrorCode::kFailedPrecondition, "the account is gone, or no longer a customer's");
       }
+      // No longer waiting for anyone; a time held for them lapses and goes down the line.
+      tx.exec_prepared(stmt::kLeaveEveryWaitlist, id);
       EndSessionsOf(tx, id, {}, ending);
       tx.commit();
     } catch (const pqxx::sql_error& e) {

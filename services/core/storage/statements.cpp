@@ -265,8 +265,11 @@ void PrepareStatements(pqxx::connection& c) {
   c.prepare(stmt::kWaitlistEntryById, entries + " WHERE e.id = $1");
   c.prepare(stmt::kWaitlistEntriesOf, entries + " WHERE e.client_id = $1 ORDER BY e.place DESC LIMIT 100");
   c.prepare(stmt::kHoldById, "SELECT" + hold_columns + " FROM slot_holds h WHERE h.id = $1");
+  // Only customers who can book wait in line: a deactivated or deleted account's entries
+  // are passed over (a reactivated one's wait again).
   c.prepare(stmt::kWaitlistLine, entries + R"(
-    WHERE e.barber_id = $1 AND e.state = 'waiting'
+    JOIN users u ON u.id = e.client_id
+    WHERE e.barber_id = $1 AND e.state = 'waiting' AND u.active
       AND e.window_from < to_timestamp($3::float8) AND e.window_to > to_timestamp($2::float8)
     ORDER BY e.place)");
   c.prepare(stmt::kHeldTimes, R"(
@@ -285,6 +288,8 @@ void PrepareStatements(pqxx::connection& c) {
   c.prepare(stmt::kEndHold,
             "UPDATE slot_holds h SET state = $2 WHERE h.id = $1 AND h.state = 'held' RETURNING" + hold_columns);
   c.prepare(stmt::kLeaveWaitlist, "UPDATE waitlist_entries SET state = 'left' WHERE id = $1 AND state = 'waiting'");
+  c.prepare(stmt::kLeaveEveryWaitlist,
+            "UPDATE waitlist_entries SET state = 'left' WHERE client_id = $1 AND state = 'waiting'");
   c.prepare(stmt::kWithdrawHold,
             "UPDATE slot_holds h SET state = 'withdrawn' WHERE h.entry_id = $1 AND h.state = 'held' RETURNING" +
                 hold_columns);

@@ -51,6 +51,7 @@ inline constexpr const char* kHeldTimes = "held_times";
 inline constexpr const char* kInsertHold = "insert_hold";
 inline constexpr const char* kEndHold = "end_hold";
 inline constexpr const char* kLeaveWaitlist = "leave_waitlist";
+inline constexpr const char* kLeaveEveryWaitlist = "leave_every_waitlist";
 inline constexpr const char* kWithdrawHold = "withdraw_hold";
 inline constexpr const char* kLapseHolds = "lapse_holds";
 inline constexpr const char* kSaveChair = "save_chair";

@@ -257,6 +257,9 @@ common::Status InMemoryAccountRepository::DeleteCustomer(const std::string& id,
   }
   *user = User{id, kFormerCustomer, {}, {}, Role::kCustomer, {}, false};
   store_.deleted_users.insert(id);
+  for (auto& entry : store_.waitlist) {
+    if (entry.client_id == id && entry.state == "waiting") entry.state = "left";
+  }
   for (auto& stored : store_.appointments) {
     if (stored.appointment.client_id == id) stored.appointment.client_name = kFormerCustomer;
   }
@@ -749,8 +752,10 @@ common::Result<std::optional<WaitlistHold>> InMemoryWaitlistRepository::FindHold
 common::Result<std::vector<WaitlistEntry>> InMemoryWaitlistRepository::Line(const std::string& barber_id,
                                                                             const TimeRange& range) {
   std::vector<WaitlistEntry> line;
-  for (const auto& entry : store_.waitlist) {  // in the order joined
-    if (entry.barber_id == barber_id && entry.state == "waiting" && Overlap(entry.window, range)) {
+  for (const auto& entry : store_.waitlist) {  // in the order joined, of customers who can book
+    const User* client = UserById(store_, entry.client_id);
+    if (entry.barber_id == barber_id && entry.state == "waiting" && Overlap(entry.window, range) && client != nullptr &&
+        client->active) {
       line.push_back(Filled(store_, entry));
     }
   }

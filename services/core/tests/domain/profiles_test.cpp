@@ -262,7 +262,9 @@ TEST_F(ProfilesTest, DeletionCancelsWhatIsAheadAndLeavesAFormerCustomerOnThePast
 
   const auto canceled = DeleteCustomerAccount(work_.accounts(), work_.appointments(), As(carol_), Shop(), clock_.Now());
   ASSERT_TRUE(canceled) << canceled.error().message;
-  EXPECT_EQ(*canceled, 2u);
+  ASSERT_EQ(canceled->size(), 2u);
+  EXPECT_EQ((*canceled)[0].status, AppointmentStatus::kPending);  // as they were
+  EXPECT_EQ((*canceled)[0].id, ahead->id);
 
   for (const auto& id : {ahead->id, ahead_too->id}) {
     EXPECT_EQ(Read(id).status, AppointmentStatus::kCanceled);

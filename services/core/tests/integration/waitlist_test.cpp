@@ -161,6 +161,49 @@ TEST_F(WaitlistTest, NoOtherBookingComesInsideAHeldTimesBufferSoItsHolderCanClai
   ASSERT_NO_FATAL_FAILURE(ClaimsWhen(first_, hold->hold_id()));
 }
 
+TEST_F(WaitlistTest, ACustomerWhoCannotBookIsPassedOverInLine) {
+  // First in line, deactivated by an admin; second, gone (their account deleted); the
+  // third waiting gets the time.
+  const auto fourth = NewCustomer(*stub_);
+  Join(first_);
+  Join(second_);
+  Join(fourth);
+  SetAccountActiveRequest deactivate;
+  deactivate.set_user_id(first_.id);
+  deactivate.set_active(false);
+  AccountResponse answered;
+  const auto admin = NewAdmin(*stub_, core_.database_url());
+  const auto deactivated = stub_->SetAccountActive(Authed(admin.token).get(), deactivate, &answered);
+  ASSERT_TRUE(deactivated.ok()) << deactivated.error_message();
+  DeleteAccountRequest leave;
+  leave.set_current_password(second_.password);
+  const auto deleted = stub_->DeleteAccount(Authed(second_.token).get(), leave, &answered);
+  ASSERT_TRUE(deleted.ok()) << deleted.error_message();
+  EXPECT_EQ(Scalar("SELECT string_agg(state, ',') FROM waitlist_entries WHERE client_id = '" + second_.id + "'"),
+            "left");
+
+  Cancel(third_, booked_);
+  const auto hold = HoldOf(fourth);
+  ASSERT_TRUE(hold);
+  EXPECT_EQ(hold->date_time().substr(0, 16), when_);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM slot_holds WHERE client_id IN ('" + first_.id + "', '" + second_.id + "')"),
+            "0");
+  // The deactivated customer still waits: back, they are in line again, in their place.
+  EXPECT_EQ(Scalar("SELECT state FROM waitlist_entries WHERE client_id = '" + first_.id + "'"), "waiting");
+}
+
+TEST_F(WaitlistTest, AnAppointmentCanceledWithItsCustomersAccountIsOfferedToTheFirstInLine) {
+  Join(first_);
+  DeleteAccountRequest leave;
+  leave.set_current_password(third_.password);
+  AccountResponse answered;
+  const auto deleted = stub_->DeleteAccount(Authed(third_.token).get(), leave, &answered);
+  ASSERT_TRUE(deleted.ok()) << deleted.error_message();
+  const auto hold = HoldOf(first_);
+  ASSERT_TRUE(hold);
+  EXPECT_EQ(hold->date_time().substr(0, 16), when_);
+}
+
 TEST_F(WaitlistLapseTest, ALapsedHoldGoesToTheSecondInLine) {
   Join(first_);
   Join(second_);
