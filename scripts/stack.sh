@@ -34,6 +34,16 @@ clock_env() {
 }
 real_clock() { env -u LD_PRELOAD -u FAKETIME "$@"; }
 
+# Live updates first: RabbitMQ, Redis and the real-time service start with this before
+# them, which runs them at a higher CPU priority (nice -5) than PostgreSQL and the core.
+# When bookings fill the machine, they then slow the bookings a little, not every
+# barber's screen: on two cores, full, a booking's event reached the screen in a p99 of
+# 8 to 9.5 ms without it and 6 to 7.5 ms with it (docs/benchmarks.md).  Only root may
+# raise a priority: for anyone else, and where root may not either (a container without
+# CAP_SYS_NICE), it is empty and they run as everything else does.
+LIVE_FIRST=()
+if [ "$(nice -n -5 nice 2>/dev/null || echo 0)" -lt "$(nice)" ]; then LIVE_FIRST=(nice -n -5); fi
+
 port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
@@ -177,7 +187,7 @@ realtime_start() {
   rm -f "$log.ports"
   env BARBERSHOP_REDIS_URL="$redis_url" BARBERSHOP_AMQP_URL="$amqp_url" BARBERSHOP_CORE_ADDRESS="$core_address" \
     BARBERSHOP_WS_ADDRESS=127.0.0.1:0 BARBERSHOP_PORT_FILE="$log.ports" BARBERSHOP_TOKEN_PUBLIC_KEYS="$keys/public" \
-    "$@" "$binary" >"$log" 2>&1 &
+    "$@" "${LIVE_FIRST[@]}" "$binary" >"$log" 2>&1 &
   STARTED_PID=$!
   wait_port_file "$log.ports" 120 "$STARTED_PID" || return 1
   REALTIME_WS_PORT=$(port_of "$log.ports" ws)
@@ -194,7 +204,7 @@ redis_start() {
   if [ -f "$dir/redis.pid" ] && kill -0 "$(cat "$dir/redis.pid")" 2>/dev/null; then return 0; fi
   # At its memory limit Redis refuses writes (noeviction) rather than dropping inboxes or
   # chats; the real-time service retries them and shows the headroom in /metrics.
-  real_clock redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec \
+  real_clock "${LIVE_FIRST[@]}" redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec \
     --maxmemory "${BARBERSHOP_REDIS_MAXMEMORY:-512mb}" --maxmemory-policy noeviction \
     --auto-aof-rewrite-min-size 256mb --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" --protected-mode no
   for _ in $(seq 1 100); do
@@ -246,7 +256,7 @@ rabbitmq_start() {
     # RabbitMQ's first step registers a node with epmd at once; if epmd is not listening
     # yet, that fails ("nodistribution") and the server exits.
     for _ in $(seq 1 50); do port_in_use "$ERL_EPMD_PORT" && break; sleep 0.1; done
-    setsid /usr/lib/rabbitmq/bin/rabbitmq-server >"$dir/server.out" 2>&1 </dev/null &
+    setsid "${LIVE_FIRST[@]}" /usr/lib/rabbitmq/bin/rabbitmq-server >"$dir/server.out" 2>&1 </dev/null &
     echo $! >"$dir/server.launcher.pid"
   )
 }

@@ -115,7 +115,7 @@ if [ "$realtime_ours" = no ]; then
   BARBERSHOP_AMQP_URL="$AMQP_URL" \
   BARBERSHOP_CORE_ADDRESS="127.0.0.1:$GRPC_PORT" \
   BARBERSHOP_TOKEN_PUBLIC_KEYS="$KEYS/public" \
-    nohup "$BUILD/services/realtime/barbershop-realtime" >>"$DATA/realtime.log" 2>&1 &
+    nohup "${LIVE_FIRST[@]}" "$BUILD/services/realtime/barbershop-realtime" >>"$DATA/realtime.log" 2>&1 &
   echo $! >"$DATA/realtime.pid"
 fi
 if ! wait_http "http://127.0.0.1:$HTTP_PORT/readyz" 60 "$(cat "$DATA/core.pid")"; then

@@ -2,12 +2,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
 #include "barbershop/common/token_settings.hpp"
 
 namespace barbershop::core::app {
+
+int DefaultDbPoolSize(unsigned cores) { return static_cast<int>(std::clamp(2U * cores, 4U, 16U)); }
 
 CoreConfig ParseCoreConfig(int argc, char** argv) {
   CoreConfig config;
@@ -102,7 +105,9 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
       ->envname("BARBERSHOP_WAITLIST_SWEEP_MS")
       ->check(CLI::Range(10, 60000))
       ->capture_default_str();
-  cli.add_option("--db-pool-size", config.db_pool_size, "database connections (and worker threads)")
+  cli.add_option("--db-pool-size", config.db_pool_size,
+                 "database connections (and worker threads); by default twice this machine's cores, 4 to 16: set "
+                 "it to twice the database's cores when PostgreSQL runs elsewhere")
       ->envname("BARBERSHOP_DB_POOL_SIZE")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();

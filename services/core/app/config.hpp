@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "barbershop/common/url_settings.hpp"
@@ -11,6 +12,12 @@ namespace barbershop::core::app {
 /// The AMQP URL that runs the service without a broker: the relay stays idle and events
 /// wait in the outbox (for a copy that has one).
 inline constexpr const char* kNoBroker = "none";
+
+/// The database pool's size when none is set: twice the cores of a PostgreSQL on this
+/// machine, as `make up` runs it, between 4 and 16.  More connections than the database
+/// has cores to run them only queue in its scheduler, beside the outbox relay's: on two
+/// cores a pool of 16 held bookings' events behind the bookings (docs/benchmarks.md).
+int DefaultDbPoolSize(unsigned cores);
 
 /// The service's settings.  Servers it connects to have no defaults: a URL left empty
 /// stops it at start.
@@ -41,7 +48,8 @@ struct CoreConfig {
   int waitlist_hold_seconds = 600;
   int waitlist_max_entries = 5;
   int waitlist_sweep_ms = 1000;
-  int db_pool_size = 16;
+  /// Database workers, each with its connection (DefaultDbPoolSize of this machine's cores).
+  int db_pool_size = DefaultDbPoolSize(std::thread::hardware_concurrency());
   int db_queue_limit = 4096;
   std::string log_level = "info";
   bool demo_data = false;
