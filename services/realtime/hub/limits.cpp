@@ -43,6 +43,13 @@ void SocketCounter::Remove(const std::string& user, const std::string& address) 
   Decrement(addresses_, address);
 }
 
+bool SocketCounter::AddressFull(const std::string& address) const {
+  if (per_address_ == 0) return false;
+  const std::lock_guard lock(mutex_);
+  const auto it = addresses_.find(address);
+  return it != addresses_.end() && it->second >= per_address_;
+}
+
 std::size_t SocketCounter::OfUser(const std::string& user) const {
   const std::lock_guard lock(mutex_);
   const auto it = users_.find(user);

@@ -34,6 +34,8 @@ class SocketCounter {
   /// Counts a socket of `user` from `address` unless either is at its limit.  An empty
   /// `user` (a socket anyone may open) counts against its address only.
   Verdict TryAdd(const std::string& user, const std::string& address);
+  /// Whether `address` is at its limit now: TryAdd would refuse its next socket.
+  bool AddressFull(const std::string& address) const;
   /// Forgets a socket that TryAdd admitted.
   void Remove(const std::string& user, const std::string& address);
   std::size_t OfUser(const std::string& user) const;

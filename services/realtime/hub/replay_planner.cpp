@@ -102,10 +102,18 @@ CatchUp ReplayPlanner::CatchUpAfter(const std::string& stream, StreamId since) c
   CatchUp result;
   result.replay.last_id = since;
   const auto since_text = since.ToString();
-  auto batch = store_.ReadAfter(stream, since_text, limits_.replay_limit);
+  // What was published meanwhile cannot be read now, or is partly gone (a long outage
+  // trimmed the stream past the last id sent): the client is told to refetch, rather
+  // than left with a silent gap.
+  auto state = store_.State(stream);
+  if (state && SinceLost(*state, since)) {
+    result.replay.frames.push_back(ResyncRequired(since_text, state->first_id));
+    result.replay.last_id = std::max(since, StreamId::Parse(state->last_id).value_or(since));
+    return result;
+  }
+  auto batch = state ? store_.ReadAfter(stream, since_text, limits_.replay_limit)
+                     : common::Result<std::vector<StoredMessage>>(state.error());
   if (!batch) {
-    // What was published meanwhile cannot be read now: the client is told to refetch,
-    // rather than left with a silent gap.
     result.read = batch.error();
     result.replay.frames.push_back(ResyncRequired(since_text, ""));
     return result;

@@ -5,10 +5,21 @@ namespace barbershop::realtime::hub {
 SessionState SessionStateAfter(SessionState state, SessionEvent event) {
   using S = SessionState;
   switch (event) {
+    case SessionEvent::kSubscribed:
+      switch (state) {
+        case S::kJoining:
+          return S::kReplaying;
+        case S::kLive:
+          return S::kCatchingUp;
+        case S::kReplaying:
+        case S::kCatchingUp:
+          return S::kCatchUpDue;
+        default:
+          return state;
+      }
     case SessionEvent::kReplayed:
+      if (state == S::kCatchUpDue) return S::kCatchingUp;
       return HoldsLiveMessages(state) ? S::kLive : state;
-    case SessionEvent::kCatchUpStarted:
-      return state == S::kLive ? S::kCatchingUp : state;
     case SessionEvent::kCloseRequested:
       return IsClosing(state) ? state : S::kClosing;
     case SessionEvent::kCloseFrameSent:

@@ -27,6 +27,10 @@ namespace {
 
 constexpr std::chrono::seconds kRequestTimeout{15};
 
+common::Error AddressFull() {
+  return MakeError(ErrorCode::kResourceExhausted, "too many open sockets from this address");
+}
+
 /// Every X-Forwarded-For line of the request, in order, as one list.
 std::string ForwardedFor(const http::request<http::empty_body>& request) {
   std::string list;
@@ -66,11 +70,15 @@ void HttpSession::OnRead(boost::system::error_code ec, std::size_t) {
     return Reply(413, "text/plain; charset=utf-8", "a request here takes no body\n");
   }
   if (websocket::is_upgrade(request_)) {
-    return AuthorizeUpgrade(context_, request_.target(), request_[http::field::authorization], stream_.get_executor(),
-                            [self = shared_from_this()](common::Result<Admission> admission) {
-                              if (!admission) return self->Refuse(admission.error());
-                              self->Accept(std::move(*admission));
-                            });
+    // An address at its cap is refused before its upgrade asks Redis or the core anything.
+    auto address = ClientAddress();
+    if (context_->sockets.AddressFull(address)) return Refuse(AddressFull());
+    return AuthorizeUpgrade(
+        context_, request_.target(), request_[http::field::authorization], stream_.get_executor(),
+        [self = shared_from_this(), address = std::move(address)](common::Result<Admission> admission) mutable {
+          if (!admission) return self->Refuse(admission.error());
+          self->Accept(std::move(*admission), std::move(address));
+        });
   }
   const std::string method(request_.method_string());
   const std::string target(request_.target());
@@ -85,24 +93,26 @@ void HttpSession::OnRead(boost::system::error_code ec, std::size_t) {
   });
 }
 
-void HttpSession::Accept(Admission admission) {
-  if (admission.watch && admission.watch->ended()) {
-    return Refuse(MakeError(ErrorCode::kUnauthenticated, "the login session of this token has ended"));
-  }
+std::string HttpSession::ClientAddress() {
   beast::error_code ec;
   const auto peer = stream_.socket().remote_endpoint(ec);
   // Behind the gateway every socket comes from its address: the client's is the one the
   // gateway appended to X-Forwarded-For, believed only from a trusted peer.
-  std::string address =
-      ec ? std::string("unknown")
-         : context_->settings.trusted_proxies.ClientAddress(peer.address().to_string(), ForwardedFor(request_));
+  return ec ? std::string("unknown")
+            : context_->settings.trusted_proxies.ClientAddress(peer.address().to_string(), ForwardedFor(request_));
+}
+
+void HttpSession::Accept(Admission admission, std::string address) {
+  if (admission.watch && admission.watch->ended()) {
+    return Refuse(MakeError(ErrorCode::kUnauthenticated, "the login session of this token has ended"));
+  }
   switch (context_->sockets.TryAdd(admission.claims.subject, address)) {
     case hub::SocketCounter::Verdict::kUserFull:
       return Refuse(
           MakeError(ErrorCode::kResourceExhausted, "too many open sockets for this user (at most " +
                                                        std::to_string(context_->settings.max_sockets_per_user) + ")"));
     case hub::SocketCounter::Verdict::kAddressFull:
-      return Refuse(MakeError(ErrorCode::kResourceExhausted, "too many open sockets from this address"));
+      return Refuse(AddressFull());
     case hub::SocketCounter::Verdict::kAdmitted:
       break;
   }

@@ -27,7 +27,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
  private:
   void DoRead();
   void OnRead(boost::system::error_code ec, std::size_t bytes);
-  void Accept(Admission admission);
+  /// The client's address: the peer's, or behind the gateway the one it names.
+  std::string ClientAddress();
+  void Accept(Admission admission, std::string address);
   void Refuse(const common::Error& error);
   void Reply(unsigned status, const std::string& content_type, std::string body);
   void Shutdown();

@@ -148,12 +148,14 @@ void WebSocketSession::OnAccept(beast::error_code ec) {
   joined_ = true;
   deps().hub.Join(Channel(), shared_from_this());
   context_->PostBlocking([self = shared_from_this()] {
+    if (!self->announcement_.Begin()) return;  // closed already: nothing to announce
     if (auto ok = self->deps().sessions.TouchSessions({self->record()}, kSessionTtl); !ok) {
       spdlog::warn("cannot record the session in Redis: {}", ok.error().message);
     }
     if (self->route_.kind == hub::StreamKind::kChat) {
       (void)self->deps().messages.Publish(self->Channel(), hub::Presence(self->claims_.subject, true));
     }
+    if (!self->announcement_.Done()) self->TakeBack()();  // it closed meanwhile
   });
   DoRead();
 }
@@ -170,8 +172,10 @@ void WebSocketSession::OnReady() {
   // Joined: from now on every published message reaches OnMessage, so the replay below
   // cannot miss one; duplicates are dropped by id.
   asio::post(strand_, [self = shared_from_this()] {
+    if (!self->Move(hub::SessionEvent::kSubscribed)) return;
     if (self->state_ == hub::SessionState::kReplaying) return self->Replay();
-    if (self->Move(hub::SessionEvent::kCatchUpStarted)) self->CatchUp();
+    if (self->state_ == hub::SessionState::kCatchingUp) self->CatchUp();
+    // kCatchUpDue: the read in flight is followed by a catch-up (FinishReplay).
   });
 }
 
@@ -206,10 +210,15 @@ void WebSocketSession::CatchUp() {
 
 void WebSocketSession::FinishReplay(hub::Replay replay) {
   if (state_ == hub::SessionState::kClosed) return;
-  replay_allowance_ = replay.frames.size();
+  replay_allowance_ += replay.frames.size();  // beside what an earlier read still has queued
   for (auto& frame : replay.frames) Push(MakeFrame(std::move(frame)));
   last_id_ = std::max(last_id_, replay.last_id);
   Move(hub::SessionEvent::kReplayed);
+  // The subscription came back while this was read: read on from here, holding on.
+  if (state_ == hub::SessionState::kCatchingUp) {
+    Flush();
+    return CatchUp();
+  }
   auto held = std::move(held_);
   held_.clear();
   for (auto& frame : held) TakeLive(std::move(frame));
@@ -583,14 +592,19 @@ void WebSocketSession::Finish() {
   if (!joined_) return;
   if (hub::IsPublic(route_)) return deps().availability.Leave(AvailabilityKey(), this);
   deps().hub.Leave(Channel(), this);
+  // Taken back here once announced; while the announcement runs, by its job once done.
+  if (announcement_.End()) context_->PostBlocking(TakeBack());
+}
+
+std::function<void()> WebSocketSession::TakeBack() const {
   // The job may outlive this socket and the server: it holds only what outlives both.
-  context_->PostBlocking([sessions = &deps().sessions, messages = &deps().messages, record = record(),
-                          chat = route_.kind == hub::StreamKind::kChat, channel = Channel()] {
+  return [sessions = &deps().sessions, messages = &deps().messages, record = record(),
+          chat = route_.kind == hub::StreamKind::kChat, channel = Channel()] {
     if (auto removed = sessions->RemoveSession(record); !removed) return;
     if (!chat) return;
     auto online = messages->IsOnline(record.user_id);
     if (online && !*online) (void)messages->Publish(channel, hub::Presence(record.user_id, false));
-  });
+  };
 }
 
 }  // namespace barbershop::realtime::net

@@ -11,6 +11,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -126,6 +127,9 @@ class WebSocketSession final : public hub::Listener,
   void CloseForEndedSession();
   void DoClose();
   void Finish();
+  /// The job that takes back what the accept announced (the session's record, a chat's
+  /// presence).
+  std::function<void()> TakeBack() const;
   std::string StreamKey() const;
   std::string Channel() const { return hub::ChannelFor(route_); }
   hub::AvailabilityKey AvailabilityKey() const { return {route_.id, route_.date, route_.service}; }
@@ -153,16 +157,17 @@ class WebSocketSession final : public hub::Listener,
   hub::TokenBucket incoming_;
   std::uint8_t refused_in_a_row_ = 0;  // frames refused by the bucket since the last one taken (saturates)
 
-  hub::SessionState state_ = hub::SessionState::kReplaying;
+  hub::SessionState state_ = hub::SessionState::kJoining;
   // Independent of the state: one write in flight at a time; and whether the socket got
   // into the hub and Redis (what Finish undoes), which it does not when the server was
   // stopping as it was accepted.
   bool writing_ = false;
   std::uint8_t in_flight_ = 0;  // frames the write in flight carries, from the queue's front
   bool joined_ = false;
-  bool wake_after_write_ = false;  // the client sent something while a dormant write was out
-  bool read_after_write_ = false;  // awake with nothing to read while writing: doze after the write
-  bool cut_off_ = false;           // shut by CutOff: the frames Beast has already read still come by
+  bool wake_after_write_ = false;   // the client sent something while a dormant write was out
+  bool read_after_write_ = false;   // awake with nothing to read while writing: doze after the write
+  bool cut_off_ = false;            // shut by CutOff: the frames Beast has already read still come by
+  hub::Announcement announcement_;  // the session's record and presence, against the socket's end
   boost::container::devector<Frame> queue_;
   std::vector<Frame> held_;           // live messages that arrived while replaying
   std::size_t replay_allowance_ = 0;  // replayed frames still queued: not held against the limit

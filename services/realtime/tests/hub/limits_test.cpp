@@ -39,7 +39,11 @@ TEST(SocketCounterTest, LimitsPerUserAndPerAddress) {
   EXPECT_EQ(counter.TryAdd("eli", "10.0.0.1"), V::kAdmitted);
   EXPECT_EQ(counter.TryAdd("dan", "10.0.0.1"), V::kAddressFull);
   EXPECT_EQ(counter.OfUser("dan"), 0u);
+  EXPECT_TRUE(counter.AddressFull("10.0.0.1"));
+  EXPECT_FALSE(counter.AddressFull("10.0.0.2"));
+  EXPECT_FALSE(counter.AddressFull("10.0.0.7")) << "no socket from it";
   counter.Remove("ana", "10.0.0.1");
+  EXPECT_FALSE(counter.AddressFull("10.0.0.1"));
   EXPECT_EQ(counter.OfUser("ana"), 1u);
   EXPECT_EQ(counter.TryAdd("dan", "10.0.0.1"), V::kAdmitted);
   EXPECT_EQ(counter.TryAdd("ana", "10.0.0.9"), V::kAdmitted);
@@ -48,6 +52,7 @@ TEST(SocketCounterTest, LimitsPerUserAndPerAddress) {
 TEST(SocketCounterTest, ZeroIsNoLimit) {
   SocketCounter counter(0, 0);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(counter.TryAdd("ana", "10.0.0.1"), SocketCounter::Verdict::kAdmitted);
+  EXPECT_FALSE(counter.AddressFull("10.0.0.1"));
 }
 
 TEST(SocketCounterTest, SocketsWithoutAUserCountAgainstTheirAddressOnly) {

@@ -237,6 +237,28 @@ TEST_F(ReplayPlannerTest, ACatchUpSendsWhatCameAfterTheLastIdSentUpToReplayLimit
   EXPECT_EQ(caught_up.replay.last_id, *StreamId::Parse(ids[4]));
 }
 
+// A pub/sub outage long enough for the stream to be trimmed past the last id the socket
+// was sent: what is left is not all that was missed, so the client is told to refetch
+// and the socket goes on from the newest.
+TEST_F(ReplayPlannerTest, ACatchUpAfterTheStreamWasTrimmedPastTheLastIdSentAsksForAResync) {
+  FakeMessageStore capped(3, 3);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i) ids.push_back(capped.Add(kInbox, Notification(i), 3));
+  const auto caught_up = ReplayPlanner(capped, ReplayLimits{}).CatchUpAfter(kInbox, *StreamId::Parse(ids[1]));
+  ASSERT_TRUE(caught_up.read);
+  ASSERT_EQ(caught_up.replay.frames.size(), 1u);
+  const auto frame = json::parse(caught_up.replay.frames[0]);
+  EXPECT_EQ(frame["type"], "resync_required");
+  EXPECT_EQ(frame["since"], ids[1]);
+  EXPECT_EQ(frame["oldest_id"], ids[3]);
+  EXPECT_EQ(caught_up.replay.last_id, *StreamId::Parse(ids[5]));
+
+  // From the oldest one kept on, nothing is missing.
+  const auto whole = ReplayPlanner(capped, ReplayLimits{}).CatchUpAfter(kInbox, *StreamId::Parse(ids[3]));
+  ASSERT_EQ(whole.replay.frames.size(), 2u);
+  EXPECT_EQ(json::parse(whole.replay.frames[0])["id"], ids[4]);
+}
+
 TEST_F(ReplayPlannerTest, ACatchUpThatCannotReadAsksForAResync) {
   const auto ids = AddNotifications(2);
   store_.fail_reads = common::MakeError(common::ErrorCode::kUnavailable, "Redis is down");

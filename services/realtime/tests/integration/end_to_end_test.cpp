@@ -425,6 +425,34 @@ TEST_F(EndToEndBase, AWatcherWhoseCoreWasAwayGetsTheDayAgainWhenItAnswers) {
   EXPECT_NE(std::find(added.begin(), added.end(), slot), added.end()) << healed->dump();
 }
 
+// An address at its socket cap is refused before its upgrade asks anyone anything: a
+// watcher's upgrade, which asks the core for the day, is refused at once, not after the
+// core's answer.  Shown with the copy's core stopped (SIGSTOP): asked, it would answer
+// only with the copy's deadline running out (503), never with 429.
+TEST_F(EndToEndBase, AWatcherFromAnAddressAtItsCapIsRefusedWithoutAskingTheCore) {
+  if (stack_.database_url.empty()) GTEST_SKIP() << "needs BARBERSHOP_TEST_DATABASE_URL";
+  CoreProcess replica(stack_, {"BARBERSHOP_RELAY=false"});
+  ASSERT_TRUE(replica.Start()) << "the core replica did not become ready";
+  TestStack via_replica = stack_;
+  via_replica.core_address = replica.grpc_address();
+  RealtimeProcess copy(via_replica, {"--max-sockets-per-address", "1"});
+  ASSERT_TRUE(copy.Start()) << "the copy did not become ready";
+  // Two days to come, each watched on its own: the second is not in the copy's memory.
+  const auto day = [&](int ahead) {
+    const auto at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + 24h * ahead;
+    return "/websocket/barber/" + barber_.user_id +
+           "/availability?date=" + common::ShopTime::ForZone(kShopZone)->Format(at).substr(0, 10);
+  };
+  WsClient first;
+  ASSERT_EQ(first.Connect(copy.port(), day(1)), 101u);
+
+  replica.Kill(SIGSTOP);
+  WsClient second;
+  const auto status = second.Connect(copy.port(), day(2));
+  replica.Kill(SIGCONT);
+  EXPECT_EQ(status, 429u) << "the upgrade was not refused for the address's cap before asking the core";
+}
+
 TEST_F(EndToEndTest, AnAvailabilityStreamIsRefusedForNoSuchBarberOrDay) {
   const std::string elena = "/websocket/barber/" + barber_.user_id + "/availability";
   for (const auto& [target, status] : std::vector<std::pair<std::string, unsigned>>{
