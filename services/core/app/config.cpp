@@ -105,6 +105,12 @@ CoreConfig ParseCoreConfig(int argc, char** argv) {
       ->envname("BARBERSHOP_WAITLIST_SWEEP_MS")
       ->check(CLI::Range(10, 60000))
       ->capture_default_str();
+  cli.add_option("--waitlist-recheck-ms", config.waitlist_recheck_ms,
+                 "how often every waiting customer's window is looked at again, to offer a free time whose offer was "
+                 "lost (a copy that stopped between a cancellation and its offers)")
+      ->envname("BARBERSHOP_WAITLIST_RECHECK_MS")
+      ->check(CLI::Range(100, 3'600'000))
+      ->capture_default_str();
   cli.add_option("--db-pool-size", config.db_pool_size,
                  "database connections (and worker threads); by default twice this machine's cores, 4 to 16: set "
                  "it to twice the database's cores when PostgreSQL runs elsewhere")

@@ -48,6 +48,9 @@ struct CoreConfig {
   int waitlist_hold_seconds = 600;
   int waitlist_max_entries = 5;
   int waitlist_sweep_ms = 1000;
+  /// How often the lines are rechecked: every free time in a waiting window is offered,
+  /// also one whose offer was lost (WaitlistService::Recheck).
+  int waitlist_recheck_ms = 60'000;
   /// Database workers, each with its connection (DefaultDbPoolSize of this machine's cores).
   int db_pool_size = DefaultDbPoolSize(std::thread::hardware_concurrency());
   int db_queue_limit = 4096;

@@ -193,7 +193,8 @@ common::Status CoreApp::Start() {
   }
 
   sweeper_ = std::make_unique<WaitlistSweeper>(*work_, *shop_time_, clock_, policy_, waitlist_policy_,
-                                               std::chrono::milliseconds(config_.waitlist_sweep_ms));
+                                               std::chrono::milliseconds(config_.waitlist_sweep_ms),
+                                               std::chrono::milliseconds(config_.waitlist_recheck_ms));
   sweeper_->Start();
 
   grpc::EnableDefaultHealthCheckService(true);

@@ -13,14 +13,22 @@
 namespace barbershop::core::app {
 
 /// Every `interval`, marks the waitlist holds that expired as lapsed and offers their
-/// times to the next in line (WaitlistService::Sweep), on a database worker.  Every copy
-/// of the core sweeps; two never mark the same hold (the statement skips locked rows).
+/// times to the next in line (WaitlistService::Sweep), on a database worker; every
+/// `recheck`, also offers any free time in a waiting window (WaitlistService::Recheck).
+/// Every copy of the core sweeps; two never mark the same hold (the statement skips
+/// locked rows), nor hold one time twice (the database's constraints).
 class WaitlistSweeper {
  public:
   WaitlistSweeper(domain::WorkQueue& work, const common::ShopTime& shop_time, const common::Clock& clock,
                   const domain::BookingPolicy& booking, const domain::WaitlistPolicy& policy,
-                  std::chrono::milliseconds interval)
-      : work_(work), shop_time_(shop_time), clock_(clock), booking_(booking), policy_(policy), interval_(interval) {}
+                  std::chrono::milliseconds interval, std::chrono::milliseconds recheck)
+      : work_(work),
+        shop_time_(shop_time),
+        clock_(clock),
+        booking_(booking),
+        policy_(policy),
+        interval_(interval),
+        recheck_(recheck) {}
   ~WaitlistSweeper() { Stop(); }
   WaitlistSweeper(const WaitlistSweeper&) = delete;
   WaitlistSweeper& operator=(const WaitlistSweeper&) = delete;
@@ -36,6 +44,7 @@ class WaitlistSweeper {
   const domain::BookingPolicy& booking_;
   const domain::WaitlistPolicy& policy_;
   std::chrono::milliseconds interval_;
+  std::chrono::milliseconds recheck_;
   common::StopFlag stop_;
   std::thread thread_;
 };

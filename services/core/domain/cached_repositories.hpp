@@ -114,6 +114,9 @@ class CachedWaitlist final : public WaitlistRepository {
     return inner_.Announce(barber_id, event);
   }
   common::Result<std::vector<WaitlistHold>> Lapse(TimePoint now, std::size_t limit) override;
+  common::Result<std::vector<WaitingLine>> WaitingLines(TimePoint now, std::size_t limit) override {
+    return inner_.WaitingLines(now, limit);
+  }
 
  private:
   WaitlistRepository& inner_;

@@ -289,6 +289,13 @@ struct WaitlistEntry {
   std::vector<TimeRange> declined{};  ///< times it passed or let lapse: not offered to it again
 };
 
+/// A barber whose customers wait without a time held for them, and the span of their
+/// windows: from the earliest start to the latest end.
+struct WaitingLine {
+  std::string barber_id;
+  TimeRange windows;
+};
+
 /// The waitlist's entries and holds.  Each change that tells someone stores its event in
 /// the same transaction.  An implementation is used by one thread at a time.
 class WaitlistRepository {
@@ -320,6 +327,9 @@ class WaitlistRepository {
   /// Marks at most `limit` holds still held at `now` past their expiry as lapsed, skipping
   /// those another copy is marking; the holds marked.
   virtual common::Result<std::vector<WaitlistHold>> Lapse(TimePoint now, std::size_t limit) = 0;
+  /// The barbers (at most `limit`) whose customers who can book wait, without a time held
+  /// for them, for a window that ends after `now`, with those windows' span.
+  virtual common::Result<std::vector<WaitingLine>> WaitingLines(TimePoint now, std::size_t limit) = 0;
 };
 
 }  // namespace barbershop::core::domain

@@ -256,4 +256,21 @@ common::Result<int> WaitlistService::Sweep(std::size_t limit) {
   return static_cast<int>(lapsed->size());
 }
 
+common::Result<int> WaitlistService::Recheck(std::size_t lines) {
+  auto waiting = work_.waitlist().WaitingLines(clock_.Now(), lines);
+  if (!waiting) return waiting.error();
+  int offers = 0;
+  std::optional<common::Error> failed;  // the first line that failed; the others are rechecked
+  for (const auto& line : *waiting) {
+    auto made = OfferFreed(line.barber_id, line.windows);
+    if (made) {
+      offers += *made;
+    } else if (!failed) {
+      failed = made.error();
+    }
+  }
+  if (failed) return *failed;
+  return offers;
+}
+
 }  // namespace barbershop::core::domain

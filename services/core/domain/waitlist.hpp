@@ -81,6 +81,12 @@ class WaitlistService {
   common::Result<int> OfferFreed(const std::string& barber_id, const TimeRange& freed);
   /// Marks the holds that expired as lapsed and offers their times on; how many lapsed.
   common::Result<int> Sweep(std::size_t limit);
+  /// Offers the free times in the windows of customers waiting without a hold, line by
+  /// line (at most `lines` barbers); how many holds were made.  What a change freed is
+  /// offered even when the offer after it was never made: the copy stopped between the
+  /// change's commit and its offers, or the database failed them.  A line that fails
+  /// does not stop the others; the first failure is returned.
+  common::Result<int> Recheck(std::size_t lines);
 
  private:
   common::Result<WaitlistEntry> OwnEntry(const Caller& caller, const std::string& entry_id);

@@ -184,4 +184,16 @@ Result<std::vector<WaitlistHold>> PgWaitlistRepository::Lapse(domain::TimePoint 
   });
 }
 
+Result<std::vector<domain::WaitingLine>> PgWaitlistRepository::WaitingLines(domain::TimePoint now, std::size_t limit) {
+  return Guarded<std::vector<domain::WaitingLine>>(db_, Access::kRead, "WaitingLines", [&] {
+    pqxx::nontransaction tx(db_.Connection());
+    std::vector<domain::WaitingLine> lines;
+    for (const auto& row : tx.exec_prepared(stmt::kWaitingLines, Epoch(now), static_cast<long long>(limit))) {
+      lines.push_back(
+          {row["barber_id"].as<std::string>(), {FromEpoch(row["window_from"]), FromEpoch(row["window_to"])}});
+    }
+    return lines;
+  });
+}
+
 }  // namespace barbershop::core::storage

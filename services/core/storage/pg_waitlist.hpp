@@ -25,6 +25,7 @@ class PgWaitlistRepository final : public domain::WaitlistRepository {
   common::Result<std::optional<domain::WaitlistHold>> Leave(const std::string& entry_id) override;
   common::Status Announce(const std::string& barber_id, const domain::OutboxEvent& event) override;
   common::Result<std::vector<domain::WaitlistHold>> Lapse(domain::TimePoint now, std::size_t limit) override;
+  common::Result<std::vector<domain::WaitingLine>> WaitingLines(domain::TimePoint now, std::size_t limit) override;
 
  private:
   Database& db_;

@@ -299,6 +299,17 @@ void PrepareStatements(pqxx::connection& c) {
     WHERE h.id IN (SELECT id FROM slot_holds WHERE state = 'held' AND expires_at <= to_timestamp($1::float8)
                    ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
     RETURNING)" + hold_columns);
+  // The lines with customers who can book waiting, without a hold, for a time to come
+  // (the line's partial index holds every waiting entry).
+  c.prepare(stmt::kWaitingLines, R"(
+    SELECT e.barber_id::text AS barber_id, extract(epoch FROM min(e.window_from))::bigint AS window_from,
+           extract(epoch FROM max(e.window_to))::bigint AS window_to
+    FROM waitlist_entries e JOIN users u ON u.id = e.client_id
+    WHERE e.state = 'waiting' AND u.active AND e.window_to > to_timestamp($1::float8)
+      AND NOT EXISTS (SELECT 1 FROM slot_holds h WHERE h.entry_id = e.id AND h.state = 'held')
+    GROUP BY e.barber_id
+    ORDER BY e.barber_id
+    LIMIT $2)");
   // A removal from a barber's price list or time off, or new time off, writes its
   // barber.schedule_changed event, about the barber, from the rows it changed: none
   // changed, no event.  Its event id, routing key and payload are the parameters from

@@ -54,6 +54,7 @@ inline constexpr const char* kLeaveWaitlist = "leave_waitlist";
 inline constexpr const char* kLeaveEveryWaitlist = "leave_every_waitlist";
 inline constexpr const char* kWithdrawHold = "withdraw_hold";
 inline constexpr const char* kLapseHolds = "lapse_holds";
+inline constexpr const char* kWaitingLines = "waiting_lines";
 inline constexpr const char* kSaveChair = "save_chair";
 inline constexpr const char* kSaveRules = "save_rules";
 inline constexpr const char* kAppointmentHistory = "appointment_history";

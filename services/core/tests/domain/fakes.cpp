@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -830,6 +831,23 @@ common::Result<std::vector<WaitlistHold>> InMemoryWaitlistRepository::Lapse(Time
     }
   }
   return lapsed;
+}
+
+common::Result<std::vector<WaitingLine>> InMemoryWaitlistRepository::WaitingLines(TimePoint now, std::size_t limit) {
+  std::map<std::string, TimeRange> lines;
+  for (const auto& entry : store_.waitlist) {
+    const User* client = UserById(store_, entry.client_id);
+    if (entry.state != "waiting" || entry.window.to <= now || client == nullptr || !client->active) continue;
+    if (Filled(store_, entry).hold) continue;
+    const auto line = lines.try_emplace(entry.barber_id, entry.window).first;
+    line->second = {std::min(line->second.from, entry.window.from), std::max(line->second.to, entry.window.to)};
+  }
+  std::vector<WaitingLine> out;
+  for (const auto& [barber_id, windows] : lines) {
+    if (out.size() == limit) break;
+    out.push_back({barber_id, windows});
+  }
+  return out;
 }
 
 }  // namespace barbershop::core::domain

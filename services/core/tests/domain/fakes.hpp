@@ -213,6 +213,7 @@ class InMemoryWaitlistRepository final : public WaitlistRepository {
   common::Result<std::optional<WaitlistHold>> Leave(const std::string& entry_id) override;
   common::Status Announce(const std::string& barber_id, const OutboxEvent& event) override;
   common::Result<std::vector<WaitlistHold>> Lapse(TimePoint now, std::size_t limit) override;
+  common::Result<std::vector<WaitingLine>> WaitingLines(TimePoint now, std::size_t limit) override;
 
  private:
   InMemoryStore& store_;

@@ -140,6 +140,30 @@ TEST_F(WaitlistTest, APassedTimeGoesToTheNextAndALeftEntryGivesBackItsHold) {
   EXPECT_TRUE(bookings_.Create(As(carol_), "", "2026-12-07T10:00", "Ana"));
 }
 
+// Carol's cancellation is committed, and the copy stops before its offers (none made
+// here): the recheck offers the time to the first in line, once.
+TEST_F(WaitlistTest, ARecheckOffersATimeFreedWithoutItsOffersToTheFirstInLineOnce) {
+  ASSERT_TRUE(Join(dave_));
+  ASSERT_TRUE(Join(erin_));
+  ASSERT_TRUE(bookings_.Cancel(As(carol_), booked_.id));
+  EXPECT_FALSE(HoldOf(dave_));
+  const auto offered = waitlist_.Recheck(100);
+  ASSERT_TRUE(offered) << offered.error().message;
+  EXPECT_EQ(*offered, 1);
+  const auto hold = HoldOf(dave_);
+  ASSERT_TRUE(hold);
+  EXPECT_EQ(hold->during.from, At("2026-12-07T10:00"));
+  EXPECT_FALSE(HoldOf(erin_));
+  // Nothing else is free in a waiting window: the next recheck offers nothing.
+  const auto again = waitlist_.Recheck(100);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, 0);
+  EXPECT_EQ(Offers().size(), 1u);
+  // Once the day is over, no line waits for it.
+  clock_.Advance(24h * 7);
+  EXPECT_TRUE(work_.waitlist().WaitingLines(clock_.Now(), 100)->empty());
+}
+
 TEST_F(WaitlistTest, ATimeFreeWhenJoiningIsOfferedAtOnce) {
   const auto entry = Join(dave_, "11:00", "12:00");
   ASSERT_TRUE(entry);

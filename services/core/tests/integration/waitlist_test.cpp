@@ -14,13 +14,15 @@ namespace {
 
 using grpc::StatusCode;
 
-/// A core of its own whose holds last `hold_seconds`, swept every 50 ms.
+/// A core of its own whose holds last `hold_seconds`, swept every 50 ms, its lines
+/// rechecked every `recheck_ms`.
 class WaitlistTest : public ::testing::Test {
  protected:
-  explicit WaitlistTest(int hold_seconds = 600)
-      : core_([hold_seconds](app::CoreConfig& c) {
+  explicit WaitlistTest(int hold_seconds = 600, int recheck_ms = 60'000)
+      : core_([hold_seconds, recheck_ms](app::CoreConfig& c) {
           c.waitlist_hold_seconds = hold_seconds;
           c.waitlist_sweep_ms = 50;
+          c.waitlist_recheck_ms = recheck_ms;
         }),
         stub_(core_.NewStub()),
         barber_(NewBarber(*stub_, false, false, core_.database_url())),
@@ -88,6 +90,11 @@ class WaitlistTest : public ::testing::Test {
 class WaitlistLapseTest : public WaitlistTest {
  protected:
   WaitlistLapseTest() : WaitlistTest(1) {}
+};
+
+class WaitlistRecheckTest : public WaitlistTest {
+ protected:
+  WaitlistRecheckTest() : WaitlistTest(600, 100) {}
 };
 
 TEST_F(WaitlistTest, ACancellationOffersTheTimeToTheFirstInLineWhoseClaimBooksIt) {
@@ -202,6 +209,19 @@ TEST_F(WaitlistTest, AnAppointmentCanceledWithItsCustomersAccountIsOfferedToTheF
   const auto hold = HoldOf(first_);
   ASSERT_TRUE(hold);
   EXPECT_EQ(hold->date_time().substr(0, 16), when_);
+}
+
+// A cancellation whose offers were never made: the copy stopped between its commit and
+// them (the appointment's row changed by hand here stands for that commit).  The recheck
+// offers the time to the first in line all the same.
+TEST_F(WaitlistRecheckTest, ATimeFreedWithoutItsOffersIsOfferedByTheRecheck) {
+  Join(first_);
+  Join(second_);
+  EXPECT_EQ(Scalar("UPDATE appointments SET status = 'canceled' WHERE id = '" + booked_ + "' RETURNING status"),
+            "canceled");
+  ASSERT_TRUE(Eventually([&] { return HoldOf(first_).has_value(); }, std::chrono::seconds(30)));
+  EXPECT_EQ(HoldOf(first_)->date_time().substr(0, 16), when_);
+  EXPECT_FALSE(HoldOf(second_)) << "one time, offered once";
 }
 
 TEST_F(WaitlistLapseTest, ALapsedHoldGoesToTheSecondInLine) {
