@@ -38,7 +38,7 @@ real_clock() { env -u LD_PRELOAD -u FAKETIME "$@"; }
 # them, which runs them at a higher CPU priority (nice -5) than PostgreSQL and the core.
 # When bookings fill the machine, they then slow the bookings a little, not every
 # barber's screen: on two cores, full, a booking's event reached the screen in a p99 of
-# 8 to 9.5 ms without it and 6 to 7.5 ms with it (docs/benchmarks.md).  Only root may
+# 7.8 to 9.5 ms without it and 6.1 to 8.7 ms with it (docs/benchmarks.md).  Only root may
 # raise a priority: for anyone else, and where root may not either (a container without
 # CAP_SYS_NICE), it is empty and they run as everything else does.
 LIVE_FIRST=()
