@@ -105,19 +105,20 @@ CatchUp ReplayPlanner::CatchUpAfter(const std::string& stream, StreamId since) c
   // What was published meanwhile cannot be read now, or is partly gone (a long outage
   // trimmed the stream past the last id sent): the client is told to refetch, rather
   // than left with a silent gap.
+  const auto cannot_read = [&](const common::Error& error) {
+    result.read = error;
+    result.replay.frames.push_back(ResyncRequired(since_text, ""));
+    return result;
+  };
   auto state = store_.State(stream);
-  if (state && SinceLost(*state, since)) {
+  if (!state) return cannot_read(state.error());
+  if (SinceLost(*state, since)) {
     result.replay.frames.push_back(ResyncRequired(since_text, state->first_id));
     result.replay.last_id = std::max(since, StreamId::Parse(state->last_id).value_or(since));
     return result;
   }
-  auto batch = state ? store_.ReadAfter(stream, since_text, limits_.replay_limit)
-                     : common::Result<std::vector<StoredMessage>>(state.error());
-  if (!batch) {
-    result.read = batch.error();
-    result.replay.frames.push_back(ResyncRequired(since_text, ""));
-    return result;
-  }
+  auto batch = store_.ReadAfter(stream, since_text, limits_.replay_limit);
+  if (!batch) return cannot_read(batch.error());
   for (const auto& message : *batch) {
     result.replay.frames.push_back(WithLeadingId(message.id, message.body));
     result.replay.last_id = Later(result.replay.last_id, message.id);
